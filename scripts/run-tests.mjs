@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Runs every *.test.ts under the given directories (default: src and test) with
+// Node's built-in test runner, loading TypeScript through tsx. Node 20's runner
+// has no glob support, so the files are listed here.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const passThrough = process.argv.slice(2).filter((a) => a.startsWith('-'));
+const files = [];
+function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else if (name.endsWith('.test.ts')) files.push(path);
+  }
+}
+for (const root of roots.length ? roots : ['src', 'test']) {
+  if (statSync(root, { throwIfNoEntry: false })?.isDirectory()) walk(root);
+  else if (root.endsWith('.test.ts')) files.push(root);
+}
+files.sort();
+if (files.length === 0) {
+  console.error('run-tests: no test files found');
+  process.exit(1);
+}
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', ...passThrough, ...files],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);
