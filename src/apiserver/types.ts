@@ -1,0 +1,45 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Registry } from '../api/registry.js';
+import type { Store } from '../storage/store.js';
+
+/**
+ * The contract between the HTTP layer (server, TLS, authentication, routing, discovery,
+ * OpenAPI) and the resource layer (verbs on stored objects, watch cache, admission).
+ */
+
+/** What an API request asks for, parsed from its path, method and query (as Kubernetes' RequestInfo). */
+export interface RequestInfo {
+  verb: 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+  /** '' for the core group. */
+  group: string;
+  version: string;
+  /** Lowercase plural, e.g. 'pods'. */
+  resource: string;
+  /** e.g. 'status', 'scale', 'log', 'exec', 'binding', 'eviction'. */
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+  /** The parsed query string. */
+  query: URLSearchParams;
+}
+
+/** The authenticated caller. */
+export interface UserInfo {
+  name: string;
+  uid?: string;
+  groups: string[];
+}
+
+/** Serves one resource request; writes the whole response (errors as Status objects). */
+export type ResourceHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  info: RequestInfo,
+  user: UserInfo,
+) => Promise<void>;
+
+/** What the resource layer needs to be built. */
+export interface ResourceLayerConfig {
+  registry: Registry;
+  store: Store;
+}
