@@ -59,7 +59,7 @@ export class ConflictError extends StorageError {
 export class CompactedError extends StorageError {
   /** The revision that was asked for. */
   readonly requestedRevision: number;
-  /** The store's compacted revision: revisions <= this one can no longer be read. */
+  /** The store's compact revision (revisions below it are gone), or 0 when the backend did not say. */
   readonly compactRevision: number;
   constructor(requestedRevision: number, compactRevision: number, options?: { cause?: unknown }) {
     super(
