@@ -21,7 +21,8 @@ function walkType(type: TypeSpec, value: unknown, old: unknown, path: string, ou
 
 /** Runs every validation hook in `schema` over `obj` (depth first, field hooks before the object's). */
 export function runSchemaHooks(
-  schema: ObjectSchema<unknown>,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  schema: ObjectSchema<any>,
   obj: Record<string, unknown>,
   path = '',
   old?: Record<string, unknown>,
@@ -34,7 +35,7 @@ export function runSchemaHooks(
     if (field.validate) out.push(...field.validate(v, p));
     walkType(field.type, v, old?.[name], p, out);
   }
-  if (schema.validate) out.push(...schema.validate(obj, path, old));
+  if (schema.validate) out.push(...schema.validate(obj as never, path, old as never));
   return out;
 }
 
@@ -53,7 +54,8 @@ function defaultType(type: TypeSpec, value: unknown): void {
 }
 
 /** Applies field defaults and `applyDefaults` hooks, depth first, in place; returns `obj`. */
-export function applySchemaDefaults<T extends Record<string, unknown>>(schema: ObjectSchema<unknown>, obj: T): T {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function applySchemaDefaults<T extends object>(schema: ObjectSchema<any>, obj: T): T {
   const o = obj as Record<string, unknown>;
   for (const [name, field] of Object.entries(schema.fields)) {
     if (o[name] === undefined && field.default !== undefined) {
@@ -61,7 +63,7 @@ export function applySchemaDefaults<T extends Record<string, unknown>>(schema: O
     }
     defaultType(field.type, o[name]);
   }
-  schema.applyDefaults?.(obj);
+  schema.applyDefaults?.(obj as never);
   return obj;
 }
 
