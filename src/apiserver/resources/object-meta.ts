@@ -1,0 +1,87 @@
+import type { KindSpec } from '../../api/schema/dsl.js';
+import type { KubeObject } from '../watch-cache/cached-object.js';
+
+/**
+ * Server-owned metadata: what the API server sets on create and carries over on update,
+ * whatever the client sent (uid, creationTimestamp, generation, deletion state).
+ */
+
+/** RFC 3339 with second precision, as metav1.Time serializes. */
+export function rfc3339(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The object's metadata, created empty if missing. */
+export function metaOf(obj: KubeObject): Record<string, any> {
+  if (obj.metadata === null || typeof obj.metadata !== 'object' || Array.isArray(obj.metadata)) obj.metadata = {};
+  return obj.metadata as Record<string, any>;
+}
+
+/** Fills the fields the server owns on a new object. */
+export function stampCreate(obj: KubeObject, spec: KindSpec, opts: { now: Date; uid: string }): void {
+  const m = metaOf(obj);
+  m.uid = opts.uid;
+  m.creationTimestamp = rfc3339(opts.now);
+  delete m.resourceVersion;
+  delete m.selfLink;
+  delete m.deletionTimestamp;
+  delete m.deletionGracePeriodSeconds;
+  if (spec.hasGeneration) m.generation = 1;
+  else delete m.generation;
+}
+
+/**
+ * Carries the server-owned fields of `old` into `obj` (an update), and bumps
+ * `generation` when anything but metadata and status changed (kinds with generation).
+ */
+export function carryOverOnUpdate(obj: KubeObject, old: KubeObject, spec: KindSpec): void {
+  const m = metaOf(obj);
+  const om = (old.metadata ?? {}) as Record<string, any>;
+  for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
+    if (om[k] === undefined) delete m[k];
+    else m[k] = om[k];
+  }
+  delete m.selfLink;
+  if (spec.hasGeneration) {
+    const prev = typeof om.generation === 'number' ? om.generation : 1;
+    m.generation = specChanged(obj, old) ? prev + 1 : prev;
+  } else if (om.generation === undefined) delete m.generation;
+  else m.generation = om.generation;
+}
+
+/** True when anything other than metadata and status differs. */
+export function specChanged(a: KubeObject, b: KubeObject): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) {
+    if (k === 'metadata' || k === 'status' || k === 'apiVersion' || k === 'kind') continue;
+    if (!jsonEqual(a[k], b[k])) return true;
+  }
+  return false;
+}
+
+/** Deep equality of JSON values (object key order does not matter). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], bb[i])) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  if (ak.length !== bk.length) return false;
+  for (const k of ak) {
+    if (!Object.prototype.hasOwnProperty.call(bo, k) || !jsonEqual(ao[k], bo[k])) return false;
+  }
+  return true;
+}
+
+/** A deep copy of a JSON object (cache entries are shared and must not be changed). */
+export function cloneObject<T>(obj: T): T {
+  return JSON.parse(JSON.stringify(obj)) as T;
+}

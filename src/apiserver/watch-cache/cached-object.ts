@@ -1,0 +1,55 @@
+import type { KeyValue } from '../../storage/store.js';
+
+/** A stored Kubernetes object as JSON (the resource layer never assumes more than this). */
+export type KubeObject = Record<string, any> & {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: Record<string, any>;
+};
+
+/**
+ * One object as the watch cache holds it: parsed once, with `metadata.resourceVersion`
+ * set to the store's modRevision. The object is shared by every reader and must be
+ * treated as immutable (clone before changing it). Its JSON text is built once, lazily.
+ */
+export class CachedObject {
+  readonly key: string;
+  readonly rev: number;
+  readonly obj: KubeObject;
+  private text: string | undefined;
+
+  constructor(key: string, rev: number, obj: KubeObject) {
+    this.key = key;
+    this.rev = rev;
+    this.obj = obj;
+  }
+
+  /** The object's JSON text (computed on first use, then reused). */
+  json(): string {
+    if (this.text === undefined) this.text = JSON.stringify(this.obj);
+    return this.text;
+  }
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Decodes a stored value (JSON bytes) and stamps `metadata.resourceVersion` with the
+ * key's modRevision, as Kubernetes does on every read. Throws on bytes that are not a
+ * JSON object (the caller decides whether that is fatal).
+ */
+export function decodeStored(kv: KeyValue): KubeObject {
+  const obj = JSON.parse(decoder.decode(kv.value)) as unknown;
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+    throw new Error(`stored value at ${kv.key} is not a JSON object`);
+  }
+  const o = obj as KubeObject;
+  if (o.metadata === null || typeof o.metadata !== 'object') o.metadata = {};
+  (o.metadata as Record<string, unknown>).resourceVersion = String(kv.modRevision);
+  return o;
+}
+
+/** Builds a CachedObject from a store KeyValue. */
+export function cachedFromKv(kv: KeyValue): CachedObject {
+  return new CachedObject(kv.key, kv.modRevision, decodeStored(kv));
+}
