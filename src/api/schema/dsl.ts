@@ -88,6 +88,12 @@ export interface FieldOptions<T> {
   minimum?: number;
   maximum?: number;
   maxLength?: number;
+  /**
+   * The Go field is a pointer (`*int32`, `*bool`, `*string`…): an explicit zero value
+   * means something (replicas: 0, automountServiceAccountToken: false), so the protobuf
+   * decoder keeps zeros it reads. Fields with a `default` are treated the same way.
+   */
+  pointer?: boolean;
 }
 
 export interface Field<T> extends FieldOptions<T> {
@@ -107,6 +113,13 @@ export interface ObjectSchema<O> {
   readonly validate?: (obj: O, path: string, old?: O) => SchemaFieldError[];
   /** Cross-field defaults (run after field defaults, depth first). Must be idempotent. */
   readonly applyDefaults?: (obj: O) => void;
+  /**
+   * OpenAPI component name, e.g. 'io.k8s.api.core.v1.PodSpec'. Optional: by default it is
+   * derived from the file that declares the schema (src/api/<group>/<version>/…).
+   */
+  readonly openApiName?: string;
+  /** Where `object()` was called (a source path), used to derive the OpenAPI package. */
+  readonly declaredIn?: string;
   /** Compile-time only. */
   readonly __type?: O;
 }
@@ -128,9 +141,20 @@ export function object<F extends Record<string, Field<any>>>(
   extra: {
     validate?: (obj: ObjectOf<F>, path: string, old?: ObjectOf<F>) => SchemaFieldError[];
     applyDefaults?: (obj: ObjectOf<F>) => void;
+    openApiName?: string;
   } = {},
 ): ObjectSchema<ObjectOf<F>> {
-  return { name, description, fields: fields as Record<string, Field<unknown>>, ...extra };
+  const declaredIn = callerFile();
+  return { name, description, fields: fields as Record<string, Field<unknown>>, ...(declaredIn ? { declaredIn } : {}), ...extra };
+}
+
+/** The source file of object()'s caller, from a stack trace; undefined if unavailable. */
+function callerFile(): string | undefined {
+  const stack = new Error().stack?.split('\n') ?? [];
+  // [0] 'Error', [1] callerFile, [2] object(), [3] the declaring module.
+  const line = stack[3] ?? '';
+  const m = /\(?((?:file:\/\/)?[^()]*?):\d+:\d+\)?\s*$/.exec(line);
+  return m?.[1]?.trim().replace(/^at\s+/, '');
 }
 
 const scalar = <T>(s: ScalarKind, extra: { enum?: readonly string[]; format?: StringFormat } = {}): Type<T> => ({
@@ -203,6 +227,12 @@ export interface KindSpec<O = any> {
   validate?: (obj: O, old?: O) => SchemaFieldError[];
   /** Whether a spec change bumps metadata.generation (true for kinds with spec). */
   hasGeneration?: boolean;
+  /**
+   * The rule for metadata.name (and generateName): default 'dns1123-subdomain';
+   * Namespaces and Services use 'dns1123-label'; RBAC kinds use 'path-segment'
+   * (anything but '.', '..', or names containing '/' or '%').
+   */
+  nameFormat?: 'dns1123-subdomain' | 'dns1123-label' | 'dns1035-label' | 'path-segment';
 }
 
 export function kind<O>(spec: KindSpec<O>): KindSpec<O> {

@@ -1,0 +1,59 @@
+/**
+ * Schema-driven defaulting. Never throws on malformed input: values of the wrong shape
+ * are skipped (validation reports them); a throwing hook is ignored for that object.
+ */
+import type { KindSpec, ObjectSchema, TypeSpec } from './dsl.js';
+import { isPlainObject } from './errors.js';
+
+/**
+ * Fills defaults in place: for each object, first its fields' `default`s where the field
+ * is absent (or null), then its nested values (maps, lists, objects), then its own
+ * `applyDefaults` hook — so a hook sees its children already defaulted (depth first).
+ * Idempotent when the hooks are.
+ */
+export function applyDefaults(spec: KindSpec, obj: Record<string, unknown>): void {
+  if (isPlainObject(obj)) defaultObject(spec.schema, obj);
+}
+
+/** Defaults a value of any schema type (for callers defaulting fragments). */
+export function applyDefaultsToValue(type: TypeSpec, value: unknown): void {
+  defaultValue(type, value);
+}
+
+function defaultObject(schema: ObjectSchema<unknown>, obj: Record<string, unknown>): void {
+  for (const [name, field] of Object.entries(schema.fields)) {
+    const present = Object.hasOwn(obj, name) && obj[name] !== undefined && obj[name] !== null;
+    if (!present && field.default !== undefined) {
+      const d = field.default;
+      // Fresh copies so defaulted objects never share structure (callers mutate them).
+      obj[name] = typeof d === 'function' ? (d as () => unknown)() : structuredClone(d);
+    }
+    if (Object.hasOwn(obj, name)) defaultValue(field.type, obj[name]);
+  }
+  if (schema.applyDefaults) {
+    try {
+      schema.applyDefaults(obj);
+    } catch {
+      // Malformed input the hook did not expect; validation will report it.
+    }
+  }
+}
+
+function defaultValue(type: TypeSpec, value: unknown): void {
+  switch (type.kind) {
+    case 'object':
+      if (isPlainObject(value)) defaultObject(type.ref(), value);
+      return;
+    case 'map':
+      if (isPlainObject(value) && needsDefaulting(type.values)) for (const v of Object.values(value)) defaultValue(type.values, v);
+      return;
+    case 'list':
+      if (Array.isArray(value) && needsDefaulting(type.items)) for (const v of value) defaultValue(type.items, v);
+      return;
+    default:
+      return;
+  }
+}
+
+/** Scalars and raw values never get defaults inside maps/lists; skip walking them. */
+const needsDefaulting = (type: TypeSpec): boolean => type.kind === 'object' || type.kind === 'map' || type.kind === 'list';

@@ -1,0 +1,217 @@
+/**
+ * Schema-driven validation: walks an object against its kind's schema and returns
+ * Kubernetes-style field errors (empty = valid). Never throws, whatever the JSON input;
+ * a hook that throws becomes an InternalError on its path.
+ */
+import type { Field, KindSpec, ObjectSchema, SchemaFieldError, TypeSpec } from './dsl.js';
+import {
+  childPath,
+  duplicate,
+  indexPath,
+  internal,
+  invalid,
+  isPlainObject,
+  jsonEqual,
+  keyPath,
+  notSupported,
+  required,
+  typeInvalid,
+} from './errors.js';
+import { checkFormat, quantity as quantityProblems, dateTime, base64 } from './formats.js';
+import { validateObjectMeta } from './validate-meta.js';
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/** Walk state: accumulated errors and how many were type errors (hooks skip ill-typed subtrees). */
+interface Walk {
+  errors: SchemaFieldError[];
+  typeErrors: number;
+  update: boolean;
+}
+
+/**
+ * Validates `obj` (a whole object: apiVersion, kind, metadata…) against `spec`.
+ * With `old` (an update), immutable fields must be unchanged and hooks see the old value.
+ * Runs, in order: schema types/required/enums/formats/ranges/list uniqueness, field hooks,
+ * object hooks (inner first), metadata rules, then the kind's hook. Hooks only run on
+ * subtrees without type errors, so they may trust the declared types.
+ */
+export function validateObject(spec: KindSpec, obj: unknown, old?: unknown): SchemaFieldError[] {
+  const walk: Walk = { errors: [], typeErrors: 0, update: old !== undefined };
+  if (!isPlainObject(obj)) {
+    walk.errors.push(typeInvalid('', obj, 'must be a JSON object'));
+    return walk.errors;
+  }
+  validateFields(spec.schema, obj, '', isPlainObject(old) ? old : undefined, walk);
+  const meta = obj['metadata'];
+  if (isPlainObject(meta)) walk.errors.push(...validateObjectMeta(spec, meta));
+  if (walk.typeErrors === 0 && spec.validate) runHook(walk, '', () => spec.validate!(obj, old));
+  return walk.errors;
+}
+
+/** Validates a value of any schema type at `path` (for callers validating fragments). */
+export function validateValue(type: TypeSpec, value: unknown, path: string): SchemaFieldError[] {
+  const walk: Walk = { errors: [], typeErrors: 0, update: false };
+  checkValue(type, value, path, undefined, walk);
+  return walk.errors;
+}
+
+function runHook(walk: Walk, path: string, hook: () => SchemaFieldError[] | undefined): void {
+  try {
+    const errs = hook();
+    if (Array.isArray(errs)) walk.errors.push(...errs);
+  } catch (err) {
+    walk.errors.push(internal(path, `validation hook failed: ${err instanceof Error ? err.message : String(err)}`));
+  }
+}
+
+const own = (o: Record<string, unknown>, k: string): unknown => (Object.hasOwn(o, k) ? o[k] : undefined);
+
+function validateFields(schema: ObjectSchema<unknown>, obj: Record<string, unknown>, path: string, old: Record<string, unknown> | undefined, walk: Walk): void {
+  const before = walk.typeErrors;
+  for (const [name, field] of Object.entries(schema.fields)) {
+    const value = own(obj, name);
+    const fpath = childPath(path, name);
+    const oldValue = old ? own(old, name) : undefined;
+    if (walk.update && old && field.immutable && !jsonEqual(value, oldValue)) {
+      walk.errors.push(invalid(fpath, value ?? null, 'field is immutable'));
+    }
+    if (value === undefined || value === null) {
+      if (field.required) walk.errors.push(required(fpath));
+      continue;
+    }
+    checkField(field, value, fpath, oldValue, walk);
+  }
+  if (walk.typeErrors === before && schema.validate) {
+    runHook(walk, path, () => schema.validate!(obj, path, old));
+  }
+}
+
+function checkField(field: Field<unknown>, value: unknown, path: string, oldValue: unknown, walk: Walk): void {
+  const before = walk.typeErrors;
+  checkValue(field.type, value, path, oldValue, walk);
+  if (walk.typeErrors !== before) return;
+  if (typeof value === 'number') {
+    if (field.minimum !== undefined && value < field.minimum)
+      walk.errors.push(invalid(path, value, `must be greater than or equal to ${field.minimum}`));
+    if (field.maximum !== undefined && value > field.maximum)
+      walk.errors.push(invalid(path, value, `must be less than or equal to ${field.maximum}`));
+  }
+  if (typeof value === 'string' && field.maxLength !== undefined && value.length > field.maxLength) {
+    walk.errors.push({ type: 'FieldValueTooLong', field: path, message: `may not be more than ${field.maxLength} bytes`, badValue: value });
+  }
+  if (field.validate) runHook(walk, path, () => field.validate!(value, path));
+}
+
+function typeError(walk: Walk, path: string, value: unknown, message: string): void {
+  walk.typeErrors++;
+  walk.errors.push(typeInvalid(path, value, message));
+}
+
+function checkValue(type: TypeSpec, value: unknown, path: string, oldValue: unknown, walk: Walk): void {
+  switch (type.kind) {
+    case 'raw':
+      return;
+    case 'scalar':
+      return checkScalar(type, value, path, walk);
+    case 'object': {
+      if (!isPlainObject(value)) return typeError(walk, path, value, 'must be an object');
+      return validateFields(type.ref(), value, path, isPlainObject(oldValue) ? oldValue : undefined, walk);
+    }
+    case 'map': {
+      if (!isPlainObject(value)) return typeError(walk, path, value, 'must be an object');
+      const oldMap = isPlainObject(oldValue) ? oldValue : undefined;
+      for (const [k, v] of Object.entries(value)) {
+        const p = keyPath(path, k);
+        if (v === null) {
+          typeError(walk, p, v, 'must not be null');
+          continue;
+        }
+        checkValue(type.values, v, p, oldMap ? own(oldMap, k) : undefined, walk);
+      }
+      return;
+    }
+    case 'list':
+      return checkList(type, value, path, oldValue, walk);
+  }
+}
+
+function checkList(type: Extract<TypeSpec, { kind: 'list' }>, value: unknown, path: string, oldValue: unknown, walk: Walk): void {
+  if (!Array.isArray(value)) return typeError(walk, path, value, 'must be an array');
+  const oldList = Array.isArray(oldValue) ? oldValue : [];
+  const keys = type.listType === 'map' ? (type.listMapKeys ?? []) : [];
+  const keyOf = (item: unknown): string | undefined =>
+    isPlainObject(item) && keys.length > 0 ? JSON.stringify(keys.map((k) => own(item, k) ?? null)) : undefined;
+  const oldByKey = new Map<string, unknown>();
+  for (const o of oldList) {
+    const k = keyOf(o);
+    if (k !== undefined) oldByKey.set(k, o);
+  }
+  const seen = new Set<string>();
+  value.forEach((item, i) => {
+    const p = indexPath(path, i);
+    if (item === null) return typeError(walk, p, item, 'must not be null');
+    const before = walk.typeErrors;
+    const k = keyOf(item);
+    const oldItem = keys.length > 0 ? (k === undefined ? undefined : oldByKey.get(k)) : oldList[i];
+    checkValue(type.items, item, p, oldItem, walk);
+    if (walk.typeErrors !== before) return;
+    if (type.listType === 'map' && k !== undefined) {
+      if (seen.has(k)) {
+        const obj = item as Record<string, unknown>;
+        if (keys.length === 1) walk.errors.push(duplicate(childPath(p, keys[0]!), own(obj, keys[0]!)));
+        else walk.errors.push(duplicate(p, Object.fromEntries(keys.map((key) => [key, own(obj, key)]))));
+      }
+      seen.add(k);
+    } else if (type.listType === 'set') {
+      const s = JSON.stringify(item);
+      if (seen.has(s)) walk.errors.push(duplicate(p, item));
+      seen.add(s);
+    }
+  });
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+function checkScalar(type: Extract<TypeSpec, { kind: 'scalar' }>, value: unknown, path: string, walk: Walk): void {
+  switch (type.scalar) {
+    case 'string': {
+      if (typeof value !== 'string') return typeError(walk, path, value, 'must be of type string');
+      if (type.enum && !type.enum.includes(value)) walk.errors.push(notSupported(path, value, type.enum));
+      if (type.format) for (const msg of checkFormat(type.format, value)) walk.errors.push(invalid(path, value, msg));
+      return;
+    }
+    case 'int32':
+      if (!isInt(value)) return typeError(walk, path, value, 'must be of type integer');
+      if (value < INT32_MIN || value > INT32_MAX)
+        return typeError(walk, path, value, `must be a 32-bit integer (between ${INT32_MIN} and ${INT32_MAX})`);
+      return;
+    case 'int64':
+      if (!isInt(value)) return typeError(walk, path, value, 'must be of type integer');
+      return;
+    case 'double':
+      if (typeof value !== 'number' || !Number.isFinite(value)) return typeError(walk, path, value, 'must be of type number');
+      return;
+    case 'bool':
+      if (typeof value !== 'boolean') return typeError(walk, path, value, 'must be of type boolean');
+      return;
+    case 'bytes':
+      if (typeof value !== 'string') return typeError(walk, path, value, 'must be of type string');
+      for (const msg of base64(value)) typeError(walk, path, value, msg);
+      return;
+    case 'quantity':
+      if (typeof value !== 'string' && typeof value !== 'number') return typeError(walk, path, value, 'must be a quantity (string or number)');
+      for (const msg of quantityProblems(value)) typeError(walk, path, value, msg);
+      return;
+    case 'intOrString':
+      if (typeof value === 'string') return;
+      if (!isInt(value) || value < INT32_MIN || value > INT32_MAX) return typeError(walk, path, value, 'must be an integer or a string');
+      return;
+    case 'time':
+    case 'microTime':
+      if (typeof value !== 'string') return typeError(walk, path, value, 'must be an RFC 3339 date-time string');
+      for (const msg of dateTime(value)) typeError(walk, path, value, msg);
+      return;
+  }
+}
