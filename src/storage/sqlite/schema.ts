@@ -36,7 +36,9 @@ export interface OpenDbOptions {
  *   give pages back to the file system with `incremental_vacuum`.
  */
 export function openDb(opts: OpenDbOptions): Db {
-  const db = new Database(opts.path);
+  // No busy waiting: the only other holder of the lock could be another process that owns
+  // the file (see locking_mode below), and waiting would not help.
+  const db = new Database(opts.path, { timeout: 0 });
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     const fresh = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n === 0;

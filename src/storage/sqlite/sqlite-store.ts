@@ -153,6 +153,19 @@ export class SqliteStore implements Store {
     return this.compactor.compactRevision;
   }
 
+  /** Counters for tests, the benchmark and metrics. `rows` counts the log (live keys + retained history). */
+  stats(): { commits: number; writes: number; rows: number; compactRevision: number; compactions: number; watchers: number } {
+    this.checkOpen();
+    const rows = (this.db.prepare('SELECT count(*) AS n FROM kv').get() as { n: number }).n;
+    return {
+      ...this.batcher.counters,
+      rows,
+      compactRevision: this.compactor.compactRevision,
+      compactions: this.compactor.runs,
+      watchers: this.hub.size,
+    };
+  }
+
   /** Runs an SQLite pragma (for the benchmark's and tests' inspection: page counts, WAL size). */
   pragma(source: string): unknown {
     return this.db.pragma(source, { simple: true });

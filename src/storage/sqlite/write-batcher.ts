@@ -45,6 +45,8 @@ export class WriteBatcher {
   private readonly maxBatch: number;
   private readonly schedule: (fn: () => void) => void;
   private queue: Pending[] = [];
+  /** Transactions committed and writes acknowledged (group-commit efficiency = writes / commits). */
+  readonly counters = { commits: 0, writes: 0 };
   private scheduled = false;
   private readonly runBatch: (ops: Pending[], firstRevision: number) => { outcomes: Outcome[]; events: WatchEvent[]; last: number };
 
@@ -113,6 +115,8 @@ export class WriteBatcher {
       for (const p of ops) p.reject(err);
       return;
     }
+    this.counters.commits++;
+    this.counters.writes += result.events.length;
     if (result.events.length > 0) this.cfg.onCommit(result.events, result.last);
     result.outcomes.forEach((o, i) => {
       const p = ops[i] as Pending;
