@@ -1,4 +1,7 @@
 import type { KindSpec } from '../../schema/dsl.js';
+import { SelfSubjectAccessReviewKind } from './self-subject-access-review.js';
 
-/** Every authorization v1 kind, in the order discovery lists them. */
-export const authorizationV1Kinds: readonly KindSpec[] = [];
+export * from './self-subject-access-review.js';
+
+/** Every authorization.k8s.io/v1 kind served, in the order discovery lists them. */
+export const authorizationV1Kinds: readonly KindSpec[] = [SelfSubjectAccessReviewKind];

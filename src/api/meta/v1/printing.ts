@@ -1,3 +1,5 @@
+import type { PrinterColumn } from '../../schema/dsl.js';
+
 /**
  * Cell formatting shared by the printer columns of many kinds, matching kube-apiserver's
  * pkg/printers/internalversion so `kubectl get` reads the same against skiff.
@@ -70,4 +72,27 @@ export function listWithMore(items: readonly string[], max = 3): string {
 /** intstr.String(): a number prints as digits, a string as itself. */
 export function intOrStringText(v: number | string | undefined): string {
   return v === undefined ? '' : String(v);
+}
+
+type WithCreation = { metadata?: { creationTimestamp?: string } };
+
+/**
+ * The AGE column most printers end with: a 'date' cell holding creationTimestamp, which
+ * the Table engine must turn into a human age ('5m') as kube-apiserver does.
+ */
+export function ageColumn<O extends WithCreation>(): PrinterColumn<O> {
+  return { name: 'Age', type: 'date', description: 'Time since the object was created.', value: (o) => o.metadata?.creationTimestamp };
+}
+
+/**
+ * The CREATED AT column of kinds without a printer upstream (Role, ClusterRole, CRD): the
+ * default table shows the raw RFC 3339 timestamp, not an age, so the cell is a string.
+ */
+export function createdAtColumn<O extends WithCreation>(): PrinterColumn<O> {
+  return {
+    name: 'Created At',
+    type: 'string',
+    description: 'When the object was created (RFC 3339).',
+    value: (o) => o.metadata?.creationTimestamp ?? '',
+  };
 }
