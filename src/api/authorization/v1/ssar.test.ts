@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SelfSubjectAccessReviewKind, ResourceAttributesSchema } from './index.js';
 import { render, validateWithHooks } from '../../meta/v1/testing/schema-hooks.js';
+import { validateObject } from '../../schema/index.js';
 
 test('SelfSubjectAccessReview: kubectl auth can-i bodies are valid', () => {
   const can = {
@@ -11,6 +12,11 @@ test('SelfSubjectAccessReview: kubectl auth can-i bodies are valid', () => {
     spec: { resourceAttributes: { namespace: 'default', verb: 'create', resource: 'deployments', group: 'apps' } },
   };
   assert.deepEqual(validateWithHooks(SelfSubjectAccessReviewKind, can), []);
+  // Reviews carry no name upstream; the engine's metadata.name requirement must not apply to create-only review kinds.
+  assert.deepEqual(
+    validateObject(SelfSubjectAccessReviewKind, can).filter((e) => e.field !== 'metadata.name'),
+    [],
+  );
   assert.deepEqual(validateWithHooks(SelfSubjectAccessReviewKind, { spec: { nonResourceAttributes: { path: '/logs', verb: 'get' } } }), []);
   assert.deepEqual(SelfSubjectAccessReviewKind.verbs, ['create']);
   assert.equal(SelfSubjectAccessReviewKind.namespaced, false);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ScaleKind, autoscalingV1Kinds, autoscalingV1SubresourceKinds } from './index.js';
 import { render, validateWithHooks } from '../../meta/v1/testing/schema-hooks.js';
+import { validateObject } from '../../schema/index.js';
 
 test('Scale: the body kubectl scale PUTs is valid; negative replicas are not', () => {
   const s = {
@@ -12,6 +13,7 @@ test('Scale: the body kubectl scale PUTs is valid; negative replicas are not', (
     status: { replicas: 1, selector: 'app=web' },
   };
   assert.deepEqual(validateWithHooks(ScaleKind, s), []);
+  assert.deepEqual(validateObject(ScaleKind, s), []);
   assert.deepEqual(render(validateWithHooks(ScaleKind, { ...s, spec: { replicas: -1 } })), [
     'spec.replicas: Invalid value: -1: must be greater than or equal to 0',
   ]);

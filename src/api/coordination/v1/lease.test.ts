@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LeaseKind, LeaseSpecSchema } from './index.js';
 import { render, validateWithHooks } from '../../meta/v1/testing/schema-hooks.js';
+import { validateObject } from '../../schema/index.js';
 
 const lease = {
   apiVersion: 'coordination.k8s.io/v1',
@@ -12,6 +13,7 @@ const lease = {
 
 test('Lease: a node heartbeat lease is valid and prints its holder', () => {
   assert.deepEqual(validateWithHooks(LeaseKind, lease), []);
+  assert.deepEqual(validateObject(LeaseKind, lease), []);
   assert.deepEqual(LeaseKind.printerColumns.map((c) => c.name), ['Holder', 'Age']);
   assert.equal(LeaseKind.printerColumns[0]?.value(lease, new Date()), 'node-1');
   assert.equal(LeaseKind.printerColumns[0]?.value({ spec: {} }, new Date()), '');

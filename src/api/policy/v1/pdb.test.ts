@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EvictionKind, PodDisruptionBudgetKind, policyV1Kinds, policyV1SubresourceKinds, type PodDisruptionBudget } from './index.js';
 import { render, validateWithHooks } from '../../meta/v1/testing/schema-hooks.js';
+import { validateObject } from '../../schema/index.js';
 
 const pdb = (spec: NonNullable<PodDisruptionBudget['spec']>): PodDisruptionBudget => ({
   apiVersion: 'policy/v1',
@@ -14,6 +15,7 @@ const pdb = (spec: NonNullable<PodDisruptionBudget['spec']>): PodDisruptionBudge
 test('PDB: realistic budgets are valid and print like kubectl', () => {
   const a = pdb({ minAvailable: 2, selector: { matchLabels: { app: 'web' } } });
   assert.deepEqual(validateWithHooks(PodDisruptionBudgetKind, a), []);
+  assert.deepEqual(validateObject(PodDisruptionBudgetKind, a), []);
   assert.deepEqual(validateWithHooks(PodDisruptionBudgetKind, pdb({ maxUnavailable: '25%', selector: {} })), []);
   const now = new Date();
   assert.deepEqual(PodDisruptionBudgetKind.printerColumns.slice(0, 3).map((c) => c.value(a, now)), ['2', 'N/A', 1]);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClusterRoleBindingKind, ClusterRoleKind, RoleBindingKind, RoleKind, type RoleBinding } from './index.js';
 import { applySchemaDefaults, render, validateWithHooks } from '../../meta/v1/testing/schema-hooks.js';
+import { applyDefaults, validateObject } from '../../schema/index.js';
 
 const now = new Date('2026-01-01T01:00:00Z');
 const created = { creationTimestamp: '2026-01-01T00:00:00Z' };
@@ -27,6 +28,8 @@ const binding = (): RoleBinding => ({
 
 test('Role and ClusterRole: realistic manifests are valid', () => {
   assert.deepEqual(validateWithHooks(RoleKind, role), []);
+  assert.deepEqual(validateObject(RoleKind, role), []);
+  assert.deepEqual(validateObject(ClusterRoleKind, { metadata: { name: 'system:aggregate-to-view' }, rules: [] }), [], 'colons allowed in RBAC names');
   const cr = {
     metadata: { name: 'monitoring' },
     aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-monitoring': 'true' } }] },
@@ -59,6 +62,11 @@ test('RoleBinding: defaults apiGroups, validates, roleRef cannot change', () => 
   assert.equal(b.subjects?.[0]?.apiGroup, 'rbac.authorization.k8s.io');
   assert.equal(b.subjects?.[2]?.apiGroup, undefined);
   assert.deepEqual(validateWithHooks(RoleBindingKind, b), []);
+  const viaEngine = binding() as Record<string, unknown>;
+  applyDefaults(RoleBindingKind, viaEngine);
+  assert.deepEqual(viaEngine, b as unknown, 'engine defaults match');
+  assert.deepEqual(validateObject(RoleBindingKind, viaEngine), []);
+  assert.equal(validateObject(RoleBindingKind, { ...b, roleRef: { ...b.roleRef, name: 'other' } }, b).length, 1);
 
   const changed = structuredClone(b);
   changed.roleRef = { ...changed.roleRef, name: 'admin', kind: 'ClusterRole' };

@@ -31,6 +31,7 @@ export const RoleKind = kind<Role>({
   singular: 'role',
   namespaced: true,
   schema: RoleSchema,
+  nameFormat: 'path-segment',
   protoName: 'k8s.io.api.rbac.v1.Role',
   validate: (r) => (r.rules ?? []).flatMap((rule, i) => validatePolicyRule(rule, true, `rules[${i}]`)),
   printerColumns: [createdAtColumn()],
@@ -44,6 +45,7 @@ export const ClusterRoleKind = kind<ClusterRole>({
   singular: 'clusterrole',
   namespaced: false,
   schema: ClusterRoleSchema,
+  nameFormat: 'path-segment',
   protoName: 'k8s.io.api.rbac.v1.ClusterRole',
   validate: (r) => {
     const errs: SchemaFieldError[] = (r.rules ?? []).flatMap((rule, i) => validatePolicyRule(rule, false, `rules[${i}]`));

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PriorityClassKind, type PriorityClass } from './index.js';
 import { applySchemaDefaults, render, validateWithHooks } from '../../meta/v1/testing/schema-hooks.js';
+import { validateObject } from '../../schema/index.js';
 
 const pc = (): PriorityClass => ({
   apiVersion: 'scheduling.k8s.io/v1',
@@ -16,6 +17,8 @@ test('PriorityClass: defaults preemptionPolicy, is valid, prints value', () => {
   const o = applySchemaDefaults(PriorityClassKind.schema, pc());
   assert.equal(o.preemptionPolicy, 'PreemptLowerPriority');
   assert.deepEqual(validateWithHooks(PriorityClassKind, o), []);
+  assert.deepEqual(validateObject(PriorityClassKind, o), []);
+  assert.deepEqual(render(validateObject(PriorityClassKind, { metadata: { name: 'x' } })), ['value: Required value']);
   assert.deepEqual(
     PriorityClassKind.printerColumns.map((c) => [c.name, c.value(o, new Date())]),
     [['Value', 1000000], ['Global-Default', false], ['Age', '2026-01-01T00:00:00Z'], ['PreemptionPolicy', 'PreemptLowerPriority']],
