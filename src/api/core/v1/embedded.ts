@@ -1,0 +1,37 @@
+import type { Field } from '../../schema/dsl.js';
+
+/**
+ * Where a Go struct embedded with `json:",inline"` lives on the protobuf wire.
+ *
+ * In JSON the embedded struct's fields sit directly in the outer object (a Volume has
+ * `name` and `hostPath` side by side), but protobuf encodes the embedded struct as a
+ * nested message at its own field number (Volume{1: name, 2: VolumeSource{1: hostPath}}).
+ * Fields returned by {@link embedded} carry this marker; the protobuf codec must group
+ * every field sharing `protoEmbeddedIn.field` into one nested message, numbering each
+ * field inside it by its own `proto`.
+ */
+export interface ProtoEmbedding {
+  /** Field number of the nested message in the outer message. */
+  readonly field: number;
+  /** Go/proto name of the embedded message, e.g. 'VolumeSource' (for debugging/docs). */
+  readonly message: string;
+}
+
+export type EmbeddedField<T> = Field<T> & { readonly protoEmbeddedIn?: ProtoEmbedding };
+
+/** Reads the embedding marker of a field, if any (for the protobuf codec). */
+export function protoEmbeddingOf(field: Field<unknown>): ProtoEmbedding | undefined {
+  return (field as EmbeddedField<unknown>).protoEmbeddedIn;
+}
+
+/**
+ * Marks fields as belonging to an inline-embedded Go struct, encoded in protobuf as the
+ * message `message` at field number `field` of the outer message. JSON is unaffected.
+ */
+export function embedded<F extends Record<string, Field<any>>>(field: number, message: string, fields: F): F {
+  const out: Record<string, Field<any>> = {};
+  for (const [name, f] of Object.entries(fields)) {
+    out[name] = Object.assign({}, f, { protoEmbeddedIn: { field, message } });
+  }
+  return out as F;
+}
