@@ -233,6 +233,11 @@ export interface KindSpec<O = any> {
    * (anything but '.', '..', or names containing '/' or '%').
    */
   nameFormat?: 'dns1123-subdomain' | 'dns1123-label' | 'dns1035-label' | 'path-segment';
+  /**
+   * Whether PATCH accepts application/strategic-merge-patch+json (default true). Custom
+   * resources set false: like upstream, they take JSON and merge patches only.
+   */
+  strategicMergePatch?: boolean;
 }
 
 export function kind<O>(spec: KindSpec<O>): KindSpec<O> {

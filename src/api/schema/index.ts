@@ -8,3 +8,5 @@ export { decodeObject, encodeObject, SchemaCodecError } from './protobuf.js';
 export { sampleObject, sampleValue, type SampleOptions } from './sample.js';
 export { toTable, type TableOptions, type IncludeObject } from './table.js';
 export { patchMetaFor, type PatchMeta } from './patch-meta.js';
+export { openApiV3Document, type OpenApiGroupVersion, type OpenApiOptions } from './openapi.js';
+export { componentName, packageForGroup } from './openapi-names.js';
