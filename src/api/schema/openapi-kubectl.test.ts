@@ -12,10 +12,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApiV3Document } from './openapi.js';
 import { Registry, apiVersionOf } from '../registry.js';
+import { GadgetKind } from './testdata.js';
 
 const KUBECTL = '/usr/bin/kubectl';
 
-function serve(registry: Registry): Server {
+/** An object the fake server holds, and the PATCH requests it received. */
+interface Fake {
+  path: string;
+  object: Record<string, unknown>;
+  patches: { contentType: string; body: string }[];
+}
+
+function serve(registry: Registry, fake?: Fake): Server {
   const gvs = registry.list();
   const docs = new Map(gvs.map((gv) => [gv.group ? `apis/${gv.group}/${gv.version}` : `api/${gv.version}`, JSON.stringify(openApiV3Document(gv))]));
   const resourceList = (gv: (typeof gvs)[number]) => ({
@@ -38,6 +46,18 @@ function serve(registry: Registry): Server {
       res.writeHead(code, { 'Content-Type': 'application/json' });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
+    if (fake && url.pathname === fake.path) {
+      if (req.method === 'GET') return json(fake.object);
+      if (req.method === 'PATCH') {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          fake.patches.push({ contentType: String(req.headers['content-type']), body });
+          json(fake.object);
+        });
+        return;
+      }
+    }
     if (path === 'version') return json({ major: '1', minor: '32', gitVersion: 'v1.32.0-skiff', platform: 'linux/amd64' });
     if (path === 'api') return json({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
     if (path === 'apis')
@@ -73,9 +93,9 @@ function kubectl(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number
   });
 }
 
-test('kubectl explain reads our OpenAPI v3 documents', { skip: !existsSync(KUBECTL) && 'kubectl not installed' }, async () => {
-  const registry = new Registry();
-  const server = serve(registry);
+/** Runs `body` with a fake server and a kubeconfig pointing at it; cleans up after. */
+async function withKubectl(registry: Registry, fake: Fake | undefined, body: (env: NodeJS.ProcessEnv, dir: string) => Promise<void>): Promise<void> {
+  const server = serve(registry, fake);
   const dir = mkdtempSync(join(tmpdir(), 'skiff-openapi-'));
   try {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -93,6 +113,18 @@ test('kubectl explain reads our OpenAPI v3 documents', { skip: !existsSync(KUBEC
       }),
     );
     const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(dir, 'cache') };
+    await body(env, dir);
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const skip = !existsSync(KUBECTL) && 'kubectl not installed';
+
+test('kubectl explain reads our OpenAPI v3 documents', { skip }, async () => {
+  const registry = new Registry();
+  await withKubectl(registry, undefined, async (env) => {
     const ns = await kubectl(['explain', 'namespaces.status'], env);
     assert.equal(ns.code, 0, ns.stderr);
     assert.match(ns.stdout, /KIND:\s+Namespace/);
@@ -110,8 +142,39 @@ test('kubectl explain reads our OpenAPI v3 documents', { skip: !existsSync(KUBEC
       assert.equal(r.code, 0, `${spec.kind}: ${r.stderr}`);
       assert.match(r.stdout, new RegExp(`KIND:\\s+${spec.kind}`));
     }
-  } finally {
-    server.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
+});
+
+test('kubectl apply computes a strategic merge patch from our schemas (a kind it has no Go type for)', { skip }, async () => {
+  const registry = new Registry();
+  registry.add(GadgetKind);
+  const applied = (image: string) => ({
+    apiVersion: 'test.skiff.dev/v1',
+    kind: 'Gadget',
+    metadata: { name: 'g1', namespace: 'default' },
+    spec: { parts: [{ name: 'a', image }, { name: 'b', image: 'two' }], tags: ['x'] },
+  });
+  const live = {
+    ...applied('one'),
+    metadata: {
+      name: 'g1',
+      namespace: 'default',
+      uid: 'u1',
+      resourceVersion: '5',
+      annotations: { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(applied('one')) + '\n' },
+    },
+  };
+  const fake: Fake = { path: '/apis/test.skiff.dev/v1/namespaces/default/gadgets/g1', object: live, patches: [] };
+  await withKubectl(registry, fake, async (env, dir) => {
+    const file = join(dir, 'g.json');
+    writeFileSync(file, JSON.stringify(applied('one-changed')));
+    const r = await kubectl(['apply', '-f', file], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fake.patches.length, 1);
+    const patch = fake.patches[0]!;
+    assert.equal(patch.contentType, 'application/strategic-merge-patch+json');
+    const body = JSON.parse(patch.body) as { spec: Record<string, unknown> };
+    // Merge by key: only part "a" is sent, with the order directive; a merge patch would resend the whole list.
+    assert.deepEqual(body.spec, { '$setElementOrder/parts': [{ name: 'a' }, { name: 'b' }], parts: [{ image: 'one-changed', name: 'a' }] });
+  });
 });
