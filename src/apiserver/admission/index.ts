@@ -1,0 +1,6 @@
+/** Admission: the checks and defaults every write passes before it is stored. */
+export type { Admission, AdmissionAttributes, AdmissionPlugin } from './types.js';
+export { AdmissionChain } from './chain.js';
+export { schemaValidation } from './schema-validation.js';
+export { namespaceLifecycle, SYSTEM_NAMESPACES } from './namespace-lifecycle.js';
+export { ensureSystemNamespaces } from './system-namespaces.js';

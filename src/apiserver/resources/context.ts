@@ -1,0 +1,38 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Registry } from '../../api/registry.js';
+import type { KindSpec } from '../../api/schema/dsl.js';
+import type { Store } from '../../storage/store.js';
+import type { Admission } from '../admission/types.js';
+import type { RequestInfo, UserInfo } from '../types.js';
+import type { WatchCache } from '../watch-cache/watch-cache.js';
+
+/** Everything the verbs share; built once by `createResourceHandler`. */
+export interface ResourceContext {
+  registry: Registry;
+  store: Store;
+  cache: WatchCache;
+  admission: Admission;
+  /** Current time (injected so tests can drive it). */
+  now: () => Date;
+  newUid: () => string;
+  /** How often a watch with allowWatchBookmarks gets a BOOKMARK. */
+  bookmarkIntervalMs: number;
+  /** A watcher whose unsent bytes exceed this is cut off. */
+  maxWatcherBufferBytes: number;
+  /** How long a consistent read waits for the cache before reading the store. */
+  consistentReadTimeoutMs: number;
+  /** Maximum request body size read by the verbs. */
+  maxBodyBytes: number;
+  /** Registers a watch response so `close()` can end it. */
+  trackWatch(end: () => void): () => void;
+}
+
+/** One request as every verb sees it. */
+export interface VerbArgs {
+  req: IncomingMessage;
+  res: ServerResponse;
+  info: RequestInfo;
+  user: UserInfo;
+  spec: KindSpec;
+  ctx: ResourceContext;
+}

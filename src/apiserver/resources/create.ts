@@ -1,0 +1,60 @@
+import { apiVersionOf } from '../../api/registry.js';
+import { generateName } from '../../machinery/names.js';
+import { required } from '../../machinery/field-errors.js';
+import type { KubeObject } from '../watch-cache/cached-object.js';
+import type { VerbArgs } from './context.js';
+import { decodeBody, readBody } from './body.js';
+import { ApiError, invalid } from './errors.js';
+import { recordManager } from './managed-fields.js';
+import { metaOf, stampCreate } from './object-meta.js';
+import { createStored } from './object-store.js';
+import { decodeProtobufBody } from './protobuf-body.js';
+import { sendObject } from './respond.js';
+import { checkNamespace, checkTypeMeta, handleUnknownFields, parseWriteOptions } from './write-options.js';
+
+/** Attempts at a fresh generated name when one collides. */
+const GENERATE_NAME_ATTEMPTS = 5;
+
+/**
+ * POST: creates an object from a JSON, YAML or protobuf body. Defaults and validation
+ * run in admission; `generateName` picks a fresh name; `dryRun=All` stores nothing.
+ */
+export async function handleCreate(a: VerbArgs): Promise<void> {
+  const { info, spec, ctx, req } = a;
+  const opts = parseWriteOptions(info, req.headers['user-agent']);
+  const body = await readBody(req, ctx.maxBodyBytes);
+  const obj = decodeBody(body, req.headers['content-type'], spec, decodeProtobufBody);
+  checkTypeMeta(obj, spec);
+  checkNamespace(obj, spec, info.namespace);
+  const warnings = handleUnknownFields(obj, spec, opts.fieldValidation);
+  const meta = metaOf(obj);
+  const wantsGenerated = (meta.name === undefined || meta.name === '') && typeof meta.generateName === 'string' && meta.generateName !== '';
+  if (!wantsGenerated && (typeof meta.name !== 'string' || meta.name === '')) {
+    throw invalid(spec, '', [required('metadata.name', 'name or generateName is required')]);
+  }
+  for (let attempt = 0; ; attempt++) {
+    const candidate = structuredClone(obj) as KubeObject;
+    const cm = metaOf(candidate);
+    if (wantsGenerated) cm.name = generateName(String(meta.generateName));
+    const now = ctx.now();
+    stampCreate(candidate, spec, { now, uid: ctx.newUid() });
+    const admitted = await ctx.admission.admit(
+      { operation: 'CREATE', spec, namespace: info.namespace, name: String(cm.name), user: a.user, dryRun: opts.dryRun },
+      candidate,
+      undefined,
+    );
+    recordManager(candidate, undefined, { manager: opts.fieldManager, operation: 'Update', apiVersion: apiVersionOf(spec), now });
+    if (opts.dryRun) {
+      sendObject(a, 201, candidate, [...warnings, ...admitted]);
+      return;
+    }
+    try {
+      const created = await createStored(ctx, spec, candidate);
+      sendObject(a, 201, created, [...warnings, ...admitted]);
+      return;
+    } catch (err) {
+      if (wantsGenerated && err instanceof ApiError && err.status.reason === 'AlreadyExists' && attempt + 1 < GENERATE_NAME_ATTEMPTS) continue;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The resource layer of the API server: every verb on every kind of the registry,
+ * backed by the store and its watch cache, with admission. The HTTP layer routes each
+ * resource request here.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ResourceHandler, ResourceLayerConfig } from '../types.js';
+import { AdmissionChain, namespaceLifecycle, schemaValidation, ensureSystemNamespaces, type AdmissionPlugin } from '../admission/index.js';
+import { WatchCache } from '../watch-cache/watch-cache.js';
+import type { ResourceContext } from './context.js';
+import { serveResource } from './handler.js';
+
+export { parseResourcePath } from './test-server.js';
+
+/** Optional knobs beyond the contract's config (tests and benchmarks use them). */
+export interface ResourceLayerOptions {
+  now?: () => Date;
+  bookmarkIntervalMs?: number;
+  maxWatcherBufferBytes?: number;
+  consistentReadTimeoutMs?: number;
+  maxBodyBytes?: number;
+  watchWindowSize?: number;
+  /** Extra admission plugins, run after the built-ins. */
+  admission?: readonly AdmissionPlugin[];
+  /** Skip creating default, kube-system, kube-public and kube-node-lease. */
+  skipSystemNamespaces?: boolean;
+}
+
+/**
+ * Builds the resource handler. It starts the watch cache and creates the system
+ * namespaces in the background; requests wait for that as needed. `close()` ends every
+ * open watch and stops the cache (the store stays open: it belongs to the caller).
+ */
+export function createResourceHandler(config: ResourceLayerConfig & ResourceLayerOptions): ResourceHandler & { close(): Promise<void>; ready(): Promise<void> } {
+  const { store, registry } = config;
+  const cache = new WatchCache({
+    store,
+    ...(config.watchWindowSize ? { windowSize: config.watchWindowSize } : {}),
+    onError: (err) => console.error(JSON.stringify({ component: 'watch-cache', error: String(err) })),
+  });
+  const watches = new Set<() => void>();
+  const ctx: ResourceContext = {
+    registry,
+    store,
+    cache,
+    admission: new AdmissionChain({ plugins: [namespaceLifecycle({ store, registry }), schemaValidation, ...(config.admission ?? [])] }),
+    now: config.now ?? (() => new Date()),
+    newUid: randomUUID,
+    bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,
+    maxWatcherBufferBytes: config.maxWatcherBufferBytes ?? 16 * 1024 * 1024,
+    consistentReadTimeoutMs: config.consistentReadTimeoutMs ?? 3000,
+    maxBodyBytes: config.maxBodyBytes ?? 3 * 1024 * 1024,
+    trackWatch(end) {
+      watches.add(end);
+      return () => watches.delete(end);
+    },
+  };
+  const ready = (async () => {
+    if (!config.skipSystemNamespaces) await ensureSystemNamespaces({ store, now: ctx.now });
+    await cache.start();
+  })();
+  ready.catch((err: unknown) => console.error(JSON.stringify({ component: 'apiserver-resources', error: `startup failed: ${String(err)}` })));
+  const handler = (async (req, res, info, user) => {
+    await ready.catch(() => {});
+    await serveResource(ctx, req, res, info, user);
+  }) as ResourceHandler & { close(): Promise<void>; ready(): Promise<void> };
+  handler.ready = () => ready;
+  handler.close = async () => {
+    for (const end of [...watches]) end();
+    cache.close();
+  };
+  return handler;
+}

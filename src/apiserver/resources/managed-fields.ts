@@ -1,0 +1,111 @@
+import type { KubeObject } from '../watch-cache/cached-object.js';
+import { jsonEqual, metaOf, rfc3339 } from './object-meta.js';
+
+/**
+ * A simplified `metadata.managedFields` bookkeeping: each write records which manager
+ * touched which fields (FieldsV1 sets), Update entries for ordinary writes and Apply
+ * entries for server-side apply. Field-ownership conflicts are not computed.
+ */
+
+type FieldSet = Record<string, unknown>;
+
+const SKIP_TOP = new Set(['apiVersion', 'kind']);
+const SERVER_META = new Set(['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds']);
+
+function listKey(item: unknown): string | undefined {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
+  const o = item as Record<string, unknown>;
+  for (const k of ['name', 'containerPort', 'type', 'uid', 'key', 'ip', 'mountPath', 'port']) {
+    if (typeof o[k] === 'string' || typeof o[k] === 'number') return `k:${JSON.stringify({ [k]: o[k] })}`;
+  }
+  return undefined;
+}
+
+/** The FieldsV1 set of a value; with `old`, only the parts that differ from it. */
+export function fieldSet(value: unknown, old?: unknown, top = true): FieldSet {
+  const out: FieldSet = {};
+  if (value === null || typeof value !== 'object') return out;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const k = listKey(item);
+      if (k === undefined) continue;
+      out[k] = { '.': {}, ...fieldSet(item, undefined, false) };
+    }
+    return out;
+  }
+  const o = value as Record<string, unknown>;
+  const prev = old !== null && typeof old === 'object' && !Array.isArray(old) ? (old as Record<string, unknown>) : undefined;
+  for (const [k, v] of Object.entries(o)) {
+    if (top && SKIP_TOP.has(k)) continue;
+    if (top && k === 'metadata' && v && typeof v === 'object') {
+      const mv = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([mk]) => !SERVER_META.has(mk) && mk !== 'name' && mk !== 'namespace'));
+      const pm = prev?.metadata;
+      const sub = fieldSet(mv, pm, false);
+      if (Object.keys(sub).length > 0) out['f:metadata'] = sub;
+      continue;
+    }
+    if (prev && jsonEqual(v, prev[k])) continue;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const sub = fieldSet(v, prev?.[k], false);
+      out[`f:${k}`] = Object.keys(sub).length > 0 ? sub : {};
+    } else if (Array.isArray(v)) {
+      const sub = fieldSet(v, undefined, false);
+      out[`f:${k}`] = Object.keys(sub).length > 0 ? sub : {};
+    } else out[`f:${k}`] = {};
+  }
+  return out;
+}
+
+/**
+ * Records a write by `manager` in `obj.metadata.managedFields` (replacing its previous
+ * entry of the same operation and subresource). Nothing is recorded when nothing changed.
+ */
+export function recordManager(
+  obj: KubeObject,
+  old: KubeObject | undefined,
+  opts: { manager: string; operation: 'Apply' | 'Update'; apiVersion: string; now: Date; subresource?: string; applied?: KubeObject },
+): void {
+  const meta = metaOf(obj);
+  const entries: Record<string, unknown>[] = Array.isArray(meta.managedFields)
+    ? (meta.managedFields as unknown[]).filter((e): e is Record<string, unknown> => e !== null && typeof e === 'object')
+    : old && Array.isArray(old.metadata?.managedFields)
+      ? [...(old.metadata!.managedFields as Record<string, unknown>[])]
+      : [];
+  const fields = opts.operation === 'Apply' ? fieldSet(opts.applied ?? obj) : fieldSet(obj, old);
+  if (opts.operation === 'Update' && Object.keys(fields).length === 0) {
+    if (entries.length > 0) meta.managedFields = entries;
+    return;
+  }
+  const same = (e: Record<string, unknown>) =>
+    e.manager === opts.manager && e.operation === opts.operation && (e.subresource ?? '') === (opts.subresource ?? '');
+  const prev = entries.find(same);
+  let merged: FieldSet = fields;
+  if (prev && opts.operation === 'Update' && prev.fieldsV1 && typeof prev.fieldsV1 === 'object') {
+    merged = mergeSets(prev.fieldsV1 as FieldSet, fields);
+  }
+  const entry: Record<string, unknown> = {
+    manager: opts.manager,
+    operation: opts.operation,
+    apiVersion: opts.apiVersion,
+    time: rfc3339(opts.now),
+    fieldsType: 'FieldsV1',
+    fieldsV1: merged,
+    ...(opts.subresource ? { subresource: opts.subresource } : {}),
+  };
+  meta.managedFields = [...entries.filter((e) => !same(e)), entry];
+}
+
+function mergeSets(a: FieldSet, b: FieldSet): FieldSet {
+  const out: FieldSet = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const av = out[k];
+    out[k] = av && typeof av === 'object' && v && typeof v === 'object' ? mergeSets(av as FieldSet, v as FieldSet) : v;
+  }
+  return out;
+}
+
+/** The manager name when the request names none: the user agent's product, as Kubernetes does. */
+export function defaultManager(userAgent: string | undefined): string {
+  const ua = (userAgent ?? '').split('/')[0]?.trim() ?? '';
+  return ua.slice(0, 128) || 'unknown';
+}

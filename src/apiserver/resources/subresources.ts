@@ -1,0 +1,39 @@
+import type { VerbArgs } from './context.js';
+import { ApiError } from './errors.js';
+import { handleGet } from './get.js';
+import { handlePatch } from './patch.js';
+import { handleUpdate } from './update.js';
+
+/**
+ * Subresource dispatch: `status` (get/update/patch of the object, writing only status),
+ * and the others registered in `SUBRESOURCES` (scale, binding, eviction, and the
+ * kubelet-proxied log/exec/attach/portforward).
+ */
+export type SubresourceHandler = (a: VerbArgs) => Promise<void>;
+
+const extra = new Map<string, SubresourceHandler>();
+
+/** Registers a handler for `<resource>/<subresource>` (e.g. 'pods/binding'); '*\/scale' matches any resource. */
+export function registerSubresource(path: string, handler: SubresourceHandler): void {
+  extra.set(path, handler);
+}
+
+function notFoundSub(): ApiError {
+  return new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+}
+
+export async function handleSubresource(a: VerbArgs): Promise<void> {
+  const { info, spec } = a;
+  const sub = info.subresource as string;
+  if (!info.name) throw notFoundSub();
+  if (sub === 'status') {
+    if (!spec.subresources?.status) throw notFoundSub();
+    if (info.verb === 'get') return handleGet(a);
+    if (info.verb === 'update') return handleUpdate(a);
+    if (info.verb === 'patch') return handlePatch(a);
+    throw new ApiError(405, 'MethodNotAllowed', `${info.verb} is not supported on resources of kind "${spec.plural}/status"`);
+  }
+  const h = extra.get(`${spec.group ? `${spec.plural}.${spec.group}` : spec.plural}/${sub}`) ?? (sub === 'scale' && spec.subresources?.scale ? extra.get('*/scale') : undefined);
+  if (!h) throw notFoundSub();
+  return h(a);
+}
