@@ -10,3 +10,4 @@ export { toTable, type TableOptions, type IncludeObject } from './table.js';
 export { patchMetaFor, type PatchMeta } from './patch-meta.js';
 export { openApiV3Document, type OpenApiGroupVersion, type OpenApiOptions } from './openapi.js';
 export { componentName, packageForGroup } from './openapi-names.js';
+export { duplicateFields, duplicateFieldMessage } from './duplicate-fields.js';
