@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { patchMetaFor } from './patch-meta.js';
 import { GadgetSchema } from './testdata.js';
 import { NamespaceSchema } from '../core/v1/namespace.js';
+import { applyStrategicMergePatch } from '../../machinery/strategic-merge-patch.js';
 
 test('merge lists carry strategy and key; items descend into elements', () => {
   const root = patchMetaFor(GadgetSchema);
@@ -35,4 +36,11 @@ test('metadata lists from meta/v1: finalizers merge, ownerReferences keyed by ui
   assert.deepEqual(meta?.field('finalizers')?.patchStrategy, ['merge']);
   assert.equal(meta?.field('ownerReferences')?.patchMergeKey, 'uid');
   assert.equal(patchMetaFor(NamespaceSchema).field('status')?.field('conditions')?.patchMergeKey, 'type');
+});
+
+test('machinery’s strategic merge patch merges by the schema’s keys', () => {
+  const live = { spec: { parts: [{ name: 'a', image: 'one' }, { name: 'b', image: 'two' }], tags: ['x'] } };
+  const patch = { spec: { '$setElementOrder/parts': [{ name: 'a' }, { name: 'b' }], parts: [{ name: 'a', image: 'new' }], tags: ['y'] } };
+  const out = applyStrategicMergePatch(live, patch, patchMetaFor(GadgetSchema));
+  assert.deepEqual(out, { spec: { parts: [{ name: 'a', image: 'new' }, { name: 'b', image: 'two' }], tags: ['y'] } });
 });

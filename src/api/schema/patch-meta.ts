@@ -1,21 +1,12 @@
 /**
- * Strategic-merge-patch metadata derived from a schema: for each field, its patch
- * strategy and merge key, and how to descend into lists and maps.
+ * Strategic-merge-patch metadata derived from a schema (machinery's PatchMeta): for each
+ * field its patch strategy and merge key; `field(name)` of a map gives its values' meta,
+ * `items` of a list its elements'; raw (free-form JSON) fields have none.
  */
 import type { Field, ObjectSchema, TypeSpec } from './dsl.js';
+import type { PatchMeta } from '../../machinery/patch-meta.js';
 
-/**
- * The shape machinery's strategic merge patch walks (src/machinery/patch-meta.ts defines
- * the same interface): `field(name)` describes a child of an object — or, for a map,
- * any of its values; `items` describes the elements of a list; `patchStrategy` and
- * `patchMergeKey` are those of the field that holds this value.
- */
-export interface PatchMeta {
-  field(name: string): PatchMeta | undefined;
-  items?: PatchMeta;
-  patchStrategy?: readonly string[];
-  patchMergeKey?: string;
-}
+export type { PatchMeta };
 
 /** PatchMeta of an object schema (a kind's root: `patchMetaFor(spec.schema)`). Built lazily, cached. */
 export function patchMetaFor<O>(schema: ObjectSchema<O>): PatchMeta {
