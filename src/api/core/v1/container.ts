@@ -1,5 +1,5 @@
 import { f, object, t, type Infer } from '../../schema/dsl.js';
-import { embedded } from './embedded.js';
+import { embedded, ptr } from './embedded.js';
 import { EnvFromSourceSchema, EnvVarSchema } from './env.js';
 import { LifecycleSchema, ProbeSchema } from './probe.js';
 import { ContainerResizePolicySchema, ResourceRequirementsSchema } from './resources.js';
@@ -19,9 +19,9 @@ export const VolumeMountSchema = object('VolumeMount', 'Where a pod volume appea
   readOnly: f(2, t.bool(), 'Mount read-only.'),
   mountPath: f(3, t.string(), 'Path inside the container; must not contain ":".', { required: true }),
   subPath: f(4, t.string(), 'Sub-path of the volume to mount instead of its root.'),
-  mountPropagation: f(5, t.enum('None', 'HostToContainer', 'Bidirectional'), 'How mounts propagate between host and container.'),
+  mountPropagation: ptr(f(5, t.enum('None', 'HostToContainer', 'Bidirectional'), 'How mounts propagate between host and container.')),
   subPathExpr: f(6, t.string(), 'Like subPath, with $(VAR) expanded from the container’s environment.'),
-  recursiveReadOnly: f(7, t.enum('Disabled', 'IfPossible', 'Enabled'), 'Whether read-only applies recursively to sub-mounts.'),
+  recursiveReadOnly: ptr(f(7, t.enum('Disabled', 'IfPossible', 'Enabled'), 'Whether read-only applies recursively to sub-mounts.')),
 });
 export type VolumeMount = Infer<typeof VolumeMountSchema>;
 
@@ -81,7 +81,7 @@ function containerFields() {
     }),
     startupProbe: f(22, t.object(() => ProbeSchema), 'Other probes wait until this check succeeds once.'),
     resizePolicy: f(23, t.list(t.object(() => ContainerResizePolicySchema)), 'How in-place resource resizes are applied.'),
-    restartPolicy: f(24, t.enum('Always'), 'Only on init containers: Always makes it a sidecar.'),
+    restartPolicy: ptr(f(24, t.enum('Always'), 'Only on init containers: Always makes it a sidecar.')),
   };
 }
 

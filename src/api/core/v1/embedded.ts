@@ -35,3 +35,11 @@ export function embedded<F extends Record<string, Field<any>>>(field: number, me
   }
   return out as F;
 }
+
+/**
+ * Marks a field as a Go pointer (`*int64`, `*bool`…): an explicit zero is meaningful and
+ * survives a protobuf round trip (see FieldOptions.pointer).
+ */
+export function ptr<T>(field: Field<T>): Field<T> {
+  return { ...field, pointer: true };
+}

@@ -1,5 +1,5 @@
 import { f, object, t, type Infer } from '../../schema/dsl.js';
-import { embedded } from './embedded.js';
+import { embedded, ptr } from './embedded.js';
 import { ObjectFieldSelectorSchema, ResourceFieldSelectorSchema } from './references.js';
 
 /** `name` of a LocalObjectReference inlined at proto field 1 (Go: embedded LocalObjectReference). */
@@ -9,13 +9,13 @@ const inlinedName = (description: string) =>
 export const ConfigMapKeySelectorSchema = object('ConfigMapKeySelector', 'One key of a ConfigMap.', {
   ...inlinedName('Name of the ConfigMap.'),
   key: f(2, t.string(), 'The key to read.', { required: true }),
-  optional: f(3, t.bool(), 'Whether the ConfigMap or key may be missing.'),
+  optional: ptr(f(3, t.bool(), 'Whether the ConfigMap or key may be missing.')),
 });
 
 export const SecretKeySelectorSchema = object('SecretKeySelector', 'One key of a Secret.', {
   ...inlinedName('Name of the Secret.'),
   key: f(2, t.string(), 'The key to read.', { required: true }),
-  optional: f(3, t.bool(), 'Whether the Secret or key may be missing.'),
+  optional: ptr(f(3, t.bool(), 'Whether the Secret or key may be missing.')),
 });
 
 export const EnvVarSourceSchema = object('EnvVarSource', 'Where an environment variable’s value comes from.', {
@@ -35,12 +35,12 @@ export type EnvVar = Infer<typeof EnvVarSchema>;
 
 export const ConfigMapEnvSourceSchema = object('ConfigMapEnvSource', 'A ConfigMap whose keys all become variables.', {
   ...inlinedName('Name of the ConfigMap.'),
-  optional: f(2, t.bool(), 'Whether the ConfigMap may be missing.'),
+  optional: ptr(f(2, t.bool(), 'Whether the ConfigMap may be missing.')),
 });
 
 export const SecretEnvSourceSchema = object('SecretEnvSource', 'A Secret whose keys all become variables.', {
   ...inlinedName('Name of the Secret.'),
-  optional: f(2, t.bool(), 'Whether the Secret may be missing.'),
+  optional: ptr(f(2, t.bool(), 'Whether the Secret may be missing.')),
 });
 
 export const EnvFromSourceSchema = object('EnvFromSource', 'A set of variables taken from a ConfigMap or Secret.', {

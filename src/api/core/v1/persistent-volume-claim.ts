@@ -1,4 +1,5 @@
 import { f, object, t, type Infer } from '../../schema/dsl.js';
+import { ptr } from './embedded.js';
 import { LabelSelectorSchema } from '../../meta/v1/index.js';
 import { TypedLocalObjectReferenceSchema, TypedObjectReferenceSchema } from './references.js';
 import { VolumeResourceRequirementsSchema } from './resources.js';
@@ -13,11 +14,11 @@ export const PersistentVolumeClaimSpecSchema = object(
     resources: f(2, t.object(() => VolumeResourceRequirementsSchema), 'Minimum storage requested.'),
     volumeName: f(3, t.string(), 'The PersistentVolume bound to this claim.'),
     selector: f(4, t.object(() => LabelSelectorSchema), 'Labels of volumes eligible for binding.'),
-    storageClassName: f(5, t.string(), 'StorageClass required; empty string means none.'),
-    volumeMode: f(6, t.enum('Block', 'Filesystem'), 'Filesystem or raw block device.', { default: 'Filesystem' }),
+    storageClassName: ptr(f(5, t.string(), 'StorageClass required; empty string means none.')),
+    volumeMode: ptr(f(6, t.enum('Block', 'Filesystem'), 'Filesystem or raw block device.', { default: 'Filesystem' })),
     dataSource: f(7, t.object(() => TypedLocalObjectReferenceSchema), 'Snapshot or claim to populate from.'),
     dataSourceRef: f(8, t.object(() => TypedObjectReferenceSchema), 'Any populator object to populate from.'),
-    volumeAttributesClassName: f(9, t.string(), 'VolumeAttributesClass to apply.'),
+    volumeAttributesClassName: ptr(f(9, t.string(), 'VolumeAttributesClass to apply.')),
   },
 );
 export type PersistentVolumeClaimSpec = Infer<typeof PersistentVolumeClaimSpecSchema>;

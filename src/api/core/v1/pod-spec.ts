@@ -1,4 +1,5 @@
 import { f, object, t, type ObjectOf } from '../../schema/dsl.js';
+import { ptr } from './embedded.js';
 import { AffinitySchema } from './affinity.js';
 import { ContainerSchema, EphemeralContainerSchema } from './container.js';
 import { validatePodSpec } from './pod-spec-validation.js';
@@ -16,7 +17,7 @@ export const HostAliasSchema = object('HostAlias', 'An /etc/hosts entry added to
 
 export const PodDNSConfigOptionSchema = object('PodDNSConfigOption', 'One resolver option (resolv.conf "options").', {
   name: f(1, t.string(), 'Option name.'),
-  value: f(2, t.string(), 'Option value, if any.'),
+  value: ptr(f(2, t.string(), 'Option value, if any.')),
 });
 
 export const PodDNSConfigSchema = object('PodDNSConfig', 'DNS settings added to those the dnsPolicy produces.', {
@@ -39,8 +40,8 @@ export const PodSchedulingGateSchema = object('PodSchedulingGate', 'A gate that 
 
 export const PodResourceClaimSchema = object('PodResourceClaim', 'A dynamic resource claim the pod’s containers may use.', {
   name: f(1, t.string(), 'Name (DNS label) used by containers to refer to the claim.', { required: true }),
-  resourceClaimName: f(3, t.string(), 'An existing ResourceClaim in the pod’s namespace.'),
-  resourceClaimTemplateName: f(4, t.string(), 'A ResourceClaimTemplate to create a claim from.'),
+  resourceClaimName: ptr(f(3, t.string(), 'An existing ResourceClaim in the pod’s namespace.')),
+  resourceClaimTemplateName: ptr(f(4, t.string(), 'A ResourceClaimTemplate to create a claim from.')),
 });
 
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'] as const;
@@ -56,8 +57,8 @@ const podSpecFields = {
       patchMergeKey: 'name',
     }),
     restartPolicy: f(3, t.enum('Always', 'OnFailure', 'Never'), 'When exited containers are restarted.', { default: 'Always' }),
-    terminationGracePeriodSeconds: f(4, t.int64(), 'Seconds between the stop signal and the kill.', { default: 30 }),
-    activeDeadlineSeconds: f(5, t.int64(), 'Seconds the pod may run (from start) before it is failed.'),
+    terminationGracePeriodSeconds: ptr(f(4, t.int64(), 'Seconds between the stop signal and the kill.', { default: 30 })),
+    activeDeadlineSeconds: ptr(f(5, t.int64(), 'Seconds the pod may run (from start) before it is failed.')),
     dnsPolicy: f(6, t.enum(...DNS_POLICIES), 'How the pod’s DNS is configured.', { default: 'ClusterFirst' }),
     nodeSelector: f(7, t.map(t.string()), 'Node labels a node must have to run the pod.'),
     serviceAccountName: f(8, t.string(), 'ServiceAccount the pod runs as.'),
@@ -79,20 +80,20 @@ const podSpecFields = {
       patchStrategy: ['merge'],
       patchMergeKey: 'name',
     }),
-    automountServiceAccountToken: f(21, t.bool(), 'Whether an API token is mounted automatically.'),
+    automountServiceAccountToken: ptr(f(21, t.bool(), 'Whether an API token is mounted automatically.')),
     tolerations: f(22, t.list(t.object(() => TolerationSchema)), 'Taints the pod tolerates.'),
     hostAliases: f(23, t.list(t.object(() => HostAliasSchema), { listType: 'map', listMapKeys: ['ip'] }), 'Extra /etc/hosts entries.', {
       patchStrategy: ['merge'],
       patchMergeKey: 'ip',
     }),
     priorityClassName: f(24, t.string(), 'PriorityClass giving the pod its priority.'),
-    priority: f(25, t.int32(), 'Priority value, filled in from priorityClassName by admission.'),
+    priority: ptr(f(25, t.int32(), 'Priority value, filled in from priorityClassName by admission.')),
     dnsConfig: f(26, t.object(() => PodDNSConfigSchema), 'Extra DNS settings.'),
-    shareProcessNamespace: f(27, t.bool(), 'Share one PID namespace among the pod’s containers.'),
+    shareProcessNamespace: ptr(f(27, t.bool(), 'Share one PID namespace among the pod’s containers.')),
     readinessGates: f(28, t.list(t.object(() => PodReadinessGateSchema)), 'Extra conditions required for readiness.'),
-    runtimeClassName: f(29, t.string(), 'RuntimeClass used to run the pod.'),
-    enableServiceLinks: f(30, t.bool(), 'Inject Docker-link-style environment variables for Services.'),
-    preemptionPolicy: f(31, t.enum('PreemptLowerPriority', 'Never'), 'Whether the pod may preempt lower-priority pods.'),
+    runtimeClassName: ptr(f(29, t.string(), 'RuntimeClass used to run the pod.')),
+    enableServiceLinks: ptr(f(30, t.bool(), 'Inject Docker-link-style environment variables for Services.')),
+    preemptionPolicy: ptr(f(31, t.enum('PreemptLowerPriority', 'Never'), 'Whether the pod may preempt lower-priority pods.')),
     overhead: f(32, resourceList(), 'Resources used by the pod sandbox on top of the containers’.'),
     topologySpreadConstraints: f(
       33,
@@ -104,9 +105,9 @@ const podSpecFields = {
       patchStrategy: ['merge'],
       patchMergeKey: 'name',
     }),
-    setHostnameAsFQDN: f(35, t.bool(), 'Set the kernel host name to the pod’s FQDN.'),
+    setHostnameAsFQDN: ptr(f(35, t.bool(), 'Set the kernel host name to the pod’s FQDN.')),
     os: f(36, t.object(() => PodOSSchema), 'Operating system the pod needs.'),
-    hostUsers: f(37, t.bool(), 'Use the node’s user namespace (default true).'),
+    hostUsers: ptr(f(37, t.bool(), 'Use the node’s user namespace (default true).')),
     schedulingGates: f(38, t.list(t.object(() => PodSchedulingGateSchema), { listType: 'map', listMapKeys: ['name'] }), 'Gates that block scheduling while present.', {
       patchStrategy: ['merge'],
       patchMergeKey: 'name',

@@ -1,5 +1,5 @@
 import { f, object, t, type Infer } from '../../schema/dsl.js';
-import { embedded } from './embedded.js';
+import { embedded, ptr } from './embedded.js';
 
 export const ExecActionSchema = object('ExecAction', 'Runs a command inside the container; exit 0 means healthy.', {
   command: f(1, t.list(t.string()), 'Command line to run, not through a shell.'),
@@ -25,7 +25,7 @@ export const TCPSocketActionSchema = object('TCPSocketAction', 'Opens a TCP conn
 
 export const GRPCActionSchema = object('GRPCAction', 'A gRPC health check against the container.', {
   port: f(1, t.int32(), 'Port of the gRPC service.', { required: true }),
-  service: f(2, t.string(), 'Service name placed in the HealthCheckRequest.', { default: '' }),
+  service: ptr(f(2, t.string(), 'Service name placed in the HealthCheckRequest.', { default: '' })),
 });
 
 export const SleepActionSchema = object('SleepAction', 'Waits a number of seconds.', {
@@ -47,7 +47,7 @@ export const ProbeSchema = object('Probe', 'A periodic health check of a contain
   periodSeconds: f(4, t.int32(), 'Seconds between probes.', { default: 10 }),
   successThreshold: f(5, t.int32(), 'Consecutive successes to count as healthy again; 1 for liveness and startup.', { default: 1 }),
   failureThreshold: f(6, t.int32(), 'Consecutive failures to count as unhealthy.', { default: 3 }),
-  terminationGracePeriodSeconds: f(7, t.int64(), 'Grace period used when this probe kills the container.'),
+  terminationGracePeriodSeconds: ptr(f(7, t.int64(), 'Grace period used when this probe kills the container.')),
 });
 export type Probe = Infer<typeof ProbeSchema>;
 

@@ -1,6 +1,15 @@
 import { f, object, t, type Infer, type SchemaFieldError } from '../../schema/dsl.js';
 import { child, fe, key } from './field-errors.js';
-import { quantityText, quantityValue } from './quantity-value.js';
+import { Quantity } from '../../../machinery/quantity.js';
+
+/** Parses a quantity as JSON carries it (string or number); undefined when malformed. */
+function parse(q: string | number): Quantity | undefined {
+  try {
+    return Quantity.parse(String(q));
+  } catch {
+    return undefined;
+  }
+}
 
 /** A resource name → amount map (cpu, memory, ephemeral-storage, hugepages-2Mi, example.com/gpu…). */
 export const resourceList = () => t.map(t.quantity());
@@ -45,29 +54,24 @@ export function validateResourceRequirements(req: ResourceRequirements | undefin
   const limits = req.limits ?? {};
   const requests = req.requests ?? {};
   for (const [name, q] of Object.entries(limits)) {
-    const v = quantityValue(q);
-    if (v === undefined) errs.push(fe.invalid(key(limPath, name), q, 'must be a valid quantity'));
-    else if (v < 0) errs.push(fe.invalid(key(limPath, name), quantityText(q), 'must be greater than or equal to 0'));
+    const v = parse(q);
+    if (v && v.sign() < 0) errs.push(fe.invalid(key(limPath, name), v.toString(), 'must be greater than or equal to 0'));
   }
   for (const [name, q] of Object.entries(requests)) {
-    const v = quantityValue(q);
-    if (v === undefined) {
-      errs.push(fe.invalid(key(reqPath, name), q, 'must be a valid quantity'));
+    const v = parse(q);
+    if (!v) continue; // malformed quantities are reported by the schema's quantity type
+    if (v.sign() < 0) {
+      errs.push(fe.invalid(key(reqPath, name), v.toString(), 'must be greater than or equal to 0'));
       continue;
     }
-    if (v < 0) {
-      errs.push(fe.invalid(key(reqPath, name), quantityText(q), 'must be greater than or equal to 0'));
-      continue;
-    }
-    const lim = limits[name];
-    if (lim === undefined) continue;
-    const lv = quantityValue(lim);
-    if (lv === undefined) continue;
+    const limText = limits[name];
+    const lim = limText === undefined ? undefined : parse(limText);
+    if (!lim) continue;
     const isHuge = name.startsWith('hugepages-');
-    if (v !== lv && (isHuge || !overcommittable(name))) {
-      errs.push(fe.invalid(reqPath, quantityText(q), `must be equal to ${name} limit of ${quantityText(lim)}`));
-    } else if (v > lv) {
-      errs.push(fe.invalid(reqPath, quantityText(q), `must be less than or equal to ${name} limit of ${quantityText(lim)}`));
+    if (v.cmp(lim) !== 0 && (isHuge || !overcommittable(name))) {
+      errs.push(fe.invalid(reqPath, v.toString(), `must be equal to ${name} limit of ${lim.toString()}`));
+    } else if (v.cmp(lim) > 0) {
+      errs.push(fe.invalid(reqPath, v.toString(), `must be less than or equal to ${name} limit of ${lim.toString()}`));
     }
   }
   return errs;

@@ -1,12 +1,4 @@
-import type { ObjectMeta } from '../../meta/v1/index.js';
-import type { PodSpec } from './pod-spec.js';
-
-interface Pod {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: ObjectMeta;
-  spec?: PodSpec;
-}
+import type { Pod } from './pod.js';
 
 /**
  * A realistic pod manifest (after defaulting), as a fresh object each call. Shared by

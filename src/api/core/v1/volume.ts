@@ -1,6 +1,6 @@
 import { f, object, t, type Infer } from '../../schema/dsl.js';
 import { LabelSelectorSchema, ObjectMetaSchema } from '../../meta/v1/index.js';
-import { embedded } from './embedded.js';
+import { embedded, ptr } from './embedded.js';
 import { PersistentVolumeClaimSpecSchema } from './persistent-volume-claim.js';
 import { LocalObjectReferenceSchema, ObjectFieldSelectorSchema, ResourceFieldSelectorSchema } from './references.js';
 
@@ -11,11 +11,13 @@ const inlinedName = (description: string) => embedded(1, 'LocalObjectReference',
 
 export const HostPathVolumeSourceSchema = object('HostPathVolumeSource', 'A file or directory of the node.', {
   path: f(1, t.string(), 'Path on the node.', { required: true }),
-  type: f(
-    2,
-    t.enum('', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'),
-    'What must exist at the path; empty skips the check.',
-    { default: '' },
+  type: ptr(
+    f(
+      2,
+      t.enum('', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'),
+      'What must exist at the path; empty skips the check.',
+      { default: '' },
+    ),
   ),
 });
 
@@ -27,33 +29,33 @@ export const EmptyDirVolumeSourceSchema = object('EmptyDirVolumeSource', 'A scra
 export const KeyToPathSchema = object('KeyToPath', 'Maps one key to a file path in the volume.', {
   key: f(1, t.string(), 'The key to project.', { required: true }),
   path: f(2, t.string(), 'Relative file path; may not contain "..".', { required: true }),
-  mode: f(3, t.int32(), 'File mode bits (0–0777).'),
+  mode: ptr(f(3, t.int32(), 'File mode bits (0–0777).')),
 });
 
 export const SecretVolumeSourceSchema = object('SecretVolumeSource', 'A Secret’s keys as files.', {
   secretName: f(1, t.string(), 'Name of the Secret in the pod’s namespace.'),
   items: f(2, t.list(t.object(() => KeyToPathSchema)), 'Only these keys, at these paths.'),
-  defaultMode: f(3, t.int32(), 'Mode bits of created files.', { default: DEFAULT_VOLUME_MODE }),
-  optional: f(4, t.bool(), 'Whether the Secret may be missing.'),
+  defaultMode: ptr(f(3, t.int32(), 'Mode bits of created files.', { default: DEFAULT_VOLUME_MODE })),
+  optional: ptr(f(4, t.bool(), 'Whether the Secret may be missing.')),
 });
 
 export const ConfigMapVolumeSourceSchema = object('ConfigMapVolumeSource', 'A ConfigMap’s keys as files.', {
   ...inlinedName('Name of the ConfigMap.'),
   items: f(2, t.list(t.object(() => KeyToPathSchema)), 'Only these keys, at these paths.'),
-  defaultMode: f(3, t.int32(), 'Mode bits of created files.', { default: DEFAULT_VOLUME_MODE }),
-  optional: f(4, t.bool(), 'Whether the ConfigMap may be missing.'),
+  defaultMode: ptr(f(3, t.int32(), 'Mode bits of created files.', { default: DEFAULT_VOLUME_MODE })),
+  optional: ptr(f(4, t.bool(), 'Whether the ConfigMap may be missing.')),
 });
 
 export const DownwardAPIVolumeFileSchema = object('DownwardAPIVolumeFile', 'One file holding a pod field or container resource.', {
   path: f(1, t.string(), 'Relative file path.', { required: true }),
   fieldRef: f(2, t.object(() => ObjectFieldSelectorSchema), 'Pod field to write.'),
   resourceFieldRef: f(3, t.object(() => ResourceFieldSelectorSchema), 'Container resource to write.'),
-  mode: f(4, t.int32(), 'File mode bits (0–0777).'),
+  mode: ptr(f(4, t.int32(), 'File mode bits (0–0777).')),
 });
 
 export const DownwardAPIVolumeSourceSchema = object('DownwardAPIVolumeSource', 'Pod information as files.', {
   items: f(1, t.list(t.object(() => DownwardAPIVolumeFileSchema)), 'Files to create.'),
-  defaultMode: f(2, t.int32(), 'Mode bits of created files.', { default: DEFAULT_VOLUME_MODE }),
+  defaultMode: ptr(f(2, t.int32(), 'Mode bits of created files.', { default: DEFAULT_VOLUME_MODE })),
 });
 
 export const PersistentVolumeClaimVolumeSourceSchema = object(
@@ -73,8 +75,8 @@ export const NFSVolumeSourceSchema = object('NFSVolumeSource', 'An NFS export.',
 
 export const CSIVolumeSourceSchema = object('CSIVolumeSource', 'An inline volume served by a CSI driver.', {
   driver: f(1, t.string(), 'CSI driver name.', { required: true }),
-  readOnly: f(2, t.bool(), 'Mount read-only.'),
-  fsType: f(3, t.string(), 'Filesystem type.'),
+  readOnly: ptr(f(2, t.bool(), 'Mount read-only.')),
+  fsType: ptr(f(3, t.string(), 'Filesystem type.')),
   volumeAttributes: f(4, t.map(t.string()), 'Driver-specific attributes.'),
   nodePublishSecretRef: f(5, t.object(() => LocalObjectReferenceSchema), 'Secret passed to the driver on publish.'),
 });
@@ -91,13 +93,13 @@ export const EphemeralVolumeSourceSchema = object('EphemeralVolumeSource', 'A vo
 export const SecretProjectionSchema = object('SecretProjection', 'A Secret’s keys within a projected volume.', {
   ...inlinedName('Name of the Secret.'),
   items: f(2, t.list(t.object(() => KeyToPathSchema)), 'Only these keys, at these paths.'),
-  optional: f(4, t.bool(), 'Whether the Secret may be missing.'),
+  optional: ptr(f(4, t.bool(), 'Whether the Secret may be missing.')),
 });
 
 export const ConfigMapProjectionSchema = object('ConfigMapProjection', 'A ConfigMap’s keys within a projected volume.', {
   ...inlinedName('Name of the ConfigMap.'),
   items: f(2, t.list(t.object(() => KeyToPathSchema)), 'Only these keys, at these paths.'),
-  optional: f(4, t.bool(), 'Whether the ConfigMap may be missing.'),
+  optional: ptr(f(4, t.bool(), 'Whether the ConfigMap may be missing.')),
 });
 
 export const DownwardAPIProjectionSchema = object('DownwardAPIProjection', 'Pod information within a projected volume.', {
@@ -106,16 +108,16 @@ export const DownwardAPIProjectionSchema = object('DownwardAPIProjection', 'Pod 
 
 export const ServiceAccountTokenProjectionSchema = object('ServiceAccountTokenProjection', 'A service account token within a projected volume.', {
   audience: f(1, t.string(), 'Intended audience of the token; defaults to the API server.'),
-  expirationSeconds: f(2, t.int64(), 'Requested lifetime; at least 600.', { default: 3600 }),
+  expirationSeconds: ptr(f(2, t.int64(), 'Requested lifetime; at least 600.', { default: 3600 })),
   path: f(3, t.string(), 'File path of the token.', { required: true }),
 });
 
 export const ClusterTrustBundleProjectionSchema = object('ClusterTrustBundleProjection', 'ClusterTrustBundle certificates within a projected volume.', {
-  name: f(1, t.string(), 'A single bundle by name.'),
-  signerName: f(2, t.string(), 'All bundles of this signer.'),
+  name: ptr(f(1, t.string(), 'A single bundle by name.')),
+  signerName: ptr(f(2, t.string(), 'All bundles of this signer.')),
   labelSelector: f(3, t.object(() => LabelSelectorSchema), 'Bundles of the signer with these labels.'),
   path: f(4, t.string(), 'File path of the bundle.', { required: true }),
-  optional: f(5, t.bool(), 'Whether no bundle may match.'),
+  optional: ptr(f(5, t.bool(), 'Whether no bundle may match.')),
 });
 
 export const VolumeProjectionSchema = object('VolumeProjection', 'One source of a projected volume.', {
@@ -128,7 +130,7 @@ export const VolumeProjectionSchema = object('VolumeProjection', 'One source of 
 
 export const ProjectedVolumeSourceSchema = object('ProjectedVolumeSource', 'Several sources merged into one directory.', {
   sources: f(1, t.list(t.object(() => VolumeProjectionSchema)), 'The sources.'),
-  defaultMode: f(2, t.int32(), 'Mode bits of created files.', { default: DEFAULT_VOLUME_MODE }),
+  defaultMode: ptr(f(2, t.int32(), 'Mode bits of created files.', { default: DEFAULT_VOLUME_MODE })),
 });
 
 /** The volume source fields (Go: VolumeSource, inlined into Volume at proto field 2). */
