@@ -1,0 +1,359 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyStrategicMergePatch } from './strategic-merge-patch.js';
+import { patchMetaFromTable, type PatchMetaTable } from './patch-meta.js';
+import { PatchError } from './patch-error.js';
+import type { JsonObject } from './json-value.js';
+
+// A literal subset of the built-in kinds' patch metadata (k8s.io/api struct tags).
+const merge = (key?: string, items: PatchMetaTable = {}): PatchMetaTable => ({ patchStrategy: ['merge'], ...(key ? { patchMergeKey: key } : {}), items });
+const objectMeta: PatchMetaTable = { fields: { finalizers: merge(), ownerReferences: merge('uid') } };
+const container: PatchMetaTable = { fields: { ports: merge('containerPort'), env: merge('name'), volumeMounts: merge('mountPath') } };
+const podSpec: PatchMetaTable = {
+  fields: {
+    containers: merge('name', container),
+    initContainers: merge('name', container),
+    volumes: { patchStrategy: ['merge', 'retainKeys'], patchMergeKey: 'name', items: {} },
+    imagePullSecrets: merge('name'),
+  },
+};
+const deploymentMeta = patchMetaFromTable({
+  fields: {
+    metadata: objectMeta,
+    spec: {
+      fields: {
+        strategy: { patchStrategy: ['retainKeys'] },
+        selector: { patchStrategy: ['replace'] },
+        template: { fields: { metadata: objectMeta, spec: podSpec } },
+      },
+    },
+  },
+});
+const configMapMeta = patchMetaFromTable({ fields: { metadata: objectMeta } });
+const nodeMeta = patchMetaFromTable({ fields: { metadata: objectMeta, spec: { fields: { podCIDRs: merge() } } } });
+
+// The test schema of upstream's strategicpatch tests.
+const upstreamMeta = patchMetaFromTable({
+  fields: {
+    mergingList: merge('name'),
+    mergeItemPtr: merge('name'),
+    mergingIntList: merge(),
+    nonMergingList: {},
+    retainKeysMap: { patchStrategy: ['retainKeys'], fields: { mergingList: merge('name'), mergingIntList: merge() } },
+    retainKeysMergingList: { patchStrategy: ['merge', 'retainKeys'], patchMergeKey: 'name', items: {} },
+    replacingItem: { patchStrategy: ['replace'] },
+  },
+});
+
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+function dep1(): JsonObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"old":true}' } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'web' } },
+      strategy: { type: 'RollingUpdate' },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          containers: [
+            {
+              name: 'main',
+              image: 'nginx:1.24',
+              env: [{ name: 'A', value: '1' }],
+              ports: [{ containerPort: 80 }, { containerPort: 443 }],
+              volumeMounts: [{ name: 'data', mountPath: '/data' }],
+            },
+            { name: 'side', image: 'busybox', command: ['sleep', 'infinity'] },
+          ],
+          volumes: [{ name: 'data', emptyDir: {} }],
+        },
+      },
+    },
+  };
+}
+
+// The captured `kubectl apply` patch (dep1 → dep2), notes/kubectl-wire.md §4.
+const applyPatch: JsonObject = {
+  metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"new":true}' } },
+  spec: {
+    replicas: 3,
+    strategy: { type: 'Recreate' },
+    template: {
+      spec: {
+        '$setElementOrder/containers': [{ name: 'main' }],
+        '$setElementOrder/volumes': [{ name: 'data' }],
+        containers: [
+          {
+            '$setElementOrder/env': [{ name: 'B' }],
+            '$setElementOrder/ports': [{ containerPort: 8080 }],
+            env: [{ name: 'B', value: '3' }, { $patch: 'delete', name: 'A' }],
+            image: 'nginx:1.25',
+            name: 'main',
+            ports: [{ containerPort: 8080 }, { $patch: 'delete', containerPort: 443 }, { $patch: 'delete', containerPort: 80 }],
+            volumeMounts: null,
+          },
+          { $patch: 'delete', name: 'side' },
+        ],
+        volumes: [{ $retainKeys: ['configMap', 'name'], configMap: { name: 'demo' }, emptyDir: null, name: 'data' }],
+      },
+    },
+  },
+};
+
+test('captured apply patch dep1 → dep2', () => {
+  const original = dep1();
+  const patch = clone(applyPatch);
+  const got = applyStrategicMergePatch(original, patch, deploymentMeta);
+  assert.deepEqual(got, {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"new":true}' } },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: 'web' } },
+      strategy: { type: 'Recreate' },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          containers: [{ name: 'main', image: 'nginx:1.25', env: [{ name: 'B', value: '3' }], ports: [{ containerPort: 8080 }] }],
+          volumes: [{ name: 'data', configMap: { name: 'demo' } }],
+        },
+      },
+    },
+  });
+  assert.deepEqual(original, dep1(), 'original untouched');
+  assert.deepEqual(patch, applyPatch, 'patch untouched');
+});
+
+test('apply patch leaves a defaulted rollingUpdate in place (as upstream: no $retainKeys sent)', () => {
+  const original = dep1();
+  ((original['spec'] as JsonObject)['strategy'] as JsonObject)['rollingUpdate'] = { maxSurge: '25%', maxUnavailable: '25%' };
+  const got = applyStrategicMergePatch(original, applyPatch, deploymentMeta);
+  assert.deepEqual((got['spec'] as JsonObject)['strategy'], { type: 'Recreate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
+  const withRetain = applyStrategicMergePatch(original, { spec: { strategy: { $retainKeys: ['type'], type: 'Recreate' } } }, deploymentMeta);
+  assert.deepEqual((withRetain['spec'] as JsonObject)['strategy'], { type: 'Recreate' });
+});
+
+test('captured kubectl patches: finalizer removal, set image, rollout restart, cordon', () => {
+  const cm = { kind: 'ConfigMap', metadata: { name: 'c', finalizers: ['example.com/a', 'example.com/b'], annotations: { x: '1' } }, data: { k: 'v' } };
+  assert.deepEqual(
+    applyStrategicMergePatch(cm, { metadata: { '$deleteFromPrimitiveList/finalizers': ['example.com/b'], '$setElementOrder/finalizers': ['example.com/a'], annotations: { x: '2' } } }, configMapMeta),
+    { kind: 'ConfigMap', metadata: { name: 'c', finalizers: ['example.com/a'], annotations: { x: '2' } }, data: { k: 'v' } },
+  );
+
+  const dep = { spec: { replicas: 2, template: { metadata: { labels: { app: 'nginx' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.25', ports: [{ containerPort: 80 }] }] } } } };
+  assert.deepEqual(
+    applyStrategicMergePatch(dep, { spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'nginx' }], containers: [{ image: 'nginx:1.26', name: 'nginx' }] } } } }, deploymentMeta),
+    { spec: { replicas: 2, template: { metadata: { labels: { app: 'nginx' } }, spec: { containers: [{ name: 'nginx', image: 'nginx:1.26', ports: [{ containerPort: 80 }] }] } } } },
+  );
+
+  assert.deepEqual(
+    applyStrategicMergePatch(dep, { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-26T16:10:47Z' } } } } }, deploymentMeta),
+    { spec: { replicas: 2, template: { metadata: { labels: { app: 'nginx' }, annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-26T16:10:47Z' } }, spec: dep.spec.template.spec } } },
+  );
+
+  const node = { kind: 'Node', metadata: { name: 'n1' }, spec: { podCIDR: '198.18.0.0/24', podCIDRs: ['198.18.0.0/24'] } };
+  assert.deepEqual(applyStrategicMergePatch(node, { spec: { unschedulable: true } }, nodeMeta), {
+    kind: 'Node', metadata: { name: 'n1' }, spec: { podCIDR: '198.18.0.0/24', podCIDRs: ['198.18.0.0/24'], unschedulable: true },
+  });
+});
+
+// Cases from upstream's strategicpatch tests (current + three-way patch → result).
+test('upstream ordering and directive cases', () => {
+  const cases: Array<{ name: string; original: JsonObject; patch: JsonObject; want: JsonObject }> = [
+    {
+      name: 'add map and delete map from merging list with conflict',
+      original: { mergingList: [{ name: '1', other: 'a' }, { name: '4', other: 'c' }] },
+      patch: { '$setElementOrder/mergingList': [{ name: '2' }, { name: '3' }], mergingList: [{ name: '2' }, { name: '3' }, { name: '1', $patch: 'delete' }] },
+      want: { mergingList: [{ name: '4', other: 'c' }, { name: '2' }, { name: '3' }] },
+    },
+    {
+      name: 'delete items in lists of scalars',
+      original: { mergingIntList: [1, 2, 3, 4] },
+      patch: { '$setElementOrder/mergingIntList': [1, 2], '$deleteFromPrimitiveList/mergingIntList': [3] },
+      want: { mergingIntList: [1, 2, 4] },
+    },
+    {
+      name: 'nested patch merge with empty list',
+      original: { name: 'hi', mergingList: [{ name: 'hello2' }] },
+      patch: { '$setElementOrder/mergingList': [{ name: 'hello' }, { name: 'doesntexist' }], mergingList: [{ name: 'hello' }] },
+      want: { name: 'hi', mergingList: [{ name: 'hello' }, { name: 'hello2' }] },
+    },
+    {
+      name: 'new list drops $patch elements',
+      original: { name: 'hi' },
+      patch: { mergingList: [{ name: 'hello' }, { $patch: 'delete', name: 'doesntexist' }] },
+      want: { name: 'hi', mergingList: [{ name: 'hello' }] },
+    },
+    {
+      name: '$setElementOrder contains an item not present in the list',
+      original: { mergingList: [{ name: '1' }, { name: '3' }] },
+      patch: { '$setElementOrder/mergingList': [{ name: '3' }, { name: '2' }, { name: '1' }], mergingList: [{ name: '3', value: '3' }, { name: '1', value: '1' }] },
+      want: { mergingList: [{ name: '3', value: '3' }, { name: '1', value: '1' }] },
+    },
+    {
+      name: '$setElementOrder contains an item not present in the int list',
+      original: { mergingIntList: [1, 3] },
+      patch: { '$setElementOrder/mergingIntList': [3, 2, 1] },
+      want: { mergingIntList: [3, 1] },
+    },
+    {
+      name: 'server-only items keep their place between reordered ones',
+      original: { mergingIntList: [1, 2, 7, 9, 8, 3, 4] },
+      patch: { '$setElementOrder/mergingIntList': [2, 1, 4, 3] },
+      want: { mergingIntList: [2, 1, 7, 9, 8, 4, 3] },
+    },
+    {
+      name: 'delete and reorder in one list, reorder in another',
+      original: { mergingList: [{ name: 'a', value: 'a' }, { name: 'b', value: 'b' }], mergeItemPtr: [{ name: 'c', value: 'c' }, { name: 'd', value: 'd' }] },
+      patch: { '$setElementOrder/mergingList': [{ name: 'b' }], '$setElementOrder/mergeItemPtr': [{ name: 'd' }, { name: 'c' }], mergingList: [{ $patch: 'delete', name: 'a' }] },
+      want: { mergingList: [{ name: 'b', value: 'b' }], mergeItemPtr: [{ name: 'd', value: 'd' }, { name: 'c', value: 'c' }] },
+    },
+    {
+      name: 'retainKeys map with nested merging list and no change',
+      original: { retainKeysMap: { name: 'foo', mergingList: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] } },
+      patch: { retainKeysMap: { $retainKeys: ['mergingList', 'name', 'value'], '$setElementOrder/mergingList': [{ name: 'a' }, { name: 'b' }], value: 'bar' } },
+      want: { retainKeysMap: { name: 'foo', value: 'bar', mergingList: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] } },
+    },
+    {
+      name: 'retainKeys clears keys not listed',
+      original: { retainKeysMap: { name: 'foo', mergingIntList: [1, 2, 3] } },
+      patch: { retainKeysMap: { $retainKeys: ['name'], mergingIntList: null } },
+      want: { retainKeysMap: { name: 'foo' } },
+    },
+    {
+      name: 'retainKeys inside a merging list element',
+      original: { retainKeysMergingList: [{ name: 'bar' }, { name: 'foo', value: 'x' }] },
+      patch: { '$setElementOrder/retainKeysMergingList': [{ name: 'bar' }, { name: 'foo' }], retainKeysMergingList: [{ $retainKeys: ['name'], name: 'foo', value: null }] },
+      want: { retainKeysMergingList: [{ name: 'bar' }, { name: 'foo' }] },
+    },
+    {
+      name: 'duplicates in a merging list keep their relative order',
+      original: { mergingList: [{ name: '1' }, { name: '2', value: 'dup1' }, { name: '3' }, { name: '2', value: 'dup2' }, { name: '4' }] },
+      patch: { '$setElementOrder/mergingList': [{ name: '2' }, { name: '1' }, { name: '4' }, { name: '3' }, { name: '2' }] },
+      want: { mergingList: [{ name: '2', value: 'dup1' }, { name: '2', value: 'dup2' }, { name: '1' }, { name: '4' }, { name: '3' }] },
+    },
+    {
+      name: 'duplicates in a merging int list',
+      original: { mergingIntList: [1, 2, 3, 2, 4] },
+      patch: { '$setElementOrder/mergingIntList': [2, 1, 4, 3, 2] },
+      want: { mergingIntList: [2, 2, 1, 4, 3] },
+    },
+    {
+      name: 'patch order wins over live order without $setElementOrder',
+      original: { mergingIntList: [1, 2, 3] },
+      patch: { mergingIntList: [3, 1] },
+      want: { mergingIntList: [2, 3, 1] },
+    },
+    {
+      name: 'merging int list gains new values, de-duplicated',
+      original: { mergingIntList: [1, 2] },
+      patch: { mergingIntList: [2, 3] },
+      want: { mergingIntList: [1, 2, 3] },
+    },
+    {
+      name: '$patch: replace on a merging list',
+      original: { mergingList: [{ name: 'a', value: 'x' }, { name: 'b' }] },
+      patch: { mergingList: [{ name: 'c' }, { $patch: 'replace' }] },
+      want: { mergingList: [{ name: 'c' }] },
+    },
+    {
+      name: '$patch: replace on a map',
+      original: { m: { a: 1, b: 2 } },
+      patch: { m: { $patch: 'replace', c: 3 } },
+      want: { m: { c: 3 } },
+    },
+    {
+      name: '$patch: delete on a map empties it (as upstream)',
+      original: { m: { a: 1 }, keep: true },
+      patch: { m: { $patch: 'delete' } },
+      want: { m: {}, keep: true },
+    },
+    {
+      name: 'whole object $patch: delete',
+      original: { a: 1 },
+      patch: { $patch: 'delete' },
+      want: {},
+    },
+    {
+      name: 'null deletes; unknown maps merge; non-merge lists replace',
+      original: { a: 1, m: { x: 1, y: 2 }, nonMergingList: [{ name: 'a' }, { name: 'b' }] },
+      patch: { a: null, missing: null, m: { y: null, z: 3 }, nonMergingList: [{ name: 'c', v: null }] },
+      want: { m: { x: 1, z: 3 }, nonMergingList: [{ name: 'c' }] },
+    },
+    {
+      name: 'replace strategy on a map',
+      original: { replacingItem: { a: 1, b: 2 } },
+      patch: { replacingItem: { c: 3 } },
+      want: { replacingItem: { c: 3 } },
+    },
+    {
+      name: 'type change takes the patch value',
+      original: { mergingList: 'oops', n: 1 },
+      patch: { mergingList: [{ name: 'a', gone: null }], n: 'two' },
+      want: { mergingList: [{ name: 'a' }], n: 'two' },
+    },
+    {
+      // Without $setElementOrder, upstream puts patch elements unknown to the live list first.
+      name: 'new element merged in; nested nulls and directives cleaned',
+      original: { mergingList: [{ name: 'a' }] },
+      patch: { mergingList: [{ name: 'b', x: null, sub: { y: null, z: 1 }, '$setElementOrder/foo': [] }] },
+      want: { mergingList: [{ name: 'b', sub: { z: 1 } }, { name: 'a' }] },
+    },
+    {
+      name: '$deleteFromPrimitiveList of a missing list does nothing',
+      original: { a: 1 },
+      patch: { '$deleteFromPrimitiveList/mergingIntList': [1] },
+      want: { a: 1 },
+    },
+    {
+      name: '__proto__ is just a key',
+      original: { m: {} },
+      patch: JSON.parse('{"m":{"__proto__":{"polluted":1}}}') as JsonObject,
+      want: JSON.parse('{"m":{"__proto__":{"polluted":1}}}') as JsonObject,
+    },
+  ];
+  for (const c of cases) {
+    const got = applyStrategicMergePatch(c.original, c.patch, upstreamMeta);
+    assert.deepEqual(got, c.want, c.name);
+  }
+  assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+});
+
+test('errors are typed PatchErrors', () => {
+  const cases: Array<{ name: string; original: JsonObject; patch: unknown; code: number; msg: RegExp }> = [
+    {
+      name: 'order mismatch',
+      original: { mergingList: [{ name: '1' }, { name: '3' }, { name: '2' }] },
+      patch: { '$setElementOrder/mergingList': [{ name: '1' }, { name: '2' }, { name: '3' }], mergingList: [{ name: '3', value: '3' }, { name: '1', value: '1' }] },
+      code: 400,
+      msg: /doesn't match \$setElementOrder list/,
+    },
+    { name: 'patch element without merge key', original: { mergingList: [{ name: 'a' }] }, patch: { mergingList: [{ value: 'x' }] }, code: 422, msg: /does not contain declared merge key: name/ },
+    { name: 'live element without merge key', original: { mergingList: [{ value: 'a' }] }, patch: { mergingList: [{ name: 'x' }] }, code: 422, msg: /map: map\[value:a\] does not contain declared merge key: name/ },
+    { name: 'unknown $patch', original: { m: { a: 1 } }, patch: { m: { $patch: 'frobnicate' } }, code: 400, msg: /unknown patch type: frobnicate in map/ },
+    { name: '$patch: merge in a list', original: { mergingList: [{ name: 'a' }] }, patch: { mergingList: [{ $patch: 'merge' }] }, code: 400, msg: /merging lists cannot yet be specified/ },
+    { name: 'retainKeys not a list', original: { retainKeysMap: {} }, patch: { retainKeysMap: { $retainKeys: 'x' } }, code: 400, msg: /invalid patch format of retainKeys/ },
+    { name: 'patch key outside retainKeys', original: { retainKeysMap: {} }, patch: { retainKeysMap: { $retainKeys: ['name'], other: 1 } }, code: 400, msg: /invalid patch format of retainKeys/ },
+    { name: 'list of lists', original: { mergingIntList: [1] }, patch: { mergingIntList: [[1]] }, code: 422, msg: /list element types are not identical|lists of lists/ },
+    { name: 'mixed element types', original: { mergingIntList: [1] }, patch: { mergingIntList: ['a'] }, code: 422, msg: /list element types are not identical/ },
+    { name: 'patch is not an object', original: {}, patch: [1], code: 400, msg: /invalid JSON document/ },
+    { name: 'bad $setElementOrder key', original: {}, patch: { $setElementOrder: [1] }, code: 400, msg: /invalid patch format of setElementOrder list/ },
+  ];
+  for (const c of cases) {
+    assert.throws(
+      () => applyStrategicMergePatch(c.original, c.patch as JsonObject, upstreamMeta),
+      (e: unknown) => e instanceof PatchError && e.code === c.code && c.msg.test(e.message),
+      c.name,
+    );
+  }
+});
+
+test('without metadata: maps merge, lists are replaced', () => {
+  const got = applyStrategicMergePatch({ a: { b: 1 }, l: [1, 2] }, { a: { c: 2 }, l: [3] }, undefined);
+  assert.deepEqual(got, { a: { b: 1, c: 2 }, l: [3] });
+});
