@@ -3,6 +3,7 @@ import type { Registry } from '../../api/registry.js';
 import type { KindSpec } from '../../api/schema/dsl.js';
 import type { Store } from '../../storage/store.js';
 import type { Admission } from '../admission/types.js';
+import type { Authorizer } from '../authz/authorizer.js';
 import type { RequestInfo, UserInfo } from '../types.js';
 import type { WatchCache } from '../watch-cache/watch-cache.js';
 
@@ -12,6 +13,8 @@ export interface ResourceContext {
   store: Store;
   cache: WatchCache;
   admission: Admission;
+  /** Answers access reviews (kubectl auth can-i). */
+  authorizer: Authorizer;
   /** Current time (injected so tests can drive it). */
   now: () => Date;
   newUid: () => string;

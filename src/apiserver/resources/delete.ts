@@ -24,6 +24,15 @@ function isPod(spec: KindSpec): boolean {
   return spec.group === '' && spec.plural === 'pods';
 }
 
+function isNamespace(spec: KindSpec): boolean {
+  return spec.group === '' && spec.plural === 'namespaces';
+}
+
+/** A namespace's spec.finalizers (emptied by the namespace controller via /finalize). */
+function namespaceFinalizers(obj: KubeObject): string[] {
+  return Array.isArray(obj.spec?.finalizers) ? (obj.spec.finalizers as string[]) : [];
+}
+
 /**
  * The grace period a pod gets: the request's, else the pod's
  * terminationGracePeriodSeconds (30 by default); 0 when the pod never reached a node
@@ -45,6 +54,7 @@ export function shouldDeleteAfterUpdate(spec: KindSpec, obj: KubeObject): boolea
   if (!m.deletionTimestamp) return false;
   if (Array.isArray(m.finalizers) && m.finalizers.length > 0) return false;
   if (isPod(spec) && obj.spec?.nodeName && (m.deletionGracePeriodSeconds ?? 0) > 0) return false;
+  if (isNamespace(spec) && namespaceFinalizers(obj).length > 0) return false;
   return true;
 }
 
@@ -107,7 +117,9 @@ export async function deleteObject(
       const now = ctx.now();
       let grace = 0;
       if (isPod(spec)) grace = podGracePeriod(cur, opts.gracePeriodSeconds);
-      if (finalizers.length === 0 && grace === 0) return { action: 'delete' };
+      const nsFinalizers = isNamespace(spec) ? namespaceFinalizers(cur) : [];
+      if (finalizers.length === 0 && grace === 0 && nsFinalizers.length === 0) return { action: 'delete' };
+      if (isNamespace(spec)) next.status = { ...(next.status ?? {}), phase: 'Terminating' };
       // The object stays for now: mark it as being deleted.
       if (finalizers.length > 0) nm.finalizers = finalizers;
       else delete nm.finalizers;
@@ -121,7 +133,11 @@ export async function deleteObject(
         if (!m.deletionTimestamp) nm.deletionTimestamp = rfc3339(now);
         nm.deletionGracePeriodSeconds = 0;
       }
-      const same = JSON.stringify(nm.finalizers ?? []) === JSON.stringify(m.finalizers ?? []) && nm.deletionTimestamp === m.deletionTimestamp && nm.deletionGracePeriodSeconds === m.deletionGracePeriodSeconds;
+      const same =
+        JSON.stringify(nm.finalizers ?? []) === JSON.stringify(m.finalizers ?? []) &&
+        nm.deletionTimestamp === m.deletionTimestamp &&
+        nm.deletionGracePeriodSeconds === m.deletionGracePeriodSeconds &&
+        next.status?.phase === cur.status?.phase;
       if (same) return { action: 'none' };
       return { action: 'write', obj: next };
     },

@@ -7,6 +7,7 @@ import { handleDeleteCollection } from './delete-collection.js';
 import { ApiError, methodNotSupported, toApiError } from './errors.js';
 import { handleGet } from './get.js';
 import { handleList } from './list.js';
+import { handleReview, REVIEW_RESOURCES } from './reviews.js';
 import { handlePatch } from './patch.js';
 import { sendError } from './respond.js';
 import { handleSubresource } from './subresources.js';
@@ -34,6 +35,10 @@ export async function serveResource(ctx: ResourceContext, req: IncomingMessage, 
     }
     if (info.subresource) {
       await handleSubresource(a);
+      return;
+    }
+    if (info.verb === 'create' && REVIEW_RESOURCES.has(`${spec.group}/${spec.plural}`)) {
+      await handleReview(a, ctx.authorizer);
       return;
     }
     const verbs = spec.verbs ?? DEFAULT_VERBS;

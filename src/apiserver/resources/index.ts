@@ -8,6 +8,7 @@ import type { ResourceHandler, ResourceLayerConfig } from '../types.js';
 import { AdmissionChain, namespaceLifecycle, schemaValidation, ensureSystemNamespaces, type AdmissionPlugin } from '../admission/index.js';
 import { WatchCache } from '../watch-cache/watch-cache.js';
 import type { ResourceContext } from './context.js';
+import { alwaysAllowAuthorizer, type Authorizer } from '../authz/authorizer.js';
 import { serveResource } from './handler.js';
 
 export { parseResourcePath } from './test-server.js';
@@ -24,6 +25,8 @@ export interface ResourceLayerOptions {
   admission?: readonly AdmissionPlugin[];
   /** Skip creating default, kube-system, kube-public and kube-node-lease. */
   skipSystemNamespaces?: boolean;
+  /** Answers SelfSubjectAccessReviews; default allows everything. */
+  authorizer?: Authorizer;
 }
 
 /**
@@ -44,6 +47,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
     store,
     cache,
     admission: new AdmissionChain({ plugins: [namespaceLifecycle({ store, registry }), schemaValidation, ...(config.admission ?? [])] }),
+    authorizer: config.authorizer ?? alwaysAllowAuthorizer,
     now: config.now ?? (() => new Date()),
     newUid: randomUUID,
     bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,

@@ -3,6 +3,9 @@ import { ApiError } from './errors.js';
 import { handleGet } from './get.js';
 import { handlePatch } from './patch.js';
 import { handleUpdate } from './update.js';
+import { handleScale } from './scale.js';
+import { handleBinding } from './pod-binding.js';
+import { handleEviction } from './pod-eviction.js';
 
 /**
  * Subresource dispatch: `status` (get/update/patch of the object, writing only status),
@@ -11,7 +14,11 @@ import { handleUpdate } from './update.js';
  */
 export type SubresourceHandler = (a: VerbArgs) => Promise<void>;
 
-const extra = new Map<string, SubresourceHandler>();
+const extra = new Map<string, SubresourceHandler>([
+  ['*/scale', handleScale],
+  ['pods/binding', handleBinding],
+  ['pods/eviction', handleEviction],
+]);
 
 /** Registers a handler for `<resource>/<subresource>` (e.g. 'pods/binding'); '*\/scale' matches any resource. */
 export function registerSubresource(path: string, handler: SubresourceHandler): void {
@@ -33,6 +40,7 @@ export async function handleSubresource(a: VerbArgs): Promise<void> {
     if (info.verb === 'patch') return handlePatch(a);
     throw new ApiError(405, 'MethodNotAllowed', `${info.verb} is not supported on resources of kind "${spec.plural}/status"`);
   }
+  if (sub === 'finalize' && spec.group === '' && spec.plural === 'namespaces' && info.verb === 'update') return handleUpdate(a);
   const h = extra.get(`${spec.group ? `${spec.plural}.${spec.group}` : spec.plural}/${sub}`) ?? (sub === 'scale' && spec.subresources?.scale ? extra.get('*/scale') : undefined);
   if (!h) throw notFoundSub();
   return h(a);

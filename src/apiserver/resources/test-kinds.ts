@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from '../../api/registry.js';
 import { NamespaceKind } from '../../api/core/v1/namespace.js';
+import { PodDisruptionBudgetKind } from '../../api/policy/v1/index.js';
 import { ObjectMetaSchema } from '../../api/meta/v1/index.js';
 import { f, kind, object, t, type KindSpec } from '../../api/schema/dsl.js';
 import { openStore, type Store } from '../../storage/index.js';
@@ -70,6 +71,35 @@ export const WidgetKind: KindSpec = kind({
   printerColumns: [{ name: 'Replicas', type: 'integer', description: 'r', value: (o: any) => o.spec?.replicas ?? 0 }],
 });
 
+const TestPodSpecSchema = object('TestPodSpec', 's', {
+  nodeName: f(10, t.string(), 'n'),
+  terminationGracePeriodSeconds: f(4, t.int64(), 'g'),
+  containers: f(2, t.raw(), 'c'),
+});
+const TestPodStatusSchema = object('TestPodStatus', 's', {
+  phase: f(1, t.string(), 'p'),
+  conditions: f(2, t.raw(), 'c'),
+});
+/** A stand-in for core/v1 Pod (only the fields the pod subresources look at). */
+export const TestPodKind: KindSpec = kind({
+  group: '',
+  version: 'v1',
+  kind: 'Pod',
+  plural: 'pods',
+  singular: 'pod',
+  namespaced: true,
+  schema: object('Pod', 'p', {
+    apiVersion: f(0, t.string(), 'v'),
+    kind: f(0, t.string(), 'k'),
+    metadata: f(1, t.object(() => ObjectMetaSchema), 'm'),
+    spec: f(2, t.object(() => TestPodSpecSchema), 's'),
+    status: f(3, t.object(() => TestPodStatusSchema), 's'),
+  }),
+  subresources: { status: true },
+  fieldSelectors: { 'spec.nodeName': (p: any) => p.spec?.nodeName, 'status.phase': (p: any) => p.status?.phase },
+  printerColumns: [{ name: 'Status', type: 'string', description: 's', value: (p: any) => p.status?.phase ?? '' }],
+});
+
 export interface Harness {
   url: string;
   store: Store;
@@ -84,7 +114,7 @@ export interface Harness {
 export async function startHarness(opts: { kinds?: KindSpec[]; bookmarkIntervalMs?: number; maxWatcherBufferBytes?: number; watchWindowSize?: number } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-res-'));
   const store = await openStore({ backend: 'sqlite', path: join(dir, 'db.sqlite') });
-  const registry = new Registry([{ group: '', version: 'v1', kinds: [NamespaceKind, ThingKind] }, { group: 'example.com', version: 'v1', kinds: [WidgetKind] }]);
+  const registry = new Registry([{ group: '', version: 'v1', kinds: [NamespaceKind, ThingKind, TestPodKind] }, { group: 'policy', version: 'v1', kinds: [PodDisruptionBudgetKind] }, { group: 'example.com', version: 'v1', kinds: [WidgetKind] }]);
   for (const k of opts.kinds ?? []) registry.add(k);
   const handler = createResourceHandler({
     store,

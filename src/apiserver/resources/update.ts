@@ -7,6 +7,7 @@ import { badRequest, conflict, notFound, OPTIMISTIC_LOCK_MESSAGE } from './error
 import { recordManager } from './managed-fields.js';
 import { carryOverOnUpdate, cloneObject, jsonEqual, metaOf, stampCreate } from './object-meta.js';
 import { guaranteedUpdate } from './object-store.js';
+import { shouldDeleteAfterUpdate } from './delete.js';
 import { decodeProtobufBody } from './protobuf-body.js';
 import { sendObject } from './respond.js';
 import { checkNamespace, checkTypeMeta, handleUnknownFields, parseWriteOptions, type WriteOptions } from './write-options.js';
@@ -21,7 +22,12 @@ const CREATE_ON_UPDATE = new Set(['/endpoints', 'coordination.k8s.io/leases', '/
  */
 export function prepareUpdate(spec: KindSpec, desired: KubeObject, current: KubeObject, subresource: string | undefined): KubeObject {
   let next = desired;
-  if (subresource === 'status') {
+  if (subresource === 'finalize') {
+    // namespaces/finalize: only spec.finalizers changes.
+    next = cloneObject(current);
+    next.spec = { ...(next.spec ?? {}), finalizers: Array.isArray(desired.spec?.finalizers) ? desired.spec.finalizers : [] };
+    metaOf(next).resourceVersion = desired.metadata?.resourceVersion;
+  } else if (subresource === 'status') {
     next = cloneObject(current);
     if (desired.status === undefined) delete next.status;
     else next.status = desired.status;
@@ -80,6 +86,7 @@ export async function updateObject(
       recordManager(next, current, { manager: opts.fieldManager, operation: 'Update', apiVersion: apiVersionOf(spec), now, ...(subresource ? { subresource } : {}) });
       const { resourceVersion: _cur, ...curMeta } = current.metadata ?? {};
       void _cur;
+      if (shouldDeleteAfterUpdate(spec, next)) return { action: 'delete' };
       if (jsonEqual({ ...next, metadata: { ...next.metadata, managedFields: undefined } }, { ...current, metadata: { ...curMeta, managedFields: undefined } })) {
         return { action: 'none' };
       }

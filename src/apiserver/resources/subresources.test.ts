@@ -1,0 +1,116 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHarness, type Harness } from './test-kinds.js';
+
+let h: Harness;
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
+
+const W = '/apis/example.com/v1/namespaces/default/widgets';
+const P = '/api/v1/namespaces/default/pods';
+const merge = { 'content-type': 'application/merge-patch+json' };
+
+test('scale: get, merge patch, PUT with stale resourceVersion', async () => {
+  await h.req('POST', W, { metadata: { name: 'sc' }, spec: { replicas: 1 } });
+  const g = await h.req('GET', `${W}/sc/scale`);
+  assert.equal(g.status, 200);
+  assert.equal(g.body.kind, 'Scale');
+  assert.equal(g.body.apiVersion, 'autoscaling/v1');
+  assert.deepEqual(g.body.spec, { replicas: 1 });
+  const p = await h.req('PATCH', `${W}/sc/scale`, { spec: { replicas: 3 } }, merge);
+  assert.equal(p.status, 200);
+  assert.equal(p.body.spec.replicas, 3);
+  const obj = await h.req('GET', `${W}/sc`);
+  assert.equal(obj.body.spec.replicas, 3);
+  assert.equal(obj.body.metadata.generation, 2);
+  const stale = await h.req('PUT', `${W}/sc/scale`, { ...g.body, spec: { replicas: 2 } });
+  assert.equal(stale.status, 409);
+  const ok = await h.req('PUT', `${W}/sc/scale`, { ...p.body, spec: { replicas: 2 } });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.body.spec.replicas, 2);
+  const neg = await h.req('PATCH', `${W}/sc/scale`, { spec: { replicas: -1 } }, merge);
+  assert.equal(neg.status, 422);
+  assert.equal((await h.req('GET', `${W}/nope/scale`)).status, 404);
+});
+
+test('binding sets nodeName once; a second bind is 409', async () => {
+  await h.req('POST', P, { metadata: { name: 'b1' }, spec: { containers: [] } });
+  const b = await h.req('POST', `${P}/b1/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'b1' }, target: { kind: 'Node', name: 'node-a' } });
+  assert.equal(b.status, 201);
+  const pod = await h.req('GET', `${P}/b1`);
+  assert.equal(pod.body.spec.nodeName, 'node-a');
+  assert.equal(pod.body.status.conditions[0].type, 'PodScheduled');
+  const again = await h.req('POST', `${P}/b1/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'b1' }, target: { kind: 'Node', name: 'node-b' } });
+  assert.equal(again.status, 409);
+  assert.equal(again.body.message, 'Operation cannot be fulfilled on pods/binding "b1": pod b1 is already assigned to node "node-a"');
+});
+
+test('graceful pod deletion: scheduled pods wait for grace 0, unscheduled go at once', async () => {
+  await h.req('POST', P, { metadata: { name: 'g1' }, spec: { nodeName: 'n1', terminationGracePeriodSeconds: 30 } });
+  const d = await h.req('DELETE', `${P}/g1`);
+  assert.equal(d.status, 200);
+  assert.equal(d.body.metadata.deletionGracePeriodSeconds, 30);
+  assert.ok(d.body.metadata.deletionTimestamp);
+  assert.equal((await h.req('GET', `${P}/g1`)).status, 200);
+  const now = await h.req('DELETE', `${P}/g1`, { gracePeriodSeconds: 0 });
+  assert.equal(now.status, 200);
+  assert.equal((await h.req('GET', `${P}/g1`)).status, 404);
+  await h.req('POST', P, { metadata: { name: 'g2' }, spec: {} });
+  await h.req('DELETE', `${P}/g2`);
+  assert.equal((await h.req('GET', `${P}/g2`)).status, 404);
+});
+
+test('eviction honours a PodDisruptionBudget (429) and deletes otherwise', async () => {
+  await h.req('POST', '/api/v1/namespaces', { metadata: { name: 'ev' } });
+  const EP = '/api/v1/namespaces/ev/pods';
+  for (const n of ['e1', 'e2']) {
+    await h.req('POST', EP, { metadata: { name: n, labels: { app: 'db' } }, spec: {} });
+    await h.req('PATCH', `${EP}/${n}/status`, { status: { phase: 'Running' } }, merge);
+  }
+  const pdb = await h.req('POST', '/apis/policy/v1/namespaces/ev/poddisruptionbudgets', {
+    metadata: { name: 'db-pdb' },
+    spec: { minAvailable: 2, selector: { matchLabels: { app: 'db' } } },
+  });
+  assert.equal(pdb.status, 201, JSON.stringify(pdb.body));
+  const ev = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'e1', namespace: 'ev' } };
+  const denied = await h.req('POST', `${EP}/e1/eviction`, ev);
+  assert.equal(denied.status, 429);
+  assert.equal(denied.body.reason, 'TooManyRequests');
+  assert.equal(denied.body.message, "Cannot evict pod as it would violate the pod's disruption budget.");
+  assert.equal(denied.headers.get('retry-after'), '10');
+  await h.req('PATCH', '/apis/policy/v1/namespaces/ev/poddisruptionbudgets/db-pdb', { spec: { minAvailable: 1 } }, merge);
+  const ok = await h.req('POST', `${EP}/e1/eviction`, ev);
+  assert.equal(ok.status, 201);
+  assert.equal((await h.req('GET', `${EP}/e1`)).status, 404);
+});
+
+test('namespace deletion waits for spec.finalizers (Terminating) until /finalize empties them', async () => {
+  await h.req('POST', '/api/v1/namespaces', { metadata: { name: 'doomed' }, spec: { finalizers: ['kubernetes'] } });
+  const d = await h.req('DELETE', '/api/v1/namespaces/doomed');
+  assert.equal(d.status, 200);
+  assert.equal(d.body.status.phase, 'Terminating');
+  const fin = await h.req('PUT', '/api/v1/namespaces/doomed/finalize', { ...d.body, spec: { finalizers: [] } });
+  assert.equal(fin.status, 200);
+  assert.equal((await h.req('GET', '/api/v1/namespaces/doomed')).status, 404);
+});
+
+test('SelfSubjectAccessReview is answered, not stored', async () => {
+  // registered only when the real authorization kinds are in the registry
+  const { SelfSubjectAccessReviewKind } = await import('../../api/authorization/v1/index.js');
+  const local = await startHarness({ kinds: [SelfSubjectAccessReviewKind] });
+  try {
+    const r = await local.req('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SelfSubjectAccessReview',
+      spec: { resourceAttributes: { verb: 'get', resource: 'pods', namespace: 'default' } },
+    });
+    assert.equal(r.status, 201);
+    assert.equal(r.body.status.allowed, true);
+  } finally {
+    await local.close();
+  }
+});
