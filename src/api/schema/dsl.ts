@@ -94,6 +94,13 @@ export interface FieldOptions<T> {
    * decoder keeps zeros it reads. Fields with a `default` are treated the same way.
    */
   pointer?: boolean;
+  /**
+   * The field belongs to a Go struct embedded with `json:",inline"`: JSON flattens it into
+   * this object, but protobuf nests it in the message at `field` of this object (e.g. a
+   * Volume's `hostPath` is Volume{2: VolumeSource{1: hostPath}}); `proto` is then the
+   * number inside that message. Set by core/v1's `embedded()` helper.
+   */
+  protoEmbeddedIn?: { readonly field: number; readonly message: string };
 }
 
 export interface Field<T> extends FieldOptions<T> {

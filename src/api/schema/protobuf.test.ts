@@ -51,6 +51,14 @@ test('repeated scalars are accepted packed as well as unpacked; unknown fields a
   assert.deepEqual(decodeObject(GadgetKind, bytes)['spec'], { counts: [1, 300, 2] });
 });
 
+test('inline-embedded structs: flat in JSON, one nested message in protobuf', () => {
+  // spec (2) { 21: { 1: "x", 2: "y" } }
+  const inner = Buffer.concat([hex('aa0106'), hex('0a0178'), hex('120179')]);
+  const wire = Buffer.concat([Buffer.from([0x12, inner.length]), inner]);
+  assert.deepEqual(decodeObject(GadgetKind, wire)['spec'], { sourceName: 'x', sourcePath: 'y' });
+  assert.deepEqual(Buffer.from(encodeObject(GadgetKind, { spec: { sourceName: 'x', sourcePath: 'y' } })), wire);
+});
+
 test('int64 beyond 32 bits and negative int32 survive', () => {
   const back = decodeObject(GadgetKind, encodeObject(GadgetKind, { spec: { generation: 2 ** 40 + 3, counts: [-1, -2147483648] } }));
   assert.deepEqual(back['spec'], { generation: 2 ** 40 + 3, counts: [-1, -2147483648] });
@@ -81,10 +89,15 @@ function duplicateNumbers(schema: ObjectSchema<unknown>, seen = new Set<ObjectSc
   if (seen.has(schema)) return [];
   seen.add(schema);
   const out: string[] = [];
-  const nums = new Map<number, string>();
+  const nums = new Map<string, string>();
+  const embeddedAt = new Set<number>();
+  for (const f of Object.values(schema.fields)) if (f.protoEmbeddedIn) embeddedAt.add(f.protoEmbeddedIn.field);
   for (const [name, f] of Object.entries(schema.fields)) {
-    if (f.proto > 0 && nums.has(f.proto)) out.push(`${schema.name}: ${name} and ${nums.get(f.proto)} share ${f.proto}`);
-    nums.set(f.proto, name);
+    if (f.proto <= 0) continue;
+    const key = f.protoEmbeddedIn ? `${f.protoEmbeddedIn.field}.${f.proto}` : String(f.proto);
+    if (nums.has(key)) out.push(`${schema.name}: ${name} and ${nums.get(key)} share ${key} (an inline-embedded struct? mark its fields protoEmbeddedIn)`);
+    if (!f.protoEmbeddedIn && embeddedAt.has(f.proto)) out.push(`${schema.name}: ${name} uses ${f.proto}, the number of an embedded message`);
+    nums.set(key, name);
     for (let t = f.type; ; ) {
       if (t.kind === 'object') out.push(...duplicateNumbers(t.ref(), seen));
       if (t.kind === 'list') t = t.items;

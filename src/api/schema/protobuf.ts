@@ -8,7 +8,8 @@
  * {1: repeated items} (as upstream's ExtraValue); Quantity {1: string}; IntOrString
  * {1: type (0 int, 1 string), 2: intVal, 3: strVal}; Time/MicroTime {1: seconds, 2: nanos}
  * ↔ RFC 3339 (Time: second precision, MicroTime: 6 fraction digits); bytes ↔ base64;
- * raw (RawExtension/FieldsV1/JSON) {1: raw bytes} ↔ parsed JSON.
+ * raw (RawExtension/FieldsV1/JSON) {1: raw bytes} ↔ parsed JSON. Fields marked
+ * `protoEmbeddedIn` (Go structs embedded inline) are flat in JSON and nested in protobuf.
  *
  * Decoding rule for zero values (so a decoded object equals the same object sent as
  * JSON): gogo writes non-pointer fields even when empty, where Go's JSON (omitempty)
@@ -43,19 +44,39 @@ const WT_VARINT = 0;
 const WT_FIXED64 = 1;
 const WT_BYTES = 2;
 
+type FieldEntry = { kind: 'field'; name: string; field: Field<unknown> };
+/** An inline-embedded Go struct: its fields are flattened in JSON, nested in protobuf. */
+type EmbeddedEntry = { kind: 'embedded'; number: number; message: string; byNumber: Map<number, FieldEntry>; encoded: FieldEntry[] };
+type Entry = FieldEntry | EmbeddedEntry;
+
 interface SchemaIndex {
-  byNumber: Map<number, [string, Field<unknown>]>;
-  /** Encoded fields in field-number order (gogo's order); proto 0 fields excluded. */
-  encoded: [string, Field<unknown>][];
+  byNumber: Map<number, Entry>;
+  /** What is encoded, in field-number order (gogo's order); proto 0 fields excluded. */
+  encoded: Entry[];
 }
 const indexes = new WeakMap<ObjectSchema<unknown>, SchemaIndex>();
 function indexOf(schema: ObjectSchema<unknown>): SchemaIndex {
   let idx = indexes.get(schema);
   if (!idx) {
-    const encoded = Object.entries(schema.fields)
-      .filter(([, f]) => f.proto > 0)
-      .sort((a, b) => a[1].proto - b[1].proto);
-    idx = { byNumber: new Map(encoded.map((e) => [e[1].proto, e])), encoded };
+    const byNumber = new Map<number, Entry>();
+    for (const [name, field] of Object.entries(schema.fields)) {
+      if (field.proto <= 0) continue;
+      const entry: FieldEntry = { kind: 'field', name, field };
+      const emb = field.protoEmbeddedIn;
+      if (!emb) {
+        byNumber.set(field.proto, entry);
+        continue;
+      }
+      let group = byNumber.get(emb.field);
+      if (!group || group.kind !== 'embedded') {
+        group = { kind: 'embedded', number: emb.field, message: emb.message, byNumber: new Map(), encoded: [] };
+        byNumber.set(emb.field, group);
+      }
+      group.byNumber.set(field.proto, entry);
+    }
+    const numberOf = (e: Entry) => (e.kind === 'field' ? e.field.proto : e.number);
+    for (const e of byNumber.values()) if (e.kind === 'embedded') e.encoded = [...e.byNumber.values()].sort((a, b) => a.field.proto - b.field.proto);
+    idx = { byNumber, encoded: [...byNumber.values()].sort((a, b) => numberOf(a) - numberOf(b)) };
     indexes.set(schema, idx);
   }
   return idx;
@@ -91,40 +112,49 @@ export function encodeObject(spec: KindSpec, obj: Record<string, unknown>): Uint
 
 function decodeMessage(schema: ObjectSchema<unknown>, r: ReaderT, end: number, depth: number): Record<string, unknown> {
   if (depth > MAX_DEPTH) throw new SchemaCodecError(`message nesting deeper than ${MAX_DEPTH}`);
-  const { byNumber } = indexOf(schema);
   const out: Record<string, unknown> = {};
+  decodeInto(indexOf(schema).byNumber, schema.name, r, end, depth, out);
+  // Schema order, as the same object would be written as JSON.
+  const ordered: Record<string, unknown> = {};
+  for (const name of Object.keys(schema.fields)) if (Object.hasOwn(out, name)) ordered[name] = out[name];
+  return ordered;
+}
+
+/** Reads fields up to `end` into `out`; embedded structs' fields land in `out` too (JSON flattens them). */
+function decodeInto(byNumber: Map<number, Entry>, where: string, r: ReaderT, end: number, depth: number, out: Record<string, unknown>): void {
   while (r.pos < end) {
     const tag = r.uint32();
     const no = tag >>> 3;
     const wt = tag & 7;
-    if (no === 0) throw new SchemaCodecError(`invalid field number 0 in ${schema.name}`);
+    if (no === 0) throw new SchemaCodecError(`invalid field number 0 in ${where}`);
     const entry = byNumber.get(no);
     if (!entry) {
       r.skipType(wt);
       continue;
     }
-    const [name, field] = entry;
+    if (entry.kind === 'embedded') {
+      const subEnd = messageEnd(wt, r, `${where}.${entry.message}`);
+      decodeInto(entry.byNumber, `${where}.${entry.message}`, r, subEnd, depth + 1, out);
+      continue;
+    }
+    const { name, field } = entry;
     const type = field.type;
     if (type.kind === 'list') {
       const list = (Array.isArray(out[name]) ? out[name] : (out[name] = [])) as unknown[];
-      decodeRepeated(type.items, wt, r, depth, list, `${schema.name}.${name}`);
+      decodeRepeated(type.items, wt, r, depth, list, `${where}.${name}`);
     } else if (type.kind === 'map') {
-      expectWire(wt, WT_BYTES, `${schema.name}.${name}`);
+      expectWire(wt, WT_BYTES, `${where}.${name}`);
       const map = (isPlainObject(out[name]) ? out[name] : (out[name] = {})) as Record<string, unknown>;
-      const [k, v] = decodeMapEntry(type.values, r, depth, `${schema.name}.${name}`);
+      const [k, v] = decodeMapEntry(type.values, r, depth, `${where}.${name}`);
       Object.defineProperty(map, k, { value: v, enumerable: true, writable: true, configurable: true });
     } else {
-      const v = decodeSingle(type, wt, r, depth, `${schema.name}.${name}`);
+      const v = decodeSingle(type, wt, r, depth, `${where}.${name}`);
       const keepZero = field.pointer === true || field.default !== undefined;
       if (v === undefined || (!keepZero && isZero(type, v))) delete out[name];
       else out[name] = v;
     }
   }
-  if (r.pos !== end) throw new SchemaCodecError(`${schema.name}: message overruns its length`);
-  // Schema order, as the same object would be written as JSON.
-  const ordered: Record<string, unknown> = {};
-  for (const name of Object.keys(schema.fields)) if (Object.hasOwn(out, name)) ordered[name] = out[name];
-  return ordered;
+  if (r.pos !== end) throw new SchemaCodecError(`${where}: message overruns its length`);
 }
 
 function isZero(type: TypeSpec, v: unknown): boolean {
@@ -336,19 +366,31 @@ function formatTime(seconds: number, nanos: number, micro: boolean, where: strin
 
 function encodeMessage(schema: ObjectSchema<unknown>, obj: Record<string, unknown>, w: WriterT, where: string, depth: number): void {
   if (depth > MAX_DEPTH) throw new SchemaCodecError(`${where}: nesting deeper than ${MAX_DEPTH}`);
-  for (const [name, field] of indexOf(schema).encoded) {
-    const v = Object.hasOwn(obj, name) ? obj[name] : undefined;
-    if (v === undefined || v === null) continue;
-    const type = field.type;
-    const at = `${where}.${name}`;
-    if (type.kind === 'list') {
-      if (!Array.isArray(v)) throw new SchemaCodecError(`${at}: expected a list`);
-      // proto2 (k8s.io/api): repeated scalars are not packed.
-      for (const item of v) encodeSingle(field.proto, type.items, item, w, at, depth);
-    } else if (type.kind === 'map') {
-      encodeMapEntries(field.proto, type.values, v, w, at, depth);
-    } else encodeSingle(field.proto, type, v, w, at, depth);
+  for (const entry of indexOf(schema).encoded) {
+    if (entry.kind === 'field') {
+      encodeField(entry, obj, w, where, depth);
+      continue;
+    }
+    // An embedded struct: written only when one of its fields is set.
+    if (!entry.encoded.some((e) => obj[e.name] !== undefined && obj[e.name] !== null && Object.hasOwn(obj, e.name))) continue;
+    w.uint32((entry.number << 3) | WT_BYTES).fork();
+    for (const e of entry.encoded) encodeField(e, obj, w, where, depth + 1);
+    w.ldelim();
   }
+}
+
+function encodeField({ name, field }: FieldEntry, obj: Record<string, unknown>, w: WriterT, where: string, depth: number): void {
+  const v = Object.hasOwn(obj, name) ? obj[name] : undefined;
+  if (v === undefined || v === null) return;
+  const type = field.type;
+  const at = `${where}.${name}`;
+  if (type.kind === 'list') {
+    if (!Array.isArray(v)) throw new SchemaCodecError(`${at}: expected a list`);
+    // proto2 (k8s.io/api): repeated scalars are not packed.
+    for (const item of v) encodeSingle(field.proto, type.items, item, w, at, depth);
+  } else if (type.kind === 'map') {
+    encodeMapEntries(field.proto, type.values, v, w, at, depth);
+  } else encodeSingle(field.proto, type, v, w, at, depth);
 }
 
 function encodeMapEntries(no: number, values: TypeSpec, v: unknown, w: WriterT, at: string, depth: number): void {

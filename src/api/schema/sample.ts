@@ -49,7 +49,8 @@ function sample(type: TypeSpec, field: Field<unknown> | undefined, depth: number
     case 'raw':
       return { sample: [1, 'two', true] };
     case 'scalar': {
-      if (type.enum && type.enum.length > 0) return type.enum[0];
+      const nonEmpty = type.enum?.find((v) => v !== '');
+      if (nonEmpty !== undefined) return nonEmpty;
       switch (type.scalar) {
         case 'string':
           switch (type.format) {

@@ -58,6 +58,9 @@ export const GadgetSpecSchema = object(
     named: f(17, t.map(t.object(() => GadgetPortSchema)), 'Ports by name.'),
     groups: f(18, t.map(t.list(t.string())), 'Lists by name (proto: wrapped).'),
     matrix: f(19, t.list(t.list(t.string())), 'Lists of lists (proto: wrapped).'),
+    // An inline-embedded Go struct: flat in JSON, the message GadgetSource{1, 2} at 21 in protobuf.
+    sourceName: f(1, t.string(), 'Source name.', { protoEmbeddedIn: { field: 21, message: 'GadgetSource' } }),
+    sourcePath: f(2, t.string(), 'Source path.', { protoEmbeddedIn: { field: 21, message: 'GadgetSource' } }),
     mode: f(20, t.string(), 'Mode.', {
       validate: (v, path): SchemaFieldError[] =>
         v === 'broken' ? [{ type: 'FieldValueInvalid', field: path, message: 'mode is broken', badValue: v }] : [],
