@@ -43,3 +43,22 @@ export function validateRevision(name: string, revision: number): void {
     throw new StorageError(`${name} must be a non-negative integer, got ${revision}`);
   }
 }
+
+/**
+ * Orders keys as UTF-8 bytes (= code points), like SQLite's BINARY collation and etcd,
+ * rather than as UTF-16 code units (JavaScript's `<`), which differ once astral
+ * characters meet U+E000–U+FFFF.
+ */
+export function compareKeys(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800) x += x >= 0xe000 ? -0x800 : 0x2000;
+    if (y >= 0xd800) y += y >= 0xe000 ? -0x800 : 0x2000;
+    return x - y;
+  }
+  return a.length - b.length;
+}

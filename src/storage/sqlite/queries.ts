@@ -6,19 +6,11 @@ import type { Statement } from 'better-sqlite3';
 import type { KeyValue, WatchEvent } from '../store.js';
 import type { Db } from './schema.js';
 
-/** A key's newest row. */
-export interface LatestRow {
-  id: number;
-  deleted: number;
-  create_revision: number;
-  value: Buffer | null;
-}
-
 interface ListRow {
   name: string;
   create_revision: number;
   id: number;
-  value: Buffer;
+  value: Buffer | null;
 }
 
 interface LogRow {
@@ -36,7 +28,7 @@ interface LogRow {
 const NEWEST_PER_KEY = `SELECT name AS n, MAX(id) AS mid FROM kv WHERE name >= @start AND name < @end AND id <= @rev GROUP BY name`;
 
 export class Queries {
-  readonly latest: Statement<[string], LatestRow>;
+  readonly latestId: Statement<[string], { id: number }>;
   readonly insert: Statement<[number, string, number, number, number, Buffer | null]>;
   private readonly listPage: Statement<{ start: string; end: string; rev: number; limit: number }, ListRow>;
   private readonly countRange: Statement<{ start: string; end: string; rev: number }, { n: number }>;
@@ -45,9 +37,7 @@ export class Queries {
   readonly deleteTombstones: Statement<{ lo: number; hi: number }>;
 
   constructor(db: Db) {
-    this.latest = db.prepare(
-      'SELECT id, deleted, create_revision, value FROM kv WHERE name = ? ORDER BY prev_revision DESC LIMIT 1',
-    );
+    this.latestId = db.prepare('SELECT id FROM kv WHERE name = ? ORDER BY prev_revision DESC LIMIT 1');
     this.insert = db.prepare(
       'INSERT INTO kv (id, name, deleted, create_revision, prev_revision, value) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -82,7 +72,7 @@ export class Queries {
     const out: KeyValue[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i] as ListRow;
-      out[i] = { key: r.name, value: r.value, createRevision: r.create_revision, modRevision: r.id };
+      out[i] = { key: r.name, value: r.value ?? EMPTY, createRevision: r.create_revision, modRevision: r.id };
     }
     return out;
   }

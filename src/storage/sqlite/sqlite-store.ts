@@ -3,19 +3,23 @@
  * See schema.ts (layout, durability), write-batcher.ts (group commit), watch-hub.ts
  * (watchers), compactor.ts (compaction, checkpoints, vacuum).
  *
- * Reads run directly on the connection and see every acknowledged write (a write is
- * acknowledged only after its transaction committed). All SQLite work happens on the
- * event-loop thread in short synchronous steps; nothing holds a transaction open across
- * an await, so there is no "database is locked".
+ * Reads at the latest revision are served from the in-memory current state
+ * (current-state.ts); reads at older revisions from the log. A read returns only once
+ * everything it could have seen is durable, so nobody observes a write that a crash could
+ * still take back. All SQLite work happens on the event-loop thread in short synchronous
+ * steps; nothing holds a transaction open across an await, so there is no "database is
+ * locked"; the slow part, fsync, runs on the thread pool (wal-syncer.ts).
  */
 import type { KeyValue, ListOptions, ListResult, Store, WatchEvent, Watcher } from '../store.js';
 import { CompactedError, FutureRevisionError, StorageError, StoreClosedError } from '../errors.js';
-import { prefixEnd, validateKey, validateRevision } from '../keys.js';
+import { KEY_SPACE_END, compareKeys, prefixEnd, validateKey, validateRevision } from '../keys.js';
 import { openDb, readLastRevision, type Db } from './schema.js';
 import { Queries } from './queries.js';
 import { WriteBatcher, type WriteOp } from './write-batcher.js';
 import { WatchHub } from './watch-hub.js';
 import { Compactor, type AutoCompaction } from './compactor.js';
+import { CurrentState } from './current-state.js';
+import { WalSyncer } from './wal-syncer.js';
 
 export interface SqliteStoreConfig {
   /** Database file; created if missing. */
@@ -36,6 +40,9 @@ export class SqliteStore implements Store {
   private readonly batcher: WriteBatcher;
   private readonly hub: WatchHub;
   private readonly compactor: Compactor;
+  private readonly state = new CurrentState();
+  private readonly syncer: WalSyncer;
+  /** Last committed revision (visible in SQLite; durable once the syncer says so). */
   private committed: number;
   private closed = false;
   private closing: Promise<void> | undefined;
@@ -55,9 +62,11 @@ export class SqliteStore implements Store {
       committedRevision: () => this.committed,
       ...(cfg.compactionBatch ? { batchSize: cfg.compactionBatch } : {}),
     });
+    for (const kv of this.q.list('', KEY_SPACE_END, this.committed, -1)) this.state.set(kv.key, kv);
     this.hub = new WatchHub({
       source: {
-        committedRevision: () => this.committed,
+        // Watchers only ever see durable history.
+        committedRevision: () => this.syncer.durableRevision,
         compactRevision: () => this.compactor.compactRevision,
         readEvents: (after, upTo, start, end, limit) => this.q.events(after, upTo, start, end, limit),
       },
@@ -66,12 +75,21 @@ export class SqliteStore implements Store {
     this.batcher = new WriteBatcher({
       db: this.db,
       queries: this.q,
+      state: this.state,
       committedRevision: () => this.committed,
-      onCommit: (events: WatchEvent[], rev: number) => {
+      onCommit: (rev) => {
         this.committed = rev;
-        this.hub.publish(events, rev);
       },
+      durableRevision: () => this.syncer.durableRevision,
+      requestSync: (rev) => this.syncer.request(rev),
+      onDurable: (events: WatchEvent[], rev: number) => this.hub.publish(events, rev),
       ...(cfg.maxBatch ? { maxBatch: cfg.maxBatch } : {}),
+    });
+    this.syncer = new WalSyncer({
+      walPath: `${cfg.path}-wal`,
+      durableRevision: this.committed,
+      onDurable: (rev) => this.batcher.release(rev),
+      onFailure: (err) => this.batcher.fail(err),
     });
     this.compactor.resume();
     if (cfg.autoCompaction !== false) {
@@ -85,9 +103,7 @@ export class SqliteStore implements Store {
   async get(key: string): Promise<KeyValue | undefined> {
     this.checkOpen();
     validateKey(key);
-    const row = this.q.latest.get(key);
-    if (!row || row.deleted) return undefined;
-    return { key, value: row.value ?? new Uint8Array(0), createRevision: row.create_revision, modRevision: row.id };
+    return this.durable(this.state.get(key));
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
@@ -98,22 +114,27 @@ export class SqliteStore implements Store {
     let start = prefix;
     if (opts.continueFrom !== undefined) {
       const after = opts.continueFrom + '\u0000'; // the smallest key greater than continueFrom
-      if (after > start) start = after;
+      if (compareKeys(after, start) > 0) start = after;
     }
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
-    if (limit === 0) return { items: this.q.list(start, end, rev, -1), revision: rev, more: false };
-    const rows = this.q.list(start, end, rev, limit + 1);
-    if (rows.length <= limit) return { items: rows, revision: rev, more: false };
-    const items = rows.slice(0, limit);
-    const lastKey = (items[items.length - 1] as KeyValue).key;
-    const remaining = this.q.count(lastKey + '\u0000', end, rev);
-    return { items, revision: rev, more: true, remaining };
+    const latest = rev === this.committed;
+    const rows = latest ? this.state.list(start, end, limit ? limit + 1 : 0) : this.q.list(start, end, rev, limit ? limit + 1 : -1);
+    let result: ListResult;
+    if (!limit || rows.length <= limit) {
+      result = { items: rows, revision: rev, more: false };
+    } else {
+      const items = rows.slice(0, limit);
+      const after = (items[items.length - 1] as KeyValue).key + '\u0000';
+      const remaining = latest ? this.state.count(after, end) : this.q.count(after, end, rev);
+      result = { items, revision: rev, more: true, remaining };
+    }
+    return latest ? this.durable(result) : result;
   }
 
   async count(prefix: string): Promise<number> {
     this.checkOpen();
     const end = prefixEnd(prefix);
-    return end === undefined ? 0 : this.q.count(prefix, end, this.committed);
+    return this.durable(end === undefined ? 0 : this.state.count(prefix, end));
   }
 
   create(key: string, value: Uint8Array): Promise<KeyValue> {
@@ -139,13 +160,14 @@ export class SqliteStore implements Store {
   async compact(revision: number): Promise<void> {
     this.checkOpen();
     validateRevision('revision', revision);
-    if (revision > this.committed) throw new FutureRevisionError(revision, this.committed);
+    const durable = this.syncer.durableRevision;
+    if (revision > durable) throw new FutureRevisionError(revision, durable);
     await this.compactor.compact(revision);
   }
 
   async currentRevision(): Promise<number> {
     this.checkOpen();
-    return this.committed;
+    return this.durable(this.committed);
   }
 
   /** The revision below which history is gone. */
@@ -154,12 +176,23 @@ export class SqliteStore implements Store {
   }
 
   /** Counters for tests, the benchmark and metrics. `rows` counts the log (live keys + retained history). */
-  stats(): { commits: number; writes: number; rows: number; compactRevision: number; compactions: number; watchers: number } {
+  stats(): {
+    commits: number;
+    writes: number;
+    flushes: number;
+    rows: number;
+    liveKeys: number;
+    compactRevision: number;
+    compactions: number;
+    watchers: number;
+  } {
     this.checkOpen();
     const rows = (this.db.prepare('SELECT count(*) AS n FROM kv').get() as { n: number }).n;
     return {
       ...this.batcher.counters,
+      flushes: this.syncer.flushes,
       rows,
+      liveKeys: this.state.size,
       compactRevision: this.compactor.compactRevision,
       compactions: this.compactor.runs,
       watchers: this.hub.size,
@@ -174,7 +207,8 @@ export class SqliteStore implements Store {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.closed = true;
-      this.batcher.flush(); // writes already submitted are committed and acknowledged
+      this.batcher.flush(); // writes already submitted are committed...
+      await this.syncer.drain(); // ...and acknowledged once durable
       this.hub.closeAll();
       await this.compactor.stop();
       this.db.close();
@@ -196,10 +230,20 @@ export class SqliteStore implements Store {
     return this.batcher.submit(op);
   }
 
+  /**
+   * Returns `value` (read now, at the committed revision) once that revision is durable:
+   * what a read saw can no longer be lost. Immediate when nothing is waiting for a flush.
+   */
+  private durable<T>(value: T): T | Promise<T> {
+    const rev = this.committed;
+    if (rev <= this.syncer.durableRevision) return value;
+    return this.syncer.waitFor(rev).then(() => value);
+  }
+
   private readRevision(requested: number | undefined): number {
     if (!requested) return this.committed;
     validateRevision('revision', requested);
-    if (requested > this.committed) throw new FutureRevisionError(requested, this.committed);
+    if (requested > this.syncer.durableRevision) throw new FutureRevisionError(requested, this.syncer.durableRevision);
     const compacted = this.compactor.compactRevision;
     if (requested < compacted) throw new CompactedError(requested, compacted);
     return requested;
