@@ -42,4 +42,10 @@ export type ResourceHandler = (
 export interface ResourceLayerConfig {
   registry: Registry;
   store: Store;
+  /**
+   * Request bodies larger than this must be answered with 413 (default 3 MiB). The HTTP
+   * layer already rejects a larger declared Content-Length; the resource layer enforces
+   * the limit while reading chunked bodies.
+   */
+  maxRequestBodyBytes?: number;
 }

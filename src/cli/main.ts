@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerVersionCommand } from './version.js';
+import { registerServerCommand } from './server.js';
 
 /** Builds the `skiff` command tree. Each subcommand lives in its own file. */
 export function buildProgram(): Command {
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerVersionCommand(program);
+  registerServerCommand(program);
   return program;
 }
 

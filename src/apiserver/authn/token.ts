@@ -1,0 +1,39 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { UserInfo } from '../types.js';
+import type { AuthnResult, Authenticator } from './types.js';
+
+const digest = (token: string): Buffer => createHash('sha256').update(token).digest();
+
+/**
+ * Bearer-token authentication (`Authorization: Bearer <token>`). Tokens are kept as
+ * SHA-256 digests and compared in constant time, so neither memory dumps nor timing
+ * reveal them. `set`/`delete` let tokens be added at run time (e.g. agent join tokens).
+ */
+export class TokenAuthenticator implements Authenticator {
+  private readonly byDigest = new Map<string, { digest: Buffer; user: UserInfo }>();
+
+  constructor(config: { tokens?: ReadonlyMap<string, UserInfo> } = {}) {
+    for (const [t, u] of config.tokens ?? []) this.set(t, u);
+  }
+
+  set(token: string, user: UserInfo): void {
+    const d = digest(token);
+    this.byDigest.set(d.toString('hex'), { digest: d, user });
+  }
+
+  delete(token: string): void {
+    this.byDigest.delete(digest(token).toString('hex'));
+  }
+
+  authenticate(req: IncomingMessage): AuthnResult {
+    const header = req.headers.authorization;
+    if (header === undefined) return { kind: 'none' };
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m) return { kind: 'none' };
+    const d = digest(m[1] as string);
+    const hit = this.byDigest.get(d.toString('hex'));
+    if (!hit || !timingSafeEqual(hit.digest, d)) return { kind: 'invalid', reason: 'invalid bearer token' };
+    return { kind: 'user', user: hit.user };
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The request pipeline, one function per request and one error sink for it:
+ * parse → authenticate → authorize → limits (body size, in-flight, timeout) → route.
+ * Anything thrown becomes a Status (a non-Status error: 500 and an error log line);
+ * nothing escapes as an unhandled rejection. Every request ends with one log line and
+ * its metrics.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../client/logger.js';
+import type { Registry } from '../api/registry.js';
+import type { Authenticator } from './authn/types.js';
+import type { Authorizer, AuthorizationAttributes } from './authz/authorizer.js';
+import { forbiddenError } from './authz/forbidden.js';
+import type { InflightLimiter } from './http/inflight.js';
+import type { apiServerMetrics } from './http/metrics.js';
+import { writeStatus } from './http/respond.js';
+import { pathNotFound, requestEntityTooLarge, StatusError, timeoutError, unauthorized } from './http/status.js';
+import { parseTimeoutParam } from './http/timeout.js';
+import { isLongRunning, isReadOnly, parseRequest, type ParsedRequest } from './request-info.js';
+import type { ResourceHandler, UserInfo } from './types.js';
+
+export interface PipelineDeps {
+  registry: Registry;
+  authenticator: Authenticator;
+  authorizer: Authorizer;
+  inflight: InflightLimiter;
+  metrics: ReturnType<typeof apiServerMetrics>;
+  logger: Logger;
+  maxRequestBodyBytes: number;
+  requestTimeoutMs: number;
+  /** Serves non-resource paths (discovery, health, version, metrics, openapi). */
+  serveNonResource(req: IncomingMessage, res: ServerResponse, parsed: Extract<ParsedRequest, { kind: 'nonResource' }>): Promise<void> | void;
+  /** The resource layer (may be swapped while running, e.g. in tests). */
+  resources(): ResourceHandler;
+  now?: () => number;
+}
+
+const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
+const PRIVILEGED_GROUP = 'system:masters';
+
+/** Paths served to unauthenticated callers, as kube-apiserver's system:public-info-viewer. */
+export function isPublicPath(path: string): boolean {
+  return path === '/version' || /^\/(healthz|livez|readyz)(\/[^/]+)?$/.test(path);
+}
+
+const METRIC_VERBS: Record<string, string> = {
+  get: 'GET', list: 'LIST', watch: 'WATCH', create: 'POST', update: 'PUT', patch: 'PATCH', delete: 'DELETE', deletecollection: 'DELETE',
+};
+
+export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const now = deps.now ?? (() => performance.now());
+  return (req, res) => {
+    const started = now();
+    const auditId = randomUUID();
+    res.setHeader('Audit-Id', auditId);
+    res.setHeader('Cache-Control', 'no-cache, private');
+    // A late write after a timeout must not crash the process.
+    res.on('error', () => {});
+    const state: { user?: UserInfo; parsed?: ParsedRequest; code?: number; release?: () => void; timer?: NodeJS.Timeout } = {};
+    res.on('close', () => {
+      clearTimeout(state.timer);
+      state.release?.();
+      const durationMs = now() - started;
+      const code = res.headersSent ? res.statusCode : (state.code ?? 0);
+      const info = state.parsed?.kind === 'resource' ? state.parsed.info : undefined;
+      const verb = info ? (METRIC_VERBS[info.verb] ?? info.verb) : req.method ?? '';
+      const labels = {
+        verb,
+        group: info?.group ?? '',
+        version: info?.version ?? '',
+        resource: info?.resource ?? '',
+        subresource: info?.subresource ?? '',
+        scope: info ? (info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster') : '',
+      };
+      deps.metrics.requests.inc({ ...labels, code: String(code) });
+      if (!info || !isLongRunning(info)) deps.metrics.latency.observe(labels, durationMs / 1000);
+      deps.logger.info('request', {
+        method: req.method,
+        path: state.parsed?.path ?? req.url,
+        user: state.user?.name ?? '',
+        code,
+        durationMs: Math.round(durationMs * 1000) / 1000,
+        auditId,
+        ...(info ? { verb: info.verb } : {}),
+        ...(res.writableFinished ? {} : { aborted: true }),
+      });
+    });
+    handle(req, res, state).catch((err: unknown) => {
+      if (!(err instanceof StatusError)) {
+        deps.logger.error('request failed', { method: req.method, path: req.url, auditId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      }
+      if (res.headersSent) {
+        if (!res.writableEnded) res.destroy();
+        return;
+      }
+      state.code = writeStatus(res, err);
+    });
+  };
+
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    state: { user?: UserInfo; parsed?: ParsedRequest; code?: number; release?: () => void; timer?: NodeJS.Timeout },
+  ): Promise<void> {
+    const parsed = parseRequest(req.method ?? 'GET', req.url ?? '/');
+    state.parsed = parsed;
+
+    const authn = deps.authenticator.authenticate(req);
+    if (authn.kind === 'invalid') throw unauthorized();
+    if (authn.kind === 'none' && !(parsed.kind === 'nonResource' && isPublicPath(parsed.path))) throw unauthorized();
+    const user = authn.kind === 'user' ? authn.user : ANONYMOUS;
+    state.user = user;
+
+    if (authn.kind === 'user') {
+      const attrs: AuthorizationAttributes =
+        parsed.kind === 'resource'
+          ? {
+              user,
+              verb: parsed.info.verb,
+              resourceRequest: true,
+              path: parsed.path,
+              apiGroup: parsed.info.group,
+              apiVersion: parsed.info.version,
+              resource: parsed.info.resource,
+              ...(parsed.info.subresource ? { subresource: parsed.info.subresource } : {}),
+              ...(parsed.info.namespace !== undefined ? { namespace: parsed.info.namespace } : {}),
+              ...(parsed.info.name ? { name: parsed.info.name } : {}),
+            }
+          : { user, verb: parsed.verb, resourceRequest: false, path: parsed.path };
+      const decision = await deps.authorizer.authorize(attrs);
+      if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
+    }
+
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > deps.maxRequestBodyBytes) {
+      // Don't read the rest of a huge body: close the connection after answering.
+      res.setHeader('Connection', 'close');
+      throw requestEntityTooLarge(deps.maxRequestBodyBytes);
+    }
+
+    const longRunning = parsed.kind === 'resource' && isLongRunning(parsed.info);
+    if (!longRunning) {
+      const verb = parsed.kind === 'resource' ? parsed.info.verb : parsed.verb;
+      const kind = isReadOnly(verb) ? 'readOnly' : 'mutating';
+      const release = deps.inflight.acquire(kind, user.groups.includes(PRIVILEGED_GROUP));
+      deps.metrics.inflight.add({ request_kind: kind }, 1);
+      state.release = () => {
+        release();
+        deps.metrics.inflight.add({ request_kind: kind }, -1);
+        state.release = undefined;
+      };
+      const asked = parseTimeoutParam(parsed.kind === 'resource' ? parsed.info.query.get('timeout') : parsed.query.get('timeout'));
+      const timeoutMs = asked !== undefined && asked > 0 ? Math.min(asked, deps.requestTimeoutMs) : deps.requestTimeoutMs;
+      state.timer = setTimeout(() => {
+        if (res.writableEnded) return;
+        if (res.headersSent) res.destroy();
+        else state.code = writeStatus(res, timeoutError());
+      }, timeoutMs);
+    }
+
+    if (parsed.kind === 'nonResource') {
+      await deps.serveNonResource(req, res, parsed);
+      return;
+    }
+    const { info } = parsed;
+    if (!deps.registry.byGroupVersionResource(info.group, info.version, info.resource)) throw pathNotFound();
+    await deps.resources()(req, res, info, user);
+  }
+}

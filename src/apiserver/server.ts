@@ -1,0 +1,238 @@
+/**
+ * The API server: HTTPS on Node's `https` module with the cluster PKI, authentication,
+ * authorization, discovery, OpenAPI, health and metrics; resource requests go to the
+ * resource layer (`ResourceHandler`).
+ */
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { isIP } from 'node:net';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Registry, type GroupVersion } from '../api/registry.js';
+import { jsonLogger, type Logger } from '../client/logger.js';
+import { openStore, type StoreConfig } from '../storage/index.js';
+import type { Store } from '../storage/store.js';
+import { TokenAuthenticator } from './authn/token.js';
+import { parseTokenFile } from './authn/token-file.js';
+import { unionAuthenticator } from './authn/union.js';
+import { X509Authenticator } from './authn/x509.js';
+import { alwaysAllowAuthorizer, type Authorizer } from './authz/authorizer.js';
+import { OpenApiV3Server, schemalessOpenApiV3, type OpenApiV3Builder } from './discovery/openapi.js';
+import type { HealthCheck } from './health.js';
+import { InflightLimiter } from './http/inflight.js';
+import { apiServerMetrics } from './http/metrics.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { createPipeline } from './pipeline.js';
+import { placeholderResourceHandler } from './resources-placeholder.js';
+import { nonResourceRouter } from './routes.js';
+import { servingSans } from './sans.js';
+import { readOptional, writeSecretFile } from './tls/files.js';
+import { ADMIN_GROUPS, ADMIN_USER, ensurePki } from './tls/pki-files.js';
+import type { CertificateAuthority } from './tls/pki.js';
+import type { ResourceHandler, ResourceLayerConfig, UserInfo } from './types.js';
+
+export interface ApiServerConfig {
+  /** Holds tls/, the admin token and kubeconfig, and (for SQLite) the database. */
+  dataDir: string;
+  /** 0 = an ephemeral port (read it from the returned `url`/`port`). */
+  port: number;
+  /** Default '0.0.0.0'. */
+  bindAddress?: string;
+  /** The address other machines reach this server at: a SAN, and in APIVersions. */
+  advertiseAddress?: string;
+  /** Extra SANs (IPs or DNS names) for the serving certificate. */
+  tlsSans?: readonly string[];
+  /** An open store (the caller keeps ownership and closes it)… */
+  store?: Store;
+  /** …or how to open one (default: SQLite at `<dataDir>/db/state.db`); closed by `close()`. */
+  datastore?: StoreConfig;
+  registry?: Registry;
+  /** A `--token-auth-file` in Kubernetes' CSV form. */
+  tokenAuthFile?: string;
+  /** Default: allow every authenticated request. */
+  authorizer?: Authorizer;
+  /** Builds the resource layer; default: `createResourceHandler` of ./resources (or a 404 placeholder until it exists). */
+  createResources?: (config: ResourceLayerConfig) => ResourceHandler & { close(): Promise<void> };
+  /** Builds per-group-version OpenAPI v3 documents; default: the schema engine's, else schema-less documents. */
+  openApiV3?: OpenApiV3Builder;
+  logger?: Logger;
+  /** Default 400 / 200, as kube-apiserver. */
+  maxRequestsInFlight?: number;
+  maxMutatingRequestsInFlight?: number;
+  /** Default 60 s; `?timeout=` may shorten it; watches are exempt. */
+  requestTimeoutMs?: number;
+  /** Default 3 MiB. */
+  maxRequestBodyBytes?: number;
+}
+
+export interface ApiServer {
+  /** e.g. https://127.0.0.1:6443 */
+  url: string;
+  port: number;
+  caPem: string;
+  /** The CA with its key, to issue client certificates (kubelets, agents). */
+  ca: CertificateAuthority;
+  /** Bearer token of the admin (system:masters), kept in `<dataDir>/admin.token`. */
+  adminToken: string;
+  /** `<dataDir>/admin.kubeconfig`: the admin's client certificate, server URL and CA. */
+  kubeconfigPath: string;
+  registry: Registry;
+  store: Store;
+  /** Adds or removes bearer tokens at run time. */
+  tokens: TokenAuthenticator;
+  /** Stops listening, ends watches and open connections, closes the store if it opened it. Idempotent. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
+
+/** Resolves once the server listens and the admin kubeconfig is written. */
+export async function startApiServer(config: ApiServerConfig): Promise<ApiServer> {
+  const logger = config.logger ?? jsonLogger('apiserver');
+  const bindAddress = config.bindAddress ?? '0.0.0.0';
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`invalid port ${config.port}`);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+
+  const sans = servingSans({
+    bindAddress,
+    ...(config.advertiseAddress ? { advertiseAddress: config.advertiseAddress } : {}),
+    ...(config.tlsSans ? { tlsSans: config.tlsSans } : {}),
+    serviceIp: '10.43.0.1',
+  });
+  const pki = await ensurePki(join(config.dataDir, 'tls'), sans);
+  if (pki.serverIssued) logger.info('issued serving certificate', { dns: sans.dns, ips: sans.ips });
+
+  const tokens = new TokenAuthenticator();
+  const adminToken = loadOrCreateAdminToken(join(config.dataDir, 'admin.token'));
+  tokens.set(adminToken, { name: ADMIN_USER, groups: [...ADMIN_GROUPS] });
+  if (config.tokenAuthFile) {
+    for (const [t, u] of parseTokenFile(readFileSync(config.tokenAuthFile, 'utf8'))) tokens.set(t, u as UserInfo);
+  }
+  const authenticator = unionAuthenticator(new X509Authenticator(), tokens);
+
+  const registry = config.registry ?? new Registry();
+  const ownsStore = !config.store;
+  const storeConfig: StoreConfig = config.datastore ?? { backend: 'sqlite', path: join(config.dataDir, 'db', 'state.db') };
+  if (!config.store && storeConfig.backend === 'sqlite') mkdirSync(dirname(storeConfig.path), { recursive: true, mode: 0o700 });
+  const store = config.store ?? (await openStore(storeConfig));
+
+  let resources: (ResourceHandler & { close(): Promise<void> }) | undefined;
+  let server: Server | undefined;
+  try {
+    const maxRequestBodyBytes = config.maxRequestBodyBytes ?? DEFAULT_BODY_LIMIT;
+    const create = config.createResources ?? placeholderResourceHandler;
+    resources = create({ registry, store, maxRequestBodyBytes });
+
+    const metrics = apiServerMetrics();
+    let closing = false;
+    const storeCheck: HealthCheck = { name: 'etcd', check: async () => void (await store.currentRevision()) };
+    const ping: HealthCheck = { name: 'ping', check: async () => {} };
+    const shutdown: HealthCheck = {
+      name: 'shutdown',
+      check: async () => {
+        if (closing) throw new Error('server is shutting down');
+      },
+    };
+    const openapi = new OpenApiV3Server({ registry, build: config.openApiV3 ?? (await defaultOpenApiBuilder()) });
+    let serverAddress = '';
+    const router = nonResourceRouter({
+      registry,
+      serverAddress: () => serverAddress,
+      openapi,
+      metrics: metrics.registry,
+      health: { healthz: [ping, storeCheck], livez: [ping], readyz: [ping, storeCheck, shutdown] },
+      logger,
+    });
+    const live = resources;
+    const pipeline = createPipeline({
+      registry,
+      authenticator,
+      authorizer: config.authorizer ?? alwaysAllowAuthorizer,
+      inflight: new InflightLimiter({
+        ...(config.maxRequestsInFlight !== undefined ? { maxReadOnly: config.maxRequestsInFlight } : {}),
+        ...(config.maxMutatingRequestsInFlight !== undefined ? { maxMutating: config.maxMutatingRequestsInFlight } : {}),
+      }),
+      metrics,
+      logger,
+      maxRequestBodyBytes,
+      requestTimeoutMs: config.requestTimeoutMs ?? 60_000,
+      serveNonResource: router,
+      resources: () => live,
+    });
+
+    const srv = createServer(
+      { key: pki.server.keyPem, cert: pki.server.certPem, ca: pki.ca.certPem, requestCert: true, rejectUnauthorized: false },
+      pipeline,
+    );
+    server = srv;
+    srv.keepAliveTimeout = 65_000;
+    // A bad client's TLS or parse error must not crash the process; answer 400 if we can.
+    srv.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+      if (err.code !== 'ECONNRESET' && socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    srv.on('tlsClientError', () => {});
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(config.port, bindAddress, () => {
+        srv.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (srv.address() as AddressInfo).port;
+    const host = bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress;
+    const url = `https://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+    const adv = config.advertiseAddress ?? host;
+    serverAddress = `${isIP(adv) === 6 ? `[${adv}]` : adv}:${port}`;
+
+    const kubeconfigPath = join(config.dataDir, 'admin.kubeconfig');
+    writeKubeconfig(kubeconfigPath, {
+      server: url,
+      caPem: pki.ca.certPem,
+      user: ADMIN_USER,
+      clientCertPem: pki.admin.certPem,
+      clientKeyPem: pki.admin.keyPem,
+    });
+    logger.info('serving', { url, kubeconfig: kubeconfigPath, bindAddress });
+
+    let closed: Promise<void> | undefined;
+    const close = (): Promise<void> =>
+      (closed ??= (async () => {
+        closing = true;
+        const stopped = new Promise<void>((resolve) => srv.close(() => resolve()));
+        await live.close().catch((err: unknown) => logger.error('closing the resource layer failed', { error: err }));
+        srv.closeIdleConnections();
+        const force = setTimeout(() => srv.closeAllConnections(), 2000);
+        await stopped;
+        clearTimeout(force);
+        if (ownsStore) await store.close();
+        logger.info('stopped', { url });
+      })());
+    return { url, port, caPem: pki.ca.certPem, ca: pki.ca, adminToken, kubeconfigPath, registry, store, tokens, close };
+  } catch (err) {
+    server?.close();
+    await resources?.close().catch(() => {});
+    if (ownsStore) await store.close().catch(() => {});
+    throw err;
+  }
+}
+
+function loadOrCreateAdminToken(path: string): string {
+  const existing = readOptional(path)?.trim();
+  if (existing) return existing;
+  const token = randomBytes(32).toString('base64url');
+  writeSecretFile(path, `${token}\n`);
+  return token;
+}
+
+/**
+ * The schema engine's `openApiV3Document(gv)` when it exists, else schema-less documents.
+ * Looked up at run time because the schema engine is being written alongside this.
+ */
+async function defaultOpenApiBuilder(): Promise<OpenApiV3Builder> {
+  const mod = (await import('../api/schema/index.js')) as unknown as Record<string, unknown>;
+  const fn = mod['openApiV3Document'];
+  if (typeof fn === 'function') return (gv: GroupVersion) => (fn as OpenApiV3Builder)(gv);
+  return schemalessOpenApiV3;
+}

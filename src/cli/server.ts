@@ -1,0 +1,132 @@
+import { homedir } from 'node:os';
+import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { StoreConfig } from '../storage/index.js';
+
+/** `/var/lib/skiff` as root, else `~/.skiff` (DESIGN.md). */
+export function defaultDataDir(): string {
+  return process.getuid?.() === 0 ? '/var/lib/skiff' : join(homedir(), '.skiff');
+}
+
+function parsePort(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number (0-65535).');
+  return Number(v);
+}
+
+function parseIp(v: string): string {
+  if (!isIP(v)) throw new InvalidArgumentError('must be an IP address.');
+  return v;
+}
+
+function collectList(v: string, prev: string[] = []): string[] {
+  return [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+function parseEndpoints(v: string, prev: string[] = []): string[] {
+  const list = collectList(v);
+  for (const e of list) {
+    let u: URL;
+    try {
+      u = new URL(e);
+    } catch {
+      throw new InvalidArgumentError(`"${e}" is not a URL (e.g. http://127.0.0.1:2379).`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new InvalidArgumentError(`"${e}" must be http:// or https://.`);
+  }
+  return [...prev, ...list];
+}
+
+interface ServerOptions {
+  dataDir: string;
+  port: number;
+  bindAddress: string;
+  advertiseAddress?: string;
+  tlsSan: string[];
+  datastore: 'sqlite' | 'etcd';
+  etcdEndpoints: string[];
+  etcdPrefix?: string;
+  tokenAuthFile?: string;
+}
+
+/** `skiff server`: runs the API server until SIGTERM/SIGINT. */
+export function registerServerCommand(program: Command): void {
+  program
+    .command('server')
+    .description('run the control plane API server (HTTPS, Kubernetes API)')
+    .option('--data-dir <dir>', 'directory for the database, CA, keys, tokens and the admin kubeconfig', defaultDataDir())
+    .option('--port <port>', 'HTTPS port to serve on (0 picks a free port)', parsePort, 6443)
+    .option('--bind-address <ip>', 'address to listen on', parseIp, '0.0.0.0')
+    .option('--advertise-address <ip>', 'address other machines reach this server at (added to the certificate)', parseIp)
+    .option('--tls-san <names>', 'extra IPs or DNS names for the serving certificate (repeatable, comma-separated)', collectList, [])
+    .addOption(new Option('--datastore <kind>', 'where cluster state is stored').choices(['sqlite', 'etcd']).default('sqlite'))
+    .option('--etcd-endpoints <urls>', 'etcd client URLs, comma-separated (with --datastore etcd)', parseEndpoints, [])
+    .option('--etcd-prefix <prefix>', 'key prefix in etcd, so several clusters can share one etcd')
+    .option('--token-auth-file <file>', 'static bearer tokens, CSV lines: token,user,uid,"group1,group2"')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  skiff server                                   # data in ${defaultDataDir()}, port 6443, SQLite
+  skiff server --data-dir /tmp/c1 --port 7443    # a second cluster beside the first
+  skiff server --datastore etcd --etcd-endpoints http://127.0.0.1:2379 --etcd-prefix /c1
+  skiff server --advertise-address 192.0.2.10 --tls-san api.example.com
+
+Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
+    )
+    .action(async (opts: ServerOptions, cmd: Command) => {
+      if (opts.datastore === 'etcd' && opts.etcdEndpoints.length === 0) cmd.error('error: --datastore etcd needs --etcd-endpoints');
+      if (opts.datastore !== 'etcd' && (opts.etcdEndpoints.length > 0 || opts.etcdPrefix)) {
+        cmd.error('error: --etcd-endpoints and --etcd-prefix need --datastore etcd');
+      }
+      if (opts.tokenAuthFile && !existsSync(opts.tokenAuthFile)) cmd.error(`error: --token-auth-file ${opts.tokenAuthFile}: no such file`);
+      const dataDir = resolve(opts.dataDir);
+      const datastore: StoreConfig =
+        opts.datastore === 'etcd'
+          ? { backend: 'etcd', endpoints: opts.etcdEndpoints, ...(opts.etcdPrefix ? { prefix: opts.etcdPrefix } : {}) }
+          : { backend: 'sqlite', path: join(dataDir, 'db', 'state.db') };
+      await runServer({ ...opts, dataDir, storeConfig: datastore });
+    });
+}
+
+async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }): Promise<void> {
+  const { startApiServer } = await import('../apiserver/server.js');
+  let server;
+  try {
+    server = await startApiServer({
+      dataDir: opts.dataDir,
+      port: opts.port,
+      bindAddress: opts.bindAddress,
+      ...(opts.advertiseAddress ? { advertiseAddress: opts.advertiseAddress } : {}),
+      tlsSans: opts.tlsSan,
+      datastore: opts.storeConfig,
+      ...(opts.tokenAuthFile ? { tokenAuthFile: opts.tokenAuthFile } : {}),
+    });
+  } catch (err) {
+    process.stderr.write(`skiff server: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  process.stdout.write(`skiff server: serving on ${server.url}\nskiff server: kubeconfig written to ${server.kubeconfigPath}\n`);
+  const s = server;
+  await new Promise<void>((done) => {
+    const stop = (signal: string): void => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      process.stderr.write(`skiff server: ${signal}, shutting down\n`);
+      s.close().then(
+        () => done(),
+        (err: unknown) => {
+          process.stderr.write(`skiff server: shutdown: ${err instanceof Error ? err.message : String(err)}\n`);
+          process.exitCode = 1;
+          done();
+        },
+      );
+    };
+    const onTerm = (): void => stop('SIGTERM');
+    const onInt = (): void => stop('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+  });
+}
