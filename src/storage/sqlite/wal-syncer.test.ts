@@ -45,7 +45,7 @@ describe('WalSyncer', () => {
   it('a failed flush fails every waiter and all later waits', async () => {
     const f = manualFlush();
     let failure: StorageError | undefined;
-    const s = new WalSyncer({ walPath: 'x', durableRevision: 0, flush: f.flush, onDurable: assert.fail, onFailure: (e) => (failure = e) });
+    const s = new WalSyncer({ walPath: 'x', durableRevision: 0, flush: f.flush, onDurable: () => assert.fail('nothing is durable'), onFailure: (e) => (failure = e) });
     s.request(5);
     const waited = assert.rejects(s.waitFor(5), StorageError);
     await new Promise((r) => setImmediate(r));
