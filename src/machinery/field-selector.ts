@@ -5,7 +5,8 @@
  */
 import { SelectorError } from './label-selector.js';
 
-export type FieldOperator = '=' | '==' | '!=';
+/** `==` parses as `=`: Kubernetes keeps no difference between them. */
+export type FieldOperator = '=' | '!=';
 
 export interface FieldRequirement {
   readonly field: string;
@@ -57,12 +58,12 @@ function splitTerms(s: string): string[] {
   return terms;
 }
 
-const OPERATORS: readonly FieldOperator[] = ['!=', '==', '='];
+const OPERATORS = ['!=', '==', '='] as const;
 
 function splitTerm(term: string): [string, FieldOperator, string] | undefined {
   for (let i = 0; i < term.length; i++) {
     for (const op of OPERATORS) {
-      if (term.startsWith(op, i)) return [term.slice(0, i), op, term.slice(i + op.length)];
+      if (term.startsWith(op, i)) return [term.slice(0, i), op === '!=' ? '!=' : '=', term.slice(i + op.length)];
     }
   }
   return undefined;
@@ -116,7 +117,7 @@ export class FieldSelector {
 
   /** The string form: `field=value` / `field!=value` terms, values escaped, in sorted order. */
   toString(): string {
-    return this.requirements.map((r) => `${r.field}${r.operator === '!=' ? '!=' : '='}${escapeFieldValue(r.value)}`).join(',');
+    return this.requirements.map((r) => `${r.field}${r.operator}${escapeFieldValue(r.value)}`).join(',');
   }
 }
 
