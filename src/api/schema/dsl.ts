@@ -91,7 +91,8 @@ export interface FieldOptions<T> {
   /**
    * The Go field is a pointer (`*int32`, `*bool`, `*string`…): an explicit zero value
    * means something (replicas: 0, automountServiceAccountToken: false), so the protobuf
-   * decoder keeps zeros it reads. Fields with a `default` are treated the same way.
+   * decoder keeps zeros it reads (it drops other zeros, as Go's omitempty would).
+   * Declare it on every pointer field, especially those with a default (replicas).
    */
   pointer?: boolean;
   /**

@@ -15,9 +15,10 @@
  * JSON): gogo writes non-pointer fields even when empty, where Go's JSON (omitempty)
  * would drop them. So a singular scalar field decoded as its zero value ('', 0, false,
  * the zero Time, an empty RawExtension) is dropped — unless the field is declared
- * `pointer` or has a `default` (its explicit zero then means something, e.g.
- * replicas: 0), or is `required` (Go's JSON has no omitempty there and prints the zero:
- * a PodDisruptionBudget's status.disruptionsAllowed: 0). Nested objects are kept even when empty (Go never omits structs:
+ * `pointer` (its explicit zero means something, e.g. replicas: 0), or is `required`
+ * (Go's JSON has no omitempty there and prints the zero: a PodDisruptionBudget's
+ * status.disruptionsAllowed: 0). A non-pointer field with a default (protocol,
+ * restartPolicy) decodes "" as absent, so our defaulting fills it as Go's would. Nested objects are kept even when empty (Go never omits structs:
  * `spec: {}`), empty lists and maps are absent (nothing is on the wire), and list items
  * and map values are always kept. Unknown field numbers are skipped; repeated scalars are
  * accepted packed or unpacked. Malformed bytes raise SchemaCodecError, never anything else.
@@ -150,7 +151,7 @@ function decodeInto(byNumber: Map<number, Entry>, where: string, r: ReaderT, end
       Object.defineProperty(map, k, { value: v, enumerable: true, writable: true, configurable: true });
     } else {
       const v = decodeSingle(type, wt, r, depth, `${where}.${name}`);
-      const keepZero = field.pointer === true || field.required === true || field.default !== undefined;
+      const keepZero = field.pointer === true || field.required === true;
       if (v === undefined || (!keepZero && isZero(type, v))) delete out[name];
       else out[name] = v;
     }
