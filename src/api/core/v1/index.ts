@@ -1,5 +1,18 @@
 import type { KindSpec } from '../../schema/dsl.js';
+import { ConfigMapKind } from './config-map.js';
+import { EndpointsKind } from './endpoints.js';
+import { EventKind } from './event.js';
+import { LimitRangeKind } from './limit-range.js';
 import { NamespaceKind } from './namespace.js';
+import { NodeKind } from './node.js';
+import { PersistentVolumeKind } from './persistent-volume.js';
+import { PersistentVolumeClaimKind } from './persistent-volume-claim.js';
+import { PodKind } from './pod.js';
+import { PodTemplateKind } from './pod-template.js';
+import { ResourceQuotaKind } from './resource-quota.js';
+import { SecretKind } from './secret.js';
+import { ServiceKind } from './service.js';
+import { ServiceAccountKind } from './service-account.js';
 
 export * from './namespace.js';
 export * from './references.js';
@@ -15,8 +28,38 @@ export * from './topology-spread.js';
 export * from './pod-spec.js';
 export * from './pod-spec-validation.js';
 export * from './pod-template.js';
+export * from './pod-status.js';
+export * from './pod-printer.js';
+export * from './pod-update.js';
+export * from './pod.js';
+export * from './service.js';
+export * from './service-validation.js';
+export * from './endpoints.js';
+export * from './node.js';
+export * from './config-map.js';
+export * from './secret.js';
+export * from './service-account.js';
+export * from './event.js';
+export * from './limit-range.js';
+export * from './resource-quota.js';
+export * from './persistent-volume.js';
 export * from './persistent-volume-claim.js';
-export { embedded, protoEmbeddingOf, type ProtoEmbedding } from './embedded.js';
+export { embedded, protoEmbeddingOf, ptr, type ProtoEmbedding } from './embedded.js';
 
-/** Every core/v1 kind, in the order discovery lists them. */
-export const coreV1Kinds: readonly KindSpec[] = [NamespaceKind];
+/** Every core/v1 kind, in the order discovery lists them (kube-apiserver's order). */
+export const coreV1Kinds: readonly KindSpec[] = [
+  ConfigMapKind,
+  EndpointsKind,
+  EventKind,
+  LimitRangeKind,
+  NamespaceKind,
+  NodeKind,
+  PersistentVolumeClaimKind,
+  PersistentVolumeKind,
+  PodKind,
+  PodTemplateKind,
+  ResourceQuotaKind,
+  SecretKind,
+  ServiceAccountKind,
+  ServiceKind,
+];
