@@ -65,7 +65,7 @@ export async function serveResource(ctx: ResourceContext, req: IncomingMessage, 
     }
   } catch (err) {
     const e = err instanceof ApiError ? err : toApiError(err, spec, info.name ?? '');
-    if (e.code >= 500) console.error(JSON.stringify({ component: 'apiserver-resources', verb: info.verb, resource: info.resource, name: info.name, error: String(err instanceof Error ? err.stack : err) }));
+    if (!(err instanceof ApiError) && e.code >= 500) console.error(JSON.stringify({ component: 'apiserver-resources', verb: info.verb, resource: info.resource, name: info.name, error: String(err instanceof Error ? err.stack : err) }));
     if (res.headersSent) res.end();
     else sendError(res, e);
     drain(req);

@@ -111,7 +111,7 @@ export interface Harness {
 }
 
 /** A resource layer on a fresh SQLite store behind a loopback HTTP server. */
-export async function startHarness(opts: { kinds?: KindSpec[]; bookmarkIntervalMs?: number; maxWatcherBufferBytes?: number; watchWindowSize?: number } = {}): Promise<Harness> {
+export async function startHarness(opts: { kinds?: KindSpec[]; bookmarkIntervalMs?: number; maxWatcherBufferBytes?: number; watchWindowSize?: number; consistentReadTimeoutMs?: number } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-res-'));
   const store = await openStore({ backend: 'sqlite', path: join(dir, 'db.sqlite') });
   const registry = new Registry([{ group: '', version: 'v1', kinds: [NamespaceKind, ThingKind, TestPodKind] }, { group: 'policy', version: 'v1', kinds: [PodDisruptionBudgetKind] }, { group: 'example.com', version: 'v1', kinds: [WidgetKind] }]);
@@ -122,6 +122,7 @@ export async function startHarness(opts: { kinds?: KindSpec[]; bookmarkIntervalM
     ...(opts.bookmarkIntervalMs ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
     ...(opts.maxWatcherBufferBytes ? { maxWatcherBufferBytes: opts.maxWatcherBufferBytes } : {}),
     ...(opts.watchWindowSize ? { watchWindowSize: opts.watchWindowSize } : {}),
+    ...(opts.consistentReadTimeoutMs ? { consistentReadTimeoutMs: opts.consistentReadTimeoutMs } : {}),
   });
   await handler.ready();
   const server = await startTestServer(handler);

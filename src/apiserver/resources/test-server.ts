@@ -11,7 +11,12 @@ const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 /** Parses `/api/v1/...` or `/apis/<g>/<v>/...`; undefined when the path names no resource. */
 export function parseResourcePath(method: string, url: URL): RequestInfo | undefined {
-  const all = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  let all: string[];
+  try {
+    all = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
   let group = '';
   let version: string | undefined;
   let parts: string[];
