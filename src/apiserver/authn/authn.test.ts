@@ -1,0 +1,80 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { call, startTempServer } from '../testing.js';
+import { createCa, issueClientCertificate } from '../tls/pki.js';
+import { parseTokenFile } from './token-file.js';
+import type { ResourceHandler } from '../types.js';
+
+// Echoes who the pipeline says the caller is.
+const whoami: ResourceHandler = async (_req, res, info, user) => {
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify({ user, resource: info.resource }));
+};
+
+let server: Awaited<ReturnType<typeof startTempServer>>;
+const dir = mkdtempSync(join(tmpdir(), 'skiff-tokens-'));
+before(async () => {
+  const file = join(dir, 'tokens.csv');
+  writeFileSync(file, 'alice-token,alice,1001,"devs,ops"\nbob-token,bob,1002\n');
+  server = await startTempServer({ tokenAuthFile: file, createResources: () => Object.assign(whoami, { close: async () => {} }) });
+});
+after(async () => {
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('token file parses Kubernetes CSV records', () => {
+  const m = parseTokenFile('t1,alice,1001,"a,b"\n\n t2 ,bob,\nt3,"carol ""c""",7\n');
+  assert.deepEqual(m.get('t1'), { name: 'alice', uid: '1001', groups: ['a', 'b'] });
+  assert.deepEqual(m.get('t2'), { name: 'bob', groups: [] });
+  assert.deepEqual(m.get('t3'), { name: 'carol "c"', uid: '7', groups: [] });
+  assert.throws(() => parseTokenFile('only,two\n'), /line 1: must have at least 3 columns/);
+  assert.throws(() => parseTokenFile('ok,a,1\n"open,b,1\n'), /line 2: unterminated/);
+  assert.throws(() => parseTokenFile(',a,1\n'), /empty token/);
+});
+
+test('the admin token and file tokens authenticate', async () => {
+  const admin = await call(server, 'GET', '/api/v1/namespaces', { token: server.adminToken });
+  assert.equal(admin.code, 200);
+  assert.deepEqual(admin.json().user, { name: 'admin', groups: ['system:masters'] });
+  const alice = await call(server, 'GET', '/api/v1/namespaces', { token: 'alice-token' });
+  assert.deepEqual(alice.json().user, { name: 'alice', uid: '1001', groups: ['devs', 'ops'] });
+});
+
+test('a bad token is a 401 Status, even on public paths', async () => {
+  for (const path of ['/api/v1/namespaces', '/version', '/healthz']) {
+    const r = await call(server, 'GET', path, { token: 'nope' });
+    assert.equal(r.code, 401, path);
+    assert.equal(r.headers['content-type'], 'application/json');
+    assert.deepEqual(r.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+  }
+});
+
+test('anonymous callers reach only /version and health checks', async () => {
+  assert.equal((await call(server, 'GET', '/version')).code, 200);
+  assert.equal((await call(server, 'GET', '/readyz')).body, 'ok');
+  assert.equal((await call(server, 'GET', '/livez')).code, 200);
+  for (const path of ['/api/v1/namespaces', '/api', '/apis', '/metrics', '/openapi/v3']) {
+    const r = await call(server, 'GET', path);
+    assert.equal(r.code, 401, path);
+    assert.equal(r.json().reason, 'Unauthorized');
+  }
+});
+
+test('client certificates from the cluster CA authenticate as CN with O groups', async () => {
+  const c = await issueClientCertificate(server.ca, { user: 'system:node:n1', groups: ['system:nodes', 'extra'], days: 1 });
+  const r = await call(server, 'GET', '/api/v1/namespaces', { cert: c.certPem, key: c.keyPem });
+  assert.equal(r.code, 200);
+  assert.deepEqual(r.json().user, { name: 'system:node:n1', groups: ['system:nodes', 'extra'] });
+});
+
+test('a client certificate from another CA is rejected with 401', async () => {
+  const other = await createCa('other');
+  const c = await issueClientCertificate(other, { user: 'mallory', groups: ['system:masters'] });
+  const r = await call(server, 'GET', '/api/v1/namespaces', { cert: c.certPem, key: c.keyPem });
+  assert.equal(r.code, 401);
+  assert.equal(r.json().reason, 'Unauthorized');
+});
