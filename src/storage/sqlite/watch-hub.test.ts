@@ -128,4 +128,19 @@ describe('WatchHub', () => {
     assert.equal(other, 2);
     assert.equal(hub.size, 1);
   });
+
+  it('a watch from a future revision delivers only events after it', () => {
+    const { source, commit } = fakeLog();
+    const sched = manualScheduler();
+    const hub = new WatchHub({ source, schedule: sched.schedule });
+    commit(2);
+    const got: number[] = [];
+    hub.watch('/k/', 5, (evs) => got.push(...evs.map((e) => e.kv.modRevision)), assert.fail);
+    sched.runAll();
+    hub.publish(commit(2), 4);
+    sched.runAll();
+    hub.publish(commit(3), 7);
+    sched.runAll();
+    assert.deepEqual(got, [6, 7]);
+  });
 });

@@ -102,7 +102,7 @@ export class WatchHub {
         w.live = false;
       }
       if (w.pending.length > 0 || !w.live) this.wake(w);
-      else w.position = committedRevision;
+      else w.position = Math.max(w.position, committedRevision);
     }
   }
 
@@ -128,7 +128,7 @@ export class WatchHub {
     if (w.live) {
       batch = w.pending;
       w.pending = [];
-      w.position = w.pendingUpTo;
+      w.position = Math.max(w.position, w.pendingUpTo);
     } else {
       const compacted = this.source.compactRevision();
       if (w.position < compacted) {
@@ -142,7 +142,8 @@ export class WatchHub {
         w.position = last.kv.modRevision;
         this.wake(w); // more to read
       } else {
-        w.position = upTo;
+        // A watch from a future revision stays there: events up to it are never delivered.
+        w.position = Math.max(w.position, upTo);
         w.live = true;
       }
     }
