@@ -2,7 +2,7 @@ import type { Registry } from '../../api/registry.js';
 import type { KindSpec } from '../../api/schema/dsl.js';
 import type { Store } from '../../storage/store.js';
 import { decodeStored } from '../watch-cache/cached-object.js';
-import { ApiError, forbidden } from '../resources/errors.js';
+import { forbidden, statusError } from '../resources/errors.js';
 import type { AdmissionPlugin } from './types.js';
 
 /** Namespaces that exist from the start and may never be deleted. */
@@ -30,7 +30,7 @@ export function namespaceLifecycle(config: { store: Store; registry: Registry })
       const kv = await config.store.get(`/registry/core/namespaces/${attrs.namespace}`);
       if (!kv) {
         const ns = nsSpec();
-        throw new ApiError(404, 'NotFound', `namespaces "${attrs.namespace}" not found`, {
+        throw statusError(404, 'NotFound', `namespaces "${attrs.namespace}" not found`, {
           name: attrs.namespace,
           kind: ns?.plural ?? 'namespaces',
         });

@@ -6,7 +6,7 @@ import type { RequestInfo } from '../types.js';
 import { parseJsonObject, readBody, PROTOBUF_TYPE } from './body.js';
 import { badRequest } from './errors.js';
 import { parseMediaType } from './media-type.js';
-import protobuf from 'protobufjs/minimal.js';
+import { decodeEnvelope } from '../../machinery/protobuf-envelope.js';
 
 const DELETE_OPTIONS_SPEC = {
   group: 'meta.k8s.io',
@@ -67,15 +67,7 @@ export async function readDeleteOptions(req: IncomingMessage, info: RequestInfo,
 
 function decodeDeleteOptionsProtobuf(body: Buffer): DeleteOptions {
   try {
-    if (body.length < 4 || body[0] !== 0x6b || body[1] !== 0x38 || body[2] !== 0x73 || body[3] !== 0) throw new Error('missing k8s\\0 prefix');
-    const r = protobuf.Reader.create(body.subarray(4));
-    let raw: Uint8Array | undefined;
-    while (r.pos < r.len) {
-      const tag = r.uint32();
-      if (tag >>> 3 === 2 && (tag & 7) === 2) raw = r.bytes();
-      else r.skipType(tag & 7);
-    }
-    return decodeObject(DELETE_OPTIONS_SPEC, raw ?? new Uint8Array()) as DeleteOptions;
+    return decodeObject(DELETE_OPTIONS_SPEC, decodeEnvelope(body).raw) as DeleteOptions;
   } catch (err) {
     throw badRequest(`unable to decode DeleteOptions: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -3,7 +3,7 @@ import type { KindSpec } from '../../api/schema/dsl.js';
 import type { KubeObject } from '../watch-cache/cached-object.js';
 import type { UserInfo } from '../types.js';
 import type { ResourceContext, VerbArgs } from './context.js';
-import { ApiError } from './errors.js';
+import { statusError } from './errors.js';
 import { readDeleteOptions } from './delete-options.js';
 import { cloneObject, metaOf, rfc3339 } from './object-meta.js';
 import { guaranteedUpdate } from './object-store.js';
@@ -84,14 +84,14 @@ export async function deleteObject(
       const m = cur.metadata ?? {};
       const pre = opts.preconditions;
       if (pre?.uid && pre.uid !== m.uid) {
-        throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(m.uid ?? '')}`, {
+        throw statusError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(m.uid ?? '')}`, {
           name,
           ...(spec.group ? { group: spec.group } : {}),
           kind: spec.plural,
         });
       }
       if (pre?.resourceVersion && pre.resourceVersion !== m.resourceVersion) {
-        throw new ApiError(
+        throw statusError(
           409,
           'Conflict',
           `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${String(m.resourceVersion ?? '')}`,

@@ -4,7 +4,7 @@ import type { ResourceContext, VerbArgs } from './context.js';
 import { handleCreate } from './create.js';
 import { handleDelete } from './delete.js';
 import { handleDeleteCollection } from './delete-collection.js';
-import { ApiError, methodNotSupported, toApiError } from './errors.js';
+import { ApiError, methodNotSupported, toApiError, statusError } from './errors.js';
 import { handleGet } from './get.js';
 import { handleList } from './list.js';
 import { handleReview, REVIEW_RESOURCES } from './reviews.js';
@@ -23,7 +23,7 @@ const DEFAULT_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'p
 export async function serveResource(ctx: ResourceContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, user: UserInfo): Promise<void> {
   const spec = ctx.registry.byGroupVersionResource(info.group, info.version, info.resource);
   if (!spec) {
-    sendError(res, new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
+    sendError(res, statusError(404, 'NotFound', 'the server could not find the requested resource', {}));
     drain(req);
     return;
   }
@@ -31,7 +31,7 @@ export async function serveResource(ctx: ResourceContext, req: IncomingMessage, 
   try {
     if (spec.namespaced && !info.namespace && info.name && !info.subresource) {
       // A namespaced object is addressed only through its namespace.
-      throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+      throw statusError(404, 'NotFound', 'the server could not find the requested resource', {});
     }
     if (info.subresource) {
       await handleSubresource(a);

@@ -9,7 +9,7 @@ import { applyStrategicMergePatch } from '../../machinery/strategic-merge-patch.
 import type { KubeObject } from '../watch-cache/cached-object.js';
 import type { VerbArgs } from './context.js';
 import { parseJsonObject, parseYamlObject, readBody } from './body.js';
-import { ApiError, badRequest, conflict, OPTIMISTIC_LOCK_MESSAGE, unsupportedMediaType } from './errors.js';
+import { ApiError, badRequest, conflict, OPTIMISTIC_LOCK_MESSAGE, unsupportedMediaType, statusError } from './errors.js';
 import { shouldDeleteAfterUpdate } from './delete.js';
 import { recordManager } from './managed-fields.js';
 import { parseMediaType } from './media-type.js';
@@ -49,8 +49,8 @@ function patchFailure(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof PatchError) {
     if (err.code === 400) return badRequest(err.message);
-    if (err.code === 422) return new ApiError(422, 'Invalid', err.message);
-    return new ApiError(500, 'InternalError', err.message);
+    if (err.code === 422) return statusError(422, 'Invalid', err.message);
+    return statusError(500, 'InternalError', err.message);
   }
   return badRequest(err instanceof Error ? err.message : String(err));
 }
@@ -65,7 +65,7 @@ function applyPatch(spec: KindSpec, type: PatchType, current: KubeObject, patch:
   } catch (err) {
     throw patchFailure(err);
   }
-  if (out === null || typeof out !== 'object' || Array.isArray(out)) throw new ApiError(422, 'Invalid', 'the patched object is not a JSON object');
+  if (out === null || typeof out !== 'object' || Array.isArray(out)) throw statusError(422, 'Invalid', 'the patched object is not a JSON object');
   return out as KubeObject;
 }
 

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../watch-cache/cached-object.js';
 import type { VerbArgs } from './context.js';
 import { decodeBody, readBody } from './body.js';
-import { ApiError, badRequest, conflict } from './errors.js';
+import { badRequest, conflict, statusError } from './errors.js';
 import { cloneObject, metaOf, rfc3339 } from './object-meta.js';
 import { guaranteedUpdate } from './object-store.js';
 import { decodeProtobufBody } from './protobuf-body.js';
@@ -13,7 +13,7 @@ import { sendJson, successStatus } from './respond.js';
  */
 export async function handleBinding(a: VerbArgs): Promise<void> {
   const { info, spec, ctx, req } = a;
-  if (info.verb !== 'create') throw new ApiError(405, 'MethodNotAllowed', `${info.verb} is not supported on resources of kind "pods/binding"`);
+  if (info.verb !== 'create') throw statusError(405, 'MethodNotAllowed', `${info.verb} is not supported on resources of kind "pods/binding"`);
   const name = info.name as string;
   const bindingSpec = { ...spec, kind: 'Binding' };
   const body = decodeBody(await readBody(req, ctx.maxBodyBytes), req.headers['content-type'], bindingSpec, decodeProtobufBody);

@@ -3,7 +3,7 @@ import type { KubeObject } from '../watch-cache/cached-object.js';
 import type { VerbArgs } from './context.js';
 import { decodeBody, readBody } from './body.js';
 import { deleteObject } from './delete.js';
-import { ApiError, badRequest, tooManyRequests } from './errors.js';
+import { badRequest, tooManyRequests, statusError } from './errors.js';
 import { listPrefix } from './keys.js';
 import { mustReadObject } from './object-store.js';
 import { decodeProtobufBody } from './protobuf-body.js';
@@ -34,7 +34,7 @@ function isHealthy(pod: KubeObject): boolean {
  */
 export async function handleEviction(a: VerbArgs): Promise<void> {
   const { info, spec, ctx, req } = a;
-  if (info.verb !== 'create') throw new ApiError(405, 'MethodNotAllowed', `${info.verb} is not supported on resources of kind "pods/eviction"`);
+  if (info.verb !== 'create') throw statusError(405, 'MethodNotAllowed', `${info.verb} is not supported on resources of kind "pods/eviction"`);
   const name = info.name as string;
   const evictionSpec = ctx.registry.byApiVersionKind('policy/v1', 'Eviction') ?? { ...spec, kind: 'Eviction', group: 'policy', version: 'v1' };
   const body = decodeBody(await readBody(req, ctx.maxBodyBytes), req.headers['content-type'], evictionSpec, decodeProtobufBody);

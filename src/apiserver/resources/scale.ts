@@ -6,7 +6,7 @@ import { applyMergePatch } from '../../machinery/merge-patch.js';
 import type { KubeObject } from '../watch-cache/cached-object.js';
 import type { VerbArgs } from './context.js';
 import { parseJsonObject, readBody } from './body.js';
-import { ApiError, badRequest, conflict, OPTIMISTIC_LOCK_MESSAGE, unsupportedMediaType } from './errors.js';
+import { badRequest, conflict, OPTIMISTIC_LOCK_MESSAGE, unsupportedMediaType, statusError } from './errors.js';
 import { parseMediaType } from './media-type.js';
 import { cloneObject, metaOf } from './object-meta.js';
 import { guaranteedUpdate, mustReadObject } from './object-store.js';
@@ -76,7 +76,7 @@ export async function handleScale(a: VerbArgs): Promise<void> {
   const { info, spec, ctx, req } = a;
   const name = info.name as string;
   const sc = spec.subresources?.scale;
-  if (!sc) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+  if (!sc) throw statusError(404, 'NotFound', 'the server could not find the requested resource', {});
   const respond = (obj: KubeObject, code = 200) => sendObject({ ...a, spec: { ...spec, kind: 'Scale', group: 'autoscaling', version: 'v1', printerColumns: [] } }, code, obj);
   if (info.verb === 'get') {
     const { obj } = await mustReadObject(ctx, spec, info.namespace, name);
@@ -84,7 +84,7 @@ export async function handleScale(a: VerbArgs): Promise<void> {
     return;
   }
   if (info.verb !== 'update' && info.verb !== 'patch') {
-    throw new ApiError(405, 'MethodNotAllowed', `${info.verb} is not supported on resources of kind "${spec.plural}/scale"`);
+    throw statusError(405, 'MethodNotAllowed', `${info.verb} is not supported on resources of kind "${spec.plural}/scale"`);
   }
   const opts = parseWriteOptions(info, req.headers['user-agent']);
   const text = (await readBody(req, ctx.maxBodyBytes)).toString('utf8');
@@ -113,14 +113,14 @@ export async function handleScale(a: VerbArgs): Promise<void> {
         else if (patchType) desired = applyMergePatch(scale as JsonValue, body as JsonValue);
         else desired = body;
       } catch (err) {
-        throw new ApiError(422, 'Invalid', err instanceof Error ? err.message : String(err));
+        throw statusError(422, 'Invalid', err instanceof Error ? err.message : String(err));
       }
       const d = desired as KubeObject;
       const rv = d?.metadata?.resourceVersion;
       if (rv && rv !== cur.metadata?.resourceVersion) throw conflict(spec, name, OPTIMISTIC_LOCK_MESSAGE);
       const replicas = d?.spec?.replicas;
       if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-        throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`, {
+        throw statusError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`, {
           name,
           group: 'autoscaling',
           kind: 'Scale',

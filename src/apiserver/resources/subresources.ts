@@ -1,5 +1,5 @@
 import type { VerbArgs } from './context.js';
-import { ApiError } from './errors.js';
+import { ApiError, statusError } from './errors.js';
 import { handleGet } from './get.js';
 import { handlePatch } from './patch.js';
 import { handleUpdate } from './update.js';
@@ -26,7 +26,7 @@ export function registerSubresource(path: string, handler: SubresourceHandler): 
 }
 
 function notFoundSub(): ApiError {
-  return new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+  return statusError(404, 'NotFound', 'the server could not find the requested resource', {});
 }
 
 export async function handleSubresource(a: VerbArgs): Promise<void> {
@@ -38,7 +38,7 @@ export async function handleSubresource(a: VerbArgs): Promise<void> {
     if (info.verb === 'get') return handleGet(a);
     if (info.verb === 'update') return handleUpdate(a);
     if (info.verb === 'patch') return handlePatch(a);
-    throw new ApiError(405, 'MethodNotAllowed', `${info.verb} is not supported on resources of kind "${spec.plural}/status"`);
+    throw statusError(405, 'MethodNotAllowed', `${info.verb} is not supported on resources of kind "${spec.plural}/status"`);
   }
   if (sub === 'finalize' && spec.group === '' && spec.plural === 'namespaces' && info.verb === 'update') return handleUpdate(a);
   const h = extra.get(`${spec.group ? `${spec.plural}.${spec.group}` : spec.plural}/${sub}`) ?? (sub === 'scale' && spec.subresources?.scale ? extra.get('*/scale') : undefined);
