@@ -27,8 +27,9 @@ test('kubectl explain reads our OpenAPI v3 documents', { skip }, async () => {
     assert.equal(meta.code, 0, meta.stderr);
     assert.match(meta.stdout, /uid\s+<string> -required-/);
 
-    // Every kind of every group explains.
-    for (const spec of registry.all()) {
+    // The first kind of every group/version explains (each run costs a kubectl start).
+    for (const gv of registry.list()) {
+      const spec = gv.kinds[0]!;
       const r = await kubectl(['explain', spec.plural, `--api-version=${apiVersionOf(spec)}`], env);
       assert.equal(r.code, 0, `${spec.kind}: ${r.stderr}`);
       assert.match(r.stdout, new RegExp(`KIND:\\s+${spec.kind}`));
