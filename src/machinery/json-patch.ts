@@ -5,7 +5,7 @@
  * PatchError — 400 for a malformed patch, 422 for one that does not fit the document.
  */
 import { type JsonObject, type JsonValue, deepClone, deepEqual, describeValue, hasOwn, isJsonObject, setOwn } from './json-value.js';
-import { PatchError } from './patch-error.js';
+import { PatchError, guardDepth } from './patch-error.js';
 
 export type JsonPatchOperation =
   | { op: 'add'; path: string; value: JsonValue }
@@ -61,9 +61,11 @@ export function parseJsonPatch(patch: unknown): JsonPatchOperation[] {
 /** Applies an RFC 6902 patch to `doc` and returns the new document; `doc` is untouched. */
 export function applyJsonPatch(doc: JsonValue, patch: unknown): JsonValue {
   const ops = parseJsonPatch(patch);
-  let root: JsonValue = deepClone(doc);
-  for (const op of ops) root = applyOp(root, op);
-  return root;
+  return guardDepth(() => {
+    let root: JsonValue = deepClone(doc);
+    for (const op of ops) root = applyOp(root, op);
+    return root;
+  });
 }
 
 function applyOp(root: JsonValue, op: JsonPatchOperation): JsonValue {

@@ -38,3 +38,14 @@ test('__proto__ is data, not a prototype', () => {
   assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
   assert.equal(Object.getPrototypeOf(out), Object.prototype);
 });
+
+test('absurd nesting is a PatchError, not a RangeError', async () => {
+  const { PatchError } = await import('./patch-error.js');
+  const { applyJsonPatch } = await import('./json-patch.js');
+  const { applyStrategicMergePatch } = await import('./strategic-merge-patch.js');
+  let deep: JsonValue = 1;
+  for (let i = 0; i < 200_000; i++) deep = { a: deep };
+  assert.throws(() => applyMergePatch({}, deep), PatchError);
+  assert.throws(() => applyJsonPatch(deep, []), PatchError);
+  assert.throws(() => applyStrategicMergePatch({}, deep as Record<string, JsonValue>, undefined), PatchError);
+});

@@ -1,7 +1,9 @@
 /**
  * JSON Merge Patch (RFC 7386), as `application/merge-patch+json`. Pure: the target is
- * not modified. Never throws for JSON input: any JSON patch has a defined result.
+ * not modified. Any JSON patch has a defined result; the only failure is a PatchError (400)
+ * for documents nested too deeply to walk.
  */
+import { guardDepth } from './patch-error.js';
 import { type JsonObject, type JsonValue, deepClone, deleteOwn, getOwn, isJsonObject, setOwn } from './json-value.js';
 
 /**
@@ -9,10 +11,12 @@ import { type JsonObject, type JsonValue, deepClone, deleteOwn, getOwn, isJsonOb
  * merges key by key (null deletes), anything else replaces the target wholesale.
  */
 export function applyMergePatch(target: JsonValue | undefined, patch: JsonValue): JsonValue {
-  if (!isJsonObject(patch)) return deepClone(patch);
-  const out: JsonObject = isJsonObject(target) ? deepClone(target) : {};
-  mergeInto(out, patch);
-  return out;
+  return guardDepth(() => {
+    if (!isJsonObject(patch)) return deepClone(patch);
+    const out: JsonObject = isJsonObject(target) ? deepClone(target) : {};
+    mergeInto(out, patch);
+    return out;
+  });
 }
 
 function mergeInto(target: JsonObject, patch: JsonObject): void {

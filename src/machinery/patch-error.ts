@@ -25,3 +25,16 @@ export function goFormat(v: unknown, depth = 0): string {
   }
   return String(v);
 }
+
+/**
+ * Runs a patch computation, turning stack exhaustion on absurdly deep documents into a
+ * PatchError (400) instead of a RangeError escaping to the caller.
+ */
+export function guardDepth<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof RangeError) throw new PatchError('patch or document is nested too deeply', 400, { cause: e });
+    throw e;
+  }
+}

@@ -38,6 +38,22 @@ test('parse → serialized form (Kubernetes canonicalization)', () => {
     ['0.25', '250m'],
     ['1234567n', '1234567n'],
     ['10240Ki', '10Mi'],
+    // From upstream's quantity tests ("things that look like floating point", "written by trolls").
+    ['0.000000000001Ki', '2n'],
+    ['.001', '1m'],
+    ['1.', '1.'], // kept verbatim: already "canonical" by upstream's reuse rule
+    ['1.G', '1.G'],
+    ['1.0G', '1G'],
+    ['10.035M', '10.035M'], // digits 10035 at scale 10^3: upstream keeps the input text
+    ['10.0350M', '10035k'],
+    ['1.3E+6', '1300e3'],
+    ['1.2e3', '1200'],
+    ['7.123456M', '7.123456M'],
+    ['7.1234560M', '7123456'],
+    ['0.0005k', '500m'],
+    ['1.7E18', '1700e15'],
+    ['0.5e-2', '5e-3'],
+    ['53.05T', '53050G'],
     // Kubernetes keeps a string that is already canonical verbatim, sign and zeros included.
     ['+1Ki', '+1Ki'],
     ['1E3', '1E3'],
@@ -53,7 +69,8 @@ test('parse → serialized form (Kubernetes canonicalization)', () => {
 
 test('formats follow the suffix', () => {
   const cases: Array<[string, string]> = [
-    ['1Ki', 'BinarySI'], ['1k', 'DecimalSI'], ['1e3', 'DecimalExponent'], ['5', 'DecimalSI'], ['0.5Ki', 'DecimalSI'],
+    ['1Ki', 'BinarySI'], ['1k', 'DecimalSI'], ['1e3', 'DecimalExponent'], ['5', 'DecimalSI'], ['0.5Ki', 'BinarySI'],
+    ['0.0001Ki', 'DecimalSI'], ['0Ki', 'BinarySI'],
   ];
   for (const [input, fmt] of cases) assert.equal(parseQuantity(input).format, fmt, input);
 });
@@ -118,6 +135,26 @@ test('builders', () => {
   assert.equal(Quantity.fromValue(1000).toString(), '1k');
   assert.equal(Quantity.fromNanos(1234567n).toString(), '1234567n');
   assert.equal(Quantity.fromValue(3000, 'DecimalExponent').toString(), '3e3');
+  // upstream's TestQuantityString table
+  const cases: Array<[Quantity, string]> = [
+    [Quantity.fromValue(1024 ** 3, 'BinarySI'), '1Gi'],
+    [Quantity.fromValue(300 * 1024 * 1024, 'BinarySI'), '300Mi'],
+    [Quantity.fromValue(1001 * 1024 ** 3, 'BinarySI'), '1001Gi'],
+    [Quantity.fromValue(5, 'BinarySI'), '5'],
+    [Quantity.fromMilli(500, 'BinarySI'), '500m'],
+    [Quantity.fromValue(1025, 'BinarySI'), '1025'],
+    [Quantity.fromMilli(1234567, 'BinarySI'), '1234567m'],
+    [Quantity.fromValue(10 ** 9), '1G'],
+    [Quantity.fromMilli(1080), '1080m'],
+    [Quantity.fromValue(1234567n * 10n ** 6n), '1234567M'],
+    [Quantity.fromValue(10 ** 9, 'DecimalExponent'), '1e9'],
+    [Quantity.fromMilli(80, 'DecimalExponent'), '80e-3'],
+    [Quantity.fromNanos(1n, 'DecimalExponent'), '1e-9'],
+    [Quantity.fromMilli(1080, 'DecimalExponent'), '1080e-3'],
+    [Quantity.fromNanos(1080_000n), '1080u'],
+    [Quantity.fromValue(0, 'BinarySI'), '0'],
+  ];
+  for (const [q, want] of cases) assert.equal(q.toString(), want);
 });
 
 test('round trips: parse(toString(q)) has the same value and string', () => {

@@ -8,6 +8,7 @@
  *  - canonical form: no fractional digits, the largest exponent (multiple of 3, or of 2^10)
  *    that keeps the value exact; `1.5` → `1500m`, `1.5Gi` → `1536Mi`, `0.1` → `100m`;
  *  - a BinarySI value below 1024, or not an integer, prints as DecimalSI (`0.5Ki` → `512`);
+ *    a BinarySI value below 1 also takes the DecimalSI format (which `add` inherits);
  *  - like Kubernetes, a string already in canonical form is kept verbatim, including a
  *    leading `+` or leading zeros (`+1Ki` stays `+1Ki`, `1E3` stays `1E3`).
  * Deliberate limit: decimal exponents beyond ±10000 are rejected (Kubernetes wraps them).
@@ -18,7 +19,7 @@ export type QuantityFormat = 'DecimalExponent' | 'BinarySI' | 'DecimalSI';
 const REGEX_TEXT = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
 export const QUANTITY_ERR_FORMAT = `quantities must match the regular expression '${REGEX_TEXT}'`;
 export const QUANTITY_ERR_SUFFIX = "unable to parse quantity's suffix";
-export const QUANTITY_ERR_NUMERIC = 'unable to parse numeric value';
+export const QUANTITY_ERR_NUMERIC = 'unable to parse numeric part of quantity';
 
 /** A string that is not a valid quantity; `message` is Kubernetes' error text. */
 export class QuantityError extends Error {
@@ -143,7 +144,8 @@ export class Quantity {
     }
     if (format === 'BinarySI' && mag > MAX_INT64 * NANO) mag = MAX_INT64 * NANO;
     const text = mag !== 0n && keepsOriginal(pieces, sfx) ? input : undefined;
-    if (text === undefined && format === 'BinarySI' && mag < 1024n * NANO && mag !== 0n) format = 'DecimalSI';
+    // Upstream switches a BinarySI value strictly between 0 and 1 to DecimalSI (printing handles < 1024).
+    if (format === 'BinarySI' && mag < NANO && mag !== 0n) format = 'DecimalSI';
     return new Quantity(pieces.positive ? mag : -mag, format, text);
   }
 

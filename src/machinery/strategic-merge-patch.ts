@@ -14,7 +14,7 @@
  * cleaned here to give the same stored object.
  */
 import { type JsonObject, type JsonValue, deepClone, deepEqual, deleteOwn, hasOwn, isJsonObject, jsonType, setOwn } from './json-value.js';
-import { PatchError, goFormat } from './patch-error.js';
+import { PatchError, goFormat, guardDepth } from './patch-error.js';
 import type { PatchMeta } from './patch-meta.js';
 import {
   DIRECTIVE, SET_ORDER, type Kind, badArgType, goAliasedOriginal, noMergeKey, normalizeElementOrder, partition, validatePatchWithSetOrderList,
@@ -36,13 +36,7 @@ const ERR_SET_ORDER = 'invalid patch format of setElementOrder list';
  */
 export function applyStrategicMergePatch(original: JsonValue, patch: JsonValue, meta: PatchMeta | undefined): JsonObject {
   if (!isJsonObject(patch) || !isJsonObject(original)) throw new PatchError(ERR_BAD_JSON_DOC, 400);
-  try {
-    return mergeMap(deepClone(original), deepClone(patch), meta);
-  } catch (e) {
-    if (e instanceof PatchError) throw e;
-    if (e instanceof RangeError) throw new PatchError('patch is nested too deeply', 400, { cause: e });
-    throw e;
-  }
+  return guardDepth(() => mergeMap(deepClone(original), deepClone(patch), meta));
 }
 
 const badPatchType = (t: JsonValue | undefined, m: JsonValue): PatchError => new PatchError(`unknown patch type: ${goFormat(t)} in map: ${goFormat(m)}`, 400);
