@@ -116,17 +116,6 @@ describe('RestClient against the API server', () => {
     assert.equal(ended, 'not ended', 'onEnd is not called after close()');
   });
 
-  it('watch from a compacted resourceVersion ends with a 410 ApiError', async () => {
-    const things = h.client.resource<Thing>(ThingKind);
-    const err = await new Promise<unknown>((resolve) => {
-      things.watch({ namespace: 'default', resourceVersion: '1' }, () => {}, resolve);
-    });
-    // The harness's window may still hold revision 1; only assert the contract when it does not.
-    if (err !== undefined) {
-      assert.ok(err instanceof ApiError, String(err));
-    }
-  });
-
   it('reuses one keep-alive connection for sequential requests', async () => {
     let connections = 0;
     const count = () => connections++;
@@ -148,5 +137,29 @@ describe('RestClient against the API server', () => {
     const start = Date.now();
     for (let i = 0; i < 6; i++) await things.list({ namespace: 'default', limit: 1 });
     assert.ok(Date.now() - start >= 90, `6 requests at 50 qps with burst 1 take >= 100 ms, took ${Date.now() - start}`);
+  });
+});
+
+describe('watch expiry against the API server', () => {
+  let h: ClientHarness;
+  before(async () => {
+    h = await startClientHarness({ watchWindowSize: 5 });
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('a watch from a resourceVersion older than the window ends with a 410 ApiError', async () => {
+    const things = h.client.resource<Thing>(ThingKind);
+    const first = await things.create({ metadata: { name: 'old-0', namespace: 'default' } });
+    let last = first;
+    for (let i = 1; i <= 20; i++) last = await things.create({ metadata: { name: `old-${i}`, namespace: 'default' } });
+    await h.api.store.compact(Number(last.metadata.resourceVersion));
+    const err = await new Promise<unknown>((resolve) => {
+      things.watch({ namespace: 'default', resourceVersion: first.metadata.resourceVersion, timeoutSeconds: 5 }, () => {}, resolve);
+    });
+    assert.ok(err instanceof ApiError, `expected an ApiError, got ${String(err)}`);
+    assert.equal(err.code, 410);
+    assert.equal(err.status.reason, 'Expired');
   });
 });
