@@ -5,32 +5,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import protobuf from 'protobufjs/minimal.js';
+import { decodeEnvelope, hasProtobufMagic } from '../../machinery/protobuf-envelope.js';
 import { Registry } from '../registry.js';
 import { decodeObject } from './protobuf.js';
 import { f, kind, object, t } from './dsl.js';
 import { ObjectMetaSchema } from '../meta/v1/index.js';
 import { kubectl, kubectlMissing, withKubectl, type HarnessRequest } from './kubectl-harness.js';
 
-/** The object bytes of a `k8s\0` + runtime.Unknown body: {1: typeMeta{1: apiVersion, 2: kind}, 2: raw}. */
+/** The object bytes of a `k8s\0` + runtime.Unknown body. */
 function unwrap(body: Buffer): { apiVersion: string; kind: string; raw: Uint8Array } {
-  assert.deepEqual([...body.subarray(0, 4)], [0x6b, 0x38, 0x73, 0x00]);
-  const r = protobuf.Reader.create(body.subarray(4));
-  const out: { apiVersion: string; kind: string; raw: Uint8Array } = { apiVersion: '', kind: '', raw: new Uint8Array() };
-  while (r.pos < r.len) {
-    const tag = r.uint32();
-    if (tag === 0x0a) {
-      const end = r.uint32() + r.pos;
-      while (r.pos < end) {
-        const t = r.uint32();
-        if (t === 0x0a) out.apiVersion = r.string();
-        else if (t === 0x12) out.kind = r.string();
-        else r.skipType(t & 7);
-      }
-    } else if (tag === 0x12) out.raw = r.bytes();
-    else r.skipType(tag & 7);
-  }
-  return out;
+  assert.ok(hasProtobufMagic(body));
+  return decodeEnvelope(body);
 }
 
 /** JSON as Go prints a typed object, minus what omitempty keeps but means nothing (null times). */

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeObject, encodeObject, SchemaCodecError } from './protobuf.js';
+import { ProtobufError } from '../../machinery/protobuf-envelope.js';
 import { sampleObject } from './sample.js';
 import { GadgetKind } from './testdata.js';
 import { NamespaceKind } from '../core/v1/namespace.js';
@@ -116,4 +117,8 @@ test('every kind in the registry: unique field numbers, and a populated sample r
     const s = sampleObject(spec, { includeUnencoded: false });
     assert.deepEqual(decodeObject(spec, encodeObject(spec, s)), s, `${spec.group}/${spec.version} ${spec.kind}`);
   }
+});
+
+test('SchemaCodecError is a machinery ProtobufError', () => {
+  assert.throws(() => decodeObject(NamespaceKind, hex('0a')), ProtobufError);
 });

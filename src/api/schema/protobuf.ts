@@ -26,13 +26,17 @@
 import protobuf from 'protobufjs/minimal.js';
 import type { Field, KindSpec, ObjectSchema, ScalarKind, TypeSpec } from './dsl.js';
 import { isPlainObject } from './errors.js';
+import { ProtobufError } from '../../machinery/protobuf-envelope.js';
 
 const { Reader, Writer } = protobuf;
 type ReaderT = InstanceType<typeof Reader>;
 type WriterT = InstanceType<typeof Writer>;
 
-/** Bytes that are not a valid encoding of the kind, or an object that cannot be encoded. */
-export class SchemaCodecError extends Error {
+/**
+ * Bytes that are not a valid encoding of the kind, or an object that cannot be encoded.
+ * A ProtobufError (machinery), so one catch covers the envelope and the object.
+ */
+export class SchemaCodecError extends ProtobufError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'SchemaCodecError';
