@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError } from './api-error.js';
+import { expired } from '../machinery/status.js';
 import { FakeClock, settle } from './fake-clock.js';
 import { Informer, type ListerWatcher } from './informer.js';
 import { silentLogger } from './logger.js';
@@ -58,7 +58,7 @@ class FakeApi implements ListerWatcher<Obj> {
     this.watchCalls.push(options);
     const from = Number(options.resourceVersion ?? 0);
     if (from < this.compactedTo) {
-      setImmediate(() => onEnd(new ApiError(410, 'Expired', `too old resource version: ${from}`)));
+      setImmediate(() => onEnd(expired(`too old resource version: ${from}`)));
       return { close() {} };
     }
     const w = { onEvent, onEnd };

@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Lease } from '../api/coordination/v1/lease.js';
-import { ApiError } from './api-error.js';
+import { alreadyExists, conflict, notFound } from '../machinery/status.js';
+
+const leasesGR = { group: 'coordination.k8s.io', resource: 'leases' };
 import { FakeClock } from './fake-clock.js';
 import { LeaderElector, type LeaseClient } from './leader-election.js';
 import { silentLogger } from './logger.js';
@@ -13,19 +15,19 @@ class FakeLeases implements LeaseClient {
   down = false;
   async get(name: string): Promise<Lease> {
     if (this.down) throw new Error('connection refused');
-    if (!this.lease) throw new ApiError(404, 'NotFound', `leases "${name}" not found`);
+    if (!this.lease) throw notFound(leasesGR, name);
     return structuredClone(this.lease);
   }
   async create(obj: Lease): Promise<Lease> {
     if (this.down) throw new Error('connection refused');
-    if (this.lease) throw new ApiError(409, 'AlreadyExists', 'exists');
+    if (this.lease) throw alreadyExists(leasesGR, 'lock');
     this.lease = { ...structuredClone(obj), metadata: { ...obj.metadata, resourceVersion: String(++this.rv) } };
     return structuredClone(this.lease);
   }
   async update(obj: Lease): Promise<Lease> {
     if (this.down) throw new Error('connection refused');
-    if (!this.lease) throw new ApiError(404, 'NotFound', 'gone');
-    if (obj.metadata?.resourceVersion !== this.lease.metadata?.resourceVersion) throw new ApiError(409, 'Conflict', 'the object has been modified');
+    if (!this.lease) throw notFound(leasesGR, 'lock');
+    if (obj.metadata?.resourceVersion !== this.lease.metadata?.resourceVersion) throw conflict(leasesGR, 'lock');
     this.lease = { ...structuredClone(obj), metadata: { ...obj.metadata, resourceVersion: String(++this.rv) } };
     return structuredClone(this.lease);
   }

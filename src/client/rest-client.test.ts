@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError } from './api-error.js';
+import { ApiError } from './status-error.js';
 import { isAlreadyExists, isConflict, isNotFound } from './status-error.js';
 import { startClientHarness, ThingKind, WidgetKind, type ClientHarness } from './test-harness.js';
 import type { WatchEvent } from './watch.js';

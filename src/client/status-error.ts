@@ -1,7 +1,10 @@
-import { ApiError, type StatusDetails } from './api-error.js';
+import { ApiError, type Status, type StatusDetails, type StatusReason } from '../machinery/status.js';
+
+export { ApiError };
+export type { Status, StatusDetails, StatusReason };
 
 /** HTTP code → the reason Kubernetes uses when a body carries none. */
-const REASONS: Record<number, string> = {
+const REASONS: Record<number, StatusReason> = {
   400: 'BadRequest',
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -26,10 +29,27 @@ const REASONS: Record<number, string> = {
 export function apiErrorFrom(code: number, body: unknown): ApiError {
   const s = typeof body === 'string' ? tryJson(body) : body;
   if (isStatus(s)) {
-    return new ApiError(typeof s.code === 'number' && s.code > 0 ? s.code : code, s.reason || REASONS[code] || 'Unknown', s.message || `the server responded with the status code ${code}`, s.details);
+    return new ApiError({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: s.message || `the server responded with the status code ${code}`,
+      reason: (s.reason as StatusReason | undefined) || REASONS[code] || 'Unknown',
+      ...(s.details ? { details: s.details } : {}),
+      code: typeof s.code === 'number' && s.code > 0 ? s.code : code,
+    });
   }
   const text = typeof body === 'string' ? body.trim() : '';
-  return new ApiError(code, REASONS[code] ?? 'Unknown', text || `the server responded with the status code ${code} but did not return more information`);
+  return new ApiError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: text || `the server responded with the status code ${code} but did not return more information`,
+    reason: REASONS[code] ?? 'Unknown',
+    code,
+  });
 }
 
 function tryJson(text: string): unknown {

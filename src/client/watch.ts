@@ -1,4 +1,4 @@
-import type { ApiError } from './api-error.js';
+import type { ApiError } from './status-error.js';
 import type { RestClient } from './rest-client.js';
 import { apiErrorFrom } from './status-error.js';
 import { JsonLineDecoder } from './watch-decoder.js';
