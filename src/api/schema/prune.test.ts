@@ -39,3 +39,12 @@ test('a clean object reports nothing; wrong types are left for validation', () =
   assert.deepEqual(pruneUnknownFields(GadgetKind, obj), []);
   assert.deepEqual(obj, { metadata: { name: 'a' }, spec: { parts: 'nope', named: [1] } });
 });
+
+test('declared fields set to null are dropped silently; raw nulls and map values stay', () => {
+  const obj: Record<string, unknown> = {
+    metadata: { name: 'a', creationTimestamp: null, labels: { x: null } },
+    spec: { replicas: null, extension: null, parts: [{ name: 'p', image: null }] },
+  };
+  assert.deepEqual(pruneUnknownFields(GadgetKind, obj), []);
+  assert.deepEqual(obj, { metadata: { name: 'a', labels: { x: null } }, spec: { extension: null, parts: [{ name: 'p' }] } });
+});

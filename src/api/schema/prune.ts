@@ -31,6 +31,10 @@ function pruneObject(schema: ObjectSchema<unknown>, obj: Record<string, unknown>
       delete obj[name];
       continue;
     }
+    if (obj[name] === null && field.type.kind !== 'raw') {
+      delete obj[name]; // Go decodes null as "unset"; omitempty then leaves it out
+      continue;
+    }
     pruneValue(field.type, obj[name], join(path, name), out);
   }
 }
