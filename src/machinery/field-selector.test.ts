@@ -61,3 +61,9 @@ test('helpers', () => {
   assert.equal(FieldSelector.fromSet({ b: '1', a: 'x,y' }).toString(), 'a=x\\,y,b=1');
   assert.equal(FieldSelector.everything().isEmpty(), true);
 });
+
+test('unsupported field labels', () => {
+  const s = FieldSelector.parse('metadata.name=a,spec.foo=b');
+  assert.throws(() => s.assertSupported(['metadata.name', 'metadata.namespace']), (e: unknown) => e instanceof SelectorError && e.message === 'field label not supported: spec.foo');
+  assert.doesNotThrow(() => s.assertSupported(['metadata.name', 'spec.foo']));
+});

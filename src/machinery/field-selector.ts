@@ -101,6 +101,17 @@ export class FieldSelector {
   /** The field names this selector uses, for the caller to check against what it supports. */
   fields(): string[] { return [...new Set(this.requirements.map((r) => r.field))]; }
 
+  /**
+   * Throws SelectorError `field label not supported: <f>` (the apiserver's wording, sent as
+   * 400 BadRequest) for the first field not in `supported`.
+   */
+  assertSupported(supported: Iterable<string>): void {
+    const ok = new Set(supported);
+    for (const r of this.requirements) {
+      if (!ok.has(r.field)) throw new SelectorError(`field label not supported: ${r.field}`);
+    }
+  }
+
   /** The value required for `field` with = or ==, if any (used to narrow lists by name/namespace). */
   requiresExactMatch(field: string): string | undefined {
     const r = this.requirements.find((x) => x.field === field && x.operator !== '!=');

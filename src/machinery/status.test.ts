@@ -78,4 +78,6 @@ test('toApiError maps typed errors', () => {
   const boom = s.toApiError(new TypeError('x is undefined'));
   assert.deepEqual([boom.code, boom.message], [500, 'Internal error occurred: x is undefined']);
   assert.equal(s.successStatus().status, 'Success');
+  assert.equal(s.tooManyRequests('x', 7).retryAfterSeconds, 7);
+  assert.equal(s.notFound(pods, 'a').retryAfterSeconds, undefined);
 });

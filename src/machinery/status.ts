@@ -72,6 +72,8 @@ export class ApiError extends Error {
   }
   get code(): number { return this.status.code; }
   get reason(): StatusReason { return this.status.reason ?? ''; }
+  /** Seconds for a `Retry-After` header, when the Status asks the client to retry later. */
+  get retryAfterSeconds(): number | undefined { return this.status.details?.retryAfterSeconds; }
 }
 
 /** Details with Go's `omitempty`: empty strings, empty causes and zero retry are left out. */
