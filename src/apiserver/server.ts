@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Registry, type GroupVersion } from '../api/registry.js';
+import { Registry } from '../api/registry.js';
 import { jsonLogger, type Logger } from '../client/logger.js';
 import { openStore, type StoreConfig } from '../storage/index.js';
 import type { Store } from '../storage/store.js';
@@ -18,7 +18,9 @@ import { parseTokenFile } from './authn/token-file.js';
 import { unionAuthenticator } from './authn/union.js';
 import { X509Authenticator } from './authn/x509.js';
 import { alwaysAllowAuthorizer, type Authorizer } from './authz/authorizer.js';
-import { OpenApiV3Server, schemalessOpenApiV3, type OpenApiV3Builder } from './discovery/openapi.js';
+import { openApiV3Document } from '../api/schema/index.js';
+import { KUBERNETES_VERSION } from '../version.js';
+import { OpenApiV3Server, type OpenApiV3Builder } from './discovery/openapi.js';
 import type { HealthCheck } from './health.js';
 import { InflightLimiter } from './http/inflight.js';
 import { apiServerMetrics } from './http/metrics.js';
@@ -54,7 +56,7 @@ export interface ApiServerConfig {
   authorizer?: Authorizer;
   /** Builds the resource layer; default: `createResourceHandler` of ./resources (or a 404 placeholder until it exists). */
   createResources?: (config: ResourceLayerConfig) => ResourceHandler & { close(): Promise<void> };
-  /** Builds per-group-version OpenAPI v3 documents; default: the schema engine's, else schema-less documents. */
+  /** Builds per-group-version OpenAPI v3 documents; default: the schema engine's `openApiV3Document`. */
   openApiV3?: OpenApiV3Builder;
   logger?: Logger;
   /** Default 400 / 200, as kube-apiserver. */
@@ -134,7 +136,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
         if (closing) throw new Error('server is shutting down');
       },
     };
-    const openapi = new OpenApiV3Server({ registry, build: config.openApiV3 ?? (await defaultOpenApiBuilder()) });
+    const openapi = new OpenApiV3Server({ registry, build: config.openApiV3 ?? ((gv) => openApiV3Document(gv, { serverVersion: KUBERNETES_VERSION })) });
     let serverAddress = '';
     const router = nonResourceRouter({
       registry,
@@ -224,15 +226,4 @@ function loadOrCreateAdminToken(path: string): string {
   const token = randomBytes(32).toString('base64url');
   writeSecretFile(path, `${token}\n`);
   return token;
-}
-
-/**
- * The schema engine's `openApiV3Document(gv)` when it exists, else schema-less documents.
- * Looked up at run time because the schema engine is being written alongside this.
- */
-async function defaultOpenApiBuilder(): Promise<OpenApiV3Builder> {
-  const mod = (await import('../api/schema/index.js')) as unknown as Record<string, unknown>;
-  const fn = mod['openApiV3Document'];
-  if (typeof fn === 'function') return (gv: GroupVersion) => (fn as OpenApiV3Builder)(gv);
-  return schemalessOpenApiV3;
 }

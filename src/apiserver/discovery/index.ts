@@ -1,7 +1,7 @@
 /** Discovery: /version, /api, /apis (aggregated and legacy), /openapi/v3. */
 export { versionInfo } from './version.js';
 export { serveDiscovery, AGGREGATED_V2, AGGREGATED_V2BETA1, type DiscoveryContext } from './handler.js';
-export { OpenApiV3Server, schemalessOpenApiV3, gvPath, type OpenApiV3Builder } from './openapi.js';
+export { OpenApiV3Server, gvPath, type OpenApiV3Builder } from './openapi.js';
 export {
   aggregatedDiscovery,
   apiGroupDocument,

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GroupVersion, Registry } from '../../api/registry.js';
 import type { KindSpec } from '../../api/schema/dsl.js';
-import { KUBERNETES_VERSION } from '../../version.js';
 import { writeJson } from '../http/respond.js';
 import { pathNotFound } from '../http/status.js';
 
@@ -75,32 +74,4 @@ export class OpenApiV3Server {
     }
     writeJson(res, 200, d.body);
   }
-}
-
-/**
- * A schema-less document (notes/kubectl-wire.md §3): one PATCH operation per kind that
- * declares `fieldValidation`, so kubectl leaves validation to the server. Used until the
- * schema engine's generated documents are available; it never claims a schema.
- */
-export function schemalessOpenApiV3(gv: GroupVersion): Record<string, unknown> {
-  const paths: Record<string, unknown> = {};
-  const prefix = gv.group === '' ? `/api/${gv.version}` : `/apis/${gv.group}/${gv.version}`;
-  for (const k of gv.kinds) {
-    const item = k.namespaced ? `${prefix}/namespaces/{namespace}/${k.plural}/{name}` : `${prefix}/${k.plural}/{name}`;
-    paths[item] = {
-      patch: {
-        'x-kubernetes-action': 'patch',
-        'x-kubernetes-group-version-kind': { group: k.group, version: k.version, kind: k.kind },
-        parameters: ['dryRun', 'fieldManager', 'fieldValidation', 'force'].map((name) => ({ name, in: 'query', schema: { type: name === 'force' ? 'boolean' : 'string' } })),
-        requestBody: { content: { 'application/json-patch+json': {}, 'application/merge-patch+json': {}, 'application/apply-patch+yaml': {} } },
-        responses: { '200': { description: 'OK' } },
-      },
-    };
-  }
-  return {
-    openapi: '3.0.0',
-    info: { title: 'Kubernetes', version: KUBERNETES_VERSION },
-    paths,
-    components: { schemas: {} },
-  };
 }
