@@ -106,12 +106,17 @@ export function decodeObject(spec: KindSpec, bytes: Uint8Array): Record<string, 
   return { ...head, ...obj };
 }
 
-/** Encodes an object (apiVersion and kind are not part of the bytes). */
+/** Encodes an object (apiVersion and kind are not part of the bytes); SchemaCodecError if a value has the wrong type. */
 export function encodeObject(spec: KindSpec, obj: Record<string, unknown>): Uint8Array {
   if (!isPlainObject(obj)) throw new SchemaCodecError(`cannot encode ${spec.kind}: not an object`);
-  const writer = Writer.create();
-  encodeMessage(spec.schema, obj, writer, spec.kind, 0);
-  return writer.finish();
+  try {
+    const writer = Writer.create();
+    encodeMessage(spec.schema, obj, writer, spec.kind, 0);
+    return writer.finish();
+  } catch (err) {
+    if (err instanceof SchemaCodecError) throw err;
+    throw new SchemaCodecError(`cannot encode ${spec.kind}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }
 
 // ---------------------------------------------------------------- decoding

@@ -141,8 +141,12 @@ function checkList(type: Extract<TypeSpec, { kind: 'list' }>, value: unknown, pa
   if (!Array.isArray(value)) return typeError(walk, path, value, 'must be an array');
   const oldList = Array.isArray(oldValue) ? oldValue : [];
   const keys = type.listType === 'map' ? (type.listMapKeys ?? []) : [];
-  const keyOf = (item: unknown): string | undefined =>
-    isPlainObject(item) && keys.length > 0 ? JSON.stringify(keys.map((k) => own(item, k) ?? null)) : undefined;
+  // Items missing a key are not compared (their Required error says enough).
+  const keyOf = (item: unknown): string | undefined => {
+    if (!isPlainObject(item) || keys.length === 0) return undefined;
+    const values = keys.map((k) => own(item, k));
+    return values.some((v) => v === undefined || v === null) ? undefined : JSON.stringify(values);
+  };
   const oldByKey = new Map<string, unknown>();
   for (const o of oldList) {
     const k = keyOf(o);
