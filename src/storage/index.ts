@@ -3,6 +3,8 @@
  * which picks a backend from configuration.
  */
 import type { Store } from './store.js';
+import type { SqliteStoreConfig as SqliteOptions } from './sqlite/sqlite-store.js';
+import type { EtcdStoreConfig as EtcdOptions } from './etcd/etcd-store.js';
 
 export type { KeyValue, ListOptions, ListResult, Store, WatchEvent, Watcher } from './store.js';
 export {
@@ -15,20 +17,12 @@ export {
   StoreClosedError,
 } from './errors.js';
 
-export interface SqliteStoreConfig {
+export interface SqliteStoreConfig extends SqliteOptions {
   backend: 'sqlite';
-  /** Database file; created if missing. */
-  path: string;
 }
 
-export interface EtcdStoreConfig {
+export interface EtcdStoreConfig extends EtcdOptions {
   backend: 'etcd';
-  /** e.g. ['https://127.0.0.1:2379']. */
-  endpoints: string[];
-  /** Prepended to every key, so several clusters can share one etcd (e.g. '/skiff-a'). */
-  prefix?: string;
-  /** PEM contents (not paths) of the CA and of the client certificate and key. */
-  tls?: { ca?: string | Uint8Array; cert?: string | Uint8Array; key?: string | Uint8Array };
 }
 
 export type StoreConfig = SqliteStoreConfig | EtcdStoreConfig;
@@ -38,11 +32,13 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   switch (config.backend) {
     case 'sqlite': {
       const { SqliteStore } = await import('./sqlite/sqlite-store.js');
-      return SqliteStore.open({ path: config.path });
+      const { backend: _backend, ...options } = config;
+      return SqliteStore.open(options);
     }
     case 'etcd': {
       const { EtcdStore } = await import('./etcd/etcd-store.js');
-      return EtcdStore.open(config);
+      const { backend: _backend, ...options } = config;
+      return EtcdStore.open(options);
     }
     default: {
       const never: never = config;
