@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ResourceHandler, ResourceLayerConfig } from '../types.js';
-import { AdmissionChain, namespaceLifecycle, schemaValidation, ensureSystemNamespaces, type AdmissionPlugin } from '../admission/index.js';
+import { AdmissionChain, createStrategy, namespaceLifecycle, schemaValidation, ensureSystemNamespaces, type AdmissionPlugin } from '../admission/index.js';
 import { WatchCache } from '../watch-cache/watch-cache.js';
 import type { ResourceContext } from './context.js';
 import { alwaysAllowAuthorizer, type Authorizer } from '../authz/authorizer.js';
@@ -46,14 +46,14 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
     registry,
     store,
     cache,
-    admission: new AdmissionChain({ plugins: [namespaceLifecycle({ store, registry }), schemaValidation, ...(config.admission ?? [])] }),
+    admission: new AdmissionChain({ plugins: [namespaceLifecycle({ store, registry }), createStrategy, schemaValidation, ...(config.admission ?? [])] }),
     authorizer: config.authorizer ?? alwaysAllowAuthorizer,
     now: config.now ?? (() => new Date()),
     newUid: randomUUID,
     bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,
     maxWatcherBufferBytes: config.maxWatcherBufferBytes ?? 16 * 1024 * 1024,
     consistentReadTimeoutMs: config.consistentReadTimeoutMs ?? 3000,
-    maxBodyBytes: config.maxBodyBytes ?? 3 * 1024 * 1024,
+    maxBodyBytes: config.maxBodyBytes ?? config.maxRequestBodyBytes ?? 3 * 1024 * 1024,
     trackWatch(end) {
       watches.add(end);
       return () => watches.delete(end);
