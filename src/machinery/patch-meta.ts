@@ -28,21 +28,28 @@ export interface PatchMetaTable {
   readonly patchMergeKey?: string;
 }
 
-/** Builds a PatchMeta from a literal table (for tests and small fixed trees). */
+/**
+ * Builds a PatchMeta from a literal table (for tests and small fixed trees). Tables may be
+ * recursive (an element type containing lists of itself): each table object becomes one
+ * PatchMeta, built once.
+ */
 export function patchMetaFromTable(t: PatchMetaTable): PatchMeta {
-  const cache = new Map<string, PatchMeta | undefined>();
-  const items = t.items ? patchMetaFromTable(t.items) : undefined;
-  const values = t.values ? patchMetaFromTable(t.values) : undefined;
-  return {
+  return build(t, new Map());
+}
+
+function build(t: PatchMetaTable, seen: Map<PatchMetaTable, PatchMeta>): PatchMeta {
+  const known = seen.get(t);
+  if (known) return known;
+  const meta: { -readonly [K in keyof PatchMeta]: PatchMeta[K] } = {
     field(name: string): PatchMeta | undefined {
-      if (cache.has(name)) return cache.get(name);
       const sub = t.fields && Object.prototype.hasOwnProperty.call(t.fields, name) ? t.fields[name] : undefined;
-      const m = sub ? patchMetaFromTable(sub) : values;
-      cache.set(name, m);
-      return m;
+      if (sub) return build(sub, seen);
+      return t.values ? build(t.values, seen) : undefined;
     },
-    ...(items ? { items } : {}),
-    ...(t.patchStrategy ? { patchStrategy: t.patchStrategy } : {}),
-    ...(t.patchMergeKey ? { patchMergeKey: t.patchMergeKey } : {}),
   };
+  seen.set(t, meta);
+  if (t.items) meta.items = build(t.items, seen);
+  if (t.patchStrategy) meta.patchStrategy = t.patchStrategy;
+  if (t.patchMergeKey) meta.patchMergeKey = t.patchMergeKey;
+  return meta;
 }

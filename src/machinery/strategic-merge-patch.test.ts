@@ -45,6 +45,17 @@ const upstreamMeta = patchMetaFromTable({
   },
 });
 
+// upstream's recursive mergeItem test type: elements of merging lists are mergeItems again.
+const mergeItem: { fields: Record<string, PatchMetaTable> } = { fields: {} };
+Object.assign(mergeItem.fields, {
+  mergingList: { patchStrategy: ['merge'], patchMergeKey: 'name', items: mergeItem },
+  mergeItemPtr: { patchStrategy: ['merge'], patchMergeKey: 'name', items: mergeItem },
+  nonMergingList: { items: mergeItem },
+  mergingIntList: { patchStrategy: ['merge'] },
+  replacingItem: { patchStrategy: ['replace'] },
+});
+const mergeItemMeta = patchMetaFromTable(mergeItem);
+
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
 function dep1(): JsonObject {
@@ -170,6 +181,42 @@ test('upstream ordering and directive cases', () => {
       original: { mergingList: [{ name: '1', other: 'a' }, { name: '4', other: 'c' }] },
       patch: { '$setElementOrder/mergingList': [{ name: '2' }, { name: '3' }], mergingList: [{ name: '2' }, { name: '3' }, { name: '1', $patch: 'delete' }] },
       want: { mergingList: [{ name: '4', other: 'c' }, { name: '2' }, { name: '3' }] },
+    },
+    {
+      name: 'add map and delete map from merging list (server-only item in between)',
+      original: { mergingList: [{ name: '1' }, { name: '2', other: 'b' }, { name: '4', other: 'c' }] },
+      patch: { '$setElementOrder/mergingList': [{ name: '2' }, { name: '3' }], mergingList: [{ name: '3' }, { name: '1', $patch: 'delete' }] },
+      want: { mergingList: [{ name: '2', other: 'b' }, { name: '4', other: 'c' }, { name: '3' }] },
+    },
+    {
+      name: 'merge lists of maps',
+      original: { mergingList: [{ name: '1', other: 'a' }, { name: '2', value: '2', other: 'b' }] },
+      patch: { '$setElementOrder/mergingList': [{ name: '4' }, { name: '1' }, { name: '2' }, { name: '3' }], mergingList: [{ name: '4', value: '4' }, { name: '3', value: '3' }] },
+      want: { mergingList: [{ name: '4', value: '4' }, { name: '1', other: 'a' }, { name: '2', value: '2', other: 'b' }, { name: '3', value: '3' }] },
+    },
+    {
+      name: 'add field to map in merging list with conflict',
+      original: { mergingList: [{ name: '1', other: 'a' }, { name: '3', value: '2', other: 'b' }] },
+      patch: { '$setElementOrder/mergingList': [{ name: '1' }, { name: '2' }], mergingList: [{ name: '1', value: '1' }, { name: '2', value: '2' }] },
+      want: { mergingList: [{ name: '1', value: '1', other: 'a' }, { name: '2', value: '2' }, { name: '3', value: '2', other: 'b' }] },
+    },
+    {
+      name: 'delete missing map from merging list with conflict',
+      original: { mergingList: [{ name: '3', other: 'a' }] },
+      patch: { '$setElementOrder/mergingList': [{ name: '2' }], mergingList: [{ name: '2' }, { name: '1', $patch: 'delete' }] },
+      want: { mergingList: [{ name: '2' }, { name: '3', other: 'a' }] },
+    },
+    {
+      name: 'delete all duplicate items in lists of scalars',
+      original: { mergingIntList: [1, 2, 3, 3, 4] },
+      patch: { '$setElementOrder/mergingIntList': [1, 2], '$deleteFromPrimitiveList/mergingIntList': [3] },
+      want: { mergingIntList: [1, 2, 4] },
+    },
+    {
+      name: 'add and delete items in lists of scalars',
+      original: { mergingIntList: [1, 2, 3] },
+      patch: { '$setElementOrder/mergingIntList': [1, 2, 4], '$deleteFromPrimitiveList/mergingIntList': [3], mergingIntList: [4] },
+      want: { mergingIntList: [1, 2, 4] },
     },
     {
       name: 'delete items in lists of scalars',
@@ -356,4 +403,52 @@ test('errors are typed PatchErrors', () => {
 test('without metadata: maps merge, lists are replaced', () => {
   const got = applyStrategicMergePatch({ a: { b: 1 }, l: [1, 2] }, { a: { c: 2 }, l: [3] }, undefined);
   assert.deepEqual(got, { a: { b: 1, c: 2 }, l: [3] });
+});
+
+test('upstream nested merging-list cases (recursive metadata)', () => {
+  const cases: Array<{ name: string; original: JsonObject; patch: JsonObject; want: JsonObject }> = [
+    {
+      name: 'add field to map in merging list nested in merging list with deletion conflict',
+      original: { mergingList: [{ name: '1', other: 'a', mergingList: [{ name: '2', value: '2', other: 'd' }] }, { name: '2', other: 'b' }] },
+      patch: {
+        '$setElementOrder/mergingList': [{ name: '1' }, { name: '2' }],
+        mergingList: [{ '$setElementOrder/mergingList': [{ name: '1' }, { name: '2' }], name: '1', mergingList: [{ name: '1', value: '1' }] }],
+      },
+      want: { mergingList: [{ name: '1', other: 'a', mergingList: [{ name: '1', value: '1' }, { name: '2', value: '2', other: 'd' }] }, { name: '2', other: 'b' }] },
+    },
+    {
+      name: 'same, with the nested order reversed',
+      original: { mergingList: [{ name: '1', other: 'a', mergingList: [{ name: '2', value: '2', other: 'd' }] }, { name: '2', other: 'b' }] },
+      patch: {
+        '$setElementOrder/mergingList': [{ name: '1' }, { name: '2' }],
+        mergingList: [{ '$setElementOrder/mergingList': [{ name: '2' }, { name: '1' }], name: '1', mergingList: [{ name: '1', value: '1' }] }],
+      },
+      want: { mergingList: [{ name: '1', other: 'a', mergingList: [{ name: '2', value: '2', other: 'd' }, { name: '1', value: '1' }] }, { name: '2', other: 'b' }] },
+    },
+    {
+      name: 'replace non merging list nested in merging list',
+      original: { mergingList: [{ name: '1', other: 'a', nonMergingList: [{ name: '1' }, { name: '2', value: '2' }] }, { name: '2', other: 'b' }] },
+      patch: { '$setElementOrder/mergingList': [{ name: '1' }, { name: '2' }], mergingList: [{ name: '1', nonMergingList: [{ name: '1', value: '1' }] }] },
+      want: { mergingList: [{ name: '1', other: 'a', nonMergingList: [{ name: '1', value: '1' }] }, { name: '2', other: 'b' }] },
+    },
+    {
+      name: 'add map to merging list by pointer',
+      original: { mergeItemPtr: [{ name: '1', other: 'a' }, { name: '3' }] },
+      patch: { '$setElementOrder/mergeItemPtr': [{ name: '1' }, { name: '2' }], mergeItemPtr: [{ name: '2' }] },
+      want: { mergeItemPtr: [{ name: '1', other: 'a' }, { name: '2' }, { name: '3' }] },
+    },
+    {
+      name: 'add map to merging list by pointer with conflict',
+      original: { mergeItemPtr: [{ name: '3' }] },
+      patch: { '$setElementOrder/mergeItemPtr': [{ name: '1' }, { name: '2' }], mergeItemPtr: [{ name: '1' }, { name: '2' }] },
+      want: { mergeItemPtr: [{ name: '1' }, { name: '2' }, { name: '3' }] },
+    },
+    {
+      name: 'delete missing field from map in merging list with conflict',
+      original: { mergingList: [{ name: '1', other: 'a' }, { name: '2', other: 'b' }] },
+      patch: { '$setElementOrder/mergingList': [{ name: '1' }, { name: '2' }], mergingList: [{ name: '1', value: null }, { name: '2', value: '2' }] },
+      want: { mergingList: [{ name: '1', other: 'a' }, { name: '2', value: '2', other: 'b' }] },
+    },
+  ];
+  for (const c of cases) assert.deepEqual(applyStrategicMergePatch(c.original, c.patch, mergeItemMeta), c.want, c.name);
 });
