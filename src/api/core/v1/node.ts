@@ -74,6 +74,10 @@ export const NodeRuntimeHandlerSchema = object('NodeRuntimeHandler', 'A runtime 
   features: f(2, t.object(() => NodeRuntimeHandlerFeaturesSchema), 'Supported features.'),
 });
 
+export const NodeFeaturesSchema = object('NodeFeatures', 'Features the node’s container runtime implements.', {
+  supplementalGroupsPolicy: f(1, t.bool(), 'Supports the supplementalGroupsPolicy field.', { pointer: true }),
+});
+
 export const NodeStatusSchema = object(
   'NodeStatus',
   'Observed state of a node, reported by its kubelet.',
@@ -95,6 +99,7 @@ export const NodeStatusSchema = object(
     volumesInUse: f(9, t.list(t.string()), 'Attachable volumes mounted on the node.'),
     volumesAttached: f(10, t.list(t.object(() => AttachedVolumeSchema)), 'Volumes attached to the node.'),
     runtimeHandlers: f(12, t.list(t.object(() => NodeRuntimeHandlerSchema)), 'Runtime handlers available.'),
+    features: f(13, t.object(() => NodeFeaturesSchema), 'Features of the container runtime.'),
   },
   {
     // SetDefaults_NodeStatus: allocatable defaults to capacity.
