@@ -124,7 +124,8 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
   try {
     const maxRequestBodyBytes = config.maxRequestBodyBytes ?? DEFAULT_BODY_LIMIT;
     const create = config.createResources ?? placeholderResourceHandler;
-    resources = create({ registry, store, maxRequestBodyBytes });
+    const authorizer = config.authorizer ?? alwaysAllowAuthorizer;
+    resources = create({ registry, store, maxRequestBodyBytes, authorizer });
 
     const metrics = apiServerMetrics();
     let closing = false;
@@ -150,7 +151,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const pipeline = createPipeline({
       registry,
       authenticator,
-      authorizer: config.authorizer ?? alwaysAllowAuthorizer,
+      authorizer,
       inflight: new InflightLimiter({
         ...(config.maxRequestsInFlight !== undefined ? { maxReadOnly: config.maxRequestsInFlight } : {}),
         ...(config.maxMutatingRequestsInFlight !== undefined ? { maxMutating: config.maxMutatingRequestsInFlight } : {}),

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from '../api/registry.js';
 import type { Store } from '../storage/store.js';
+import type { Authorizer } from './authz/authorizer.js';
 
 /**
  * The contract between the HTTP layer (server, TLS, authentication, routing, discovery,
@@ -48,4 +49,6 @@ export interface ResourceLayerConfig {
    * the limit while reading chunked bodies.
    */
   maxRequestBodyBytes?: number;
+  /** The server's authorizer (for SelfSubjectAccessReview / `kubectl auth can-i`). */
+  authorizer?: Authorizer;
 }

@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { main } from './main.js';
+
+/** Runs the CLI in-process, capturing stdout and stderr. */
+async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const o = process.stdout.write.bind(process.stdout);
+  const e = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((c: string) => (out.push(String(c)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((c: string) => (err.push(String(c)), true)) as typeof process.stderr.write;
+  try {
+    const code = await main(args);
+    return { code, out: out.join(''), err: err.join('') };
+  } finally {
+    process.stdout.write = o;
+    process.stderr.write = e;
+  }
+}
+
+test('skiff server --help shows flags and examples', async () => {
+  const r = await runCli(['server', '--help']);
+  assert.equal(r.code, 0);
+  for (const flag of ['--data-dir', '--port', '--bind-address', '--advertise-address', '--tls-san', '--datastore', '--etcd-endpoints', '--etcd-prefix', '--token-auth-file']) {
+    assert.ok(r.out.includes(flag), flag);
+  }
+  assert.match(r.out, /Examples:\n {2}skiff server /);
+  assert.match(r.out, /\(default: 6443\)/);
+});
+
+test('bad flags and values: one error line and a non-zero exit', async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['server', '--port', '70000'], /^error: option '--port <port>' argument '70000' is invalid/],
+    [['server', '--bind-address', 'localhost'], /must be an IP address/],
+    [['server', '--datastore', 'mysql'], /Allowed choices are sqlite, etcd/],
+    [['server', '--datastore', 'etcd'], /^error: --datastore etcd needs --etcd-endpoints$/m],
+    [['server', '--etcd-endpoints', 'http://127.0.0.1:2379'], /need --datastore etcd/],
+    [['server', '--datastore', 'etcd', '--etcd-endpoints', 'ftp://x'], /must be http:\/\/ or https:\/\//],
+    [['server', '--token-auth-file', '/nonexistent/tokens.csv'], /no such file/],
+    [['server', '--no-such-flag'], /unknown option '--no-such-flag'/],
+  ];
+  for (const [args, want] of cases) {
+    const r = await runCli(args);
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.match(r.err, want, args.join(' '));
+    assert.equal(r.err.split('\n').filter((l) => l.startsWith('error:')).length, 1, r.err);
+  }
+});
