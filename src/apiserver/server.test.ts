@@ -239,7 +239,7 @@ test('kinds added to the registry at run time appear in discovery and OpenAPI', 
 
 test('health checks, verbose, single checks and metrics', async () => {
   const v = await call(s, 'GET', '/readyz?verbose');
-  assert.equal(v.body, '[+]ping ok\n[+]etcd ok\n[+]shutdown ok\nreadyz check passed\n');
+  assert.equal(v.body, '[+]ping ok\n[+]etcd ok\n[+]resource-layer ok\n[+]shutdown ok\nreadyz check passed\n');
   assert.equal((await call(s, 'GET', '/healthz/etcd')).body, 'ok');
   assert.equal((await call(s, 'GET', '/healthz/nope')).code, 404);
   const m = await call(s, 'GET', '/metrics', { token: s.adminToken });

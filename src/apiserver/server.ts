@@ -26,7 +26,7 @@ import { InflightLimiter } from './http/inflight.js';
 import { apiServerMetrics } from './http/metrics.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { createPipeline } from './pipeline.js';
-import { placeholderResourceHandler } from './resources-placeholder.js';
+import { createResourceHandler } from './resources/index.js';
 import { nonResourceRouter } from './routes.js';
 import { servingSans } from './sans.js';
 import { readOptional, writeSecretFile } from './tls/files.js';
@@ -54,8 +54,8 @@ export interface ApiServerConfig {
   tokenAuthFile?: string;
   /** Default: allow every authenticated request. */
   authorizer?: Authorizer;
-  /** Builds the resource layer; default: `createResourceHandler` of ./resources (or a 404 placeholder until it exists). */
-  createResources?: (config: ResourceLayerConfig) => ResourceHandler & { close(): Promise<void> };
+  /** Builds the resource layer; default: `createResourceHandler` of ./resources. */
+  createResources?: (config: ResourceLayerConfig) => ResourceLayer;
   /** Builds per-group-version OpenAPI v3 documents; default: the schema engine's `openApiV3Document`. */
   openApiV3?: OpenApiV3Builder;
   logger?: Logger;
@@ -86,6 +86,9 @@ export interface ApiServer {
   /** Stops listening, ends watches and open connections, closes the store if it opened it. Idempotent. */
   close(): Promise<void>;
 }
+
+/** The resource layer as the server drives it; `ready()` (if present) gates /readyz. */
+export type ResourceLayer = ResourceHandler & { close(): Promise<void>; ready?(): Promise<void> };
 
 const DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
 
@@ -119,11 +122,11 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
   if (!config.store && storeConfig.backend === 'sqlite') mkdirSync(dirname(storeConfig.path), { recursive: true, mode: 0o700 });
   const store = config.store ?? (await openStore(storeConfig));
 
-  let resources: (ResourceHandler & { close(): Promise<void> }) | undefined;
+  let resources: ResourceLayer | undefined;
   let server: Server | undefined;
   try {
     const maxRequestBodyBytes = config.maxRequestBodyBytes ?? DEFAULT_BODY_LIMIT;
-    const create = config.createResources ?? placeholderResourceHandler;
+    const create = config.createResources ?? createResourceHandler;
     const authorizer = config.authorizer ?? alwaysAllowAuthorizer;
     resources = create({ registry, store, maxRequestBodyBytes, authorizer });
 
@@ -137,6 +140,8 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
         if (closing) throw new Error('server is shutting down');
       },
     };
+    const layer = resources;
+    const resourcesReady: HealthCheck = { name: 'resource-layer', check: async () => layer.ready?.() };
     const openapi = new OpenApiV3Server({ registry, build: config.openApiV3 ?? ((gv) => openApiV3Document(gv, { serverVersion: KUBERNETES_VERSION })) });
     let serverAddress = '';
     const router = nonResourceRouter({
@@ -144,7 +149,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
       serverAddress: () => serverAddress,
       openapi,
       metrics: metrics.registry,
-      health: { healthz: [ping, storeCheck], livez: [ping], readyz: [ping, storeCheck, shutdown] },
+      health: { healthz: [ping, storeCheck], livez: [ping], readyz: [ping, storeCheck, resourcesReady, shutdown] },
       logger,
     });
     const live = resources;
