@@ -5,7 +5,8 @@
  * `stop()`. Throws (never skips) when the binary is missing: CI installs it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,11 @@ export interface StartEtcdOptions {
   autoCompactionRetention?: number;
   /** How long to wait for /health (default 20 s). */
   readyTimeoutMs?: number;
+  /**
+   * Serve clients over TLS with this PKI (see test-certs.ts) and require client
+   * certificates signed by its CA. Endpoints are then https URLs.
+   */
+  tls?: { ca: string; serverCert: string; serverKey: string; clientCert: string; clientKey: string };
 }
 
 const DEFAULT_BINARY = '/usr/bin/etcd';
@@ -62,7 +68,21 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<TestEtcd> 
 async function startOnce(binary: string, opts: StartEtcdOptions): Promise<TestEtcd> {
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-etcd-'));
   const [clientPort, peerPort] = [await freePort(), await freePort()];
-  const client = `http://127.0.0.1:${clientPort}`;
+  const client = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${clientPort}`;
+  const tlsArgs: string[] = [];
+  if (opts.tls) {
+    const file = (name: string, pem: string) => {
+      const path = join(dataDir, name);
+      writeFileSync(path, pem, { mode: 0o600 });
+      return path;
+    };
+    tlsArgs.push(
+      '--cert-file', file('server.crt', opts.tls.serverCert),
+      '--key-file', file('server.key', opts.tls.serverKey),
+      '--trusted-ca-file', file('ca.crt', opts.tls.ca),
+      '--client-cert-auth',
+    );
+  }
   const peer = `http://127.0.0.1:${peerPort}`;
   const retention = opts.autoCompactionRetention ?? 10_000;
   const args = [
@@ -79,6 +99,7 @@ async function startOnce(binary: string, opts: StartEtcdOptions): Promise<TestEt
     '--logger', 'zap',
     '--log-level', 'error',
     ...(retention > 0 ? ['--auto-compaction-mode', 'revision', '--auto-compaction-retention', String(retention)] : []),
+    ...tlsArgs,
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ETCD_UNSUPPORTED_ARCH: '' } });
   let stderr = '';
@@ -105,7 +126,7 @@ async function startOnce(binary: string, opts: StartEtcdOptions): Promise<TestEt
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitHealthy(client, child, opts.readyTimeoutMs ?? 20_000, () => stderr);
+    await waitHealthy(client, child, opts.readyTimeoutMs ?? 20_000, () => stderr, opts.tls);
   } catch (err) {
     await stop();
     throw err;
@@ -113,22 +134,41 @@ async function startOnce(binary: string, opts: StartEtcdOptions): Promise<TestEt
   return { endpoints: [client], dataDir, pid, stop };
 }
 
-async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<void> {
+async function waitHealthy(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  stderr: () => string,
+  tls?: StartEtcdOptions['tls'],
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`etcd exited (${child.exitCode ?? child.signalCode}) before becoming healthy: ${stderr()}`);
     }
     try {
-      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) });
-      const body = (await res.json()) as { health?: string };
-      if (body.health === 'true') return;
+      const body = tls ? await httpsGet(`${url}/health`, tls) : await (await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) })).text();
+      if ((JSON.parse(body) as { health?: string }).health === 'true') return;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`etcd at ${url} not healthy after ${timeoutMs} ms: ${stderr()}`);
+}
+
+function httpsGet(url: string, tls: NonNullable<StartEtcdOptions['tls']>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { ca: tls.ca, cert: tls.clientCert, key: tls.clientKey, timeout: 1_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 async function killAndWait(child: ChildProcess, pid: number): Promise<void> {
