@@ -60,12 +60,25 @@ export class HttpsTransport implements Transport {
       headers: { ...this.headers, ...req.headers, ...(req.body ? { 'content-length': String(req.body.length) } : {}) },
       ...(this.servername ? { servername: this.servername } : {}),
     };
+    return this.send(options, req.body, true);
+  }
+
+  /**
+   * A pooled socket the server closed while idle fails on first use with ECONNRESET; the
+   * request never reached the server, so it is sent once more on a fresh socket (as
+   * browsers and Go's transport do for reused connections).
+   */
+  private send(options: https.RequestOptions, body: Buffer | undefined, mayRetry: boolean): Promise<TransportResponse> {
     return new Promise((resolve, reject) => {
       const r = (this.isTls ? https : http).request(options, (res) => {
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
       });
-      r.on('error', reject);
-      r.end(req.body);
+      r.on('error', (err: NodeJS.ErrnoException) => {
+        if (mayRetry && r.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+          this.send(options, body, false).then(resolve, reject);
+        } else reject(err);
+      });
+      r.end(body);
     });
   }
 

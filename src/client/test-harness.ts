@@ -5,6 +5,7 @@
  * available to every client test.
  */
 import { LeaseKind } from '../api/coordination/v1/lease.js';
+import { EventKind } from '../api/core/v1/event.js';
 import type { KindSpec } from '../api/schema/dsl.js';
 import { startHarness, ThingKind, WidgetKind, type Harness } from '../apiserver/resources/test-kinds.js';
 import { clientFromConnection, type RestClient } from './rest-client.js';
@@ -20,7 +21,7 @@ export interface ClientHarness {
 }
 
 export async function startClientHarness(opts: { kinds?: KindSpec[]; bookmarkIntervalMs?: number; watchWindowSize?: number } = {}): Promise<ClientHarness> {
-  const api = await startHarness({ kinds: [LeaseKind, ...(opts.kinds ?? [])], ...(opts.bookmarkIntervalMs ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}), ...(opts.watchWindowSize ? { watchWindowSize: opts.watchWindowSize } : {}) });
+  const api = await startHarness({ kinds: [LeaseKind, EventKind, ...(opts.kinds ?? [])], ...(opts.bookmarkIntervalMs ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}), ...(opts.watchWindowSize ? { watchWindowSize: opts.watchWindowSize } : {}) });
   const clients: RestClient[] = [];
   const newClient = () => {
     const c = clientFromConnection({ server: api.url, namespace: 'default', context: 'test' });
