@@ -1,0 +1,77 @@
+/**
+ * Test support only: a real API server (HTTPS, discovery, OpenAPI from the HTTP layer;
+ * this resource layer) in a temp dir, and an async runner for the real kubectl pointed
+ * at it through its admin kubeconfig. kubectl's cache and HOME live in the temp dir, so
+ * ~/.kube is never touched.
+ */
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTempServer } from '../testing.js';
+import { createResourceHandler } from './index.js';
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface KubectlHarness {
+  url: string;
+  dataDir: string;
+  kubeconfigPath: string;
+  /** Runs kubectl (default: the dispatcher, which picks 1.32 for our /version). */
+  kubectl(args: readonly string[], opts?: { binary?: string; stdin?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<KubectlResult>;
+  /** Writes a file in the temp dir and returns its path. */
+  file(name: string, text: string): string;
+  stop(): Promise<void>;
+}
+
+export async function startKubectlHarness(): Promise<KubectlHarness> {
+  const s = await startTempServer({ createResources: createResourceHandler });
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    KUBECONFIG: s.kubeconfigPath,
+    KUBECACHEDIR: join(s.dataDir, 'kube-cache'),
+    HOME: s.dataDir,
+  };
+  return {
+    url: s.url,
+    dataDir: s.dataDir,
+    kubeconfigPath: s.kubeconfigPath,
+    kubectl(args, opts = {}) {
+      return new Promise((resolve) => {
+        const child = execFile(
+          opts.binary ?? 'kubectl',
+          [...args],
+          { env: { ...env, ...(opts.env ?? {}) }, encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000 },
+          (err, stdout, stderr) => {
+            const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+            resolve({ code, stdout, stderr });
+          },
+        );
+        if (opts.stdin !== undefined) child.stdin?.end(opts.stdin);
+        else child.stdin?.end();
+      });
+    },
+    file(name, text) {
+      const p = join(s.dataDir, name);
+      writeFileSync(p, text, { mode: 0o755 });
+      return p;
+    },
+    stop: () => s.stop(),
+  };
+}
+
+/** Replaces age cells (`0s`, `5s`, `2m3s`…) in table output with `AGE`, so outputs compare exactly. */
+export function normalizeAges(text: string): string {
+  return text.replace(/(?<=\s)(\d+[smhd])+(?=\s|$)/gm, 'AGE');
+}
+
+/** Table output as lines of single-space-separated cells, ages replaced by `AGE`. */
+export function cells(text: string): string[] {
+  return normalizeAges(text)
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).join(' '))
+    .filter((l) => l !== '');
+}
