@@ -20,9 +20,9 @@ const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch
 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 
-/** Responses in every media type the server speaks. */
+/** Responses (JSON only: upstream also lists YAML and protobuf, which no client reads here and which triple the document). */
 function responses(codes: Record<string, string>, schema: string): Json {
-  const content = { 'application/json': { schema: ref(schema) }, 'application/yaml': { schema: ref(schema) }, 'application/vnd.kubernetes.protobuf': { schema: ref(schema) } };
+  const content = { 'application/json': { schema: ref(schema) } };
   const out: Json = {};
   for (const [code, description] of Object.entries(codes)) out[code] = { description, content };
   out['401'] = { description: 'Unauthorized' };
@@ -90,7 +90,7 @@ export function pathsFor(spec: KindSpec, names: ComponentNames): Json {
     'x-kubernetes-group-version-kind': gvk,
     ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== '__suffix')),
   });
-  const body = (schema: string): Json => ({ required: true, content: { 'application/json': { schema: ref(schema) }, 'application/yaml': { schema: ref(schema) } } });
+  const body = (schema: string): Json => ({ required: true, content: { 'application/json': { schema: ref(schema) } } });
   const patchBody = (): Json => {
     const types = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
     if (spec.strategicMergePatch !== false) types.splice(2, 0, 'application/strategic-merge-patch+json');
