@@ -8,11 +8,13 @@ import type { Lease } from '../api/coordination/v1/lease.js';
 import { LeaseKind } from '../api/coordination/v1/lease.js';
 import type { Event } from '../api/core/v1/event.js';
 import { EventKind } from '../api/core/v1/event.js';
+import { controller } from './controller.js';
 import { EventRecorder } from './event-recorder.js';
 import { SharedInformerFactory } from './informer-factory.js';
 import { LeaderElector } from './leader-election.js';
 import { memoryLogger, silentLogger } from './logger.js';
-import { startClientHarness, ThingKind, type ClientHarness } from './test-harness.js';
+import { isAlreadyExists, isNotFound } from './status-error.js';
+import { startClientHarness, ThingKind, WidgetKind, type ClientHarness } from './test-harness.js';
 
 type Thing = { metadata?: any; data?: Record<string, string> };
 
@@ -163,5 +165,70 @@ describe('client against the API server resource layer', () => {
     assert.doesNotThrow(() => broken.event(thing, 'Normal', 'R', 'm'));
     await broken.flush();
     assert.deepEqual(brokenLog.lines.map((l) => [l.level, l.msg]), [['warn', 'cannot write event']]);
+  });
+
+  it('a controller built from informers keeps an owned object in line with its owner', async () => {
+    type Widget = { metadata?: any; spec?: { replicas?: number } };
+    const client = h.newClient();
+    const factory = new SharedInformerFactory({ client, logger: silentLogger });
+    const thingsInf = factory.informerFor<Thing>(ThingKind, { namespace: 'mirror' });
+    const widgetsInf = factory.informerFor<Widget>(WidgetKind, { namespace: 'mirror' });
+    const widgets = client.resource<Widget>(WidgetKind);
+    let reconciles = 0;
+    const c = controller('mirror', {
+      workers: 2,
+      logger: silentLogger,
+      reconcile: async (key) => {
+        reconciles++;
+        const thing = thingsInf.get(key);
+        if (!thing) return; // garbage collection removes the widget
+        const want = Number(thing.data?.replicas ?? '0');
+        const have = widgetsInf.get(key);
+        if (!have) {
+          try {
+            await widgets.create({
+              metadata: { name: thing.metadata.name, namespace: 'mirror', ownerReferences: [{ apiVersion: 'v1', kind: 'Thing', name: thing.metadata.name, uid: thing.metadata.uid, controller: true }] },
+              spec: { replicas: want },
+            });
+          } catch (err) {
+            if (!isAlreadyExists(err)) throw err;
+          }
+          return;
+        }
+        if (have.spec?.replicas !== want) await widgets.update({ ...structuredClone(have), spec: { replicas: want } });
+      },
+    })
+      .watches(thingsInf)
+      .owns(widgetsInf);
+    await client.resource({ group: '', version: 'v1', plural: 'namespaces', namespaced: false }).create({ metadata: { name: 'mirror' } });
+    factory.start();
+    await c.start({ syncTimeoutMs: 5000 });
+    const things = client.resource<Thing>(ThingKind);
+    await things.create({ metadata: { name: 'm', namespace: 'mirror' }, data: { replicas: '2' } });
+    const replicas = async () => {
+      try {
+        return (await widgets.get('m', { namespace: 'mirror' })).spec?.replicas;
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    };
+    const eventually = async (want: number | undefined, what: string) => {
+      const deadline = Date.now() + 5000;
+      while ((await replicas()) !== want) {
+        if (Date.now() > deadline) assert.fail(`${what}: widget replicas never became ${want}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    await eventually(2, 'create');
+    await things.patch('m', { data: { replicas: '5' } }, 'merge', { namespace: 'mirror' });
+    await eventually(5, 'owner change');
+    await widgets.patch('m', { spec: { replicas: 1 } }, 'merge', { namespace: 'mirror' });
+    await eventually(5, 'drift of the owned object is corrected via owns()');
+    await widgets.delete('m', { namespace: 'mirror' });
+    await eventually(5, 'deleted owned object is recreated');
+    assert.ok(reconciles >= 4);
+    await c.stop();
+    await factory.stop();
   });
 });
