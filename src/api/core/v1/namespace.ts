@@ -21,13 +21,29 @@ export const NamespaceStatusSchema = object('NamespaceStatus', 'Observed state o
   }),
 });
 
-export const NamespaceSchema = object('Namespace', 'A scope for names; most objects live in one.', {
-  apiVersion: f(0, t.string(), 'The versioned schema of this object.'),
-  kind: f(0, t.string(), 'The kind of this object.'),
-  metadata: f(1, t.object(() => ObjectMetaSchema), 'Standard object metadata.'),
-  spec: f(2, t.object(() => NamespaceSpecSchema), 'Desired state.'),
-  status: f(3, t.object(() => NamespaceStatusSchema), 'Observed state.'),
-});
+/** Label Kubernetes puts on every namespace, holding its name (so selectors can pick namespaces by name). */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+export const NamespaceSchema = object(
+  'Namespace',
+  'A scope for names; most objects live in one.',
+  {
+    apiVersion: f(0, t.string(), 'The versioned schema of this object.'),
+    kind: f(0, t.string(), 'The kind of this object.'),
+    metadata: f(1, t.object(() => ObjectMetaSchema), 'Standard object metadata.'),
+    spec: f(2, t.object(() => NamespaceSpecSchema), 'Desired state.'),
+    status: f(3, t.object(() => NamespaceStatusSchema), 'Observed state.'),
+  },
+  {
+    // SetDefaults_Namespace and SetDefaults_NamespaceStatus: the name label, and phase Active.
+    applyDefaults: (ns) => {
+      const name = ns.metadata?.name;
+      if (name) ns.metadata!.labels = { ...ns.metadata!.labels, [NAMESPACE_NAME_LABEL]: name };
+      ns.status ??= {};
+      ns.status.phase ??= 'Active';
+    },
+  },
+);
 export type Namespace = Infer<typeof NamespaceSchema>;
 
 export const NamespaceKind = kind<Namespace>({
@@ -38,10 +54,12 @@ export const NamespaceKind = kind<Namespace>({
   singular: 'namespace',
   shortNames: ['ns'],
   namespaced: false,
+  nameFormat: 'dns1123-label',
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   schema: NamespaceSchema,
   protoName: 'k8s.io.api.core.v1.Namespace',
   subresources: { status: true },
-  fieldSelectors: { 'status.phase': (ns) => ns.status?.phase },
+  fieldSelectors: { 'status.phase': (ns) => ns.status?.phase ?? '' },
   printerColumns: [
     { name: 'Status', type: 'string', description: 'The namespace phase.', value: (ns) => ns.status?.phase ?? '' },
     { name: 'Age', type: 'date', description: 'Time since creation.', value: (ns) => ns.metadata?.creationTimestamp },

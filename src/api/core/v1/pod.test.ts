@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyDefaults, toTable, validateObject, type SchemaFieldError } from '../../schema/index.js';
+import { renderFieldError, type FieldError } from '../../../machinery/field-errors.js';
 import { PodKind, type Pod } from './pod.js';
 import { POD_UPDATE_FORBIDDEN_MESSAGE } from './pod-update.js';
 import { samplePod } from './testdata.js';
@@ -149,4 +150,23 @@ test('field selectors and table row', () => {
     ['Name:0', 'Ready:0', 'Status:0', 'Restarts:0', 'Age:0', 'IP:1', 'Node:1', 'Nominated Node:1', 'Readiness Gates:1'],
   );
   assert.deepEqual(table.rows[0]!.cells, ['web-0', '0/2', 'Running', '0', '5m', '198.18.0.9', 'node-1', '<none>', '0/1']);
+});
+
+test('errors render as kube-apiserver prints them', () => {
+  const old = samplePod();
+  const next = clone(old);
+  next.spec!.containers![0]!.ports![0]!.containerPort = 8081;
+  const forbidden = validateObject(PodKind, next, old)[0]!;
+  assert.ok(
+    renderFieldError(forbidden as FieldError).startsWith(
+      'spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+    ),
+  );
+  const p = samplePod();
+  delete p.spec!.containers![0]!.image;
+  p.spec!.containers![0]!.volumeMounts![0]!.name = 'missing';
+  assert.deepEqual(validateObject(PodKind, p).map((e) => renderFieldError(e as FieldError)), [
+    'spec.containers[0].image: Required value',
+    'spec.containers[0].volumeMounts[0].name: Not found: "missing"',
+  ]);
 });
