@@ -1,0 +1,124 @@
+/**
+ * The client against a real `skiff server` process: HTTPS with the CA and admin client
+ * certificate from its generated admin.kubeconfig, keep-alive, CRUD, watch-fed informer,
+ * leader election on a real Lease and aggregated Events.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { LeaseKind, type Lease } from '../api/coordination/v1/lease.js';
+import { EventKind, type Event } from '../api/core/v1/event.js';
+import { startTestServer, type TestServer } from '../../test/e2e/support/index.js';
+import { EventRecorder } from './event-recorder.js';
+import { SharedInformerFactory } from './informer-factory.js';
+import { loadKubeconfig } from './kubeconfig.js';
+import { LeaderElector } from './leader-election.js';
+import { silentLogger } from './logger.js';
+import { clientFromKubeconfig, type RestClient } from './rest-client.js';
+import { isNotFound } from './status-error.js';
+
+type ConfigMap = { apiVersion?: string; kind?: string; metadata?: any; data?: Record<string, string> };
+const ConfigMaps = { group: '', version: 'v1', plural: 'configmaps', namespaced: true, kind: 'ConfigMap' } as const;
+
+async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) assert.fail(`${what} not reached within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('client against skiff server (HTTPS, kubeconfig)', () => {
+  let server: TestServer;
+  let client: RestClient;
+  const clients: RestClient[] = [];
+  const newClient = () => {
+    const c = clientFromKubeconfig({ path: server.kubeconfigPath });
+    clients.push(c);
+    return c;
+  };
+  before(async () => {
+    server = await startTestServer();
+    client = newClient();
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    await server?.stop();
+  });
+
+  it('authenticates with the kubeconfig client certificate and verifies the server against its CA', async () => {
+    const conn = loadKubeconfig({ path: server.kubeconfigPath });
+    assert.ok(conn.ca && conn.cert && conn.key, 'admin.kubeconfig carries CA, cert and key');
+    const version = await client.request<{ major: string; minor: string }>({ method: 'GET', path: '/version' });
+    assert.equal(version.minor, '32');
+    // The identity is the admin: it may list secrets cluster-wide.
+    const secrets = await client.request<{ items: unknown[] }>({ method: 'GET', path: '/api/v1/secrets' });
+    assert.ok(Array.isArray(secrets.items));
+  });
+
+  it('CRUD and typed errors over HTTPS', async () => {
+    const cms = client.resource<ConfigMap>(ConfigMaps);
+    const created = await cms.create({ metadata: { name: 'cfg', namespace: 'default' }, data: { a: '1' } });
+    assert.equal(created.kind, 'ConfigMap');
+    const patched = await cms.patch('cfg', { data: { b: '2' } }, 'strategic', { namespace: 'default' });
+    assert.deepEqual(patched.data, { a: '1', b: '2' });
+    await cms.delete('cfg', { namespace: 'default' });
+    await assert.rejects(cms.get('cfg', { namespace: 'default' }), (err) => isNotFound(err));
+  });
+
+  it('informer follows changes', async () => {
+    const factory = new SharedInformerFactory({ client: newClient(), logger: silentLogger });
+    const inf = factory.informerFor<ConfigMap>(ConfigMaps, { namespace: 'default', labelSelector: 'suite=informer' });
+    const seen: string[] = [];
+    inf.addEventHandler({ onAdd: (o) => seen.push(`add ${o.metadata.name}`), onDelete: (o) => seen.push(`delete ${o.metadata.name}`) });
+    factory.start();
+    assert.equal(await factory.waitForSync(10_000), true);
+    const cms = client.resource<ConfigMap>(ConfigMaps);
+    await cms.create({ metadata: { name: 'i1', namespace: 'default', labels: { suite: 'informer' } } });
+    await cms.create({ metadata: { name: 'other', namespace: 'default' } });
+    await cms.delete('i1', { namespace: 'default' });
+    await until(() => seen.length === 2, 10_000, 'add and delete');
+    assert.deepEqual(seen, ['add i1', 'delete i1']);
+    await factory.stop();
+  });
+
+  it('leader election on a real Lease: the survivor takes over within the lease duration', async () => {
+    const mk = (identity: string) =>
+      new LeaderElector({
+        leases: newClient().resource<Lease>(LeaseKind),
+        namespace: 'kube-system',
+        name: 'client-e2e',
+        identity,
+        leaseDurationMs: 2000,
+        renewDeadlineMs: 1500,
+        retryPeriodMs: 200,
+        releaseOnCancel: false,
+        logger: silentLogger,
+        onStartedLeading() {},
+        onStoppedLeading() {},
+      });
+    const a = mk('a');
+    const b = mk('b');
+    a.start();
+    await until(() => a.isLeader(), 10_000, 'a leads');
+    b.start();
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(b.isLeader(), false);
+    await a.stop();
+    const t0 = Date.now();
+    await until(() => b.isLeader(), 5000, 'b takes over');
+    assert.ok(Date.now() - t0 <= 2000 + 200 * 2.2 + 500, `took ${Date.now() - t0} ms`);
+    await b.stop();
+  });
+
+  it('events aggregate on the real server', async () => {
+    const events = client.resource<Event>(EventKind);
+    const rec = new EventRecorder({ events, component: 'client-e2e', host: 'h', logger: silentLogger });
+    const cm = await client.resource<ConfigMap>(ConfigMaps).create({ metadata: { name: 'ev', namespace: 'default' } });
+    for (let i = 0; i < 4; i++) rec.event(cm, 'Normal', 'Poked', 'poked it');
+    await rec.flush();
+    const list = await events.list({ namespace: 'default', fieldSelector: 'involvedObject.name=ev' });
+    assert.equal(list.items.length, 1);
+    assert.equal(list.items[0]?.count, 4);
+    assert.equal(list.items[0]?.involvedObject?.kind, 'ConfigMap');
+  });
+});
