@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { openApiV3Document } from './openapi.js';
+import { packageForGroup, packageFromPath } from './openapi-names.js';
 import { GadgetKind } from './testdata.js';
 import { Registry } from '../registry.js';
 import { NamespaceKind } from '../core/v1/namespace.js';
@@ -89,4 +90,17 @@ test('restricted verbs limit the operations', () => {
   const doc = openApiV3Document({ ...testGV, kinds: [{ ...GadgetKind, verbs: ['create'] }] }) as Json;
   assert.deepEqual(Object.keys(doc['paths']), ['/apis/test.skiff.dev/v1/namespaces/{namespace}/gadgets']);
   assert.ok(doc['paths']['/apis/test.skiff.dev/v1/namespaces/{namespace}/gadgets'].post);
+});
+
+test('package names: from the declaring file, else from the group', () => {
+  assert.equal(packageFromPath('/work/main/src/api/core/v1/pod-spec.ts'), 'io.k8s.api.core.v1');
+  assert.equal(packageFromPath('/app/dist/src/api/apps/v1/deployment.js'), 'io.k8s.api.apps.v1');
+  assert.equal(packageFromPath('file:///app/dist/api/meta/v1/object-meta.js'), 'io.k8s.apimachinery.pkg.apis.meta.v1');
+  assert.equal(packageFromPath('/x/src/api/apiextensions/v1/crd.ts'), 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1');
+  assert.equal(packageFromPath('/x/src/api/batch/v1beta1/cronjob.ts'), 'io.k8s.api.batch.v1beta1');
+  assert.equal(packageFromPath('/x/src/api/schema/testdata.ts'), undefined);
+  assert.equal(packageFromPath(undefined), undefined);
+  assert.equal(packageForGroup('', 'v1'), 'io.k8s.api.core.v1');
+  assert.equal(packageForGroup('rbac.authorization.k8s.io', 'v1'), 'io.k8s.api.rbac.v1');
+  assert.equal(packageForGroup('stable.example.com', 'v1'), 'com.example.stable.v1');
 });
