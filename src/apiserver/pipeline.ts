@@ -15,7 +15,8 @@ import { forbiddenError } from './authz/forbidden.js';
 import type { InflightLimiter } from './http/inflight.js';
 import type { apiServerMetrics } from './http/metrics.js';
 import { writeStatus } from './http/respond.js';
-import { pathNotFound, requestEntityTooLarge, StatusError, timeoutError, unauthorized } from './http/status.js';
+import { toApiError } from '../machinery/status.js';
+import { pathNotFound, requestEntityTooLarge, timeoutError, unauthorized } from './http/status.js';
 import { parseTimeoutParam } from './http/timeout.js';
 import { isLongRunning, isReadOnly, parseRequest, type ParsedRequest } from './request-info.js';
 import type { ResourceHandler, UserInfo } from './types.js';
@@ -87,7 +88,8 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       });
     });
     handle(req, res, state).catch((err: unknown) => {
-      if (!(err instanceof StatusError)) {
+      // Expected failures are ApiErrors (or machinery's typed errors); anything else is a bug.
+      if (toApiError(err).code === 500) {
         deps.logger.error('request failed', { method: req.method, path: req.url, auditId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
       }
       if (res.headersSent) {

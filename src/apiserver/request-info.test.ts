@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRequest, isLongRunning } from './request-info.js';
-import { StatusError } from './http/status.js';
+import { ApiError } from './http/status.js';
 
 function resource(method: string, url: string) {
   const p = parseRequest(method, url);
@@ -57,7 +57,7 @@ test('malformed requests become Status errors', () => {
     try {
       parseRequest(method, url);
     } catch (err) {
-      assert.ok(err instanceof StatusError);
+      assert.ok(err instanceof ApiError);
       return err.code;
     }
     return 0;

@@ -1,4 +1,4 @@
-import { forbidden, type StatusError } from '../http/status.js';
+import { forbidden, type ApiError } from '../../machinery/status.js';
 import type { AuthorizationAttributes } from './authorizer.js';
 
 /**
@@ -6,20 +6,12 @@ import type { AuthorizationAttributes } from './authorizer.js';
  * `forbiddenMessage` + `NewForbidden`, e.g.
  * `pods "web" is forbidden: User "alice" cannot get resource "pods" in API group "" in the namespace "default"`.
  */
-export function forbiddenError(a: AuthorizationAttributes, reason: string): StatusError {
+export function forbiddenError(a: AuthorizationAttributes, reason: string): ApiError {
   const user = a.user.name;
-  if (!a.resourceRequest) {
-    const why = `User "${user}" cannot ${a.verb} path "${a.path}"`;
-    return forbidden(`forbidden: ${why}${reason ? `: ${reason}` : ''}`, {});
-  }
+  const suffix = reason ? `: ${reason}` : '';
+  if (!a.resourceRequest) return forbidden(undefined, '', `User "${user}" cannot ${a.verb} path "${a.path}"${suffix}`);
   const resource = a.subresource ? `${a.resource}/${a.subresource}` : (a.resource ?? '');
   const where = a.namespace ? `in the namespace "${a.namespace}"` : 'at the cluster scope';
-  const why = `User "${user}" cannot ${a.verb} resource "${resource}" in API group "${a.apiGroup ?? ''}" ${where}`;
-  const qualified = a.apiGroup ? `${a.resource}.${a.apiGroup}` : (a.resource ?? '');
-  const subject = a.name ? `${qualified} "${a.name}"` : qualified;
-  return forbidden(`${subject} is forbidden: ${why}${reason ? `: ${reason}` : ''}`, {
-    ...(a.name ? { name: a.name } : {}),
-    ...(a.apiGroup ? { group: a.apiGroup } : {}),
-    kind: a.resource ?? '',
-  });
+  const why = `User "${user}" cannot ${a.verb} resource "${resource}" in API group "${a.apiGroup ?? ''}" ${where}${suffix}`;
+  return forbidden({ group: a.apiGroup ?? '', resource: a.resource ?? '' }, a.name ?? '', why);
 }

@@ -41,7 +41,7 @@ export function serveDiscovery(req: IncomingMessage, res: ServerResponse, segmen
   const [root, a, b] = segments as [string, string | undefined, string | undefined];
   if (segments.length === 1) {
     const choice = negotiate(accept, ROOT_OFFERS);
-    if (!choice) throw notAcceptable();
+    if (!choice) throw notAcceptable([AGGREGATED_V2, AGGREGATED_V2BETA1, 'application/json']);
     res.setHeader('Vary', 'Accept');
     if ('aggregated' in choice) {
       const body = JSON.stringify(aggregatedDiscovery(ctx.registry, root === 'api' ? 'api' : 'apis', choice.aggregated));
@@ -58,7 +58,7 @@ export function serveDiscovery(req: IncomingMessage, res: ServerResponse, segmen
     writeJson(res, 200, root === 'api' ? apiVersions(ctx.registry, ctx.serverAddress) : apiGroupList(ctx.registry));
     return;
   }
-  if (!negotiate(accept, LEGACY_OFFERS)) throw notAcceptable();
+  if (!negotiate(accept, LEGACY_OFFERS)) throw notAcceptable([AGGREGATED_V2, AGGREGATED_V2BETA1, 'application/json']);
   let doc: Record<string, unknown> | undefined;
   if (root === 'api' && segments.length === 2) doc = apiResourceList(ctx.registry, '', a as string);
   else if (root === 'apis' && segments.length === 2) doc = apiGroupDocument(ctx.registry, a as string);

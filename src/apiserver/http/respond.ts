@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import { StatusError, internalError } from './status.js';
+import { toApiError } from '../../machinery/status.js';
 
 /**
  * Writes a JSON body with the given status and content type. No-op when the response
- * has already been finished (a timed-out request whose handler answers late).
+ * has already been started or finished (a timed-out request whose handler answers late).
  */
 export function writeJson(
   res: ServerResponse,
@@ -27,11 +27,13 @@ export function writeText(res: ServerResponse, code: number, text: string, conte
 }
 
 /**
- * Writes a Status for an error. Non-StatusError values are bugs or I/O failures: they
- * become a 500 InternalError (the caller logs them).
+ * Writes the Status for an error (machinery's `toApiError`: anything that is not an API
+ * error is a bug and becomes a 500 InternalError, which the caller logs). A Status asking
+ * the client to retry later also gets a `Retry-After` header. Returns the HTTP code.
  */
 export function writeStatus(res: ServerResponse, err: unknown): number {
-  const e = err instanceof StatusError ? err : internalError(err instanceof Error ? err.message : String(err));
-  writeJson(res, e.code, e.status, 'application/json', { ...e.headers });
+  const e = toApiError(err);
+  const retry = e.retryAfterSeconds;
+  writeJson(res, e.code, e.status, 'application/json', retry ? { 'Retry-After': String(retry) } : {});
   return e.code;
 }

@@ -1,87 +1,42 @@
 /**
- * Kubernetes `Status` errors raised by the HTTP layer (authentication, authorization,
- * limits, routing). A minimal local set until machinery's Status builders land; every
- * non-2xx answer of the HTTP layer is one of these, written by `writeStatus`.
+ * The Status errors the HTTP layer raises (authentication, authorization, limits,
+ * routing), built on machinery's `ApiError` with kube-apiserver's exact wording.
  */
+import {
+  ApiError,
+  badRequest as badRequestError,
+  internalError as internalErrorOf,
+  notAcceptable as notAcceptableError,
+  requestEntityTooLarge as requestEntityTooLargeError,
+  timeout,
+  tooManyRequests as tooManyRequestsError,
+  unauthorized as unauthorizedError,
+} from '../../machinery/status.js';
 
-export interface StatusDetails {
-  name?: string;
-  group?: string;
-  kind?: string;
-  uid?: string;
-  causes?: { reason?: string; message?: string; field?: string }[];
-  retryAfterSeconds?: number;
-}
+export { ApiError };
 
-export interface StatusBody {
-  kind: 'Status';
-  apiVersion: 'v1';
-  metadata: Record<string, never>;
-  status: 'Failure';
-  message: string;
-  reason: string;
-  details?: StatusDetails;
-  code: number;
-}
+export const badRequest = (message: string): ApiError => badRequestError(message);
 
-/** An error that reaches the client as a Status with `code` as the HTTP status. */
-export class StatusError extends Error {
-  readonly status: StatusBody;
-  /** Extra response headers (e.g. Retry-After). */
-  readonly headers: Readonly<Record<string, string>>;
+export const unauthorized = (): ApiError => unauthorizedError('Unauthorized');
 
-  constructor(code: number, reason: string, message: string, details?: StatusDetails, headers: Record<string, string> = {}) {
-    super(message);
-    this.name = 'StatusError';
-    this.status = {
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message,
-      reason,
-      ...(details ? { details } : {}),
-      code,
-    };
-    this.headers = headers;
-  }
+/** 404 for a path that names nothing, as upstream's NotFound handler words it. */
+export const pathNotFound = (): ApiError =>
+  new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
 
-  get code(): number {
-    return this.status.code;
-  }
-}
+/** 405 for a method a non-resource path does not serve. */
+export const methodNotAllowed = (): ApiError =>
+  new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server does not allow this method on the requested resource', reason: 'MethodNotAllowed', details: {}, code: 405 });
 
-export const badRequest = (message: string): StatusError => new StatusError(400, 'BadRequest', message);
+export const notAcceptable = (accepted: readonly string[]): ApiError => notAcceptableError(accepted);
 
-export const unauthorized = (message = 'Unauthorized'): StatusError => new StatusError(401, 'Unauthorized', message);
+/** 413 `Request entity too large: limit is 3145728`. */
+export const requestEntityTooLarge = (limitBytes: number): ApiError => requestEntityTooLargeError(`limit is ${limitBytes}`);
 
-export const forbidden = (message: string, details?: StatusDetails): StatusError =>
-  new StatusError(403, 'Forbidden', message, details);
+/** 429 with details.retryAfterSeconds (writeStatus adds the Retry-After header). */
+export const tooManyRequests = (retryAfterSeconds = 1): ApiError =>
+  tooManyRequestsError('Too many requests, please try again later.', retryAfterSeconds);
 
-/** 404 for a path that names nothing (as upstream's NotFound handler words it). */
-export const pathNotFound = (): StatusError =>
-  new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
+export const internalError = (err: unknown): ApiError => internalErrorOf(err);
 
-export const methodNotAllowed = (): StatusError =>
-  new StatusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
-
-export const notAcceptable = (): StatusError =>
-  new StatusError(406, 'NotAcceptable', 'the server was unable to respond with a content type that the client supports');
-
-export const requestEntityTooLarge = (limitBytes: number): StatusError =>
-  new StatusError(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${limitBytes} bytes`);
-
-export const tooManyRequests = (retryAfterSeconds = 1): StatusError =>
-  new StatusError(
-    429,
-    'TooManyRequests',
-    'Too many requests, please try again later.',
-    { retryAfterSeconds },
-    { 'Retry-After': String(retryAfterSeconds) },
-  );
-
-export const internalError = (message: string): StatusError =>
-  new StatusError(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
-
-export const timeoutError = (): StatusError =>
-  new StatusError(504, 'Timeout', 'request did not complete within the allotted timeout', {});
+/** 504, as upstream's request-timeout filter words it. */
+export const timeoutError = (): ApiError => timeout('request did not complete within requested timeout - context deadline exceeded');
