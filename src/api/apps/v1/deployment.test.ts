@@ -112,3 +112,13 @@ test('Deployment: wire, patch and subresource facts', () => {
   assert.deepEqual(DeploymentKind.subresources?.scale, { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.spec.selector' });
   assert.deepEqual(DeploymentKind.shortNames, ['deploy']);
 });
+
+test('Deployment: protobuf round trip keeps explicit zeros and int-or-string', async () => {
+  const { decodeObject, encodeObject } = await import('../../schema/index.js');
+  const d = defaulted({ ...manifest(), spec: { ...manifest().spec, replicas: 0, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '0%' } } } });
+  const back = decodeObject(DeploymentKind, encodeObject(DeploymentKind, d as Record<string, unknown>)) as Deployment;
+  assert.equal(back.spec?.replicas, 0);
+  assert.deepEqual(back.spec?.strategy, { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '0%' } });
+  assert.deepEqual(back.spec?.selector, d.spec?.selector);
+  assert.equal(back.spec?.template?.spec?.containers?.[0]?.image, 'nginx:1.25');
+});

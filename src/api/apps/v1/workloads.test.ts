@@ -97,6 +97,10 @@ test('StatefulSet: invalid specs and forbidden updates', () => {
   upd.spec!.replicas = 5;
   upd.spec!.template!.spec!.containers![0]!.image = 'nginx:1.26';
   assert.deepEqual(validateObject(StatefulSetKind, upd, o), [], 'replicas and template may change');
+  const reselected = structuredClone(o);
+  reselected.spec!.selector = { matchLabels: { app: 'db', v: '2' } };
+  reselected.spec!.template!.metadata!.labels = { app: 'db', v: '2' };
+  assert.match(render(validateObject(StatefulSetKind, reselected, o))[0] ?? '', /^spec: Forbidden: updates to statefulset spec for fields other than/);
   const renamed = structuredClone(o);
   renamed.spec!.serviceName = 'other';
   assert.deepEqual(render(validateObject(StatefulSetKind, renamed, o)), [
