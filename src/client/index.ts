@@ -17,6 +17,7 @@ export { loadKubeconfig, parseKubeconfig, resolveKubeconfigPath, KubeconfigError
 export type { Transport, TransportRequest, TransportResponse } from './transport.js';
 export { readBody } from './transport.js';
 export { HttpsTransport, type HttpsTransportConfig } from './https-transport.js';
+export { InProcessTransport, type InProcessTransportConfig, type ConnectionSink } from './in-process-transport.js';
 export { RestClient, clientFromKubeconfig, clientFromConnection, type RestClientConfig, type RawRequest } from './rest-client.js';
 export {
   ResourceClient,
