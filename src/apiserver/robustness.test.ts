@@ -79,3 +79,13 @@ test('garbage that is not HTTP gets a 400 and the connection closed', async () =
   assert.match(reply, /^HTTP\/1\.1 400 Bad Request/);
   assert.equal((await call(s, 'GET', '/healthz')).body, 'ok');
 });
+
+test('a chunked body over 3 MiB is a 413 Status from the resource layer', async () => {
+  const big = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { k: 'x'.repeat(3 * 1024 * 1024 + 10) } });
+  const head = ['POST /api/v1/namespaces/default/configmaps HTTP/1.1', 'Host: localhost', `Authorization: Bearer ${s.adminToken}`, 'Content-Type: application/json', 'Transfer-Encoding: chunked', 'Connection: close'];
+  const reply = await raw(`${head.join('\r\n')}\r\n\r\n${big.length.toString(16)}\r\n${big}\r\n0\r\n\r\n`);
+  assert.match(reply, /^HTTP\/1\.1 413 /);
+  const json = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4));
+  assert.deepEqual([json.kind, json.reason], ['Status', 'RequestEntityTooLarge']);
+  assert.equal((await call(s, 'GET', '/healthz')).body, 'ok');
+});

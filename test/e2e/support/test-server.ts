@@ -37,7 +37,7 @@ export interface TestServer {
   caPem: string;
   adminToken: string;
   pid: number;
-  /** Everything the server wrote to stdout and stderr so far. */
+  /** What the server wrote to stdout and stderr so far (the last few MB). */
   output(): string;
   /** SIGTERM (SIGKILL after 10 s), wait for exit, remove the data dir (and a private etcd). Idempotent. */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -83,8 +83,13 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     const c = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
     child = c;
     exit = new Promise((res) => c.once('exit', (code, signal) => res({ code, signal })));
-    c.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    c.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    // Keep the last 4 MB: a long suite logs a line per request.
+    const append = (d: Buffer): void => {
+      out += d.toString();
+      if (out.length > 8_000_000) out = out.slice(-4_000_000);
+    };
+    c.stdout?.on('data', append);
+    c.stderr?.on('data', append);
 
     const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
     let url: string | undefined;
