@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../client/logger.js';
 import type { Registry } from '../api/registry.js';
+import { DiscoveryCache } from './discovery/cache.js';
 import { serveDiscovery } from './discovery/handler.js';
 import type { OpenApiV3Server } from './discovery/openapi.js';
 import { versionInfo } from './discovery/version.js';
@@ -27,6 +28,7 @@ const HEALTH = new Set(['healthz', 'livez', 'readyz']);
  * Unknown paths get 404. All errors are thrown as Status errors.
  */
 export function nonResourceRouter(deps: NonResourceDeps) {
+  const cache = new DiscoveryCache(deps.registry);
   return async (req: IncomingMessage, res: ServerResponse, p: Extract<ParsedRequest, { kind: 'nonResource' }>): Promise<void> => {
     const seg = p.segments;
     const first = seg[0] ?? '';
@@ -48,6 +50,6 @@ export function nonResourceRouter(deps: NonResourceDeps) {
       );
     }
     if (first === 'openapi') return deps.openapi.serve(req, res, seg.slice(2), p.query);
-    return serveDiscovery(req, res, seg, { registry: deps.registry, serverAddress: deps.serverAddress() });
+    return serveDiscovery(req, res, seg, { registry: deps.registry, cache, serverAddress: deps.serverAddress() });
   };
 }

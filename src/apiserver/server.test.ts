@@ -211,12 +211,16 @@ test('legacy APIResourceList lists subresources with their kinds', async () => {
 
 test('kinds added to the registry at run time appear in discovery and OpenAPI', async () => {
   const t = { token: s.adminToken };
+  const aggregatedGroups = async (): Promise<string[]> =>
+    (await call(s, 'GET', '/apis', { ...t, headers: { Accept: AGGREGATED_V2 } })).json().items.map((g: { metadata: { name: string } }) => g.metadata.name);
+  assert.equal((await aggregatedGroups()).includes('example.com'), false);
   const before = (await call(s, 'GET', '/openapi/v3', t)).json();
   assert.equal(before.paths['apis/example.com/v1'], undefined);
   const ns = s.registry.byGroupVersionResource('', 'v1', 'namespaces');
   assert.ok(ns);
   s.registry.add({ ...ns, subresources: {}, group: 'example.com', version: 'v1', kind: 'Widget', plural: 'widgets', singular: 'widget', shortNames: ['wd'], namespaced: true });
   try {
+    assert.equal((await aggregatedGroups()).includes('example.com'), true);
     const list = (await call(s, 'GET', '/apis/example.com/v1', t)).json();
     assert.deepEqual(list.resources.map((r: { name: string }) => r.name), ['widgets']);
     const idx = (await call(s, 'GET', '/openapi/v3', t)).json();
@@ -234,6 +238,7 @@ test('kinds added to the registry at run time appear in discovery and OpenAPI', 
     s.registry.remove('example.com', 'v1', 'widgets');
   }
   assert.equal((await call(s, 'GET', '/apis/example.com/v1', t)).code, 404);
+  assert.equal((await aggregatedGroups()).includes('example.com'), false);
   assert.equal((await call(s, 'GET', '/openapi/v2', t)).code, 404);
 });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from '../../api/registry.js';
+import type { DiscoveryCache } from './cache.js';
 import { writeJson } from '../http/respond.js';
 import { negotiate, parseAccept, type Offer } from '../http/negotiate.js';
 import { notAcceptable, pathNotFound } from '../http/status.js';
@@ -27,6 +28,7 @@ const LEGACY_OFFERS: Offer<true>[] = [{ type: 'application', subtype: 'json', pa
 
 export interface DiscoveryContext {
   registry: Registry;
+  cache: DiscoveryCache;
   /** host:port clients should use (APIVersions.serverAddressByClientCIDRs). */
   serverAddress: string;
 }
@@ -44,8 +46,11 @@ export function serveDiscovery(req: IncomingMessage, res: ServerResponse, segmen
     if (!choice) throw notAcceptable([AGGREGATED_V2, AGGREGATED_V2BETA1, 'application/json']);
     res.setHeader('Vary', 'Accept');
     if ('aggregated' in choice) {
-      const body = JSON.stringify(aggregatedDiscovery(ctx.registry, root === 'api' ? 'api' : 'apis', choice.aggregated));
-      const etag = `"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+      const which = root === 'api' ? 'api' : 'apis';
+      const { body, etag } = ctx.cache.get(`${which}/${choice.aggregated}`, () => {
+        const b = JSON.stringify(aggregatedDiscovery(ctx.registry, which, choice.aggregated));
+        return { body: b, etag: `"${createHash('sha256').update(b).digest('hex').slice(0, 32)}"` };
+      });
       res.setHeader('ETag', etag);
       if (req.headers['if-none-match'] === etag) {
         res.writeHead(304);

@@ -10,3 +10,4 @@ export {
   apiVersions,
 } from './documents.js';
 export { subresourcesOf, compareKubeVersions } from './subresources.js';
+export { DiscoveryCache } from './cache.js';
