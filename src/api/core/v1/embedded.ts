@@ -17,11 +17,9 @@ export interface ProtoEmbedding {
   readonly message: string;
 }
 
-export type EmbeddedField<T> = Field<T> & { readonly protoEmbeddedIn?: ProtoEmbedding };
-
-/** Reads the embedding marker of a field, if any (for the protobuf codec). */
+/** Reads the embedding marker of a field, if any (the DSL's FieldOptions.protoEmbeddedIn). */
 export function protoEmbeddingOf(field: Field<unknown>): ProtoEmbedding | undefined {
-  return (field as EmbeddedField<unknown>).protoEmbeddedIn;
+  return field.protoEmbeddedIn;
 }
 
 /**
@@ -31,7 +29,7 @@ export function protoEmbeddingOf(field: Field<unknown>): ProtoEmbedding | undefi
 export function embedded<F extends Record<string, Field<any>>>(field: number, message: string, fields: F): F {
   const out: Record<string, Field<any>> = {};
   for (const [name, f] of Object.entries(fields)) {
-    out[name] = Object.assign({}, f, { protoEmbeddedIn: { field, message } });
+    out[name] = { ...f, protoEmbeddedIn: { field, message } };
   }
   return out as F;
 }

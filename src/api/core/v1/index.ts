@@ -31,6 +31,7 @@ export * from './pod-template.js';
 export * from './pod-status.js';
 export * from './pod-printer.js';
 export * from './pod-update.js';
+export * from './pod-qos.js';
 export * from './pod.js';
 export * from './service.js';
 export * from './service-validation.js';

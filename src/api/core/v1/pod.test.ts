@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyDefaults, toTable, validateObject, type SchemaFieldError } from '../../schema/index.js';
+import { applyDefaults, decodeObject, encodeObject, toTable, validateObject, type SchemaFieldError } from '../../schema/index.js';
 import { renderFieldError, type FieldError } from '../../../machinery/field-errors.js';
 import { PodKind, type Pod } from './pod.js';
 import { POD_UPDATE_FORBIDDEN_MESSAGE } from './pod-update.js';
@@ -42,6 +42,7 @@ test('Kubernetes defaults are applied to a minimal pod', () => {
   assert.equal(spec.schedulerName, 'default-scheduler');
   assert.deepEqual(spec.securityContext, {});
   assert.equal(spec.enableServiceLinks, true);
+  assert.deepEqual([p.status!.phase, p.status!.qosClass], ['Pending', 'Guaranteed']);
   assert.equal(c.terminationMessagePath, '/dev/termination-log');
   assert.equal(c.terminationMessagePolicy, 'File');
   assert.equal(c.imagePullPolicy, 'Always');
@@ -169,4 +170,19 @@ test('errors render as kube-apiserver prints them', () => {
     'spec.containers[0].image: Required value',
     'spec.containers[0].volumeMounts[0].name: Not found: "missing"',
   ]);
+});
+
+test('a realistic pod survives a protobuf round trip (inline-embedded structs nest on the wire)', () => {
+  const p = samplePod();
+  p.status = {
+    phase: 'Running',
+    podIP: '198.18.0.9',
+    podIPs: [{ ip: '198.18.0.9' }],
+    containerStatuses: [
+      { name: 'web', ready: true, restartCount: 2, image: 'nginx:1.27', imageID: 'sha256:abc', started: false, state: { running: { startedAt: '2026-11-26T16:01:00Z' } } },
+    ],
+  };
+  applyDefaults(PodKind, p as Record<string, unknown>);
+  const decoded = decodeObject(PodKind, encodeObject(PodKind, p as Record<string, unknown>));
+  assert.deepEqual(decoded, p);
 });

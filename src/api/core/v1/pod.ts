@@ -3,6 +3,7 @@ import { ObjectMetaSchema } from '../../meta/v1/index.js';
 import { ageColumn } from '../../meta/v1/printing.js';
 import type { Container } from './container.js';
 import { fe } from './field-errors.js';
+import { computeQOSClass } from './pod-qos.js';
 import { podRow as computePodRow, type PodRow } from './pod-printer.js';
 import { PodSpecSchema } from './pod-spec.js';
 import { PodStatusSchema } from './pod-status.js';
@@ -13,7 +14,7 @@ import { validatePodSpecUpdate } from './pod-update.js';
  * default to limits, enableServiceLinks to true, and host-network ports to hostPort =
  * containerPort.
  */
-function applyPodDefaults(pod: { spec?: Infer<typeof PodSpecSchema> }): void {
+function applyPodDefaults(pod: { spec?: Infer<typeof PodSpecSchema>; status?: Infer<typeof PodStatusSchema> }): void {
   const spec = pod.spec;
   if (!spec) return;
   const containers: Container[] = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
@@ -27,6 +28,11 @@ function applyPodDefaults(pod: { spec?: Infer<typeof PodSpecSchema> }): void {
   if (spec.hostNetwork) {
     for (const c of containers) for (const p of c.ports ?? []) if (p.hostPort === undefined || p.hostPort === 0) p.hostPort = p.containerPort;
   }
+  // kube-apiserver's pod strategy gives a new pod phase Pending and its QoS class; doing it
+  // here (idempotently) means every stored pod carries them.
+  pod.status ??= {};
+  pod.status.phase ??= 'Pending';
+  pod.status.qosClass ??= computeQOSClass(spec);
 }
 
 export const PodSchema = object(
