@@ -59,6 +59,7 @@ export class HttpsTransport implements Transport {
       agent: this.agent,
       headers: { ...this.headers, ...req.headers, ...(req.body ? { 'content-length': String(req.body.length) } : {}) },
       ...(this.servername ? { servername: this.servername } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
     };
     return this.send(options, req.body, true);
   }

@@ -49,6 +49,7 @@ export class InProcessTransport implements Transport {
           method: req.method,
           path: `${req.path}${query ? `?${query}` : ''}`,
           agent: this.agent,
+          ...(req.signal ? { signal: req.signal } : {}),
           headers: { ...this.headers, ...req.headers, ...(req.body ? { 'content-length': String(req.body.length) } : {}) },
         },
         (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res }),

@@ -1,5 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { clientFromConnection } from './rest-client.js';
 import { ApiError } from './status-error.js';
 import { isAlreadyExists, isConflict, isNotFound } from './status-error.js';
 import { startClientHarness, ThingKind, WidgetKind, type ClientHarness } from './test-harness.js';
@@ -161,5 +164,37 @@ describe('watch expiry against the API server', () => {
     assert.ok(err instanceof ApiError, `expected an ApiError, got ${String(err)}`);
     assert.equal(err.code, 410);
     assert.equal(err.status.reason, 'Expired');
+  });
+});
+
+describe('RestClient against a stalled server', () => {
+  let server: Server;
+  let url: string;
+  before(async () => {
+    // Answers headers but never finishes the body, or never answers at all.
+    server = createServer((req, res) => {
+      if (req.url?.startsWith('/half')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"items":');
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('a request without a complete response fails after requestTimeoutMs', async () => {
+    const c = clientFromConnection({ server: url, namespace: 'default', context: 't' }, { requestTimeoutMs: 150 });
+    try {
+      const t0 = Date.now();
+      await assert.rejects(c.request({ method: 'GET', path: '/never' }), /no complete response within 150 ms/);
+      await assert.rejects(c.request({ method: 'GET', path: '/half' }), /no complete response within 150 ms/);
+      assert.ok(Date.now() - t0 < 2000);
+    } finally {
+      c.close();
+    }
   });
 });

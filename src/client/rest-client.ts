@@ -16,6 +16,12 @@ export interface RestClientConfig {
   clock?: Clock;
   /** Default namespace for callers that want one (the kubeconfig context's). */
   namespace?: string;
+  /**
+   * Deadline for a whole non-streaming request, response body included (default 60 s;
+   * 0 = none), so a stalled server cannot hang a controller worker forever. Watches are
+   * bounded by their timeoutSeconds instead.
+   */
+  requestTimeoutMs?: number;
 }
 
 export interface RawRequest {
@@ -38,9 +44,11 @@ export class RestClient {
   readonly namespace: string;
   private readonly limiter: TokenBucket | undefined;
   private readonly clock: Clock;
+  private readonly requestTimeoutMs: number;
 
   constructor(config: RestClientConfig) {
     this.transport = config.transport;
+    this.requestTimeoutMs = config.requestTimeoutMs ?? 60_000;
     this.clock = config.clock ?? realClock;
     this.namespace = config.namespace ?? 'default';
     if (config.qps !== undefined && config.qps > 0) {
@@ -55,8 +63,16 @@ export class RestClient {
 
   /** Sends a request and parses the JSON response; throws ApiError on non-2xx. */
   async request<R = unknown>(req: RawRequest): Promise<R> {
-    const res = await this.send(req);
-    const text = (await readBody(res.body)).toString('utf8');
+    const signal = this.requestTimeoutMs > 0 ? AbortSignal.timeout(this.requestTimeoutMs) : undefined;
+    let text: string;
+    let res: TransportResponse;
+    try {
+      res = await this.send(req, signal);
+      text = (await readBody(res.body)).toString('utf8');
+    } catch (err) {
+      if (signal?.aborted) throw new Error(`${req.method} ${req.path}: no complete response within ${this.requestTimeoutMs} ms`, { cause: err });
+      throw err;
+    }
     if (res.status < 200 || res.status > 299) throw apiErrorFrom(res.status, text);
     if (text === '') return undefined as R;
     try {
@@ -79,7 +95,7 @@ export class RestClient {
     this.transport.close();
   }
 
-  private async send(req: RawRequest): Promise<TransportResponse> {
+  private async send(req: RawRequest, signal?: AbortSignal): Promise<TransportResponse> {
     if (this.limiter) {
       const wait = this.limiter.reserve();
       if (wait > 0) await sleep(this.clock, wait);
@@ -90,20 +106,23 @@ export class RestClient {
       body = Buffer.isBuffer(req.body) ? req.body : Buffer.from(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
       headers['content-type'] = req.contentType ?? 'application/json';
     }
-    return this.transport.request({ method: req.method, path: req.path, ...(req.query ? { query: req.query } : {}), ...(body ? { body } : {}), headers });
+    return this.transport.request({ method: req.method, path: req.path, ...(req.query ? { query: req.query } : {}), ...(body ? { body } : {}), headers, ...(signal ? { signal } : {}) });
   }
 }
 
 /** A client for a kubeconfig (path / $KUBECONFIG first entry / ~/.kube/config; see loadKubeconfig). */
 export function clientFromKubeconfig(
-  options: { path?: string; context?: string; env?: NodeJS.ProcessEnv; qps?: number; burst?: number; userAgent?: string } = {},
+  options: { path?: string; context?: string; env?: NodeJS.ProcessEnv; qps?: number; burst?: number; userAgent?: string; requestTimeoutMs?: number } = {},
 ): RestClient {
   const conn = loadKubeconfig({ ...(options.path ? { path: options.path } : {}), ...(options.context ? { context: options.context } : {}), ...(options.env ? { env: options.env } : {}) });
   return clientFromConnection(conn, options);
 }
 
 /** A client over HTTPS for an already-resolved connection. */
-export function clientFromConnection(conn: ClusterConnection, options: { qps?: number; burst?: number; userAgent?: string; clock?: Clock } = {}): RestClient {
+export function clientFromConnection(
+  conn: ClusterConnection,
+  options: { qps?: number; burst?: number; userAgent?: string; clock?: Clock; requestTimeoutMs?: number } = {},
+): RestClient {
   const transport = new HttpsTransport({ connection: conn, ...(options.userAgent ? { userAgent: options.userAgent } : {}) });
   return new RestClient({
     transport,
@@ -111,5 +130,6 @@ export function clientFromConnection(conn: ClusterConnection, options: { qps?: n
     ...(options.qps !== undefined ? { qps: options.qps } : {}),
     ...(options.burst !== undefined ? { burst: options.burst } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
 }

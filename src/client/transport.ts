@@ -12,6 +12,8 @@ export interface TransportRequest {
   query?: URLSearchParams;
   body?: Buffer;
   headers?: Record<string, string>;
+  /** Aborts the request (before or after the response headers arrived). */
+  signal?: AbortSignal;
 }
 
 export interface TransportResponse {
