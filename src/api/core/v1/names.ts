@@ -1,81 +1,26 @@
 /**
- * Kubernetes' name and value rules (k8s.io/apimachinery/pkg/util/validation), returning
- * the same messages so API errors read exactly as kube-apiserver's do. Each returns a
- * list of problems; empty means valid.
+ * Name and value rules used by core/v1 validation, with kube-apiserver's exact messages.
+ * The general ones live in machinery (k8s.io/apimachinery/pkg/util/validation); the ones
+ * only core kinds need (ports, config keys, env names, IPs) are here. Each returns a list
+ * of problems; empty means valid.
  */
+import {
+  isDNS1035Label,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isQualifiedName as machineryQualifiedName,
+  maxLenError,
+  regexError,
+} from '../../../machinery/names.js';
 
-const dns1123LabelFmt = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const dns1123LabelRe = new RegExp(`^${dns1123LabelFmt}$`);
-const dns1123SubdomainFmt = `${dns1123LabelFmt}(\\.${dns1123LabelFmt})*`;
-const dns1123SubdomainRe = new RegExp(`^${dns1123SubdomainFmt}$`);
-const dns1035LabelFmt = '[a-z]([-a-z0-9]*[a-z0-9])?';
-const dns1035LabelRe = new RegExp(`^${dns1035LabelFmt}$`);
-const qualifiedNameFmt = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const qualifiedNameRe = new RegExp(`^${qualifiedNameFmt}$`);
+export const isDns1123Label = isDNS1123Label;
+export const isDns1123Subdomain = isDNS1123Subdomain;
+export const isDns1035Label = isDNS1035Label;
+export const isQualifiedName = machineryQualifiedName;
+export { maxLenError };
+
 const configMapKeyRe = /^[-._a-zA-Z0-9]+$/;
 const cIdentifierRe = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-export const maxLenError = (n: number): string => `must be no more than ${n} characters`;
-
-function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  let s = `${msg} (e.g. `;
-  examples.forEach((e, i) => {
-    if (i > 0) s += ' or ';
-    s += `'${e}', `;
-  });
-  return `${s}regex used for validation is '${fmt}')`;
-}
-
-/** RFC 1123 label: container, port-less names, volume names, namespaces. */
-export function isDns1123Label(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
-  if (!dns1123LabelRe.test(value)) {
-    errs.push(
-      regexError(
-        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
-        dns1123LabelFmt,
-        'my-name',
-        '123-abc',
-      ),
-    );
-  }
-  return errs;
-}
-
-/** RFC 1123 subdomain: most object names. */
-export function isDns1123Subdomain(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 253) errs.push(maxLenError(253));
-  if (!dns1123SubdomainRe.test(value)) {
-    errs.push(
-      regexError(
-        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-        dns1123SubdomainFmt,
-        'example.com',
-      ),
-    );
-  }
-  return errs;
-}
-
-/** RFC 1035 label: Service names. */
-export function isDns1035Label(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
-  if (!dns1035LabelRe.test(value)) {
-    errs.push(
-      regexError(
-        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
-        dns1035LabelFmt,
-        'my-name',
-        'abc-123',
-      ),
-    );
-  }
-  return errs;
-}
 
 /** IANA_SVC_NAME (RFC 6335): named container and service ports. */
 export function isValidPortName(port: string): string[] {
@@ -91,45 +36,6 @@ export function isValidPortName(port: string): string[] {
 /** A TCP/UDP port number. */
 export function isValidPortNum(port: number): string[] {
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : ['must be between 1 and 65535, inclusive'];
-}
-
-/** Qualified name: label keys, resource names; optional DNS-subdomain prefix and '/'. */
-export function isQualifiedName(value: string): string[] {
-  const errs: string[] = [];
-  const parts = value.split('/');
-  let name: string;
-  if (parts.length === 1) {
-    name = parts[0]!;
-  } else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
-    if (prefix.length === 0) errs.push(`prefix part ${'must be non-empty'}`);
-    else for (const m of isDns1123Subdomain(prefix)) errs.push(`prefix part ${m}`);
-  } else {
-    return [
-      regexError(
-        "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-        qualifiedNameFmt,
-        'MyName',
-        'my.name',
-        '123-abc',
-      ) + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
-    ];
-  }
-  if (name.length === 0) errs.push(`name part ${'must be non-empty'}`);
-  else if (name.length > 63) errs.push(`name part ${maxLenError(63)}`);
-  if (name.length > 0 && !qualifiedNameRe.test(name)) {
-    errs.push(
-      `name part ${regexError(
-        "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-        qualifiedNameFmt,
-        'MyName',
-        'my.name',
-        '123-abc',
-      )}`,
-    );
-  }
-  return errs;
 }
 
 /** ConfigMap and Secret data keys. */
