@@ -7,6 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { LeaseKind, type Lease } from '../api/coordination/v1/lease.js';
 import { EventKind, type Event } from '../api/core/v1/event.js';
+import { PodKind, type Pod } from '../api/core/v1/pod.js';
+import { DeploymentKind, type Deployment } from '../api/apps/v1/deployment.js';
 import { startTestServer, type TestServer } from '../../test/e2e/support/index.js';
 import { EventRecorder } from './event-recorder.js';
 import { SharedInformerFactory } from './informer-factory.js';
@@ -14,7 +16,7 @@ import { loadKubeconfig } from './kubeconfig.js';
 import { LeaderElector } from './leader-election.js';
 import { silentLogger } from './logger.js';
 import { clientFromKubeconfig, type RestClient } from './rest-client.js';
-import { isNotFound } from './status-error.js';
+import { isConflict, isNotFound } from './status-error.js';
 
 type ConfigMap = { apiVersion?: string; kind?: string; metadata?: any; data?: Record<string, string> };
 const ConfigMaps = { group: '', version: 'v1', plural: 'configmaps', namespaced: true, kind: 'ConfigMap' } as const;
@@ -120,5 +122,29 @@ describe('client against skiff server (HTTPS, kubeconfig)', () => {
     assert.equal(list.items.length, 1);
     assert.equal(list.items[0]?.count, 4);
     assert.equal(list.items[0]?.involvedObject?.kind, 'ConfigMap');
+  });
+
+  it('subresources: pods/binding, pods/eviction, deployments/scale', async () => {
+    const pods = client.resource<Pod>(PodKind);
+    await pods.create({ metadata: { name: 'bind-me', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    await pods.subresource('binding').create('bind-me', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bind-me', namespace: 'default' }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-1' } }, { namespace: 'default' });
+    assert.equal((await pods.get('bind-me', { namespace: 'default' })).spec?.nodeName, 'node-1');
+    const evicted = await pods.subresource('eviction').create<{ status?: string }>('bind-me', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'bind-me', namespace: 'default' } }, { namespace: 'default' });
+    assert.equal(evicted.status, 'Success');
+
+    const deployments = client.resource<Deployment>(DeploymentKind);
+    await deployments.create({
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } },
+    });
+    const scale = deployments.subresource('scale');
+    const s1 = await scale.get<{ spec: { replicas: number }; metadata: { resourceVersion: string } }>('web', { namespace: 'default' });
+    assert.equal(s1.spec.replicas, 1);
+    await scale.update('web', { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'web', namespace: 'default', resourceVersion: s1.metadata.resourceVersion }, spec: { replicas: 3 } }, { namespace: 'default' });
+    assert.equal((await deployments.get('web', { namespace: 'default' })).spec?.replicas, 3);
+    await assert.rejects(
+      scale.update('web', { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'web', namespace: 'default', resourceVersion: s1.metadata.resourceVersion }, spec: { replicas: 4 } }, { namespace: 'default' }),
+      (err) => isConflict(err),
+    );
   });
 });
