@@ -12,7 +12,7 @@ import { decodeObject, encodeObject, SchemaCodecError } from './protobuf.js';
 import { sampleObject } from './sample.js';
 import { GadgetKind } from './testdata.js';
 import { Registry } from '../registry.js';
-import type { KindSpec } from './dsl.js';
+import type { KindSpec, ObjectSchema, TypeSpec } from './dsl.js';
 
 const kinds: KindSpec[] = [...new Registry().all(), GadgetKind];
 const RUNS = Number(process.env.SCHEMA_PROPERTY_RUNS ?? 25);
@@ -100,6 +100,59 @@ test('encodeObject on arbitrary JSON encodes or throws SchemaCodecError', () => 
   for (const spec of kinds) {
     fc.assert(
       fc.property(mutatedSample(spec), (obj) => onlyCodecErrors(() => encodeObject(spec, obj))),
+      { numRuns: RUNS },
+    );
+  }
+});
+
+/** The kind's sample with some fields removed: always well-typed, often missing things. */
+function thinnedSample(spec: KindSpec): fc.Arbitrary<Record<string, unknown>> {
+  return fc.array(fc.nat(), { minLength: 1, maxLength: 12 }).map((picks) => {
+    const obj = sampleObject(spec, { maxDepth: 5, includeUnencoded: false });
+    for (const pick of picks) {
+      const holders: [Record<string, unknown>, string][] = [];
+      const walk = (v: unknown): void => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (holders.push([v as Record<string, unknown>, k]), walk(x));
+      };
+      walk(obj);
+      const h = holders[pick % holders.length];
+      if (h && !(h[0] === obj && (h[1] === 'apiVersion' || h[1] === 'kind'))) delete h[0][h[1]];
+    }
+    return obj;
+  });
+}
+
+/** Empty maps and lists are absent on the protobuf wire: drop them before comparing. */
+function dropEmpty(schema: ObjectSchema<unknown>, obj: Record<string, unknown>): Record<string, unknown> {
+  const visit = (t: TypeSpec, x: unknown): void => {
+    if (t.kind === 'object' && x && typeof x === 'object') dropEmpty(t.ref(), x as Record<string, unknown>);
+    else if (t.kind === 'list' && Array.isArray(x)) x.forEach((i) => visit(t.items, i));
+    else if (t.kind === 'map' && x && typeof x === 'object') Object.values(x).forEach((i) => visit(t.values, i));
+  };
+  for (const [name, f] of Object.entries(schema.fields)) {
+    const v = obj[name];
+    if (v === undefined) continue;
+    const empty = (f.type.kind === 'map' && Object.keys(v as object).length === 0) || (f.type.kind === 'list' && (v as unknown[]).length === 0);
+    if (empty) delete obj[name];
+    else visit(f.type, v);
+  }
+  return obj;
+}
+
+test('well-typed objects: no hook throws, defaulting is idempotent, protobuf round-trips', () => {
+  for (const spec of kinds) {
+    fc.assert(
+      fc.property(thinnedSample(spec), (obj) => {
+        const internal = validateObject(spec, obj).filter((e) => e.type === 'InternalError');
+        assert.deepEqual(internal, [], `${spec.kind}: a validation hook threw`);
+        const once = structuredClone(obj);
+        applyDefaults(spec, once);
+        const twice = structuredClone(once);
+        applyDefaults(spec, twice);
+        assert.deepEqual(twice, once, `${spec.kind}: defaulting twice differs from once`);
+        assert.deepEqual(decodeObject(spec, encodeObject(spec, obj)), dropEmpty(spec.schema, structuredClone(obj)), `${spec.kind}: round trip`);
+      }),
       { numRuns: RUNS },
     );
   }
