@@ -210,4 +210,20 @@ describe('Informer', () => {
     assert.deepEqual(log, ['add a 1', 'update a 1->1', 'update a 1->1']);
     await inf.stop();
   });
+
+  it('gives up on a watch the server never ends (timeoutSeconds + 30 s) and watches again', async () => {
+    const api = new FakeApi();
+    const clock = new FakeClock();
+    const inf = new Informer<Obj>({ listerWatcher: api, clock, logger: silentLogger, watchTimeoutSeconds: 60, backoff: { initialMs: 100, maxMs: 100 } });
+    inf.start();
+    await inf.waitForSync();
+    await until(clock, () => api.watchers.size === 1, 10);
+    assert.equal(api.watchCalls[0]?.timeoutSeconds, 60);
+    await clock.advance(89_000);
+    assert.equal(api.watchCalls.length, 1);
+    await clock.advance(1_000);
+    await until(clock, () => api.watchCalls.length === 2, 10);
+    assert.equal(api.watchers.size, 1, 'the abandoned watch was closed');
+    await inf.stop();
+  });
 });

@@ -236,19 +236,30 @@ export class Informer<T extends KubeObject> implements EventSource<T> {
   private watchOnce(): Promise<{ err: Error | undefined; events: number }> {
     return new Promise((resolve) => {
       let events = 0;
+      let settled = false;
       const timeoutSeconds = this.config.watchTimeoutSeconds ?? 300 + Math.floor(Math.random() * 300);
-      this.wakeUp = () => resolve({ err: undefined, events });
+      // The server ends the watch after timeoutSeconds; if it vanished without closing the
+      // connection, nothing would ever arrive, so give up a little after that ourselves.
+      const guard = this.clock.setTimeout(() => {
+        this.currentWatch?.close();
+        finish(new Error(`watch did not end within ${timeoutSeconds} s (server gone?)`));
+      }, (timeoutSeconds + 30) * 1000);
+      const finish = (err: Error | undefined): void => {
+        if (settled) return;
+        settled = true;
+        guard.cancel();
+        this.currentWatch = undefined;
+        this.wakeUp = undefined;
+        resolve({ err, events });
+      };
+      this.wakeUp = () => finish(undefined);
       this.currentWatch = this.lw.watch(
         { ...this.selectors(), resourceVersion: this.lastRV, allowWatchBookmarks: true, timeoutSeconds },
         (ev) => {
           events++;
           this.apply(ev);
         },
-        (err) => {
-          this.currentWatch = undefined;
-          this.wakeUp = undefined;
-          resolve({ err, events });
-        },
+        finish,
       );
     });
   }
