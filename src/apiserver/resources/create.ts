@@ -33,7 +33,8 @@ export async function handleCreate(a: VerbArgs): Promise<void> {
     throw invalid(spec, '', [required('metadata.name', 'name or generateName is required')]);
   }
   for (let attempt = 0; ; attempt++) {
-    const candidate = structuredClone(obj) as KubeObject;
+    // The decoded body is ours; copy it only when a generated name collided and we retry.
+    const candidate = attempt === 0 ? obj : (structuredClone(obj) as KubeObject);
     const cm = metaOf(candidate);
     if (wantsGenerated) cm.name = generateName(String(meta.generateName));
     const now = ctx.now();

@@ -1,0 +1,234 @@
+/**
+ * `npm run bench:apiserver`: the API server with the resource layer under load, through
+ * HTTPS, server in a child process. Measures
+ *   - 10,000 pod creates at 100 in flight (p50/p99 latency, throughput),
+ *   - LIST of 10,000 pods as JSON and as Table (median of 5),
+ *   - 100 watchers receiving every one of 1,000 further creates (delivery time),
+ *   - the server's resident memory holding 10,000 pods.
+ * Writes bench/apiserver/REPORT.md; the last line printed is the summary.
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync, readFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { cpus, loadavg, totalmem, release } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..', '..');
+const PODS = Number(process.env.BENCH_PODS ?? 10_000);
+const CONCURRENCY = 100;
+const WATCHERS = 100;
+const WATCH_EVENTS = 1_000;
+
+interface Conn {
+  url: string;
+  caPem: string;
+  token: string;
+  pid: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function call(c: Conn, agent: Agent, method: string, path: string, body?: unknown, accept = 'application/json'): Promise<{ code: number; bytes: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      new URL(path, c.url),
+      {
+        method,
+        agent,
+        ca: c.caPem,
+        headers: {
+          authorization: `Bearer ${c.token}`,
+          accept,
+          ...(payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => {
+          const b = Buffer.concat(chunks);
+          resolve({ code: res.statusCode ?? 0, bytes: b.length, body: b.length < 4096 ? b.toString() : '' });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+function pod(i: number): unknown {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `bench-${String(i).padStart(5, '0')}`, labels: { app: 'bench', shard: String(i % 10) } },
+    spec: { containers: [{ name: 'main', image: 'busybox:1.36', command: ['sleep', '3600'], resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+  };
+}
+
+async function startServer(): Promise<{ conn: Conn; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), '--import', 'tsx', join(HERE, 'server-child.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  const conn = JSON.parse(line) as Conn;
+  return {
+    conn,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+async function main(): Promise<void> {
+  const loadBefore = loadavg()[0] ?? 0;
+  const { conn, stop } = await startServer();
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  try {
+    const rssIdle = rssMb(conn.pid);
+    // 1. Creates at 100 in flight.
+    const lat: number[] = [];
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (;;) {
+          const i = next++;
+          if (i >= PODS) return;
+          const s = performance.now();
+          const r = await call(conn, agent, 'POST', '/api/v1/namespaces/default/pods', pod(i));
+          lat.push(performance.now() - s);
+          if (r.code !== 201) throw new Error(`create ${i}: ${r.code} ${r.body}`);
+        }
+      }),
+    );
+    const createWall = performance.now() - t0;
+    lat.sort((a, b) => a - b);
+    const createP50 = percentile(lat, 50);
+    const createP99 = percentile(lat, 99);
+    const createRate = (PODS / createWall) * 1000;
+
+    // 2. LIST of every pod, JSON and Table.
+    const listOnce = async (accept: string) => {
+      const s = performance.now();
+      const r = await call(conn, agent, 'GET', '/api/v1/namespaces/default/pods', undefined, accept);
+      if (r.code !== 200) throw new Error(`list: ${r.code}`);
+      return { ms: performance.now() - s, bytes: r.bytes };
+    };
+    const median = async (accept: string) => {
+      const runs = [];
+      for (let i = 0; i < 5; i++) runs.push(await listOnce(accept));
+      runs.sort((a, b) => a.ms - b.ms);
+      return runs[2] as { ms: number; bytes: number };
+    };
+    const listJson = await median('application/json');
+    const listTable = await median('application/json;as=Table;v=v1;g=meta.k8s.io,application/json');
+    const rssFull = rssMb(conn.pid);
+
+    // 3. 100 watchers, every one receiving each of 1,000 creates.
+    const rv = JSON.parse((await call(conn, agent, 'GET', '/api/v1/namespaces/default/pods?limit=1')).body || '{}').metadata?.resourceVersion as string;
+    const counts = new Array<number>(WATCHERS).fill(0);
+    const watchAgent = new Agent({ keepAlive: false, maxSockets: WATCHERS + 1 });
+    const reqs = await Promise.all(
+      Array.from({ length: WATCHERS }, (_, w) =>
+        new Promise<import('node:http').ClientRequest>((resolve, reject) => {
+          const req = request(
+            new URL(`/api/v1/namespaces/default/pods?watch=true&resourceVersion=${rv}&labelSelector=app%3Dwatched`, conn.url),
+            { agent: watchAgent, ca: conn.caPem, headers: { authorization: `Bearer ${conn.token}` } },
+            (res) => {
+              res.on('data', (d: Buffer) => {
+                for (const b of d) if (b === 10) counts[w] = (counts[w] as number) + 1;
+              });
+              resolve(req);
+            },
+          );
+          req.on('error', reject);
+          req.end();
+        }),
+      ),
+    );
+    const w0 = performance.now();
+    next = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        for (;;) {
+          const i = next++;
+          if (i >= WATCH_EVENTS) return;
+          const p = pod(PODS + i) as { metadata: { labels: Record<string, string> } };
+          p.metadata.labels.app = 'watched';
+          const r = await call(conn, agent, 'POST', '/api/v1/namespaces/default/pods', p);
+          if (r.code !== 201) throw new Error(`watched create: ${r.code}`);
+        }
+      }),
+    );
+    const deadline = Date.now() + 60_000;
+    while (counts.some((c) => c < WATCH_EVENTS) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const watchMs = performance.now() - w0;
+    const delivered = counts.reduce((a, b) => a + b, 0);
+    for (const r of reqs) r.destroy();
+    watchAgent.destroy();
+
+    const report = {
+      createP50,
+      createP99,
+      createRate,
+      listJsonMs: listJson.ms,
+      listJsonMb: listJson.bytes / 1e6,
+      listTableMs: listTable.ms,
+      listTableMb: listTable.bytes / 1e6,
+      watchMs,
+      delivered,
+      expected: WATCHERS * WATCH_EVENTS,
+      rssIdle,
+      rssFull,
+    };
+    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${release()}, Node ${process.versions.node}`;
+    const md = `# API server benchmark (resource layer)
+
+Measured ${new Date().toISOString().slice(0, 10)} on ${machine}.
+Server: \`startApiServer\` with the resource layer, SQLite store, HTTPS on loopback, in its own
+process; load generator in another process (keep-alive HTTPS, bearer token).
+
+| What | Result | Goal / reference |
+|---|---|---|
+| ${PODS} pod creates, ${CONCURRENCY} in flight | p50 ${createP50.toFixed(1)} ms, p99 ${createP99.toFixed(1)} ms, ${createRate.toFixed(0)} creates/s | p99 < 50 ms; Kubernetes SLO: mutating calls p99 ≤ 1 s |
+| LIST ${PODS} pods, JSON (${report.listJsonMb.toFixed(1)} MB) | ${listJson.ms.toFixed(0)} ms (median of 5) | < 300 ms; etcd range of 10,000 keys ≈ 29 ms here |
+| LIST ${PODS} pods, Table (${report.listTableMb.toFixed(1)} MB) | ${listTable.ms.toFixed(0)} ms (median of 5) | upstream: LIST pods p99 0.85 s with watch cache (3,000 pods, 100 nodes) |
+| ${WATCHERS} watchers × ${WATCH_EVENTS} creates | all ${delivered}/${report.expected} events in ${watchMs.toFixed(0)} ms (${((delivered / watchMs) * 1000).toFixed(0)} events/s delivered) | etcd watch ≈ 8,700 events/s from single puts |
+| Server RSS | ${rssIdle.toFixed(0)} MB idle → ${rssFull.toFixed(0)} MB with ${PODS} pods | < 300 MB |
+
+Load average (1 min) at start ${loadBefore.toFixed(1)}, at end ${(loadavg()[0] ?? 0).toFixed(1)}: the machine is shared with other
+engineers' test runs, so latencies are inflated when it is busy.
+
+Rerun: \`npm run bench:apiserver\` (\`BENCH_PODS=n\` for a smaller run). The figures vary with
+the machine and with other load on it; the 2-core test machine is shared.
+`;
+    writeFileSync(join(HERE, 'REPORT.md'), md);
+    console.log(md);
+    console.log(`apiserver: create p99 ${createP99.toFixed(1)} ms, list10k ${listJson.ms.toFixed(0)} ms, rss ${rssFull.toFixed(0)} MB`);
+  } finally {
+    agent.destroy();
+    await stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

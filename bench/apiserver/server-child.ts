@@ -1,0 +1,30 @@
+/**
+ * The benchmark's API server, in its own process (so the load generator does not share
+ * its event loop): prints one JSON line {url, caPem, token, pid} once listening, stops
+ * on SIGTERM.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../../src/client/logger.js';
+import { startApiServer } from '../../src/apiserver/server.js';
+import { createResourceHandler } from '../../src/apiserver/resources/index.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'skiff-bench-apiserver-'));
+const server = await startApiServer({
+  dataDir,
+  port: 0,
+  bindAddress: '127.0.0.1',
+  logger: silentLogger,
+  createResources: createResourceHandler,
+  maxRequestsInFlight: 1000,
+  maxMutatingRequestsInFlight: 1000,
+});
+process.stdout.write(`${JSON.stringify({ url: server.url, caPem: server.caPem, token: server.adminToken, pid: process.pid })}\n`);
+const stop = async () => {
+  await server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
