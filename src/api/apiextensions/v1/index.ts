@@ -7,3 +7,4 @@ export * from './crd-validation.js';
 
 /** Every apiextensions.k8s.io/v1 kind, in the order discovery lists them. */
 export const apiextensionsV1Kinds: readonly KindSpec[] = [CustomResourceDefinitionKind];
+export * from './custom-resource-kind.js';
