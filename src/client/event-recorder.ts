@@ -3,6 +3,7 @@ import type { Event } from '../api/core/v1/event.js';
 import { realClock, type Clock } from './clock.js';
 import { jsonLogger, type Logger } from './logger.js';
 import { rfc3339 } from './micro-time.js';
+import { TokenBucket } from './token-bucket.js';
 import type { KubeObject } from './object-key.js';
 import type { PatchOptions, PatchType, WriteOptions } from './resource-client.js';
 import { isNotFound } from './status-error.js';
@@ -23,6 +24,12 @@ export interface EventRecorderConfig {
   host?: string;
   /** Distinct (object, type, reason, message) series remembered for aggregation (default 4096, LRU). */
   cacheSize?: number;
+  /**
+   * Spam filter per involved object (client-go's defaults: a burst of 25, then one event
+   * per 5 minutes). Events over the limit are dropped — a hot loop must not flood the API.
+   */
+  spamBurst?: number;
+  spamQps?: number;
   clock?: Clock;
   logger?: Logger;
 }
@@ -55,6 +62,10 @@ export class EventRecorder {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly series = new Map<string, Series>();
+  private readonly spam = new Map<string, TokenBucket>();
+  private readonly spamBurst: number;
+  private readonly spamQps: number;
+  private dropped = 0;
   private readonly pending = new Set<Promise<void>>();
   private seq = 0;
 
@@ -66,6 +77,13 @@ export class EventRecorder {
     this.cacheSize = Math.max(1, config.cacheSize ?? 4096);
     this.clock = config.clock ?? realClock;
     this.logger = config.logger ?? jsonLogger(`events/${config.component}`);
+    this.spamBurst = config.spamBurst ?? 25;
+    this.spamQps = config.spamQps ?? 1 / 300;
+  }
+
+  /** Events dropped by the spam filter so far. */
+  droppedCount(): number {
+    return this.dropped;
   }
 
   /** Records that reason/message happened to obj. Fire-and-forget; see flush(). */
@@ -94,7 +112,12 @@ export class EventRecorder {
     };
     // Cluster-scoped objects (nodes) get their events in 'default', as Kubernetes does.
     const namespace = meta.namespace || 'default';
-    const key = JSON.stringify([involvedObject.kind, involvedObject.apiVersion, namespace, involvedObject.name, meta.uid ?? '', type, reason, message]);
+    const objectKey = JSON.stringify([involvedObject.kind, involvedObject.apiVersion, namespace, involvedObject.name, meta.uid ?? '']);
+    if (!this.allow(objectKey)) {
+      this.dropped++;
+      return;
+    }
+    const key = JSON.stringify([objectKey, type, reason, message]);
     const now = rfc3339(this.clock.now());
     const build = (name: string, count: number, first: string): Event => ({
       apiVersion: 'v1',
@@ -138,6 +161,20 @@ export class EventRecorder {
     this.enqueue(series, async () => {
       await this.events.create(build(series.name, 1, now));
     });
+  }
+
+  /** Takes a token from the object's spam bucket (buckets share the series cache's bound). */
+  private allow(objectKey: string): boolean {
+    let bucket = this.spam.get(objectKey);
+    if (!bucket) {
+      bucket = new TokenBucket({ qps: this.spamQps, burst: this.spamBurst, clock: this.clock });
+      this.spam.set(objectKey, bucket);
+      if (this.spam.size > this.cacheSize) {
+        const oldest = this.spam.keys().next().value;
+        if (oldest !== undefined) this.spam.delete(oldest);
+      }
+    }
+    return bucket.tryTake();
   }
 
   private enqueue(series: Series, write: () => Promise<void>): void {
