@@ -6,7 +6,9 @@
  * its metrics.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../client/logger.js';
 import type { Registry } from '../api/registry.js';
 import type { Authenticator } from './authn/types.js';
@@ -19,7 +21,7 @@ import { toApiError } from '../machinery/status.js';
 import { pathNotFound, requestEntityTooLarge, timeoutError, unauthorized } from './http/status.js';
 import { parseTimeoutParam } from './http/timeout.js';
 import { isLongRunning, isReadOnly, parseRequest, type ParsedRequest } from './request-info.js';
-import type { ResourceHandler, UserInfo } from './types.js';
+import type { ResourceHandler, UpgradeHandler, UserInfo } from './types.js';
 
 export interface PipelineDeps {
   registry: Registry;
@@ -33,7 +35,7 @@ export interface PipelineDeps {
   /** Serves non-resource paths (discovery, health, version, metrics, openapi). */
   serveNonResource(req: IncomingMessage, res: ServerResponse, parsed: Extract<ParsedRequest, { kind: 'nonResource' }>): Promise<void> | void;
   /** The resource layer (may be swapped while running, e.g. in tests). */
-  resources(): ResourceHandler;
+  resources(): ResourceHandler & { upgrade?: UpgradeHandler };
   now?: () => number;
 }
 
@@ -49,7 +51,40 @@ const METRIC_VERBS: Record<string, string> = {
   get: 'GET', list: 'LIST', watch: 'WATCH', create: 'POST', update: 'PUT', patch: 'PATCH', delete: 'DELETE', deletecollection: 'DELETE',
 };
 
-export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
+/** The socket and first bytes of a request that arrived through the server's 'upgrade' event. */
+export interface UpgradeContext {
+  socket: Duplex;
+  head: Buffer;
+}
+
+/**
+ * Returns the request handler, and `upgrade` for the server's 'upgrade' event: an upgrade
+ * request goes through the same pipeline (with a ServerResponse on its socket, so every
+ * refusal is an ordinary Status response); a resource request whose layer offers an
+ * UpgradeHandler is then handed the socket.
+ */
+export function createPipeline(deps: PipelineDeps): {
+  request: (req: IncomingMessage, res: ServerResponse) => void;
+  upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+} {
+  const upgrades = new WeakMap<IncomingMessage, UpgradeContext>();
+  const request = createRequestHandler(deps, upgrades);
+  return {
+    request,
+    upgrade(req, socket, head) {
+      upgrades.set(req, { socket, head });
+      socket.on('error', () => {});
+      const res = new ServerResponse(req);
+      res.shouldKeepAlive = false;
+      res.assignSocket(socket as Socket);
+      // The parser is gone after an upgrade: once our answer is out, close the connection.
+      res.on('finish', () => socket.end());
+      request(req, res);
+    },
+  };
+}
+
+function createRequestHandler(deps: PipelineDeps, upgrades: WeakMap<IncomingMessage, UpgradeContext>): (req: IncomingMessage, res: ServerResponse) => void {
   const now = deps.now ?? (() => performance.now());
   return (req, res) => {
     const started = now();
@@ -63,7 +98,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
       clearTimeout(state.timer);
       state.release?.();
       const durationMs = now() - started;
-      const code = res.headersSent ? res.statusCode : (state.code ?? 0);
+      const code = state.code === 101 ? 101 : res.headersSent ? res.statusCode : (state.code ?? 0);
       const info = state.parsed?.kind === 'resource' ? state.parsed.info : undefined;
       const verb = info ? (METRIC_VERBS[info.verb] ?? info.verb) : req.method ?? '';
       const labels = {
@@ -167,6 +202,16 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
     }
     const { info } = parsed;
     if (!deps.registry.byGroupVersionResource(info.group, info.version, info.resource)) throw pathNotFound();
-    await deps.resources()(req, res, info, user);
+    const layer = deps.resources();
+    const up = upgrades.get(req);
+    if (up && layer.upgrade) {
+      // Hand the socket over; log and count the request when the connection ends.
+      res.detachSocket(up.socket as Socket);
+      state.code = 101;
+      up.socket.once('close', () => res.emit('close'));
+      await layer.upgrade(req, up.socket, up.head, info, user);
+      return;
+    }
+    await layer(req, res, info, user);
   }
 }

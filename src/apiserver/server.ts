@@ -32,7 +32,7 @@ import { servingSans } from './sans.js';
 import { readOptional, writeSecretFile } from './tls/files.js';
 import { ADMIN_GROUPS, ADMIN_USER, ensurePki } from './tls/pki-files.js';
 import type { CertificateAuthority } from './tls/pki.js';
-import type { ResourceHandler, ResourceLayerConfig, UserInfo } from './types.js';
+import type { ResourceHandler, ResourceLayerConfig, UpgradeHandler, UserInfo } from './types.js';
 
 export interface ApiServerConfig {
   /** Holds tls/, the admin token and kubeconfig, and (for SQLite) the database. */
@@ -88,7 +88,7 @@ export interface ApiServer {
 }
 
 /** The resource layer as the server drives it; `ready()` (if present) gates /readyz. */
-export type ResourceLayer = ResourceHandler & { close(): Promise<void>; ready?(): Promise<void> };
+export type ResourceLayer = ResourceHandler & { close(): Promise<void>; ready?(): Promise<void>; upgrade?: UpgradeHandler };
 
 const DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
 
@@ -171,8 +171,9 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
 
     const srv = createServer(
       { key: pki.server.keyPem, cert: pki.server.certPem, ca: pki.ca.certPem, requestCert: true, rejectUnauthorized: false },
-      pipeline,
+      pipeline.request,
     );
+    srv.on('upgrade', pipeline.upgrade);
     server = srv;
     srv.keepAliveTimeout = 65_000;
     // A bad client's TLS or parse error must not crash the process; answer 400 if we can.

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Registry } from '../api/registry.js';
 import type { Store } from '../storage/store.js';
 import type { Authorizer } from './authz/authorizer.js';
@@ -38,6 +39,21 @@ export type ResourceHandler = (
   info: RequestInfo,
   user: UserInfo,
 ) => Promise<void>;
+
+/**
+ * Takes over an HTTP Upgrade request for a resource (WebSocket or SPDY: exec, attach,
+ * portforward) after authentication and authorization. It owns `socket` from then on:
+ * it answers 101 and speaks the protocol, or writes an HTTP error and ends the socket.
+ * A resource layer offers it as an `upgrade` property on its handler; without one,
+ * upgrade requests are served as ordinary requests (no 101).
+ */
+export type UpgradeHandler = (
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  info: RequestInfo,
+  user: UserInfo,
+) => Promise<void> | void;
 
 /** What the resource layer needs to be built. */
 export interface ResourceLayerConfig {
