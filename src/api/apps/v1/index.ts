@@ -13,6 +13,7 @@ export * from './stateful-set.js';
 export * from './volume-claim-template.js';
 export * from './daemon-set.js';
 export * from './controller-revision.js';
+export * from './well-known.js';
 
 /** Every apps/v1 kind, in the order discovery lists them. */
 export const appsV1Kinds: readonly KindSpec[] = [ControllerRevisionKind, DaemonSetKind, DeploymentKind, ReplicaSetKind, StatefulSetKind];
