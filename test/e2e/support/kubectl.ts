@@ -62,3 +62,8 @@ export async function kubectl(args: readonly string[], opts: KubectlOptions): Pr
     rmSync(home, { recursive: true, force: true });
   }
 }
+
+/** kubectl bound to a server's admin kubeconfig: `const k = kubectlFor(server); await k(['get', 'pods'])`. */
+export function kubectlFor(server: { kubeconfigPath: string }): (args: readonly string[], opts?: Partial<KubectlOptions>) => Promise<KubectlResult> {
+  return (args, opts = {}) => kubectl(args, { kubeconfig: server.kubeconfigPath, ...opts });
+}
