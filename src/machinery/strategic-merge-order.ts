@@ -29,11 +29,12 @@ export function goAliasedOriginal(original: JsonValue[], patch: JsonValue[], mer
   const backing = [...original];
   const cap = backing.length;
   let len = cap;
-  const keyOf = (e: JsonValue | undefined): JsonValue | undefined => (isJsonObject(e) && hasOwn(e, mergeKey) ? e[mergeKey] : undefined);
-  const indexOfKey = (k: JsonValue): number => backing.slice(0, len).findIndex((e) => {
-    const ek = keyOf(e);
-    return ek !== undefined && deepEqual(ek, k);
-  });
+  const keyOf = (e: JsonValue | undefined): string | undefined => (isJsonObject(e) && hasOwn(e, mergeKey) ? identityString(e[mergeKey]) : undefined);
+  const keys = backing.map(keyOf);
+  const indexOfKey = (k: string): number => {
+    for (let i = 0; i < len; i++) if (keys[i] === k) return i;
+    return -1;
+  };
   let replaced = false;
   const plain: JsonValue[] = [];
   for (const v of patch) {
@@ -43,6 +44,7 @@ export function goAliasedOriginal(original: JsonValue[], patch: JsonValue[], mer
     if (v[DIRECTIVE] !== 'delete' || k === undefined) continue;
     for (let i = indexOfKey(k); i >= 0; i = indexOfKey(k)) {
       backing.copyWithin(i, i + 1, len);
+      keys.copyWithin(i, i + 1, len);
       len--;
     }
   }
@@ -51,6 +53,7 @@ export function goAliasedOriginal(original: JsonValue[], patch: JsonValue[], mer
     const k = keyOf(v);
     if (k !== undefined && indexOfKey(k) >= 0) continue;
     if (len >= cap) break; // the slice was reallocated: later appends are invisible
+    keys[len] = k;
     backing[len++] = v;
   }
   return backing;
@@ -101,31 +104,56 @@ export function extractToDeleteItems(list: JsonValue[]): [JsonValue[], JsonValue
   return [keep, del];
 }
 
+/**
+ * A string that is equal for two JSON values exactly when they are deepEqual (object keys
+ * sorted), so identity lookups can use Maps and Sets instead of nested scans.
+ */
+export function identityString(v: JsonValue | undefined): string {
+  if (v === undefined) return 'u';
+  if (Array.isArray(v)) return `[${v.map(identityString).join(',')}]`;
+  if (isJsonObject(v)) {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${identityString(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** The identity of an element: its merge-key value for object lists, itself for primitives. */
+function elementKey(x: JsonValue, kind: Kind, mergeKey: string): string {
+  if (kind !== 'object') return identityString(x);
+  return identityString(isJsonObject(x) && hasOwn(x, mergeKey) ? x[mergeKey] : undefined);
+}
+
+/** First index of each identity in `list`. */
+function indexMap(list: JsonValue[], kind: Kind, mergeKey: string): Map<string, number> {
+  const m = new Map<string, number>();
+  list.forEach((x, i) => {
+    const k = elementKey(x, kind, mergeKey);
+    if (!m.has(k)) m.set(k, i);
+  });
+  return m;
+}
+
 /** Splits `list` into the elements present in `by` and the rest (both in list order). */
 export function partition(list: JsonValue[], by: JsonValue[], mergeKey: string): [JsonValue[], JsonValue[]] {
+  const present = new Set<string>();
+  for (const b of by) {
+    const bk = mergeKey === '' ? b : isJsonObject(b) && hasOwn(b, mergeKey) ? b[mergeKey] : undefined;
+    if (bk !== undefined) present.add(identityString(bk));
+  }
   const inBy: JsonValue[] = [];
   const rest: JsonValue[] = [];
   for (const v of list) {
     const k = mergeKeyValue(v, mergeKey, true);
-    const found = by.some((b) => {
-      const bk = mergeKey === '' ? b : isJsonObject(b) && hasOwn(b, mergeKey) ? b[mergeKey] : undefined;
-      return bk !== undefined && deepEqual(bk, k);
-    });
-    (found ? inBy : rest).push(v);
+    (present.has(identityString(k)) ? inBy : rest).push(v);
   }
   return [inBy, rest];
 }
 
-export function indexIn(list: JsonValue[], v: JsonValue, kind: Kind, mergeKey: string): number {
-  const key = (x: JsonValue): JsonValue | undefined => (kind === 'object' ? (isJsonObject(x) && hasOwn(x, mergeKey) ? x[mergeKey] : undefined) : x);
-  const want = key(v);
-  return list.findIndex((x) => {
-    const k = key(x);
-    return k === undefined ? want === undefined : want !== undefined && deepEqual(k, want);
-  });
-}
-
-/** Stable insertion sort with upstream's comparator (elements missing from `order` sort first). */
+/**
+ * Sorts by position in `order` with upstream's comparator: a stable sort when every
+ * element is found there; otherwise (the comparator is then inconsistent) the insertion
+ * sort Go's sort.SliceStable runs on short lists, where unknown elements move first.
+ */
 export function normalizeSliceOrder(toSort: JsonValue[], order: JsonValue[], mergeKey: string, kind: Kind): JsonValue[] {
   let list = [...toSort];
   let toDelete: JsonValue[] = [];
@@ -133,22 +161,21 @@ export function normalizeSliceOrder(toSort: JsonValue[], order: JsonValue[], mer
     for (const v of [...list, ...order]) mergeKeyValue(v, mergeKey, true);
     [list, toDelete] = extractToDeleteItems(list);
   }
-  const less = (a: JsonValue, b: JsonValue): boolean => {
-    const ia = indexIn(order, a, kind, mergeKey);
-    if (ia >= 0) {
-      const ib = indexIn(order, b, kind, mergeKey);
-      if (ib >= 0) return ia < ib;
-    }
-    return true;
-  };
-  for (let i = 1; i < list.length; i++) {
-    for (let j = i; j > 0 && less(list[j] as JsonValue, list[j - 1] as JsonValue); j--) {
-      const t = list[j] as JsonValue;
-      list[j] = list[j - 1] as JsonValue;
-      list[j - 1] = t;
+  const positions = indexMap(order, kind, mergeKey);
+  const items = list.map((v) => ({ v, at: positions.get(elementKey(v, kind, mergeKey)) ?? -1 }));
+  if (items.every((x) => x.at >= 0)) {
+    items.sort((a, b) => a.at - b.at);
+  } else {
+    const less = (a: { at: number }, b: { at: number }): boolean => (a.at >= 0 && b.at >= 0 ? a.at < b.at : true);
+    for (let i = 1; i < items.length; i++) {
+      for (let j = i; j > 0 && less(items[j]!, items[j - 1]!); j--) {
+        const t = items[j]!;
+        items[j] = items[j - 1]!;
+        items[j - 1] = t;
+      }
     }
   }
-  return [...list, ...toDelete];
+  return [...items.map((x) => x.v), ...toDelete];
 }
 
 /**
@@ -158,6 +185,8 @@ export function normalizeSliceOrder(toSort: JsonValue[], order: JsonValue[], mer
 export function normalizeElementOrder(patch: JsonValue[], serverOnly: JsonValue[], patchOrder: JsonValue[], serverOrder: JsonValue[], mergeKey: string, kind: Kind): JsonValue[] {
   const right = normalizeSliceOrder(patch, patchOrder, mergeKey, kind);
   const left = normalizeSliceOrder(serverOnly, serverOrder, mergeKey, kind);
+  const positions = indexMap(serverOrder, kind, mergeKey);
+  const at = (v: JsonValue): number => positions.get(elementKey(v, kind, mergeKey)) ?? -1;
   const out: JsonValue[] = [];
   let i = 0;
   let j = 0;
@@ -165,8 +194,8 @@ export function normalizeElementOrder(patch: JsonValue[], serverOnly: JsonValue[
     if (i >= left.length) out.push(right[j++] as JsonValue);
     else if (j >= right.length) out.push(left[i++] as JsonValue);
     else {
-      const li = indexIn(serverOrder, left[i] as JsonValue, kind, mergeKey);
-      const ri = indexIn(serverOrder, right[j] as JsonValue, kind, mergeKey);
+      const li = at(left[i] as JsonValue);
+      const ri = at(right[j] as JsonValue);
       if (li >= 0 && ri >= 0 && li < ri) out.push(left[i++] as JsonValue);
       else out.push(right[j++] as JsonValue);
     }

@@ -452,3 +452,24 @@ test('upstream nested merging-list cases (recursive metadata)', () => {
   ];
   for (const c of cases) assert.deepEqual(applyStrategicMergePatch(c.original, c.patch, mergeItemMeta), c.want, c.name);
 });
+
+test('large lists merge in near-linear time (guards against quadratic-or-worse ordering)', () => {
+  const meta = patchMetaFromTable({ fields: { env: { patchStrategy: ['merge'], patchMergeKey: 'name', items: {} }, ints: { patchStrategy: ['merge'] } } });
+  const n = 2000;
+  const env = Array.from({ length: n }, (_, i) => ({ name: `E${i}`, value: String(i) }));
+  const patch: JsonObject = {
+    '$setElementOrder/env': [...env].reverse().map((e) => ({ name: e.name })),
+    env: env.filter((_, i) => i % 2 === 0).reverse().map((e) => ({ name: e.name, value: 'x' })),
+    '$setElementOrder/ints': [n + 1, ...Array.from({ length: n }, (_, i) => n - 1 - i)],
+    ints: [n + 1],
+  };
+  const started = performance.now();
+  const got = applyStrategicMergePatch({ env, ints: Array.from({ length: n }, (_, i) => i) }, patch, meta);
+  const ms = performance.now() - started;
+  const gotEnv = got['env'] as JsonObject[];
+  assert.equal(gotEnv.length, n);
+  assert.deepEqual(gotEnv[0], { name: `E${n - 1}`, value: String(n - 1) });
+  assert.deepEqual(gotEnv[1], { name: `E${n - 2}`, value: 'x' });
+  assert.deepEqual((got['ints'] as number[]).slice(0, 3), [n + 1, n - 1, n - 2]);
+  assert.ok(ms < 5000, `took ${Math.round(ms)} ms`);
+});

@@ -13,11 +13,11 @@
  * (new keys, new list elements, replaced lists). skiff keeps JSON, so those values are
  * cleaned here to give the same stored object.
  */
-import { type JsonObject, type JsonValue, deepClone, deepEqual, deleteOwn, hasOwn, isJsonObject, jsonType, setOwn } from './json-value.js';
+import { type JsonObject, type JsonValue, deepClone, deleteOwn, hasOwn, isJsonObject, jsonType, setOwn } from './json-value.js';
 import { PatchError, goFormat, guardDepth } from './patch-error.js';
 import type { PatchMeta } from './patch-meta.js';
 import {
-  DIRECTIVE, SET_ORDER, type Kind, badArgType, goAliasedOriginal, noMergeKey, normalizeElementOrder, partition, validatePatchWithSetOrderList,
+  DIRECTIVE, SET_ORDER, type Kind, badArgType, goAliasedOriginal, identityString, noMergeKey, normalizeElementOrder, partition, validatePatchWithSetOrderList,
 } from './strategic-merge-order.js';
 
 const RETAIN_KEYS = '$retainKeys';
@@ -232,7 +232,10 @@ function mergeSlice(original: JsonValue[], patch: JsonValue[], itemsMeta: PatchM
   let orig = original;
   let pat = patch;
   if (kind === 'primitive') {
-    if (isDeleteList) return original.filter((v) => !patch.some((d) => deepEqual(d, v)));
+    if (isDeleteList) {
+      const drop = new Set(patch.map(identityString));
+      return original.filter((v) => !drop.has(identityString(v)));
+    }
     merged = dedupe([...original, ...patch]);
   } else {
     if (mergeKey === '') throw new PatchError('cannot merge lists without merge key', 422);
@@ -244,9 +247,13 @@ function mergeSlice(original: JsonValue[], patch: JsonValue[], itemsMeta: PatchM
 }
 
 function dedupe(list: JsonValue[]): JsonValue[] {
-  const out: JsonValue[] = [];
-  for (const v of list) if (!out.some((x) => deepEqual(x, v))) out.push(v);
-  return out;
+  const seen = new Set<string>();
+  return list.filter((v) => {
+    const k = identityString(v);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 /** `$patch: delete` elements remove their match; `$patch: replace` replaces the whole list. */
@@ -260,8 +267,8 @@ function applySpecialElements(original: JsonValue[], patch: JsonValue[], mergeKe
     const d = m[DIRECTIVE];
     if (d === 'delete') {
       if (!hasOwn(m, mergeKey)) throw noMergeKey(m, mergeKey);
-      const target = m[mergeKey] as JsonValue;
-      orig = orig.filter((e) => !(isJsonObject(e) && hasOwn(e, mergeKey) && deepEqual(e[mergeKey], target)));
+      const target = identityString(m[mergeKey]);
+      orig = orig.filter((e) => !(isJsonObject(e) && hasOwn(e, mergeKey) && identityString(e[mergeKey]) === target));
     } else if (d === 'replace') {
       replace = true;
     } else if (d === 'merge') {
@@ -276,15 +283,25 @@ function applySpecialElements(original: JsonValue[], patch: JsonValue[], mergeKe
 
 function mergeWithoutSpecialElements(original: JsonValue[], patch: JsonValue[], mergeKey: string, itemsMeta: PatchMeta | undefined): JsonValue[] {
   const out = [...original];
+  // First index of each merge-key value, kept current as elements are appended.
+  const firstIndex = new Map<string, number>();
+  out.forEach((e, i) => {
+    if (!isJsonObject(e) || !hasOwn(e, mergeKey)) return;
+    const k = identityString(e[mergeKey]);
+    if (!firstIndex.has(k)) firstIndex.set(k, i);
+  });
   for (const v of patch) {
     const m = v as JsonObject;
     if (!hasOwn(m, mergeKey)) throw noMergeKey(m, mergeKey);
-    const key = m[mergeKey] as JsonValue;
-    const idx = out.findIndex((e) => isJsonObject(e) && hasOwn(e, mergeKey) && deepEqual(e[mergeKey], key));
-    if (idx >= 0) out[idx] = mergeMap(out[idx] as JsonObject, m, itemsMeta);
+    const k = identityString(m[mergeKey]);
+    const idx = firstIndex.get(k);
+    if (idx !== undefined) out[idx] = mergeMap(out[idx] as JsonObject, m, itemsMeta);
     else {
       const c = cleanNew(m);
-      if (c !== undefined) out.push(c);
+      if (c !== undefined) {
+        firstIndex.set(k, out.length);
+        out.push(c);
+      }
     }
   }
   return out;
