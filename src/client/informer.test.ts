@@ -97,6 +97,7 @@ describe('Informer', () => {
     assert.equal(await inf.waitForSync(1000), true);
     assert.equal(api.listCalls.length, 3, 'three pages of two');
     assert.deepEqual(inf.list().map((o) => o.metadata?.name).sort(), ['a', 'b', 'c', 'd', 'e']);
+    assert.equal(inf.byIndex('namespace', 'ns').length, 5, 'namespace index is built in');
     await settle();
     api.write('MODIFIED', 'a', '2');
     api.write('DELETED', 'b');

@@ -1,6 +1,6 @@
 import { realClock, type Clock, type Timer } from './clock.js';
 import type { EventSource, ResourceEventHandler } from './event-source.js';
-import { Indexer, type IndexFunc } from './indexer.js';
+import { byNamespace, Indexer, NAMESPACE_INDEX, type IndexFunc } from './indexer.js';
 import { jsonLogger, type Logger } from './logger.js';
 import type { KubeObject } from './object-key.js';
 import type { ListOptions, ObjectList, WatchOptions } from './resource-client.js';
@@ -37,6 +37,7 @@ export interface InformerConfig<T> {
 /**
  * List + watch into a local cache (client-go's reflector + indexer + shared informer).
  * - Keys are `namespace/name`; handlers see onAdd/onUpdate/onDelete in order.
+ * - The NAMESPACE_INDEX index is always present; add others with addIndexer().
  * - hasSynced() turns true after the first complete list is in the cache.
  * - The watch resumes from the last resourceVersion seen (events and bookmarks); a 410
  *   Gone (compacted) means re-list and diff against the cache, emitting what changed
@@ -72,6 +73,8 @@ export class Informer<T extends KubeObject> implements EventSource<T> {
     this.logger = config.logger ?? jsonLogger('informer');
     this.backoff = config.backoff ?? { initialMs: 800, maxMs: 30_000 };
     this.indexer = new Indexer<T>();
+    // Every informer can answer "objects in namespace X" (as client-go's default indexers).
+    this.indexer.addIndexer(NAMESPACE_INDEX, byNamespace);
     if (config.kind !== undefined) this.kind = config.kind;
     if (config.group !== undefined) this.group = config.group;
   }
