@@ -8,12 +8,14 @@
  * it as prev_revision), or when it is a tombstone at or below R. Progress is stored with
  * each batch ("compact_done"), so a compaction interrupted by a crash resumes on reopen.
  *
- * After a run: `wal_checkpoint(TRUNCATE)` so the WAL does not grow, and, when a large
- * share of the file is free pages, `incremental_vacuum` so the file shrinks (in steady
- * state freed pages are reused by new rows and the file stays flat).
+ * After a run: `incremental_vacuum` of the free pages that the next writes will not reuse,
+ * so the file shrinks after a burst (in steady state freed pages are reused and the file
+ * stays flat), and `wal_checkpoint(TRUNCATE)` when that or a large transaction left a big
+ * WAL (SQLite's own checkpoints keep it near 4 MiB otherwise).
  *
  * Auto-compaction keeps the last `retainRevisions` revisions, checked every `intervalMs`.
  */
+import { statSync } from 'node:fs';
 import type { Queries } from './queries.js';
 import { readMeta, writeMeta, type Db } from './schema.js';
 
@@ -25,11 +27,12 @@ export interface CompactorConfig {
   batchSize?: number;
   /** Pages given back per incremental_vacuum step. */
   vacuumStep?: number;
-  /** Vacuum when free pages exceed this share of the file (and 1 MiB). */
-  vacuumFreeRatio?: number;
   /** Yields to the event loop between batches. */
   yieldFn?: () => Promise<void>;
 }
+
+/** A WAL larger than this is truncated after compaction (SQLite's auto-checkpoint keeps it near 4 MiB). */
+const WAL_TRUNCATE_BYTES = 16 * 1024 * 1024;
 
 export interface AutoCompaction {
   intervalMs: number;
@@ -46,6 +49,7 @@ export class Compactor {
   private target: number;
   private done: number;
   private running: Promise<void> | undefined;
+  private idle: Promise<void> | undefined;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   /** Runs completed (for tests and the benchmark). */
@@ -78,7 +82,8 @@ export class Compactor {
       writeMeta(this.db, 'compact_revision', revision);
       this.target = revision;
     }
-    return this.ensureRunning();
+    // An idle reclaim in progress finishes first (it shares the connection's time, not state).
+    return (this.idle ?? Promise.resolve()).then(() => this.ensureRunning());
   }
 
   /** Resumes a compaction interrupted by a crash, if any. */
@@ -87,9 +92,22 @@ export class Compactor {
   }
 
   startAuto(auto: AutoCompaction): void {
+    // Compact as soon as the kept history exceeds the retention by a tenth, so the log
+    // (and the file) stays near `retainRevisions` rows whatever the write rate; when there
+    // is nothing to compact, give back surplus free pages (after a burst has ended).
+    const slack = Math.max(1, Math.ceil(auto.retainRevisions / 10));
     this.timer = setInterval(() => {
-      const target = this.cfg.committedRevision() - auto.retainRevisions;
-      if (target > this.target && !this.running) void this.compact(target).catch(() => undefined);
+      if (this.running || this.idle || this.stopped) return;
+      const committed = this.cfg.committedRevision();
+      if (committed - this.target >= auto.retainRevisions + slack) {
+        void this.compact(committed - auto.retainRevisions).catch(() => undefined);
+      } else {
+        this.idle = this.reclaim(0)
+          .catch(() => undefined)
+          .finally(() => {
+            this.idle = undefined;
+          });
+      }
     }, auto.intervalMs);
     this.timer.unref();
   }
@@ -99,6 +117,7 @@ export class Compactor {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.running?.catch(() => undefined);
+    await this.idle;
   }
 
   private ensureRunning(): Promise<void> {
@@ -111,32 +130,41 @@ export class Compactor {
   private async run(): Promise<void> {
     // A compact() raising the target while this run reclaims space is picked up by the outer loop.
     while (this.done < this.target && !this.stopped) {
+      const freeBefore = this.freePages();
       while (this.done < this.target && !this.stopped) {
         const hi = Math.min(this.done + this.batchSize, this.target);
         this.markDone(hi);
         this.done = hi;
         await this.yieldFn();
       }
-      if (!this.stopped) await this.reclaim();
+      if (!this.stopped) await this.reclaim(Math.max(0, this.freePages() - freeBefore));
     }
     this.runs++;
   }
 
-  private async reclaim(): Promise<void> {
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  private freePages(): number {
+    return this.db.pragma('freelist_count', { simple: true }) as number;
+  }
+
+  /**
+   * Gives free pages back to the file system, keeping as slack twice what the last
+   * compaction freed (under steady updates, the next writes reuse those pages: vacuuming
+   * them would only make the file shrink and regrow) and 5 % of the file. Truncates the WAL
+   * after vacuuming (that is when the file actually shrinks) or when it outgrew its limit.
+   */
+  private async reclaim(freedByLastRun: number): Promise<void> {
     const pageCount = this.db.pragma('page_count', { simple: true }) as number;
-    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
-    let free = this.db.pragma('freelist_count', { simple: true }) as number;
-    const ratio = this.cfg.vacuumFreeRatio ?? 0.25;
-    if (free * pageSize < 1024 * 1024 || free < pageCount * ratio) return;
-    // Keep some free pages as slack for the next writes; give back the rest.
-    const keep = Math.floor(pageCount * 0.05);
+    let free = this.freePages();
+    const keep = Math.max(Math.floor(pageCount * 0.05), 2 * freedByLastRun, 256);
     const step = this.cfg.vacuumStep ?? 2_048;
-    while (free > keep && !this.stopped) {
+    let vacuumed = false;
+    while (free - keep >= 256 && !this.stopped) {
       this.db.pragma(`incremental_vacuum(${Math.min(step, free - keep)})`);
-      free = this.db.pragma('freelist_count', { simple: true }) as number;
+      free = this.freePages();
+      vacuumed = true;
       await this.yieldFn();
     }
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    const walBytes = statSync(`${this.db.name}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+    if (vacuumed || walBytes > WAL_TRUNCATE_BYTES) this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 }

@@ -24,7 +24,7 @@ import { WalSyncer } from './wal-syncer.js';
 export interface SqliteStoreConfig {
   /** Database file; created if missing. */
   path: string;
-  /** Automatic compaction; `false` turns it off. Default: every 5 s, keep the last 10,000 revisions. */
+  /** Automatic compaction; `false` turns it off. Default: checked every second, keep the last 10,000 revisions. */
   autoCompaction?: Partial<AutoCompaction> | false;
   /** Rows deleted per compaction transaction (default 5,000). */
   compactionBatch?: number;
@@ -94,7 +94,7 @@ export class SqliteStore implements Store {
     this.compactor.resume();
     if (cfg.autoCompaction !== false) {
       this.compactor.startAuto({
-        intervalMs: cfg.autoCompaction?.intervalMs ?? 5_000,
+        intervalMs: cfg.autoCompaction?.intervalMs ?? 1_000,
         retainRevisions: cfg.autoCompaction?.retainRevisions ?? 10_000,
       });
     }
