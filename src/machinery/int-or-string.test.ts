@@ -36,6 +36,8 @@ test('parse and helpers', () => {
   assert.equal(parseIntOrString('25%'), '25%');
   assert.throws(() => parseIntOrString(true), IntOrStringError);
   assert.throws(() => parseIntOrString(null), IntOrStringError);
+  assert.throws(() => parseIntOrString(2 ** 31), /out of int32 range/);
+  assert.equal(parseIntOrString(-(2 ** 31)), -(2 ** 31));
   assert.equal(isPercent('25%'), true);
   assert.equal(isPercent('25'), false);
   assert.equal(isPercent(25), false);

@@ -13,10 +13,14 @@ export class IntOrStringError extends Error {
   }
 }
 
-/** Accepts a JSON value as IntOrString: an integer number or a string; throws otherwise. */
+/**
+ * Accepts a JSON value as IntOrString: a string, or an integer in int32 range (the Go
+ * type holds an int32); throws otherwise.
+ */
 export function parseIntOrString(v: unknown): IntOrString {
   if (typeof v === 'number') {
     if (!Number.isInteger(v)) throw new IntOrStringError(`invalid value for IntOrString: ${v} is not an integer`);
+    if (v < -2147483648 || v > 2147483647) throw new IntOrStringError(`invalid value for IntOrString: ${v} is out of int32 range`);
     return v;
   }
   if (typeof v === 'string') return v;
