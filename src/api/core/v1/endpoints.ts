@@ -1,7 +1,9 @@
-import { f, kind, object, t, type Infer } from '../../schema/dsl.js';
+import { f, kind, object, t, type Infer, type SchemaFieldError } from '../../schema/dsl.js';
 import { ObjectMetaSchema } from '../../meta/v1/index.js';
 import { ageColumn } from '../../meta/v1/printing.js';
 import { ptr } from './embedded.js';
+import { fe } from './field-errors.js';
+import { isDns1123Label, isValidIP, isValidPortNum } from './names.js';
 import { ObjectReferenceSchema } from './references.js';
 
 export const EndpointAddressSchema = object('EndpointAddress', 'One IP address serving a Service.', {
@@ -73,6 +75,31 @@ export function formatEndpoints(ep: Endpoints): string {
   return more ? `${ret} + ${count - max} more...` : ret;
 }
 
+/**
+ * ValidateEndpoints, minus its ban on loopback and link-local addresses: skiff's rootless
+ * process runtime gives pods 127.x.y.z addresses, and their Endpoints must carry them.
+ */
+export function validateEndpoints(ep: Endpoints): SchemaFieldError[] {
+  const errs: SchemaFieldError[] = [];
+  (ep.subsets ?? []).forEach((ss, i) => {
+    const sp = `subsets[${i}]`;
+    for (const list of ['addresses', 'notReadyAddresses'] as const) {
+      (ss[list] ?? []).forEach((a, j) => {
+        if (a.ip !== undefined && !isValidIP(a.ip)) errs.push(fe.invalid(`${sp}.${list}[${j}].ip`, a.ip, 'must be a valid IP address'));
+        if (a.hostname) for (const msg of isDns1123Label(a.hostname)) errs.push(fe.invalid(`${sp}.${list}[${j}].hostname`, a.hostname, msg));
+      });
+    }
+    const ports = ss.ports ?? [];
+    ports.forEach((p, j) => {
+      const pp = `${sp}.ports[${j}]`;
+      if (ports.length > 1 && !p.name) errs.push(fe.required(`${pp}.name`, ''));
+      if (p.name) for (const msg of isDns1123Label(p.name)) errs.push(fe.invalid(`${pp}.name`, p.name, msg));
+      if (p.port !== undefined) for (const msg of isValidPortNum(p.port)) errs.push(fe.invalid(`${pp}.port`, p.port, msg));
+    });
+  });
+  return errs;
+}
+
 export const EndpointsKind = kind<Endpoints>({
   group: '',
   version: 'v1',
@@ -83,6 +110,7 @@ export const EndpointsKind = kind<Endpoints>({
   namespaced: true,
   schema: EndpointsSchema,
   protoName: 'k8s.io.api.core.v1.Endpoints',
+  validate: (ep) => validateEndpoints(ep),
   printerColumns: [
     { name: 'Endpoints', type: 'string', description: 'Addresses and ports of the endpoints.', value: (ep) => formatEndpoints(ep) },
     ageColumn<Endpoints>(),

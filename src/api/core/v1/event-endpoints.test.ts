@@ -98,6 +98,18 @@ test('Endpoints validate and print at most three addresses', () => {
   applyDefaults(EndpointsKind, ep as Record<string, unknown>);
   assert.equal(ep.subsets![0]!.ports![0]!.protocol, 'TCP');
   assert.deepEqual(validateObject(EndpointsKind, ep), []);
+  const loopback = structuredClone(ep);
+  loopback.subsets![0]!.addresses = [{ ip: '127.0.3.7' }];
+  assert.deepEqual(validateObject(EndpointsKind, loopback), [], 'rootless pods have loopback IPs');
+  const bad = structuredClone(ep);
+  bad.subsets![0]!.addresses![1]!.ip = 'not-an-ip';
+  delete bad.subsets![0]!.ports![0]!.name;
+  bad.subsets![0]!.ports![1]!.port = 0;
+  assert.deepEqual(brief(validateObject(EndpointsKind, bad)), [
+    'FieldValueInvalid subsets[0].addresses[1].ip',
+    'FieldValueRequired subsets[0].ports[0].name',
+    'FieldValueInvalid subsets[0].ports[1].port',
+  ]);
   assert.equal(formatEndpoints(ep), '198.18.0.5:8080,198.18.0.6:8080,[fd00::7]:8080 + 3 more...');
   assert.equal(formatEndpoints({ metadata: { name: 'x' } }), '<none>');
   assert.equal(formatEndpoints({ subsets: [{ addresses: [{ ip: '198.18.0.5' }] }] }), '198.18.0.5');
