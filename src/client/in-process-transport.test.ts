@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type { RequestListener } from 'node:http';
 import { InProcessTransport } from './in-process-transport.js';
 import { RestClient } from './rest-client.js';
 import { isNotFound } from './status-error.js';
@@ -50,5 +51,17 @@ describe('InProcessTransport', () => {
       c.close();
       h.api.server.server.off('connection', count);
     }
+  });
+
+  it('serves a bare request listener (e.g. an https server\'s handler) the same way', async () => {
+    const listener = h.api.server.server.listeners('request')[0] as RequestListener;
+    const c = new RestClient({ transport: new InProcessTransport({ handler: listener }) });
+    try {
+      const list = await c.resource<Thing>(ThingKind).list({ namespace: 'default' });
+      assert.equal(list.kind, 'ThingList');
+    } finally {
+      c.close();
+    }
+    assert.throws(() => new InProcessTransport({}), /exactly one of server or handler/);
   });
 });

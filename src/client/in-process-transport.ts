@@ -8,8 +8,14 @@ export interface ConnectionSink {
 }
 
 export interface InProcessTransportConfig {
-  /** The API server's http(s).Server; connections are handed to it in memory, without TCP or TLS. */
-  server: ConnectionSink;
+  /**
+   * A plain http.Server (it need not listen) to hand in-memory connections to. An
+   * https.Server will not do (it expects a TLS handshake): pass its request listener as
+   * `handler` instead. Exactly one of server / handler.
+   */
+  server?: ConnectionSink;
+  /** The API server's request listener; served by a private, non-listening http.Server. */
+  handler?: http.RequestListener;
   /** Headers added to every request (e.g. a bearer token the server maps to an identity). */
   headers?: Record<string, string>;
   /** Max concurrent in-memory connections (default 64), kept alive and reused as with HTTPS. */
@@ -27,7 +33,8 @@ export class InProcessTransport implements Transport {
   private readonly headers: Record<string, string>;
 
   constructor(config: InProcessTransportConfig) {
-    const server = config.server;
+    if (!config.server === !config.handler) throw new Error('InProcessTransport: give exactly one of server or handler');
+    const server: ConnectionSink = config.server ?? http.createServer(config.handler);
     this.headers = { 'user-agent': 'skiff-client (in-process)', ...config.headers };
     const agent = new http.Agent({ keepAlive: true, maxSockets: config.maxSockets ?? 64 });
     // The agent asks for a connection; we make an in-memory pair and give the server its end.
