@@ -6,6 +6,7 @@ import type { Admission } from '../admission/types.js';
 import type { Authorizer } from '../authz/authorizer.js';
 import type { RequestInfo, UserInfo } from '../types.js';
 import type { WatchCache } from '../watch-cache/watch-cache.js';
+import type { KubeletClientConfig } from './kubelet-proxy.js';
 
 /** Everything the verbs share; built once by `createResourceHandler`. */
 export interface ResourceContext {
@@ -26,6 +27,8 @@ export interface ResourceContext {
   consistentReadTimeoutMs: number;
   /** Maximum request body size read by the verbs. */
   maxBodyBytes: number;
+  /** How pods/log, exec, attach and portforward reach the node's kubelet. */
+  kubelet: KubeletClientConfig;
   /** Registers a watch response so `close()` can end it. */
   trackWatch(end: () => void): () => void;
 }

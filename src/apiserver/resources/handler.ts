@@ -1,10 +1,12 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { RequestInfo, UserInfo } from '../types.js';
 import type { ResourceContext, VerbArgs } from './context.js';
 import { handleCreate } from './create.js';
 import { handleDelete } from './delete.js';
 import { handleDeleteCollection } from './delete-collection.js';
-import { ApiError, methodNotSupported, toApiError, statusError } from './errors.js';
+import { ApiError, badRequest, methodNotSupported, resourceNotFound, toApiError } from './errors.js';
+import { proxyUpgrade } from './kubelet-proxy.js';
 import { handleGet } from './get.js';
 import { handleList } from './list.js';
 import { handleReview, REVIEW_RESOURCES } from './reviews.js';
@@ -23,7 +25,7 @@ const DEFAULT_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'p
 export async function serveResource(ctx: ResourceContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, user: UserInfo): Promise<void> {
   const spec = ctx.registry.byGroupVersionResource(info.group, info.version, info.resource);
   if (!spec) {
-    sendError(res, statusError(404, 'NotFound', 'the server could not find the requested resource', {}));
+    sendError(res, resourceNotFound());
     drain(req);
     return;
   }
@@ -31,7 +33,7 @@ export async function serveResource(ctx: ResourceContext, req: IncomingMessage, 
   try {
     if (spec.namespaced && !info.namespace && info.name && !info.subresource) {
       // A namespaced object is addressed only through its namespace.
-      throw statusError(404, 'NotFound', 'the server could not find the requested resource', {});
+      throw resourceNotFound();
     }
     if (info.subresource) {
       await handleSubresource(a);
@@ -75,4 +77,30 @@ export async function serveResource(ctx: ResourceContext, req: IncomingMessage, 
 /** Discards an unread request body so the connection can be reused. */
 function drain(req: IncomingMessage): void {
   if (!req.readableEnded) req.resume();
+}
+
+/** Writes a Status as a plain HTTP/1.1 response on a raw (upgrade) socket, then closes it. */
+function refuseUpgrade(socket: Duplex, err: unknown): void {
+  const e = err instanceof ApiError ? err : toApiError(err);
+  const body = JSON.stringify(e.status);
+  const reason = STATUS_CODES[e.code] ?? '';
+  socket.end(`HTTP/1.1 ${e.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * Upgrade requests (WebSocket/SPDY) for resources: pods' exec, attach and portforward are
+ * spliced through to the kubelet; anything else is refused with a Status.
+ */
+export async function serveUpgrade(ctx: ResourceContext, req: IncomingMessage, socket: Duplex, head: Buffer, info: RequestInfo, _user: UserInfo): Promise<void> {
+  try {
+    const spec = ctx.registry.byGroupVersionResource(info.group, info.version, info.resource);
+    if (!spec) throw resourceNotFound();
+    const sub = info.subresource ?? '';
+    if (spec.group !== '' || spec.plural !== 'pods' || !['exec', 'attach', 'portforward'].includes(sub) || !info.name) {
+      throw badRequest(`upgrade is not supported for ${info.resource}${sub ? `/${sub}` : ''}`);
+    }
+    await proxyUpgrade(ctx, spec, req, socket, head, info, ctx.kubelet);
+  } catch (err) {
+    if (!socket.destroyed) refuseUpgrade(socket, err);
+  }
 }

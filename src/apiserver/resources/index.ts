@@ -8,8 +8,10 @@ import type { ResourceHandler, ResourceLayerConfig } from '../types.js';
 import { AdmissionChain, createStrategy, namespaceLifecycle, schemaValidation, ensureSystemNamespaces, type AdmissionPlugin } from '../admission/index.js';
 import { WatchCache } from '../watch-cache/watch-cache.js';
 import type { ResourceContext } from './context.js';
-import { alwaysAllowAuthorizer, type Authorizer } from '../authz/authorizer.js';
-import { serveResource } from './handler.js';
+import { alwaysAllowAuthorizer } from '../authz/authorizer.js';
+import type { KubeletClientConfig } from './kubelet-proxy.js';
+import { serveResource, serveUpgrade } from './handler.js';
+import type { UpgradeHandler } from '../types.js';
 
 export { parseResourcePath } from './test-server.js';
 
@@ -25,8 +27,8 @@ export interface ResourceLayerOptions {
   admission?: readonly AdmissionPlugin[];
   /** Skip creating default, kube-system, kube-public and kube-node-lease. */
   skipSystemNamespaces?: boolean;
-  /** Answers SelfSubjectAccessReviews; default allows everything. */
-  authorizer?: Authorizer;
+  /** How the API server reaches kubelets (pods/log, exec, attach, portforward). */
+  kubelet?: KubeletClientConfig;
 }
 
 /**
@@ -34,7 +36,7 @@ export interface ResourceLayerOptions {
  * namespaces in the background; requests wait for that as needed. `close()` ends every
  * open watch and stops the cache (the store stays open: it belongs to the caller).
  */
-export function createResourceHandler(config: ResourceLayerConfig & ResourceLayerOptions): ResourceHandler & { close(): Promise<void>; ready(): Promise<void> } {
+export function createResourceHandler(config: ResourceLayerConfig & ResourceLayerOptions): ResourceHandler & { upgrade: UpgradeHandler; close(): Promise<void>; ready(): Promise<void> } {
   const { store, registry } = config;
   const cache = new WatchCache({
     store,
@@ -53,6 +55,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
     bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,
     maxWatcherBufferBytes: config.maxWatcherBufferBytes ?? 16 * 1024 * 1024,
     consistentReadTimeoutMs: config.consistentReadTimeoutMs ?? 3000,
+    kubelet: config.kubelet ?? {},
     maxBodyBytes: config.maxBodyBytes ?? config.maxRequestBodyBytes ?? 3 * 1024 * 1024,
     trackWatch(end) {
       watches.add(end);
@@ -67,7 +70,11 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
   const handler = (async (req, res, info, user) => {
     await ready.catch(() => {});
     await serveResource(ctx, req, res, info, user);
-  }) as ResourceHandler & { close(): Promise<void>; ready(): Promise<void> };
+  }) as ResourceHandler & { upgrade: UpgradeHandler; close(): Promise<void>; ready(): Promise<void> };
+  handler.upgrade = async (req, socket, head, info, user) => {
+    await ready.catch(() => {});
+    await serveUpgrade(ctx, req, socket, head, info, user);
+  };
   handler.ready = () => ready;
   handler.close = async () => {
     for (const end of [...watches]) end();

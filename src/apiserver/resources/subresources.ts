@@ -6,6 +6,7 @@ import { handleUpdate } from './update.js';
 import { handleScale } from './scale.js';
 import { handleBinding } from './pod-binding.js';
 import { handleEviction } from './pod-eviction.js';
+import { handleKubeletProxy, KUBELET_SUBRESOURCES } from './kubelet-proxy.js';
 
 /**
  * Subresource dispatch: `status` (get/update/patch of the object, writing only status),
@@ -41,6 +42,7 @@ export async function handleSubresource(a: VerbArgs): Promise<void> {
     throw statusError(405, 'MethodNotAllowed', `${info.verb} is not supported on resources of kind "${spec.plural}/status"`);
   }
   if (sub === 'finalize' && spec.group === '' && spec.plural === 'namespaces' && info.verb === 'update') return handleUpdate(a);
+  if (spec.group === '' && spec.plural === 'pods' && KUBELET_SUBRESOURCES.has(sub)) return handleKubeletProxy(a, a.ctx.kubelet);
   const h = extra.get(`${spec.group ? `${spec.plural}.${spec.group}` : spec.plural}/${sub}`) ?? (sub === 'scale' && spec.subresources?.scale ? extra.get('*/scale') : undefined);
   if (!h) throw notFoundSub();
   return h(a);

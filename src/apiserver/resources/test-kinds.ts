@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from '../../api/registry.js';
-import { NamespaceKind } from '../../api/core/v1/namespace.js';
+import { NamespaceKind, NodeKind } from '../../api/core/v1/index.js';
 import { PodDisruptionBudgetKind } from '../../api/policy/v1/index.js';
 import { ObjectMetaSchema } from '../../api/meta/v1/index.js';
 import { f, kind, object, t, type KindSpec } from '../../api/schema/dsl.js';
@@ -111,10 +111,11 @@ export interface Harness {
 }
 
 /** A resource layer on a fresh SQLite store behind a loopback HTTP server. */
-export async function startHarness(opts: { kinds?: KindSpec[]; bookmarkIntervalMs?: number; maxWatcherBufferBytes?: number; watchWindowSize?: number; consistentReadTimeoutMs?: number } = {}): Promise<Harness> {
+export async function startHarness(opts: {
+  kubelet?: import('./kubelet-proxy.js').KubeletClientConfig; kinds?: KindSpec[]; bookmarkIntervalMs?: number; maxWatcherBufferBytes?: number; watchWindowSize?: number; consistentReadTimeoutMs?: number } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-res-'));
   const store = await openStore({ backend: 'sqlite', path: join(dir, 'db.sqlite') });
-  const registry = new Registry([{ group: '', version: 'v1', kinds: [NamespaceKind, ThingKind, TestPodKind] }, { group: 'policy', version: 'v1', kinds: [PodDisruptionBudgetKind] }, { group: 'example.com', version: 'v1', kinds: [WidgetKind] }]);
+  const registry = new Registry([{ group: '', version: 'v1', kinds: [NamespaceKind, ThingKind, TestPodKind, NodeKind] }, { group: 'policy', version: 'v1', kinds: [PodDisruptionBudgetKind] }, { group: 'example.com', version: 'v1', kinds: [WidgetKind] }]);
   for (const k of opts.kinds ?? []) registry.add(k);
   const handler = createResourceHandler({
     store,
@@ -122,6 +123,7 @@ export async function startHarness(opts: { kinds?: KindSpec[]; bookmarkIntervalM
     ...(opts.bookmarkIntervalMs ? { bookmarkIntervalMs: opts.bookmarkIntervalMs } : {}),
     ...(opts.maxWatcherBufferBytes ? { maxWatcherBufferBytes: opts.maxWatcherBufferBytes } : {}),
     ...(opts.watchWindowSize ? { watchWindowSize: opts.watchWindowSize } : {}),
+    ...(opts.kubelet ? { kubelet: opts.kubelet } : {}),
     ...(opts.consistentReadTimeoutMs ? { consistentReadTimeoutMs: opts.consistentReadTimeoutMs } : {}),
   });
   await handler.ready();

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RequestInfo, ResourceHandler, UserInfo } from '../types.js';
+import type { RequestInfo, ResourceHandler, UpgradeHandler, UserInfo } from '../types.js';
 
 const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
@@ -94,6 +94,16 @@ export async function startTestServer(
       if (!res.headersSent) res.writeHead(500);
       res.end(String(err));
     });
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const info = parseResourcePath(req.method ?? 'GET', url);
+    const up = (handler as { upgrade?: UpgradeHandler }).upgrade;
+    if (!info || !up) {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    Promise.resolve(up(req, socket, head, info, user)).catch(() => socket.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
