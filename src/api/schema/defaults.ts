@@ -3,7 +3,7 @@
  * are skipped (validation reports them); a throwing hook is ignored for that object.
  */
 import type { KindSpec, ObjectSchema, TypeSpec } from './dsl.js';
-import { isPlainObject } from './errors.js';
+import { isPlainObject, MAX_NESTING } from './errors.js';
 
 /**
  * Fills defaults in place: for each object, first its fields' `default`s where the field
@@ -12,15 +12,15 @@ import { isPlainObject } from './errors.js';
  * Idempotent when the hooks are.
  */
 export function applyDefaults(spec: KindSpec, obj: Record<string, unknown>): void {
-  if (isPlainObject(obj)) defaultObject(spec.schema, obj);
+  if (isPlainObject(obj)) defaultObject(spec.schema, obj, 0);
 }
 
 /** Defaults a value of any schema type (for callers defaulting fragments). */
 export function applyDefaultsToValue(type: TypeSpec, value: unknown): void {
-  defaultValue(type, value);
+  defaultValue(type, value, 0);
 }
 
-function defaultObject(schema: ObjectSchema<unknown>, obj: Record<string, unknown>): void {
+function defaultObject(schema: ObjectSchema<unknown>, obj: Record<string, unknown>, depth: number): void {
   for (const [name, field] of Object.entries(schema.fields)) {
     const present = Object.hasOwn(obj, name) && obj[name] !== undefined && obj[name] !== null;
     if (!present && field.default !== undefined) {
@@ -28,7 +28,7 @@ function defaultObject(schema: ObjectSchema<unknown>, obj: Record<string, unknow
       // Fresh copies so defaulted objects never share structure (callers mutate them).
       obj[name] = typeof d === 'function' ? (d as () => unknown)() : structuredClone(d);
     }
-    if (Object.hasOwn(obj, name)) defaultValue(field.type, obj[name]);
+    if (Object.hasOwn(obj, name)) defaultValue(field.type, obj[name], depth);
   }
   if (schema.applyDefaults) {
     try {
@@ -39,16 +39,17 @@ function defaultObject(schema: ObjectSchema<unknown>, obj: Record<string, unknow
   }
 }
 
-function defaultValue(type: TypeSpec, value: unknown): void {
+function defaultValue(type: TypeSpec, value: unknown, depth: number): void {
+  if (depth >= MAX_NESTING) return; // validation reports it
   switch (type.kind) {
     case 'object':
-      if (isPlainObject(value)) defaultObject(type.ref(), value);
+      if (isPlainObject(value)) defaultObject(type.ref(), value, depth + 1);
       return;
     case 'map':
-      if (isPlainObject(value) && needsDefaulting(type.values)) for (const v of Object.values(value)) defaultValue(type.values, v);
+      if (isPlainObject(value) && needsDefaulting(type.values)) for (const v of Object.values(value)) defaultValue(type.values, v, depth + 1);
       return;
     case 'list':
-      if (Array.isArray(value) && needsDefaulting(type.items)) for (const v of value) defaultValue(type.items, v);
+      if (Array.isArray(value) && needsDefaulting(type.items)) for (const v of value) defaultValue(type.items, v, depth + 1);
       return;
     default:
       return;

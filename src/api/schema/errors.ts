@@ -42,17 +42,25 @@ export const tooLong = (field: string, max: number, unit = 'bytes'): SchemaField
 });
 export const internal = (field: string, message: string): SchemaFieldError => ({ type: 'InternalError', field, message });
 
-/** JSON deep equality; null and absent are the same (as Go decoding makes them). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
+/**
+ * How deep the schema walkers (validate, defaults, prune) follow objects, maps and lists.
+ * Recursive schemas (a CRD's JSONSchemaProps) would otherwise let a hostile body exhaust
+ * the stack; Go's JSON decoder has a similar limit (10000). Real objects stay far below.
+ */
+export const MAX_NESTING = 256;
+
+/** JSON deep equality; null and absent are the same (as Go decoding makes them). Absurdly deep values compare unequal. */
+export function jsonEqual(a: unknown, b: unknown, depth = 0): boolean {
   if (a === b) return true;
+  if (depth > 5000) return false;
   if (a == null || b == null) return a == null && b == null;
   if (typeof a !== 'object' || typeof b !== 'object') return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => jsonEqual(v, b[i], depth + 1));
   const ao = a as Record<string, unknown>;
   const bo = b as Record<string, unknown>;
   const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
-  for (const k of keys) if (!jsonEqual(ao[k], bo[k])) return false;
+  for (const k of keys) if (!jsonEqual(ao[k], bo[k], depth + 1)) return false;
   return true;
 }
 

@@ -2,7 +2,7 @@
  * Unknown-field pruning, as the API server does for fieldValidation=Ignore|Warn|Strict.
  */
 import type { KindSpec, ObjectSchema, TypeSpec } from './dsl.js';
-import { isPlainObject } from './errors.js';
+import { isPlainObject, MAX_NESTING } from './errors.js';
 
 /**
  * Removes, in place, every field the schema does not declare (recursively through
@@ -14,7 +14,7 @@ import { isPlainObject } from './errors.js';
  */
 export function pruneUnknownFields(spec: KindSpec, obj: Record<string, unknown>): string[] {
   const unknown: string[] = [];
-  if (isPlainObject(obj)) pruneObject(spec.schema, obj, '', unknown);
+  if (isPlainObject(obj)) pruneObject(spec.schema, obj, '', unknown, 0);
   return unknown;
 }
 
@@ -23,7 +23,7 @@ export const unknownFieldMessage = (path: string): string => `unknown field ${JS
 
 const join = (path: string, name: string): string => (path ? `${path}.${name}` : name);
 
-function pruneObject(schema: ObjectSchema<unknown>, obj: Record<string, unknown>, path: string, out: string[]): void {
+function pruneObject(schema: ObjectSchema<unknown>, obj: Record<string, unknown>, path: string, out: string[], depth: number): void {
   for (const name of Object.keys(obj)) {
     const field = Object.hasOwn(schema.fields, name) ? schema.fields[name] : undefined;
     if (!field) {
@@ -35,20 +35,21 @@ function pruneObject(schema: ObjectSchema<unknown>, obj: Record<string, unknown>
       delete obj[name]; // Go decodes null as "unset"; omitempty then leaves it out
       continue;
     }
-    pruneValue(field.type, obj[name], join(path, name), out);
+    pruneValue(field.type, obj[name], join(path, name), out, depth);
   }
 }
 
-function pruneValue(type: TypeSpec, value: unknown, path: string, out: string[]): void {
+function pruneValue(type: TypeSpec, value: unknown, path: string, out: string[], depth: number): void {
+  if (depth >= MAX_NESTING) return; // validation rejects what is nested this deep
   switch (type.kind) {
     case 'object':
-      if (isPlainObject(value)) pruneObject(type.ref(), value, path, out);
+      if (isPlainObject(value)) pruneObject(type.ref(), value, path, out, depth + 1);
       return;
     case 'map':
-      if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) pruneValue(type.values, v, join(path, k), out);
+      if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) pruneValue(type.values, v, join(path, k), out, depth + 1);
       return;
     case 'list':
-      if (Array.isArray(value)) value.forEach((v, i) => pruneValue(type.items, v, `${path}[${i}]`, out));
+      if (Array.isArray(value)) value.forEach((v, i) => pruneValue(type.items, v, `${path}[${i}]`, out, depth + 1));
       return;
     default:
       return;

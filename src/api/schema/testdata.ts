@@ -2,7 +2,7 @@
  * A test-only kind that uses every feature of the DSL (not served, not exported from
  * index.ts): the schema engine's tests run against it as well as against the registry.
  */
-import { f, kind, object, t, type Infer, type SchemaFieldError } from './dsl.js';
+import { f, kind, object, t, type Infer, type ObjectSchema, type SchemaFieldError } from './dsl.js';
 import { ObjectMetaSchema } from '../meta/v1/index.js';
 
 export const GadgetPortSchema = object('GadgetPort', 'A named port.', {
@@ -31,6 +31,16 @@ export const GadgetPartSchema = object(
     },
   },
 );
+
+/** A recursive type (like a CRD's JSONSchemaProps). */
+export interface GadgetNode {
+  label?: string;
+  children?: GadgetNode[];
+}
+export const GadgetNodeSchema: ObjectSchema<GadgetNode> = object('GadgetNode', 'A node of a tree.', {
+  label: f(1, t.string(), 'Label.', { default: 'node' }),
+  children: f(2, t.list(t.object(() => GadgetNodeSchema)), 'Child nodes.'),
+});
 
 export const GadgetSpecSchema = object(
   'GadgetSpec',
@@ -61,6 +71,7 @@ export const GadgetSpecSchema = object(
     // An inline-embedded Go struct: flat in JSON, the message GadgetSource{1, 2} at 21 in protobuf.
     sourceName: f(1, t.string(), 'Source name.', { protoEmbeddedIn: { field: 21, message: 'GadgetSource' } }),
     sourcePath: f(2, t.string(), 'Source path.', { protoEmbeddedIn: { field: 21, message: 'GadgetSource' } }),
+    tree: f(22, t.object(() => GadgetNodeSchema), 'A tree.'),
     mode: f(20, t.string(), 'Mode.', {
       validate: (v, path): SchemaFieldError[] =>
         v === 'broken' ? [{ type: 'FieldValueInvalid', field: path, message: 'mode is broken', badValue: v }] : [],

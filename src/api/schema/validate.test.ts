@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateObject } from './validate.js';
+import { applyDefaults } from './defaults.js';
+import { pruneUnknownFields } from './prune.js';
 import { GadgetKind } from './testdata.js';
 import { NamespaceKind } from '../core/v1/namespace.js';
 import type { SchemaFieldError } from './dsl.js';
@@ -152,4 +154,20 @@ test('never throws on odd JSON', () => {
     assert.ok(Array.isArray(errs));
   }
   assert.deepEqual(render(validateObject(GadgetKind, [])), ['FieldValueTypeInvalid  []']);
+});
+
+test('absurd nesting through a recursive type is an error, not a stack overflow', () => {
+  let tree: Record<string, unknown> = { label: 'leaf' };
+  for (let i = 0; i < 20000; i++) tree = { children: [tree] };
+  const obj = gadget({ tree });
+  const errs = validateObject(GadgetKind, obj);
+  assert.equal(errs.length, 1);
+  assert.equal(errs[0]?.type, 'FieldValueInvalid');
+  assert.match(errs[0]?.message ?? '', /nested more than 256 levels deep/);
+  applyDefaults(GadgetKind, obj);
+  assert.deepEqual(pruneUnknownFields(GadgetKind, obj), []);
+  // Moderate nesting is fine.
+  let ok: Record<string, unknown> = { label: 'leaf' };
+  for (let i = 0; i < 50; i++) ok = { children: [ok] };
+  assert.deepEqual(validateObject(GadgetKind, gadget({ tree: ok })), []);
 });

@@ -13,6 +13,7 @@ import {
   isPlainObject,
   jsonEqual,
   keyPath,
+  MAX_NESTING,
   notSupported,
   required,
   typeInvalid,
@@ -28,6 +29,8 @@ interface Walk {
   errors: SchemaFieldError[];
   typeErrors: number;
   update: boolean;
+  /** Current object/map/list nesting (bounded by MAX_NESTING). */
+  depth: number;
 }
 
 /**
@@ -38,7 +41,7 @@ interface Walk {
  * subtrees without type errors, so they may trust the declared types.
  */
 export function validateObject(spec: KindSpec, obj: unknown, old?: unknown): SchemaFieldError[] {
-  const walk: Walk = { errors: [], typeErrors: 0, update: old !== undefined };
+  const walk: Walk = { errors: [], typeErrors: 0, update: old !== undefined, depth: 0 };
   if (!isPlainObject(obj)) {
     walk.errors.push(typeInvalid('', obj, 'must be a JSON object'));
     return walk.errors;
@@ -52,7 +55,7 @@ export function validateObject(spec: KindSpec, obj: unknown, old?: unknown): Sch
 
 /** Validates a value of any schema type at `path` (for callers validating fragments). */
 export function validateValue(type: TypeSpec, value: unknown, path: string): SchemaFieldError[] {
-  const walk: Walk = { errors: [], typeErrors: 0, update: false };
+  const walk: Walk = { errors: [], typeErrors: 0, update: false, depth: 0 };
   checkValue(type, value, path, undefined, walk);
   return walk.errors;
 }
@@ -110,6 +113,19 @@ function typeError(walk: Walk, path: string, value: unknown, message: string): v
 }
 
 function checkValue(type: TypeSpec, value: unknown, path: string, oldValue: unknown, walk: Walk): void {
+  if (type.kind === 'scalar' || type.kind === 'raw') return checkValueAt(type, value, path, oldValue, walk);
+  if (walk.depth >= MAX_NESTING) {
+    // Counted as a type error: hooks above must not walk it either.
+    walk.typeErrors++;
+    walk.errors.push({ type: 'FieldValueInvalid', field: path, message: `nested more than ${MAX_NESTING} levels deep` });
+    return;
+  }
+  walk.depth++;
+  checkValueAt(type, value, path, oldValue, walk);
+  walk.depth--;
+}
+
+function checkValueAt(type: TypeSpec, value: unknown, path: string, oldValue: unknown, walk: Walk): void {
   switch (type.kind) {
     case 'raw':
       return;
