@@ -5,6 +5,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiError } from './status-error.js';
 import { LeaseKind, type Lease } from '../api/coordination/v1/lease.js';
 import { EventKind, type Event } from '../api/core/v1/event.js';
 import { PodKind, type Pod } from '../api/core/v1/pod.js';
@@ -55,6 +59,33 @@ describe('client against skiff server (HTTPS, kubeconfig)', () => {
     // The identity is the admin: it may list secrets cluster-wide.
     const secrets = await client.request<{ items: unknown[] }>({ method: 'GET', path: '/api/v1/secrets' });
     assert.ok(Array.isArray(secrets.items));
+  });
+
+  it('authenticates with a bearer token from tokenFile, trusting a CA file; a bad token is a 401 ApiError', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-client-kc-'));
+    try {
+      writeFileSync(join(dir, 'ca.crt'), server.caPem);
+      writeFileSync(join(dir, 'token'), `${server.adminToken}\n`);
+      const kc = (user: string) => `apiVersion: v1
+kind: Config
+current-context: t
+clusters: [{name: c, cluster: {server: '${server.url}', certificate-authority: ca.crt}}]
+contexts: [{name: t, context: {cluster: c, user: u, namespace: kube-system}}]
+users: [{name: u, user: ${user}}]
+`;
+      writeFileSync(join(dir, 'good'), kc('{tokenFile: token}'));
+      writeFileSync(join(dir, 'bad'), kc('{token: not-a-token}'));
+      const good = clientFromKubeconfig({ env: { KUBECONFIG: join(dir, 'good') } });
+      clients.push(good);
+      assert.equal(good.namespace, 'kube-system');
+      const ns = await good.request<{ metadata: { name: string } }>({ method: 'GET', path: '/api/v1/namespaces/kube-system' });
+      assert.equal(ns.metadata.name, 'kube-system');
+      const bad = clientFromKubeconfig({ path: join(dir, 'bad') });
+      clients.push(bad);
+      await assert.rejects(bad.request({ method: 'GET', path: '/api/v1/namespaces' }), (err) => err instanceof ApiError && err.code === 401);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('CRUD and typed errors over HTTPS', async () => {
