@@ -17,7 +17,7 @@ import { forbiddenError } from './authz/forbidden.js';
 import type { InflightLimiter } from './http/inflight.js';
 import type { apiServerMetrics } from './http/metrics.js';
 import { writeStatus } from './http/respond.js';
-import { toApiError } from '../machinery/status.js';
+import { serviceUnavailable, toApiError } from '../machinery/status.js';
 import { pathNotFound, requestEntityTooLarge, timeoutError, unauthorized } from './http/status.js';
 import { parseTimeoutParam } from './http/timeout.js';
 import { isLongRunning, isReadOnly, parseRequest, type ParsedRequest } from './request-info.js';
@@ -37,6 +37,8 @@ export interface PipelineDeps {
   /** The resource layer (may be swapped while running, e.g. in tests). */
   resources(): ResourceHandler & { upgrade?: UpgradeHandler };
   now?: () => number;
+  /** True once shutdown began: new requests on kept-alive connections get a 503 and the connection closes. */
+  closing?: () => boolean;
 }
 
 const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
@@ -140,6 +142,10 @@ function createRequestHandler(deps: PipelineDeps, upgrades: WeakMap<IncomingMess
     res: ServerResponse,
     state: { user?: UserInfo; parsed?: ParsedRequest; code?: number; release?: () => void; timer?: NodeJS.Timeout },
   ): Promise<void> {
+    if (deps.closing?.()) {
+      res.setHeader('Connection', 'close');
+      throw serviceUnavailable('apiserver is shutting down');
+    }
     const parsed = parseRequest(req.method ?? 'GET', req.url ?? '/');
     state.parsed = parsed;
 

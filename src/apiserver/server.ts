@@ -167,6 +167,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
       requestTimeoutMs: config.requestTimeoutMs ?? 60_000,
       serveNonResource: router,
       resources: () => live,
+      closing: () => closing,
     });
 
     const srv = createServer(
@@ -211,9 +212,13 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
         closing = true;
         const stopped = new Promise<void>((resolve) => srv.close(() => resolve()));
         await live.close().catch((err: unknown) => logger.error('closing the resource layer failed', { error: err }));
+        // Connections turn idle as their last response (e.g. an ended watch) goes out;
+        // close them as they do, and cut whatever is still busy after 2 s.
         srv.closeIdleConnections();
+        const idle = setInterval(() => srv.closeIdleConnections(), 20);
         const force = setTimeout(() => srv.closeAllConnections(), 2000);
         await stopped;
+        clearInterval(idle);
         clearTimeout(force);
         if (ownsStore) await store.close();
         logger.info('stopped', { url });
