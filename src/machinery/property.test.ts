@@ -17,7 +17,7 @@ import { patchMetaFromTable } from './patch-meta.js';
 import { ProtobufError, decodeEnvelope } from './protobuf-envelope.js';
 import type { JsonObject, JsonValue } from './json-value.js';
 
-const RUNS = { numRuns: 1000 };
+const RUNS = { numRuns: 500 };
 
 /** Runs fn; returns its result, or undefined if it threw one of the allowed error types. */
 function onlyTyped<T>(fn: () => T, ...allowed: Array<new (...a: never[]) => Error>): T | undefined {
@@ -140,7 +140,7 @@ test('strategic merge patch: only PatchError on arbitrary input, directives incl
     const before = JSON.stringify([original, patch]);
     onlyTyped(() => applyStrategicMergePatch(original, patch, meta), PatchError);
     assert.equal(JSON.stringify([original, patch]), before);
-  }), { numRuns: 2000 });
+  }), { numRuns: 1000 });
 });
 
 test('strategic merge patch without metadata or directives equals JSON merge patch', () => {
