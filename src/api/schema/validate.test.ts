@@ -153,7 +153,12 @@ test('never throws on odd JSON', () => {
     const errs = validateObject(GadgetKind, v);
     assert.ok(Array.isArray(errs));
   }
-  assert.deepEqual(render(validateObject(GadgetKind, [])), ['FieldValueTypeInvalid  []']);
+  assert.deepEqual(validateObject(GadgetKind, []), [{ type: 'FieldValueTypeInvalid', field: '', message: 'must be a JSON object, got an array' }]);
+  assert.deepEqual(validateObject(GadgetKind, 'x'), [{ type: 'FieldValueTypeInvalid', field: '', message: 'must be a JSON object', badValue: 'x' }]);
+  // Objects in the wrong place are described, not quoted.
+  assert.deepEqual(validateObject(GadgetKind, gadget({ parts: { a: 1 } })), [
+    { type: 'FieldValueTypeInvalid', field: 'spec.parts', message: 'must be an array, got an object' },
+  ]);
 });
 
 test('absurd nesting through a recursive type is an error, not a stack overflow', () => {

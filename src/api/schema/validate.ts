@@ -43,7 +43,7 @@ interface Walk {
 export function validateObject(spec: KindSpec, obj: unknown, old?: unknown): SchemaFieldError[] {
   const walk: Walk = { errors: [], typeErrors: 0, update: old !== undefined, depth: 0 };
   if (!isPlainObject(obj)) {
-    walk.errors.push(typeInvalid('', obj, 'must be a JSON object'));
+    typeError(walk, '', obj, 'must be a JSON object');
     return walk.errors;
   }
   validateFields(spec.schema, obj, '', isPlainObject(old) ? old : undefined, walk);
@@ -107,9 +107,12 @@ function checkField(field: Field<unknown>, value: unknown, path: string, oldValu
   if (field.validate) runHook(walk, path, () => field.validate!(value, path));
 }
 
+/** A type error; an object or array is described, not quoted (it may be huge). */
 function typeError(walk: Walk, path: string, value: unknown, message: string): void {
   walk.typeErrors++;
-  walk.errors.push(typeInvalid(path, value, message));
+  if (typeof value === 'object' && value !== null) {
+    walk.errors.push({ type: 'FieldValueTypeInvalid', field: path, message: `${message}, got ${Array.isArray(value) ? 'an array' : 'an object'}` });
+  } else walk.errors.push(typeInvalid(path, value, message));
 }
 
 function checkValue(type: TypeSpec, value: unknown, path: string, oldValue: unknown, walk: Walk): void {
@@ -185,11 +188,20 @@ function checkList(type: Extract<TypeSpec, { kind: 'list' }>, value: unknown, pa
       }
       seen.add(k);
     } else if (type.listType === 'set') {
-      const s = JSON.stringify(item);
-      if (seen.has(s)) walk.errors.push(duplicate(p, item));
-      seen.add(s);
+      const s = stableKey(item);
+      if (s !== undefined && seen.has(s)) walk.errors.push(duplicate(p, item));
+      if (s !== undefined) seen.add(s);
     }
   });
+}
+
+/** A set element's identity; undefined when it cannot be serialised (absurdly deep). */
+function stableKey(v: unknown): string | undefined {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return undefined;
+  }
 }
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
