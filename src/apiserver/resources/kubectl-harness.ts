@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTempServer } from '../testing.js';
-import { createResourceHandler } from './index.js';
+import { createResourceHandler, type ResourceLayerOptions } from './index.js';
 
 export interface KubectlResult {
   code: number;
@@ -27,8 +27,8 @@ export interface KubectlHarness {
   stop(): Promise<void>;
 }
 
-export async function startKubectlHarness(): Promise<KubectlHarness> {
-  const s = await startTempServer({ createResources: createResourceHandler });
+export async function startKubectlHarness(layer: ResourceLayerOptions = {}): Promise<KubectlHarness> {
+  const s = await startTempServer({ createResources: (c) => createResourceHandler({ ...c, ...layer }) });
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     KUBECONFIG: s.kubeconfigPath,
