@@ -100,6 +100,17 @@ describe('RestClient against the API server', () => {
     assert.equal((await widgets.get('w', { namespace: 'default' })).spec?.replicas, 3);
   });
 
+  it('server-side apply creates and updates with a field manager', async () => {
+    const widgets = h.client.resource<Widget>(WidgetKind);
+    const cfg = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'ssa', namespace: 'default' }, spec: { replicas: 2 } };
+    assert.throws(() => widgets.patch('ssa', cfg, 'apply', { namespace: 'default' }), /requires a fieldManager/);
+    const created = await widgets.patch('ssa', cfg, 'apply', { namespace: 'default', fieldManager: 'tester' });
+    assert.equal(created.spec?.replicas, 2);
+    const updated = await widgets.patch('ssa', { ...cfg, spec: { replicas: 4 } }, 'apply', { namespace: 'default', fieldManager: 'tester', force: true });
+    assert.equal(updated.spec?.replicas, 4);
+    assert.ok((updated.metadata.managedFields as { manager: string }[]).some((m) => m.manager === 'tester'));
+  });
+
   it('watch delivers ordered events from a resourceVersion, and close() stops it', async () => {
     const things = h.client.resource<Thing>(ThingKind);
     const list = await things.list({ namespace: 'default' });
