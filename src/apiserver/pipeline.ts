@@ -14,6 +14,7 @@ import type { Registry } from '../api/registry.js';
 import type { Authenticator } from './authn/types.js';
 import type { Authorizer, AuthorizationAttributes } from './authz/authorizer.js';
 import { forbiddenError } from './authz/forbidden.js';
+import { impersonate, withAuthenticatedGroup } from './authn/impersonation.js';
 import type { InflightLimiter } from './http/inflight.js';
 import type { apiServerMetrics } from './http/metrics.js';
 import { writeStatus } from './http/respond.js';
@@ -152,7 +153,9 @@ function createRequestHandler(deps: PipelineDeps, upgrades: WeakMap<IncomingMess
     const authn = deps.authenticator.authenticate(req);
     if (authn.kind === 'invalid') throw unauthorized();
     if (authn.kind === 'none' && !(parsed.kind === 'nonResource' && isPublicPath(parsed.path))) throw unauthorized();
-    const user = authn.kind === 'user' ? authn.user : ANONYMOUS;
+    const authenticated = authn.kind === 'user' ? withAuthenticatedGroup(authn.user) : ANONYMOUS;
+    state.user = authenticated;
+    const user = authn.kind === 'user' ? await impersonate(req, authenticated, deps.authorizer, parsed.path) : authenticated;
     state.user = user;
 
     if (authn.kind === 'user') {

@@ -74,6 +74,10 @@ test('a denied request is a 403 Status worded as kube-apiserver', async () => {
   assert.match(scale.json().message, /^deployments\.apps "web" is forbidden: User "alice" cannot patch resource "deployments\/scale" in API group "apps" in the namespace "d"/);
   const path = await call(s, 'GET', '/apis', { token: 'alice-token' });
   assert.equal(path.json().message, 'forbidden: User "alice" cannot get path "/apis": no access for alice');
+  // Impersonation is authorized as the verb "impersonate".
+  const as = await call(s, 'GET', '/version', { token: 'alice-token', headers: { 'Impersonate-User': 'bob' } });
+  assert.equal(as.code, 403);
+  assert.equal(as.json().message, 'users "bob" is forbidden: User "alice" cannot impersonate resource "users" in API group "" at the cluster scope: no access for alice');
   // bob is allowed.
   assert.equal((await call(s, 'GET', '/api/v1/namespaces/default/configmaps/cm1', { token: 'bob-token' })).code, 200);
 });

@@ -39,9 +39,9 @@ test('token file parses Kubernetes CSV records', () => {
 test('the admin token and file tokens authenticate', async () => {
   const admin = await call(server, 'GET', '/api/v1/namespaces', { token: server.adminToken });
   assert.equal(admin.code, 200);
-  assert.deepEqual(admin.json().user, { name: 'admin', groups: ['system:masters'] });
+  assert.deepEqual(admin.json().user, { name: 'admin', groups: ['system:masters', 'system:authenticated'] });
   const alice = await call(server, 'GET', '/api/v1/namespaces', { token: 'alice-token' });
-  assert.deepEqual(alice.json().user, { name: 'alice', uid: '1001', groups: ['devs', 'ops'] });
+  assert.deepEqual(alice.json().user, { name: 'alice', uid: '1001', groups: ['devs', 'ops', 'system:authenticated'] });
 });
 
 test('a bad token is a 401 Status, even on public paths', async () => {
@@ -68,7 +68,7 @@ test('client certificates from the cluster CA authenticate as CN with O groups',
   const c = await issueClientCertificate(server.ca, { user: 'system:node:n1', groups: ['system:nodes', 'extra'], days: 1 });
   const r = await call(server, 'GET', '/api/v1/namespaces', { cert: c.certPem, key: c.keyPem });
   assert.equal(r.code, 200);
-  assert.deepEqual(r.json().user, { name: 'system:node:n1', groups: ['system:nodes', 'extra'] });
+  assert.deepEqual(r.json().user, { name: 'system:node:n1', groups: ['system:nodes', 'extra', 'system:authenticated'] });
 });
 
 test('a client certificate from another CA is rejected with 401', async () => {
@@ -77,4 +77,17 @@ test('a client certificate from another CA is rejected with 401', async () => {
   const r = await call(server, 'GET', '/api/v1/namespaces', { cert: c.certPem, key: c.keyPem });
   assert.equal(r.code, 401);
   assert.equal(r.json().reason, 'Unauthorized');
+});
+
+test('impersonation headers switch the user (kubectl --as / --as-group)', async () => {
+  const as = await call(server, 'GET', '/api/v1/namespaces', {
+    token: server.adminToken,
+    headers: { 'Impersonate-User': 'jane', 'Impersonate-Group': 'qa', 'Impersonate-Uid': 'u-7' },
+  });
+  assert.equal(as.code, 200);
+  assert.deepEqual(as.json().user, { name: 'jane', uid: 'u-7', groups: ['qa', 'system:authenticated'] });
+  const sa = await call(server, 'GET', '/api/v1/namespaces', { token: server.adminToken, headers: { 'Impersonate-User': 'system:serviceaccount:apps:builder' } });
+  assert.deepEqual(sa.json().user.groups, ['system:serviceaccounts', 'system:serviceaccounts:apps', 'system:authenticated']);
+  const groupOnly = await call(server, 'GET', '/api/v1/namespaces', { token: server.adminToken, headers: { 'Impersonate-Group': 'qa' } });
+  assert.equal(groupOnly.code, 400);
 });

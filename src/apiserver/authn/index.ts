@@ -4,3 +4,4 @@ export { TokenAuthenticator } from './token.js';
 export { X509Authenticator } from './x509.js';
 export { unionAuthenticator } from './union.js';
 export { parseTokenFile } from './token-file.js';
+export { impersonate, withAuthenticatedGroup } from './impersonation.js';
