@@ -186,3 +186,13 @@ test('a realistic pod survives a protobuf round trip (inline-embedded structs ne
   const decoded = decodeObject(PodKind, encodeObject(PodKind, p as Record<string, unknown>));
   assert.deepEqual(decoded, p);
 });
+
+test('volume sources skiff does not mount are still accepted, one per volume', () => {
+  const p = samplePod();
+  p.spec!.volumes!.push({ name: 'repo', gitRepo: { repository: 'https://git.example/r.git' } }, { name: 'disk', azureDisk: { diskName: 'd', diskURI: 'u' } });
+  applyDefaults(PodKind, p as Record<string, unknown>);
+  assert.equal(p.spec!.volumes![8]!.azureDisk!.cachingMode, 'ReadWrite');
+  assert.deepEqual(validateObject(PodKind, p), []);
+  p.spec!.volumes![7]!.emptyDir = {};
+  assert.deepEqual(brief(validateObject(PodKind, p)), ['FieldValueForbidden spec.volumes[7].gitRepo']);
+});

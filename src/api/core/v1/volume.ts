@@ -3,6 +3,7 @@ import { LabelSelectorSchema, ObjectMetaSchema } from '../../meta/v1/index.js';
 import { embedded, ptr } from './embedded.js';
 import { PersistentVolumeClaimSpecSchema } from './persistent-volume-claim.js';
 import { LocalObjectReferenceSchema, ObjectFieldSelectorSchema, ResourceFieldSelectorSchema } from './references.js';
+import { OTHER_VOLUME_SOURCE_FIELDS, otherVolumeSourceFields } from './volume-sources-other.js';
 
 /** Default file mode (0644) of secret, configMap, downwardAPI and projected volumes. */
 export const DEFAULT_VOLUME_MODE = 0o644;
@@ -145,6 +146,7 @@ export const VOLUME_SOURCE_FIELDS = [
   'projected',
   'csi',
   'ephemeral',
+  ...OTHER_VOLUME_SOURCE_FIELDS,
 ] as const;
 
 export const VolumeSchema = object(
@@ -163,6 +165,7 @@ export const VolumeSchema = object(
       projected: f(26, t.object(() => ProjectedVolumeSourceSchema), 'Several sources in one directory.'),
       csi: f(28, t.object(() => CSIVolumeSourceSchema), 'An inline CSI volume.'),
       ephemeral: f(29, t.object(() => EphemeralVolumeSourceSchema), 'A claim created and deleted with the pod.'),
+      ...otherVolumeSourceFields(),
     }),
   },
   {
