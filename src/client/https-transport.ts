@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { ClusterConnection } from './kubeconfig.js';
@@ -9,6 +10,11 @@ export interface HttpsTransportConfig {
   maxSockets?: number;
   /** Sent as User-Agent. */
   userAgent?: string;
+  /**
+   * With a tokenFile, how often to re-read it so rotated tokens (projected service
+   * account tokens) are picked up (default 60 s, as client-go; 0 = every request).
+   */
+  tokenRefreshMs?: number;
 }
 
 /**
@@ -22,6 +28,9 @@ export class HttpsTransport implements Transport {
   private readonly headers: Record<string, string>;
   private readonly isTls: boolean;
   private readonly servername: string | undefined;
+  private readonly tokenFile: string | undefined;
+  private readonly tokenRefreshMs: number;
+  private tokenReadAt = Date.now();
 
   constructor(config: HttpsTransportConfig) {
     const conn = config.connection;
@@ -41,6 +50,8 @@ export class HttpsTransport implements Transport {
       : new http.Agent({ keepAlive: true, maxSockets });
     this.servername = conn.tlsServerName;
     this.headers = { 'user-agent': config.userAgent ?? 'skiff-client' };
+    this.tokenFile = conn.tokenFile;
+    this.tokenRefreshMs = config.tokenRefreshMs ?? 60_000;
     if (conn.token) this.headers.authorization = `Bearer ${conn.token}`;
     else if (conn.username !== undefined && conn.password !== undefined) {
       this.headers.authorization = `Basic ${Buffer.from(`${conn.username}:${conn.password}`).toString('base64')}`;
@@ -48,6 +59,7 @@ export class HttpsTransport implements Transport {
   }
 
   request(req: TransportRequest): Promise<TransportResponse> {
+    this.refreshToken();
     const query = req.query?.toString();
     const basePath = this.base.pathname.replace(/\/+$/, '');
     const options: https.RequestOptions = {
@@ -81,6 +93,17 @@ export class HttpsTransport implements Transport {
       });
       r.end(body);
     });
+  }
+
+  private refreshToken(): void {
+    if (!this.tokenFile || Date.now() - this.tokenReadAt < this.tokenRefreshMs) return;
+    this.tokenReadAt = Date.now();
+    try {
+      const token = readFileSync(this.tokenFile, 'utf8').trim();
+      if (token) this.headers.authorization = `Bearer ${token}`;
+    } catch {
+      // Keep the last good token; the server's 401 will tell if it expired.
+    }
   }
 
   close(): void {

@@ -2,7 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { clientFromConnection } from './rest-client.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HttpsTransport } from './https-transport.js';
+import { clientFromConnection, RestClient } from './rest-client.js';
 import { ApiError } from './status-error.js';
 import { isAlreadyExists, isConflict, isNotFound } from './status-error.js';
 import { startClientHarness, ThingKind, WidgetKind, type ClientHarness } from './test-harness.js';
@@ -145,7 +149,6 @@ describe('RestClient against the API server', () => {
   });
 
   it('rate limits when qps is set', async () => {
-    const { RestClient } = await import('./rest-client.js');
     const limited = new RestClient({ transport: h.client.transport, qps: 50, burst: 1 });
     const things = limited.resource<Thing>(ThingKind);
     const start = Date.now();
@@ -181,9 +184,16 @@ describe('watch expiry against the API server', () => {
 describe('RestClient against a stalled server', () => {
   let server: Server;
   let url: string;
+  const auths: string[] = [];
   before(async () => {
     // Answers headers but never finishes the body, or never answers at all.
     server = createServer((req, res) => {
+      if (req.url?.startsWith('/auth')) {
+        auths.push(req.headers.authorization ?? '');
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{}');
+        return;
+      }
       if (req.url?.startsWith('/half')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"items":');
@@ -206,6 +216,22 @@ describe('RestClient against a stalled server', () => {
       assert.ok(Date.now() - t0 < 2000);
     } finally {
       c.close();
+    }
+  });
+
+  it('re-reads a rotated tokenFile', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-token-'));
+    const file = join(dir, 'token');
+    writeFileSync(file, 'one\n');
+    const c = new RestClient({ transport: new HttpsTransport({ connection: { server: url, namespace: 'default', context: 't', token: 'one', tokenFile: file }, tokenRefreshMs: 0 }) });
+    try {
+      await c.request({ method: 'GET', path: '/auth' });
+      writeFileSync(file, 'two\n');
+      await c.request({ method: 'GET', path: '/auth' });
+      assert.deepEqual(auths, ['Bearer one', 'Bearer two']);
+    } finally {
+      c.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
