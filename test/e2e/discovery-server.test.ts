@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { kubectl, startTestServer } from './support/index.js';
+import { kubectl, kubectlMissing, startTestServer } from './support/index.js';
 
 function get(url: string, caPem: string, token?: string): Promise<{ code: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -34,9 +34,11 @@ test('skiff server on etcd: ready with the store checked, kubectl works, SIGTERM
     for (const f of ['admin.kubeconfig', 'admin.token', 'tls/ca.key', 'tls/server.key']) {
       assert.equal(statSync(join(server.dataDir, f)).mode & 0o777, 0o600, f);
     }
-    const v = await kubectl(['version'], { kubeconfig: server.kubeconfigPath });
-    assert.equal(v.code, 0, v.stderr);
-    assert.match(v.stdout, /^Server Version: v1\.32\.4-skiff$/m);
+    if (!kubectlMissing()) {
+      const v = await kubectl(['version'], { kubeconfig: server.kubeconfigPath });
+      assert.equal(v.code, 0, v.stderr);
+      assert.match(v.stdout, /^Server Version: v1\.32\.4-skiff$/m);
+    }
     // Requests are logged one structured line each.
     const m = await get(`${server.url}/metrics`, server.caPem, server.adminToken);
     assert.equal(m.code, 200);

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Registry } from '../../src/api/registry.js';
-import { kubectl, REPO_ROOT, startTestServer, type KubectlVersion, type TestServer } from './support/index.js';
+import { kubectl, kubectlMissing, REPO_ROOT, startTestServer, type KubectlVersion, type TestServer } from './support/index.js';
 
 let server: TestServer;
 before(async () => {
@@ -31,7 +31,7 @@ const expectedApiVersions = (): string[] =>
 for (const version of [undefined, '1.27', '1.33'] as const) {
   const who = version ? `kubectl ${version}` : 'kubectl (dispatcher)';
 
-  test(`${who}: version reports the server as v1.32.4-skiff`, async () => {
+  test(`${who}: version reports the server as v1.32.4-skiff`, { skip: kubectlMissing(version) }, async () => {
     const r = await run(['version'], version);
     assert.equal(r.code, 0, r.stderr);
     if (version === '1.27') {
@@ -42,13 +42,13 @@ for (const version of [undefined, '1.27', '1.33'] as const) {
     if (version === undefined) assert.match(r.stdout, /^Client Version: v1\.32\.4-dispatcher$/m);
   });
 
-  test(`${who}: api-versions lists every served group version`, async () => {
+  test(`${who}: api-versions lists every served group version`, { skip: kubectlMissing(version) }, async () => {
     const r = await run(['api-versions'], version);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.trim().split('\n'), expectedApiVersions());
   });
 
-  test(`${who}: api-resources prints names, short names, versions, scope and kinds`, async () => {
+  test(`${who}: api-resources prints names, short names, versions, scope and kinds`, { skip: kubectlMissing(version) }, async () => {
     const r = await run(['api-resources'], version);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.split('\n').map((l) => l.trim().split(/\s+/).join(' '));
@@ -65,7 +65,7 @@ for (const version of [undefined, '1.27', '1.33'] as const) {
   });
 }
 
-test('kubectl explain pod.spec.containers reads the OpenAPI v3 schemas', async (t) => {
+test('kubectl explain pod.spec.containers reads the OpenAPI v3 schemas', { skip: kubectlMissing() }, async (t) => {
   const registry = new Registry();
   if (!registry.byGroupVersionResource('', 'v1', 'pods')) {
     t.skip('the Pod kind is not registered yet');
@@ -79,7 +79,7 @@ test('kubectl explain pod.spec.containers reads the OpenAPI v3 schemas', async (
   assert.match(r.stdout, /^\s+image\s+<string>$/m);
 });
 
-test('kubectl explain namespace reads the OpenAPI v3 schemas', async () => {
+test('kubectl explain namespace reads the OpenAPI v3 schemas', { skip: kubectlMissing() }, async () => {
   const r = await run(['explain', 'namespace.spec']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^KIND:\s+Namespace$/m);
@@ -87,7 +87,7 @@ test('kubectl explain namespace reads the OpenAPI v3 schemas', async () => {
   assert.match(r.stdout, /^\s+finalizers\s+<\[\]string>$/m);
 });
 
-test('a bad token: kubectl says "You must be logged in to the server"', async () => {
+test('a bad token: kubectl says "You must be logged in to the server"', { skip: kubectlMissing() }, async () => {
   const kubeconfig = join(server.dataDir, 'bad-token.kubeconfig');
   writeFileSync(
     kubeconfig,

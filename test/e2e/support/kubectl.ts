@@ -4,7 +4,7 @@
  * ~/.kube is never read or written.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,6 +32,19 @@ export interface KubectlResult {
 
 export function kubectlBinary(version?: KubectlVersion): string {
   return version ? `/usr/lib/google-cloud-sdk/bin/kubectl.${version}` : '/usr/bin/kubectl';
+}
+
+/**
+ * Why a kubectl suite cannot run here (the binary is missing), or false when it can:
+ * pass as `{ skip: kubectlMissing() }` so a machine without kubectl reports a skip, not a failure.
+ */
+export function kubectlMissing(version?: KubectlVersion): string | false {
+  try {
+    accessSync(kubectlBinary(version), constants.X_OK);
+    return false;
+  } catch {
+    return `${kubectlBinary(version)} is not installed`;
+  }
 }
 
 export async function kubectl(args: readonly string[], opts: KubectlOptions): Promise<KubectlResult> {
