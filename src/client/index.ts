@@ -41,7 +41,7 @@ export { objectKey, splitKey, groupOf, controllerRef, controllerOwnerKey, type K
 export { Indexer, byNamespace, byOwnerUid, byNodeName, NAMESPACE_INDEX, OWNER_UID_INDEX, NODE_NAME_INDEX, type IndexFunc } from './indexer.js';
 export type { ResourceEventHandler, EventSource } from './event-source.js';
 export { Informer, type InformerConfig, type ListerWatcher } from './informer.js';
-export { SharedInformerFactory, type InformerFilter } from './informer-factory.js';
+export { SharedInformerFactory, stripManagedFields, type InformerFilter } from './informer-factory.js';
 
 export { TokenBucket } from './token-bucket.js';
 export { ItemExponentialRateLimiter, BucketRateLimiter, MaxOfRateLimiter, defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.js';

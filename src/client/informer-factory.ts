@@ -22,10 +22,13 @@ export class SharedInformerFactory {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly resyncPeriodMs: number | undefined;
+  private readonly transform: ((obj: any) => any) | undefined;
   private readonly informers = new Map<string, Informer<any>>();
   private started = false;
 
-  constructor(config: { client: RestClient; clock?: Clock; logger?: Logger; resyncPeriodMs?: number }) {
+  /** transform: applied to every cached object of every informer (see InformerConfig.transform), e.g. stripManagedFields. */
+  constructor(config: { client: RestClient; clock?: Clock; logger?: Logger; resyncPeriodMs?: number; transform?: (obj: any) => any }) {
+    this.transform = config.transform;
     this.client = config.client;
     this.clock = config.clock ?? realClock;
     this.logger = config.logger ?? jsonLogger('informer');
@@ -44,6 +47,7 @@ export class SharedInformerFactory {
       ...filter,
       ...('kind' in spec && spec.kind ? { kind: spec.kind, group: spec.group } : {}),
       ...(this.resyncPeriodMs ? { resyncPeriodMs: this.resyncPeriodMs } : {}),
+      ...(this.transform ? { transform: this.transform } : {}),
     });
     this.informers.set(key, inf);
     if (this.started) inf.start();
@@ -66,4 +70,11 @@ export class SharedInformerFactory {
   async stop(): Promise<void> {
     await Promise.all([...this.informers.values()].map((i) => i.stop()));
   }
+}
+
+/** A transform that drops metadata.managedFields (server-side apply bookkeeping nobody reads from a cache). */
+export function stripManagedFields<T extends KubeObject>(obj: T): T {
+  if (!obj.metadata?.managedFields) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }

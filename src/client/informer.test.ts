@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { expired } from '../machinery/status.js';
 import { FakeClock, settle } from './fake-clock.js';
 import { Informer, type ListerWatcher } from './informer.js';
+import { stripManagedFields } from './informer-factory.js';
 import { silentLogger } from './logger.js';
 import type { KubeObject } from './object-key.js';
 import type { ListOptions, ObjectList, WatchOptions } from './resource-client.js';
@@ -225,6 +226,25 @@ describe('Informer', () => {
     await clock.advance(1_000);
     await until(clock, () => api.watchCalls.length === 2, 10);
     assert.equal(api.watchers.size, 1, 'the abandoned watch was closed');
+    await inf.stop();
+  });
+
+  it('transform is applied to listed and watched objects before caching', async () => {
+    const api = new FakeApi();
+    api.write('ADDED', 'a', '1');
+    (api.items.get('a')?.metadata as Record<string, unknown>).managedFields = [{ manager: 'x' }];
+    const inf = new Informer<Obj>({ listerWatcher: api, clock: new FakeClock(), logger: silentLogger, transform: stripManagedFields });
+    const seen: unknown[] = [];
+    inf.addEventHandler({ onAdd: (o) => seen.push(o.metadata?.managedFields), onUpdate: (_o, n) => seen.push(n.metadata?.managedFields) });
+    inf.start();
+    await inf.waitForSync();
+    await settle();
+    const modified = { metadata: { namespace: 'ns', name: 'a', resourceVersion: '99', managedFields: [{ manager: 'y' }] }, data: '2' };
+    for (const w of api.watchers) w.onEvent({ type: 'MODIFIED', object: modified });
+    assert.equal(inf.get('ns/a')?.data, '2');
+    assert.equal(inf.get('ns/a')?.metadata?.managedFields, undefined);
+    assert.equal(inf.get('ns/a')?.metadata?.name, 'a');
+    assert.deepEqual(seen, [undefined, undefined]);
     await inf.stop();
   });
 });

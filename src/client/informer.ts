@@ -30,6 +30,12 @@ export interface InformerConfig<T> {
   resyncPeriodMs?: number;
   /** Watch request timeout; default random in 300–600 s as client-go, so watchers do not reconnect in lockstep. */
   watchTimeoutSeconds?: number;
+  /**
+   * Applied to every object before it is cached and handed to handlers, e.g. to drop
+   * metadata.managedFields and save memory in large caches. Must be pure and keep
+   * metadata.name/namespace/resourceVersion.
+   */
+  transform?: (obj: T) => T;
   /** Backoff after list or watch failures: initial and max delay (default 800 ms → 30 s, as client-go's reflector). */
   backoff?: { initialMs: number; maxMs: number };
 }
@@ -204,7 +210,8 @@ export class Informer<T extends KubeObject> implements EventSource<T> {
         ...(cont ? { continue: cont } : {}),
       });
       if (this.stopped) return;
-      items.push(...page.items);
+      const transform = this.config.transform;
+      items.push(...(transform ? page.items.map(transform) : page.items));
       cont = page.metadata?.continue || undefined;
       rv = page.metadata?.resourceVersion ?? rv;
     } while (cont);
@@ -270,7 +277,7 @@ export class Informer<T extends KubeObject> implements EventSource<T> {
   private apply(ev: WatchEvent<T>): void {
     const rv = ev.object?.metadata?.resourceVersion;
     if (ev.type !== 'BOOKMARK') {
-      const obj = ev.object;
+      const obj = this.config.transform ? this.config.transform(ev.object) : ev.object;
       if (ev.type === 'DELETED') {
         const old = this.indexer.delete(this.indexer.keyOf(obj));
         // Deliver the final state from the event; fall back to the cached one.
