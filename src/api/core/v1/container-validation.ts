@@ -92,9 +92,14 @@ export function validateContainer(c: AnyContainer, path: string, role: Container
   if (!c.image || c.image.trim() === '') errs.push(fe.required(child(path, 'image'), ''));
   if (!c.terminationMessagePolicy) errs.push(fe.required(child(path, 'terminationMessagePolicy'), ''));
   if (!c.imagePullPolicy) errs.push(fe.required(child(path, 'imagePullPolicy'), ''));
-  if (c.tty && !c.stdin) errs.push(fe.invalid(child(path, 'tty'), true, '-t/--tty requires -i/--stdin'));
   errs.push(...validateContainerPorts(c.ports, child(path, 'ports')));
   errs.push(...validateEnv(c.env, child(path, 'env')));
+  (c.envFrom ?? []).forEach((src, i) => {
+    const sp = index(child(path, 'envFrom'), i);
+    const set = (['configMapRef', 'secretRef'] as const).filter((k) => src[k] != null);
+    if (set.length === 0) errs.push(fe.invalid(sp, '', 'must specify one of: `configMapRef` or `secretRef`'));
+    else if (set.length > 1) errs.push(fe.invalid(sp, '', 'may not have more than one field specified at a time'));
+  });
   errs.push(...validateResourceRequirements(c.resources, child(path, 'resources')));
 
   // Duplicate mountPaths are reported by the schema (volumeMounts is a list-map keyed by mountPath).

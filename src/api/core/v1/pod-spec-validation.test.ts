@@ -106,6 +106,11 @@ const cases: { name: string; mutate: (s: PodSpec) => void; want: string[]; messa
     want: ['FieldValueInvalid spec.topologySpreadConstraints[0].maxSkew'],
   },
   {
+    name: 'envFrom with both sources',
+    mutate: (s) => (s.containers![0]!.envFrom![0]!.secretRef = { name: 'x' }),
+    want: ['FieldValueInvalid spec.containers[0].envFrom[0]'],
+  },
+  {
     name: 'env with value and valueFrom',
     mutate: (s) => (s.containers![0]!.env![0]!.value = 'x'),
     want: ['FieldValueInvalid spec.containers[0].env[0].valueFrom'],

@@ -2,6 +2,7 @@ import type { SchemaFieldError } from '../../schema/dsl.js';
 import type { Affinity, NodeSelectorTerm, PodAffinityTerm, WeightedPodAffinityTerm } from './affinity.js';
 import { validateContainer, type ContainerRole } from './container-validation.js';
 import { child, fe, index } from './field-errors.js';
+import { isValidLabelValue } from '../../../machinery/names.js';
 import { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidIP } from './names.js';
 import type { PodSpec } from './pod-spec.js';
 import type { Toleration } from './toleration.js';
@@ -193,7 +194,7 @@ export function validatePodSpec(spec: PodSpec, path: string): SchemaFieldError[]
   }
   for (const [k, v] of Object.entries(spec.nodeSelector ?? {})) {
     for (const msg of isQualifiedName(k)) errs.push(fe.invalid(child(path, 'nodeSelector'), k, msg));
-    if (v.length > 63) errs.push(fe.invalid(child(path, 'nodeSelector'), v, 'must be no more than 63 characters'));
+    for (const msg of isValidLabelValue(v)) errs.push(fe.invalid(child(path, 'nodeSelector'), v, msg));
   }
   (spec.hostAliases ?? []).forEach((h, i) => {
     if (h.ip !== undefined && !isValidIP(h.ip)) errs.push(fe.invalid(child(index(child(path, 'hostAliases'), i), 'ip'), h.ip ?? '', 'must be a valid IP address'));
