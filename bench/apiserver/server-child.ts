@@ -27,4 +27,7 @@ const stop = async () => {
   process.exit(0);
 };
 process.on('SIGTERM', () => void stop());
+// SIGUSR2: collect garbage now, so the parent measures live memory rather than
+// whatever the collector has not yet reclaimed (started with --expose-gc).
+process.on('SIGUSR2', () => (globalThis as { gc?: () => void }).gc?.());
 process.on('SIGINT', () => void stop());

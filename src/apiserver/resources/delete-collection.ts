@@ -4,6 +4,7 @@ import { readDeleteOptions } from './delete-options.js';
 import { ApiError } from './errors.js';
 import { listJson, readList } from './list.js';
 import { sendJson } from './respond.js';
+import { CachedObject } from '../watch-cache/cached-object.js';
 import { compileFilter } from './selectors.js';
 
 /**
@@ -29,6 +30,6 @@ export async function handleDeleteCollection(a: VerbArgs): Promise<void> {
       throw err;
     }
   }
-  const items = deleted.map((o) => ({ key: '', rev: 0, obj: o, json: () => JSON.stringify(o) }));
-  sendJson(a.res, 200, listJson(spec, { items: items as never, revision: page.revision }));
+  const items = deleted.map((o) => new CachedObject('', 0, o));
+  sendJson(a.res, 200, listJson(spec, { items, revision: page.revision }));
 }

@@ -151,13 +151,25 @@ async function readFromStore(
   }
 }
 
-/** Serializes a list page as `<Kind>List` JSON (item bytes reused from the cache). */
-export function listJson(spec: KindSpec, page: ListPage): string {
+const COMMA = Buffer.from(',');
+const TAIL = Buffer.from(']}');
+
+/**
+ * Serializes a list page as `<Kind>List` JSON: the items' cached bytes are concatenated
+ * (one copy), never re-serialized.
+ */
+export function listJson(spec: KindSpec, page: ListPage): Buffer {
   const meta: Record<string, unknown> = { resourceVersion: String(page.revision) };
   if (page.continueToken) meta.continue = page.continueToken;
   if (page.remaining !== undefined) meta.remainingItemCount = page.remaining;
   const head = `{"kind":${JSON.stringify(`${spec.kind}List`)},"apiVersion":${JSON.stringify(apiVersionOf(spec))},"metadata":${JSON.stringify(meta)},"items":[`;
-  return head + page.items.map((o) => o.json()).join(',') + ']}';
+  const parts: Buffer[] = [Buffer.from(head)];
+  page.items.forEach((o, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(o.bytes());
+  });
+  parts.push(TAIL);
+  return Buffer.concat(parts);
 }
 
 /** LIST: a `<Kind>List`, a Table, or a PartialObjectMetadataList, per Accept. */

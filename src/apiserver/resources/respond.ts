@@ -22,10 +22,10 @@ export function sendJson(
     res.end();
     return;
   }
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const text = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   const headers: Record<string, string | string[]> = {
     'content-type': opts.contentType ?? 'application/json',
-    'content-length': String(Buffer.byteLength(text)),
+    'content-length': String(Buffer.isBuffer(text) ? text.length : Buffer.byteLength(text)),
     ...(opts.headers ?? {}),
   };
   if (opts.warnings && opts.warnings.length > 0) headers['warning'] = warningHeaders(opts.warnings);

@@ -17,6 +17,7 @@ export class CachedObject {
   readonly rev: number;
   readonly obj: KubeObject;
   private text: string | undefined;
+  private buf: Buffer | undefined;
 
   constructor(key: string, rev: number, obj: KubeObject) {
     this.key = key;
@@ -26,8 +27,17 @@ export class CachedObject {
 
   /** The object's JSON text (computed on first use, then reused). */
   json(): string {
-    if (this.text === undefined) this.text = JSON.stringify(this.obj);
+    if (this.text === undefined) this.text = this.buf ? this.buf.toString('utf8') : JSON.stringify(this.obj);
     return this.text;
+  }
+
+  /** The object's JSON as UTF-8 bytes (computed on first use, then reused; lists concatenate these). */
+  bytes(): Buffer {
+    if (this.buf === undefined) {
+      this.buf = Buffer.from(this.json());
+      this.text = undefined; // keep one copy
+    }
+    return this.buf;
   }
 }
 
