@@ -4,6 +4,7 @@
  */
 import type { KindSpec, ObjectSchema, TypeSpec } from './dsl.js';
 import { isPlainObject, MAX_NESTING } from './errors.js';
+import { fieldsOf } from './fields.js';
 
 /**
  * Fills defaults in place: for each object, first its fields' `default`s where the field
@@ -21,7 +22,7 @@ export function applyDefaultsToValue(type: TypeSpec, value: unknown): void {
 }
 
 function defaultObject(schema: ObjectSchema<unknown>, obj: Record<string, unknown>, depth: number): void {
-  for (const [name, field] of Object.entries(schema.fields)) {
+  for (const [name, field] of fieldsOf(schema)) {
     const present = Object.hasOwn(obj, name) && obj[name] !== undefined && obj[name] !== null;
     if (!present && field.default !== undefined) {
       const d = field.default;

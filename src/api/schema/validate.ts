@@ -20,6 +20,7 @@ import {
 } from './errors.js';
 import { checkFormat, quantity as quantityProblems, dateTime, base64 } from './formats.js';
 import { validateObjectMeta } from './validate-meta.js';
+import { fieldsOf } from './fields.js';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -73,18 +74,18 @@ const own = (o: Record<string, unknown>, k: string): unknown => (Object.hasOwn(o
 
 function validateFields(schema: ObjectSchema<unknown>, obj: Record<string, unknown>, path: string, old: Record<string, unknown> | undefined, walk: Walk): void {
   const before = walk.typeErrors;
-  for (const [name, field] of Object.entries(schema.fields)) {
-    const value = own(obj, name);
-    const fpath = childPath(path, name);
+  for (const [name, field] of fieldsOf(schema)) {
+    const raw = obj[name];
+    const value = raw !== undefined && Object.hasOwn(obj, name) ? raw : undefined;
     const oldValue = old ? own(old, name) : undefined;
     if (walk.update && old && field.immutable && !jsonEqual(value, oldValue)) {
-      walk.errors.push(invalid(fpath, value ?? null, 'field is immutable'));
+      walk.errors.push(invalid(childPath(path, name), value ?? null, 'field is immutable'));
     }
     if (value === undefined || value === null) {
-      if (field.required) walk.errors.push(required(fpath));
+      if (field.required) walk.errors.push(required(childPath(path, name)));
       continue;
     }
-    checkField(field, value, fpath, oldValue, walk);
+    checkField(field, value, childPath(path, name), oldValue, walk);
   }
   if (walk.typeErrors === before && schema.validate) {
     runHook(walk, path, () => schema.validate!(obj, path, old));
