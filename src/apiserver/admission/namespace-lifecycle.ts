@@ -1,7 +1,7 @@
 import type { Registry } from '../../api/registry.js';
 import type { KindSpec } from '../../api/schema/dsl.js';
 import type { Store } from '../../storage/store.js';
-import { decodeStored } from '../watch-cache/cached-object.js';
+import { decodeStored, type KubeObject } from '../watch-cache/cached-object.js';
 import { forbidden, statusError } from '../resources/errors.js';
 import type { AdmissionPlugin } from './types.js';
 
@@ -14,7 +14,12 @@ const IMMORTAL = new Set(['default', 'kube-system', 'kube-public']);
  * namespace that exists (404 `namespaces "x" not found`) and is not terminating (403);
  * the system namespaces cannot be deleted.
  */
-export function namespaceLifecycle(config: { store: Store; registry: Registry }): AdmissionPlugin {
+export function namespaceLifecycle(config: {
+  store: Store;
+  registry: Registry;
+  /** A fast lookup of a namespace (the watch cache); on a miss the store is asked. */
+  cachedNamespace?: (name: string) => KubeObject | undefined;
+}): AdmissionPlugin {
   const nsSpec = (): KindSpec | undefined => config.registry.byGroupVersionResource('', 'v1', 'namespaces');
   return {
     name: 'NamespaceLifecycle',
@@ -27,15 +32,16 @@ export function namespaceLifecycle(config: { store: Store; registry: Registry })
       if (attrs.operation !== 'CREATE' || !spec.namespaced || !attrs.namespace) return;
       // Subresource creates (binding, eviction) act on an existing object: no check needed.
       if (attrs.subresource) return;
-      const kv = await config.store.get(`/registry/core/namespaces/${attrs.namespace}`);
-      if (!kv) {
+      let ns = config.cachedNamespace?.(attrs.namespace);
+      const kv = ns ? undefined : await config.store.get(`/registry/core/namespaces/${attrs.namespace}`);
+      if (!ns && !kv) {
         const ns = nsSpec();
         throw statusError(404, 'NotFound', `namespaces "${attrs.namespace}" not found`, {
           name: attrs.namespace,
           kind: ns?.plural ?? 'namespaces',
         });
       }
-      const ns = decodeStored(kv);
+      ns ??= decodeStored(kv!);
       if (ns.metadata?.deletionTimestamp || ns.status?.phase === 'Terminating') {
         throw forbidden(
           spec,

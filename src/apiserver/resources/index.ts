@@ -48,7 +48,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
     registry,
     store,
     cache,
-    admission: new AdmissionChain({ plugins: [namespaceLifecycle({ store, registry }), createStrategy, schemaValidation, ...(config.admission ?? [])] }),
+    admission: new AdmissionChain({ plugins: [namespaceLifecycle({ store, registry, cachedNamespace: (n) => cache.resource('/registry/core/namespaces/').get(`/registry/core/namespaces/${n}`)?.obj }), createStrategy, schemaValidation, ...(config.admission ?? [])] }),
     authorizer: config.authorizer ?? alwaysAllowAuthorizer,
     now: config.now ?? (() => new Date()),
     newUid: randomUUID,
