@@ -6,7 +6,11 @@ import type { Transport, TransportRequest, TransportResponse } from './transport
 
 export interface HttpsTransportConfig {
   connection: ClusterConnection;
-  /** Max concurrent sockets to the server (default 64); idle sockets are kept alive for reuse. */
+  /**
+   * Max concurrent sockets to the server (default: unlimited). Idle sockets are kept
+   * alive and reused first; a cap must leave room for every long-lived watch, or
+   * requests would queue behind them.
+   */
   maxSockets?: number;
   /** Sent as User-Agent. */
   userAgent?: string;
@@ -37,7 +41,7 @@ export class HttpsTransport implements Transport {
     this.base = new URL(conn.server);
     this.isTls = this.base.protocol === 'https:';
     if (!this.isTls && this.base.protocol !== 'http:') throw new Error(`unsupported server URL ${conn.server}`);
-    const maxSockets = config.maxSockets ?? 64;
+    const maxSockets = config.maxSockets ?? Infinity;
     this.agent = this.isTls
       ? new https.Agent({
           keepAlive: true,

@@ -18,7 +18,7 @@ export interface InProcessTransportConfig {
   handler?: http.RequestListener;
   /** Headers added to every request (e.g. a bearer token the server maps to an identity). */
   headers?: Record<string, string>;
-  /** Max concurrent in-memory connections (default 64), kept alive and reused as with HTTPS. */
+  /** Max concurrent in-memory connections (default unlimited; watches hold one each), kept alive and reused as with HTTPS. */
   maxSockets?: number;
 }
 
@@ -36,7 +36,7 @@ export class InProcessTransport implements Transport {
     if (!config.server === !config.handler) throw new Error('InProcessTransport: give exactly one of server or handler');
     const server: ConnectionSink = config.server ?? http.createServer(config.handler);
     this.headers = { 'user-agent': 'skiff-client (in-process)', ...config.headers };
-    const agent = new http.Agent({ keepAlive: true, maxSockets: config.maxSockets ?? 64 });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: config.maxSockets ?? Infinity });
     // The agent asks for a connection; we make an in-memory pair and give the server its end.
     (agent as unknown as { createConnection: (opts: unknown, cb: (err: Error | null, s: Duplex) => void) => Duplex }).createConnection = (_opts, cb) => {
       const [client, serverSide] = socketPair();

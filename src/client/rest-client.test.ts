@@ -148,6 +148,18 @@ describe('RestClient against the API server', () => {
     }
   });
 
+  it('many open watches never starve ordinary requests', async () => {
+    const c = h.newClient();
+    const things = c.resource<Thing>(ThingKind);
+    const watches = Array.from({ length: 80 }, () => things.watch({ namespace: 'default' }, () => {}, () => {}));
+    try {
+      const list = await things.list({ namespace: 'default', limit: 1 });
+      assert.equal(list.kind, 'ThingList');
+    } finally {
+      for (const w of watches) w.close();
+    }
+  });
+
   it('rate limits when qps is set', async () => {
     const limited = new RestClient({ transport: h.client.transport, qps: 50, burst: 1 });
     const things = limited.resource<Thing>(ThingKind);
