@@ -37,7 +37,8 @@ export function nonResourceRouter(deps: NonResourceDeps) {
       (HEALTH.has(first) && seg.length <= 2) ||
       (first === 'api' && seg.length === 2) ||
       (first === 'apis' && seg.length <= 3) ||
-      (first === 'openapi' && seg[1] === 'v3');
+      (first === 'openapi' && seg[1] === 'v3') ||
+      (first === 'openapi' && seg[1] === 'v2' && seg.length === 2);
     if (!known) throw pathNotFound();
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed();
 
@@ -49,6 +50,7 @@ export function nonResourceRouter(deps: NonResourceDeps) {
         deps.logger.warn('health check failed', { endpoint, check, reason }),
       );
     }
+    if (first === 'openapi' && seg[1] === 'v2') return deps.openapi.serveV2(req, res);
     if (first === 'openapi') return deps.openapi.serve(req, res, seg.slice(2), p.query);
     return serveDiscovery(req, res, seg, { registry: deps.registry, cache, serverAddress: deps.serverAddress() });
   };

@@ -243,7 +243,24 @@ test('kinds added to the registry at run time appear in discovery and OpenAPI', 
   }
   assert.equal((await call(s, 'GET', '/apis/example.com/v1', t)).code, 404);
   assert.equal((await aggregatedGroups()).includes('example.com'), false);
-  assert.equal((await call(s, 'GET', '/openapi/v2', t)).code, 404);
+});
+
+test('/openapi/v2 serves every definition as JSON or gnostic protobuf', async () => {
+  const t = { token: s.adminToken };
+  const json = await call(s, 'GET', '/openapi/v2', { ...t, headers: { Accept: 'application/json' } });
+  assert.equal(json.code, 200);
+  const doc = json.json();
+  assert.equal(doc.swagger, '2.0');
+  const deploy = doc.definitions['io.k8s.api.apps.v1.Deployment'];
+  assert.deepEqual(deploy['x-kubernetes-group-version-kind'], [{ group: 'apps', version: 'v1', kind: 'Deployment' }]);
+  assert.equal(deploy.properties.spec.$ref, '#/definitions/io.k8s.api.apps.v1.DeploymentSpec');
+  for (const accept of ['application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf']) {
+    const pb = await call(s, 'GET', '/openapi/v2', { ...t, headers: { Accept: accept } });
+    assert.equal(pb.code, 200);
+    assert.equal(pb.headers['content-type'], 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    assert.ok(pb.body.startsWith('\n\u00032.0'), 'field 1 = "2.0"');
+  }
+  assert.equal((await call(s, 'GET', '/openapi/v2', { ...t, headers: { Accept: 'text/html' } })).code, 406);
 });
 
 test('health checks, verbose, single checks and metrics', async () => {

@@ -142,7 +142,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     };
     const layer = resources;
     const resourcesReady: HealthCheck = { name: 'resource-layer', check: async () => layer.ready?.() };
-    const openapi = new OpenApiV3Server({ registry, build: config.openApiV3 ?? ((gv) => openApiV3Document(gv, { serverVersion: KUBERNETES_VERSION })) });
+    const openapi = new OpenApiV3Server({ registry, version: KUBERNETES_VERSION, build: config.openApiV3 ?? ((gv) => openApiV3Document(gv, { serverVersion: KUBERNETES_VERSION })) });
     let serverAddress = '';
     const router = nonResourceRouter({
       registry,

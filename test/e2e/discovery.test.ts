@@ -87,6 +87,38 @@ test('kubectl explain namespace reads the OpenAPI v3 schemas', { skip: kubectlMi
   assert.match(r.stdout, /^\s+finalizers\s+<\[\]string>$/m);
 });
 
+test('kubectl 1.27 reads /openapi/v2 (protobuf): explain and client-side apply with strategic merge', { skip: kubectlMissing('1.27') }, async () => {
+  const explain = await run(['explain', 'deployment.spec.template.spec.containers.env'], '1.27');
+  assert.equal(explain.code, 0, explain.stderr);
+  assert.match(explain.stdout, /^KIND:\s+Deployment$/m);
+  assert.match(explain.stdout, /^FIELD:\s+env <\[\]EnvVar>$/m);
+  const file = join(server.dataDir, 'web-127.yaml');
+  const manifest = (value: string): string =>
+    [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: web-127, namespace: default}',
+      'spec:',
+      '  selector: {matchLabels: {app: web-127}}',
+      '  template:',
+      '    metadata: {labels: {app: web-127}}',
+      `    spec: {containers: [{name: c, image: nginx, env: [{name: A, value: "${value}"}]}]}`,
+      '',
+    ].join('\n');
+  writeFileSync(file, manifest('1'));
+  const created = await run(['apply', '-f', file], '1.27');
+  assert.equal(created.code, 0, created.stderr);
+  assert.equal(created.stdout, 'deployment.apps/web-127 created\n');
+  const setEnv = await run(['set', 'env', 'deployment/web-127', 'B=2'], '1.27');
+  assert.equal(setEnv.code, 0, setEnv.stderr);
+  writeFileSync(file, manifest('9'));
+  const configured = await run(['apply', '-f', file], '1.27');
+  assert.equal(configured.stdout, 'deployment.apps/web-127 configured\n', configured.stderr);
+  // The patch merged env by name: A changed, B (set outside the file) kept.
+  const env = await run(['get', 'deployment', 'web-127', '-o', 'jsonpath={.spec.template.spec.containers[0].env}'], '1.27');
+  assert.deepEqual(JSON.parse(env.stdout), [{ name: 'A', value: '9' }, { name: 'B', value: '2' }]);
+});
+
 test('a bad token: kubectl says "You must be logged in to the server"', { skip: kubectlMissing() }, async () => {
   const kubeconfig = join(server.dataDir, 'bad-token.kubeconfig');
   writeFileSync(

@@ -3,7 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GroupVersion, Registry } from '../../api/registry.js';
 import type { KindSpec } from '../../api/schema/dsl.js';
 import { writeJson } from '../http/respond.js';
-import { pathNotFound } from '../http/status.js';
+import { negotiate, parseAccept } from '../http/negotiate.js';
+import { notAcceptable, pathNotFound } from '../http/status.js';
+import { encodeOpenApiV2, openApiV2Document, OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_DEPRECATED } from './openapi-v2.js';
 
 /** Builds the OpenAPI v3 document of one group version. */
 export type OpenApiV3Builder = (gv: GroupVersion) => unknown;
@@ -26,8 +28,39 @@ interface CachedDoc {
  */
 export class OpenApiV3Server {
   private readonly cache = new WeakMap<readonly KindSpec[], CachedDoc>();
+  private v2?: { seen: ReadonlyArray<readonly KindSpec[]>; json: string; proto: Uint8Array; etag: string };
 
-  constructor(private readonly config: { registry: Registry; build: OpenApiV3Builder }) {}
+  constructor(private readonly config: { registry: Registry; build: OpenApiV3Builder; version?: string }) {}
+
+  /**
+   * `/openapi/v2`: every definition of the v3 documents as Swagger 2.0, JSON or gnostic
+   * protobuf by Accept (see openapi-v2.ts). Rebuilt only when the registry's kinds change.
+   */
+  serveV2(req: IncomingMessage, res: ServerResponse): void {
+    const kinds = this.config.registry.list().map((gv) => gv.kinds);
+    if (!this.v2 || kinds.length !== this.v2.seen.length || kinds.some((k, i) => k !== this.v2?.seen[i])) {
+      const docs = this.config.registry.list().map((gv) => JSON.parse(this.doc(gv).body) as unknown);
+      const doc = openApiV2Document(docs, this.config.version ?? '');
+      const json = JSON.stringify(doc);
+      this.v2 = { seen: kinds, json, proto: encodeOpenApiV2(doc), etag: `"${createHash('sha512').update(json).digest('hex').toUpperCase().slice(0, 64)}"` };
+    }
+    const choice = negotiate(parseAccept(req.headers.accept), [
+      { type: 'application', subtype: OPENAPI_V2_PROTOBUF.split('/')[1] as string, params: {}, value: 'proto' as const },
+      { type: 'application', subtype: OPENAPI_V2_PROTOBUF_DEPRECATED.split('/')[1] as string, params: {}, value: 'proto' as const },
+      { type: 'application', subtype: 'json', params: {}, value: 'json' as const },
+    ]);
+    if (!choice) throw notAcceptable([OPENAPI_V2_PROTOBUF, 'application/json']);
+    res.setHeader('ETag', this.v2.etag);
+    res.setHeader('Vary', 'Accept');
+    if (req.headers['if-none-match'] === this.v2.etag) {
+      res.writeHead(304);
+      res.end();
+      return;
+    }
+    if (choice === 'json') return writeJson(res, 200, this.v2.json);
+    res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF, 'Content-Length': this.v2.proto.length });
+    res.end(this.v2.proto);
+  }
 
   private doc(gv: GroupVersion): CachedDoc {
     let d = this.cache.get(gv.kinds);

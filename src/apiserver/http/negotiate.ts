@@ -17,7 +17,7 @@ export function parseAccept(header: string | undefined): MediaRange[] {
   const out: Array<MediaRange & { i: number }> = [];
   header.split(',').forEach((raw, i) => {
     const [mt, ...ps] = raw.split(';').map((s) => s.trim());
-    const m = /^([\w.+*-]+)\/([\w.+*-]+)$/.exec(mt ?? '');
+    const m = /^([\w.+*-]+)\/([\w.+*@-]+)$/.exec(mt ?? '');
     if (!m) return;
     const params: Record<string, string> = {};
     let q = 1;
