@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, startTempServer } from '../testing.js';
@@ -90,4 +91,21 @@ test('impersonation headers switch the user (kubectl --as / --as-group)', async 
   assert.deepEqual(sa.json().user.groups, ['system:serviceaccounts', 'system:serviceaccounts:apps', 'system:authenticated']);
   const groupOnly = await call(server, 'GET', '/api/v1/namespaces', { token: server.adminToken, headers: { 'Impersonate-Group': 'qa' } });
   assert.equal(groupOnly.code, 400);
+});
+
+test('the written admin kubeconfig authenticates as admin (system:masters) with its client certificate', async () => {
+  const kc = parse(readFileSync(server.kubeconfigPath, 'utf8'));
+  assert.equal(statSync(server.kubeconfigPath).mode & 0o777, 0o600);
+  const cluster = kc.clusters[0].cluster;
+  const user = kc.users[0].user;
+  assert.equal(cluster.server, server.url);
+  const b64 = (x: string): string => Buffer.from(x, 'base64').toString('utf8');
+  const r = await call(
+    { url: cluster.server, caPem: b64(cluster['certificate-authority-data']) },
+    'GET',
+    '/api/v1/namespaces',
+    { cert: b64(user['client-certificate-data']), key: b64(user['client-key-data']) },
+  );
+  assert.equal(r.code, 200);
+  assert.deepEqual(r.json().user, { name: 'admin', groups: ['system:masters', 'system:authenticated'] });
 });
