@@ -5,15 +5,19 @@
 import type { KindSpec, ObjectSchema, TypeSpec } from './dsl.js';
 import { isPlainObject, MAX_NESTING } from './errors.js';
 import { fieldsOf } from './fields.js';
+import { normalizeObject } from './normalize.js';
 
 /**
  * Fills defaults in place: for each object, first its fields' `default`s where the field
  * is absent (or null), then its nested values (maps, lists, objects), then its own
  * `applyDefaults` hook — so a hook sees its children already defaulted (depth first).
- * Idempotent when the hooks are.
+ * Before that it normalizes scalar encodings as Go's decoding would (normalizeObject:
+ * canonical quantities, UTC times). Idempotent when the hooks are.
  */
 export function applyDefaults(spec: KindSpec, obj: Record<string, unknown>): void {
-  if (isPlainObject(obj)) defaultObject(spec.schema, obj, 0);
+  if (!isPlainObject(obj)) return;
+  normalizeObject(spec, obj);
+  defaultObject(spec.schema, obj, 0);
 }
 
 /** Defaults a value of any schema type (for callers defaulting fragments). */

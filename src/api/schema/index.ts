@@ -11,3 +11,4 @@ export { patchMetaFor, type PatchMeta } from './patch-meta.js';
 export { openApiV3Document, type OpenApiGroupVersion, type OpenApiOptions } from './openapi.js';
 export { componentName, packageForGroup } from './openapi-names.js';
 export { duplicateFields, duplicateFieldMessage } from './duplicate-fields.js';
+export { normalizeObject } from './normalize.js';
