@@ -11,8 +11,20 @@ const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2';
  * and each O to a group. A certificate that fails verification is `invalid`.
  */
 export class X509Authenticator implements Authenticator {
+  // The peer certificate is fixed for a connection: decide once per socket.
+  private readonly bySocket = new WeakMap<object, AuthnResult>();
+
   authenticate(req: IncomingMessage): AuthnResult {
     const socket = req.socket as TLSSocket;
+    let r = this.bySocket.get(socket);
+    if (!r) {
+      r = this.fromSocket(socket);
+      this.bySocket.set(socket, r);
+    }
+    return r;
+  }
+
+  private fromSocket(socket: TLSSocket): AuthnResult {
     if (typeof socket.getPeerCertificate !== 'function') return { kind: 'none' };
     const cert = socket.getPeerCertificate();
     if (!cert || Object.keys(cert).length === 0) return { kind: 'none' };
