@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerVersionCommand } from './version.js';
 import { registerServerCommand } from './server.js';
+import { registerControllerManagerCommand } from './controller-manager.js';
 
 /** Builds the `skiff` command tree. Each subcommand lives in its own file. */
 export function buildProgram(): Command {
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerVersionCommand(program);
   registerServerCommand(program);
+  registerControllerManagerCommand(program);
   return program;
 }
 

@@ -1,0 +1,250 @@
+import type { Pod } from '../api/core/v1/pod.js';
+import { PodKind } from '../api/core/v1/pod.js';
+import type { ReplicaSet } from '../api/apps/v1/replica-set.js';
+import { ReplicaSetKind } from '../api/apps/v1/replica-set.js';
+import { controller } from '../client/controller.js';
+import { controllerRef, objectKey, splitKey } from '../client/object-key.js';
+import { isNotFound, ApiError } from '../client/status-error.js';
+import { NAMESPACE_INDEX } from '../client/indexer.js';
+import { LabelSelector } from '../machinery/label-selector.js';
+import type { ControllerContext, ControllerDescriptor, RunningController } from './context.js';
+import { Expectations } from './expectations.js';
+import { claimObjects, newControllerRef } from './owner-refs.js';
+import { podsToDelete } from './pod-ranking.js';
+import { isPodActive, isPodAvailable, isPodReady, labelsContain, msUntilAvailable } from './pod-util.js';
+import { setCondition, removeCondition } from './conditions.js';
+import { slowStartBatch } from './slow-start.js';
+
+/** Kubernetes' BurstReplicas: at most this many creates or deletes per sync. */
+export const BURST_REPLICAS = 500;
+const COMPONENT = 'replicaset-controller';
+
+/** The ReplicaSet controller: keeps spec.replicas pods matching the selector. */
+export const replicaSetController: ControllerDescriptor = {
+  name: 'replicaset',
+  create: (ctx) => newReplicaSetController(ctx),
+};
+
+export function newReplicaSetController(ctx: ControllerContext): RunningController & { expectations: Expectations } {
+  const rsInformer = ctx.informers.informerFor<ReplicaSet>(ReplicaSetKind);
+  const podInformer = ctx.informers.informerFor<Pod>(PodKind);
+  const pods = ctx.client.resource<Pod>(PodKind);
+  const replicaSets = ctx.client.resource<ReplicaSet>(ReplicaSetKind);
+  const recorder = ctx.recorder(COMPONENT);
+  const expectations = new Expectations({ clock: ctx.clock });
+
+  // Expectations are lowered on what the informer shows, before the owner's key runs.
+  const ownerKeyOf = (pod: Pod): string | undefined => {
+    const ref = controllerRef(pod);
+    return ref?.kind === 'ReplicaSet' && pod.metadata?.namespace ? `${pod.metadata.namespace}/${ref.name}` : undefined;
+  };
+  podInformer.addEventHandler({
+    onAdd: (pod) => {
+      const k = ownerKeyOf(pod);
+      if (!k) return;
+      if (pod.metadata?.deletionTimestamp) expectations.deletionObserved(k, objectKey(pod));
+      else expectations.creationObserved(k);
+    },
+    onUpdate: (_old, pod) => {
+      const k = ownerKeyOf(pod);
+      if (k && pod.metadata?.deletionTimestamp) expectations.deletionObserved(k, objectKey(pod));
+    },
+    onDelete: (pod) => {
+      const k = ownerKeyOf(pod);
+      if (k) expectations.deletionObserved(k, objectKey(pod));
+    },
+  });
+
+  /** Orphans wake every ReplicaSet in their namespace whose selector matches (to adopt). */
+  const podKeys = (pod: Pod): string[] => {
+    const k = ownerKeyOf(pod);
+    if (k) return [k];
+    if (controllerRef(pod)) return [];
+    const out: string[] = [];
+    for (const rs of rsInformer.indexer.byIndex(NAMESPACE_INDEX, pod.metadata?.namespace ?? '')) {
+      if (selectorOf(rs).matches(pod.metadata?.labels)) out.push(objectKey(rs));
+    }
+    return out;
+  };
+
+  const reconcile = async (key: string) => {
+    const rs = rsInformer.indexer.get(key);
+    if (!rs) {
+      expectations.delete(key);
+      return;
+    }
+    const { namespace } = splitKey(key);
+    const selector = selectorOf(rs);
+    const all = podInformer.indexer.byIndex(NAMESPACE_INDEX, namespace).filter(isPodActive);
+    const owned = await claimObjects<Pod>(all, {
+      owner: rs,
+      ownerApiVersion: 'apps/v1',
+      ownerKind: 'ReplicaSet',
+      selector,
+      dependents: pods,
+      canAdopt: async () => {
+        try {
+          const live = await replicaSets.get(rs.metadata?.name ?? '', { namespace });
+          return live.metadata?.uid === rs.metadata?.uid && !live.metadata?.deletionTimestamp;
+        } catch (err) {
+          if (isNotFound(err)) return false;
+          throw err;
+        }
+      },
+      onError: (err, pod) => ctx.log.warn('cannot adopt or release pod', { controller: 'replicaset', key, pod: objectKey(pod), error: err }),
+    });
+
+    let manageErr: unknown;
+    if (expectations.satisfied(key) && !rs.metadata?.deletionTimestamp) {
+      try {
+        await manageReplicas(owned, rs, key);
+      } catch (err) {
+        manageErr = err;
+      }
+    }
+    const now = ctx.clock.now();
+    const status = computeReplicaSetStatus(rs, owned, manageErr, now);
+    await updateStatusIfChanged(rs, status);
+    if (manageErr) throw manageErr;
+    const minReady = rs.spec?.minReadySeconds ?? 0;
+    let wait: number | undefined;
+    for (const p of owned) {
+      const ms = msUntilAvailable(p, minReady, now);
+      if (ms !== undefined) wait = Math.min(wait ?? ms, ms);
+    }
+    return wait !== undefined ? { requeueAfterMs: wait + 50 } : undefined;
+  };
+
+  async function manageReplicas(owned: Pod[], rs: ReplicaSet, key: string): Promise<void> {
+    const want = rs.spec?.replicas ?? 1;
+    const diff = owned.length - want;
+    const namespace = rs.metadata?.namespace ?? '';
+    if (diff < 0) {
+      const n = Math.min(-diff, BURST_REPLICAS);
+      expectations.expectCreations(key, n);
+      const { created, error } = await slowStartBatch(n, 1, async () => {
+        try {
+          await pods.create(podFromTemplate(rs), { namespace });
+        } catch (err) {
+          if (err instanceof ApiError && err.status.code === 403 && /being terminated/.test(err.message)) return; // namespace going away
+          recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`, { kind: 'ReplicaSet', apiVersion: 'apps/v1' });
+          throw err;
+        }
+        return;
+      });
+      // Creates that failed or never ran will never be observed.
+      if (created < n) expectations.creationObserved(key, n - created);
+      if (created > 0) {
+        recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created ${created} pod${created === 1 ? '' : 's'}`, { kind: 'ReplicaSet', apiVersion: 'apps/v1' });
+      }
+      if (error) throw error;
+      return;
+    }
+    if (diff > 0) {
+      const victims = podsToDelete(owned, Math.min(diff, BURST_REPLICAS));
+      expectations.expectDeletions(key, victims.map(objectKey));
+      const errors: unknown[] = [];
+      await Promise.all(
+        victims.map(async (p) => {
+          try {
+            await pods.delete(p.metadata?.name ?? '', { namespace });
+            recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata?.name ?? ''}`, { kind: 'ReplicaSet', apiVersion: 'apps/v1' });
+          } catch (err) {
+            expectations.deletionObserved(key, objectKey(p));
+            if (!isNotFound(err)) {
+              errors.push(err);
+              recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${err instanceof Error ? err.message : String(err)}`, { kind: 'ReplicaSet', apiVersion: 'apps/v1' });
+            }
+          }
+        }),
+      );
+      if (errors.length) throw errors[0];
+    }
+  }
+
+  async function updateStatusIfChanged(rs: ReplicaSet, status: NonNullable<ReplicaSet['status']>): Promise<void> {
+    if (JSON.stringify(normalizeStatus(rs.status)) === JSON.stringify(normalizeStatus(status))) return;
+    const next = { ...structuredClone(rs), status };
+    try {
+      await replicaSets.updateStatus(next);
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw err;
+    }
+  }
+
+  const c = controller('replicaset', { reconcile, workers: ctx.options.workers ?? 5, clock: ctx.clock, logger: ctx.log })
+    .watches(rsInformer)
+    .watches(podInformer, podKeys);
+  return { start: () => c.start(), stop: () => c.stop(), expectations };
+}
+
+export function selectorOf(obj: { spec?: { selector?: unknown } }): LabelSelector {
+  try {
+    return LabelSelector.fromObject(obj.spec?.selector as never);
+  } catch {
+    return LabelSelector.nothing();
+  }
+}
+
+/** A pod from the ReplicaSet's template, controlled by it (controller.GetPodFromTemplate). */
+export function podFromTemplate(rs: ReplicaSet): Pod {
+  const tpl = rs.spec?.template ?? {};
+  const meta = tpl.metadata ?? {};
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      generateName: `${rs.metadata?.name ?? ''}-`,
+      namespace: rs.metadata?.namespace,
+      ...(meta.labels ? { labels: { ...meta.labels } } : {}),
+      ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}),
+      ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
+      ownerReferences: [newControllerRef(rs, 'apps/v1', 'ReplicaSet')],
+    },
+    spec: structuredClone(tpl.spec ?? {}),
+  } as Pod;
+}
+
+/** Status from the owned active pods (calculateStatus in replica_set_utils.go). */
+export function computeReplicaSetStatus(rs: ReplicaSet, owned: readonly Pod[], manageErr: unknown, now: number): NonNullable<ReplicaSet['status']> {
+  const tplLabels = rs.spec?.template?.metadata?.labels ?? {};
+  const minReady = rs.spec?.minReadySeconds ?? 0;
+  let fully = 0;
+  let ready = 0;
+  let available = 0;
+  for (const p of owned) {
+    if (labelsContain(p.metadata?.labels, tplLabels)) fully++;
+    if (isPodReady(p)) {
+      ready++;
+      if (isPodAvailable(p, minReady, now)) available++;
+    }
+  }
+  const status: NonNullable<ReplicaSet['status']> = {
+    ...(rs.status?.conditions ? { conditions: structuredClone(rs.status.conditions) } : {}),
+    replicas: owned.length,
+    fullyLabeledReplicas: fully,
+    readyReplicas: ready,
+    availableReplicas: available,
+    observedGeneration: rs.metadata?.generation ?? 0,
+  };
+  const want = rs.spec?.replicas ?? 1;
+  if (manageErr) {
+    const reason = owned.length < want ? 'FailedCreate' : 'FailedDelete';
+    setCondition(status, { type: 'ReplicaFailure', status: 'True', reason, message: manageErr instanceof Error ? manageErr.message : String(manageErr) }, now);
+  } else {
+    removeCondition(status, 'ReplicaFailure');
+  }
+  return status;
+}
+
+function normalizeStatus(s: ReplicaSet['status']): unknown {
+  return {
+    replicas: s?.replicas ?? 0,
+    fullyLabeledReplicas: s?.fullyLabeledReplicas ?? 0,
+    readyReplicas: s?.readyReplicas ?? 0,
+    availableReplicas: s?.availableReplicas ?? 0,
+    observedGeneration: s?.observedGeneration ?? 0,
+    conditions: (s?.conditions ?? []).map((c) => [c.type, c.status, c.reason, c.message]),
+  };
+}
