@@ -50,6 +50,16 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   let out = '';
   let exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
 
+  const onExit = (): void => {
+    if (child?.pid !== undefined && child.exitCode === null) {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   let stopped: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
   const stop = (): Promise<{ code: number | null; signal: NodeJS.Signals | null }> =>
     (stopped ??= (async () => {
@@ -64,6 +74,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
           clearTimeout(killer);
         }
       } finally {
+        process.off('exit', onExit);
         await etcd?.stop().catch(() => {});
         rmSync(dataDir, { recursive: true, force: true });
       }
@@ -80,6 +91,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       if (opts.datastore.etcdPrefix) store.push('--etcd-prefix', opts.datastore.etcdPrefix);
     }
     const args = ['--import', 'tsx', CLI, 'server', '--data-dir', dataDir, '--port', '0', '--bind-address', '127.0.0.1', ...store, ...(opts.args ?? [])];
+    // Should the test process die without teardown, take the server and its dir with it.
+    process.once('exit', onExit);
     const c = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
     child = c;
     exit = new Promise((res) => c.once('exit', (code, signal) => res({ code, signal })));
