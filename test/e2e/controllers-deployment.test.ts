@@ -87,7 +87,7 @@ describe('controllers e2e: deployments', { timeout: 240_000 }, () => {
     }
     assert.ok(maxTotal <= 5, `at most replicas + maxSurge = 5 pods, saw ${maxTotal}`);
     assert.ok(minReady >= 3, `at least replicas − maxUnavailable = 3 ready, saw ${minReady}`);
-    for (const p of await podsOf('web')) assert.equal(p.spec?.containers[0]?.image, 'nginx:1.26');
+    for (const p of await podsOf('web')) assert.equal(p.spec?.containers?.[0]?.image, 'nginx:1.26');
 
     const hist = await c.kk(['rollout', 'history', 'deployment/web']);
     assert.match(hist, /^1\s/m);
@@ -99,7 +99,7 @@ describe('controllers e2e: deployments', { timeout: 240_000 }, () => {
     await c.kk(['rollout', 'status', 'deployment/web', '--timeout=90s']);
     await waitFor('pods back on nginx:1.25', async () => {
       const ps = await podsOf('web');
-      return ps.length === 4 && ps.every((p) => p.spec?.containers[0]?.image === 'nginx:1.25');
+      return ps.length === 4 && ps.every((p) => p.spec?.containers?.[0]?.image === 'nginx:1.25');
     });
     const d = JSON.parse(await c.kk(['get', 'deployment', 'web', '-o', 'json']));
     assert.equal(d.metadata.annotations['deployment.kubernetes.io/revision'], '3');
@@ -116,12 +116,12 @@ describe('controllers e2e: deployments', { timeout: 240_000 }, () => {
       const d = JSON.parse(await c.kk(['get', 'deployment', 'web', '-o', 'json']));
       return d.status.conditions.some((x: any) => x.type === 'Progressing' && x.reason === 'DeploymentPaused');
     });
-    assert.ok((await podsOf('web')).every((p) => p.spec?.containers[0]?.image === 'nginx:1.25'), 'no rollout while paused');
+    assert.ok((await podsOf('web')).every((p) => p.spec?.containers?.[0]?.image === 'nginx:1.25'), 'no rollout while paused');
     await c.kk(['rollout', 'resume', 'deployment/web']);
     await c.kk(['rollout', 'status', 'deployment/web', '--timeout=90s']);
     await waitFor('pods on 1.27', async () => {
       const ps = await podsOf('web');
-      return ps.length === 4 && ps.every((p) => p.spec?.containers[0]?.image === 'nginx:1.27');
+      return ps.length === 4 && ps.every((p) => p.spec?.containers?.[0]?.image === 'nginx:1.27');
     });
     const before = new Set((await podsOf('web')).map((p) => p.metadata?.name));
     await c.kk(['rollout', 'restart', 'deployment/web']);
