@@ -28,10 +28,13 @@ const expectedApiVersions = (): string[] =>
     .map((gv) => (gv.group ? `${gv.group}/${gv.version}` : gv.version))
     .sort();
 
-for (const version of [undefined, '1.27', '1.33'] as const) {
+for (const version of [undefined, '1.27', '1.28', '1.29', '1.30', '1.31', '1.33'] as const) {
   const who = version ? `kubectl ${version}` : 'kubectl (dispatcher)';
 
-  test(`${who}: version reports the server as v1.32.4-skiff`, { skip: kubectlMissing(version) }, async () => {
+  // The versions between are checked through discovery only, to keep the suite short.
+  const full = version === undefined || version === '1.27' || version === '1.33';
+
+  if (full) test(`${who}: version reports the server as v1.32.4-skiff`, { skip: kubectlMissing(version) }, async () => {
     const r = await run(['version'], version);
     assert.equal(r.code, 0, r.stderr);
     if (version === '1.27') {
@@ -42,7 +45,7 @@ for (const version of [undefined, '1.27', '1.33'] as const) {
     if (version === undefined) assert.match(r.stdout, /^Client Version: v1\.32\.4-dispatcher$/m);
   });
 
-  test(`${who}: api-versions lists every served group version`, { skip: kubectlMissing(version) }, async () => {
+  if (full) test(`${who}: api-versions lists every served group version`, { skip: kubectlMissing(version) }, async () => {
     const r = await run(['api-versions'], version);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.trim().split('\n'), expectedApiVersions());
