@@ -1,0 +1,166 @@
+import type { Pod } from '../../api/core/v1/pod.js';
+import type { LabelSelectorObject } from '../../machinery/label-selector.js';
+import type { FilterPlugin, Handle, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../interfaces.js';
+import type { NodeInfo } from '../node-info.js';
+import { podLabels, selectorFor } from '../helpers.js';
+import { SKIP, SUCCESS, unresolvable, unschedulable, type Status } from '../status.js';
+import { minMaxNormalize } from './normalize.js';
+
+export const INTER_POD_AFFINITY = 'InterPodAffinity';
+export const ERR_AFFINITY = "node(s) didn't match pod affinity rules";
+export const ERR_ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules";
+export const ERR_EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existing pods anti-affinity rules";
+
+/** A pod (anti-)affinity term as the scheduler reads it (required fields present after validation). */
+export interface PodAffinityTerm {
+  labelSelector?: LabelSelectorObject | null;
+  namespaces?: readonly string[] | null;
+  topologyKey: string;
+  namespaceSelector?: LabelSelectorObject | null;
+}
+export interface WeightedPodAffinityTerm {
+  weight: number;
+  podAffinityTerm: PodAffinityTerm;
+}
+
+type NsLabels = (ns: string) => Record<string, string> | undefined;
+
+/** Whether `candidate` is one of the pods `term` (declared by `owner`) refers to. */
+export function termMatchesPod(term: PodAffinityTerm, owner: Pod, candidate: Pod, nsLabels: NsLabels): boolean {
+  const cns = candidate.metadata?.namespace ?? '';
+  const namespaces = term.namespaces ?? [];
+  if (namespaces.length === 0 && !term.namespaceSelector) {
+    if (cns !== (owner.metadata?.namespace ?? '')) return false;
+  } else if (!namespaces.includes(cns)) {
+    if (!term.namespaceSelector || !selectorFor(term.namespaceSelector as LabelSelectorObject).matches(nsLabels(cns) ?? {})) return false;
+  }
+  return selectorFor(term.labelSelector as LabelSelectorObject | undefined).matches(podLabels(candidate));
+}
+
+const required = (pod: Pod, anti: boolean): PodAffinityTerm[] =>
+  ((anti ? pod.spec?.affinity?.podAntiAffinity : pod.spec?.affinity?.podAffinity)?.requiredDuringSchedulingIgnoredDuringExecution ?? []) as unknown as PodAffinityTerm[];
+const preferred = (pod: Pod, anti: boolean): WeightedPodAffinityTerm[] =>
+  ((anti ? pod.spec?.affinity?.podAntiAffinity : pod.spec?.affinity?.podAffinity)?.preferredDuringSchedulingIgnoredDuringExecution ?? []) as unknown as WeightedPodAffinityTerm[];
+
+/** Per-cycle counts keyed `topologyKey=value`. */
+export interface AffinityState {
+  existingAnti: Map<string, number>;
+  affinity: Map<string, number>;
+  anti: Map<string, number>;
+  affinityTerms: PodAffinityTerm[];
+  antiTerms: PodAffinityTerm[];
+  /** The pod matches all its own affinity terms (lets the first pod of a group land anywhere). */
+  selfMatch: boolean;
+}
+
+function bump(m: Map<string, number>, k: string, by: number): void {
+  m.set(k, (m.get(k) ?? 0) + by);
+}
+
+export function computeAffinityState(pod: Pod, nodes: readonly NodeInfo[], nsLabels: NsLabels): AffinityState {
+  const affinityTerms = required(pod, false);
+  const antiTerms = required(pod, true);
+  const s: AffinityState = { existingAnti: new Map(), affinity: new Map(), anti: new Map(), affinityTerms, antiTerms, selfMatch: false };
+  s.selfMatch = affinityTerms.length > 0 && affinityTerms.every((t) => termMatchesPod(t, pod, pod, nsLabels));
+  for (const node of nodes) {
+    const labels = node.labels;
+    for (const p of node.podsWithRequiredAntiAffinity.values()) {
+      for (const t of required(p, true)) {
+        const v = labels[t.topologyKey];
+        if (v !== undefined && termMatchesPod(t, p, pod, nsLabels)) bump(s.existingAnti, `${t.topologyKey}=${v}`, 1);
+      }
+    }
+    if (affinityTerms.length === 0 && antiTerms.length === 0) continue;
+    for (const p of node.pods.values()) {
+      if (affinityTerms.length > 0 && affinityTerms.every((t) => termMatchesPod(t, pod, p, nsLabels))) {
+        for (const t of affinityTerms) {
+          const v = labels[t.topologyKey];
+          if (v !== undefined) bump(s.affinity, `${t.topologyKey}=${v}`, 1);
+        }
+      }
+      for (const t of antiTerms) {
+        const v = labels[t.topologyKey];
+        if (v !== undefined && termMatchesPod(t, pod, p, nsLabels)) bump(s.anti, `${t.topologyKey}=${v}`, 1);
+      }
+    }
+  }
+  return s;
+}
+
+export function interPodAffinityFilter(s: AffinityState, node: NodeInfo): Status {
+  const labels = node.labels;
+  if (s.existingAnti.size > 0) {
+    for (const k in labels) if ((s.existingAnti.get(`${k}=${labels[k]}`) ?? 0) > 0) return unschedulable(ERR_EXISTING_ANTI_AFFINITY);
+  }
+  for (const t of s.antiTerms) {
+    const v = labels[t.topologyKey];
+    if (v !== undefined && (s.anti.get(`${t.topologyKey}=${v}`) ?? 0) > 0) return unschedulable(ERR_ANTI_AFFINITY);
+  }
+  for (const t of s.affinityTerms) {
+    const v = labels[t.topologyKey];
+    if (v === undefined) return unresolvable(ERR_AFFINITY);
+    if ((s.affinity.get(`${t.topologyKey}=${v}`) ?? 0) > 0) continue;
+    if (s.affinity.size === 0 && s.selfMatch) continue;
+    return unresolvable(ERR_AFFINITY);
+  }
+  return SUCCESS;
+}
+
+/** Preferred (anti-)affinity in both directions, summed per topology pair. */
+export function computeAffinityScores(pod: Pod, nodes: readonly NodeInfo[], nsLabels: NsLabels, hardPodAffinityWeight = 1): Map<string, number> {
+  const scores = new Map<string, number>();
+  const prefAff = preferred(pod, false);
+  const prefAnti = preferred(pod, true);
+  const ownTerms = prefAff.length + prefAnti.length > 0;
+  for (const node of nodes) {
+    const labels = node.labels;
+    const pods = ownTerms ? node.pods.values() : node.podsWithAffinity.values();
+    for (const p of pods) {
+      const add = (t: PodAffinityTerm, owner: Pod, other: Pod, w: number): void => {
+        const v = labels[t.topologyKey];
+        if (v !== undefined && termMatchesPod(t, owner, other, nsLabels)) bump(scores, `${t.topologyKey}=${v}`, w);
+      };
+      for (const w of prefAff) add(w.podAffinityTerm, pod, p, w.weight);
+      for (const w of prefAnti) add(w.podAffinityTerm, pod, p, -w.weight);
+      for (const w of preferred(p, false)) add(w.podAffinityTerm, p, pod, w.weight);
+      for (const w of preferred(p, true)) add(w.podAffinityTerm, p, pod, -w.weight);
+      if (hardPodAffinityWeight > 0) for (const t of required(p, false)) add(t, p, pod, hardPodAffinityWeight);
+    }
+  }
+  return scores;
+}
+
+const FILTER_KEY = `${INTER_POD_AFFINITY}/filter`;
+const SCORE_KEY = `${INTER_POD_AFFINITY}/score`;
+
+export function interPodAffinity(handle: Handle, args: { hardPodAffinityWeight?: number } = {}): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
+  const nsLabels: NsLabels = (ns) => handle.namespaceLabels(ns);
+  return {
+    name: INTER_POD_AFFINITY,
+    preFilter: (state, pod, nodes) => {
+      const s = computeAffinityState(pod, nodes, nsLabels);
+      if (s.existingAnti.size === 0 && s.affinityTerms.length === 0 && s.antiTerms.length === 0) return { status: SKIP };
+      state.write(FILTER_KEY, s);
+      return { status: SUCCESS };
+    },
+    filter: (state, _pod, node) => {
+      const s = state.read<AffinityState>(FILTER_KEY);
+      return s ? interPodAffinityFilter(s, node) : SUCCESS;
+    },
+    preScore: (state, pod, nodes) => {
+      const scores = computeAffinityScores(pod, nodes, nsLabels, args.hardPodAffinityWeight ?? 1);
+      if (scores.size === 0) return SKIP;
+      state.write(SCORE_KEY, scores);
+      return SUCCESS;
+    },
+    score: (state, _pod, node) => {
+      const scores = state.read<Map<string, number>>(SCORE_KEY);
+      if (!scores) return 0;
+      let total = 0;
+      const labels = node.labels;
+      for (const k in labels) total += scores.get(`${k}=${labels[k]}`) ?? 0;
+      return total;
+    },
+    normalizeScore: (_s, _p, scores) => minMaxNormalize(scores),
+  };
+}

@@ -1,0 +1,111 @@
+import type { Pod } from '../../api/core/v1/pod.js';
+import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../interfaces.js';
+import type { NodeInfo } from '../node-info.js';
+import { podRequests } from '../resources.js';
+import { SUCCESS, unschedulable, type Status } from '../status.js';
+
+export const NODE_RESOURCES_FIT = 'NodeResourcesFit';
+
+export interface InsufficientResource {
+  resourceName: string;
+  /** Kubernetes' wording: "Insufficient cpu", "Too many pods". */
+  reason: string;
+  requested: number;
+  used: number;
+  capacity: number;
+}
+
+export interface ResourceSpec {
+  name: string;
+  weight: number;
+}
+
+export interface NodeResourcesFitArgs {
+  /** LeastAllocated (spread, the default) or MostAllocated (bin packing). */
+  scoringStrategy?: { type?: 'LeastAllocated' | 'MostAllocated'; resources?: ResourceSpec[] };
+}
+
+const DEFAULT_RESOURCES: ResourceSpec[] = [
+  { name: 'cpu', weight: 1 },
+  { name: 'memory', weight: 1 },
+];
+
+/**
+ * What the node lacks for the pod: the pod count against allocatable `pods` (maxPods),
+ * then every requested resource (cpu, memory, ephemeral-storage, extended resources —
+ * a resource the node does not list has 0 allocatable).
+ */
+export function fitsRequest(pod: Pod, node: NodeInfo): InsufficientResource[] {
+  const out: InsufficientResource[] = [];
+  const alloc = node.allocatable;
+  const allowedPods = alloc.pods ?? 110;
+  if (node.pods.size + 1 > allowedPods) {
+    out.push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: node.pods.size, capacity: allowedPods });
+  }
+  const req = podRequests(pod).requests;
+  for (const name in req) {
+    const want = req[name] ?? 0;
+    if (want === 0 || name === 'pods') continue;
+    const cap = alloc[name] ?? 0;
+    const used = node.requested[name] ?? 0;
+    if (want > cap - used) out.push({ resourceName: name, reason: `Insufficient ${name}`, requested: want, used, capacity: cap });
+  }
+  return out;
+}
+
+export function nodeResourcesFitFilter(pod: Pod, node: NodeInfo): Status {
+  const lacks = fitsRequest(pod, node);
+  return lacks.length === 0 ? SUCCESS : unschedulable(...lacks.map((l) => l.reason));
+}
+
+/** Requested amount (node's pods + this pod, scoring defaults for unset cpu/memory) and allocatable. */
+export function requestedAndAllocatable(pod: Pod, node: NodeInfo, resource: string): [number, number] {
+  const r = podRequests(pod);
+  const alloc = node.allocatable[resource] ?? 0;
+  if (resource === 'cpu') return [node.nonZeroCpu + r.nonZeroCpu, alloc];
+  if (resource === 'memory') return [node.nonZeroMemory + r.nonZeroMemory, alloc];
+  return [(node.requested[resource] ?? 0) + (r.requests[resource] ?? 0), alloc];
+}
+
+/** LeastAllocated: the weighted mean of free fractions, 0..100. */
+export function leastAllocatedScore(pod: Pod, node: NodeInfo, resources: readonly ResourceSpec[] = DEFAULT_RESOURCES): number {
+  let sum = 0;
+  let weights = 0;
+  for (const { name, weight } of resources) {
+    const [req, alloc] = requestedAndAllocatable(pod, node, name);
+    if (alloc === 0) continue;
+    const s = req > alloc ? 0 : ((alloc - req) * 100) / alloc;
+    sum += s * weight;
+    weights += weight;
+  }
+  return weights === 0 ? 0 : Math.floor(sum / weights);
+}
+
+/** MostAllocated: the weighted mean of used fractions, 0..100 (bin packing). */
+export function mostAllocatedScore(pod: Pod, node: NodeInfo, resources: readonly ResourceSpec[] = DEFAULT_RESOURCES): number {
+  let sum = 0;
+  let weights = 0;
+  for (const { name, weight } of resources) {
+    const [req, alloc] = requestedAndAllocatable(pod, node, name);
+    if (alloc === 0) continue;
+    const s = req > alloc ? 100 : (Math.min(req, alloc) * 100) / alloc;
+    sum += s * weight;
+    weights += weight;
+  }
+  return weights === 0 ? 0 : Math.floor(sum / weights);
+}
+
+export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlugin & FilterPlugin & ScorePlugin {
+  const type = args.scoringStrategy?.type ?? 'LeastAllocated';
+  const resources = args.scoringStrategy?.resources ?? DEFAULT_RESOURCES;
+  const scoreFn = type === 'MostAllocated' ? mostAllocatedScore : leastAllocatedScore;
+  return {
+    name: NODE_RESOURCES_FIT,
+    preFilter: (_s, pod) => {
+      podRequests(pod); // computed once here, read from the cache by every Filter call
+      return { status: SUCCESS };
+    },
+    filter: (_s, pod, node) => nodeResourcesFitFilter(pod, node),
+    score: (_s, pod, node) => scoreFn(pod, node, resources),
+  };
+}

@@ -1,0 +1,115 @@
+import type { Pod } from '../api/core/v1/pod.js';
+import type { Node } from '../api/core/v1/node.js';
+import { Quantity } from '../machinery/quantity.js';
+
+/**
+ * Resource amounts as plain numbers: `cpu` in millicores, everything else in whole units
+ * (bytes, count). Parsed once from Quantity (exact) and cached per object, since the
+ * informer's objects are immutable and the same pod is looked at on every node.
+ */
+export type ResourceAmounts = Record<string, number>;
+
+/** Defaults kube-scheduler assumes for scoring when a container requests nothing. */
+export const DEFAULT_MILLI_CPU_REQUEST = 100;
+export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
+
+export function amount(name: string, q: unknown): number {
+  if (typeof q !== 'string' && typeof q !== 'number') return 0;
+  try {
+    const parsed = Quantity.parse(String(q));
+    return name === 'cpu' ? parsed.milliValue() : parsed.value();
+  } catch {
+    return 0;
+  }
+}
+
+export function parseResourceList(list: Record<string, unknown> | null | undefined): ResourceAmounts {
+  const out: ResourceAmounts = {};
+  if (!list) return out;
+  for (const [k, v] of Object.entries(list)) out[k] = amount(k, v);
+  return out;
+}
+
+function addInto(into: ResourceAmounts, r: ResourceAmounts): void {
+  for (const k in r) into[k] = (into[k] ?? 0) + (r[k] ?? 0);
+}
+function maxInto(into: ResourceAmounts, r: ResourceAmounts): void {
+  for (const k in r) into[k] = Math.max(into[k] ?? 0, r[k] ?? 0);
+}
+
+export interface PodRequests {
+  /** Effective requests: max(sum of app containers + sidecars, any init step) + overhead. */
+  requests: ResourceAmounts;
+  /** The same with the scoring defaults for cpu/memory where nothing was requested. */
+  nonZeroCpu: number;
+  nonZeroMemory: number;
+}
+
+const requestCache = new WeakMap<object, PodRequests>();
+
+/**
+ * The pod's resource requests as kube-scheduler computes them (resourcehelper.PodRequests):
+ * app containers are summed; restartable init containers (sidecars) add to the running
+ * sum; each ordinary init container runs alone beside the sidecars started before it, so
+ * the pod needs the max of those steps; the pod overhead is added on top.
+ */
+export function podRequests(pod: Pod): PodRequests {
+  const cached = requestCache.get(pod);
+  if (cached) return cached;
+  const spec = pod.spec;
+  const sum: ResourceAmounts = {};
+  let nzCpu = 0;
+  let nzMem = 0;
+  for (const c of spec?.containers ?? []) {
+    const r = parseResourceList(c.resources?.requests as Record<string, unknown> | undefined);
+    addInto(sum, r);
+    nzCpu += r.cpu ?? DEFAULT_MILLI_CPU_REQUEST;
+    nzMem += r.memory ?? DEFAULT_MEMORY_REQUEST;
+  }
+  const sidecars: ResourceAmounts = {};
+  const initMax: ResourceAmounts = {};
+  let nzInitCpu = 0;
+  let nzInitMem = 0;
+  let nzSideCpu = 0;
+  let nzSideMem = 0;
+  for (const c of spec?.initContainers ?? []) {
+    const r = parseResourceList(c.resources?.requests as Record<string, unknown> | undefined);
+    if (c.restartPolicy === 'Always') {
+      addInto(sidecars, r);
+      nzSideCpu += r.cpu ?? 0;
+      nzSideMem += r.memory ?? 0;
+      const step = { ...sidecars };
+      maxInto(initMax, step);
+    } else {
+      const step = { ...sidecars };
+      addInto(step, r);
+      maxInto(initMax, step);
+      nzInitCpu = Math.max(nzInitCpu, nzSideCpu + (r.cpu ?? 0));
+      nzInitMem = Math.max(nzInitMem, nzSideMem + (r.memory ?? 0));
+    }
+  }
+  addInto(sum, sidecars);
+  maxInto(sum, initMax);
+  nzCpu = Math.max(nzCpu + nzSideCpu, nzInitCpu);
+  nzMem = Math.max(nzMem + nzSideMem, nzInitMem);
+  const overhead = parseResourceList(spec?.overhead as Record<string, unknown> | undefined);
+  addInto(sum, overhead);
+  nzCpu += overhead.cpu ?? 0;
+  nzMem += overhead.memory ?? 0;
+  for (const k of Object.keys(sum)) if (sum[k] === 0) delete sum[k];
+  const out = { requests: sum, nonZeroCpu: nzCpu, nonZeroMemory: nzMem };
+  requestCache.set(pod, out);
+  return out;
+}
+
+const allocatableCache = new WeakMap<object, ResourceAmounts>();
+
+/** The node's allocatable resources (capacity when allocatable is absent). */
+export function nodeAllocatable(node: Node): ResourceAmounts {
+  const cached = allocatableCache.get(node);
+  if (cached) return cached;
+  const st = node.status;
+  const out = parseResourceList((st?.allocatable ?? st?.capacity) as Record<string, unknown> | undefined);
+  allocatableCache.set(node, out);
+  return out;
+}
