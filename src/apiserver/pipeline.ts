@@ -54,6 +54,16 @@ const METRIC_VERBS: Record<string, string> = {
   get: 'GET', list: 'LIST', watch: 'WATCH', create: 'POST', update: 'PUT', patch: 'PATCH', delete: 'DELETE', deletecollection: 'DELETE',
 };
 
+/** What one request's log line and metrics need, filled in as the pipeline advances. */
+interface RequestState {
+  user?: UserInfo;
+  impersonatedBy?: string;
+  parsed?: ParsedRequest;
+  code?: number;
+  release?: () => void;
+  timer?: NodeJS.Timeout;
+}
+
 /** The socket and first bytes of a request that arrived through the server's 'upgrade' event. */
 export interface UpgradeContext {
   socket: Duplex;
@@ -96,7 +106,7 @@ function createRequestHandler(deps: PipelineDeps, upgrades: WeakMap<IncomingMess
     res.setHeader('Cache-Control', 'no-cache, private');
     // A late write after a timeout must not crash the process.
     res.on('error', () => {});
-    const state: { user?: UserInfo; parsed?: ParsedRequest; code?: number; release?: () => void; timer?: NodeJS.Timeout } = {};
+    const state: RequestState = {};
     res.on('close', () => {
       clearTimeout(state.timer);
       state.release?.();
@@ -122,7 +132,8 @@ function createRequestHandler(deps: PipelineDeps, upgrades: WeakMap<IncomingMess
         durationMs: Math.round(durationMs * 1000) / 1000,
         auditId,
         ...(info ? { verb: info.verb } : {}),
-        ...(res.writableFinished ? {} : { aborted: true }),
+        ...(state.impersonatedBy ? { impersonatedBy: state.impersonatedBy } : {}),
+        ...(res.writableFinished || state.code === 101 ? {} : { aborted: true }),
       });
     });
     handle(req, res, state).catch((err: unknown) => {
@@ -141,7 +152,7 @@ function createRequestHandler(deps: PipelineDeps, upgrades: WeakMap<IncomingMess
   async function handle(
     req: IncomingMessage,
     res: ServerResponse,
-    state: { user?: UserInfo; parsed?: ParsedRequest; code?: number; release?: () => void; timer?: NodeJS.Timeout },
+    state: RequestState,
   ): Promise<void> {
     if (deps.closing?.()) {
       res.setHeader('Connection', 'close');
@@ -156,6 +167,7 @@ function createRequestHandler(deps: PipelineDeps, upgrades: WeakMap<IncomingMess
     const authenticated = authn.kind === 'user' ? withAuthenticatedGroup(authn.user) : ANONYMOUS;
     state.user = authenticated;
     const user = authn.kind === 'user' ? await impersonate(req, authenticated, deps.authorizer, parsed.path) : authenticated;
+    if (user !== authenticated) state.impersonatedBy = authenticated.name;
     state.user = user;
 
     if (authn.kind === 'user') {
