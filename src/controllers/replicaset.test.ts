@@ -1,0 +1,90 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Pod } from '../api/core/v1/pod.js';
+import type { ReplicaSet } from '../api/apps/v1/replica-set.js';
+import { FakeClock } from '../client/fake-clock.js';
+import { Expectations, EXPECTATIONS_TIMEOUT_MS } from './expectations.js';
+import { computeReplicaSetStatus, podFromTemplate } from './replicaset.js';
+import { slowStartBatch } from './slow-start.js';
+
+const rs = {
+  metadata: { name: 'web-abc', namespace: 'ns', uid: 'u1', generation: 4 },
+  spec: { replicas: 3, minReadySeconds: 10, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web', tier: 'fe' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+} as unknown as ReplicaSet;
+
+function pod(labels: Record<string, string>, readySince?: number): Pod {
+  return {
+    metadata: { name: 'p', labels },
+    status: readySince === undefined ? { phase: 'Pending' } : { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date(readySince).toISOString() }] },
+  } as Pod;
+}
+
+describe('replicaset helpers', () => {
+  it('expectations: block until every create is observed; deletions counted once per pod; expire after 5 min', async () => {
+    const clock = new FakeClock({ start: 1_000_000 });
+    const e = new Expectations({ clock });
+    assert.ok(e.satisfied('k'));
+    e.expectCreations('k', 2);
+    assert.ok(!e.satisfied('k'));
+    e.creationObserved('k');
+    assert.ok(!e.satisfied('k'));
+    e.creationObserved('k');
+    assert.ok(e.satisfied('k'));
+    e.expectDeletions('k', ['ns/a', 'ns/b']);
+    e.deletionObserved('k', 'ns/a');
+    e.deletionObserved('k', 'ns/a');
+    assert.ok(!e.satisfied('k'), 'the same pod twice is one deletion');
+    e.deletionObserved('k', 'ns/b');
+    assert.ok(e.satisfied('k'));
+    e.expectCreations('k', 1);
+    await clock.advance(EXPECTATIONS_TIMEOUT_MS + 1);
+    assert.ok(e.satisfied('k'), 'expired');
+  });
+
+  it('slow start: batches 1, 2, 4, … and stops after the first failing batch', async () => {
+    const batches: number[] = [];
+    let inBatch = 0;
+    let calls = 0;
+    const r = await slowStartBatch(10, 1, async () => {
+      calls++;
+      inBatch++;
+      await Promise.resolve();
+      if (inBatch > 0) {
+        batches.push(inBatch);
+        inBatch = 0;
+      }
+    });
+    assert.equal(r.created, 10);
+    assert.equal(calls, 10);
+    let n = 0;
+    const failing = await slowStartBatch(100, 1, async () => {
+      n++;
+      if (n >= 3) throw new Error('quota');
+    });
+    assert.equal(n, 3, 'batches of 1 then 2: the failure stops it');
+    assert.equal(failing.created, 2);
+    assert.match(String(failing.error), /quota/);
+  });
+
+  it('status counts fully labelled, ready and available (minReadySeconds) pods; ReplicaFailure on errors', () => {
+    const now = Date.parse('2024-01-01T00:01:00Z');
+    const pods = [pod({ app: 'web', tier: 'fe' }, now - 60_000), pod({ app: 'web' }, now - 5_000), pod({ app: 'web', tier: 'fe' })];
+    const s = computeReplicaSetStatus(rs, pods, undefined, now);
+    assert.deepEqual(
+      { r: s.replicas, f: s.fullyLabeledReplicas, ready: s.readyReplicas, a: s.availableReplicas, g: s.observedGeneration, c: s.conditions },
+      { r: 3, f: 2, ready: 2, a: 1, g: 4, c: undefined },
+    );
+    const failed = computeReplicaSetStatus(rs, pods.slice(0, 1), new Error('pods "x" is forbidden'), now);
+    assert.equal(failed.conditions?.[0]?.type, 'ReplicaFailure');
+    assert.equal(failed.conditions?.[0]?.reason, 'FailedCreate');
+    assert.equal(computeReplicaSetStatus({ ...rs, status: failed } as ReplicaSet, pods, undefined, now).conditions, undefined, 'cleared once creates work');
+  });
+
+  it('pods from the template carry its labels and a controller reference', () => {
+    const p = podFromTemplate(rs);
+    assert.equal(p.metadata?.generateName, 'web-abc-');
+    assert.deepEqual(p.metadata?.labels, { app: 'web', tier: 'fe' });
+    assert.deepEqual(p.metadata?.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: 'u1', controller: true, blockOwnerDeletion: true }]);
+    assert.equal(p.spec?.containers?.[0]?.image, 'nginx');
+  });
+});
