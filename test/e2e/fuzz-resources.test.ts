@@ -1,13 +1,15 @@
 /**
- * Fuzz: ≥ 10,000 random and mutated requests against the resource layer (paths,
+ * Fuzz: ≥ 10,000 random and mutated requests against a real API server with the
+ * resource layer, over HTTPS (paths,
  * methods, headers, bodies, selectors, huge and truncated bodies). Every answer must be
  * a proper Status for errors, never a 5xx, and the server must still work afterwards.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Agent, request } from 'node:http';
+import { Agent, request } from 'node:https';
 import fc from 'fast-check';
-import { startHarness } from '../../src/apiserver/resources/test-kinds.js';
+import { startTempServer } from '../../src/apiserver/testing.js';
+import { createResourceHandler } from '../../src/apiserver/resources/index.js';
 
 const TOTAL = 10_000;
 const CONCURRENCY = 32;
@@ -25,14 +27,32 @@ function rng(seed: number) {
 }
 
 test('fuzzed requests get Status answers, never 5xx, and the server keeps working', { timeout: 120_000 }, async () => {
-  const h = await startHarness({ consistentReadTimeoutMs: 100 });
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const server = await startTempServer({ createResources: (c) => createResourceHandler({ ...c, consistentReadTimeoutMs: 100 }) });
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY, ca: server.caPem });
+  const auth = { authorization: `Bearer ${server.adminToken}` };
+  const h = {
+    url: server.url,
+    async req(method: string, path: string, body?: unknown) {
+      return new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const payload = body === undefined ? undefined : JSON.stringify(body);
+        const rq = request(server.url + path, { method, agent, headers: { ...auth, 'content-type': 'application/json', accept: 'application/json' } }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (d: string) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+        });
+        rq.on('error', reject);
+        rq.end(payload);
+      });
+    },
+    close: () => server.stop(),
+  };
   const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
   const jsonSamples = fc.sample(fc.jsonValue({ maxDepth: 4 }), { numRuns: 300, seed });
   const weird = ['', 'a', 'A', '..', '%2F', '%00', 'x'.repeat(300), 'ü', 'a b', '-', 'default', 'kube-system', '%E2%80%8B', '%zz', '__proto__', 'constructor'];
-  const resources = ['things', 'widgets', 'namespaces', 'pods', 'poddisruptionbudgets', 'nope', 'things/x', ''];
+  const resources = ['configmaps', 'secrets', 'namespaces', 'pods', 'deployments', 'poddisruptionbudgets', 'nodes', 'nope', 'configmaps/x', ''];
   const subs = ['', '/status', '/scale', '/binding', '/eviction', '/log', '/exec', '/finalize', '/zzz'];
   const queries = [
     '',
@@ -79,8 +99,9 @@ test('fuzzed requests get Status answers, never 5xx, and the server keeps workin
   const accepts = ['application/json', 'application/json;as=Table;v=v1;g=meta.k8s.io', 'application/json;as=Table;v=v9;g=x', 'application/vnd.kubernetes.protobuf', '*/*', ''];
   const validBodies = [
     { metadata: { name: 'f1' }, data: { a: 'b' } },
-    { apiVersion: 'v1', kind: 'Thing', metadata: { name: 'f2', labels: { a: 'b' } } },
-    { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { replicas: 2, ports: [{ port: 1 }] } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'f2', labels: { a: 'b' } } },
+    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w' }, spec: { replicas: 2, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } },
+    { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } },
     { metadata: { name: 'ns-fuzz' } },
     [{ op: 'replace', path: '/data', value: { z: 'y' } }],
     { propagationPolicy: 'Orphan', preconditions: { uid: 'x' } },
@@ -108,12 +129,14 @@ test('fuzzed requests get Status answers, never 5xx, and the server keeps workin
   }
 
   function path(): string {
-    const prefix = pick(['/api/v1', '/apis/example.com/v1', '/apis/policy/v1', '/apis/nope/v9']);
+    const prefix = pick(['/api/v1', '/apis/apps/v1', '/apis/policy/v1', '/apis/nope/v9']);
     const ns = r() < 0.7 ? `/namespaces/${pick(weird)}` : '';
     const res = pick(resources);
     const name = r() < 0.6 ? `/${pick(weird)}` : '';
     const sub = name && r() < 0.3 ? pick(subs) : '';
-    const q = [pick(queries), r() < 0.3 ? pick(queries) : ''].filter(Boolean).join('&');
+    // A few watches, kept short so they end by themselves.
+    const watch = r() < 0.01 ? 'watch=true&timeoutSeconds=1' : '';
+    const q = [pick(queries), r() < 0.3 ? pick(queries) : '', watch].filter(Boolean).join('&');
     return `${prefix}${ns}/${res}${name}${sub}${q ? `?${q}` : ''}`;
   }
 
@@ -123,7 +146,7 @@ test('fuzzed requests get Status answers, never 5xx, and the server keeps workin
     const method = pick(['GET', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
     const p = path();
     const b = method === 'GET' && r() < 0.8 ? undefined : body();
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...auth };
     const ct = pick(contentTypes);
     if (ct) headers['content-type'] = ct;
     const acc = pick(accepts);
@@ -176,11 +199,11 @@ test('fuzzed requests get Status answers, never 5xx, and the server keeps workin
   assert.ok(done >= TOTAL);
 
   // Still correct afterwards: a fresh object round-trips, and lists are well-formed.
-  const c = await h.req('POST', '/api/v1/namespaces/default/things', { metadata: { name: 'after-fuzz' }, data: { ok: 'yes' } });
+  const c = await h.req('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'after-fuzz' }, data: { ok: 'yes' } });
   assert.equal(c.status, 201);
-  const g = await h.req('GET', '/api/v1/namespaces/default/things/after-fuzz');
+  const g = await h.req('GET', '/api/v1/namespaces/default/configmaps/after-fuzz');
   assert.deepEqual(g.body.data, { ok: 'yes' });
-  const l = await h.req('GET', '/api/v1/things');
+  const l = await h.req('GET', '/api/v1/configmaps');
   assert.equal(l.status, 200);
   assert.ok(l.body.items.some((o: { metadata: { name: string } }) => o.metadata.name === 'after-fuzz'));
   agent.destroy();
