@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Registry } from '../api/registry.js';
+import { serviceUnavailable } from '../machinery/status.js';
 import { jsonLogger, type Logger } from '../client/logger.js';
 import { openStore, type StoreConfig } from '../storage/index.js';
 import type { Store } from '../storage/store.js';
@@ -128,7 +129,6 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const maxRequestBodyBytes = config.maxRequestBodyBytes ?? DEFAULT_BODY_LIMIT;
     const create = config.createResources ?? createResourceHandler;
     const authorizer = config.authorizer ?? alwaysAllowAuthorizer;
-    resources = create({ registry, store, maxRequestBodyBytes, authorizer });
 
     const metrics = apiServerMetrics();
     let closing = false;
@@ -140,8 +140,12 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
         if (closing) throw new Error('server is shutting down');
       },
     };
-    const layer = resources;
-    const resourcesReady: HealthCheck = { name: 'resource-layer', check: async () => layer.ready?.() };
+    // The resource layer starts once the port is ours (so a port clash leaves nothing running).
+    const layer = (): ResourceLayer => {
+      if (!resources) throw serviceUnavailable('the server is starting');
+      return resources;
+    };
+    const resourcesReady: HealthCheck = { name: 'resource-layer', check: async () => layer().ready?.() };
     const openapi = new OpenApiV3Server({ registry, version: KUBERNETES_VERSION, build: config.openApiV3 ?? ((gv) => openApiV3Document(gv, { serverVersion: KUBERNETES_VERSION })) });
     let serverAddress = '';
     const router = nonResourceRouter({
@@ -152,7 +156,6 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
       health: { healthz: [ping, storeCheck], livez: [ping], readyz: [ping, storeCheck, resourcesReady, shutdown] },
       logger,
     });
-    const live = resources;
     const pipeline = createPipeline({
       registry,
       authenticator,
@@ -166,7 +169,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
       maxRequestBodyBytes,
       requestTimeoutMs: config.requestTimeoutMs ?? 60_000,
       serveNonResource: router,
-      resources: () => live,
+      resources: layer,
       closing: () => closing,
     });
 
@@ -190,6 +193,8 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
         resolve();
       });
     });
+    const live = create({ registry, store, maxRequestBodyBytes, authorizer });
+    resources = live;
     const port = (srv.address() as AddressInfo).port;
     const host = bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress;
     const url = `https://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;

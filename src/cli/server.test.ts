@@ -1,5 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from './main.js';
 
 /** Runs the CLI in-process, capturing stdout and stderr. */
@@ -45,5 +49,20 @@ test('bad flags and values: one error line and a non-zero exit', async () => {
     assert.notEqual(r.code, 0, args.join(' '));
     assert.match(r.err, want, args.join(' '));
     assert.equal(r.err.split('\n').filter((l) => l.startsWith('error:')).length, 1, r.err);
+  }
+});
+
+test('a port already in use: one error line, exit 1, nothing left running', async () => {
+  const blocker = createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+  const port = (blocker.address() as { port: number }).port;
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-cli-'));
+  try {
+    const r = await runCli(['server', '--data-dir', dir, '--port', String(port), '--bind-address', '127.0.0.1']);
+    assert.equal(r.code, 1);
+    assert.equal(r.err.split('\n').filter((l) => l.startsWith('error:')).join('\n'), `error: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
+  } finally {
+    blocker.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

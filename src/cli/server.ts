@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import type { StoreConfig } from '../storage/index.js';
 
 /** `/var/lib/skiff` as root, else `~/.skiff` (DESIGN.md). */
@@ -86,11 +86,17 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
         opts.datastore === 'etcd'
           ? { backend: 'etcd', endpoints: opts.etcdEndpoints, ...(opts.etcdPrefix ? { prefix: opts.etcdPrefix } : {}) }
           : { backend: 'sqlite', path: join(dataDir, 'db', 'state.db') };
-      await runServer({ ...opts, dataDir, storeConfig: datastore });
+      const failure = await runServer({ ...opts, dataDir, storeConfig: datastore });
+      if (failure) {
+        // One line, without the usage hint (this is no usage error); main() returns the code.
+        process.stderr.write(`error: ${failure}\n`);
+        throw new CommanderError(1, 'skiff.server.failed', failure);
+      }
     });
 }
 
-async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }): Promise<void> {
+/** Serves until SIGTERM/SIGINT; resolves with an error message when start or shutdown failed. */
+async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }): Promise<string | undefined> {
   const { startApiServer } = await import('../apiserver/server.js');
   let server;
   try {
@@ -104,24 +110,18 @@ async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }): Pr
       ...(opts.tokenAuthFile ? { tokenAuthFile: opts.tokenAuthFile } : {}),
     });
   } catch (err) {
-    process.stderr.write(`skiff server: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-    return;
+    return err instanceof Error ? err.message : String(err);
   }
   process.stdout.write(`skiff server: serving on ${server.url}\nskiff server: kubeconfig written to ${server.kubeconfigPath}\n`);
   const s = server;
-  await new Promise<void>((done) => {
+  return new Promise<string | undefined>((done) => {
     const stop = (signal: string): void => {
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
       process.stderr.write(`skiff server: ${signal}, shutting down\n`);
       s.close().then(
-        () => done(),
-        (err: unknown) => {
-          process.stderr.write(`skiff server: shutdown: ${err instanceof Error ? err.message : String(err)}\n`);
-          process.exitCode = 1;
-          done();
-        },
+        () => done(undefined),
+        (err: unknown) => done(`shutdown: ${err instanceof Error ? err.message : String(err)}`),
       );
     };
     const onTerm = (): void => stop('SIGTERM');
