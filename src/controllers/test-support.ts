@@ -79,19 +79,20 @@ export async function waitFor<T>(what: string, fn: () => Promise<T> | T, timeout
 
 /**
  * Marks every pod of a namespace Running and Ready (podIP from 198.18.0.0/15) as soon as
- * it appears — what a kubelet would report. `filter` limits which pods (e.g. not the
- * bad ones). Returns a stop function.
+ * it appears — what a kubelet would report — once per pod, so a test may later make a pod
+ * unready. `filter` limits which pods. Returns a stop function.
  */
 export function markPodsReady(client: RestClient, namespace: string, filter: (p: Pod) => boolean = () => true): { stop(): Promise<void> } {
   const pods = client.resource<Pod>(PodKind);
   const informer = new Informer<Pod>({ listerWatcher: pods, namespace, logger: silentLogger });
   let n = 0;
-  const inflight = new Set<string>();
+  const marked = new Set<string>();
   const mark = async (p: Pod): Promise<void> => {
+    const uid = p.metadata?.uid ?? '';
     const name = p.metadata?.name ?? '';
-    if (inflight.has(name) || p.metadata?.deletionTimestamp || !filter(p)) return;
+    if (marked.has(uid) || p.metadata?.deletionTimestamp || !filter(p)) return;
     if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
-    inflight.add(name);
+    marked.add(uid);
     const i = n++;
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const status = {
@@ -111,8 +112,6 @@ export function markPodsReady(client: RestClient, namespace: string, filter: (p:
       await pods.subresource('status').patch(name, { status }, 'merge', { namespace });
     } catch (err) {
       if (!isNotFound(err) && !isConflict(err)) throw err;
-    } finally {
-      inflight.delete(name);
     }
   };
   const onErr = (err: unknown) => process.stderr.write(`markPodsReady: ${String(err)}\n`);
