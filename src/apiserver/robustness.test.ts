@@ -39,11 +39,20 @@ const path = fc.array(segment, { maxLength: 7 }).map((p) => `/${p.join('/')}`);
 const query = fc.constantFrom('', '?watch=true', '?timeout=1x', '?timeout=5s', '?limit=-1', '?labelSelector=%zz', '?verbose', '?hash=X', '?watch=1&timeoutSeconds=0');
 const method = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'BREW');
 const accept = fc.constantFrom('', 'application/json', '*/*', 'text/html', 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList', 'application/vnd.kubernetes.protobuf', ';;;', 'application/json;q=abc');
+const extra = fc.constantFrom(
+  [],
+  ['Upgrade: websocket', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='],
+  ['Upgrade: SPDY/3.1'],
+  ['Impersonate-User: jane', 'Impersonate-Group: qa'],
+  ['Impersonate-Group: qa'],
+  ['Authorization: Bearer nope'],
+  ['Authorization: Basic Ym9iOnNlY3JldA=='],
+);
 const body = fc.oneof(fc.constant(''), fc.constant('{"kind":"ConfigMap"}'), fc.constant('{'), fc.string({ maxLength: 40 }), fc.constant('k8s\u0000\u0001\u0002'));
 
 test('random requests always get a Status (or a 400 for unparsable HTTP), and the server lives on', async () => {
   await fc.assert(
-    fc.asyncProperty(method, path, query, accept, body, fc.boolean(), async (m, p, q, a, b, authed) => {
+    fc.asyncProperty(method, path, query, accept, body, fc.boolean(), extra, async (m, p, q, a, b, authed, more) => {
       const headers = [
         `${m} ${p}${q} HTTP/1.1`,
         'Host: localhost',
@@ -51,7 +60,8 @@ test('random requests always get a Status (or a 400 for unparsable HTTP), and th
         ...(a ? [`Accept: ${a}`] : []),
         'Content-Type: application/json',
         `Content-Length: ${Buffer.byteLength(b)}`,
-        'Connection: close',
+        ...more,
+        more.some((h) => h.startsWith('Upgrade')) ? 'Connection: Upgrade' : 'Connection: close',
       ];
       const reply = await raw(`${headers.join('\r\n')}\r\n\r\n${b}`);
       const status = /^HTTP\/1\.1 (\d{3})/.exec(reply);
@@ -69,7 +79,7 @@ test('random requests always get a Status (or a 400 for unparsable HTTP), and th
         }
       }
     }),
-    { numRuns: 150 },
+    { numRuns: 200 },
   );
   assert.equal((await call(s, 'GET', '/healthz')).body, 'ok');
 });
