@@ -1,6 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerVersionCommand } from './version.js';
 import { registerServerCommand } from './server.js';
+import { registerSchedulerCommand } from './scheduler.js';
+import { registerSimCommand } from './sim.js';
+import { registerWhyCommand } from './why.js';
 import { registerControllerManagerCommand } from './controller-manager.js';
 
 /** Builds the `skiff` command tree. Each subcommand lives in its own file. */
@@ -11,6 +14,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerVersionCommand(program);
   registerServerCommand(program);
+  registerSchedulerCommand(program);
+  registerSimCommand(program);
+  registerWhyCommand(program);
   registerControllerManagerCommand(program);
   return program;
 }
