@@ -1,5 +1,6 @@
 import type { KubeObject } from '../watch-cache/cached-object.js';
 import { jsonEqual, metaOf, rfc3339 } from './object-meta.js';
+import { leaves, takeOwnership } from './field-ownership.js';
 
 /**
  * A simplified `metadata.managedFields` bookkeeping: each write records which manager
@@ -63,7 +64,16 @@ export function fieldSet(value: unknown, old?: unknown, top = true): FieldSet {
 export function recordManager(
   obj: KubeObject,
   old: KubeObject | undefined,
-  opts: { manager: string; operation: 'Apply' | 'Update'; apiVersion: string; now: Date; subresource?: string; applied?: KubeObject },
+  opts: {
+    manager: string;
+    operation: 'Apply' | 'Update';
+    apiVersion: string;
+    now: Date;
+    subresource?: string;
+    applied?: KubeObject;
+    /** Paths an apply with force=true took over from other managers. */
+    forced?: readonly (readonly string[])[];
+  },
 ): void {
   const meta = metaOf(obj);
   const entries: Record<string, unknown>[] = Array.isArray(meta.managedFields)
@@ -78,6 +88,10 @@ export function recordManager(
   }
   const same = (e: Record<string, unknown>) =>
     e.manager === opts.manager && e.operation === opts.operation && (e.subresource ?? '') === (opts.subresource ?? '');
+  // An update takes ownership of what it changed; a forced apply of what it overrode.
+  const taken = opts.operation === 'Update' ? leaves(fields) : [...(opts.forced ?? [])];
+  const others = takeOwnership(entries as never, taken, (e) => same(e as Record<string, unknown>)) as Record<string, unknown>[];
+  entries.splice(0, entries.length, ...others);
   const prev = entries.find(same);
   let merged: FieldSet = fields;
   if (prev && opts.operation === 'Update' && prev.fieldsV1 && typeof prev.fieldsV1 === 'object') {

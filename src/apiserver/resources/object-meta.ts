@@ -85,3 +85,17 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 export function cloneObject<T>(obj: T): T {
   return JSON.parse(JSON.stringify(obj)) as T;
 }
+
+/**
+ * True when two versions of an object differ in nothing but managedFields timestamps: such
+ * a write would change nothing a client can see, so it is not stored (no new revision).
+ */
+export function sameIgnoringTimes(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => {
+    const mf = o.metadata?.managedFields;
+    const meta = { ...(o.metadata ?? {}) };
+    if (Array.isArray(mf)) meta.managedFields = mf.map((e: Record<string, unknown>) => ({ ...e, time: undefined }));
+    return { ...o, metadata: meta };
+  };
+  return jsonEqual(strip(a), strip(b));
+}

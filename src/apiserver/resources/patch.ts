@@ -11,9 +11,10 @@ import type { VerbArgs } from './context.js';
 import { parseJsonObject, parseYamlObject, readBody } from './body.js';
 import { ApiError, badRequest, conflict, OPTIMISTIC_LOCK_MESSAGE, unsupportedMediaType, statusError } from './errors.js';
 import { shouldDeleteAfterUpdate } from './delete.js';
-import { recordManager } from './managed-fields.js';
+import { fieldSet, recordManager } from './managed-fields.js';
+import { conflictError, findConflicts, leaves, owns, removeAt } from './field-ownership.js';
 import { parseMediaType } from './media-type.js';
-import { cloneObject, jsonEqual, metaOf, stampCreate } from './object-meta.js';
+import { cloneObject, metaOf, sameIgnoringTimes, stampCreate } from './object-meta.js';
 import { guaranteedUpdate } from './object-store.js';
 import { sendObject } from './respond.js';
 import { prepareUpdate } from './update.js';
@@ -80,7 +81,6 @@ export async function handlePatch(a: VerbArgs): Promise<void> {
   const opts = parseWriteOptions(info, req.headers['user-agent'], type === 'apply');
   const force = info.query.get('force') === 'true';
   if (info.query.has('force') && type !== 'apply') throw badRequest('force: Invalid value: true: may not be specified for non-apply patch');
-  void force;
   const text = (await readBody(req, ctx.maxBodyBytes)).toString('utf8');
   let patch: unknown;
   if (type === 'apply') patch = parseYamlObject(text);
@@ -127,10 +127,23 @@ export async function handlePatch(a: VerbArgs): Promise<void> {
       const base = cloneObject(current);
       const curRv = base.metadata?.resourceVersion;
       let patched: KubeObject;
+      let forced: string[][] = [];
       if (type === 'apply') {
         const applied = cloneObject(patch as KubeObject);
         delete metaOf(applied).managedFields;
+        const appliedSet = fieldSet(applied);
+        const conflicts = findConflicts(current, appliedSet, applied, opts.fieldManager);
+        if (conflicts.length > 0 && !force) throw conflictError(conflicts, spec, name);
+        forced = conflicts.map((c) => c.path);
         patched = applyPatch(spec, 'strategic', base, applied);
+        // Fields this manager applied before but no longer does, and nobody else owns, go.
+        const entries = (Array.isArray(current.metadata?.managedFields) ? current.metadata!.managedFields : []) as Record<string, unknown>[];
+        const mine = entries.find((e) => e.manager === opts.fieldManager && e.operation === 'Apply' && !e.subresource);
+        for (const path of mine ? leaves(mine.fieldsV1) : []) {
+          if (owns(appliedSet, path)) continue;
+          if (entries.some((e) => e !== mine && owns(e.fieldsV1, path))) continue;
+          removeAt(patched, path);
+        }
       } else patched = applyPatch(spec, type, base, patch);
       if (patched.apiVersion !== apiVersion || patched.kind !== spec.kind) checkTypeMeta(patched, spec);
       const pm = metaOf(patched);
@@ -154,12 +167,12 @@ export async function handlePatch(a: VerbArgs): Promise<void> {
         apiVersion,
         now,
         ...(sub ? { subresource: sub } : {}),
-        ...(type === 'apply' ? { applied: patch as KubeObject } : {}),
+        ...(type === 'apply' ? { applied: patch as KubeObject, forced } : {}),
       });
       if (shouldDeleteAfterUpdate(spec, next)) return { action: 'delete' };
       const { resourceVersion: _r, ...curMeta } = current.metadata ?? {};
       void _r;
-      if (jsonEqual({ ...next, metadata: { ...next.metadata, managedFields: undefined } }, { ...current, metadata: { ...curMeta, managedFields: undefined } })) {
+      if (sameIgnoringTimes(next, { ...current, metadata: curMeta })) {
         return { action: 'none' };
       }
       return { action: 'write', obj: next };

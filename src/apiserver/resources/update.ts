@@ -5,7 +5,7 @@ import type { VerbArgs } from './context.js';
 import { decodeBody, readBody } from './body.js';
 import { badRequest, conflict, notFound, OPTIMISTIC_LOCK_MESSAGE } from './errors.js';
 import { recordManager } from './managed-fields.js';
-import { carryOverOnUpdate, cloneObject, jsonEqual, metaOf, stampCreate } from './object-meta.js';
+import { carryOverOnUpdate, cloneObject, metaOf, sameIgnoringTimes, stampCreate } from './object-meta.js';
 import { guaranteedUpdate } from './object-store.js';
 import { shouldDeleteAfterUpdate } from './delete.js';
 import { decodeProtobufBody } from './protobuf-body.js';
@@ -87,7 +87,7 @@ export async function updateObject(
       const { resourceVersion: _cur, ...curMeta } = current.metadata ?? {};
       void _cur;
       if (shouldDeleteAfterUpdate(spec, next)) return { action: 'delete' };
-      if (jsonEqual({ ...next, metadata: { ...next.metadata, managedFields: undefined } }, { ...current, metadata: { ...curMeta, managedFields: undefined } })) {
+      if (sameIgnoringTimes(next, { ...current, metadata: curMeta })) {
         return { action: 'none' };
       }
       return { action: 'write', obj: next };
