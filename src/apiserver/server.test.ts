@@ -1,5 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:https';
+import { gunzipSync } from 'node:zlib';
 import { call, startTempServer } from './testing.js';
 import { alwaysDenyAuthorizer, type Authorizer } from './authz/authorizer.js';
 import type { ResourceHandler } from './types.js';
@@ -262,6 +264,33 @@ test('/openapi/v2 serves every definition as JSON or gnostic protobuf', async ()
   }
   assert.equal((await call(s, 'GET', '/openapi/v2', { ...t, headers: { Accept: 'text/html' } })).code, 406);
 });
+
+test('OpenAPI documents are gzipped for clients that accept it', async () => {
+  const t = { token: s.adminToken };
+  const url: string = (await call(s, 'GET', '/openapi/v3', t)).json().paths['apis/apps/v1'].serverRelativeURL;
+  const plain = await call(s, 'GET', url, t);
+  assert.equal(plain.headers['content-encoding'], undefined);
+  const zipped = await callRaw(url, { Authorization: `Bearer ${s.adminToken}`, 'Accept-Encoding': 'gzip, deflate' });
+  assert.equal(zipped.headers['content-encoding'], 'gzip');
+  assert.equal(zipped.headers['vary'], 'Accept-Encoding');
+  assert.ok(zipped.body.length < Buffer.byteLength(plain.body) / 3);
+  assert.equal(gunzipSync(zipped.body).toString('utf8'), plain.body);
+  const refused = await callRaw(url, { Authorization: `Bearer ${s.adminToken}`, 'Accept-Encoding': 'gzip;q=0' });
+  assert.equal(refused.headers['content-encoding'], undefined);
+});
+
+/** A GET returning the raw (possibly compressed) bytes. */
+function callRaw(path: string, headers: Record<string, string>): Promise<{ headers: Record<string, unknown>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, s.url), { ca: s.caPem, agent: false, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 test('health checks, verbose, single checks and metrics', async () => {
   const v = await call(s, 'GET', '/readyz?verbose');

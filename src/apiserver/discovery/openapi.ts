@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GroupVersion, Registry } from '../../api/registry.js';
 import type { KindSpec } from '../../api/schema/dsl.js';
-import { writeJson } from '../http/respond.js';
+import { gzipSync } from 'node:zlib';
+import { writeCached, writeJson } from '../http/respond.js';
 import { negotiate, parseAccept } from '../http/negotiate.js';
 import { notAcceptable, pathNotFound } from '../http/status.js';
 import { encodeOpenApiV2, openApiV2Document, OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_DEPRECATED } from './openapi-v2.js';
@@ -17,6 +18,12 @@ export const gvPath = (gv: { group: string; version: string }): string =>
 interface CachedDoc {
   body: string;
   hash: string;
+  gz?: Buffer;
+}
+
+/** Gzip once, on the first request that asks for it. */
+function gzipOnce(holder: { gz?: Buffer }, bytes: () => Buffer | Uint8Array): () => Buffer {
+  return () => (holder.gz ??= gzipSync(bytes()));
 }
 
 /**
@@ -28,7 +35,14 @@ interface CachedDoc {
  */
 export class OpenApiV3Server {
   private readonly cache = new WeakMap<readonly KindSpec[], CachedDoc>();
-  private v2?: { seen: ReadonlyArray<readonly KindSpec[]>; json: string; proto: Uint8Array; etag: string };
+  private v2?: {
+    seen: ReadonlyArray<readonly KindSpec[]>;
+    json: Buffer;
+    proto: Uint8Array;
+    etag: string;
+    gzJson: { gz?: Buffer };
+    gzProto: { gz?: Buffer };
+  };
 
   constructor(private readonly config: { registry: Registry; build: OpenApiV3Builder; version?: string }) {}
 
@@ -42,7 +56,14 @@ export class OpenApiV3Server {
       const docs = this.config.registry.list().map((gv) => JSON.parse(this.doc(gv).body) as unknown);
       const doc = openApiV2Document(docs, this.config.version ?? '');
       const json = JSON.stringify(doc);
-      this.v2 = { seen: kinds, json, proto: encodeOpenApiV2(doc), etag: `"${createHash('sha512').update(json).digest('hex').toUpperCase().slice(0, 64)}"` };
+      this.v2 = {
+        seen: kinds,
+        json: Buffer.from(json),
+        proto: encodeOpenApiV2(doc),
+        etag: `"${createHash('sha512').update(json).digest('hex').toUpperCase().slice(0, 64)}"`,
+        gzJson: {},
+        gzProto: {},
+      };
     }
     const choice = negotiate(parseAccept(req.headers.accept), [
       { type: 'application', subtype: OPENAPI_V2_PROTOBUF.split('/')[1] as string, params: {}, value: 'proto' as const },
@@ -57,9 +78,10 @@ export class OpenApiV3Server {
       res.end();
       return;
     }
-    if (choice === 'json') return writeJson(res, 200, this.v2.json);
-    res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF, 'Content-Length': this.v2.proto.length });
-    res.end(this.v2.proto);
+    const v2 = this.v2;
+    const enc = req.headers['accept-encoding'];
+    if (choice === 'json') return writeCached(res, enc, 'application/json', v2.json, gzipOnce(v2.gzJson, () => v2.json));
+    writeCached(res, enc, OPENAPI_V2_PROTOBUF, v2.proto, gzipOnce(v2.gzProto, () => v2.proto));
   }
 
   private doc(gv: GroupVersion): CachedDoc {
@@ -105,6 +127,6 @@ export class OpenApiV3Server {
       res.end();
       return;
     }
-    writeJson(res, 200, d.body);
+    writeCached(res, req.headers['accept-encoding'], 'application/json', Buffer.from(d.body), gzipOnce(d, () => Buffer.from(d.body)));
   }
 }

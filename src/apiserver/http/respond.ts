@@ -37,3 +37,38 @@ export function writeStatus(res: ServerResponse, err: unknown): number {
   writeJson(res, e.code, e.status, 'application/json', retry ? { 'Retry-After': String(retry) } : {});
   return e.code;
 }
+
+/** Whether the client takes gzip (`Accept-Encoding: gzip`, not with q=0). */
+export function acceptsGzip(header: string | string[] | undefined): boolean {
+  const v = Array.isArray(header) ? header.join(',') : (header ?? '');
+  return v.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding?.trim() !== 'gzip' && coding?.trim() !== '*') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
+/**
+ * Writes a cached body, gzipped when the client accepts it (`gzipped()` is called at most
+ * once per body by the caller's cache). For large, rarely changing documents (OpenAPI).
+ */
+export function writeCached(
+  res: ServerResponse,
+  acceptEncoding: string | string[] | undefined,
+  contentType: string,
+  body: Buffer | Uint8Array,
+  gzipped: () => Buffer,
+): void {
+  if (res.writableEnded || res.headersSent) return;
+  res.setHeader('Vary', appendVary(res.getHeader('Vary'), 'Accept-Encoding'));
+  const zip = acceptsGzip(acceptEncoding);
+  const bytes = zip ? gzipped() : body;
+  res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': bytes.length, ...(zip ? { 'Content-Encoding': 'gzip' } : {}) });
+  res.end(bytes);
+}
+
+function appendVary(current: unknown, field: string): string {
+  const have = typeof current === 'string' && current !== '' ? current.split(',').map((x) => x.trim()) : [];
+  return [...have.filter((x) => x !== field), field].join(', ');
+}
