@@ -5,12 +5,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { cells, startKubectlHarness, type KubectlHarness } from '../../src/apiserver/resources/kubectl-harness.js';
+import { cells, kubectlHarnessFor, type KubectlHarness } from '../../src/apiserver/resources/kubectl-harness.js';
+import { startTestServer } from './support/index.js';
 
 const BIN = '/usr/lib/google-cloud-sdk/bin';
 let h: KubectlHarness;
 before(async () => {
-  h = await startKubectlHarness();
+  // A real `skiff server` child process (HTTP layer, resource layer, SQLite).
+  const server = await startTestServer();
+  h = kubectlHarnessFor(server);
 });
 after(async () => {
   await h?.stop();

@@ -27,8 +27,14 @@ export interface KubectlHarness {
   stop(): Promise<void>;
 }
 
+/** An in-process API server (HTTPS, this resource layer with `layer` options) and kubectl for it. */
 export async function startKubectlHarness(layer: ResourceLayerOptions = {}): Promise<KubectlHarness> {
   const s = await startTempServer({ createResources: (c) => createResourceHandler({ ...c, ...layer }) });
+  return kubectlHarnessFor({ url: s.url, dataDir: s.dataDir, kubeconfigPath: s.kubeconfigPath, stop: () => s.stop() });
+}
+
+/** kubectl bound to any running server (e.g. a `skiff server` child process) by its admin kubeconfig. */
+export function kubectlHarnessFor(s: { url: string; dataDir: string; kubeconfigPath: string; stop: () => Promise<unknown> }): KubectlHarness {
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     KUBECONFIG: s.kubeconfigPath,
@@ -59,7 +65,9 @@ export async function startKubectlHarness(layer: ResourceLayerOptions = {}): Pro
       writeFileSync(p, text, { mode: 0o755 });
       return p;
     },
-    stop: () => s.stop(),
+    stop: async () => {
+      await s.stop();
+    },
   };
 }
 
