@@ -31,6 +31,10 @@ export async function serveResource(ctx: ResourceContext, req: IncomingMessage, 
   }
   const a: VerbArgs = { req, res, info, user, spec, ctx };
   try {
+    if (!spec.namespaced && info.namespace && spec.plural !== 'namespaces') {
+      // A cluster-scoped resource has no namespaced path.
+      throw resourceNotFound();
+    }
     if (spec.namespaced && !info.namespace && info.name && !info.subresource) {
       // A namespaced object is addressed only through its namespace.
       throw resourceNotFound();

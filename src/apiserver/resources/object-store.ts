@@ -1,9 +1,9 @@
 import type { KindSpec } from '../../api/schema/dsl.js';
 import type { KeyValue } from '../../storage/store.js';
-import { ConflictError, NotFoundError } from '../../storage/errors.js';
+import { AlreadyExistsError, ConflictError, NotFoundError } from '../../storage/errors.js';
 import { decodeStored, type KubeObject } from '../watch-cache/cached-object.js';
 import type { ResourceContext } from './context.js';
-import { ApiError, notFound, toApiError } from './errors.js';
+import { notFound, toApiError } from './errors.js';
 import { objectKey } from './keys.js';
 
 /**
@@ -136,7 +136,8 @@ export async function guaranteedUpdate(
       const updated = await ctx.store.update(key, encodeForStore(decision.obj), kv.modRevision);
       return { obj: withRevision(decision.obj, updated.modRevision), created: false, deleted: false };
     } catch (err) {
-      const retriable = err instanceof ConflictError || (err instanceof NotFoundError && opts.createIfMissing) || err instanceof ApiError === false && isAlreadyExists(err);
+      // Lost a compare-and-swap race (or a create race when creating): read again and retry.
+      const retriable = err instanceof ConflictError || (err instanceof NotFoundError && opts.createIfMissing === true) || isAlreadyExists(err);
       if (retriable && i + 1 < attempts) continue;
       throw toApiError(err, spec, name);
     }
@@ -144,5 +145,5 @@ export async function guaranteedUpdate(
 }
 
 function isAlreadyExists(err: unknown): boolean {
-  return err instanceof Error && err.name === 'AlreadyExistsError';
+  return err instanceof AlreadyExistsError;
 }

@@ -170,3 +170,22 @@ test('a terminating namespace rejects creates with 403', async () => {
   assert.equal(r.status, 403);
   assert.equal(r.body.message, 'things "late" is forbidden: unable to create new content in namespace term because it is being terminated');
 });
+
+test('sendInitialEvents: the current state, then a bookmark marking its end', async () => {
+  await h.req('POST', '/api/v1/namespaces', { metadata: { name: 'sie' } });
+  await h.req('POST', '/api/v1/namespaces/sie/things', { metadata: { name: 'one' } });
+  const w = openWatch('/api/v1/namespaces/sie/things?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan');
+  await until(() => w.events.some((e) => e.type === 'BOOKMARK'));
+  assert.equal(w.events[0].type, 'ADDED');
+  assert.equal(w.events[0].object.metadata.name, 'one');
+  const b = w.events.find((e) => e.type === 'BOOKMARK');
+  assert.deepEqual(b.object.metadata.annotations, { 'k8s.io/initial-events-end': 'true' });
+  await h.req('POST', '/api/v1/namespaces/sie/things', { metadata: { name: 'two' } });
+  await until(() => w.events.some((e) => e.type === 'ADDED' && e.object.metadata.name === 'two'));
+  w.close();
+});
+
+test('a cluster-scoped resource under a namespace path is 404', async () => {
+  const n = await h.req('GET', '/api/v1/namespaces/w/nodes');
+  assert.equal(n.status, 404);
+});
