@@ -8,7 +8,8 @@ import { badRequest } from './errors.js';
 import { parseMediaType } from './media-type.js';
 import { decodeEnvelope } from '../../machinery/protobuf-envelope.js';
 
-const DELETE_OPTIONS_SPEC = {
+/** A KindSpec wrapper so the schema codec can decode DeleteOptions bodies. */
+export const DELETE_OPTIONS_SPEC = {
   group: 'meta.k8s.io',
   version: 'v1',
   kind: 'DeleteOptions',

@@ -35,3 +35,15 @@ test('malformed protobuf bodies are 400, never 500', async () => {
     assert.equal(r.body.kind, 'Status');
   }
 });
+
+test('a protobuf DeleteOptions body (typed clients) is honoured', async () => {
+  const { encodeObject } = await import('../../api/schema/protobuf.js');
+  const { encodeEnvelope } = await import('../../machinery/protobuf-envelope.js');
+  const { DELETE_OPTIONS_SPEC } = await import('./delete-options.js');
+  await h.req('POST', '/api/v1/namespaces/default/things', { metadata: { name: 'pb-del' } });
+  const raw = encodeObject(DELETE_OPTIONS_SPEC, { propagationPolicy: 'Orphan' });
+  const body = encodeEnvelope({ apiVersion: 'meta.k8s.io/v1', kind: 'DeleteOptions', raw });
+  const r = await h.req('DELETE', '/api/v1/namespaces/default/things/pb-del', body, { 'content-type': 'application/vnd.kubernetes.protobuf' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.deepEqual(r.body.metadata.finalizers, ['orphan']);
+});
