@@ -123,6 +123,8 @@ export async function handleWatch(a: VerbArgs): Promise<void> {
   req.on('close', finish);
   res.on('close', finish);
   cleanups.push(ctx.trackWatch(finish));
+  // If the cache has to re-list (its store watch failed), every watcher ends and re-watches.
+  cleanups.push(ctx.cache.onReset(finish));
   const timer = setTimeout(finish, timeoutS * 1000);
   cleanups.push(() => clearTimeout(timer));
   if (bookmarks) {

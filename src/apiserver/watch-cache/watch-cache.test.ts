@@ -83,3 +83,33 @@ test('memoises serialized event bytes per format', () => {
     assert.equal(builds, 1);
   });
 });
+
+test('a failed store watch makes the cache re-list, run reset hooks and keep following', async () => {
+  await withStore(async (store) => {
+    let fail: ((err: Error) => void) | undefined;
+    const wrapped: Store = Object.create(store, {
+      watch: {
+        value: (prefix: string, from: number, onEvents: Parameters<Store["watch"]>[2], onError: (err: Error) => void) => {
+          fail = onError;
+          return store.watch(prefix, from, onEvents, onError);
+        },
+      },
+    });
+    const cache = new WatchCache({ store: wrapped });
+    await cache.start();
+    let resets = 0;
+    cache.onReset(() => resets++);
+    const rc = cache.resource('/registry/core/configmaps/');
+    const dropped: string[] = [];
+    rc.subscribe(cache.currentRevision(), (e) => dropped.push(e.key));
+    await store.create('/registry/core/configmaps/default/x', enc({ metadata: { name: 'x' } }));
+    const { CompactedError } = await import('../../storage/errors.js');
+    fail?.(new CompactedError(1, 2));
+    assert.equal(resets, 1);
+    await store.create('/registry/core/configmaps/default/y', enc({ metadata: { name: 'y' } }));
+    assert.equal(await cache.syncWithStore(2000), true);
+    assert.deepEqual(cache.resource('/registry/core/configmaps/').list().map((o) => o.obj.metadata?.name), ['x', 'y']);
+    assert.ok(!dropped.includes('/registry/core/configmaps/default/y'), 'old listeners are cut off after a reset');
+    cache.close();
+  });
+});
