@@ -194,6 +194,7 @@ export class WatchCache {
   private recover(err: Error): void {
     if (this.closed) return;
     this.onError(err);
+    this.watcher?.close(); // dead already after onError; closing is idempotent
     this.watcher = undefined;
     for (const rc of this.resources.values()) rc.dropListeners();
     for (const hook of this.resetHooks) hook();
