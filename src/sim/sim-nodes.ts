@@ -167,6 +167,8 @@ export async function startSim(opts: StartSimOptions): Promise<RunningSim> {
   podEngine.start();
   nodeEngine.start();
   if (ownFactory) factory.start();
+  // Stage engines act on the caches; start once they hold the nodes just registered.
+  await factory.waitForSync();
 
   // Heartbeats: each node's Lease renewed once per interval, spread evenly over it.
   const interval = opts.leaseIntervalMs ?? 10_000;
