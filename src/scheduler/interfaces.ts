@@ -88,6 +88,8 @@ export interface QueuedPod {
   /** When it was first seen, for latency metrics. */
   initialAttemptTimestamp: number;
   attempts: number;
+  /** When the current attempt began (popped from activeQ). */
+  attemptStartedAt?: number;
   /** Plugins that rejected it last time (to decide which cluster events may help). */
   unschedulablePlugins: Set<string>;
 }

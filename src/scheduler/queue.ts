@@ -229,6 +229,7 @@ export class SchedulingQueue {
 
   private take(q: QueuedPod): QueuedPod {
     q.attempts++;
+    q.attemptStartedAt = this.cfg.clock.now();
     this.schedulingCycle++;
     this.inFlight.set(q.key, q);
     return q;

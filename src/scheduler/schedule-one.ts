@@ -14,7 +14,7 @@ import { isRejection, unresolvable, type Status } from './status.js';
 export interface ScheduleSinks {
   /** The pod could not be placed: record the condition, event and verdict. Fire-and-forget. */
   onUnschedulable(pod: Pod, message: string, verdict: Verdict): void;
-  /** The pod was bound. */
+  /** The pod was bound; latencyMs runs from the start of the successful attempt to the binding's acknowledgement. */
   onBound(pod: Pod, nodeName: string, latencyMs: number): void;
   /** Binding failed (already logged). */
   onBindError?(pod: Pod, message: string): void;
@@ -215,7 +215,7 @@ export class Scheduler {
       cache.finishBinding(pod);
       for (const p of fw.postBinds) p.postBind(state, pod, nodeName);
       queue.done(q.key);
-      sinks.onBound(pod, nodeName, this.cfg.clock.now() - q.initialAttemptTimestamp);
+      sinks.onBound(pod, nodeName, this.cfg.clock.now() - (q.attemptStartedAt ?? q.initialAttemptTimestamp));
     } catch (err) {
       logger.error('binding cycle failed', { pod: q.key, error: String(err) });
       cache.forget(pod);
