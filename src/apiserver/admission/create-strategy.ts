@@ -51,6 +51,9 @@ export const createStrategy: AdmissionPlugin = {
         obj.status = { phase: 'Active' };
         obj.spec = { ...(obj.spec ?? {}), finalizers: Array.isArray(obj.spec?.finalizers) ? obj.spec.finalizers : ['kubernetes'] };
         break;
+      case 'batch/jobs':
+        generateJobSelector(obj);
+        break;
       case '/persistentvolumeclaims':
       case '/persistentvolumes':
         obj.status = { phase: 'Pending' };
@@ -60,3 +63,25 @@ export const createStrategy: AdmissionPlugin = {
     }
   },
 };
+
+/**
+ * A Job without `manualSelector` gets a selector on its own uid, and its pod template the
+ * matching labels, as the Job strategy does on create.
+ */
+export function generateJobSelector(job: KubeObject): void {
+  const spec = (job.spec ??= {}) as Record<string, any>;
+  if (spec.manualSelector === true) return;
+  const uid = String(job.metadata?.uid ?? '');
+  const name = String(job.metadata?.name ?? '');
+  if (!uid) return;
+  spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  const template = (spec.template ??= {}) as Record<string, any>;
+  const meta = (template.metadata ??= {}) as Record<string, any>;
+  meta.labels = {
+    ...(meta.labels ?? {}),
+    'batch.kubernetes.io/controller-uid': uid,
+    'batch.kubernetes.io/job-name': name,
+    'controller-uid': uid,
+    'job-name': name,
+  };
+}
