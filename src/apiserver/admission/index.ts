@@ -3,5 +3,6 @@ export type { Admission, AdmissionAttributes, AdmissionPlugin } from './types.js
 export { AdmissionChain } from './chain.js';
 export { schemaValidation } from './schema-validation.js';
 export { createStrategy, podQosClass } from './create-strategy.js';
+export { serviceAllocation, type ServiceAllocationConfig } from './service-allocation.js';
 export { namespaceLifecycle, SYSTEM_NAMESPACES } from './namespace-lifecycle.js';
 export { ensureSystemNamespaces } from './system-namespaces.js';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ResourceHandler, ResourceLayerConfig } from '../types.js';
-import { AdmissionChain, createStrategy, namespaceLifecycle, schemaValidation, ensureSystemNamespaces, type AdmissionPlugin } from '../admission/index.js';
+import { AdmissionChain, createStrategy, namespaceLifecycle, schemaValidation, serviceAllocation, ensureSystemNamespaces, type AdmissionPlugin } from '../admission/index.js';
 import { WatchCache } from '../watch-cache/watch-cache.js';
 import type { ResourceContext } from './context.js';
 import { alwaysAllowAuthorizer } from '../authz/authorizer.js';
@@ -27,6 +27,9 @@ export interface ResourceLayerOptions {
   admission?: readonly AdmissionPlugin[];
   /** Skip creating default, kube-system, kube-public and kube-node-lease. */
   skipSystemNamespaces?: boolean;
+  /** Service ClusterIP range (default 10.43.0.0/16) and node port range (default 30000–32767). */
+  serviceCidr?: string;
+  nodePortRange?: readonly [number, number];
   /** How the API server reaches kubelets (pods/log, exec, attach, portforward). */
   kubelet?: KubeletClientConfig;
 }
@@ -48,7 +51,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
     registry,
     store,
     cache,
-    admission: new AdmissionChain({ plugins: [namespaceLifecycle({ store, registry, cachedNamespace: (n) => cache.resource('/registry/core/namespaces/').get(`/registry/core/namespaces/${n}`)?.obj }), createStrategy, schemaValidation, ...(config.admission ?? [])] }),
+    admission: new AdmissionChain({ plugins: [namespaceLifecycle({ store, registry, cachedNamespace: (n) => cache.resource('/registry/core/namespaces/').get(`/registry/core/namespaces/${n}`)?.obj }), createStrategy, serviceAllocation({ store, now: () => ctx.now(), ...(config.serviceCidr ? { serviceCidr: config.serviceCidr } : {}), ...(config.nodePortRange ? { nodePortRange: config.nodePortRange } : {}) }), schemaValidation, ...(config.admission ?? [])] }),
     authorizer: config.authorizer ?? alwaysAllowAuthorizer,
     now: config.now ?? (() => new Date()),
     newUid: randomUUID,

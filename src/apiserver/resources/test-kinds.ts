@@ -112,6 +112,7 @@ export interface Harness {
 
 /** A resource layer on a fresh SQLite store behind a loopback HTTP server. */
 export async function startHarness(opts: {
+  layer?: import('./index.js').ResourceLayerOptions;
   kubelet?: import('./kubelet-proxy.js').KubeletClientConfig; kinds?: KindSpec[]; bookmarkIntervalMs?: number; maxWatcherBufferBytes?: number; watchWindowSize?: number; consistentReadTimeoutMs?: number } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-res-'));
   const store = await openStore({ backend: 'sqlite', path: join(dir, 'db.sqlite') });
@@ -124,6 +125,7 @@ export async function startHarness(opts: {
     ...(opts.maxWatcherBufferBytes ? { maxWatcherBufferBytes: opts.maxWatcherBufferBytes } : {}),
     ...(opts.watchWindowSize ? { watchWindowSize: opts.watchWindowSize } : {}),
     ...(opts.kubelet ? { kubelet: opts.kubelet } : {}),
+    ...(opts.layer ?? {}),
     ...(opts.consistentReadTimeoutMs ? { consistentReadTimeoutMs: opts.consistentReadTimeoutMs } : {}),
   });
   await handler.ready();

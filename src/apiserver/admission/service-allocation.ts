@@ -1,0 +1,161 @@
+import type { Store } from '../../storage/store.js';
+import { AlreadyExistsError } from '../../storage/errors.js';
+import { decodeStored, type KubeObject } from '../watch-cache/cached-object.js';
+import { statusError } from '../resources/errors.js';
+import type { AdmissionPlugin } from './types.js';
+
+/**
+ * Service ClusterIP and NodePort allocation (what kube-apiserver's service REST does):
+ * a free IP from the service CIDR and a free node port per port of NodePort/LoadBalancer
+ * services, each reserved by creating a key (`/registry/core/serviceipallocations/<ip>`,
+ * `…/servicenodeportallocations/<port>`) so concurrent creates never share one.
+ * Reservations are not released on delete; an allocator that meets a reservation whose
+ * service no longer exists (after a grace period, so in-flight creates are safe) reclaims it.
+ */
+export interface ServiceAllocationConfig {
+  store: Store;
+  /** IPv4 CIDR of ClusterIPs; default 10.43.0.0/16 (k3s). The first address is the `kubernetes` service's. */
+  serviceCidr?: string;
+  /** Inclusive node port range; default [30000, 32767]. */
+  nodePortRange?: readonly [number, number];
+  now?: () => Date;
+  random?: () => number;
+}
+
+const RECLAIM_AFTER_MS = 60_000;
+
+function parseCidr(cidr: string): { base: number; size: number } {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
+  if (!m) throw new Error(`invalid service CIDR ${cidr}`);
+  const [a, b, c, d, bits] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const prefix = bits;
+  const size = 2 ** (32 - prefix);
+  const base = (((a << 24) >>> 0) + (b << 16) + (c << 8) + d) & ~(size - 1) >>> 0;
+  return { base: base >>> 0, size };
+}
+
+const ipString = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+function ipNumber(ip: string): number | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  if (!m) return undefined;
+  const p = m.slice(1).map(Number);
+  if (p.some((x) => x > 255)) return undefined;
+  return ((p[0]! << 24) >>> 0) + (p[1]! << 16) + (p[2]! << 8) + p[3]!;
+}
+
+export function serviceAllocation(config: ServiceAllocationConfig): AdmissionPlugin {
+  const { base, size } = parseCidr(config.serviceCidr ?? '10.43.0.0/16');
+  const [portMin, portMax] = config.nodePortRange ?? [30000, 32767];
+  const now = config.now ?? (() => new Date());
+  const random = config.random ?? Math.random;
+  const enc = new TextEncoder();
+
+  /** Reserves `key` for the service; false if someone else (still alive) holds it. */
+  async function reserve(key: string, owner: { ns: string; name: string; uid: string }): Promise<boolean> {
+    const value = enc.encode(JSON.stringify({ metadata: { name: key.slice(key.lastIndexOf('/') + 1) }, owner, at: now().toISOString() }));
+    try {
+      await config.store.create(key, value);
+      return true;
+    } catch (err) {
+      if (!(err instanceof AlreadyExistsError)) throw err;
+    }
+    const kv = await config.store.get(key);
+    if (!kv) return false;
+    const held = decodeStored(kv) as { owner?: { ns?: string; name?: string; uid?: string }; at?: string };
+    if (held.owner?.uid === owner.uid) return true;
+    if (now().getTime() - Date.parse(held.at ?? '') < RECLAIM_AFTER_MS) return false;
+    const svc = await config.store.get(`/registry/core/services/${held.owner?.ns ?? ''}/${held.owner?.name ?? ''}`);
+    if (svc && decodeStored(svc).metadata?.uid === held.owner?.uid) return false;
+    try {
+      await config.store.update(key, value, kv.modRevision);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function allocateIp(owner: { ns: string; name: string; uid: string }): Promise<string> {
+    const usable = size - 3; // network, the kubernetes service's .1, broadcast
+    const start = Math.floor(random() * usable);
+    for (let i = 0; i < Math.min(usable, 4096); i++) {
+      const ip = ipString(base + 2 + ((start + i) % usable));
+      if (await reserve(`/registry/core/serviceipallocations/${ip}`, owner)) return ip;
+    }
+    throw statusError(500, 'InternalError', 'Internal error occurred: failed to allocate a serviceIP: range is full');
+  }
+
+  async function allocatePort(owner: { ns: string; name: string; uid: string }, exclude: ReadonlySet<number>): Promise<number> {
+    const span = portMax - portMin + 1;
+    const start = Math.floor(random() * span);
+    for (let i = 0; i < span; i++) {
+      const port = portMin + ((start + i) % span);
+      if (exclude.has(port)) continue; // already given to another port of this service
+      if (await reserve(`/registry/core/servicenodeportallocations/${port}`, owner)) return port;
+    }
+    throw statusError(500, 'InternalError', 'Internal error occurred: failed to allocate a nodePort: range is full');
+  }
+
+  const invalid = (name: string, field: string, value: unknown, detail: string) =>
+    statusError(422, 'Invalid', `Service "${name}" is invalid: ${field}: Invalid value: ${JSON.stringify(value)}: ${detail}`, {
+      name,
+      kind: 'Service',
+      causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: ${detail}`, field }],
+    });
+
+  return {
+    name: 'ServiceAllocation',
+    async admit(attrs, obj, old) {
+      if (!obj || attrs.spec.group !== '' || attrs.spec.plural !== 'services' || attrs.subresource) return;
+      if (attrs.operation !== 'CREATE' && attrs.operation !== 'UPDATE') return;
+      const spec = (obj.spec ??= {}) as Record<string, any>;
+      const type = spec.type ?? 'ClusterIP';
+      const owner = { ns: attrs.namespace ?? '', name: attrs.name, uid: String(obj.metadata?.uid ?? '') };
+      const oldSpec = (old as KubeObject | undefined)?.spec ?? {};
+      if (type === 'ExternalName') return;
+      // ClusterIP: kept across updates, else allocated (or the requested one reserved).
+      if (attrs.operation === 'UPDATE' && !spec.clusterIP && oldSpec.clusterIP) {
+        spec.clusterIP = oldSpec.clusterIP;
+        spec.clusterIPs = oldSpec.clusterIPs ?? [oldSpec.clusterIP];
+      }
+      if (spec.clusterIP === 'None') spec.clusterIPs = ['None'];
+      else if (!spec.clusterIP) {
+        const ip = attrs.dryRun ? ipString(base + 2 + Math.floor(random() * (size - 3))) : await allocateIp(owner);
+        spec.clusterIP = ip;
+        spec.clusterIPs = [ip];
+      } else if (attrs.operation === 'CREATE') {
+        const n = ipNumber(String(spec.clusterIP));
+        if (n === undefined || n < base || n >= base + size) {
+          throw invalid(attrs.name, 'spec.clusterIPs', [spec.clusterIP], `failed to allocate IP ${String(spec.clusterIP)}: the provided IP (${String(spec.clusterIP)}) is not in the valid range. The range of valid IPs is ${config.serviceCidr ?? '10.43.0.0/16'}`);
+        }
+        if (!attrs.dryRun && !(await reserve(`/registry/core/serviceipallocations/${String(spec.clusterIP)}`, owner))) {
+          throw invalid(attrs.name, 'spec.clusterIPs', [spec.clusterIP], `failed to allocate IP ${String(spec.clusterIP)}: provided IP is already allocated`);
+        }
+        spec.clusterIPs = [spec.clusterIP];
+      }
+      if (type !== 'NodePort' && type !== 'LoadBalancer') return;
+      const oldPorts = new Map<string, number>(
+        (Array.isArray(oldSpec.ports) ? oldSpec.ports : []).filter((p: any) => p?.nodePort).map((p: any) => [`${p.port}/${p.protocol ?? 'TCP'}`, p.nodePort]),
+      );
+      const ports = Array.isArray(spec.ports) ? spec.ports : [];
+      const used = new Set<number>(ports.map((p: any) => p?.nodePort).filter((n: unknown): n is number => typeof n === 'number'));
+      for (let i = 0; i < ports.length; i++) {
+        const p = ports[i];
+        if (!p || typeof p !== 'object') continue;
+        if (!p.nodePort) {
+          const kept = oldPorts.get(`${p.port}/${p.protocol ?? 'TCP'}`);
+          p.nodePort = kept ?? (attrs.dryRun ? portMin + Math.floor(random() * (portMax - portMin + 1)) : await allocatePort(owner, used));
+          used.add(p.nodePort);
+        } else if ([...oldPorts.values()].includes(p.nodePort)) {
+          continue;
+        } else {
+          if (typeof p.nodePort !== 'number' || p.nodePort < portMin || p.nodePort > portMax) {
+            throw invalid(attrs.name, `spec.ports[${i}].nodePort`, p.nodePort, `provided port is not in the valid range. The range of valid ports is ${portMin}-${portMax}`);
+          }
+          if (!attrs.dryRun && !(await reserve(`/registry/core/servicenodeportallocations/${p.nodePort}`, owner))) {
+            throw invalid(attrs.name, `spec.ports[${i}].nodePort`, p.nodePort, 'provided port is already allocated');
+          }
+        }
+      }
+    },
+  };
+}
