@@ -136,6 +136,9 @@ async function runControllerManager(flags: ControllerManagerFlags): Promise<void
     startManager().catch((err: unknown) => fatal?.(err));
   }
 
+  // The client's timers are unref'd: while a candidate waits for the lease nothing else
+  // would keep the process alive.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   const signalled = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -151,4 +154,5 @@ async function runControllerManager(flags: ControllerManagerFlags): Promise<void
     await stopManager();
   }
   client.close();
+  clearInterval(keepAlive);
 }

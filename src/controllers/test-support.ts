@@ -82,7 +82,7 @@ export async function waitFor<T>(what: string, fn: () => Promise<T> | T, timeout
  * it appears — what a kubelet would report — once per pod, so a test may later make a pod
  * unready. `filter` limits which pods. Returns a stop function.
  */
-export function markPodsReady(client: RestClient, namespace: string, filter: (p: Pod) => boolean = () => true): { stop(): Promise<void> } {
+export function markPodsReady(client: RestClient, namespace: string, filter: (p: Pod) => boolean = () => true, opts: { delayMs?: () => number } = {}): { stop(): Promise<void> } {
   const pods = client.resource<Pod>(PodKind);
   const informer = new Informer<Pod>({ listerWatcher: pods, namespace, logger: silentLogger });
   let n = 0;
@@ -94,6 +94,9 @@ export function markPodsReady(client: RestClient, namespace: string, filter: (p:
     if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) return;
     marked.add(uid);
     const i = n++;
+    // A kubelet takes a while to start containers; tests may ask for that.
+    const delay = opts.delayMs?.() ?? 0;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const status = {
       phase: 'Running',
