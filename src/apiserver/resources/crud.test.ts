@@ -220,3 +220,15 @@ test('Table output for list and get, with includeObject', async () => {
   const beta = await h.req('GET', '/api/v1/namespaces/tbl/things', undefined, { accept: 'application/json;as=Table;v=v1beta1;g=meta.k8s.io' });
   assert.equal(beta.body.apiVersion, 'meta.k8s.io/v1beta1');
 });
+
+test('metadata-only responses (PartialObjectMetadata and its list)', async () => {
+  await h.req('POST', T, { metadata: { name: 'pom', labels: { a: 'b' } }, data: { big: 'x'.repeat(100) } });
+  const one = await h.req('GET', `${T}/pom`, undefined, { accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json' });
+  assert.equal(one.body.kind, 'PartialObjectMetadata');
+  assert.equal(one.body.metadata.name, 'pom');
+  assert.equal(one.body.data, undefined);
+  const list = await h.req('GET', T, undefined, { accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json' });
+  assert.equal(list.body.kind, 'PartialObjectMetadataList');
+  assert.ok(list.body.items.every((i: any) => i.kind === 'PartialObjectMetadata' && i.data === undefined));
+  assert.match(list.body.metadata.resourceVersion, /^\d+$/);
+});
