@@ -15,8 +15,9 @@ export async function handleBinding(a: VerbArgs): Promise<void> {
   const { info, spec, ctx, req } = a;
   if (info.verb !== 'create') throw statusError(405, 'MethodNotAllowed', `${info.verb} is not supported on resources of kind "pods/binding"`);
   const name = info.name as string;
-  const bindingSpec = { ...spec, kind: 'Binding' };
-  const body = decodeBody(await readBody(req, ctx.maxBodyBytes), req.headers['content-type'], bindingSpec, decodeProtobufBody);
+  // Protobuf Binding bodies need the Binding schema; without it only JSON/YAML are accepted.
+  const bindingSpec = ctx.registry.byApiVersionKind('v1', 'Binding');
+  const body = decodeBody(await readBody(req, ctx.maxBodyBytes), req.headers['content-type'], bindingSpec ?? { ...spec, kind: 'Binding' }, bindingSpec ? decodeProtobufBody : undefined);
   const node = body.target?.name;
   if (typeof node !== 'string' || node === '') throw badRequest('target.name: Required value');
   if (body.metadata?.name && body.metadata.name !== name) throw badRequest('metadata.name: the name of the binding does not match the pod');

@@ -1,4 +1,5 @@
 import { LabelSelector } from '../../machinery/label-selector.js';
+import { EvictionKind } from '../../api/policy/v1/pod-disruption-budget.js';
 import type { KubeObject } from '../watch-cache/cached-object.js';
 import type { VerbArgs } from './context.js';
 import { decodeBody, readBody } from './body.js';
@@ -36,7 +37,7 @@ export async function handleEviction(a: VerbArgs): Promise<void> {
   const { info, spec, ctx, req } = a;
   if (info.verb !== 'create') throw statusError(405, 'MethodNotAllowed', `${info.verb} is not supported on resources of kind "pods/eviction"`);
   const name = info.name as string;
-  const evictionSpec = ctx.registry.byApiVersionKind('policy/v1', 'Eviction') ?? { ...spec, kind: 'Eviction', group: 'policy', version: 'v1' };
+  const evictionSpec = ctx.registry.byApiVersionKind('policy/v1', 'Eviction') ?? EvictionKind;
   const body = decodeBody(await readBody(req, ctx.maxBodyBytes), req.headers['content-type'], evictionSpec, decodeProtobufBody);
   if (body.metadata?.name && body.metadata.name !== name) throw badRequest(`name in URL does not match name in Eviction object`);
   const { obj: pod } = await mustReadObject(ctx, spec, info.namespace, name);

@@ -47,3 +47,15 @@ test('a protobuf DeleteOptions body (typed clients) is honoured', async () => {
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.deepEqual(r.body.metadata.finalizers, ['orphan']);
 });
+
+test('a protobuf Eviction (kubectl drain) evicts the pod', async () => {
+  const { encodeObject } = await import('../../api/schema/protobuf.js');
+  const { encodeEnvelope } = await import('../../machinery/protobuf-envelope.js');
+  const { EvictionKind } = await import('../../api/policy/v1/pod-disruption-budget.js');
+  await h.req('POST', '/api/v1/namespaces/default/pods', { metadata: { name: 'drained' }, spec: {} });
+  const raw = encodeObject(EvictionKind, { metadata: { name: 'drained', namespace: 'default' } });
+  const body = encodeEnvelope({ apiVersion: 'policy/v1', kind: 'Eviction', raw });
+  const r = await h.req('POST', '/api/v1/namespaces/default/pods/drained/eviction', body, { 'content-type': 'application/vnd.kubernetes.protobuf' });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  assert.equal((await h.req('GET', '/api/v1/namespaces/default/pods/drained')).status, 404);
+});
