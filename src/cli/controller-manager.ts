@@ -57,7 +57,13 @@ Examples:
   skiff controller-manager --kubeconfig ~/.skiff/admin.kubeconfig
   skiff controller-manager --kubeconfig admin.kubeconfig --leader-elect=false --controllers='*,-podgc'`,
     )
-    .action(async (flags: ControllerManagerFlags) => {
+    .action(async (flags: ControllerManagerFlags, cmd: Command) => {
+      const { selectControllers } = await import('../controllers/manager.js');
+      try {
+        selectControllers(flags.controllers);
+      } catch (err) {
+        cmd.error(`error: --controllers: ${err instanceof Error ? err.message : String(err)}`);
+      }
       await runControllerManager(flags);
     });
 }
@@ -67,23 +73,10 @@ async function runControllerManager(flags: ControllerManagerFlags): Promise<void
   const { LeaderElector } = await import('../client/leader-election.js');
   const { LeaseKind } = await import('../api/coordination/v1/lease.js');
   const { jsonLogger } = await import('../client/logger.js');
-  const { startControllerManager, selectControllers } = await import('../controllers/manager.js');
+  const { startControllerManager } = await import('../controllers/manager.js');
   const log = jsonLogger('controller-manager');
-  try {
-    selectControllers(flags.controllers);
-  } catch (err) {
-    process.stderr.write(`skiff controller-manager: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  let client;
-  try {
-    client = clientFromKubeconfig({ ...(flags.kubeconfig ? { path: flags.kubeconfig } : {}), qps: 200, burst: 400, userAgent: 'skiff-controller-manager' });
-  } catch (err) {
-    process.stderr.write(`skiff controller-manager: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-    return;
-  }
+  // Errors thrown from here reach the CLI's one error sink (message on stderr, exit code 1).
+  const client = clientFromKubeconfig({ ...(flags.kubeconfig ? { path: flags.kubeconfig } : {}), qps: 200, burst: 400, userAgent: 'skiff-controller-manager' });
   const options = { terminatedPodGcThreshold: flags.terminatedPodGcThreshold, workers: flags.concurrentSyncs };
   let manager: { stop(): Promise<void> } | undefined;
   let starting: Promise<void> | undefined;
@@ -102,11 +95,11 @@ async function runControllerManager(flags: ControllerManagerFlags): Promise<void
   let elector: InstanceType<typeof LeaderElector> | undefined;
   let shuttingDown = false;
   let fatal: ((err: unknown) => void) | undefined;
+  let fatalError: unknown;
   const failed = new Promise<void>((resolve) => {
     fatal = (err) => {
-      if (shuttingDown) return;
-      process.stderr.write(`skiff controller-manager: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
+      if (shuttingDown || fatalError) return;
+      fatalError = err;
       resolve();
     };
   });
@@ -155,4 +148,5 @@ async function runControllerManager(flags: ControllerManagerFlags): Promise<void
   }
   client.close();
   clearInterval(keepAlive);
+  if (fatalError) throw fatalError instanceof Error ? fatalError : new Error(String(fatalError));
 }

@@ -139,6 +139,24 @@ spec:
     await c.kk(['rollout', 'status', 'deployment/good', '-n', 'bad', '--timeout=60s']);
   });
 
+  it('progressDeadlineSeconds: a rollout that never gets ready is reported as failed', async () => {
+    await c.kk(['create', 'namespace', 'stuck']); // no pod marker here: pods never become ready
+    await c.kk(['create', 'deployment', 'slow', '--image=nginx', '--replicas=2', '-n', 'stuck']);
+    await c.kk(['patch', 'deployment', 'slow', '-n', 'stuck', '--type=merge', '-p', '{"spec":{"progressDeadlineSeconds":2}}']);
+    const cond = await waitFor('ProgressDeadlineExceeded', async () => {
+      const d = await json(['get', 'deployment', 'slow', '-n', 'stuck']);
+      return d.status?.conditions?.find((x: any) => x.type === 'Progressing' && x.reason === 'ProgressDeadlineExceeded');
+    }, 30_000, 250);
+    assert.equal(cond.status, 'False');
+    const d = await json(['get', 'deployment', 'slow', '-n', 'stuck']);
+    const avail = d.status.conditions.find((x: any) => x.type === 'Available');
+    assert.equal(avail.reason, 'MinimumReplicasUnavailable');
+    assert.equal(d.status.unavailableReplicas, 2);
+    const r = await c.k(['rollout', 'status', 'deployment/slow', '-n', 'stuck', '--timeout=20s']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /exceeded its progress deadline/);
+  });
+
   it('Recreate: old pods all gone before new ones are made', async () => {
     await c.kk(['create', 'namespace', 'rec']);
     markers.push(markPodsReady(c.client, 'rec'));
