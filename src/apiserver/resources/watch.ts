@@ -46,6 +46,8 @@ export async function handleWatch(a: VerbArgs): Promise<void> {
     if (n > 0) timeoutS = n;
   }
   await ctx.cache.start();
+  // No resourceVersion: the initial state must be current (a consistent read), as for LIST.
+  if (rvText === '') await ctx.cache.syncWithStore(ctx.consistentReadTimeoutMs);
   if (fromRev !== undefined && !(await ctx.cache.waitForRevision(fromRev, ctx.consistentReadTimeoutMs))) {
     throw timeoutError(`Too large resource version: ${fromRev}, current: ${ctx.cache.currentRevision()}`);
   }
