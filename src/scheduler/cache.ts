@@ -20,6 +20,8 @@ export class SchedulerCache {
   private readonly nodes = new Map<string, NodeInfo>();
   private readonly podStates = new Map<string, PodState>();
   private list: NodeInfo[] | undefined;
+  private readonly affinityNodes = new Set<NodeInfo>();
+  private readonly antiAffinityNodes = new Set<NodeInfo>();
   private readonly clock: Clock;
   private readonly assumedTtlMs: number;
 
@@ -36,6 +38,22 @@ export class SchedulerCache {
     const n = this.nodes.get(name);
     return n?.node.metadata?.name ? n : undefined;
   }
+  nodesWithPodAffinity(): Iterable<NodeInfo> {
+    return this.affinityNodes;
+  }
+  nodesWithRequiredAntiAffinity(): Iterable<NodeInfo> {
+    return this.antiAffinityNodes;
+  }
+
+  /** Keeps the affinity node sets in step after ni's pods changed. */
+  private touch(ni: NodeInfo | undefined): void {
+    if (!ni) return;
+    if (ni.podsWithAffinity.size > 0 && ni.node.metadata?.name) this.affinityNodes.add(ni);
+    else this.affinityNodes.delete(ni);
+    if (ni.podsWithRequiredAntiAffinity.size > 0 && ni.node.metadata?.name) this.antiAffinityNodes.add(ni);
+    else this.antiAffinityNodes.delete(ni);
+  }
+
   nodeCount(): number {
     return this.nodeList().length;
   }
@@ -50,6 +68,7 @@ export class SchedulerCache {
     }
     const ni = this.nodes.get(name);
     if (ni) ni.generation++;
+    this.touch(ni);
     if (!existing?.node.metadata?.name) this.list = undefined;
   }
 
@@ -60,6 +79,7 @@ export class SchedulerCache {
     if (ni.pods.size === 0) this.nodes.delete(name);
     else ni.node = { metadata: {} } as Node;
     this.list = undefined;
+    this.touch(ni);
   }
 
   /** Places a pod on a node before the binding is confirmed. */
@@ -80,6 +100,7 @@ export class SchedulerCache {
     const st = this.podStates.get(key);
     if (!st?.assumed) return;
     this.nodes.get(st.nodeName)?.removePod(key);
+    this.touch(this.nodes.get(st.nodeName));
     this.podStates.delete(key);
   }
 
@@ -93,7 +114,10 @@ export class SchedulerCache {
     const nodeName = pod.spec?.nodeName;
     if (!nodeName) return;
     const st = this.podStates.get(key);
-    if (st && st.nodeName !== nodeName) this.nodes.get(st.nodeName)?.removePod(key);
+    if (st && st.nodeName !== nodeName) {
+      this.nodes.get(st.nodeName)?.removePod(key);
+      this.touch(this.nodes.get(st.nodeName));
+    }
     this.placeOn(pod, nodeName);
     this.podStates.set(key, { pod, nodeName, assumed: false });
   }
@@ -105,6 +129,7 @@ export class SchedulerCache {
     if (nodeName) {
       const ni = this.nodes.get(nodeName);
       ni?.removePod(key);
+      this.touch(ni);
       if (ni && !ni.node.metadata?.name && ni.pods.size === 0) this.nodes.delete(nodeName);
     }
     this.podStates.delete(key);
@@ -117,6 +142,7 @@ export class SchedulerCache {
     for (const [key, st] of this.podStates) {
       if (st.assumed && st.bindingFinishedAt !== undefined && now - st.bindingFinishedAt > this.assumedTtlMs) {
         this.nodes.get(st.nodeName)?.removePod(key);
+        this.touch(this.nodes.get(st.nodeName));
         this.podStates.delete(key);
         n++;
       }
@@ -132,5 +158,6 @@ export class SchedulerCache {
       this.nodes.set(nodeName, ni);
     }
     ni.addPod(pod);
+    this.touch(ni);
   }
 }

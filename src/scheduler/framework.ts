@@ -78,7 +78,14 @@ export class Framework {
       } catch (err) {
         s = errorStatus(`${p.name}: ${String(err)}`);
       }
-      if (s.code !== 'Success') return s.plugin ? s : { ...s, plugin: p.name };
+      if (s.code !== 'Success') {
+        // Plugins return fresh statuses for rejections; only the shared constants are frozen.
+        if (!s.plugin) {
+          if (Object.isFrozen(s)) return { ...s, plugin: p.name };
+          s.plugin = p.name;
+        }
+        return s;
+      }
     }
     return SUCCESS;
   }

@@ -17,6 +17,9 @@ export interface Handle {
   /** Every node the scheduler knows, with its pods (bound and assumed). */
   nodeInfos(): readonly NodeInfo[];
   nodeInfo(name: string): NodeInfo | undefined;
+  /** Nodes hosting at least one pod with pod (anti-)affinity / with required anti-affinity (so plugins need not scan every node). */
+  nodesWithPodAffinity(): Iterable<NodeInfo>;
+  nodesWithRequiredAntiAffinity(): Iterable<NodeInfo>;
   /** The pod's effective priority (spec.priority, else its PriorityClass, else the global default, else 0). */
   priorityOf(pod: Pod): number;
   /** Namespace labels, for pod affinity namespaceSelector (undefined = unknown namespace). */

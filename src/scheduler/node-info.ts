@@ -55,8 +55,15 @@ export class NodeInfo {
     this.name = node.metadata?.name ?? '';
   }
 
+  private allocFor: Node | undefined;
+  private alloc: ResourceAmounts = {};
+
   get allocatable(): ResourceAmounts {
-    return nodeAllocatable(this.node);
+    if (this.allocFor !== this.node) {
+      this.alloc = nodeAllocatable(this.node);
+      this.allocFor = this.node;
+    }
+    return this.alloc;
   }
 
   get labels(): Record<string, string> {

@@ -81,6 +81,8 @@ export function startScheduler(opts: StartSchedulerOptions): RunningScheduler {
   const handle: Handle = {
     nodeInfos: () => cache.nodeList(),
     nodeInfo: (n) => cache.nodeInfo(n),
+    nodesWithPodAffinity: () => cache.nodesWithPodAffinity(),
+    nodesWithRequiredAntiAffinity: () => cache.nodesWithRequiredAntiAffinity(),
     priorityOf,
     namespaceLabels: (ns) => namespaces.get(ns)?.metadata?.labels as Record<string, string> | undefined,
   };

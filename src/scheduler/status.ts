@@ -24,6 +24,10 @@ export function unschedulable(...reasons: string[]): Status {
 export function unresolvable(...reasons: string[]): Status {
   return { code: 'UnschedulableAndUnresolvable', reasons };
 }
+/** A shared, frozen rejection for a constant reason (no allocation on the Filter hot path). */
+export function constantStatus(code: 'Unschedulable' | 'UnschedulableAndUnresolvable', reason: string, plugin: string): Status {
+  return Object.freeze({ code, reasons: Object.freeze([reason]), plugin }) as Status;
+}
 export function errorStatus(reason: string): Status {
   return { code: 'Error', reasons: [reason] };
 }

@@ -19,6 +19,7 @@ function cluster(pods: Record<string, PodOpts[]>): NodeInfo[] {
 function filterAll(plugin: ReturnType<typeof podTopologySpread> | ReturnType<typeof interPodAffinity>, pod: PodOpts, nodes: NodeInfo[]): Record<string, string> {
   const state = new CycleState();
   const p = mkPod(pod);
+  current = nodes;
   const pre = plugin.preFilter(state, p, nodes);
   const out: Record<string, string> = {};
   for (const n of nodes) {
@@ -31,6 +32,7 @@ function filterAll(plugin: ReturnType<typeof podTopologySpread> | ReturnType<typ
 function scoreAll(plugin: ReturnType<typeof podTopologySpread> | ReturnType<typeof interPodAffinity>, pod: PodOpts, nodes: NodeInfo[]): Record<string, number> {
   const state = new CycleState();
   const p = mkPod(pod);
+  current = nodes;
   if (plugin.preScore(state, p, nodes).code === 'Skip') return {};
   const scores = nodes.map((n) => ({ name: n.name, score: plugin.score(state, p, n) }));
   plugin.normalizeScore?.(state, p, scores);
@@ -74,7 +76,15 @@ describe('PodTopologySpread score (soft)', () => {
   });
 });
 
-const handle: Handle = { nodeInfos: () => [], nodeInfo: () => undefined, priorityOf: () => 0, namespaceLabels: () => ({}) };
+let current: NodeInfo[] = [];
+const handle: Handle = {
+  nodeInfos: () => current,
+  nodeInfo: (n) => current.find((x) => x.name === n),
+  nodesWithPodAffinity: () => current.filter((n) => n.podsWithAffinity.size > 0),
+  nodesWithRequiredAntiAffinity: () => current.filter((n) => n.podsWithRequiredAntiAffinity.size > 0),
+  priorityOf: () => 0,
+  namespaceLabels: () => ({}),
+};
 const term = (v: string, key = zone) => ({ labelSelector: { matchLabels: { app: v } }, topologyKey: key });
 
 describe('InterPodAffinity filter', () => {
@@ -119,5 +129,21 @@ describe('InterPodAffinity score (preferred)', () => {
   });
   it('skips when nobody has preferences', () => {
     assert.deepEqual(scoreAll(interPodAffinity(handle), app('web'), cluster({ a1: [app('db')] })), {});
+  });
+});
+
+describe('PodTopologySpread across cycles (incremental counts)', () => {
+  it('follows pods added and nodes relabeled between cycles', () => {
+    const plugin = podTopologySpread();
+    const nodes = cluster({}).slice(0, 3);
+    const pod = spreadSpec(1, 'DoNotSchedule');
+    assert.deepEqual(filterAll(plugin, pod, nodes), { a1: 'ok', a2: 'ok', b1: 'ok' });
+    nodes[0]?.addPod(mkPod({ name: 'w1', ...app('web'), spec: { nodeName: 'a1' } }));
+    assert.deepEqual(filterAll(plugin, pod, nodes), { a1: ERR_SPREAD, a2: ERR_SPREAD, b1: 'ok' });
+    // b1 leaves zone b for zone a: zone b is gone, so a is the only domain again.
+    const b1 = nodes[2] as NodeInfo;
+    b1.node = { ...b1.node, metadata: { ...b1.node.metadata, labels: { [zone]: 'a' } } };
+    b1.generation++;
+    assert.deepEqual(filterAll(plugin, pod, nodes), { a1: 'ok', a2: 'ok', b1: 'ok' });
   });
 });

@@ -3,7 +3,8 @@ import type { LabelSelectorObject } from '../../machinery/label-selector.js';
 import type { FilterPlugin, Handle, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../interfaces.js';
 import type { NodeInfo } from '../node-info.js';
 import { podLabels, selectorFor } from '../helpers.js';
-import { SKIP, SUCCESS, unresolvable, unschedulable, type Status } from '../status.js';
+import { NodeCountCache } from '../count-cache.js';
+import { constantStatus, SKIP, SUCCESS, type Status } from '../status.js';
 import { minMaxNormalize } from './normalize.js';
 
 export const INTER_POD_AFFINITY = 'InterPodAffinity';
@@ -22,6 +23,10 @@ export interface WeightedPodAffinityTerm {
   weight: number;
   podAffinityTerm: PodAffinityTerm;
 }
+
+const EXISTING_ANTI = constantStatus('Unschedulable', ERR_EXISTING_ANTI_AFFINITY, INTER_POD_AFFINITY);
+const ANTI = constantStatus('Unschedulable', ERR_ANTI_AFFINITY, INTER_POD_AFFINITY);
+const AFFINITY = constantStatus('UnschedulableAndUnresolvable', ERR_AFFINITY, INTER_POD_AFFINITY);
 
 type NsLabels = (ns: string) => Record<string, string> | undefined;
 
@@ -57,12 +62,17 @@ function bump(m: Map<string, number>, k: string, by: number): void {
   m.set(k, (m.get(k) ?? 0) + by);
 }
 
-export function computeAffinityState(pod: Pod, nodes: readonly NodeInfo[], nsLabels: NsLabels): AffinityState {
+/**
+ * Counts for the Filter: existing pods' required anti-affinity against this pod (only
+ * nodes hosting such pods are looked at), and this pod's own required terms against the
+ * pods on every node (per-node counts cached while a node's pods are unchanged).
+ */
+export function computeAffinityState(pod: Pod, nodes: readonly NodeInfo[], nsLabels: NsLabels, antiNodes: Iterable<NodeInfo> = nodes, counts = new NodeCountCache()): AffinityState {
   const affinityTerms = required(pod, false);
   const antiTerms = required(pod, true);
   const s: AffinityState = { existingAnti: new Map(), affinity: new Map(), anti: new Map(), affinityTerms, antiTerms, selfMatch: false };
   s.selfMatch = affinityTerms.length > 0 && affinityTerms.every((t) => termMatchesPod(t, pod, pod, nsLabels));
-  for (const node of nodes) {
+  for (const node of antiNodes) {
     const labels = node.labels;
     for (const p of node.podsWithRequiredAntiAffinity.values()) {
       for (const t of required(p, true)) {
@@ -70,19 +80,28 @@ export function computeAffinityState(pod: Pod, nodes: readonly NodeInfo[], nsLab
         if (v !== undefined && termMatchesPod(t, p, pod, nsLabels)) bump(s.existingAnti, `${t.topologyKey}=${v}`, 1);
       }
     }
-    if (affinityTerms.length === 0 && antiTerms.length === 0) continue;
-    for (const p of node.pods.values()) {
-      if (affinityTerms.length > 0 && affinityTerms.every((t) => termMatchesPod(t, pod, p, nsLabels))) {
+  }
+  if (affinityTerms.length === 0 && antiTerms.length === 0) return s;
+  const ns = pod.metadata?.namespace ?? '';
+  const affKey = affinityTerms.length ? `aff|${ns}|${JSON.stringify(affinityTerms)}` : '';
+  const antiKeys = antiTerms.map((t) => `anti|${ns}|${JSON.stringify(t)}`);
+  for (const node of nodes) {
+    const labels = node.labels;
+    if (affinityTerms.length > 0) {
+      const n = counts.count(node, affKey, (p) => affinityTerms.every((t) => termMatchesPod(t, pod, p, nsLabels)));
+      if (n > 0) {
         for (const t of affinityTerms) {
           const v = labels[t.topologyKey];
-          if (v !== undefined) bump(s.affinity, `${t.topologyKey}=${v}`, 1);
+          if (v !== undefined) bump(s.affinity, `${t.topologyKey}=${v}`, n);
         }
       }
-      for (const t of antiTerms) {
-        const v = labels[t.topologyKey];
-        if (v !== undefined && termMatchesPod(t, pod, p, nsLabels)) bump(s.anti, `${t.topologyKey}=${v}`, 1);
-      }
     }
+    antiTerms.forEach((t, i) => {
+      const v = labels[t.topologyKey];
+      if (v === undefined) return;
+      const n = counts.count(node, antiKeys[i] as string, (p) => termMatchesPod(t, pod, p, nsLabels));
+      if (n > 0) bump(s.anti, `${t.topologyKey}=${v}`, n);
+    });
   }
   return s;
 }
@@ -90,29 +109,29 @@ export function computeAffinityState(pod: Pod, nodes: readonly NodeInfo[], nsLab
 export function interPodAffinityFilter(s: AffinityState, node: NodeInfo): Status {
   const labels = node.labels;
   if (s.existingAnti.size > 0) {
-    for (const k in labels) if ((s.existingAnti.get(`${k}=${labels[k]}`) ?? 0) > 0) return unschedulable(ERR_EXISTING_ANTI_AFFINITY);
+    for (const k in labels) if ((s.existingAnti.get(`${k}=${labels[k]}`) ?? 0) > 0) return EXISTING_ANTI;
   }
   for (const t of s.antiTerms) {
     const v = labels[t.topologyKey];
-    if (v !== undefined && (s.anti.get(`${t.topologyKey}=${v}`) ?? 0) > 0) return unschedulable(ERR_ANTI_AFFINITY);
+    if (v !== undefined && (s.anti.get(`${t.topologyKey}=${v}`) ?? 0) > 0) return ANTI;
   }
   for (const t of s.affinityTerms) {
     const v = labels[t.topologyKey];
-    if (v === undefined) return unresolvable(ERR_AFFINITY);
+    if (v === undefined) return AFFINITY;
     if ((s.affinity.get(`${t.topologyKey}=${v}`) ?? 0) > 0) continue;
     if (s.affinity.size === 0 && s.selfMatch) continue;
-    return unresolvable(ERR_AFFINITY);
+    return AFFINITY;
   }
   return SUCCESS;
 }
 
 /** Preferred (anti-)affinity in both directions, summed per topology pair. */
-export function computeAffinityScores(pod: Pod, nodes: readonly NodeInfo[], nsLabels: NsLabels, hardPodAffinityWeight = 1): Map<string, number> {
+export function computeAffinityScores(pod: Pod, nodes: readonly NodeInfo[], nsLabels: NsLabels, hardPodAffinityWeight = 1, affinityNodes: Iterable<NodeInfo> = nodes): Map<string, number> {
   const scores = new Map<string, number>();
   const prefAff = preferred(pod, false);
   const prefAnti = preferred(pod, true);
   const ownTerms = prefAff.length + prefAnti.length > 0;
-  for (const node of nodes) {
+  for (const node of ownTerms ? nodes : affinityNodes) {
     const labels = node.labels;
     const pods = ownTerms ? node.pods.values() : node.podsWithAffinity.values();
     for (const p of pods) {
@@ -135,10 +154,11 @@ const SCORE_KEY = `${INTER_POD_AFFINITY}/score`;
 
 export function interPodAffinity(handle: Handle, args: { hardPodAffinityWeight?: number } = {}): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   const nsLabels: NsLabels = (ns) => handle.namespaceLabels(ns);
+  const counts = new NodeCountCache();
   return {
     name: INTER_POD_AFFINITY,
     preFilter: (state, pod, nodes) => {
-      const s = computeAffinityState(pod, nodes, nsLabels);
+      const s = computeAffinityState(pod, nodes, nsLabels, handle.nodesWithRequiredAntiAffinity(), counts);
       if (s.existingAnti.size === 0 && s.affinityTerms.length === 0 && s.antiTerms.length === 0) return { status: SKIP };
       state.write(FILTER_KEY, s);
       return { status: SUCCESS };
@@ -148,7 +168,7 @@ export function interPodAffinity(handle: Handle, args: { hardPodAffinityWeight?:
       return s ? interPodAffinityFilter(s, node) : SUCCESS;
     },
     preScore: (state, pod, nodes) => {
-      const scores = computeAffinityScores(pod, nodes, nsLabels, args.hardPodAffinityWeight ?? 1);
+      const scores = computeAffinityScores(pod, nodes, nsLabels, args.hardPodAffinityWeight ?? 1, handle.nodesWithPodAffinity());
       if (scores.size === 0) return SKIP;
       state.write(SCORE_KEY, scores);
       return SUCCESS;

@@ -1,15 +1,17 @@
 import type { Node } from '../../api/core/v1/node.js';
 import type { Pod } from '../../api/core/v1/pod.js';
-import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../interfaces.js';
+import type { FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../interfaces.js';
 import { nodeMatchesPodNodeAffinity, termMatches, type NodeSelectorTerm } from '../helpers.js';
-import { SUCCESS, SKIP, unresolvable, type Status } from '../status.js';
+import { constantStatus, SUCCESS, SKIP, type Status } from '../status.js';
 import { defaultNormalizeScore } from './normalize.js';
 
 export const NODE_AFFINITY = 'NodeAffinity';
 export const ERR_NODE_AFFINITY = "node(s) didn't match Pod's node affinity/selector";
 
+const REJECTED = constantStatus('UnschedulableAndUnresolvable', ERR_NODE_AFFINITY, NODE_AFFINITY);
+
 export function nodeAffinityFilter(pod: Pod, node: Node): Status {
-  return nodeMatchesPodNodeAffinity(pod, node) ? SUCCESS : unresolvable(ERR_NODE_AFFINITY);
+  return nodeMatchesPodNodeAffinity(pod, node) ? SUCCESS : REJECTED;
 }
 
 /** Sum of the weights of the preferred terms the node matches. */
@@ -37,7 +39,7 @@ export function requiredNodeNames(pod: Pod): Set<string> | undefined {
   return names;
 }
 
-export function nodeAffinity(): PreFilterPlugin & FilterPlugin & ScorePlugin {
+export function nodeAffinity(): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   return {
     name: NODE_AFFINITY,
     preFilter: (_s, pod) => {
@@ -46,6 +48,7 @@ export function nodeAffinity(): PreFilterPlugin & FilterPlugin & ScorePlugin {
       return names ? { status: SUCCESS, nodeNames: names } : { status: hasAny ? SUCCESS : SKIP };
     },
     filter: (_s, pod, node) => nodeAffinityFilter(pod, node.node),
+    preScore: (_s, pod) => (pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length ? SUCCESS : SKIP),
     score: (_s, pod, node) => nodeAffinityScore(pod, node.node),
     normalizeScore: (_s, _p, scores) => defaultNormalizeScore(scores, false),
   };

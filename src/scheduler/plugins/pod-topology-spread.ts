@@ -5,14 +5,17 @@ import type { CycleState } from '../cycle-state.js';
 import type { FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../interfaces.js';
 import type { NodeInfo } from '../node-info.js';
 import { isTerminating, nodeMatchesPodNodeAffinity, podLabels } from '../helpers.js';
-import { SKIP, SUCCESS, unresolvable, unschedulable, type Status } from '../status.js';
+import { constantStatus, SKIP, SUCCESS, type Status } from '../status.js';
 import { firstUntoleratedTaint } from './taint-toleration.js';
 import { MAX_NODE_SCORE } from './normalize.js';
+import { NodeCountCache } from '../count-cache.js';
 
 export const POD_TOPOLOGY_SPREAD = 'PodTopologySpread';
 export const ERR_SPREAD = "node(s) didn't match pod topology spread constraints";
 export const ERR_SPREAD_MISSING_LABEL = "node(s) didn't match pod topology spread constraints (missing required label)";
 const HOSTNAME = 'kubernetes.io/hostname';
+const SKEW = constantStatus('Unschedulable', ERR_SPREAD, POD_TOPOLOGY_SPREAD);
+const MISSING = constantStatus('UnschedulableAndUnresolvable', ERR_SPREAD_MISSING_LABEL, POD_TOPOLOGY_SPREAD);
 
 /** A constraint made ready to evaluate: the selector resolved against the incoming pod. */
 export interface Constraint {
@@ -91,6 +94,8 @@ interface SpreadState {
   constraints: Constraint[];
   counts: Array<Map<string, number>>;
   minMatch: number[];
+  /** Whether the incoming pod matches each constraint's selector itself. */
+  selfMatch: number[];
 }
 
 const FILTER_KEY = `${POD_TOPOLOGY_SPREAD}/filter`;
@@ -98,33 +103,68 @@ const SCORE_KEY = `${POD_TOPOLOGY_SPREAD}/score`;
 
 export function podTopologySpread(args: PodTopologySpreadArgs = {}): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   const defaults = args.defaultingType === 'List' ? (args.defaultConstraints ?? []) : SYSTEM_DEFAULTS;
-  // Matching pods per (node, constraint matcher), reused while the node's pod set is unchanged.
-  const nodeCounts = new WeakMap<NodeInfo, Map<string, { gen: number; count: number }>>();
+  const podCounts = new NodeCountCache();
+  const countOn = (node: NodeInfo, c: Constraint, ns: string): number =>
+    podCounts.count(node, c.cacheKey, (p) => p.metadata?.namespace === ns && !isTerminating(p) && c.matches(p));
 
-  const countOn = (node: NodeInfo, c: Constraint, ns: string): number => {
-    let m = nodeCounts.get(node);
-    if (!m) nodeCounts.set(node, (m = new Map()));
-    const hit = m.get(c.cacheKey);
-    if (hit && hit.gen === node.generation) return hit.count;
-    let n = 0;
-    for (const p of node.pods.values()) if (p.metadata?.namespace === ns && !isTerminating(p) && c.matches(p)) n++;
-    m.set(c.cacheKey, { gen: node.generation, count: n });
-    return n;
-  };
+  // Domain totals per constraint set, kept across cycles and patched for the nodes whose
+  // pods or labels changed (NodeInfo.generation): a cycle costs one map lookup per node
+  // instead of counting every pod in the cluster.
+  interface Contribution { gen: number; domains: string[] | undefined; counts: number[] }
+  interface Aggregate { list: readonly NodeInfo[]; perNode: Map<NodeInfo, Contribution>; counts: Array<Map<string, number>>; nodesIn: Array<Map<string, number>> }
+  const aggregates = new Map<string, Aggregate>();
 
   const compute = (pod: Pod, constraints: Constraint[], nodes: readonly NodeInfo[], applyPolicies: boolean): SpreadState => {
     const ns = pod.metadata?.namespace ?? '';
-    const counts = constraints.map(() => new Map<string, number>());
+    const honorAffinity = applyPolicies && constraints.some((c) => c.honorAffinity);
+    const honorTaints = applyPolicies && constraints.some((c) => c.honorTaints);
+    const sig = [
+      ns,
+      ...constraints.map((c) => `${c.cacheKey}|${c.topologyKey}`),
+      honorAffinity ? JSON.stringify([pod.spec?.nodeSelector, pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution]) : '',
+      honorTaints ? JSON.stringify(pod.spec?.tolerations ?? []) : '',
+    ].join('\u0000');
+    let agg = aggregates.get(sig);
+    if (!agg || agg.list !== nodes) {
+      if (aggregates.size >= 32) aggregates.clear();
+      agg = { list: nodes, perNode: new Map(), counts: constraints.map(() => new Map()), nodesIn: constraints.map(() => new Map()) };
+      aggregates.set(sig, agg);
+    }
+    const { perNode, counts, nodesIn } = agg;
     for (const node of nodes) {
+      const prev = perNode.get(node);
+      if (prev && prev.gen === node.generation) continue;
+      if (prev?.domains) {
+        prev.domains.forEach((d, i) => {
+          const m = counts[i] as Map<string, number>;
+          const k = nodesIn[i] as Map<string, number>;
+          const left = (k.get(d) ?? 0) - 1;
+          // A domain exists while an eligible node is in it (even with 0 matching pods).
+          if (left <= 0) {
+            k.delete(d);
+            m.delete(d);
+          } else {
+            k.set(d, left);
+            m.set(d, (m.get(d) ?? 0) - (prev.counts[i] ?? 0));
+          }
+        });
+      }
       const labels = node.labels;
-      if (!constraints.every((c) => labels[c.topologyKey] !== undefined)) continue;
-      if (applyPolicies && constraints.some((c) => c.honorAffinity) && !nodeMatchesPodNodeAffinity(pod, node.node)) continue;
-      if (applyPolicies && constraints.some((c) => c.honorTaints) && firstUntoleratedTaint(pod, node.node)) continue;
-      constraints.forEach((c, i) => {
-        const v = labels[c.topologyKey] as string;
-        const m = counts[i] as Map<string, number>;
-        m.set(v, (m.get(v) ?? 0) + countOn(node, c, ns));
-      });
+      let eligible = constraints.every((c) => labels[c.topologyKey] !== undefined);
+      if (eligible && honorAffinity && !nodeMatchesPodNodeAffinity(pod, node.node)) eligible = false;
+      if (eligible && honorTaints && firstUntoleratedTaint(pod, node.node)) eligible = false;
+      const next: Contribution = { gen: node.generation, domains: undefined, counts: [] };
+      if (eligible) {
+        next.domains = constraints.map((c) => labels[c.topologyKey] as string);
+        next.counts = constraints.map((c) => countOn(node, c, ns));
+        next.domains.forEach((d, i) => {
+          const m = counts[i] as Map<string, number>;
+          const k = nodesIn[i] as Map<string, number>;
+          k.set(d, (k.get(d) ?? 0) + 1);
+          m.set(d, (m.get(d) ?? 0) + (next.counts[i] ?? 0));
+        });
+      }
+      perNode.set(node, next);
     }
     const minMatch = constraints.map((c, i) => {
       const m = counts[i] as Map<string, number>;
@@ -133,7 +173,8 @@ export function podTopologySpread(args: PodTopologySpreadArgs = {}): PreFilterPl
       for (const v of m.values()) if (v < min) min = v;
       return min === Infinity ? 0 : min;
     });
-    return { constraints, counts, minMatch };
+    const self = { metadata: { labels: podLabels(pod) } } as Pod;
+    return { constraints, counts, minMatch, selfMatch: constraints.map((c) => (c.matches(self) ? 1 : 0)) };
   };
 
   return {
@@ -144,10 +185,10 @@ export function podTopologySpread(args: PodTopologySpreadArgs = {}): PreFilterPl
       state.write(FILTER_KEY, compute(pod, hard, nodes, true));
       return { status: SUCCESS };
     },
-    filter: (state, pod, node) => {
+    filter: (state, _pod, node) => {
       const s = state.read<SpreadState>(FILTER_KEY);
       if (!s) return SUCCESS;
-      return spreadFilter(s, pod, node);
+      return spreadFilter(s, node);
     },
     preScore: (state, pod, nodes) => {
       const soft = buildConstraints(pod, defaults).filter((c) => !c.hard);
@@ -181,17 +222,16 @@ export function podTopologySpread(args: PodTopologySpreadArgs = {}): PreFilterPl
 }
 
 /** Hard-constraint check of one node against precomputed counts. */
-export function spreadFilter(s: SpreadState, pod: Pod, node: NodeInfo): Status {
+export function spreadFilter(s: SpreadState, node: NodeInfo): Status {
   const labels = node.labels;
-  const own = podLabels(pod);
   for (let i = 0; i < s.constraints.length; i++) {
     const c = s.constraints[i] as Constraint;
     const v = labels[c.topologyKey];
-    if (v === undefined) return unresolvable(ERR_SPREAD_MISSING_LABEL);
-    const self = c.matches({ metadata: { labels: own } } as Pod) ? 1 : 0;
+    if (v === undefined) return MISSING;
+    const self = s.selfMatch[i] ?? 0;
     const count = (s.counts[i] as Map<string, number>).get(v) ?? 0;
     const skew = count + self - (s.minMatch[i] ?? 0);
-    if (skew > c.maxSkew) return unschedulable(ERR_SPREAD);
+    if (skew > c.maxSkew) return SKEW;
   }
   return SUCCESS;
 }
