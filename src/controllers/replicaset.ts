@@ -164,9 +164,10 @@ export function newReplicaSetController(ctx: ControllerContext): RunningControll
 
   async function updateStatusIfChanged(rs: ReplicaSet, status: NonNullable<ReplicaSet['status']>): Promise<void> {
     if (JSON.stringify(normalizeStatus(rs.status)) === JSON.stringify(normalizeStatus(status))) return;
-    const next = { ...structuredClone(rs), status };
+    // A merge patch of the whole status: it is computed from the cache as a whole, and a
+    // spec change racing with it only means one more reconcile, not a conflict and backoff.
     try {
-      await replicaSets.updateStatus(next);
+      await replicaSets.subresource('status').patch(rs.metadata?.name ?? '', { status: { ...status, conditions: status.conditions ?? null } }, 'merge', { namespace: rs.metadata?.namespace ?? '' });
     } catch (err) {
       if (isNotFound(err)) return;
       throw err;

@@ -132,6 +132,19 @@ describe('controllers e2e: deployments', { timeout: 240_000 }, () => {
     });
   });
 
+  it('revisionHistoryLimit prunes old ReplicaSets (lowest revisions first)', async () => {
+    const before = JSON.parse(await c.kk(['get', 'rs', '-l', 'app=web', '-o', 'json'])).items;
+    assert.ok(before.length >= 3, `several revisions kept so far (${before.length})`);
+    await c.kk(['patch', 'deployment', 'web', '--type=merge', '-p', '{"spec":{"revisionHistoryLimit":1}}']);
+    const rss = await waitFor('2 ReplicaSets left', async () => {
+      const items = JSON.parse(await c.kk(['get', 'rs', '-l', 'app=web', '-o', 'json'])).items;
+      return items.length === 2 ? items : undefined;
+    });
+    const revs = rss.map((r: any) => Number(r.metadata.annotations['deployment.kubernetes.io/revision'])).sort((a: number, b: number) => a - b);
+    const max = Math.max(...before.map((r: any) => Number(r.metadata.annotations['deployment.kubernetes.io/revision'])));
+    assert.deepEqual(revs, [max - 1, max]);
+  });
+
   it('a pod deleted by hand is replaced; an orphan matching the selector is adopted', async () => {
     const [victim] = await podsOf('web');
     await c.kk(['delete', 'pod', victim?.metadata?.name ?? '', '--wait=false']);

@@ -1,0 +1,10 @@
+/**
+ * The controllers (public face). To run them in-process beside the API server:
+ *
+ *   import { startControllerManager } from '../controllers/index.js';
+ *   const cm = await startControllerManager({ client, informers });   // informers: optional shared factory
+ *   …
+ *   await cm.stop();
+ */
+export { startControllerManager, selectControllers, ALL_CONTROLLERS, type ControllerManager, type ControllerManagerConfig } from './manager.js';
+export type { ControllerContext, ControllerDescriptor, ControllerOptions, RunningController } from './context.js';
