@@ -14,6 +14,9 @@ import { EventKind } from '../../src/api/core/v1/event.js';
 import { startScheduler, LAST_ATTEMPT_ANNOTATION, type RunningScheduler, type Verdict } from '../../src/scheduler/index.js';
 import { simNode, startSim, mapLimit, type RunningSim } from '../../src/sim/index.js';
 import { silentLogger } from '../../src/client/logger.js';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from './support/index.js';
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -90,6 +93,15 @@ describe('scheduler e2e', () => {
       return list.items.find((e) => e.reason === 'FailedScheduling' && e.involvedObject?.name === 'big');
     });
     assert.equal(ev.message, want);
+
+    // `skiff why` reads the verdict back from the API and explains it.
+    const why = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts'), 'why', 'pod/big', '-n', 'default', '--kubeconfig', server.kubeconfigPath], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(why.status, 0, why.stderr);
+    assert.match(why.stdout, /pod\/big -n default is Pending/);
+    assert.ok(why.stdout.includes(want), why.stdout);
+    assert.match(why.stdout, /small-0\s+NodeResourcesFit\s+Unschedulable\s+Insufficient cpu/);
+    assert.match(why.stdout, /gpu-2\s+TaintToleration\s+UnschedulableAndUnresolvable\s+node\(s\) had untolerated taint \{dedicated: gpu\}/);
+    assert.match(why.stdout, /What would make it fit:\n  - tolerate the taint on 3 node\(s\): tolerations: \[\{key: dedicated, operator: Equal, value: "gpu", effect: NoSchedule\}\]/);
 
     // A node that fits: scheduled within a second of its registration.
     const t0 = Date.now();
