@@ -60,7 +60,7 @@ export function newGarbageCollector(ctx: ControllerContext, kinds: readonly Kind
   const nodes = new Map<string, Node>(); // `${group}/${plural}` → node
   const byKind = new Map<string, Node>(); // `${apiVersion}/${kind}` → node
   const uids = new Map<string, string>(); // uid → gcKey
-  for (const spec of kinds) {
+  const addKind = (spec: KindSpec): void => {
     const informer = ctx.informers.informerFor<KubeObject>(spec);
     ensureIndex(informer, OWNER_UID_INDEX, byOwnerUid);
     const node: Node = { spec, informer, client: ctx.client.resource<KubeObject>(spec) };
@@ -71,7 +71,7 @@ export function newGarbageCollector(ctx: ControllerContext, kinds: readonly Kind
       onUpdate: (_p, o) => o.metadata?.uid && uids.set(o.metadata.uid, gcKey(spec, o)),
       onDelete: (o) => o.metadata?.uid && uids.delete(o.metadata.uid),
     });
-  }
+  };
 
   const dependentsOf = (uid: string): Array<{ node: Node; obj: KubeObject }> => {
     const out: Array<{ node: Node; obj: KubeObject }> = [];
@@ -196,7 +196,35 @@ export function newGarbageCollector(ctx: ControllerContext, kinds: readonly Kind
     return;
   };
 
-  const c = controller('garbage-collector', { reconcile, workers: ctx.options.workers ?? 5, clock: ctx.clock, logger: ctx.log });
-  for (const node of nodes.values()) c.watches(node.informer, keysFor(node.spec));
-  return { start: () => c.start({ syncTimeoutMs: 120_000 }), stop: () => c.stop() };
+  let c: ReturnType<typeof controller> | undefined;
+  let stopped = false;
+  return {
+    /**
+     * Probes every kind with a one-item list and watches only the ones this server serves
+     * to us (a kind it does not serve, or we may not list, would never sync and would hold
+     * the whole collector back), then starts.
+     */
+    start: async () => {
+      const usable = await Promise.all(
+        kinds.map(async (spec) => {
+          try {
+            await ctx.client.resource(spec).list({ limit: 1 });
+            return spec;
+          } catch (err) {
+            ctx.log.warn('garbage collector skips a kind it cannot list', { controller: 'garbage-collector', resource: `${spec.plural}.${spec.group}`, error: err });
+            return undefined;
+          }
+        }),
+      );
+      if (stopped) return;
+      for (const spec of usable) if (spec) addKind(spec);
+      c = controller('garbage-collector', { reconcile, workers: ctx.options.workers ?? 5, clock: ctx.clock, logger: ctx.log });
+      for (const node of nodes.values()) c.watches(node.informer, keysFor(node.spec));
+      await c.start({ syncTimeoutMs: 120_000 });
+    },
+    stop: async () => {
+      stopped = true;
+      await c?.stop();
+    },
+  };
 }

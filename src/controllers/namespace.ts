@@ -4,7 +4,7 @@ import { builtinGroupVersions } from '../api/registry.js';
 import type { KindSpec } from '../api/schema/dsl.js';
 import { controller } from '../client/controller.js';
 import type { KubeObject } from '../client/object-key.js';
-import { isNotFound } from '../client/status-error.js';
+import { ApiError, isNotFound } from '../client/status-error.js';
 import { setCondition } from './conditions.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.js';
 
@@ -104,8 +104,18 @@ export function newNamespaceController(ctx: ControllerContext, kinds: readonly K
     try {
       await namespaces.subresource('finalize').update(name, ns);
     } catch (err) {
-      if (isNotFound(err)) return;
-      throw err;
+      // No finalize subresource on this server (405, or 404 while the namespace exists): a plain update.
+      const code = err instanceof ApiError ? err.status.code : 0;
+      if (code !== 405 && !isNotFound(err)) throw err;
+      if (isNotFound(err)) {
+        try {
+          await namespaces.get(name);
+        } catch (e2) {
+          if (isNotFound(e2)) return;
+          throw e2;
+        }
+      }
+      await namespaces.update(ns);
     }
     ctx.log.info('namespace finalized', { controller: 'namespace', key: name });
     return;
