@@ -51,16 +51,17 @@ describe('StageEngine', () => {
       { name: 'start', selector: [{ field: 'phase', op: 'In', values: ['Pending'] }], delayMs: 1000, next: { status: { phase: 'Running' } } },
       { name: 'finish', selector: [{ field: 'phase', op: 'In', values: ['Running'] }], delayMs: 2000, next: { status: { phase: 'Succeeded' } } },
     ];
-    const engine = new StageEngine({
+    type Obj = { name: string; phase: string };
+    const engine = new StageEngine<Obj>({
       name: 't',
       source: { addEventHandler: (h) => { handler = h; return () => {}; }, hasSynced: () => true, waitForSync: async () => true },
       get: (k) => objs.get(k),
-      keyOf: (o) => o.name,
+      keyOf: (o: Obj) => o.name,
       owns: () => true,
       stages,
       clock,
       logger: silentLogger,
-      apply: async (o, stage) => {
+      apply: async (o: Obj, stage) => {
         applied.push(stage.name);
         const next = { ...o, phase: String(stage.next.status?.phase) };
         objs.set(o.name, next);
