@@ -4,16 +4,23 @@
  * resource request here.
  */
 import { randomUUID } from 'node:crypto';
-import type { ResourceHandler, ResourceLayerConfig } from '../types.js';
-import { AdmissionChain, createStrategy, namespaceLifecycle, schemaValidation, serviceAllocation, ensureSystemNamespaces, type AdmissionPlugin } from '../admission/index.js';
+import type { ResourceHandler, ResourceLayerConfig, UpgradeHandler } from '../types.js';
+import {
+  AdmissionChain,
+  createStrategy,
+  ensureSystemNamespaces,
+  namespaceLifecycle,
+  schemaValidation,
+  serviceAllocation,
+  type AdmissionPlugin,
+} from '../admission/index.js';
+import { alwaysAllowAuthorizer } from '../authz/authorizer.js';
 import { WatchCache } from '../watch-cache/watch-cache.js';
 import type { ResourceContext } from './context.js';
-import { alwaysAllowAuthorizer } from '../authz/authorizer.js';
-import type { KubeletClientConfig } from './kubelet-proxy.js';
 import { serveResource, serveUpgrade } from './handler.js';
-import type { UpgradeHandler } from '../types.js';
+import type { KubeletClientConfig } from './kubelet-proxy.js';
 
-export { parseResourcePath } from './test-server.js';
+export type { KubeletClientConfig } from './kubelet-proxy.js';
 
 /** Optional knobs beyond the contract's config (tests and benchmarks use them). */
 export interface ResourceLayerOptions {
@@ -47,13 +54,32 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
     onError: (err) => console.error(JSON.stringify({ component: 'watch-cache', error: String(err) })),
   });
   const watches = new Set<() => void>();
+  const now = config.now ?? (() => new Date());
+  // Order matters: namespace checks, then create strategies and allocation (which fill
+  // fields), then defaults + validation of the result, then any extra plugins.
+  const plugins: AdmissionPlugin[] = [
+    namespaceLifecycle({
+      store,
+      registry,
+      cachedNamespace: (n) => cache.resource('/registry/core/namespaces/').get(`/registry/core/namespaces/${n}`)?.obj,
+    }),
+    createStrategy,
+    serviceAllocation({
+      store,
+      now,
+      ...(config.serviceCidr ? { serviceCidr: config.serviceCidr } : {}),
+      ...(config.nodePortRange ? { nodePortRange: config.nodePortRange } : {}),
+    }),
+    schemaValidation,
+    ...(config.admission ?? []),
+  ];
   const ctx: ResourceContext = {
     registry,
     store,
     cache,
-    admission: new AdmissionChain({ plugins: [namespaceLifecycle({ store, registry, cachedNamespace: (n) => cache.resource('/registry/core/namespaces/').get(`/registry/core/namespaces/${n}`)?.obj }), createStrategy, serviceAllocation({ store, now: () => ctx.now(), ...(config.serviceCidr ? { serviceCidr: config.serviceCidr } : {}), ...(config.nodePortRange ? { nodePortRange: config.nodePortRange } : {}) }), schemaValidation, ...(config.admission ?? [])] }),
+    admission: new AdmissionChain({ plugins }),
     authorizer: config.authorizer ?? alwaysAllowAuthorizer,
-    now: config.now ?? (() => new Date()),
+    now,
     newUid: randomUUID,
     bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,
     maxWatcherBufferBytes: config.maxWatcherBufferBytes ?? 16 * 1024 * 1024,
