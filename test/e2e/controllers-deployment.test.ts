@@ -145,6 +145,28 @@ describe('controllers e2e: deployments', { timeout: 240_000 }, () => {
     assert.deepEqual(revs, [max - 1, max]);
   });
 
+  it('undo --to-revision, and scaling in the middle of a rollout (proportional) converges', async () => {
+    await c.kk(['create', 'deployment', 'prop', '--image=nginx:1', '--replicas=4']);
+    await c.kk(['rollout', 'status', 'deployment/prop', '--timeout=60s']);
+    await c.kk(['set', 'image', 'deployment/prop', 'nginx=nginx:2']);
+    await c.kk(['rollout', 'status', 'deployment/prop', '--timeout=60s']);
+    await c.kk(['rollout', 'pause', 'deployment/prop']);
+    await c.kk(['set', 'image', 'deployment/prop', 'nginx=nginx:3']);
+    await c.kk(['rollout', 'resume', 'deployment/prop']);
+    await c.kk(['scale', 'deployment', 'prop', '--replicas=10']);
+    await c.kk(['rollout', 'status', 'deployment/prop', '--timeout=60s']);
+    await waitFor('10 pods on nginx:3', async () => {
+      const ps = await podsOf('prop');
+      return ps.length === 10 && ps.every((p) => p.spec?.containers?.[0]?.image === 'nginx:3');
+    });
+    await c.kk(['rollout', 'undo', 'deployment/prop', '--to-revision=1']);
+    await c.kk(['rollout', 'status', 'deployment/prop', '--timeout=60s']);
+    await waitFor('10 pods back on nginx:1', async () => {
+      const ps = await podsOf('prop');
+      return ps.length === 10 && ps.every((p) => p.spec?.containers?.[0]?.image === 'nginx:1');
+    });
+  });
+
   it('a pod deleted by hand is replaced; an orphan matching the selector is adopted', async () => {
     const [victim] = await podsOf('web');
     await c.kk(['delete', 'pod', victim?.metadata?.name ?? '', '--wait=false']);
