@@ -20,7 +20,7 @@ describe('FailedScheduling message (FitError)', () => {
       '0/3 nodes are available: 1 Insufficient memory, 1 node(s) had untolerated taint {dedicated: gpu}, 2 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.',
     );
     assert.deepEqual(histogram(['b', 'a', 'b']), ['1 a', '2 b']);
-    assert.equal(fitErrorMessage({ numAllNodes: 0, nodeStatuses: new Map() }), '0/0 nodes are available:');
+    assert.equal(fitErrorMessage({ numAllNodes: 0, nodeStatuses: new Map() }), 'no nodes available to schedule pods');
   });
 
   it('keeps a verdict with per-node rows and hints', () => {

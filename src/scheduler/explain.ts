@@ -25,6 +25,7 @@ export interface Diagnosis {
 
 /** FitError.Error(): "0/5 nodes are available: 2 Insufficient cpu, 3 …. preemption: …". */
 export function fitErrorMessage(d: Diagnosis): string {
+  if (d.numAllNodes === 0) return 'no nodes available to schedule pods';
   let msg = `0/${d.numAllNodes} nodes are available:`;
   if (d.preFilterMsg) msg += ` ${d.preFilterMsg}.`;
   const all: string[] = [];
