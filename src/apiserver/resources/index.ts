@@ -19,6 +19,7 @@ import { WatchCache } from '../watch-cache/watch-cache.js';
 import type { ResourceContext } from './context.js';
 import { serveResource, serveUpgrade } from './handler.js';
 import type { KubeletClientConfig } from './kubelet-proxy.js';
+import { startEventTtl } from './event-ttl.js';
 
 export type { KubeletClientConfig } from './kubelet-proxy.js';
 
@@ -39,6 +40,10 @@ export interface ResourceLayerOptions {
   nodePortRange?: readonly [number, number];
   /** How the API server reaches kubelets (pods/log, exec, attach, portforward). */
   kubelet?: KubeletClientConfig;
+  /** Events older than this are deleted (default 1 h, as --event-ttl); 0 keeps them. */
+  eventTtlMs?: number;
+  /** How often expired events are swept (default 5 min). */
+  eventSweepIntervalMs?: number;
 }
 
 /**
@@ -104,8 +109,11 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
     await ready.catch(() => {});
     await serveUpgrade(ctx, req, socket, head, info, user);
   };
+  const eventTtl = config.eventTtlMs ?? 3_600_000;
+  const stopEventTtl = eventTtl > 0 ? startEventTtl(ctx, eventTtl, config.eventSweepIntervalMs ?? 300_000) : () => {};
   handler.ready = () => ready;
   handler.close = async () => {
+    stopEventTtl();
     for (const end of [...watches]) end();
     cache.close();
   };
