@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import type { Pod } from '../../src/api/core/v1/pod.js';
 import { PodKind } from '../../src/api/core/v1/pod.js';
 import { markPodsReady, startCluster, waitFor, type TestCluster } from '../../src/controllers/test-support.js';
+import { startControllerManager } from '../../src/controllers/manager.js';
+import { silentLogger } from '../../src/client/logger.js';
 
 let c: TestCluster;
 
@@ -210,5 +212,26 @@ spec:
     await c.kk(['create', 'namespace', 'pgc']);
     await c.kk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'lost', namespace: 'pgc' }, spec: { nodeName: 'no-such-node', containers: [{ name: 'c', image: 'nginx' }] } }));
     await waitFor('orphaned pod deleted', async () => (await c.k(['get', 'pod', 'lost', '-n', 'pgc'])).code !== 0, 30_000, 250);
+  });
+
+  it('pod GC keeps only --terminated-pod-gc-threshold finished pods, deleting the oldest', async () => {
+    await c.kk(['create', 'namespace', 'done']);
+    const gc = await startControllerManager({ client: c.client, log: silentLogger, controllers: ['podgc'], options: { terminatedPodGcThreshold: 2, resyncPeriodMs: 1000 } });
+    try {
+      const pods = c.client.resource<Pod>(PodKind);
+      for (let i = 1; i <= 4; i++) {
+        await c.kk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `job-${i}`, namespace: 'done' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } }));
+        // Distinct creation seconds, so "oldest" is well defined.
+        if (i < 4) await new Promise((r) => setTimeout(r, 1000));
+      }
+      for (let i = 1; i <= 4; i++) await pods.subresource('status').patch(`job-${i}`, { status: { phase: 'Succeeded' } }, 'merge', { namespace: 'done' });
+      const left = await waitFor('2 finished pods left', async () => {
+        const items = (await pods.list({ namespace: 'done' })).items;
+        return items.length === 2 ? items : undefined;
+      });
+      assert.deepEqual(left.map((p) => p.metadata?.name).sort(), ['job-3', 'job-4']);
+    } finally {
+      await gc.stop();
+    }
   });
 });
