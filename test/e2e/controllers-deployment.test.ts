@@ -210,6 +210,16 @@ describe('controllers e2e: deployments', { timeout: 240_000 }, () => {
     const rs = JSON.parse(await c.kk(['get', 'rs', '-l', 'app=orph', '-o', 'json'])).items;
     assert.equal(rs.length, 1);
     assert.equal((rs[0].metadata.ownerReferences ?? []).length, 0);
-    assert.equal((await podsOf('orph')).length, 2);
+    const podNames = (await podsOf('orph')).map((p) => p.metadata?.name).sort();
+    assert.equal(podNames.length, 2);
+    // A new Deployment with the same selector and template adopts the orphaned ReplicaSet and its pods.
+    await c.kk(['create', 'deployment', 'orph', '--image=nginx', '--replicas=2']);
+    const d = JSON.parse(await c.kk(['get', 'deployment', 'orph', '-o', 'json']));
+    await waitFor('RS adopted', async () => {
+      const items = JSON.parse(await c.kk(['get', 'rs', '-l', 'app=orph', '-o', 'json'])).items;
+      return items.length === 1 && items[0].metadata.ownerReferences?.[0]?.uid === d.metadata.uid;
+    });
+    await c.kk(['rollout', 'status', 'deployment/orph', '--timeout=60s']);
+    assert.deepEqual((await podsOf('orph')).map((p) => p.metadata?.name).sort(), podNames, 'the same pods, not new ones');
   });
 });
