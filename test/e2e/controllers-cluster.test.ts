@@ -141,6 +141,39 @@ spec:
     await c.kk(['rollout', 'status', 'deployment/good', '-n', 'bad', '--timeout=60s']);
   });
 
+  it('ReplicaSet: pods the API rejects (422) → ReplicaFailure FailedCreate and a Warning event', async () => {
+    // Ephemeral containers pass template validation but may not be set when a pod is created.
+    const rs = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'eph', namespace: 'bad' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'eph' } },
+        template: { metadata: { labels: { app: 'eph' } }, spec: { containers: [{ name: 'c', image: 'nginx' }], ephemeralContainers: [{ name: 'dbg', image: 'busybox' }] } },
+      },
+    };
+    const created = await c.k(['create', '-f', '-'], JSON.stringify(rs));
+    if (created.code !== 0) {
+      // This server rejects such templates up front; nothing for the controller to do.
+      assert.match(created.stderr, /ephemeralContainers/);
+      return;
+    }
+    const cond = await waitFor('ReplicaFailure', async () => {
+      const r = await json(['get', 'rs', 'eph', '-n', 'bad']);
+      return r.status?.conditions?.find((x: any) => x.type === 'ReplicaFailure');
+    });
+    assert.equal(cond.status, 'True');
+    assert.equal(cond.reason, 'FailedCreate');
+    const ev = await waitFor('FailedCreate event', async () => (await json(['get', 'events', '-n', 'bad'])).items.find((e: any) => e.reason === 'FailedCreate' && e.involvedObject.name === 'eph'));
+    assert.equal(ev.type, 'Warning');
+    assert.equal(ev.involvedObject.kind, 'ReplicaSet');
+    assert.match(ev.message, /ephemeralContainers/);
+    // Slow start: one failed create stops the batch, so the API saw few attempts, not a flood.
+    assert.ok(ev.count >= 1);
+    await c.kk(['delete', 'rs', 'eph', '-n', 'bad']);
+  });
+
   it('progressDeadlineSeconds: a rollout that never gets ready is reported as failed', async () => {
     await c.kk(['create', 'namespace', 'stuck']); // no pod marker here: pods never become ready
     await c.kk(['create', 'deployment', 'slow', '--image=nginx', '--replicas=2', '-n', 'stuck']);

@@ -99,7 +99,7 @@ export async function rolloutRolling(s: DeploymentSyncer, d: Deployment, rsList:
     }
     return s.syncRolloutStatus(d, newRS ? [...next, newRS] : next, newRS);
   }
-  const { status } = rolloutStatus(d, all, newRS, Date.now());
+  const { status } = rolloutStatus(d, all, newRS, s.cfg.now());
   if (deploymentComplete(d, status)) await s.cleanup(d, oldRSs);
   return s.syncRolloutStatus(d, all, newRS);
 }
