@@ -10,11 +10,13 @@ const MAX_KEYS_PER_NODE = 64;
  * one node's answer changes, so almost every lookup is a hit.
  */
 export class NodeCountCache {
-  private readonly byNode = new WeakMap<NodeInfo, Map<string, { gen: number; count: number }>>();
+  // Kept on the NodeInfo itself (one map per cache instance) — cheaper than a WeakMap lookup per node per cycle.
+  private readonly slot = Symbol('counts');
 
   count(node: NodeInfo, key: string, pred: (p: Pod) => boolean): number {
-    let m = this.byNode.get(node);
-    if (!m) this.byNode.set(node, (m = new Map()));
+    const holder = node as unknown as Record<symbol, Map<string, { gen: number; count: number }> | undefined>;
+    let m = holder[this.slot];
+    if (!m) holder[this.slot] = m = new Map();
     const hit = m.get(key);
     if (hit && hit.gen === node.generation) return hit.count;
     let n = 0;

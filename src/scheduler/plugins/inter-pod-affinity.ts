@@ -48,18 +48,39 @@ const preferred = (pod: Pod, anti: boolean): WeightedPodAffinityTerm[] =>
   ((anti ? pod.spec?.affinity?.podAntiAffinity : pod.spec?.affinity?.podAffinity)?.preferredDuringSchedulingIgnoredDuringExecution ?? []) as unknown as WeightedPodAffinityTerm[];
 
 /** Per-cycle counts keyed `topologyKey=value`. */
+/** Counts per topology pair: topologyKey → value → count. */
+export type TopologyCounts = Map<string, Map<string, number>>;
+
 export interface AffinityState {
-  existingAnti: Map<string, number>;
-  affinity: Map<string, number>;
-  anti: Map<string, number>;
+  existingAnti: TopologyCounts;
+  affinity: TopologyCounts;
+  anti: TopologyCounts;
   affinityTerms: PodAffinityTerm[];
   antiTerms: PodAffinityTerm[];
   /** The pod matches all its own affinity terms (lets the first pod of a group land anywhere). */
   selfMatch: boolean;
 }
 
-function bump(m: Map<string, number>, k: string, by: number): void {
-  m.set(k, (m.get(k) ?? 0) + by);
+function bump(m: TopologyCounts, key: string, value: string, by: number): void {
+  let inner = m.get(key);
+  if (!inner) m.set(key, (inner = new Map()));
+  inner.set(value, (inner.get(value) ?? 0) + by);
+}
+function countAt(m: TopologyCounts, key: string, value: string): number {
+  return m.get(key)?.get(value) ?? 0;
+}
+
+/**
+ * A stable signature for a term as declared in a namespace, computed once per term object
+ * (informer objects are immutable) so per-cycle lookups hash an already-flat string.
+ */
+const termSigs = new WeakMap<object, { ns: string; sig: string }>();
+function termSig(t: PodAffinityTerm, ownerNs: string): string {
+  const hit = termSigs.get(t);
+  if (hit && hit.ns === ownerNs) return hit.sig;
+  const sig = `${ownerNs}|${JSON.stringify(t)}`;
+  termSigs.set(t, { ns: ownerNs, sig });
+  return sig;
 }
 
 /**
@@ -72,19 +93,26 @@ export function computeAffinityState(pod: Pod, nodes: readonly NodeInfo[], nsLab
   const antiTerms = required(pod, true);
   const s: AffinityState = { existingAnti: new Map(), affinity: new Map(), anti: new Map(), affinityTerms, antiTerms, selfMatch: false };
   s.selfMatch = affinityTerms.length > 0 && affinityTerms.every((t) => termMatchesPod(t, pod, pod, nsLabels));
+  // Existing pods usually share a few distinct terms (one per workload): match each once.
+  const memo = new Map<string, boolean>();
   for (const node of antiNodes) {
     const labels = node.labels;
     for (const p of node.podsWithRequiredAntiAffinity.values()) {
       for (const t of required(p, true)) {
         const v = labels[t.topologyKey];
-        if (v !== undefined && termMatchesPod(t, p, pod, nsLabels)) bump(s.existingAnti, `${t.topologyKey}=${v}`, 1);
+        if (v === undefined) continue;
+        const sig = termSig(t, p.metadata?.namespace ?? '');
+        let m = memo.get(sig);
+        if (m === undefined) memo.set(sig, (m = termMatchesPod(t, p, pod, nsLabels)));
+        if (m) bump(s.existingAnti, t.topologyKey, v, 1);
       }
     }
   }
   if (affinityTerms.length === 0 && antiTerms.length === 0) return s;
   const ns = pod.metadata?.namespace ?? '';
   const affKey = affinityTerms.length ? `aff|${ns}|${JSON.stringify(affinityTerms)}` : '';
-  const antiKeys = antiTerms.map((t) => `anti|${ns}|${JSON.stringify(t)}`);
+  const antiKeys = antiTerms.map((t) => `anti|${termSig(t, ns)}`);
+  const antiPreds = antiTerms.map((t) => (p: Pod) => termMatchesPod(t, pod, p, nsLabels));
   for (const node of nodes) {
     const labels = node.labels;
     if (affinityTerms.length > 0) {
@@ -92,33 +120,35 @@ export function computeAffinityState(pod: Pod, nodes: readonly NodeInfo[], nsLab
       if (n > 0) {
         for (const t of affinityTerms) {
           const v = labels[t.topologyKey];
-          if (v !== undefined) bump(s.affinity, `${t.topologyKey}=${v}`, n);
+          if (v !== undefined) bump(s.affinity, t.topologyKey, v, n);
         }
       }
     }
-    antiTerms.forEach((t, i) => {
+    for (let i = 0; i < antiTerms.length; i++) {
+      const t = antiTerms[i] as PodAffinityTerm;
       const v = labels[t.topologyKey];
-      if (v === undefined) return;
-      const n = counts.count(node, antiKeys[i] as string, (p) => termMatchesPod(t, pod, p, nsLabels));
-      if (n > 0) bump(s.anti, `${t.topologyKey}=${v}`, n);
-    });
+      if (v === undefined) continue;
+      const n = counts.count(node, antiKeys[i] as string, antiPreds[i] as (p: Pod) => boolean);
+      if (n > 0) bump(s.anti, t.topologyKey, v, n);
+    }
   }
   return s;
 }
 
 export function interPodAffinityFilter(s: AffinityState, node: NodeInfo): Status {
   const labels = node.labels;
-  if (s.existingAnti.size > 0) {
-    for (const k in labels) if ((s.existingAnti.get(`${k}=${labels[k]}`) ?? 0) > 0) return EXISTING_ANTI;
+  for (const [key, values] of s.existingAnti) {
+    const v = labels[key];
+    if (v !== undefined && (values.get(v) ?? 0) > 0) return EXISTING_ANTI;
   }
   for (const t of s.antiTerms) {
     const v = labels[t.topologyKey];
-    if (v !== undefined && (s.anti.get(`${t.topologyKey}=${v}`) ?? 0) > 0) return ANTI;
+    if (v !== undefined && countAt(s.anti, t.topologyKey, v) > 0) return ANTI;
   }
   for (const t of s.affinityTerms) {
     const v = labels[t.topologyKey];
     if (v === undefined) return AFFINITY;
-    if ((s.affinity.get(`${t.topologyKey}=${v}`) ?? 0) > 0) continue;
+    if (countAt(s.affinity, t.topologyKey, v) > 0) continue;
     if (s.affinity.size === 0 && s.selfMatch) continue;
     return AFFINITY;
   }
@@ -126,8 +156,8 @@ export function interPodAffinityFilter(s: AffinityState, node: NodeInfo): Status
 }
 
 /** Preferred (anti-)affinity in both directions, summed per topology pair. */
-export function computeAffinityScores(pod: Pod, nodes: readonly NodeInfo[], nsLabels: NsLabels, hardPodAffinityWeight = 1, affinityNodes: Iterable<NodeInfo> = nodes): Map<string, number> {
-  const scores = new Map<string, number>();
+export function computeAffinityScores(pod: Pod, nodes: readonly NodeInfo[], nsLabels: NsLabels, hardPodAffinityWeight = 1, affinityNodes: Iterable<NodeInfo> = nodes): TopologyCounts {
+  const scores: TopologyCounts = new Map();
   const prefAff = preferred(pod, false);
   const prefAnti = preferred(pod, true);
   const ownTerms = prefAff.length + prefAnti.length > 0;
@@ -137,7 +167,7 @@ export function computeAffinityScores(pod: Pod, nodes: readonly NodeInfo[], nsLa
     for (const p of pods) {
       const add = (t: PodAffinityTerm, owner: Pod, other: Pod, w: number): void => {
         const v = labels[t.topologyKey];
-        if (v !== undefined && termMatchesPod(t, owner, other, nsLabels)) bump(scores, `${t.topologyKey}=${v}`, w);
+        if (v !== undefined && termMatchesPod(t, owner, other, nsLabels)) bump(scores, t.topologyKey, v, w);
       };
       for (const w of prefAff) add(w.podAffinityTerm, pod, p, w.weight);
       for (const w of prefAnti) add(w.podAffinityTerm, pod, p, -w.weight);
@@ -174,11 +204,14 @@ export function interPodAffinity(handle: Handle, args: { hardPodAffinityWeight?:
       return SUCCESS;
     },
     score: (state, _pod, node) => {
-      const scores = state.read<Map<string, number>>(SCORE_KEY);
+      const scores = state.read<TopologyCounts>(SCORE_KEY);
       if (!scores) return 0;
       let total = 0;
       const labels = node.labels;
-      for (const k in labels) total += scores.get(`${k}=${labels[k]}`) ?? 0;
+      for (const [key, values] of scores) {
+        const v = labels[key];
+        if (v !== undefined) total += values.get(v) ?? 0;
+      }
       return total;
     },
     normalizeScore: (_s, _p, scores) => minMaxNormalize(scores),
