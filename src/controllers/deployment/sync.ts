@@ -13,7 +13,8 @@ import { replicaSetsToCleanUp } from './history.js';
 import { calculateStatus, pausedCondition, rolloutStatus } from './progress.js';
 import { deploymentAnnotationsFor, setNewReplicaSetAnnotations, setReplicasAnnotations } from './rollback.js';
 import { newReplicaSetReplicas } from './rolling.js';
-import { byCreation, equalIgnoreHash, findNewReplicaSet, maxRevision, maxSurge, replicasOf, specReplicas, strategyOf } from './util.js';
+import { proportionalSizes } from './scale.js';
+import { byCreation, equalIgnoreHash, findNewReplicaSet, maxRevision, replicasOf, specReplicas, strategyOf } from './util.js';
 import { deploymentAnnotations as A } from '../../api/apps/v1/well-known.js';
 
 const INVOLVED = { kind: 'Deployment', apiVersion: 'apps/v1' };
@@ -165,23 +166,11 @@ export class DeploymentSyncer {
       return;
     }
     if (strategyOf(d).type !== 'RollingUpdate') return;
-    const allowed = desired + maxSurge(d);
-    const current = active.reduce((n, rs) => n + specReplicas(rs), 0);
-    const toAdd = allowed - current;
-    if (toAdd === 0) return;
-    // Largest first for growth, newest first as the tie-break; share by current size.
-    const order = [...active].sort((a, b) => specReplicas(b) - specReplicas(a) || byCreation(b, a));
-    let left = toAdd;
-    const sizes = new Map<ReplicaSet, number>();
-    for (const rs of order) {
-      const share = current > 0 ? Math.trunc((specReplicas(rs) * toAdd) / current) : 0;
-      const bounded = toAdd > 0 ? Math.min(share, left) : Math.max(share, left, -specReplicas(rs));
-      sizes.set(rs, specReplicas(rs) + bounded);
-      left -= bounded;
+    const sizes = proportionalSizes(d, active);
+    for (const rs of active) {
+      const n = sizes.get(rs.metadata?.name ?? '');
+      if (n !== undefined && n !== specReplicas(rs)) await this.scaleReplicaSet(d, rs, n);
     }
-    const first = order[0];
-    if (first && left !== 0) sizes.set(first, Math.max(0, (sizes.get(first) ?? 0) + left));
-    for (const [rs, n] of sizes) await this.scaleReplicaSet(d, rs, n);
   }
 
   /** Writes the status of a step of a rollout; returns when to look again (progress deadline). */
