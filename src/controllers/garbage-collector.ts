@@ -97,6 +97,8 @@ export function newGarbageCollector(ctx: ControllerContext, kinds: readonly Kind
     if (!node) return true; // unknown kind: never delete on a guess
     const cachedKey = uids.get(ref.uid ?? '');
     if (cachedKey) return true;
+    // A cluster-scoped object cannot be owned by a namespaced one: such a reference is dangling.
+    if (node.spec.namespaced && !namespace) return false;
     try {
       const live = await node.client.get(ref.name ?? '', node.spec.namespaced ? { namespace } : {});
       return live.metadata?.uid === (ref.uid ?? '');
