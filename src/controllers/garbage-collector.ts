@@ -30,14 +30,23 @@ export function collectableKinds(groupVersions = builtinGroupVersions): KindSpec
   return out;
 }
 
+/** What the collector needs to know of a kind (a KindSpec, or a discovered custom resource). */
+export interface GcKind {
+  group: string;
+  version: string;
+  plural: string;
+  kind: string;
+  namespaced: boolean;
+}
+
 interface Node {
-  spec: KindSpec;
+  spec: GcKind;
   informer: Informer<KubeObject>;
   client: ResourceClient<KubeObject>;
 }
 
 /** Queue key of one object: `<group>/<plural>|<namespace>/<name>`. */
-function gcKey(spec: KindSpec, obj: KubeObject): string {
+function gcKey(spec: GcKind, obj: KubeObject): string {
   return `${spec.group}/${spec.plural}|${objectKey(obj)}`;
 }
 
@@ -60,7 +69,7 @@ export function newGarbageCollector(ctx: ControllerContext, kinds: readonly Kind
   const nodes = new Map<string, Node>(); // `${group}/${plural}` → node
   const byKind = new Map<string, Node>(); // `${apiVersion}/${kind}` → node
   const uids = new Map<string, string>(); // uid → gcKey
-  const addKind = (spec: KindSpec): void => {
+  const addKind = (spec: GcKind): void => {
     const informer = ctx.informers.informerFor<KubeObject>(spec);
     ensureIndex(informer, OWNER_UID_INDEX, byOwnerUid);
     const node: Node = { spec, informer, client: ctx.client.resource<KubeObject>(spec) };
@@ -80,7 +89,7 @@ export function newGarbageCollector(ctx: ControllerContext, kinds: readonly Kind
   };
 
   /** An object's own key, its owners' (a dependent changed) and its dependents' (an owner changed or went). */
-  const keysFor = (spec: KindSpec) => (obj: KubeObject): string[] => {
+  const keysFor = (spec: GcKind) => (obj: KubeObject): string[] => {
     const keys = [gcKey(spec, obj)];
     for (const r of obj.metadata?.ownerReferences ?? []) {
       const k = r.uid ? uids.get(r.uid) : undefined;
@@ -198,8 +207,65 @@ export function newGarbageCollector(ctx: ControllerContext, kinds: readonly Kind
     return;
   };
 
-  let c: ReturnType<typeof controller> | undefined;
+  const controllers: Array<ReturnType<typeof controller>> = [];
   let stopped = false;
+  let timer: { cancel(): void } | undefined;
+
+  /** A controller for a batch of kinds; kinds discovered later get their own (same reconcile, same graph). */
+  const startFor = async (batch: readonly GcKind[]): Promise<void> => {
+    for (const spec of batch) addKind(spec);
+    const c = controller(controllers.length === 0 ? 'garbage-collector' : `garbage-collector-${controllers.length}`, { reconcile, workers: ctx.options.workers ?? 5, clock: ctx.clock, logger: ctx.log });
+    for (const spec of batch) {
+      const node = nodes.get(`${spec.group}/${spec.plural}`);
+      if (node) c.watches(node.informer, keysFor(node.spec));
+    }
+    controllers.push(c);
+    await c.start({ syncTimeoutMs: 120_000 });
+  };
+
+  /**
+   * Custom resources (and anything else served but not built in) found through discovery,
+   * as the upstream collector re-reads discovery periodically.
+   */
+  const discover = async (): Promise<GcKind[]> => {
+    const found: GcKind[] = [];
+    const groups = await ctx.client.request<{ groups?: Array<{ name: string; preferredVersion?: { groupVersion: string }; versions?: Array<{ groupVersion: string }> }> }>({ method: 'GET', path: '/apis' });
+    for (const g of groups.groups ?? []) {
+      const gv = g.preferredVersion?.groupVersion ?? g.versions?.[0]?.groupVersion;
+      if (!gv || kinds.some((k) => k.group === g.name)) continue;
+      try {
+        const list = await ctx.client.request<{ resources?: Array<{ name: string; namespaced: boolean; kind: string; verbs?: string[] }> }>({ method: 'GET', path: `/apis/${gv}` });
+        for (const r of list.resources ?? []) {
+          if (r.name.includes('/') || nodes.has(`${g.name}/${r.name}`)) continue;
+          const verbs = r.verbs ?? [];
+          if (!verbs.includes('list') || !verbs.includes('watch') || !verbs.includes('delete')) continue;
+          found.push({ group: g.name, version: gv.slice(gv.indexOf('/') + 1), plural: r.name, kind: r.kind, namespaced: r.namespaced });
+        }
+      } catch (err) {
+        ctx.log.warn('garbage collector cannot read discovery', { controller: 'garbage-collector', groupVersion: gv, error: err });
+      }
+    }
+    return found;
+  };
+
+  const rediscover = (): void => {
+    timer = ctx.clock.setTimeout(() => {
+      void (async () => {
+        if (stopped) return;
+        try {
+          const extra = await discover();
+          if (extra.length > 0 && !stopped) {
+            ctx.log.info('garbage collector watches new kinds', { controller: 'garbage-collector', kinds: extra.map((k) => `${k.plural}.${k.group}`) });
+            await startFor(extra);
+          }
+        } catch (err) {
+          ctx.log.warn('garbage collector discovery failed', { controller: 'garbage-collector', error: err });
+        }
+        if (!stopped) rediscover();
+      })();
+    }, ctx.options.resyncPeriodMs ?? 30_000);
+  };
+
   return {
     /**
      * Probes every kind with a one-item list and watches only the ones this server serves
@@ -219,14 +285,14 @@ export function newGarbageCollector(ctx: ControllerContext, kinds: readonly Kind
         }),
       );
       if (stopped) return;
-      for (const spec of usable) if (spec) addKind(spec);
-      c = controller('garbage-collector', { reconcile, workers: ctx.options.workers ?? 5, clock: ctx.clock, logger: ctx.log });
-      for (const node of nodes.values()) c.watches(node.informer, keysFor(node.spec));
-      await c.start({ syncTimeoutMs: 120_000 });
+      const extra = await discover().catch(() => [] as GcKind[]);
+      await startFor([...usable.filter((k): k is KindSpec => k !== undefined), ...extra]);
+      rediscover();
     },
     stop: async () => {
       stopped = true;
-      await c?.stop();
+      timer?.cancel();
+      await Promise.all(controllers.map((c) => c.stop()));
     },
   };
 }
