@@ -7,6 +7,7 @@
  * Env: BENCH_SCALE (default 1) scales every workload's sizes down (e.g. 0.2).
  */
 import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, REPO_ROOT } from '../../test/e2e/support/index.js';
@@ -144,8 +145,20 @@ async function run(w: Workload): Promise<Result> {
     })();
     const s2 = await s2Ready;
     t0 = Date.now();
+    // BENCH_PROFILE=dir: CPU profile of this process during the measured phase only.
+    const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     const deadline = t0 + 900_000;
     while (latencies.length < w.measuredPods && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(join(process.env.BENCH_PROFILE as string, `${w.name.split(' ')[0]}.cpuprofile`), JSON.stringify(profile));
+      profiler.disconnect();
+    }
     await s2.stop();
     await factory.stop();
     const seconds = ((last || Date.now()) - t0) / 1000;

@@ -53,9 +53,18 @@ const requestCache = new WeakMap<object, PodRequests>();
  * sum; each ordinary init container runs alone beside the sidecars started before it, so
  * the pod needs the max of those steps; the pod overhead is added on top.
  */
+// One-entry memo in front of the WeakMap: a cycle asks about the same pod on every node.
+let lastPod: Pod | undefined;
+let lastRequests: PodRequests | undefined;
+
 export function podRequests(pod: Pod): PodRequests {
+  if (pod === lastPod && lastRequests) return lastRequests;
   const cached = requestCache.get(pod);
-  if (cached) return cached;
+  if (cached) {
+    lastPod = pod;
+    lastRequests = cached;
+    return cached;
+  }
   const spec = pod.spec;
   const sum: ResourceAmounts = {};
   let nzCpu = 0;
