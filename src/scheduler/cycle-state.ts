@@ -7,6 +7,8 @@ export class CycleState {
   /** Plugins whose PreFilter/PreScore answered Skip this cycle. */
   readonly skipFilter = new Set<string>();
   readonly skipScore = new Set<string>();
+  /** The Filter plugins left after PreFilter's skips (computed once per cycle by the framework). */
+  activeFilters: unknown[] | undefined;
 
   write(key: string, value: unknown): void {
     this.data.set(key, value);

@@ -70,8 +70,9 @@ export class Framework {
 
   /** Runs every Filter on one node; the first non-success status (with its plugin) or Success. */
   runFilters(state: CycleState, pod: Pod, node: NodeInfo): Status {
-    for (const p of this.filters) {
-      if (state.skipFilter.has(p.name)) continue;
+    const active = (state.activeFilters ??= this.filters.filter((p) => !state.skipFilter.has(p.name))) as FilterPlugin[];
+    for (let i = 0; i < active.length; i++) {
+      const p = active[i] as FilterPlugin;
       let s: Status;
       try {
         s = p.filter(state, pod, node);

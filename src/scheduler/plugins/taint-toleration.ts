@@ -9,6 +9,8 @@ export const TAINT_TOLERATION = 'TaintToleration';
 
 /** The first NoSchedule/NoExecute taint the pod does not tolerate, if any. */
 export function firstUntoleratedTaint(pod: Pod, node: Node): Taint | undefined {
+  const taints = node.spec?.taints;
+  if (!taints || taints.length === 0) return undefined;
   const tolerations = (pod.spec?.tolerations ?? []) as Toleration[];
   for (const t of (node.spec?.taints ?? []) as Taint[]) {
     if (t.effect !== 'NoSchedule' && t.effect !== 'NoExecute') continue;
@@ -24,6 +26,8 @@ export function taintTolerationFilter(pod: Pod, node: Node): Status {
 
 /** How many PreferNoSchedule taints the pod does not tolerate (fewer is better). */
 export function intolerablePreferNoSchedule(pod: Pod, node: Node): number {
+  const taints = node.spec?.taints;
+  if (!taints || taints.length === 0) return 0;
   const tolerations = ((pod.spec?.tolerations ?? []) as Toleration[]).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
   let n = 0;
   for (const t of (node.spec?.taints ?? []) as Taint[]) if (t.effect === 'PreferNoSchedule' && !tolerated(tolerations, t)) n++;
