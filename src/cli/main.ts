@@ -5,6 +5,7 @@ import { registerSchedulerCommand } from './scheduler.js';
 import { registerSimCommand } from './sim.js';
 import { registerWhyCommand } from './why.js';
 import { registerControllerManagerCommand } from './controller-manager.js';
+import { registerUpCommand } from './up.js';
 
 /** Builds the `skiff` command tree. Each subcommand lives in its own file. */
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerSimCommand(program);
   registerWhyCommand(program);
   registerControllerManagerCommand(program);
+  registerUpCommand(program);
   return program;
 }
 

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import type { StoreConfig } from '../storage/index.js';
+import { EMBEDDED_COMPONENTS, parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
 
 /** `/var/lib/skiff` as root, else `~/.skiff` (DESIGN.md). */
 export function defaultDataDir(): string {
@@ -48,6 +49,10 @@ interface ServerOptions {
   etcdEndpoints: string[];
   etcdPrefix?: string;
   tokenAuthFile?: string;
+  inProcess?: boolean;
+  disable: string[];
+  disableControllers?: boolean;
+  disableScheduler?: boolean;
 }
 
 /** `skiff server`: runs the API server until SIGTERM/SIGINT. */
@@ -64,6 +69,10 @@ export function registerServerCommand(program: Command): void {
     .option('--etcd-endpoints <urls>', 'etcd client URLs, comma-separated (with --datastore etcd)', parseEndpoints, [])
     .option('--etcd-prefix <prefix>', 'key prefix in etcd, so several clusters can share one etcd')
     .option('--token-auth-file <file>', 'static bearer tokens, CSV lines: token,user,uid,"group1,group2"')
+    .option('--in-process', 'also run the controller manager and the scheduler in this process (as `skiff up` does)')
+    .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler (comma-separated, repeatable)', collectList, [])
+    .option('--disable-controllers', 'do not run the controller manager in-process (run `skiff controller-manager` instead)')
+    .option('--disable-scheduler', 'do not run the scheduler in-process (run `skiff scheduler` instead)')
     .addHelpText(
       'after',
       `
@@ -72,6 +81,8 @@ Examples:
   skiff server --data-dir /tmp/c1 --port 7443    # a second cluster beside the first
   skiff server --datastore etcd --etcd-endpoints http://127.0.0.1:2379 --etcd-prefix /c1
   skiff server --advertise-address 192.0.2.10 --tls-san api.example.com
+  skiff server --in-process                      # API server + controllers + scheduler in one process
+  skiff server --in-process --disable scheduler  # …with a standalone \`skiff scheduler\` instead
 
 Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
     )
@@ -81,12 +92,19 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
         cmd.error('error: --etcd-endpoints and --etcd-prefix need --datastore etcd');
       }
       if (opts.tokenAuthFile && !existsSync(opts.tokenAuthFile)) cmd.error(`error: --token-auth-file ${opts.tokenAuthFile}: no such file`);
+      let disable: Set<EmbeddedComponent>;
+      try {
+        // API-only unless --in-process: standalone components (and the e2e harness) expect that today.
+        disable = parseDisable([...(opts.inProcess ? [] : EMBEDDED_COMPONENTS), ...opts.disable, ...(opts.disableControllers ? ['controller-manager'] : []), ...(opts.disableScheduler ? ['scheduler'] : [])]);
+      } catch (err) {
+        cmd.error(`error: --disable: ${err instanceof Error ? err.message : String(err)}`);
+      }
       const dataDir = resolve(opts.dataDir);
       const datastore: StoreConfig =
         opts.datastore === 'etcd'
           ? { backend: 'etcd', endpoints: opts.etcdEndpoints, ...(opts.etcdPrefix ? { prefix: opts.etcdPrefix } : {}) }
           : { backend: 'sqlite', path: join(dataDir, 'db', 'state.db') };
-      const failure = await runServer({ ...opts, dataDir, storeConfig: datastore });
+      const failure = await runServer({ ...opts, dataDir, storeConfig: datastore }, disable);
       if (failure) {
         // One line, without the usage hint (this is no usage error); main() returns the code.
         process.stderr.write(`error: ${failure}\n`);
@@ -96,37 +114,25 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
 }
 
 /** Serves until SIGTERM/SIGINT; resolves with an error message when start or shutdown failed. */
-async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }): Promise<string | undefined> {
-  const { startApiServer } = await import('../apiserver/server.js');
-  let server;
+async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }, disable: Set<EmbeddedComponent>): Promise<string | undefined> {
+  let cp;
   try {
-    server = await startApiServer({
-      dataDir: opts.dataDir,
-      port: opts.port,
-      bindAddress: opts.bindAddress,
-      ...(opts.advertiseAddress ? { advertiseAddress: opts.advertiseAddress } : {}),
-      tlsSans: opts.tlsSan,
-      datastore: opts.storeConfig,
-      ...(opts.tokenAuthFile ? { tokenAuthFile: opts.tokenAuthFile } : {}),
+    cp = await startControlPlane({
+      server: {
+        dataDir: opts.dataDir,
+        port: opts.port,
+        bindAddress: opts.bindAddress,
+        ...(opts.advertiseAddress ? { advertiseAddress: opts.advertiseAddress } : {}),
+        tlsSans: opts.tlsSan,
+        datastore: opts.storeConfig,
+        ...(opts.tokenAuthFile ? { tokenAuthFile: opts.tokenAuthFile } : {}),
+      },
+      disable,
+      progress: (line) => process.stdout.write(`skiff server: ${line}\n`),
     });
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
   }
-  process.stdout.write(`skiff server: serving on ${server.url}\nskiff server: kubeconfig written to ${server.kubeconfigPath}\n`);
-  const s = server;
-  return new Promise<string | undefined>((done) => {
-    const stop = (signal: string): void => {
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-      process.stderr.write(`skiff server: ${signal}, shutting down\n`);
-      s.close().then(
-        () => done(undefined),
-        (err: unknown) => done(`shutdown: ${err instanceof Error ? err.message : String(err)}`),
-      );
-    };
-    const onTerm = (): void => stop('SIGTERM');
-    const onInt = (): void => stop('SIGINT');
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
-  });
+  process.stdout.write(`skiff server: serving on ${cp.server.url}\nskiff server: kubeconfig written to ${cp.server.kubeconfigPath}\n`);
+  return stopOnSignal('skiff server', () => cp.stop());
 }

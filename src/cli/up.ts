@@ -1,0 +1,173 @@
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { isIPv4 } from 'node:net';
+import { join, resolve } from 'node:path';
+import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
+import { mergeKubeconfig, defaultUserKubeconfig } from './kubeconfig-merge.js';
+import { defaultDataDir } from './server.js';
+import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
+
+interface UpOptions {
+  dataDir: string;
+  port: number;
+  bindAddress: string;
+  clusterCidr: string;
+  serviceCidr: string;
+  clusterDns: string;
+  runtime: 'process';
+  nodeName: string;
+  kubeconfig: boolean;
+  disable: string[];
+}
+
+/** An IPv4 CIDR as [network as uint32, prefix length]; throws InvalidArgumentError. */
+export function parseCidr4(v: string): [number, number] {
+  const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(v);
+  if (!m || !isIPv4(m[1] ?? '') || Number(m[2]) > 32) throw new InvalidArgumentError('must be an IPv4 CIDR such as 10.42.0.0/16.');
+  return [ipToInt(m[1] ?? ''), Number(m[2])];
+}
+
+function ipToInt(ip: string): number {
+  return ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+}
+
+function intToIp(n: number): string {
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+}
+
+/** Whether `ip` lies inside `cidr`. */
+export function cidrContains(cidr: string, ip: string): boolean {
+  const [net, bits] = parseCidr4(cidr);
+  const size = 2 ** (32 - bits);
+  const base = net - (net % size);
+  const x = ipToInt(ip);
+  return x >= base && x < base + size;
+}
+
+function cidrFirstHost(cidr: string): string {
+  const [net, bits] = parseCidr4(cidr);
+  const size = 2 ** (32 - bits);
+  return intToIp(net - (net % size) + 1);
+}
+
+function parsePort(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number (0-65535).');
+  return Number(v);
+}
+
+function parseIp4(v: string): string {
+  if (!isIPv4(v)) throw new InvalidArgumentError('must be an IPv4 address.');
+  return v;
+}
+
+function checkCidr(v: string): string {
+  parseCidr4(v);
+  return v;
+}
+
+function collectList(v: string, prev: string[] = []): string[] {
+  return [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+/** `skiff up`: a whole single-node cluster in one process (the quick start). */
+export function registerUpCommand(program: Command): void {
+  program
+    .command('up')
+    .description('run a whole cluster in one process: API server, controllers, scheduler (and the local node)')
+    .option('--data-dir <dir>', 'where cluster state, keys and admin.kubeconfig live (kept across restarts)', defaultDataDir())
+    .option('--port <port>', 'HTTPS port of the API server (0 picks a free port)', parsePort, 6443)
+    .option('--bind-address <ip>', 'address the API server listens on', parseIp4, '0.0.0.0')
+    .option('--cluster-cidr <cidr>', 'pod IP range', checkCidr, '10.42.0.0/16')
+    .option('--service-cidr <cidr>', 'Service ClusterIP range', checkCidr, '10.43.0.0/16')
+    .option('--cluster-dns <ip>', 'cluster DNS Service IP (inside --service-cidr)', parseIp4, '10.43.0.10')
+    .addOption(new Option('--runtime <kind>', 'how the local node runs containers').choices(['process']).default('process'))
+    .option('--node-name <name>', 'name of the local node', hostname().toLowerCase())
+    .option('--no-kubeconfig', 'do not merge a "skiff" context into ~/.kube/config (admin.kubeconfig is written regardless)')
+    .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler (comma-separated)', collectList, [])
+    .addHelpText(
+      'after',
+      `
+Examples:
+  skiff up                                       # state in ${defaultDataDir()}, API on :6443
+  skiff up --data-dir ./.skiff-data --port 7443 --no-kubeconfig
+
+Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
+    )
+    .action(async (opts: UpOptions, cmd: Command) => {
+      if (!cidrContains(opts.serviceCidr, opts.clusterDns)) cmd.error(`error: --cluster-dns ${opts.clusterDns} is not inside --service-cidr ${opts.serviceCidr}`);
+      if (cidrOverlap(opts.clusterCidr, opts.serviceCidr)) cmd.error(`error: --cluster-cidr ${opts.clusterCidr} overlaps --service-cidr ${opts.serviceCidr}`);
+      if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(opts.nodeName)) cmd.error(`error: --node-name "${opts.nodeName}" is not a valid DNS subdomain`);
+      let disable: Set<EmbeddedComponent>;
+      try {
+        disable = parseDisable(opts.disable);
+      } catch (err) {
+        cmd.error(`error: --disable: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const failure = await runUp({ ...opts, dataDir: resolve(opts.dataDir) }, disable);
+      if (failure) {
+        process.stderr.write(`error: ${failure}\n`);
+        throw new CommanderError(1, 'skiff.up.failed', failure);
+      }
+    });
+}
+
+function cidrOverlap(a: string, b: string): boolean {
+  const [na, ba] = parseCidr4(a);
+  const [nb, bb] = parseCidr4(b);
+  const bits = Math.min(ba, bb);
+  const size = 2 ** (32 - bits);
+  return Math.floor(na / size) === Math.floor(nb / size);
+}
+
+const say = (line: string): void => {
+  process.stdout.write(`skiff up: ${line}\n`);
+};
+
+async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>): Promise<string | undefined> {
+  const restart = existsSync(join(opts.dataDir, 'admin.kubeconfig'));
+  say(`${restart ? 'restarting the cluster kept' : 'starting a new cluster'} in ${opts.dataDir}`);
+  const { createResourceHandler } = await import('../apiserver/resources/index.js');
+  let cp;
+  try {
+    cp = await startControlPlane({
+      server: {
+        dataDir: opts.dataDir,
+        port: opts.port,
+        bindAddress: opts.bindAddress,
+        // The in-cluster `kubernetes` Service IP is the service range's first address.
+        tlsSans: [cidrFirstHost(opts.serviceCidr)],
+        datastore: { backend: 'sqlite', path: join(opts.dataDir, 'db', 'state.db') },
+        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr }),
+      },
+      disable,
+      progress: say,
+    });
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+  const server = cp.server;
+  say(`admin kubeconfig: ${server.kubeconfigPath}`);
+  if (opts.kubeconfig) {
+    try {
+      const path = defaultUserKubeconfig();
+      const r = mergeKubeconfig({ target: path, source: server.kubeconfigPath, name: 'skiff' });
+      say(`context "skiff" ${r.replaced ? 'updated' : 'added'} in ${path}${r.current ? ' (current context)' : ' (use: kubectl --context skiff …)'}`);
+    } catch (err) {
+      say(`could not merge into ~/.kube/config: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  // No kubelet ships yet: say so rather than pretend a node exists.
+  say(`no local node runs yet (the kubelet is not part of this build): node "${opts.nodeName}" is not registered, and pods stay Pending until a node joins`);
+  say('ready. Next:');
+  process.stdout.write(
+    [
+      `  kubectl --kubeconfig ${server.kubeconfigPath} get nodes`,
+      `  kubectl --kubeconfig ${server.kubeconfigPath} create deployment web --image=nginx --replicas=2`,
+      `  skiff sim --kubeconfig ${server.kubeconfigPath} --nodes 3     # simulated nodes, to watch scheduling`,
+      `  (joining real nodes with \`skiff agent\` is not available yet)`,
+      `  Ctrl-C stops the cluster; \`skiff up --data-dir ${opts.dataDir}\` starts it again with its state.`,
+      '',
+    ].join('\n'),
+  );
+  return stopOnSignal('skiff up', () => cp.stop());
+}
