@@ -1,0 +1,175 @@
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { createServer, type Server, type Socket } from 'node:net';
+import { jsonLogger, type Logger } from '../client/logger.js';
+import { CLASS_IN, DnsFormatError, RCODE, RR, decodeMessage, encodeMessage, type DnsMessage } from './codec.js';
+import { inClusterDomain, resolveClusterName, type DnsCatalog } from './records.js';
+
+export interface DnsServerConfig {
+  catalog: DnsCatalog;
+  listen: { address: string; port: number };
+  clusterDomain?: string;
+  /** Where names outside the cluster domain go (over UDP); null/undefined → REFUSED. */
+  upstream?: { address: string; port: number } | null;
+  /** Default 2 s; an upstream that does not answer in time → SERVFAIL. */
+  upstreamTimeoutMs?: number;
+  log?: Logger;
+}
+
+export interface DnsServer {
+  /** The bound port (UDP and TCP share it). */
+  port: number;
+  stop(): Promise<void>;
+}
+
+const header = (q: DnsMessage, rcode: number): DnsMessage => ({
+  id: q.id,
+  response: true,
+  opcode: q.opcode,
+  authoritative: false,
+  truncated: false,
+  recursionDesired: q.recursionDesired,
+  recursionAvailable: false,
+  rcode,
+  questions: q.questions,
+  answers: [],
+  authorities: [],
+  additionals: [],
+});
+
+/** FORMERR for a packet we could not parse, if it at least has an ID to answer to. */
+function formErr(packet: Uint8Array): Uint8Array | undefined {
+  if (packet.length < 12 || (packet[2]! & 0x80) !== 0) return undefined; // never answer a response
+  const out = new Uint8Array(12);
+  out[0] = packet[0]!;
+  out[1] = packet[1]!;
+  out[2] = 0x80 | (packet[2]! & 0x79);
+  out[3] = RCODE.FORMERR;
+  return out;
+}
+
+/**
+ * The cluster DNS server over UDP and TCP on one port: names in the cluster domain are
+ * answered from the catalog (authoritatively); others go to `upstream` or are REFUSED.
+ * Malformed packets get FORMERR or are dropped; nothing a client sends can crash it.
+ */
+export async function startDnsServer(config: DnsServerConfig): Promise<DnsServer> {
+  const log = config.log ?? jsonLogger('dns');
+  const domain = config.clusterDomain ?? 'cluster.local';
+  const upstreamTimeoutMs = config.upstreamTimeoutMs ?? 2000;
+  const pending = new Set<UdpSocket>();
+
+  function forward(packet: Uint8Array): Promise<Uint8Array | undefined> {
+    const up = config.upstream;
+    if (!up) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const s = createSocket(up.address.includes(':') ? 'udp6' : 'udp4');
+      pending.add(s);
+      const done = (r: Uint8Array | undefined) => {
+        clearTimeout(timer);
+        if (pending.delete(s)) s.close();
+        resolve(r);
+      };
+      const timer = setTimeout(() => done(undefined), upstreamTimeoutMs);
+      s.on('message', (m) => done(m));
+      s.on('error', () => done(undefined));
+      s.send(packet, up.port, up.address, (err) => err && done(undefined));
+    });
+  }
+
+  /** The reply to one query packet, or undefined to stay silent. */
+  async function answer(packet: Uint8Array, maxSize: number | undefined): Promise<Uint8Array | undefined> {
+    let q: DnsMessage;
+    try {
+      q = decodeMessage(packet);
+    } catch (err) {
+      if (!(err instanceof DnsFormatError)) throw err;
+      return formErr(packet);
+    }
+    if (q.response) return undefined;
+    if (q.opcode !== 0) return encodeMessage(header(q, RCODE.NOTIMP));
+    const question = q.questions[0];
+    if (q.questions.length !== 1 || !question) return encodeMessage(header(q, RCODE.FORMERR));
+    if (question.class !== CLASS_IN) return encodeMessage(header(q, RCODE.REFUSED));
+    if (!inClusterDomain(question.name, domain)) {
+      if (!config.upstream) return encodeMessage(header(q, RCODE.REFUSED));
+      const reply = await forward(packet);
+      if (reply && reply.length >= 2 && reply[0] === packet[0] && reply[1] === packet[1]) return reply;
+      return encodeMessage({ ...header(q, RCODE.SERVFAIL), recursionAvailable: true });
+    }
+    const res = resolveClusterName(question, config.catalog, domain);
+    const msg: DnsMessage = { ...header(q, res.rcode), authoritative: true, answers: res.answers, authorities: res.authorities, additionals: res.additionals };
+    let out = encodeMessage(msg);
+    if (maxSize !== undefined) {
+      const opt = q.additionals.find((r) => r.type === RR.OPT);
+      const limit = Math.max(512, opt ? opt.class : 512);
+      if (out.length > limit) out = encodeMessage({ ...msg, truncated: true, answers: [], authorities: [], additionals: [] });
+    }
+    return out;
+  }
+
+  const udp = createSocket(config.listen.address.includes(':') ? 'udp6' : 'udp4');
+  udp.on('message', (packet, rinfo) => {
+    answer(packet, 512)
+      .then((reply) => reply && udp.send(reply, rinfo.port, rinfo.address))
+      .catch((err: unknown) => log.error('dns query failed', { error: String(err) }));
+  });
+  udp.on('error', (err) => log.warn('dns udp error', { error: String(err) }));
+  await new Promise<void>((resolve, reject) => {
+    udp.once('error', reject);
+    udp.bind(config.listen.port, config.listen.address, () => {
+      udp.off('error', reject);
+      resolve();
+    });
+  });
+  const port = udp.address().port;
+
+  const conns = new Set<Socket>();
+  const tcp: Server = createServer((sock) => {
+    conns.add(sock);
+    sock.setTimeout(10_000, () => sock.destroy());
+    let buf = Buffer.alloc(0);
+    sock.on('data', (chunk) => {
+      buf = Buffer.concat([buf, chunk]);
+      while (buf.length >= 2) {
+        const len = buf.readUInt16BE(0);
+        if (buf.length < 2 + len) break;
+        const packet = buf.subarray(2, 2 + len);
+        buf = buf.subarray(2 + len);
+        answer(packet, undefined)
+          .then((reply) => {
+            if (!reply || sock.destroyed) return;
+            const framed = Buffer.alloc(2 + reply.length);
+            framed.writeUInt16BE(reply.length, 0);
+            framed.set(reply, 2);
+            sock.write(framed);
+          })
+          .catch((err: unknown) => log.error('dns query failed', { error: String(err) }));
+      }
+    });
+    sock.on('error', () => sock.destroy());
+    sock.on('close', () => conns.delete(sock));
+  });
+  tcp.on('error', (err) => log.warn('dns tcp error', { error: String(err) }));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(port, config.listen.address, () => {
+        tcp.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    udp.close();
+    throw err;
+  }
+
+  return {
+    port,
+    async stop() {
+      for (const s of pending) s.close();
+      pending.clear();
+      for (const c of conns) c.destroy();
+      await Promise.all([new Promise<void>((r) => tcp.close(() => r())), new Promise<void>((r) => udp.close(() => r()))]);
+    },
+  };
+}

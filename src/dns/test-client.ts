@@ -1,0 +1,50 @@
+import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
+import { buildQuery, decodeMessage, type DnsMessage } from './codec.js';
+
+let nextId = 1;
+
+/** Sends one query over UDP (or raw bytes) to a server on loopback and decodes the reply (tests). */
+export async function queryUdp(port: number, name: string | Uint8Array, type = 1, opts: { address?: string; timeoutMs?: number } = {}): Promise<DnsMessage> {
+  const packet = typeof name === 'string' ? buildQuery(nextId++ & 0xffff, name, type) : name;
+  const s = createSocket('udp4');
+  try {
+    return await new Promise<DnsMessage>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no DNS reply for ${String(name)}`)), opts.timeoutMs ?? 3000);
+      s.on('message', (m) => {
+        clearTimeout(timer);
+        try {
+          resolve(decodeMessage(m));
+        } catch (err) {
+          reject(err as Error);
+        }
+      });
+      s.on('error', reject);
+      s.send(packet, port, opts.address ?? '127.0.0.1');
+    });
+  } finally {
+    s.close();
+  }
+}
+
+/** The same over TCP (2-byte length framing). */
+export async function queryTcp(port: number, name: string, type = 1, opts: { address?: string } = {}): Promise<DnsMessage> {
+  const packet = buildQuery(nextId++ & 0xffff, name, type);
+  const sock = connect(port, opts.address ?? '127.0.0.1');
+  try {
+    return await new Promise<DnsMessage>((resolve, reject) => {
+      let buf = Buffer.alloc(0);
+      sock.on('data', (d) => {
+        buf = Buffer.concat([buf, d]);
+        if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) resolve(decodeMessage(buf.subarray(2, 2 + buf.readUInt16BE(0))));
+      });
+      sock.on('error', reject);
+      const framed = Buffer.alloc(2 + packet.length);
+      framed.writeUInt16BE(packet.length, 0);
+      framed.set(packet, 2);
+      sock.write(framed);
+    });
+  } finally {
+    sock.destroy();
+  }
+}
