@@ -22,6 +22,14 @@ export const fieldError = {
     message: `supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}`,
     badValue,
   }),
+  tooLong: (field: string, badValue: unknown, max: number): SchemaFieldError => ({
+    type: 'FieldValueTooLong',
+    field,
+    message: `must have at most ${max} bytes`,
+    badValue,
+  }),
+  /** Kubernetes' field.NotFound (`Not found: "x"`). */
+  notFound: (field: string, badValue: unknown): SchemaFieldError => ({ type: 'FieldValueNotFound', field, message: '', badValue }),
   tooMany: (field: string, actual: number, max: number): SchemaFieldError => ({
     type: 'FieldValueTooMany',
     field,
