@@ -6,11 +6,11 @@ import type { Service } from '../api/core/v1/service.js';
 import { ServiceKind } from '../api/core/v1/service.js';
 import { controller } from '../client/controller.js';
 import { NAMESPACE_INDEX } from '../client/indexer.js';
-import { objectKey, splitKey } from '../client/object-key.js';
+import { splitKey } from '../client/object-key.js';
 import { isAlreadyExists, isNotFound } from '../client/status-error.js';
 import { LabelSelector } from '../machinery/label-selector.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.js';
-import { hasSelector, portsKey, serviceBackends } from './service-endpoints.js';
+import { hasSelector, servicesSelectingPod, portsKey, serviceBackends } from './service-endpoints.js';
 
 /**
  * The legacy Endpoints subsets for a Service: backends grouped by port set; ready ones in
@@ -51,11 +51,7 @@ export function newEndpointsController(ctx: ControllerContext): RunningControlle
   const epInformer = ctx.informers.informerFor<Endpoints>(EndpointsKind);
   const endpoints = ctx.client.resource<Endpoints>(EndpointsKind);
 
-  const servicesForPod = (pod: Pod): string[] =>
-    svcInformer.indexer
-      .byIndex(NAMESPACE_INDEX, pod.metadata?.namespace ?? '')
-      .filter((s) => hasSelector(s) && LabelSelector.fromSet(s.spec?.selector ?? {}).matches(pod.metadata?.labels))
-      .map(objectKey);
+  const servicesForPod = (pod: Pod): string[] => servicesSelectingPod(svcInformer, pod);
 
   const reconcile = async (key: string) => {
     const { namespace, name } = splitKey(key);

@@ -6,12 +6,12 @@ import type { Service } from '../api/core/v1/service.js';
 import { ServiceKind } from '../api/core/v1/service.js';
 import { controller } from '../client/controller.js';
 import { NAMESPACE_INDEX } from '../client/indexer.js';
-import { objectKey, splitKey } from '../client/object-key.js';
+import { splitKey } from '../client/object-key.js';
 import { isNotFound } from '../client/status-error.js';
 import { LabelSelector } from '../machinery/label-selector.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.js';
 import { newControllerRef } from './owner-refs.js';
-import { hasSelector, portsKey, serviceBackends, type Backend } from './service-endpoints.js';
+import { hasSelector, servicesSelectingPod, portsKey, serviceBackends, type Backend } from './service-endpoints.js';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
@@ -68,11 +68,7 @@ export function newEndpointSliceController(ctx: ControllerContext): RunningContr
   const sliceInformer = ctx.informers.informerFor<EndpointSlice>(EndpointSliceKind);
   const slices = ctx.client.resource<EndpointSlice>(EndpointSliceKind);
 
-  const servicesForPod = (pod: Pod): string[] =>
-    svcInformer.indexer
-      .byIndex(NAMESPACE_INDEX, pod.metadata?.namespace ?? '')
-      .filter((s) => hasSelector(s) && LabelSelector.fromSet(s.spec?.selector ?? {}).matches(pod.metadata?.labels))
-      .map(objectKey);
+  const servicesForPod = (pod: Pod): string[] => servicesSelectingPod(svcInformer, pod);
 
   const reconcile = async (key: string) => {
     const { namespace, name } = splitKey(key);

@@ -1,5 +1,9 @@
 import type { Pod } from '../api/core/v1/pod.js';
 import type { Service } from '../api/core/v1/service.js';
+import type { Informer } from '../client/informer.js';
+import { NAMESPACE_INDEX } from '../client/indexer.js';
+import { objectKey } from '../client/object-key.js';
+import { LabelSelector } from '../machinery/label-selector.js';
 import { isPodReady } from './pod-util.js';
 
 /** One backend of a Service, as both the EndpointSlice and Endpoints controllers see it. */
@@ -71,4 +75,12 @@ export function portsKey(ports: Backend['ports']): string {
 
 export function hasSelector(svc: Service): boolean {
   return Object.keys(svc.spec?.selector ?? {}).length > 0;
+}
+
+/** Keys of the Services in the pod's namespace whose selector matches the pod. */
+export function servicesSelectingPod(services: Informer<Service>, pod: Pod): string[] {
+  return services.indexer
+    .byIndex(NAMESPACE_INDEX, pod.metadata?.namespace ?? '')
+    .filter((s) => hasSelector(s) && LabelSelector.fromSet(s.spec?.selector ?? {}).matches(pod.metadata?.labels))
+    .map(objectKey);
 }
