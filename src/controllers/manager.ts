@@ -10,6 +10,7 @@ import { deploymentController } from './deployment/index.js';
 import { endpointsController } from './endpoints.js';
 import { endpointSliceController } from './endpointslice.js';
 import { garbageCollectorController } from './garbage-collector.js';
+import { jobController } from './job.js';
 import { namespaceController } from './namespace.js';
 import { podGcController } from './podgc.js';
 import { replicaSetController } from './replicaset.js';
@@ -25,6 +26,7 @@ export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
   endpointsController,
   serviceAccountController,
   podGcController,
+  jobController,
 ];
 
 export interface ControllerManagerConfig {

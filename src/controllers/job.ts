@@ -1,0 +1,235 @@
+import type { Job } from '../api/batch/v1/job.js';
+import { JobKind } from '../api/batch/v1/job.js';
+import { jobLabels } from '../api/batch/v1/job-selector.js';
+import type { Pod } from '../api/core/v1/pod.js';
+import { PodKind } from '../api/core/v1/pod.js';
+import { controller } from '../client/controller.js';
+import { rfc3339 } from '../client/micro-time.js';
+import { controllerRef, objectKey, splitKey } from '../client/object-key.js';
+import { isNotFound } from '../client/status-error.js';
+import { NAMESPACE_INDEX } from '../client/indexer.js';
+import type { ControllerContext, ControllerDescriptor, RunningController } from './context.js';
+import { setCondition } from './conditions.js';
+import { Expectations } from './expectations.js';
+import { newControllerRef } from './owner-refs.js';
+import { selectorOf } from './replicaset.js';
+import { countPods, finishedCondition, formatIndexes, isJobComplete, missingIndexes, wantActive } from './job-status.js';
+
+const COMPONENT = 'job-controller';
+const GVK = { kind: 'Job', apiVersion: 'batch/v1' };
+
+/** The Job controller: runs pods until enough succeed, fails on backoff limit or deadline, deletes finished Jobs after their TTL. */
+export const jobController: ControllerDescriptor = {
+  name: 'job',
+  create: (ctx) => newJobController(ctx),
+};
+
+export function newJobController(ctx: ControllerContext): RunningController {
+  const jobInformer = ctx.informers.informerFor<Job>(JobKind);
+  const podInformer = ctx.informers.informerFor<Pod>(PodKind);
+  const pods = ctx.client.resource<Pod>(PodKind);
+  const jobs = ctx.client.resource<Job>(JobKind);
+  const recorder = ctx.recorder(COMPONENT);
+  const expectations = new Expectations({ clock: ctx.clock });
+
+  const ownerKeyOf = (pod: Pod): string | undefined => {
+    const ref = controllerRef(pod);
+    return ref?.kind === 'Job' && pod.metadata?.namespace ? `${pod.metadata.namespace}/${ref.name}` : undefined;
+  };
+  podInformer.addEventHandler({
+    onAdd: (pod) => {
+      const k = ownerKeyOf(pod);
+      if (!k) return;
+      if (pod.metadata?.deletionTimestamp) expectations.deletionObserved(k, objectKey(pod));
+      else expectations.creationObserved(k);
+    },
+    onUpdate: (_o, pod) => {
+      const k = ownerKeyOf(pod);
+      if (k && pod.metadata?.deletionTimestamp) expectations.deletionObserved(k, objectKey(pod));
+    },
+    onDelete: (pod) => {
+      const k = ownerKeyOf(pod);
+      if (k) expectations.deletionObserved(k, objectKey(pod));
+    },
+  });
+
+  const reconcile = async (key: string) => {
+    const job = jobInformer.indexer.get(key);
+    if (!job) {
+      expectations.delete(key);
+      return;
+    }
+    const now = ctx.clock.now();
+    const done = finishedCondition(job);
+    if (done) return handleTtl(job, done, now);
+    if (job.metadata?.deletionTimestamp) return;
+
+    const { namespace } = splitKey(key);
+    const uid = job.metadata?.uid;
+    const selector = selectorOf(job);
+    const owned = podInformer.indexer
+      .byIndex(NAMESPACE_INDEX, namespace)
+      .filter((p) => controllerRef(p)?.uid === uid && selector.matches(p.metadata?.labels));
+    const counts = countPods(job, owned);
+    // Finished pods are never deleted by this controller, so counting them is exact unless
+    // someone else deletes them; never let the counters go backwards.
+    const succeeded = Math.max(counts.succeeded, job.spec?.completionMode === 'Indexed' ? 0 : (job.status?.succeeded ?? 0));
+    const failed = Math.max(counts.failed, job.status?.failed ?? 0);
+
+    const status: NonNullable<Job['status']> = structuredClone(job.status ?? {});
+    if (!status.startTime && !job.spec?.suspend) status.startTime = rfc3339(now);
+    const start = status.startTime ? Date.parse(status.startTime) : now;
+    const deadline = job.spec?.activeDeadlineSeconds;
+    let requeueAfterMs: number | undefined;
+
+    let failure: { reason: string; message: string } | undefined;
+    if (failed > (job.spec?.backoffLimit ?? 6)) failure = { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
+    else if (deadline !== undefined && deadline !== null && !job.spec?.suspend) {
+      const left = start + deadline * 1000 - now;
+      if (left <= 0) failure = { reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' };
+      else requeueAfterMs = left;
+    }
+
+    const complete = !failure && isJobComplete(job, { ...counts, succeeded });
+    let active = counts.active.length;
+    if (failure || complete) {
+      // A finished Job keeps no running pods.
+      await deletePods(job, counts.active);
+      active = 0;
+      if (failure) {
+        setCondition(status, { type: 'FailureTarget', status: 'True', reason: failure.reason, message: failure.message }, now);
+        setCondition(status, { type: 'Failed', status: 'True', reason: failure.reason, message: failure.message }, now);
+        recorder.event(job, 'Warning', failure.reason, failure.message, GVK);
+      } else {
+        setCondition(status, { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' }, now);
+        setCondition(status, { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' }, now);
+        status.completionTime = rfc3339(now);
+        recorder.event(job, 'Normal', 'Completed', 'Job completed', GVK);
+      }
+    } else if (expectations.satisfied(key)) {
+      active += await manageJob(job, key, counts, succeeded);
+    }
+
+    status.active = active;
+    status.succeeded = succeeded;
+    status.failed = failed;
+    status.ready = failure || complete ? 0 : counts.ready;
+    status.terminating = owned.filter((p) => p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed').length;
+    if (job.spec?.completionMode === 'Indexed') status.completedIndexes = formatIndexes(counts.succeededIndexes);
+    await writeStatus(job, status);
+    if (failure || complete) return handleTtl({ ...job, status }, finishedCondition({ ...job, status })!, now);
+    return requeueAfterMs !== undefined ? { requeueAfterMs: requeueAfterMs + 20 } : undefined;
+  };
+
+  /** Creates or deletes pods toward wantActive; returns the change in active pods. */
+  async function manageJob(job: Job, key: string, counts: ReturnType<typeof countPods>, succeeded: number): Promise<number> {
+    const namespace = job.metadata?.namespace ?? '';
+    const want = wantActive(job, succeeded);
+    const active = counts.active.length;
+    if (active > want) {
+      // Newest first: the least progress is lost.
+      const victims = [...counts.active].sort((a, b) => (b.metadata?.creationTimestamp ?? '').localeCompare(a.metadata?.creationTimestamp ?? '')).slice(0, active - want);
+      expectations.expectDeletions(key, victims.map(objectKey));
+      await deletePods(job, victims, key);
+      return -victims.length;
+    }
+    if (active === want) return 0;
+    const indexed = job.spec?.completionMode === 'Indexed';
+    const slots: Array<number | undefined> = indexed
+      ? missingIndexes(job.spec?.completions ?? 1, counts, want - active)
+      : Array.from({ length: want - active }, () => undefined);
+    if (slots.length === 0) return 0;
+    expectations.expectCreations(key, slots.length);
+    let created = 0;
+    let firstErr: unknown;
+    await Promise.all(
+      slots.map(async (index) => {
+        try {
+          await pods.create(podForJob(job, index), { namespace });
+          created++;
+        } catch (err) {
+          expectations.creationObserved(key);
+          firstErr ??= err;
+          recorder.event(job, 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`, GVK);
+        }
+      }),
+    );
+    if (created > 0) recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod${created === 1 ? '' : 's'}: ${created}`, GVK);
+    if (firstErr) throw firstErr;
+    return created;
+  }
+
+  async function deletePods(job: Job, victims: readonly Pod[], key?: string): Promise<void> {
+    const namespace = job.metadata?.namespace ?? '';
+    await Promise.all(
+      victims.map(async (p) => {
+        try {
+          await pods.delete(p.metadata?.name ?? '', { namespace });
+          recorder.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata?.name ?? ''}`, GVK);
+        } catch (err) {
+          if (key) expectations.deletionObserved(key, objectKey(p));
+          if (!isNotFound(err)) throw err;
+        }
+      }),
+    );
+  }
+
+  async function writeStatus(job: Job, status: NonNullable<Job['status']>): Promise<void> {
+    if (JSON.stringify(job.status ?? {}) === JSON.stringify(status)) return;
+    try {
+      await jobs.subresource('status').patch(job.metadata?.name ?? '', { status }, 'merge', { namespace: job.metadata?.namespace ?? '' });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  /** ttlSecondsAfterFinished: deletes the finished Job (and, in the foreground, its pods) once the TTL passed. */
+  async function handleTtl(job: Job, done: { lastTransitionTime?: string }, now: number): Promise<{ requeueAfterMs: number } | undefined> {
+    const ttl = job.spec?.ttlSecondsAfterFinished;
+    if (ttl === undefined || ttl === null || job.metadata?.deletionTimestamp) return undefined;
+    const finished = Date.parse(job.status?.completionTime ?? done.lastTransitionTime ?? '') || now;
+    const left = finished + ttl * 1000 - now;
+    if (left > 0) return { requeueAfterMs: left + 20 };
+    try {
+      await jobs.delete(job.metadata?.name ?? '', { namespace: job.metadata?.namespace ?? '', propagationPolicy: 'Foreground' });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    return undefined;
+  }
+
+  const c = controller('job', { reconcile, workers: ctx.options.workers ?? 5, clock: ctx.clock, logger: ctx.log })
+    .watches(jobInformer)
+    .owns(podInformer, { kind: 'Job', group: 'batch' });
+  return { start: () => c.start(), stop: () => c.stop() };
+}
+
+/** A pod for the Job (index given for Indexed Jobs): template labels, completion index, controller reference. */
+export function podForJob(job: Job, index?: number): Pod {
+  const tpl = job.spec?.template ?? {};
+  const meta = tpl.metadata ?? {};
+  const name = job.metadata?.name ?? '';
+  const labels: Record<string, string> = { ...(meta.labels ?? {}) };
+  const annotations: Record<string, string> = { ...(meta.annotations ?? {}) };
+  // The API server puts these on the template; Jobs with a manual selector may lack them.
+  labels[jobLabels.jobName] ??= name;
+  labels[jobLabels.controllerUid] ??= job.metadata?.uid ?? '';
+  const spec = structuredClone(tpl.spec ?? {}) as NonNullable<Pod['spec']>;
+  if (index !== undefined) {
+    annotations[jobLabels.completionIndexAnnotation] = String(index);
+    labels[jobLabels.podIndexLabel] = String(index);
+    if (spec.subdomain) spec.hostname ??= `${name}-${index}`;
+  }
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      generateName: index !== undefined ? `${name}-${index}-` : `${name}-`,
+      namespace: job.metadata?.namespace,
+      labels,
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+      ownerReferences: [newControllerRef(job, 'batch/v1', 'Job')],
+    },
+    spec,
+  } as Pod;
+}
