@@ -10,6 +10,8 @@ const run = promisify(execFile);
  */
 export class DummyInterface {
   private created = false;
+  /** True when the link was made here (not found already there), so destroy() may delete it. */
+  private owned = false;
   private readonly addrs = new Set<string>();
   constructor(private readonly config: { name?: string; ip?: (args: string[]) => Promise<unknown> } = {}) {}
 
@@ -25,6 +27,7 @@ export class DummyInterface {
     if (this.created) return;
     try {
       await this.ip(['link', 'add', this.name, 'type', 'dummy']);
+      this.owned = true;
     } catch (err) {
       if (!/File exists/.test(String((err as { stderr?: string }).stderr ?? err))) throw err;
     }
@@ -51,7 +54,8 @@ export class DummyInterface {
   /** Removes every address added and the interface itself. */
   async destroy(): Promise<void> {
     for (const a of [...this.addrs]) await this.remove(a);
-    if (this.created) await this.ip(['link', 'del', this.name]).catch(() => {});
+    if (this.owned) await this.ip(['link', 'del', this.name]).catch(() => {});
     this.created = false;
+    this.owned = false;
   }
 }
