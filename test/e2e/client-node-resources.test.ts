@@ -8,40 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type * as K8s from '@kubernetes/client-node';
 import { silentLogger } from '../../src/client/logger.js';
 import { startApiServer, type ApiServer } from '../../src/apiserver/server.js';
 import { createResourceHandler } from '../../src/apiserver/resources/index.js';
 import { openStore, type Store } from '../../src/storage/index.js';
 
-/**
- * client-node 2.x loads undici 8, written for Node >= 22: on Node 20 two module-level
- * lookups fail (zlib's zstd decompressor, worker_threads' markAsUncloneable). Neither is
- * used by the Kubernetes client, so the test supplies inert stand-ins before loading it,
- * plus ES2024's Promise.withResolvers, which undici calls per request.
- */
-function shimNode20ForUndici(): void {
-  const require = createRequire(import.meta.url);
-  const zlib = require('node:zlib') as Record<string, unknown>;
-  if (!zlib.createZstdDecompress) zlib.createZstdDecompress = () => { throw new Error('zstd is not available on this Node version'); };
-  const wt = require('node:worker_threads') as Record<string, unknown>;
-  if (!wt.markAsUncloneable) wt.markAsUncloneable = () => {};
-  const P = Promise as unknown as Record<string, unknown>;
-  if (!P.withResolvers) {
-    // ES2024, in Node 22; undici calls it per request.
-    P.withResolvers = () => {
-      let resolve!: (v: unknown) => void;
-      let reject!: (e: unknown) => void;
-      const promise = new Promise((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    };
-  }
-}
-shimNode20ForUndici();
 const k8s: typeof K8s = await import('@kubernetes/client-node');
 
 /** A small watch-cache window, so the test can push a revision out of it. */
