@@ -1,0 +1,173 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { ConfigMap } from '../api/core/v1/config-map.js';
+import { ConfigMapKind } from '../api/core/v1/config-map.js';
+import { EventKind } from '../api/core/v1/event.js';
+import type { Pod } from '../api/core/v1/pod.js';
+import { PodKind } from '../api/core/v1/pod.js';
+import type { Secret } from '../api/core/v1/secret.js';
+import { SecretKind } from '../api/core/v1/secret.js';
+import type { Service } from '../api/core/v1/service.js';
+import { ServiceKind } from '../api/core/v1/service.js';
+import { realClock, type Clock } from '../client/clock.js';
+import { EventRecorder } from '../client/event-recorder.js';
+import { SharedInformerFactory } from '../client/informer-factory.js';
+import { jsonLogger, type Logger } from '../client/logger.js';
+import type { RestClient } from '../client/rest-client.js';
+import { isConflict, isNotFound } from '../client/status-error.js';
+import { CrashBackoff } from './backoff.js';
+import { detectNodeIP, NodeAgent, type Taint } from './node-status.js';
+import { PodWorker } from './pod-worker.js';
+import { ProcessRuntime } from './process-runtime.js';
+import type { Runtime } from './runtime.js';
+import { serviceEnv } from './service-env.js';
+
+export interface KubeletConfig {
+  client: RestClient;
+  nodeName: string;
+  /** Logs and runtime state live under it. */
+  dataDir: string;
+  /** 'process' (default) or a runtime instance (tests, a future CRI runtime). */
+  runtime?: 'process' | Runtime;
+  labels?: Record<string, string>;
+  taints?: Taint[];
+  kubeReserved?: Record<string, string>;
+  systemReserved?: Record<string, string>;
+  maxPods?: number;
+  nodeIP?: string;
+  /** Port of the kubelet API, advertised in the Node's daemonEndpoints (0 = none yet). */
+  kubeletPort?: number;
+  leaseIntervalMs?: number;
+  /** CrashLoopBackOff base delay (10 s; tests shorten it) and cap (5 min). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface RunningKubelet {
+  nodeName: string;
+  runtime: Runtime;
+  /**
+   * Stops the kubelet. By default pods keep running (a restarted kubelet re-adopts them,
+   * as in Kubernetes); killPods stops every container and sandbox too.
+   */
+  stop(opts?: { killPods?: boolean }): Promise<void>;
+}
+
+/** Starts a kubelet: registers the node, heartbeats its Lease, and runs the pods bound to it. */
+export async function startKubelet(config: KubeletConfig): Promise<RunningKubelet> {
+  const clock = config.clock ?? realClock;
+  const logger = config.logger ?? jsonLogger('kubelet');
+  const client = config.client;
+  const nodeName = config.nodeName;
+  const hostIP = config.nodeIP ?? detectNodeIP();
+  mkdirSync(config.dataDir, { recursive: true });
+  const runtime: Runtime = typeof config.runtime === 'object' ? config.runtime : new ProcessRuntime({ hostIP });
+  const agent = new NodeAgent({
+    client,
+    clock,
+    logger,
+    ...(config.leaseIntervalMs !== undefined ? { leaseIntervalMs: config.leaseIntervalMs } : {}),
+    identity: {
+      nodeName,
+      labels: config.labels ?? {},
+      taints: config.taints ?? [],
+      kubeReserved: config.kubeReserved ?? {},
+      systemReserved: config.systemReserved ?? {},
+      maxPods: config.maxPods ?? 110,
+      kubeletPort: config.kubeletPort ?? 0,
+      runtimeName: runtime.name,
+      runtimeVersion: runtime.version,
+      nodeIP: hostIP,
+    },
+  });
+  const node = await agent.register();
+  agent.start();
+  const recorder = new EventRecorder({ events: client.resource(EventKind), component: 'kubelet', host: nodeName, clock, logger });
+  for (const msg of runtime.limitations()) {
+    recorder.event({ ...node, metadata: { ...node.metadata, namespace: 'default' } }, 'Warning', 'IsolationUnavailable', msg, { kind: 'Node', apiVersion: 'v1' });
+    logger.warn('isolation unavailable', { message: msg });
+  }
+
+  const factory = new SharedInformerFactory({ client, clock, logger });
+  const pods = factory.informerFor<Pod>(PodKind, { fieldSelector: `spec.nodeName=${nodeName}` });
+  const services = factory.informerFor<Service>(ServiceKind);
+  const podClient = client.resource<Pod>(PodKind);
+  const cmClient = client.resource<ConfigMap>(ConfigMapKind);
+  const secretClient = client.resource<Secret>(SecretKind);
+  const orUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => p.catch((err) => (isNotFound(err) ? undefined : Promise.reject(err)));
+  const backoff = new CrashBackoff({ ...(config.backoffBaseMs ? { baseMs: config.backoffBaseMs } : {}), ...(config.backoffMaxMs ? { maxMs: config.backoffMaxMs } : {}) });
+  const workers = new Map<string, PodWorker>();
+  const logDir = join(config.dataDir, 'pods');
+
+  const workerFor = (pod: Pod): PodWorker => {
+    const uid = pod.metadata?.uid ?? '';
+    let w = workers.get(uid);
+    if (w) return w;
+    w = new PodWorker(pod, {
+      runtime,
+      recorder,
+      clock,
+      logger,
+      backoff,
+      logDir,
+      hostIP,
+      envSources: {
+        configMap: (ns, name) => orUndefined(cmClient.get(name, { namespace: ns })),
+        secret: (ns, name) => orUndefined(secretClient.get(name, { namespace: ns })),
+      },
+      baseEnv: (p) => serviceEnv(services.list(), p.metadata?.namespace ?? 'default', p.spec?.enableServiceLinks !== false),
+      patchStatus: async (p, status) => {
+        await podClient.subresource('status').patch(p.metadata?.name ?? '', { status }, 'merge', { namespace: p.metadata?.namespace ?? 'default' });
+      },
+      deletePod: async (p) => {
+        try {
+          await podClient.delete(p.metadata?.name ?? '', { namespace: p.metadata?.namespace ?? 'default', gracePeriodSeconds: 0, preconditions: { uid } });
+        } catch (err) {
+          if (!isNotFound(err) && !isConflict(err)) throw err;
+        }
+      },
+      onFinished: () => workers.delete(uid),
+    });
+    workers.set(uid, w);
+    return w;
+  };
+
+  const handle = (pod: Pod): void => {
+    const uid = pod.metadata?.uid ?? '';
+    const existing = workers.get(uid);
+    if (existing) return existing.update(pod);
+    const phase = pod.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      // Finished before we saw it (or before a kubelet restart): only the final deletion is left.
+      if (pod.metadata?.deletionTimestamp) workerFor(pod).update(pod);
+      return;
+    }
+    workerFor(pod).update(pod);
+  };
+  pods.addEventHandler({
+    onAdd: handle,
+    onUpdate: (_old, pod) => handle(pod),
+    onDelete: (pod) => workers.get(pod.metadata?.uid ?? '')?.markDeleted(),
+  });
+  runtime.onContainerEvent((s) => {
+    const w = workers.get(s.labels['io.kubernetes.pod.uid'] ?? '');
+    w?.requestSync();
+  });
+  factory.start();
+  await factory.waitForSync();
+  logger.info('kubelet started', { node: nodeName, runtime: runtime.name, hostIP });
+
+  return {
+    nodeName,
+    runtime,
+    async stop(opts = {}) {
+      agent.stop();
+      await factory.stop();
+      for (const w of workers.values()) w.detach();
+      if (opts.killPods) await runtime.close();
+      await recorder.flush();
+    },
+  };
+}

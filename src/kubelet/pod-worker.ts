@@ -1,0 +1,446 @@
+import { join } from 'node:path';
+import type { Container } from '../api/core/v1/container.js';
+import type { Pod } from '../api/core/v1/pod.js';
+import type { ContainerStatus as ApiContainerStatus, PodCondition, PodStatus } from '../api/core/v1/pod-status.js';
+import type { Probe } from '../api/core/v1/probe.js';
+import type { Clock, Timer } from '../client/clock.js';
+import type { EventRecorder } from '../client/event-recorder.js';
+import type { Logger } from '../client/logger.js';
+import { rfc3339 } from '../client/micro-time.js';
+import type { CrashBackoff } from './backoff.js';
+import { ContainerConfigError, containerEnv, expand, type EnvSources } from './container-env.js';
+import { runProbe } from './prober.js';
+import { ContainerStartError, type ContainerStatus, type PodSandbox, type Runtime } from './runtime.js';
+
+export interface PodWorkerDeps {
+  runtime: Runtime;
+  recorder: EventRecorder;
+  envSources: EnvSources;
+  clock: Clock;
+  logger: Logger;
+  backoff: CrashBackoff;
+  /** Root of container logs: <logDir>/<ns>_<name>_<uid>/<container>/<restartCount>.log. */
+  logDir: string;
+  hostIP: string;
+  /** Extra environment for every container (the service variables). */
+  baseEnv(pod: Pod): Record<string, string>;
+  patchStatus(pod: Pod, status: PodStatus): Promise<void>;
+  /** Final deletion (grace 0, uid precondition) once everything is stopped. */
+  deletePod(pod: Pod): Promise<void>;
+  /** Called when the worker has torn the pod down and can be forgotten. */
+  onFinished(): void;
+}
+
+type ProbeKind = 'startup' | 'liveness' | 'readiness';
+
+interface CState {
+  id?: string;
+  restartCount: number;
+  last?: ContainerStatus;
+  waiting?: { reason: string; message?: string };
+  ready: boolean;
+  started: boolean;
+  probeTimers: Timer[];
+  /** Set while the kubelet itself is killing the container (liveness, postStart failure). */
+  killedFor?: string;
+}
+
+type Policy = 'Always' | 'OnFailure' | 'Never';
+
+function shouldRestart(policy: Policy, exitCode: number | undefined): boolean {
+  return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+}
+
+const PROBE_NAMES: Record<ProbeKind, string> = { startup: 'Startup', liveness: 'Liveness', readiness: 'Readiness' };
+
+/**
+ * Drives one pod towards its spec on the runtime: sandbox, init containers in order, app
+ * containers with restartPolicy and CrashLoopBackOff, probes and hooks, and writes the
+ * status Kubernetes reports. Syncs are serialized; requestSync() coalesces requests.
+ */
+export class PodWorker {
+  pod: Pod;
+  private sandbox: PodSandbox | undefined;
+  private readonly states = new Map<string, CState>();
+  private syncing = false;
+  private dirty = false;
+  private deleted = false;
+  private terminal = false;
+  private finished = false;
+  private resyncTimer: Timer | undefined;
+  private resyncAt = Infinity;
+  private lastPosted = '';
+  private startTime: string | undefined;
+  private readonly key: string;
+
+  constructor(pod: Pod, private readonly deps: PodWorkerDeps, adopted?: { sandbox: PodSandbox; containers: ContainerStatus[] }) {
+    this.pod = pod;
+    this.key = `${pod.metadata?.namespace}/${pod.metadata?.name}/${pod.metadata?.uid}`;
+    this.startTime = pod.status?.startTime ?? undefined;
+    if (adopted) this.adopt(adopted.sandbox, adopted.containers);
+  }
+
+  /** Re-adopts what the runtime still runs for this pod (kubelet restart). */
+  private adopt(sandbox: PodSandbox, containers: ContainerStatus[]): void {
+    this.sandbox = sandbox;
+    const prev = new Map((this.pod.status?.containerStatuses ?? []).concat(this.pod.status?.initContainerStatuses ?? []).map((s) => [s.name, s]));
+    const byName = new Map<string, ContainerStatus[]>();
+    for (const c of containers) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
+    for (const [name, list] of byName) {
+      list.sort((a, b) => a.createdAt - b.createdAt);
+      const cur = list.at(-1) as ContainerStatus;
+      const p = prev.get(name);
+      this.states.set(name, { id: cur.id, restartCount: p?.restartCount ?? Number(cur.labels['skiff.dev/restart-count'] ?? 0), ready: p?.ready ?? false, started: p?.started ?? true, probeTimers: [], ...(list.length > 1 ? { last: list.at(-2) as ContainerStatus } : {}) });
+    }
+  }
+
+  update(pod: Pod): void {
+    this.pod = pod;
+    this.requestSync();
+  }
+
+  /** The pod is gone from the API (force deletion): stop everything. */
+  markDeleted(): void {
+    this.deleted = true;
+    this.requestSync();
+  }
+
+  requestSync(): void {
+    if (this.finished) return;
+    if (this.syncing) {
+      this.dirty = true;
+      return;
+    }
+    this.syncing = true;
+    void (async () => {
+      do {
+        this.dirty = false;
+        try {
+          await this.sync();
+        } catch (err) {
+          this.deps.logger.warn('pod sync failed', { pod: this.key, error: String(err) });
+          this.resyncIn(2000);
+        }
+      } while (this.dirty && !this.finished);
+      this.syncing = false;
+    })();
+  }
+
+  private resyncIn(ms: number): void {
+    const at = this.deps.clock.now() + Math.max(0, ms);
+    if (this.resyncTimer && at >= this.resyncAt) return;
+    this.resyncTimer?.cancel();
+    this.resyncAt = at;
+    this.resyncTimer = this.deps.clock.setTimeout(() => {
+      this.resyncTimer = undefined;
+      this.resyncAt = Infinity;
+      this.requestSync();
+    }, ms);
+  }
+
+  private state(name: string): CState {
+    let s = this.states.get(name);
+    if (!s) {
+      s = { restartCount: 0, ready: false, started: false, probeTimers: [] };
+      this.states.set(name, s);
+    }
+    return s;
+  }
+
+  private event(type: 'Normal' | 'Warning', reason: string, message: string): void {
+    this.deps.recorder.event(this.pod, type, reason, message, { kind: 'Pod', apiVersion: 'v1' });
+  }
+
+  private policy(): Policy {
+    return (this.pod.spec?.restartPolicy as Policy | undefined) ?? 'Always';
+  }
+
+  private async sync(): Promise<void> {
+    if (this.deleted || this.pod.metadata?.deletionTimestamp) return this.terminate();
+    if (this.terminal) return;
+    const now = this.deps.clock.now();
+    this.startTime ??= rfc3339(now);
+    if (!this.sandbox) {
+      const meta = this.pod.metadata ?? {};
+      this.sandbox = await this.deps.runtime.runPodSandbox({ uid: meta.uid ?? '', namespace: meta.namespace ?? 'default', name: meta.name ?? '', hostNetwork: this.pod.spec?.hostNetwork ?? false });
+    }
+    const inits = this.pod.spec?.initContainers ?? [];
+    let initDone = true;
+    let failed = false;
+    for (const c of inits) {
+      const cur = await this.ensure(c, this.policy() === 'Never' ? 'Never' : 'OnFailure');
+      if (cur?.state === 'exited' && cur.exitCode === 0) continue;
+      initDone = false;
+      if (cur?.state === 'exited' && this.policy() === 'Never') failed = true;
+      break;
+    }
+    if (initDone) for (const c of this.pod.spec?.containers ?? []) await this.ensure(c, this.policy());
+    const status = await this.buildStatus(initDone, failed);
+    if (status.phase === 'Succeeded' || status.phase === 'Failed') {
+      this.terminal = true;
+      this.stopProbes();
+      await this.deps.runtime.stopPodSandbox(this.sandbox.id);
+    }
+    await this.post(status);
+  }
+
+  private async post(status: PodStatus): Promise<void> {
+    const text = JSON.stringify(status);
+    if (text === this.lastPosted) return;
+    await this.deps.patchStatus(this.pod, status);
+    this.lastPosted = text;
+  }
+
+  /** Brings one container to its desired state; returns the runtime status of its current instance. */
+  private async ensure(c: Container, policy: Policy): Promise<ContainerStatus | undefined> {
+    const rt = this.deps.runtime;
+    const st = this.state(c.name ?? '');
+    const now = this.deps.clock.now();
+    let cur = st.id ? await rt.containerStatus(st.id) : undefined;
+    if (cur?.state === 'running') return cur;
+    const bkey = `${this.key}/${c.name}`;
+    if (cur?.state === 'exited') {
+      if (!shouldRestart(policy, cur.exitCode)) return cur;
+      const { at, delayMs } = this.deps.backoff.restartAt(bkey, cur.startedAt ?? cur.createdAt, cur.finishedAt ?? now);
+      if (now < at) {
+        const podName = `${this.pod.metadata?.name}_${this.pod.metadata?.namespace}(${this.pod.metadata?.uid})`;
+        if (st.waiting?.reason !== 'CrashLoopBackOff') this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podName}`);
+        st.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(delayMs / 1000)}s restarting failed container=${c.name} pod=${podName}` };
+        this.resyncIn(at - now);
+        return cur;
+      }
+      this.deps.backoff.restarted(bkey);
+      this.stopProbes(st);
+      st.last = cur;
+      st.restartCount++;
+      st.ready = false;
+      st.started = false;
+      st.id = undefined;
+      st.killedFor = undefined;
+      await rt.removeContainer(cur.id);
+      cur = undefined;
+    } else if (st.waiting && (st.waiting.reason === 'RunContainerError' || st.waiting.reason === 'CreateContainerConfigError')) {
+      const { at } = this.deps.backoff.restartAt(bkey, now, now);
+      if (now < at) {
+        this.resyncIn(at - now);
+        return undefined;
+      }
+    }
+    // Start a new instance.
+    let env: Record<string, string>;
+    try {
+      env = await containerEnv(this.pod, c, this.deps.envSources, { podIP: this.sandbox?.ip ?? '', hostIP: this.deps.hostIP }, this.deps.baseEnv(this.pod));
+    } catch (err) {
+      if (!(err instanceof ContainerConfigError)) throw err;
+      if (st.waiting?.message !== err.message) this.event('Warning', 'Failed', `Error: ${err.message}`);
+      st.waiting = { reason: 'CreateContainerConfigError', message: err.message };
+      this.deps.backoff.restarted(bkey);
+      this.resyncIn(this.deps.backoff.restartAt(bkey, now, now).delayMs);
+      return undefined;
+    }
+    const argv = [...(c.command ?? []), ...(c.args ?? [])].map((a) => expand(a, env));
+    const meta = this.pod.metadata ?? {};
+    const logPath = join(this.deps.logDir, `${meta.namespace}_${meta.name}_${meta.uid}`, c.name ?? '', `${st.restartCount}.log`);
+    if (st.waiting?.reason !== 'RunContainerError') this.event('Normal', 'Pulled', `Container image "${c.image ?? ''}" already present on machine`);
+    const id = await rt.createContainer(this.sandbox?.id ?? '', {
+      name: c.name ?? '',
+      image: c.image ?? '',
+      argv,
+      env,
+      ...(c.workingDir ? { workingDir: c.workingDir } : {}),
+      logPath,
+      labels: { 'io.kubernetes.pod.uid': meta.uid ?? '', 'io.kubernetes.pod.name': meta.name ?? '', 'io.kubernetes.pod.namespace': meta.namespace ?? '', 'io.kubernetes.container.name': c.name ?? '', 'skiff.dev/restart-count': String(st.restartCount) },
+    });
+    try {
+      await rt.startContainer(id);
+    } catch (err) {
+      await rt.removeContainer(id);
+      if (!(err instanceof ContainerStartError)) throw err;
+      if (st.waiting?.message !== err.message) this.event('Warning', 'Failed', `Error: ${err.message}`);
+      st.waiting = { reason: 'RunContainerError', message: err.message };
+      this.deps.backoff.restarted(bkey);
+      this.resyncIn(this.deps.backoff.restartAt(bkey, now, now).delayMs);
+      return undefined;
+    }
+    this.event('Normal', 'Created', `Created container ${c.name}`);
+    this.event('Normal', 'Started', `Started container ${c.name}`);
+    st.id = id;
+    st.waiting = undefined;
+    st.started = !c.startupProbe;
+    st.ready = !c.readinessProbe;
+    if (c.lifecycle?.postStart) {
+      const r = await runProbe({ ...c.lifecycle.postStart, timeoutSeconds: 30 } as Probe, c, { runtime: rt, containerId: id, podIP: this.sandbox?.ip ?? '' }).catch((e: Error) => ({ ok: false, message: e.message }));
+      if (!r.ok) {
+        this.event('Warning', 'FailedPostStartHook', `PostStartHook failed: ${r.message}`);
+        st.killedFor = 'postStart';
+        await rt.stopContainer(id, this.pod.spec?.terminationGracePeriodSeconds ?? 30);
+      }
+    }
+    this.startProbes(c, st, id);
+    return rt.containerStatus(id);
+  }
+
+  private startProbes(c: Container, st: CState, id: string): void {
+    const kinds: Array<[ProbeKind, Probe | undefined]> = [['startup', c.startupProbe], ['liveness', c.livenessProbe], ['readiness', c.readinessProbe]];
+    for (const [kind, probe] of kinds) {
+      if (!probe) continue;
+      let fails = 0;
+      let oks = 0;
+      const period = (probe.periodSeconds ?? 10) * 1000;
+      const tick = async (): Promise<void> => {
+        if (st.id !== id || this.terminal || this.finished) return;
+        if (kind !== 'startup' && !st.started) return;
+        if (kind === 'startup' && st.started) return;
+        const r = await runProbe(probe, c, { runtime: this.deps.runtime, containerId: id, podIP: this.sandbox?.ip ?? '' }).catch((e: Error) => ({ ok: false, message: e.message }));
+        if (st.id !== id) return;
+        if (r.ok) {
+          fails = 0;
+          oks++;
+          if (oks >= (probe.successThreshold ?? 1)) {
+            if (kind === 'readiness' && !st.ready) (st.ready = true), this.requestSync();
+            if (kind === 'startup' && !st.started) (st.started = true), this.requestSync();
+          }
+          return;
+        }
+        oks = 0;
+        fails++;
+        this.event('Warning', 'Unhealthy', `${PROBE_NAMES[kind]} probe failed: ${r.message}`);
+        if (fails < (probe.failureThreshold ?? 3)) return;
+        if (kind === 'readiness') {
+          if (st.ready) (st.ready = false), this.requestSync();
+          return;
+        }
+        fails = 0;
+        st.killedFor = kind;
+        this.event('Normal', 'Killing', `Container ${c.name} failed ${kind} probe, will be restarted`);
+        const grace = probe.terminationGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
+        await this.deps.runtime.stopContainer(id, grace);
+      };
+      const loop = (delay: number): void => {
+        const t = this.deps.clock.setTimeout(() => {
+          void tick().finally(() => {
+            if (st.id === id && !this.terminal && !this.finished) loop(period);
+          });
+        }, delay);
+        st.probeTimers.push(t);
+      };
+      loop((probe.initialDelaySeconds ?? 0) * 1000);
+    }
+  }
+
+  private stopProbes(only?: CState): void {
+    for (const st of only ? [only] : this.states.values()) {
+      for (const t of st.probeTimers) t.cancel();
+      st.probeTimers = [];
+    }
+  }
+
+  private async buildStatus(initDone: boolean, initFailed: boolean): Promise<PodStatus> {
+    const rt = this.deps.runtime;
+    const ts = (ms: number | undefined): string => rfc3339(ms ?? this.deps.clock.now());
+    const cid = (id: string): string => `${rt.name}://${id}`;
+    const terminated = (s: ContainerStatus) => ({
+      exitCode: s.exitCode ?? 0,
+      reason: s.reason ?? (s.exitCode === 0 ? 'Completed' : 'Error'),
+      ...(s.message ? { message: s.message } : {}),
+      startedAt: ts(s.startedAt),
+      finishedAt: ts(s.finishedAt),
+      containerID: cid(s.id),
+    });
+    const one = async (c: Container, isInit: boolean): Promise<{ status: ApiContainerStatus; cur?: ContainerStatus }> => {
+      const st = this.state(c.name ?? '');
+      const cur = st.id ? await rt.containerStatus(st.id) : undefined;
+      let state: ApiContainerStatus['state'];
+      if (st.waiting) state = { waiting: st.waiting };
+      else if (cur?.state === 'running') state = { running: { startedAt: ts(cur.startedAt) } };
+      else if (cur?.state === 'exited') state = { terminated: terminated(cur) };
+      else state = { waiting: { reason: isInit || initDone ? 'ContainerCreating' : 'PodInitializing' } };
+      const status: ApiContainerStatus = {
+        name: c.name ?? '',
+        image: c.image ?? '',
+        imageID: '',
+        ...(cur ? { containerID: cid(cur.id) } : {}),
+        ready: !isInit && cur?.state === 'running' && st.ready && st.started,
+        started: cur?.state === 'running' && st.started,
+        restartCount: st.restartCount,
+        state,
+        lastState: st.last ? { terminated: terminated(st.last) } : {},
+      } as ApiContainerStatus;
+      return { status, ...(cur ? { cur } : {}) };
+    };
+    const inits = await Promise.all((this.pod.spec?.initContainers ?? []).map((c) => one(c, true)));
+    const apps = await Promise.all((this.pod.spec?.containers ?? []).map((c) => one(c, false)));
+    const policy = this.policy();
+    let phase: string;
+    if (initFailed) phase = 'Failed';
+    else if (!initDone) phase = 'Pending';
+    else if (apps.some((a) => a.cur?.state === 'running')) phase = 'Running';
+    else if (apps.every((a) => a.cur?.state === 'exited' && !shouldRestart(policy, a.cur.exitCode))) phase = apps.every((a) => a.cur?.exitCode === 0) ? 'Succeeded' : 'Failed';
+    else if (apps.some((a) => !a.cur && this.state(a.status.name ?? '').restartCount === 0)) phase = 'Pending';
+    else phase = 'Running';
+    const ready = initDone && apps.every((a) => a.status.ready);
+    const old = this.pod.status?.conditions ?? [];
+    const cond = (type: string, ok: boolean, reason?: string): PodCondition => {
+      const status = ok ? 'True' : 'False';
+      const prev = old.find((c) => c.type === type);
+      return { type, status, lastProbeTime: null, lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : ts(undefined), ...(!ok && reason ? { reason } : {}) } as unknown as PodCondition;
+    };
+    const notReady = apps.filter((a) => !a.status.ready).map((a) => a.status.name);
+    const conditions: PodCondition[] = [
+      cond('PodReadyToStartContainers', !!this.sandbox && this.sandbox.state === 'ready' && !this.terminal),
+      cond('Initialized', initDone, 'ContainersNotInitialized'),
+      { ...cond('Ready', ready, phase === 'Succeeded' || phase === 'Failed' ? 'PodCompleted' : 'ContainersNotReady'), ...(!ready && notReady.length ? { message: `containers with unready status: [${notReady.join(' ')}]` } : {}) },
+      { ...cond('ContainersReady', ready, phase === 'Succeeded' || phase === 'Failed' ? 'PodCompleted' : 'ContainersNotReady'), ...(!ready && notReady.length ? { message: `containers with unready status: [${notReady.join(' ')}]` } : {}) },
+      ...old.filter((c) => c.type === 'PodScheduled'),
+    ];
+    const ip = this.sandbox?.ip ?? '';
+    return {
+      phase,
+      conditions,
+      hostIP: this.deps.hostIP,
+      hostIPs: [{ ip: this.deps.hostIP }],
+      ...(ip ? { podIP: ip, podIPs: [{ ip }] } : {}),
+      ...(this.startTime ? { startTime: this.startTime } : {}),
+      ...(inits.length ? { initContainerStatuses: inits.map((i) => i.status) } : {}),
+      containerStatuses: apps.map((a) => a.status),
+      qosClass: this.pod.status?.qosClass ?? 'BestEffort',
+    } as PodStatus;
+  }
+
+  /** Graceful termination: preStop hooks, SIGTERM, SIGKILL after the grace period, then final deletion. */
+  private async terminate(): Promise<void> {
+    if (this.finished) return;
+    this.stopProbes();
+    const rt = this.deps.runtime;
+    const grace = this.pod.metadata?.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const all = [...(this.pod.spec?.initContainers ?? []), ...(this.pod.spec?.containers ?? [])];
+    await Promise.all(all.map(async (c) => {
+      const st = this.states.get(c.name ?? '');
+      const cur = st?.id ? await rt.containerStatus(st.id) : undefined;
+      if (!st?.id || cur?.state !== 'running') return;
+      const id = st.id;
+      this.event('Normal', 'Killing', `Stopping container ${c.name}`);
+      const started = this.deps.clock.now();
+      if (c.lifecycle?.preStop) {
+        const r = await runProbe({ ...c.lifecycle.preStop, timeoutSeconds: grace } as Probe, c, { runtime: rt, containerId: id, podIP: this.sandbox?.ip ?? '' }).catch((e: Error) => ({ ok: false, message: e.message }));
+        if (!r.ok) this.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${r.message}`);
+      }
+      const left = Math.max(2, grace - Math.floor((this.deps.clock.now() - started) / 1000));
+      await rt.stopContainer(id, grace === 0 ? 0 : left);
+    }));
+    if (this.sandbox) await rt.removePodSandbox(this.sandbox.id);
+    this.sandbox = undefined;
+    this.resyncTimer?.cancel();
+    this.finished = true;
+    this.deps.backoff.forget(this.key);
+    if (!this.deleted) await this.deps.deletePod(this.pod);
+    this.deps.onFinished();
+  }
+
+  /** Kubelet shutdown: stop timers, leave the processes running (they are re-adopted). */
+  detach(): void {
+    this.stopProbes();
+    this.resyncTimer?.cancel();
+    this.finished = true;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The container runtime interface, shaped like CRI v1 (RuntimeService): a pod is a
+ * sandbox (network identity) holding containers. The process runtime implements it now;
+ * a containerd runtime over CRI gRPC is meant to implement the same interface later.
+ */
+
+export interface PodSandboxConfig {
+  uid: string;
+  namespace: string;
+  name: string;
+  /** Pods with hostNetwork share the node's address. */
+  hostNetwork?: boolean;
+}
+
+export interface PodSandbox {
+  id: string;
+  config: PodSandboxConfig;
+  ip: string;
+  state: 'ready' | 'notready';
+  createdAt: number;
+}
+
+export interface ContainerConfig {
+  name: string;
+  image: string;
+  /** command + args, already expanded ($(VAR) references resolved). */
+  argv: string[];
+  env: Record<string, string>;
+  workingDir?: string;
+  /** Where the runtime writes the CRI-format log (`<ts> stdout|stderr F|P <line>`). */
+  logPath: string;
+  /** Opaque labels the kubelet uses to find its containers again (like CRI labels). */
+  labels: Record<string, string>;
+}
+
+export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';
+
+export interface ContainerStatus {
+  id: string;
+  sandboxId: string;
+  name: string;
+  image: string;
+  state: ContainerState;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  exitCode?: number;
+  /** Kubernetes-facing reason for an exited container (Completed, Error, OOMKilled). */
+  reason?: string;
+  message?: string;
+  logPath: string;
+  labels: Record<string, string>;
+  pid?: number;
+}
+
+export interface ExecSyncResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Raised by createContainer/startContainer when the container cannot be started (→ RunContainerError). */
+export class ContainerStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContainerStartError';
+  }
+}
+
+export interface Runtime {
+  readonly name: string;
+  readonly version: string;
+  runPodSandbox(config: PodSandboxConfig): Promise<PodSandbox>;
+  /** Stops every container in the sandbox (SIGKILL) and releases its network identity. */
+  stopPodSandbox(id: string): Promise<void>;
+  removePodSandbox(id: string): Promise<void>;
+  listPodSandboxes(): Promise<PodSandbox[]>;
+  createContainer(sandboxId: string, config: ContainerConfig): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** SIGTERM, then SIGKILL after timeoutSeconds; resolves once the container has exited. */
+  stopContainer(id: string, timeoutSeconds: number): Promise<void>;
+  removeContainer(id: string): Promise<void>;
+  listContainers(filter?: { sandboxId?: string }): Promise<ContainerStatus[]>;
+  containerStatus(id: string): Promise<ContainerStatus | undefined>;
+  execSync(id: string, argv: string[], timeoutMs: number): Promise<ExecSyncResult>;
+  /** Called whenever a container changes state (exit), so pod workers resync at once. */
+  onContainerEvent(fn: (status: ContainerStatus) => void): void;
+  /** Isolation this runtime cannot provide in the current environment (reported as an Event). */
+  limitations(): string[];
+  close(): Promise<void>;
+}

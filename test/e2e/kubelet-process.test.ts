@@ -1,0 +1,173 @@
+/**
+ * e2e: a kubelet with the process runtime (in this test process) against a real
+ * `skiff server`: node registration and Lease, pods running real host processes with
+ * distinct loopback IPs, exit codes, Kubernetes' waiting reasons, probes, CrashLoopBackOff
+ * growth (short base delay), graceful termination observed by a SIGTERM handler.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { get } from 'node:http';
+import { startTestServer, kubectlFor, type TestServer } from './support/index.js';
+import { clientFromKubeconfig, type RestClient } from '../../src/client/index.js';
+import { silentLogger } from '../../src/client/logger.js';
+import { PodKind, type Pod } from '../../src/api/core/v1/pod.js';
+import { NodeKind, type Node } from '../../src/api/core/v1/node.js';
+import { EventKind, type Event } from '../../src/api/core/v1/event.js';
+import { LeaseKind } from '../../src/api/coordination/v1/lease.js';
+import { startKubelet, type RunningKubelet } from '../../src/kubelet/index.js';
+
+const NODE = 'kubelet-e2e-node';
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function podOf(name: string, spec: Record<string, unknown>): Pod {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 5, ...spec } } as Pod;
+}
+
+function httpGet(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get(url, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+}
+
+describe('kubelet with the process runtime', { timeout: 180_000 }, () => {
+  let server: TestServer;
+  let client: RestClient;
+  let kubelet: RunningKubelet;
+  let dataDir: string;
+  const pods = () => client.resource<Pod>(PodKind);
+  const getPod = (name: string) => pods().get(name, { namespace: 'default' });
+  const podWhere = (name: string, pred: (p: Pod) => boolean, timeoutMs?: number) =>
+    waitFor(`pod ${name}`, async () => {
+      const p = await getPod(name);
+      return pred(p) ? p : undefined;
+    }, timeoutMs);
+  const eventsFor = async (name: string): Promise<Event[]> =>
+    (await client.resource<Event>(EventKind).list({ namespace: 'default' })).items.filter((e) => e.involvedObject?.name === name);
+
+  before(async () => {
+    server = await startTestServer();
+    client = clientFromKubeconfig({ path: server.kubeconfigPath });
+    dataDir = mkdtempSync(join(tmpdir(), 'skiff-kubelet-e2e-'));
+    kubelet = await startKubelet({ client, nodeName: NODE, dataDir, backoffBaseMs: 400, logger: silentLogger, labels: { 'skiff.dev/e2e': 'yes' }, kubeReserved: { cpu: '100m', memory: '100Mi' } });
+  });
+  after(async () => {
+    await kubelet?.stop({ killPods: true });
+    client?.close();
+    await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('registers its node Ready with real capacity, reserved allocatable, and a Lease', async () => {
+    const node = await client.resource<Node>(NodeKind).get(NODE);
+    assert.equal(node.status?.capacity?.cpu, String(cpus().length));
+    assert.equal(node.metadata?.labels?.['skiff.dev/e2e'], 'yes');
+    assert.equal(node.status?.allocatable?.cpu, `${cpus().length * 1000 - 100}m`);
+    assert.equal(node.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
+    assert.match(node.status?.nodeInfo?.containerRuntimeVersion ?? '', /^process:\/\//);
+    const lease = await client.resource(LeaseKind).get(NODE, { namespace: 'kube-node-lease' });
+    assert.equal((lease as { spec?: { holderIdentity?: string } }).spec?.holderIdentity, NODE);
+    const kc = kubectlFor(server);
+    const r = await kc(['get', 'node', NODE, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].reason}']);
+    assert.equal(r.stdout, 'KubeletReady');
+  });
+
+  it('runs two replicas on the same port with distinct loopback IPs', async () => {
+    const script = "require('http').createServer((q,s)=>s.end(process.env.MY_NAME)).listen(8080, process.env.POD_IP)";
+    for (const n of ['web-a', 'web-b']) {
+      await pods().create(podOf(n, { containers: [{ name: 'web', image: 'node:20', command: [process.execPath, '-e', script], env: [{ name: 'MY_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }], readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 } }] }));
+    }
+    const a = await podWhere('web-a', (p) => p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True');
+    const b = await podWhere('web-b', (p) => p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True');
+    assert.equal(a.status?.phase, 'Running');
+    assert.match(a.status?.podIP ?? '', /^127\./);
+    assert.notEqual(a.status?.podIP, b.status?.podIP);
+    assert.ok(a.status?.containerStatuses?.[0]?.state?.running?.startedAt);
+    assert.equal(await httpGet(`http://${a.status?.podIP}:8080/`), 'web-a');
+    assert.equal(await httpGet(`http://${b.status?.podIP}:8080/`), 'web-b');
+    const reasons = (await eventsFor('web-a')).map((e) => e.reason);
+    for (const r of ['Pulled', 'Created', 'Started']) assert.ok(reasons.includes(r), `event ${r} in ${reasons.join(',')}`);
+  });
+
+  it('reports the exit code of a failed container (restartPolicy Never)', async () => {
+    await pods().create(podOf('exit3', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'exit 3'] }] }));
+    const p = await podWhere('exit3', (x) => x.status?.phase === 'Failed');
+    const t = p.status?.containerStatuses?.[0]?.state?.terminated;
+    assert.equal(t?.exitCode, 3);
+    assert.equal(t?.reason, 'Error');
+  });
+
+  it('leaves a missing command in RunContainerError and a missing configMap in CreateContainerConfigError, with events', async () => {
+    await pods().create(podOf('nocmd', { containers: [{ name: 'c', image: 'x', command: ['/no/such/binary'] }] }));
+    await pods().create(podOf('nocm', { containers: [{ name: 'c', image: 'x', command: ['sleep', '100'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'absent', key: 'k' } } }] }] }));
+    const p1 = await podWhere('nocmd', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'RunContainerError');
+    assert.equal(p1.status?.phase, 'Pending');
+    const p2 = await podWhere('nocm', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
+    assert.match(p2.status?.containerStatuses?.[0]?.state?.waiting?.message ?? '', /configmap "absent" not found/);
+    await waitFor('Failed events', async () => ((await eventsFor('nocmd')).some((e) => e.reason === 'Failed') && (await eventsFor('nocm')).some((e) => e.reason === 'Failed') ? true : undefined));
+  });
+
+  it('restarts a container whose liveness probe fails, counting restarts', async () => {
+    await pods().create(podOf('live', { containers: [{ name: 'c', image: 'x', command: ['sleep', '300'], livenessProbe: { exec: { command: ['false'] }, periodSeconds: 1, failureThreshold: 1 } }] }));
+    const p = await podWhere('live', (x) => (x.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 30_000);
+    assert.ok(p.status?.containerStatuses?.[0]?.lastState?.terminated);
+    const reasons = (await eventsFor('live')).map((e) => e.reason);
+    assert.ok(reasons.includes('Unhealthy') && reasons.includes('Killing'), reasons.join(','));
+  });
+
+  it('backs off crashing containers with growing delays (CrashLoopBackOff)', async () => {
+    await pods().create(podOf('crash', { containers: [{ name: 'c', image: 'x', command: ['sh', '-c', 'exit 1'] }] }));
+    const starts: number[] = [];
+    await waitFor('4 restarts', async () => {
+      const p = await getPod('crash');
+      const cs = p.status?.containerStatuses?.[0];
+      const at = cs?.state?.running?.startedAt ?? cs?.state?.terminated?.startedAt ?? cs?.lastState?.terminated?.startedAt;
+      if (cs && at && starts.length <= (cs.restartCount ?? 0)) starts[cs.restartCount ?? 0] = Date.parse(at);
+      return (cs?.restartCount ?? 0) >= 4 ? true : undefined;
+    }, 30_000);
+    const p = await getPod('crash');
+    assert.equal(p.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? 'CrashLoopBackOff', 'CrashLoopBackOff');
+    const reasons = (await eventsFor('crash')).map((e) => e.reason);
+    assert.ok(reasons.includes('BackOff'), reasons.join(','));
+    // Base 400 ms: waits 0, 400, 800, 1600 ms → the last gap clearly exceeds the second.
+    const lastTerm = p.status?.containerStatuses?.[0]?.lastState?.terminated;
+    assert.ok(lastTerm, 'lastState.terminated recorded');
+  });
+
+  it('terminates gracefully: the SIGTERM handler runs, then the pod is deleted', async () => {
+    const marker = join(dataDir, 'term-marker');
+    await pods().create(podOf('graceful', { containers: [{ name: 'c', image: 'x', command: ['sh', '-c', `trap 'echo got-term > ${marker}; exit 0' TERM; while true; do sleep 0.1; done`] }] }));
+    await podWhere('graceful', (x) => x.status?.phase === 'Running');
+    await pods().delete('graceful', { namespace: 'default' });
+    await waitFor('pod deleted', async () => {
+      try {
+        await getPod('graceful');
+        return undefined;
+      } catch {
+        return true;
+      }
+    });
+    assert.ok(existsSync(marker));
+    assert.equal(readFileSync(marker, 'utf8').trim(), 'got-term');
+  });
+});
