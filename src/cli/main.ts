@@ -6,6 +6,7 @@ import { registerSimCommand } from './sim.js';
 import { registerWhyCommand } from './why.js';
 import { registerControllerManagerCommand } from './controller-manager.js';
 import { registerUpCommand } from './up.js';
+import { registerTokenCommand } from './token.js';
 
 /** Builds the `skiff` command tree. Each subcommand lives in its own file. */
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerWhyCommand(program);
   registerControllerManagerCommand(program);
   registerUpCommand(program);
+  registerTokenCommand(program);
   return program;
 }
 
