@@ -1,0 +1,4 @@
+export { startDns, type DnsConfig } from './dns.js';
+export { startDnsServer, type DnsServer, type DnsServerConfig } from './server.js';
+export { resolveClusterName, inClusterDomain, type DnsCatalog, type Resolution } from './records.js';
+export { decodeMessage, encodeMessage, buildQuery, DnsFormatError, RR, RCODE, CLASS_IN, type DnsMessage, type Question, type ResourceRecord } from './codec.js';
