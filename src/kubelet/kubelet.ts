@@ -21,6 +21,14 @@ import { PodWorker } from './pod-worker.js';
 import { ProcessRuntime } from './process-runtime.js';
 import type { Runtime } from './runtime.js';
 import { serviceEnv } from './service-env.js';
+import { startKubeletServer } from './kubelet-server.js';
+import { createCa, issueServerCertificate } from '../apiserver/tls/pki.js';
+
+/** A serving certificate from a throwaway CA (the API server does not verify kubelets by default). */
+async function selfIssuedServingCert(nodeName: string, ip: string): Promise<{ certPem: string; keyPem: string }> {
+  const ca = await createCa(`${nodeName}-kubelet-ca`);
+  return issueServerCertificate(ca, { dns: [nodeName, 'localhost'], ips: [...new Set([ip, '127.0.0.1'])] });
+}
 
 export interface KubeletConfig {
   client: RestClient;
@@ -35,8 +43,12 @@ export interface KubeletConfig {
   systemReserved?: Record<string, string>;
   maxPods?: number;
   nodeIP?: string;
-  /** Port of the kubelet API, advertised in the Node's daemonEndpoints (0 = none yet). */
-  kubeletPort?: number;
+  /** Port of the kubelet API (default 10250; 0 picks a free one; null serves none). */
+  apiPort?: number | null;
+  /** Serving certificate of the kubelet API (default: self-issued from a private CA). */
+  servingCert?: { certPem: string; keyPem: string };
+  /** Only clients with a certificate from this CA may use the kubelet API. */
+  clientCaPem?: string;
   leaseIntervalMs?: number;
   /** CrashLoopBackOff base delay (10 s; tests shorten it) and cap (5 min). */
   backoffBaseMs?: number;
@@ -48,6 +60,8 @@ export interface KubeletConfig {
 export interface RunningKubelet {
   nodeName: string;
   runtime: Runtime;
+  /** Where the kubelet API listens (0 when not served). */
+  apiPort: number;
   /**
    * Stops the kubelet. By default pods keep running (a restarted kubelet re-adopts them,
    * as in Kubernetes); killPods stops every container and sandbox too.
@@ -64,6 +78,25 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   const hostIP = config.nodeIP ?? detectNodeIP();
   mkdirSync(config.dataDir, { recursive: true });
   const runtime: Runtime = typeof config.runtime === 'object' ? config.runtime : new ProcessRuntime({ hostIP });
+  const workers = new Map<string, PodWorker>();
+  const findWorker = (ns: string, name: string): PodWorker | undefined => {
+    for (const w of workers.values()) if (w.pod.metadata?.namespace === ns && w.pod.metadata?.name === name) return w;
+    return undefined;
+  };
+  let api: { port: number; close(): Promise<void> } | undefined;
+  if (config.apiPort !== null) {
+    const cert = config.servingCert ?? (await selfIssuedServingCert(nodeName, hostIP));
+    api = await startKubeletServer({
+      runtime,
+      locator: { find: async (ns, pod, c, previous) => findWorker(ns, pod)?.containerRef(c, previous) },
+      certPem: cert.certPem,
+      keyPem: cert.keyPem,
+      ...(config.clientCaPem ? { clientCaPem: config.clientCaPem } : {}),
+      host: hostIP,
+      port: config.apiPort ?? 10250,
+      logger,
+    });
+  }
   const agent = new NodeAgent({
     client,
     clock,
@@ -76,7 +109,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
       kubeReserved: config.kubeReserved ?? {},
       systemReserved: config.systemReserved ?? {},
       maxPods: config.maxPods ?? 110,
-      kubeletPort: config.kubeletPort ?? 0,
+      kubeletPort: api?.port ?? 0,
       runtimeName: runtime.name,
       runtimeVersion: runtime.version,
       nodeIP: hostIP,
@@ -98,7 +131,6 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   const secretClient = client.resource<Secret>(SecretKind);
   const orUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => p.catch((err) => (isNotFound(err) ? undefined : Promise.reject(err)));
   const backoff = new CrashBackoff({ ...(config.backoffBaseMs ? { baseMs: config.backoffBaseMs } : {}), ...(config.backoffMaxMs ? { maxMs: config.backoffMaxMs } : {}) });
-  const workers = new Map<string, PodWorker>();
   const logDir = join(config.dataDir, 'pods');
 
   const workerFor = (pod: Pod): PodWorker => {
@@ -162,8 +194,10 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   return {
     nodeName,
     runtime,
+    apiPort: api?.port ?? 0,
     async stop(opts = {}) {
       agent.stop();
+      await api?.close();
       await factory.stop();
       for (const w of workers.values()) w.detach();
       if (opts.killPods) await runtime.close();

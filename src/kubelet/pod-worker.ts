@@ -437,6 +437,15 @@ export class PodWorker {
     this.deps.onFinished();
   }
 
+  /** The current (or previous) instance of a container: runtime id, log file, whether it runs. */
+  async containerRef(name: string, previous: boolean): Promise<{ id: string; logPath: string; running: boolean } | undefined> {
+    const st = this.states.get(name);
+    if (!st) return undefined;
+    if (previous) return st.last ? { id: st.last.id, logPath: st.last.logPath, running: false } : undefined;
+    const cur = st.id ? await this.deps.runtime.containerStatus(st.id) : undefined;
+    return cur ? { id: cur.id, logPath: cur.logPath, running: cur.state === 'running' } : undefined;
+  }
+
   /** Kubelet shutdown: stop timers, leave the processes running (they are re-adopted). */
   detach(): void {
     this.stopProbes();

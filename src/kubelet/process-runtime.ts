@@ -6,6 +6,7 @@ import {
   ContainerStartError,
   type ContainerConfig,
   type ContainerStatus,
+  type ExecSession,
   type ExecSyncResult,
   type PodSandbox,
   type PodSandboxConfig,
@@ -250,6 +251,47 @@ export class ProcessRuntime implements Runtime {
         resolve({ exitCode: code ?? (signal ? 137 : 1), stdout, stderr });
       });
     });
+  }
+
+  async exec(id: string, argv: string[], opts: { tty: boolean }): Promise<ExecSession> {
+    const c = this.containers.get(id);
+    if (!c || c.status.state !== 'running') throw new Error(`container not running (${id})`);
+    const sb = this.sandboxes.get(c.status.sandboxId);
+    const env = { ...c.config.env, POD_IP: c.config.env.POD_IP ?? sb?.ip ?? '', TERM: opts.tty ? 'xterm' : (c.config.env.TERM ?? '') };
+    const [cmd, ...args] = argv;
+    const exe = cmd ? resolveExecutable(cmd, env, c.config.workingDir) : undefined;
+    if (!exe) throw new ContainerStartError(`OCI runtime exec failed: exec failed: unable to start container process: exec: "${cmd ?? ''}": executable file not found in $PATH: unknown`);
+    let child: ChildProcess;
+    let size = { cols: 80, rows: 24 };
+    if (opts.tty) {
+      // A real pseudo-terminal without native code: util-linux script(1) allocates one.
+      const quoted = [exe, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+      const sizeCmd = () => `stty cols ${size.cols} rows ${size.rows} 2>/dev/null; `;
+      child = spawn('script', ['-qfec', `${sizeCmd()}exec ${quoted}`, '/dev/null'], { env, cwd: c.config.workingDir || undefined, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      child.stderr?.resume();
+    } else {
+      child = spawn(exe, args, { argv0: cmd, env, cwd: c.config.workingDir || undefined, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    }
+    const exited = new Promise<number>((resolve) => {
+      child.once('error', () => resolve(126));
+      child.once('close', (code, signal) => resolve(code ?? (signal ? 128 + (signalNumber(signal) ?? 9) : 1)));
+    });
+    return {
+      stdin: child.stdin as NodeJS.WritableStream,
+      stdout: child.stdout as NodeJS.ReadableStream,
+      ...(opts.tty ? {} : { stderr: child.stderr as NodeJS.ReadableStream }),
+      resize: (cols, rows) => {
+        size = { cols, rows };
+      },
+      wait: () => exited,
+      kill: () => {
+        try {
+          if (child.pid) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      },
+    };
   }
 
   onContainerEvent(fn: (status: ContainerStatus) => void): void {

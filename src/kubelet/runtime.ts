@@ -53,6 +53,18 @@ export interface ContainerStatus {
   pid?: number;
 }
 
+/** A streaming exec session (CRI Exec/Attach, served by the kubelet API). */
+export interface ExecSession {
+  stdin: NodeJS.WritableStream;
+  stdout: NodeJS.ReadableStream;
+  /** Absent with a TTY (stderr is merged into stdout). */
+  stderr?: NodeJS.ReadableStream;
+  resize(width: number, height: number): void;
+  /** Resolves with the exit code. */
+  wait(): Promise<number>;
+  kill(): void;
+}
+
 export interface ExecSyncResult {
   exitCode: number;
   stdout: string;
@@ -83,6 +95,7 @@ export interface Runtime {
   listContainers(filter?: { sandboxId?: string }): Promise<ContainerStatus[]>;
   containerStatus(id: string): Promise<ContainerStatus | undefined>;
   execSync(id: string, argv: string[], timeoutMs: number): Promise<ExecSyncResult>;
+  exec(id: string, argv: string[], opts: { tty: boolean }): Promise<ExecSession>;
   /** Called whenever a container changes state (exit), so pod workers resync at once. */
   onContainerEvent(fn: (status: ContainerStatus) => void): void;
   /** Isolation this runtime cannot provide in the current environment (reported as an Event). */

@@ -69,7 +69,7 @@ describe('kubelet with the process runtime', { timeout: 180_000 }, () => {
     server = await startTestServer();
     client = clientFromKubeconfig({ path: server.kubeconfigPath });
     dataDir = mkdtempSync(join(tmpdir(), 'skiff-kubelet-e2e-'));
-    kubelet = await startKubelet({ client, nodeName: NODE, dataDir, backoffBaseMs: 400, logger: silentLogger, labels: { 'skiff.dev/e2e': 'yes' }, kubeReserved: { cpu: '100m', memory: '100Mi' } });
+    kubelet = await startKubelet({ client, nodeName: NODE, dataDir, backoffBaseMs: 400, logger: silentLogger, nodeIP: '127.0.0.1', apiPort: 0, labels: { 'skiff.dev/e2e': 'yes' }, kubeReserved: { cpu: '100m', memory: '100Mi' } });
   });
   after(async () => {
     await kubelet?.stop({ killPods: true });
@@ -107,6 +107,26 @@ describe('kubelet with the process runtime', { timeout: 180_000 }, () => {
     assert.equal(await httpGet(`http://${b.status?.podIP}:8080/`), 'web-b');
     const reasons = (await eventsFor('web-a')).map((e) => e.reason);
     for (const r of ['Pulled', 'Created', 'Started']) assert.ok(reasons.includes(r), `event ${r} in ${reasons.join(',')}`);
+  });
+
+  it('serves kubectl logs (tail, timestamps, -f) and exec with the exit code', async () => {
+    const kc = kubectlFor(server);
+    await pods().create(podOf('talker', { containers: [{ name: 'c', image: 'x', command: ['sh', '-c', 'echo one; echo two; echo err >&2; sleep 1; echo three; sleep 300'] }] }));
+    await podWhere('talker', (x) => x.status?.phase === 'Running');
+    await waitFor('first lines', async () => ((await kc(['logs', 'talker'])).stdout.includes('two') ? true : undefined));
+    const tail = await kc(['logs', 'talker', '--tail=1']);
+    assert.equal(tail.code, 0, tail.stderr);
+    assert.match(tail.stdout, /^(err|two|three)\n$/);
+    const ts = await kc(['logs', 'talker', '--timestamps', '--limit-bytes=200']);
+    assert.match(ts.stdout, /^\d{4}-\d\d-\d\dT[\d:.]+Z one\n/);
+    const follow = await kc(['logs', '-f', 'talker'], { timeoutMs: 4000 });
+    assert.match(follow.stdout, /one\ntwo\nerr\nthree\n/);
+    const ex = await kc(['exec', 'talker', '--', 'sh', '-c', 'echo out-$((1+1)); exit 3']);
+    assert.equal(ex.code, 3, ex.stderr);
+    assert.equal(ex.stdout, 'out-2\n');
+    const ok = await kc(['exec', '-i', 'talker', '--', 'cat'], { stdin: 'piped\n' });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout, 'piped\n');
   });
 
   it('reports the exit code of a failed container (restartPolicy Never)', async () => {

@@ -1,0 +1,163 @@
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../client/logger.js';
+import { writeLogs } from './log-reader.js';
+import type { Runtime } from './runtime.js';
+
+/** What the kubelet API needs to find a container. */
+export interface ContainerLocator {
+  find(namespace: string, pod: string, container: string, previous: boolean): Promise<{ id: string; logPath: string; running: boolean } | undefined>;
+}
+
+export interface KubeletServerConfig {
+  runtime: Runtime;
+  locator: ContainerLocator;
+  certPem: string;
+  keyPem: string;
+  /**
+   * When set, only clients with a certificate signed by this CA are served (the API
+   * server's kubelet client certificate). When absent every TLS client is served.
+   */
+  clientCaPem?: string;
+  host: string;
+  /** 10250 in production; 0 picks a free port. */
+  port: number;
+  logger: Logger;
+}
+
+const CHANNEL_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+
+function status(code: number, reason: string, message: string): string {
+  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+}
+
+/**
+ * The kubelet's HTTPS API as the API server's proxy uses it: /containerLogs/{ns}/{pod}/{c}
+ * (follow, tailLines, sinceSeconds, sinceTime, timestamps, limitBytes, previous) and
+ * /exec|/attach/{ns}/{pod}/{c} over WebSocket (v5.channel.k8s.io framing).
+ */
+export async function startKubeletServer(config: KubeletServerConfig): Promise<{ port: number; close(): Promise<void> }> {
+  const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => CHANNEL_PROTOCOLS.find((p) => offered.has(p)) ?? false });
+  const server: Server = createServer({
+    cert: config.certPem,
+    key: config.keyPem,
+    ...(config.clientCaPem ? { ca: config.clientCaPem, requestCert: true, rejectUnauthorized: true } : {}),
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handleHttp(config, req, res).catch((err) => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(status(500, 'InternalError', String(err)));
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', (req: IncomingMessage, socket, head) => {
+    const url = new URL(req.url ?? '/', 'https://kubelet');
+    const m = /^\/(exec|attach)\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (!m) {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const [, verb, ns, pod, container] = m.map((s) => decodeURIComponent(s)) as [string, string, string, string, string];
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      serveExec(config, ws, verb, ns, pod, container, url.searchParams).catch((err) => {
+        config.logger.warn('exec failed', { error: String(err) });
+        ws.close();
+      });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function handleHttp(config: KubeletServerConfig, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://kubelet');
+  if (url.pathname === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+  if (!m || req.method !== 'GET') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
+  const [, ns, pod, container] = m.map((s) => decodeURIComponent(s)) as [string, string, string, string];
+  const q = url.searchParams;
+  const previous = q.get('previous') === 'true';
+  const ref = await config.locator.find(ns, pod, container, previous);
+  if (!ref) {
+    const msg = previous ? `previous terminated container "${container}" in pod "${pod}" not found` : `container "${container}" in pod "${pod}" is waiting to start: ContainerCreating`;
+    return void res.writeHead(400, { 'content-type': 'application/json' }).end(status(400, 'BadRequest', msg));
+  }
+  const num = (k: string): number | undefined => (q.has(k) ? Number(q.get(k)) : undefined);
+  const sinceSeconds = num('sinceSeconds');
+  const sinceTime = q.get('sinceTime');
+  const sinceMs = sinceSeconds !== undefined ? Date.now() - sinceSeconds * 1000 : sinceTime ? Date.parse(sinceTime) : undefined;
+  const tailLines = num('tailLines');
+  const limitBytes = num('limitBytes');
+  res.writeHead(200, { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' });
+  res.flushHeaders();
+  await writeLogs(ref.logPath, res, {
+    follow: q.get('follow') === 'true' && !previous,
+    timestamps: q.get('timestamps') === 'true',
+    ...(tailLines !== undefined ? { tailLines } : {}),
+    ...(limitBytes !== undefined ? { limitBytes } : {}),
+    ...(sinceMs !== undefined ? { sinceMs } : {}),
+    running: async () => (await config.locator.find(ns, pod, container, false))?.id === ref.id && ref.running && ((await config.runtime.containerStatus(ref.id))?.state === 'running'),
+  });
+  res.end();
+}
+
+async function serveExec(config: KubeletServerConfig, ws: WebSocket, verb: string, ns: string, pod: string, container: string, q: URLSearchParams): Promise<void> {
+  const send = (ch: number, data: Buffer | string): void => {
+    if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([ch]), Buffer.isBuffer(data) ? data : Buffer.from(data)]));
+  };
+  const fail = (message: string): void => {
+    send(3, JSON.stringify({ metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 }));
+    ws.close(1000);
+  };
+  const ref = await config.locator.find(ns, pod, container, false);
+  if (!ref || !ref.running) return fail(`container ${container} not found in pod ${pod}`);
+  if (verb === 'attach') return fail('attach is not supported by the process runtime yet');
+  const tty = q.get('tty') === 'true';
+  const command = q.getAll('command');
+  let session;
+  try {
+    session = await config.runtime.exec(ref.id, command, { tty });
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const useStdin = q.get('stdin') === 'true';
+  ws.on('message', (data: Buffer) => {
+    const ch = data[0];
+    const payload = data.subarray(1);
+    if (ch === 0 && useStdin) session.stdin.write(payload);
+    else if (ch === 4) {
+      try {
+        const size = JSON.parse(payload.toString()) as { Width?: number; Height?: number };
+        session.resize(size.Width ?? 80, size.Height ?? 24);
+      } catch {
+        // malformed resize: ignore
+      }
+    } else if (ch === 255 && payload[0] === 0) session.stdin.end();
+  });
+  ws.on('close', () => session.kill());
+  if (!useStdin) session.stdin.end();
+  session.stdout.on('data', (d: Buffer) => send(1, d));
+  session.stderr?.on('data', (d: Buffer) => send(tty ? 1 : 2, d));
+  const outDone = Promise.all([
+    new Promise<void>((r) => session.stdout.on('end', () => r())),
+    session.stderr ? new Promise<void>((r) => session.stderr?.on('end', () => r())) : Promise.resolve(),
+  ]);
+  const code = await session.wait();
+  await Promise.race([outDone, new Promise((r) => setTimeout(r, 500))]);
+  if (code === 0) send(3, JSON.stringify({ metadata: {}, status: 'Success' }));
+  else send(3, JSON.stringify({ metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${code}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(code) }] } }));
+  ws.close(1000);
+}
