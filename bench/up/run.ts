@@ -1,10 +1,11 @@
 /**
- * `skiff up` benchmark: how long the one-process cluster takes to be usable, and how fast
+ * `skiff up` benchmark: how long the one-process cluster (with its local node) takes to be usable, and how fast
  * its embedded controllers and scheduler turn a Deployment into Running pods.
  *   cold start  — spawn → "ready" line, new data dir (CA, keys, database created)
  *   restart     — spawn → "ready" line, same data dir
  *   deployment  — `create deployment` (BENCH_REPLICAS, default 100) on BENCH_NODES (default 10)
- *                 simulated nodes → every pod Running (ReplicaSet, pods, binds, sim status)
+ *                 simulated nodes (the local node is kept out by a nodeSelector) → every pod
+ *                 Running (ReplicaSet, pods, binds, sim status)
  * Runs the CLI from source (tsx) unless BENCH_DIST=1 (bin/skiff.js, needs `npm run build`).
  * Prints one JSON line, then `up: cold <ms> ms, restart <ms> ms, deployment <N> pods/s`.
  */
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name: 'bench' },
-        spec: { replicas: REPLICAS, selector: { matchLabels: { app: 'bench' } }, template: { metadata: { labels: { app: 'bench' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
+        spec: { replicas: REPLICAS, selector: { matchLabels: { app: 'bench' } }, template: { metadata: { labels: { app: 'bench' } }, spec: { nodeSelector: { type: 'skiff-sim' }, containers: [{ name: 'c', image: 'x' }] } } },
       },
       { namespace: 'default' },
     );

@@ -73,13 +73,13 @@ function collectList(v: string, prev: string[] = []): string[] {
 export function registerUpCommand(program: Command): void {
   program
     .command('up')
-    .description('run a whole cluster in one process: API server, controllers, scheduler (and the local node)')
+    .description('run a whole cluster in one process: API server, controllers, scheduler and a local node')
     .option('--data-dir <dir>', 'where cluster state, keys and admin.kubeconfig live (kept across restarts)', defaultDataDir())
     .option('--port <port>', 'HTTPS port of the API server (0 picks a free port)', parsePort, 6443)
     .option('--bind-address <ip>', 'address the API server listens on', parseIp4, '0.0.0.0')
-    .option('--cluster-cidr <cidr>', 'pod IP range', checkCidr, '10.42.0.0/16')
+    .option('--cluster-cidr <cidr>', 'pod IP range (checked against --service-cidr; the process runtime gives pods loopback IPs)', checkCidr, '10.42.0.0/16')
     .option('--service-cidr <cidr>', 'Service ClusterIP range', checkCidr, '10.43.0.0/16')
-    .option('--cluster-dns <ip>', 'cluster DNS Service IP (inside --service-cidr)', parseIp4, '10.43.0.10')
+    .option('--cluster-dns <ip>', 'cluster DNS Service IP (checked to be inside --service-cidr; not yet passed to pods)', parseIp4, '10.43.0.10')
     .addOption(new Option('--runtime <kind>', 'how the local node runs containers').choices(['process']).default('process'))
     .option('--node-name <name>', 'name of the local node', hostname().toLowerCase())
     .option('--no-kubeconfig', 'do not merge a "skiff" context into ~/.kube/config (admin.kubeconfig is written regardless)')
@@ -156,18 +156,42 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>): Promise<
       say(`could not merge into ~/.kube/config: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  // No kubelet ships yet: say so rather than pretend a node exists.
-  say(`no local node runs yet (the kubelet is not part of this build): node "${opts.nodeName}" is not registered, and pods stay Pending until a node joins`);
+  let kubelet: { stop(opts?: { killPods?: boolean }): Promise<void> } | undefined;
+  let kubeletClient: { close(): void } | undefined;
+  try {
+    const { startKubelet } = await import('../kubelet/index.js');
+    const { clientFromKubeconfig } = await import('../client/rest-client.js');
+    // The local node uses the admin credentials: it lives in the server's own process.
+    const client = clientFromKubeconfig({ path: server.kubeconfigPath, userAgent: `skiff-kubelet/${opts.nodeName}` });
+    kubeletClient = client;
+    say(`starting the local node "${opts.nodeName}" (runtime: ${opts.runtime})`);
+    kubelet = await startKubelet({ client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime });
+    say(`node "${opts.nodeName}" registered`);
+  } catch (err) {
+    kubeletClient?.close();
+    await cp.stop().catch(() => {});
+    return `local node: ${err instanceof Error ? err.message : String(err)}`;
+  }
   say('ready. Next:');
   process.stdout.write(
     [
       `  kubectl --kubeconfig ${server.kubeconfigPath} get nodes`,
-      `  kubectl --kubeconfig ${server.kubeconfigPath} create deployment web --image=nginx --replicas=2`,
-      `  skiff sim --kubeconfig ${server.kubeconfigPath} --nodes 3     # simulated nodes, to watch scheduling`,
-      `  (joining real nodes with \`skiff agent\` is not available yet)`,
+      `  kubectl --kubeconfig ${server.kubeconfigPath} create deployment hello --image=busybox --replicas=2 -- sleep 3600`,
+      `  skiff sim --kubeconfig ${server.kubeconfigPath} --nodes 3     # more (simulated) nodes`,
+      `  (joining other machines as nodes is not available yet: \`skiff token\` makes join tokens, but the server does not accept them yet)`,
       `  Ctrl-C stops the cluster; \`skiff up --data-dir ${opts.dataDir}\` starts it again with its state.`,
       '',
     ].join('\n'),
   );
-  return stopOnSignal('skiff up', () => cp.stop());
+  // The node's pods are stopped with it: the process runtime's containers are our children.
+  const k = kubelet;
+  const kc = kubeletClient;
+  return stopOnSignal('skiff up', async () => {
+    try {
+      await k.stop({ killPods: true });
+    } finally {
+      kc.close();
+      await cp.stop();
+    }
+  });
 }

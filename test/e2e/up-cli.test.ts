@@ -1,12 +1,12 @@
 /**
  * e2e: `skiff up` as a process in a temp data dir and a temp HOME: it serves the API with
- * the controllers and scheduler in-process, writes admin.kubeconfig, merges a "skiff"
+ * the controllers, the scheduler and a local node (process runtime) in-process, writes admin.kubeconfig, merges a "skiff"
  * context into $HOME/.kube/config without touching other contexts (or skips that with
  * --no-kubeconfig), keeps state across a restart, and exits 0 on SIGTERM.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,37 +72,44 @@ describe('skiff up', { skip: kubectlMissing() }, () => {
     const dataDir = temp('skiff-up-data-');
     const home = temp('skiff-up-home-');
     const kc = join(dataDir, 'admin.kubeconfig');
-    const first = await startUp(['--data-dir', dataDir, '--no-kubeconfig'], home);
+    const first = await startUp(['--data-dir', dataDir, '--no-kubeconfig', '--node-name', 'up-node'], home);
     assert.match(first.output(), /starting a new cluster in /);
     assert.match(first.output(), /controller-manager running \(in-process\)/);
     assert.match(first.output(), /scheduler running \(in-process\)/);
     assert.ok(first.output().includes(`kubectl --kubeconfig ${kc} get nodes`), first.output());
-    // No kubelet yet: up says so, and no node is listed.
-    assert.match(first.output(), /no local node runs yet/);
-    const nodes = await kubectl(['get', 'nodes', '-o', 'name'], { kubeconfig: kc });
+    assert.match(first.output(), /node "up-node" registered/);
+    const nodes = await kubectl(['get', 'nodes', '--no-headers'], { kubeconfig: kc });
     assert.equal(nodes.code, 0, nodes.stderr);
-    assert.equal(nodes.stdout.trim(), '');
+    assert.match(nodes.stdout, /^up-node\s+Ready\s/);
     const cm = await kubectl(['create', 'configmap', 'kept', '--from-literal=a=1'], { kubeconfig: kc });
     assert.equal(cm.code, 0, cm.stderr);
-    // The controllers run: a Deployment gets its ReplicaSet.
-    assert.equal((await kubectl(['create', 'deployment', 'web', '--image=x'], { kubeconfig: kc })).code, 0);
+    // Controllers, scheduler and the local node: a Deployment's pod runs as a host process.
+    const marker = `skiff-up-e2e-${process.pid}-${Date.now()}`;
+    const dep = await kubectl(['create', 'deployment', 'web', '--image=busybox', '--', 'sh', '-c', `while true; do sleep 1; done # ${marker}`], { kubeconfig: kc });
+    assert.equal(dep.code, 0, dep.stderr);
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const rs = await kubectl(['get', 'replicasets', '-l', 'app=web', '-o', 'name'], { kubeconfig: kc });
-      if (rs.stdout.includes('replicaset.apps/web-')) break;
-      if (Date.now() > deadline) assert.fail(`no ReplicaSet for the deployment: ${rs.stdout}${rs.stderr}`);
+      const p = await kubectl(['get', 'pods', '-l', 'app=web', '--no-headers', '-o', 'custom-columns=N:.spec.nodeName,P:.status.phase'], { kubeconfig: kc });
+      if (/^up-node\s+Running$/m.test(p.stdout)) break;
+      if (Date.now() > deadline) assert.fail(`the deployment's pod is not Running on up-node: ${p.stdout}${p.stderr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
+    assert.notEqual(spawnSync('pgrep', ['-f', marker]).stdout.toString().trim(), '', 'the pod runs as a host process');
     assert.equal(await first.stop(), 0, first.output().slice(-2000));
     assert.match(first.output(), /skiff up: SIGTERM, shutting down/);
     assert.equal(existsSync(join(home, '.kube')), false, '--no-kubeconfig must leave ~/.kube alone');
+    // Stopping the node stopped its pods' processes.
+    const ps = spawnSync('pgrep', ['-f', marker]);
+    assert.equal(ps.stdout.toString().trim(), '', 'pod processes outlived skiff up');
 
-    const second = await startUp(['--data-dir', dataDir, '--no-kubeconfig'], home);
+    const second = await startUp(['--data-dir', dataDir, '--no-kubeconfig', '--node-name', 'up-node'], home);
     try {
       assert.match(second.output(), /restarting the cluster kept in /);
       const got = await kubectl(['get', 'configmap', 'kept', '-o', 'jsonpath={.data.a}'], { kubeconfig: kc });
       assert.equal(got.code, 0, got.stderr);
       assert.equal(got.stdout, '1');
+      const n = await kubectl(['get', 'nodes', '--no-headers'], { kubeconfig: kc });
+      assert.match(n.stdout, /^up-node\s+Ready\s/);
     } finally {
       assert.equal(await second.stop(), 0);
     }
@@ -117,7 +124,7 @@ describe('skiff up', { skip: kubectlMissing() }, () => {
       userConfig,
       'apiVersion: v1\nkind: Config\ncurrent-context: other\nclusters:\n- name: other\n  cluster: {server: "https://192.0.2.1:6443"}\nusers:\n- name: other\n  user: {token: abc}\ncontexts:\n- name: other\n  context: {cluster: other, user: other}\n',
     );
-    const up = await startUp(['--data-dir', dataDir], home);
+    const up = await startUp(['--data-dir', dataDir, '--node-name', 'merge-node'], home);
     try {
       assert.match(up.output(), /context "skiff" added in .*\.kube\/config \(use: kubectl --context skiff/);
       const doc = parse(readFileSync(userConfig, 'utf8')) as { 'current-context': string; contexts: Array<{ name: string }>; clusters: Array<{ name: string; cluster: { server: string } }> };
