@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerVersionCommand } from './version.js';
+import { registerAgentCommand } from './agent.js';
 import { registerServerCommand } from './server.js';
 import { registerSchedulerCommand } from './scheduler.js';
 import { registerSimCommand } from './sim.js';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerVersionCommand(program);
+  registerAgentCommand(program);
   registerServerCommand(program);
   registerSchedulerCommand(program);
   registerSimCommand(program);

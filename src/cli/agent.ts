@@ -1,0 +1,91 @@
+import { hostname } from 'node:os';
+import { InvalidArgumentError, type Command } from 'commander';
+import { clientFromKubeconfig, jsonLogger } from '../client/index.js';
+import { startKubelet, type Taint } from '../kubelet/index.js';
+
+function parseKv(v: string, prev: Record<string, string> = {}): Record<string, string> {
+  const out = { ...prev };
+  for (const part of v.split(',').filter(Boolean)) {
+    const i = part.indexOf('=');
+    if (i <= 0) throw new InvalidArgumentError(`"${part}" is not key=value`);
+    out[part.slice(0, i)] = part.slice(i + 1);
+  }
+  return out;
+}
+
+function parseTaint(v: string, prev: Taint[] = []): Taint[] {
+  const m = /^([^=:]+)(?:=([^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/.exec(v);
+  if (!m) throw new InvalidArgumentError(`"${v}" is not key[=value]:Effect`);
+  return [...prev, { key: m[1] as string, ...(m[2] !== undefined ? { value: m[2] } : {}), effect: m[3] as string }];
+}
+
+interface AgentOptions {
+  kubeconfig?: string;
+  server?: string;
+  token?: string;
+  dataDir: string;
+  nodeName: string;
+  runtime: string;
+  nodeIp?: string;
+  port: number;
+  nodeLabels?: Record<string, string>;
+  registerWithTaints?: Taint[];
+  kubeReserved?: Record<string, string>;
+  systemReserved?: Record<string, string>;
+  maxPods: number;
+}
+
+/**
+ * `skiff agent`: runs the kubelet (and later the proxy) on this machine. It connects with
+ * a kubeconfig for now; joining with --server/--token (a bootstrap token exchanged for a
+ * node certificate) belongs to the CLI issue and is refused with a clear message.
+ */
+export function registerAgentCommand(program: Command): void {
+  program
+    .command('agent')
+    .description('run the node agent (kubelet) that registers this machine and runs the pods bound to it')
+    .option('--kubeconfig <file>', 'kubeconfig to reach the API server (e.g. <server data dir>/admin.kubeconfig)')
+    .option('--server <url>', 'API server URL (with --token; not supported yet)')
+    .option('--token <token>', 'bootstrap token (not supported yet)')
+    .requiredOption('--data-dir <dir>', 'directory for logs and runtime state')
+    .option('--node-name <name>', 'node name', hostname().toLowerCase())
+    .option('--runtime <name>', 'container runtime: process', 'process')
+    .option('--node-ip <ip>', 'address advertised as InternalIP and served by the kubelet API')
+    .option('--port <n>', 'kubelet API port', (v) => Number.parseInt(v, 10), 10250)
+    .option('--node-labels <k=v,…>', 'labels to register the node with', parseKv)
+    .option('--register-with-taints <key[=value]:Effect>', 'a taint to register the node with (repeatable)', parseTaint)
+    .option('--kube-reserved <res=q,…>', 'resources reserved for Kubernetes daemons (cpu=100m,memory=256Mi)', parseKv)
+    .option('--system-reserved <res=q,…>', 'resources reserved for the OS', parseKv)
+    .option('--max-pods <n>', 'pod capacity', (v) => Number.parseInt(v, 10), 110)
+    .action(async (o: AgentOptions) => {
+      if (o.runtime !== 'process') throw new InvalidArgumentError(`runtime "${o.runtime}" is not available (process only)`);
+      if (!o.kubeconfig && (o.server || o.token)) {
+        process.stderr.write('skiff agent: joining with --server/--token is not supported yet; pass --kubeconfig (e.g. the server\'s admin.kubeconfig)\n');
+        process.exitCode = 2;
+        return;
+      }
+      const logger = jsonLogger('kubelet');
+      const client = clientFromKubeconfig({ ...(o.kubeconfig ? { path: o.kubeconfig } : {}), userAgent: 'skiff-kubelet' });
+      const kubelet = await startKubelet({
+        client,
+        nodeName: o.nodeName,
+        dataDir: o.dataDir,
+        ...(o.nodeIp ? { nodeIP: o.nodeIp } : {}),
+        apiPort: o.port,
+        labels: o.nodeLabels ?? {},
+        taints: o.registerWithTaints ?? [],
+        kubeReserved: o.kubeReserved ?? {},
+        systemReserved: o.systemReserved ?? {},
+        maxPods: o.maxPods,
+        logger,
+      });
+      process.stdout.write(`kubelet running: node ${kubelet.nodeName}, runtime ${kubelet.runtime.name}, API on port ${kubelet.apiPort}\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', () => resolve());
+        process.once('SIGINT', () => resolve());
+      });
+      // Pods keep running: a restarted agent finds them again.
+      await kubelet.stop();
+      client.close();
+    });
+}
