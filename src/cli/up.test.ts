@@ -30,8 +30,10 @@ test('skiff up --help lists its flags and defaults', async () => {
   const r = await runCli(['up', '--help']);
   assert.equal(r.code, 0);
   for (const f of ['--data-dir', '--port', '--cluster-cidr', '--service-cidr', '--cluster-dns', '--runtime', '--node-name', '--no-kubeconfig', '--disable']) assert.ok(r.out.includes(f), f);
-  assert.match(r.out, /\(default: "10\.42\.0\.0\/16"\)/);
-  assert.match(r.out, /\(default: "10\.43\.0\.10"\)/);
+  const flat = r.out.replace(/\s+/g, ' ');
+  assert.match(flat, /--cluster-cidr <cidr> .*?\(default: "10\.42\.0\.0\/16"\)/);
+  assert.match(flat, /--cluster-dns <ip> .*?\(default: "10\.43\.0\.10"\)/);
+  assert.match(flat, /--port <port> .*?\(default: 6443\)/);
 });
 
 test('skiff up: bad flags give one error line and a non-zero exit, before anything starts', async () => {
