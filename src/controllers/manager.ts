@@ -11,6 +11,7 @@ import { endpointsController } from './endpoints.js';
 import { endpointSliceController } from './endpointslice.js';
 import { garbageCollectorController } from './garbage-collector.js';
 import { jobController } from './job.js';
+import { nodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';
 import { namespaceController } from './namespace.js';
 import { podGcController } from './podgc.js';
 import { replicaSetController } from './replicaset.js';
@@ -27,6 +28,7 @@ export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
   serviceAccountController,
   podGcController,
   jobController,
+  nodeLifecycleController,
 ];
 
 export interface ControllerManagerConfig {
@@ -41,6 +43,8 @@ export interface ControllerManagerConfig {
    */
   controllers?: string[];
   options?: ControllerOptions;
+  /** Node lifecycle timings: a preset name (`default`, `fast`) or explicit values (default: Kubernetes'). */
+  nodeLifecycle?: NodeLifecycleOptions;
 }
 
 export interface ControllerManager {
@@ -90,7 +94,8 @@ export async function startControllerManager(config: ControllerManagerConfig): P
     informers,
     clock,
     log,
-    options: config.options ?? {},
+    // Extra per-controller settings ride along in options (read by their controllers).
+    options: { ...(config.options ?? {}), ...(config.nodeLifecycle !== undefined ? { nodeLifecycle: config.nodeLifecycle } : {}) } as ControllerOptions,
     recorder: (component) => {
       let r = recorders.get(component);
       if (!r) {

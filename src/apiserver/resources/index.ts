@@ -8,6 +8,7 @@ import type { ResourceHandler, ResourceLayerConfig, UpgradeHandler } from '../ty
 import {
   AdmissionChain,
   createStrategy,
+  defaultTolerationSeconds,
   ensureSystemNamespaces,
   namespaceLifecycle,
   schemaValidation,
@@ -69,6 +70,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
       cachedNamespace: (n) => cache.resource('/registry/core/namespaces/').get(`/registry/core/namespaces/${n}`)?.obj,
     }),
     createStrategy,
+    defaultTolerationSeconds(),
     serviceAllocation({
       store,
       now,

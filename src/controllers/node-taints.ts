@@ -1,0 +1,61 @@
+/**
+ * Pure helpers of the node lifecycle controller: the taints a node's Ready condition calls
+ * for, and when a pod on a NoExecute-tainted node must go (upstream's taint manager).
+ */
+import type { Node } from '../api/core/v1/node.js';
+import type { Pod } from '../api/core/v1/pod.js';
+import type { Taint } from '../api/core/v1/toleration.js';
+import { toleratesTaint } from '../scheduler/helpers.js';
+
+export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
+export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
+const OURS = new Set([TAINT_UNREACHABLE, TAINT_NOT_READY]);
+
+/** Ready=Unknown → unreachable, Ready=False → not-ready (both NoSchedule and NoExecute), Ready=True → none. */
+export function wantedTaintKey(node: Node): string | undefined {
+  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+  if (!ready) return undefined;
+  if (ready.status === 'Unknown') return TAINT_UNREACHABLE;
+  if (ready.status === 'False') return TAINT_NOT_READY;
+  return undefined;
+}
+
+/**
+ * The node's taints with ours made to match `key` (undefined = none of ours). Returns
+ * undefined when nothing changes. A kept NoExecute taint keeps its timeAdded.
+ */
+export function reconcileTaints(taints: readonly Taint[], key: string | undefined, nowIso: string): Taint[] | undefined {
+  const others = taints.filter((t) => !OURS.has(t.key ?? ''));
+  const keep = taints.filter((t) => t.key === key && (t.effect === 'NoSchedule' || t.effect === 'NoExecute'));
+  const next = [...others];
+  if (key) {
+    next.push(keep.find((t) => t.effect === 'NoSchedule') ?? { key, effect: 'NoSchedule' });
+    next.push(keep.find((t) => t.effect === 'NoExecute') ?? { key, effect: 'NoExecute', timeAdded: nowIso });
+  }
+  const same = next.length === taints.length && next.every((t) => taints.includes(t));
+  return same ? undefined : next;
+}
+
+/**
+ * When the pod must be evicted from a node with these taints, in ms since the epoch:
+ * undefined when no NoExecute taint applies or every one is tolerated forever; `now` (or
+ * earlier) when a taint is not tolerated at all. Otherwise the earliest of
+ * taint.timeAdded + the matching toleration's tolerationSeconds (the smallest, when
+ * several match), as upstream's getMinTolerationTime.
+ */
+export function evictionTime(pod: Pod, taints: readonly Taint[], now: number): number | undefined {
+  const noExecute = taints.filter((t) => t.effect === 'NoExecute');
+  if (noExecute.length === 0) return undefined;
+  const tolerations = pod.spec?.tolerations ?? [];
+  let at: number | undefined;
+  for (const taint of noExecute) {
+    const matching = tolerations.filter((t) => toleratesTaint(t, { key: taint.key ?? '', value: taint.value, effect: taint.effect }));
+    if (matching.length === 0) return now;
+    const secs = matching.map((t) => t.tolerationSeconds).filter((s): s is number => typeof s === 'number');
+    if (secs.length === 0) continue; // tolerated forever
+    const added = taint.timeAdded ? Date.parse(taint.timeAdded) : now;
+    const t = (Number.isNaN(added) ? now : added) + Math.max(0, Math.min(...secs)) * 1000;
+    at = at === undefined ? t : Math.min(at, t);
+  }
+  return at;
+}
