@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, REPO_ROOT, type TestServer } from './support/index.js';
@@ -30,6 +30,17 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
     }
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Kills (by PID) processes whose environment carries SKIFF_E2E_MARK=<mark>. */
+function killMarked(mark: string): void {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`SKIFF_E2E_MARK=${mark}`)) process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // gone or not ours to read
+    }
   }
 }
 
@@ -58,6 +69,14 @@ describe('skiff agent (unprivileged)', { timeout: 180_000 }, () => {
     agent.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   });
   after(async () => {
+    // Deleting the pods makes the agent stop their processes; then a by-PID sweep of
+    // anything still carrying this test's marker, in case the agent could not.
+    for (const n of ['u1', 'u2']) await client?.resource<Pod>(PodKind).delete(n, { namespace: 'default', gracePeriodSeconds: 1 }).catch(() => {});
+    await waitFor('pods gone', async () => {
+      const left = (await client.resource<Pod>(PodKind).list({ namespace: 'default' })).items.length;
+      return left === 0 ? true : undefined;
+    }, 15_000).catch(() => {});
+    killMarked(dir);
     if (agent?.pid && agent.exitCode === null) {
       const exited = new Promise((r) => agent?.once('exit', r));
       process.kill(agent.pid, 'SIGTERM');
@@ -79,7 +98,7 @@ describe('skiff agent (unprivileged)', { timeout: 180_000 }, () => {
   it('registers, runs pods on distinct loopback IPs, and reports the missing isolation', async () => {
     await waitFor(`node registered (agent output: ${out})`, async () => (await client.resource<Node>(NodeKind).get(NODE)) ?? undefined);
     for (const n of ['u1', 'u2']) {
-      await client.resource<Pod>(PodKind).create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: n, namespace: 'default' }, spec: { nodeName: NODE, containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'id -u; sleep 300'] }] } } as Pod);
+      await client.resource<Pod>(PodKind).create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: n, namespace: 'default' }, spec: { nodeName: NODE, containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', 'id -u; sleep 300'], env: [{ name: 'SKIFF_E2E_MARK', value: dir }] }] } } as Pod);
     }
     const ips = await waitFor('pods running', async () => {
       const ps = await Promise.all(['u1', 'u2'].map((n) => client.resource<Pod>(PodKind).get(n, { namespace: 'default' })));
