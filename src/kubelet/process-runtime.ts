@@ -174,9 +174,11 @@ export class ProcessRuntime implements Runtime {
         c.status.exitCode = code ?? (signal ? 128 + (signalNumber(signal) ?? 9) : 1);
         c.status.reason = c.status.exitCode === 0 ? 'Completed' : 'Error';
         if (message) c.status.message = message;
-        log.end();
-        resolve();
-        for (const l of this.listeners) l({ ...c.status });
+        // Report the exit only once the log is on disk, so logs of a finished container are complete.
+        log.end(() => {
+          resolve();
+          for (const l of this.listeners) l({ ...c.status });
+        });
       };
       child.once('error', (err) => finish(128, null, err.message));
       child.once('close', (code, signal) => finish(code, signal));

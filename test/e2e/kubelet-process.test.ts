@@ -69,7 +69,7 @@ describe('kubelet with the process runtime', { timeout: 180_000 }, () => {
     server = await startTestServer();
     client = clientFromKubeconfig({ path: server.kubeconfigPath });
     dataDir = mkdtempSync(join(tmpdir(), 'skiff-kubelet-e2e-'));
-    kubelet = await startKubelet({ client, nodeName: NODE, dataDir, backoffBaseMs: 400, logger: silentLogger, nodeIP: '127.0.0.1', apiPort: 0, labels: { 'skiff.dev/e2e': 'yes' }, kubeReserved: { cpu: '100m', memory: '100Mi' } });
+    kubelet = await startKubelet({ client, nodeName: NODE, dataDir, backoffBaseMs: 1000, logger: silentLogger, nodeIP: '127.0.0.1', apiPort: 0, labels: { 'skiff.dev/e2e': 'yes' }, kubeReserved: { cpu: '100m', memory: '100Mi' } });
   });
   after(async () => {
     await kubelet?.stop({ killPods: true });
@@ -156,22 +156,24 @@ describe('kubelet with the process runtime', { timeout: 180_000 }, () => {
   });
 
   it('backs off crashing containers with growing delays (CrashLoopBackOff)', async () => {
-    await pods().create(podOf('crash', { containers: [{ name: 'c', image: 'x', command: ['sh', '-c', 'exit 1'] }] }));
-    const starts: number[] = [];
+    await pods().create(podOf('crash', { containers: [{ name: 'c', image: 'x', command: ['sh', '-c', 'sleep 0.5; exit 1'] }] }));
+    // Gap between an instance's finish and the next one's start, per restartCount.
+    const gaps = new Map<number, number>();
     await waitFor('4 restarts', async () => {
-      const p = await getPod('crash');
-      const cs = p.status?.containerStatuses?.[0];
-      const at = cs?.state?.running?.startedAt ?? cs?.state?.terminated?.startedAt ?? cs?.lastState?.terminated?.startedAt;
-      if (cs && at && starts.length <= (cs.restartCount ?? 0)) starts[cs.restartCount ?? 0] = Date.parse(at);
-      return (cs?.restartCount ?? 0) >= 4 ? true : undefined;
-    }, 30_000);
-    const p = await getPod('crash');
-    assert.equal(p.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? 'CrashLoopBackOff', 'CrashLoopBackOff');
+      const cs = (await getPod('crash')).status?.containerStatuses?.[0];
+      const started = cs?.state?.running?.startedAt;
+      const finished = cs?.lastState?.terminated?.finishedAt;
+      if (cs && started && finished) gaps.set(cs.restartCount ?? 0, Date.parse(started) - Date.parse(finished));
+      return gaps.has(4) ? true : undefined;
+    }, 40_000);
+    // Base 1 s (test flag): restarts wait 0, 1, 2, 4 s (timestamps have 1 s resolution).
+    const g2 = gaps.get(2) ?? NaN;
+    const g4 = gaps.get(4) ?? NaN;
+    assert.ok(g4 >= 3000 && g4 <= 6000, `4th restart waited ${g4} ms`);
+    if (gaps.has(2)) assert.ok(g4 - g2 >= 2000, `delays grow: ${[...gaps].join(' ')}`);
     const reasons = (await eventsFor('crash')).map((e) => e.reason);
     assert.ok(reasons.includes('BackOff'), reasons.join(','));
-    // Base 400 ms: waits 0, 400, 800, 1600 ms → the last gap clearly exceeds the second.
-    const lastTerm = p.status?.containerStatuses?.[0]?.lastState?.terminated;
-    assert.ok(lastTerm, 'lastState.terminated recorded');
+    await podWhere('crash', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff', 10_000);
   });
 
   it('terminates gracefully: the SIGTERM handler runs, then the pod is deleted', async () => {
