@@ -10,6 +10,7 @@ import { deploymentController } from './deployment/index.js';
 import { endpointsController } from './endpoints.js';
 import { endpointSliceController } from './endpointslice.js';
 import { garbageCollectorController } from './garbage-collector.js';
+import { cronJobController } from './cronjob.js';
 import { jobController } from './job.js';
 import { nodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';
 import { namespaceController } from './namespace.js';
@@ -28,6 +29,7 @@ export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
   serviceAccountController,
   podGcController,
   jobController,
+  cronJobController,
   nodeLifecycleController,
 ];
 
