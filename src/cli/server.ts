@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import type { StoreConfig } from '../storage/index.js';
-import { EMBEDDED_COMPONENTS, parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
+import { createResourceHandler } from '../apiserver/resources/index.js';
+import { checkCidr, cidrFirstHost } from './cidr-flags.js';
+import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
 
 /** `/var/lib/skiff` as root, else `~/.skiff` (DESIGN.md). */
 export function defaultDataDir(): string {
@@ -50,6 +52,8 @@ interface ServerOptions {
   etcdPrefix?: string;
   tokenAuthFile?: string;
   inProcess?: boolean;
+  serviceCidr: string;
+  serviceNodePortRange: readonly [number, number];
   disable: string[];
   disableControllers?: boolean;
   disableScheduler?: boolean;
@@ -69,7 +73,9 @@ export function registerServerCommand(program: Command): void {
     .option('--etcd-endpoints <urls>', 'etcd client URLs, comma-separated (with --datastore etcd)', parseEndpoints, [])
     .option('--etcd-prefix <prefix>', 'key prefix in etcd, so several clusters can share one etcd')
     .option('--token-auth-file <file>', 'static bearer tokens, CSV lines: token,user,uid,"group1,group2"')
-    .option('--in-process', 'also run the controller manager and the scheduler in this process (as `skiff up` does)')
+    .option('--service-cidr <cidr>', 'Service ClusterIP range', checkCidr, '10.43.0.0/16')
+    .option('--service-node-port-range <from-to>', 'NodePort range', parsePortRange, [30000, 32767] as const)
+    .option('--in-process', 'run the controller manager and the scheduler in this process (the default; kept for compatibility)')
     .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler (comma-separated, repeatable)', collectList, [])
     .option('--disable-controllers', 'do not run the controller manager in-process (run `skiff controller-manager` instead)')
     .option('--disable-scheduler', 'do not run the scheduler in-process (run `skiff scheduler` instead)')
@@ -81,8 +87,8 @@ Examples:
   skiff server --data-dir /tmp/c1 --port 7443    # a second cluster beside the first
   skiff server --datastore etcd --etcd-endpoints http://127.0.0.1:2379 --etcd-prefix /c1
   skiff server --advertise-address 192.0.2.10 --tls-san api.example.com
-  skiff server --in-process                      # API server + controllers + scheduler in one process
-  skiff server --in-process --disable scheduler  # …with a standalone \`skiff scheduler\` instead
+  skiff server --disable scheduler               # …with a standalone \`skiff scheduler\` instead
+  skiff server --disable controller-manager,scheduler   # the API server alone
 
 Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
     )
@@ -94,8 +100,8 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
       if (opts.tokenAuthFile && !existsSync(opts.tokenAuthFile)) cmd.error(`error: --token-auth-file ${opts.tokenAuthFile}: no such file`);
       let disable: Set<EmbeddedComponent>;
       try {
-        // API-only unless --in-process: standalone components (and the e2e harness) expect that today.
-        disable = parseDisable([...(opts.inProcess ? [] : EMBEDDED_COMPONENTS), ...opts.disable, ...(opts.disableControllers ? ['controller-manager'] : []), ...(opts.disableScheduler ? ['scheduler'] : [])]);
+        // The controller manager and the scheduler run in-process unless disabled (as k3s does).
+        disable = parseDisable([...opts.disable, ...(opts.disableControllers ? ['controller-manager'] : []), ...(opts.disableScheduler ? ['scheduler'] : [])]);
       } catch (err) {
         cmd.error(`error: --disable: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -123,9 +129,10 @@ async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }, dis
         port: opts.port,
         bindAddress: opts.bindAddress,
         ...(opts.advertiseAddress ? { advertiseAddress: opts.advertiseAddress } : {}),
-        tlsSans: opts.tlsSan,
         datastore: opts.storeConfig,
         ...(opts.tokenAuthFile ? { tokenAuthFile: opts.tokenAuthFile } : {}),
+        tlsSans: [...opts.tlsSan, cidrFirstHost(opts.serviceCidr)],
+        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, nodePortRange: opts.serviceNodePortRange }),
       },
       disable,
       progress: (line) => process.stdout.write(`skiff server: ${line}\n`),
@@ -135,4 +142,13 @@ async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }, dis
   }
   process.stdout.write(`skiff server: serving on ${cp.server.url}\nskiff server: kubeconfig written to ${cp.server.kubeconfigPath}\n`);
   return stopOnSignal('skiff server', () => cp.stop());
+}
+
+/** '30000-32767' → [30000, 32767]. */
+function parsePortRange(v: string): readonly [number, number] {
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(v.trim());
+  const from = Number(m?.[1]);
+  const to = Number(m?.[2]);
+  if (!m || from < 1 || to > 65535 || from > to) throw new InvalidArgumentError('must be a port range like 30000-32767.');
+  return [from, to];
 }

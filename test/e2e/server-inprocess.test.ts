@@ -1,5 +1,5 @@
 /**
- * e2e: `skiff server --in-process` runs the controller manager and the scheduler in the
+ * e2e: `skiff server` runs (by default) the controller manager and the scheduler in the
  * server's process. With no nodes, a Deployment's pods are created but stay Pending with
  * PodScheduled=False and a FailedScheduling event; once simulated nodes register, the
  * same pods are bound and become Running. SIGTERM stops everything and exits 0.
@@ -27,13 +27,13 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeou
   }
 }
 
-describe('skiff server --in-process (controllers and scheduler in the server process)', { skip: kubectlMissing() }, () => {
+describe('skiff server (controllers and scheduler in the server process)', { skip: kubectlMissing() }, () => {
   let server: TestServer;
   let client: RestClient;
   let sim: RunningSim | undefined;
 
   before(async () => {
-    server = await startTestServer({ args: ['--in-process'] });
+    server = await startTestServer({ components: true });
     client = clientFromKubeconfig({ path: server.kubeconfigPath });
   });
   after(async () => {

@@ -24,6 +24,11 @@ export interface TestServerOptions {
   datastore?: 'sqlite' | 'etcd' | { etcdEndpoints: string[]; etcdPrefix?: string };
   /** Extra `skiff server` flags (e.g. ['--token-auth-file', f]). */
   args?: string[];
+  /**
+   * Run the in-process controller manager and scheduler (the server's default). Off by
+   * default here: most suites drive the API alone, or start their own components.
+   */
+  components?: boolean;
   /** Default 60 s (a cold tsx start on a busy 2-core machine can take a while). */
   readyTimeoutMs?: number;
 }
@@ -90,7 +95,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       store.push('--datastore', 'etcd', '--etcd-endpoints', opts.datastore.etcdEndpoints.join(','));
       if (opts.datastore.etcdPrefix) store.push('--etcd-prefix', opts.datastore.etcdPrefix);
     }
-    const args = ['--import', 'tsx', CLI, 'server', '--data-dir', dataDir, '--port', '0', '--bind-address', '127.0.0.1', ...store, ...(opts.args ?? [])];
+    const components = opts.components ? [] : ['--disable', 'controller-manager,scheduler'];
+    const args = ['--import', 'tsx', CLI, 'server', '--data-dir', dataDir, '--port', '0', '--bind-address', '127.0.0.1', ...store, ...components, ...(opts.args ?? [])];
     // Should the test process die without teardown, take the server and its dir with it.
     process.once('exit', onExit);
     const c = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
