@@ -11,6 +11,7 @@ import { endpointsController } from './endpoints.js';
 import { endpointSliceController } from './endpointslice.js';
 import { garbageCollectorController } from './garbage-collector.js';
 import { cronJobController } from './cronjob.js';
+import { daemonSetController } from './daemonset.js';
 import { jobController } from './job.js';
 import { nodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';
 import { namespaceController } from './namespace.js';
@@ -30,6 +31,7 @@ export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
   podGcController,
   jobController,
   cronJobController,
+  daemonSetController,
   nodeLifecycleController,
 ];
 
