@@ -81,7 +81,7 @@ describe('daemonset controller (e2e)', () => {
     await waitFor('all pods updated', async () => {
       const ps = await dsPods();
       maxGone = Math.max(maxGone, 2 - ps.length);
-      return ps.length === 2 && ps.every((p) => p.spec?.containers[0]?.image === 'agent:2') && ps.every((p) => p.status?.phase === 'Running');
+      return ps.length === 2 && ps.every((p) => p.spec?.containers?.[0]?.image === 'agent:2') && ps.every((p) => p.status?.phase === 'Running');
     });
     assert.ok(maxGone <= 1, 'maxUnavailable 1');
     await waitFor('updated status', async () => (await getDs()).status?.updatedNumberScheduled === 2);
