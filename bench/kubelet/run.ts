@@ -1,0 +1,101 @@
+/**
+ * bench:kubelet — 100 pods created at once on one node (process runtime, one `sleep`
+ * each); time from creation to Running as seen through a watch (p50/p99), and the
+ * kubelet's resident memory with the 100 pods running. The kubelet runs in a child
+ * process of its own (`skiff agent`) so its RSS is its own; the API server is another.
+ * Writes bench/kubelet/REPORT.md; last line: `kubelet: startup p99 <ms> ms, rss <MB> MB`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestServer, REPO_ROOT } from '../../test/e2e/support/index.js';
+import { clientFromKubeconfig } from '../../src/client/index.js';
+import { PodKind, type Pod } from '../../src/api/core/v1/pod.js';
+import { NodeKind } from '../../src/api/core/v1/node.js';
+
+const PODS = Number(process.env.PODS ?? 100);
+const NODE = 'bench-node';
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const server = await startTestServer();
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-kubelet-'));
+  const agent = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts'), 'agent', '--kubeconfig', server.kubeconfigPath, '--data-dir', dir, '--node-name', NODE, '--node-ip', '127.0.0.1', '--port', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const client = clientFromKubeconfig({ path: server.kubeconfigPath });
+  const podClient = client.resource<Pod>(PodKind);
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const ok = await client.resource(NodeKind).get(NODE).then(() => true, () => false);
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error('agent did not register');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const created = new Map<string, number>();
+    const running = new Map<string, number>();
+    let allRunning!: () => void;
+    const done = new Promise<void>((r) => (allRunning = r));
+    const w = podClient.watch({ namespace: 'default' }, (ev) => {
+      const p = ev.object;
+      const n = p.metadata?.name ?? '';
+      if (p.status?.phase === 'Running' && !running.has(n)) {
+        running.set(n, Date.now());
+        if (running.size === PODS) allRunning();
+      }
+    }, () => {});
+    await new Promise((r) => setTimeout(r, 300));
+    await Promise.all(Array.from({ length: PODS }, async (_, i) => {
+      const name = `bench-${i}`;
+      created.set(name, Date.now());
+      await podClient.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] } } as Pod);
+    }));
+    await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error(`only ${running.size}/${PODS} Running after 120 s`)), 120_000))]);
+    w.close();
+    const lat = [...running].map(([n, t]) => t - (created.get(n) ?? t)).sort((a, b) => a - b);
+    await new Promise((r) => setTimeout(r, 2000));
+    const status = readFileSync(`/proc/${agent.pid}/status`, 'utf8');
+    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    const p50 = pct(lat, 50);
+    const p99 = pct(lat, 99);
+    const report = [
+      '# bench:kubelet',
+      '',
+      `${PODS} pods created at once on one node (process runtime, each container \`sleep 3600\`), kubelet as a \`skiff agent\` process, API server as another (SQLite). ${cpus().length} CPUs, shared machine; measured ${new Date().toISOString()}.`,
+      '',
+      '| metric | value | goal |',
+      '|---|---|---|',
+      `| creation → Running (watch), p50 | ${p50} ms | |`,
+      `| creation → Running (watch), p99 | ${p99} ms | < 1,000 ms (Kubernetes SLO 5 s) |`,
+      `| creation → Running, max | ${lat.at(-1)} ms | |`,
+      `| kubelet RSS with ${PODS} pods | ${rssMb.toFixed(1)} MB | < 100 MB |`,
+      '',
+      'Run: `npm run bench:kubelet` (PODS=N to change the count).',
+      '',
+    ].join('\n');
+    writeFileSync(join(REPO_ROOT, 'bench/kubelet/REPORT.md'), report);
+    process.stdout.write(report);
+    // Tear down: delete the pods (the kubelet stops their processes), then the agent.
+    await podClient.deleteCollection({ namespace: 'default' }).catch(() => {});
+    const end = Date.now() + 30_000;
+    while ((await podClient.list({ namespace: 'default' })).items.length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
+    process.stdout.write(`kubelet: startup p99 ${p99} ms, rss ${rssMb.toFixed(1)} MB\n`);
+  } finally {
+    if (agent.exitCode === null) {
+      const exited = new Promise((r) => agent.once('exit', r));
+      agent.kill('SIGTERM');
+      await exited;
+    }
+    client.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:kubelet failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});
