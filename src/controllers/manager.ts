@@ -18,6 +18,7 @@ import { namespaceController } from './namespace.js';
 import { podGcController } from './podgc.js';
 import { replicaSetController } from './replicaset.js';
 import { serviceAccountController } from './serviceaccount.js';
+import { statefulSetController } from './statefulset.js';
 
 /** Every controller this manager knows, in start order. */
 export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
@@ -32,6 +33,7 @@ export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
   jobController,
   cronJobController,
   daemonSetController,
+  statefulSetController,
   nodeLifecycleController,
 ];
 
