@@ -7,3 +7,4 @@ export { serviceAllocation, type ServiceAllocationConfig } from './service-alloc
 export { namespaceLifecycle, SYSTEM_NAMESPACES } from './namespace-lifecycle.js';
 export { ensureSystemNamespaces } from './system-namespaces.js';
 export { defaultTolerationSeconds, addDefaultTolerations, DEFAULT_TOLERATION_SECONDS } from './default-toleration-seconds.js';
+export { priorityAdmission } from './priority.js';

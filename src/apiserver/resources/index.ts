@@ -9,6 +9,7 @@ import {
   AdmissionChain,
   createStrategy,
   defaultTolerationSeconds,
+  priorityAdmission,
   ensureSystemNamespaces,
   namespaceLifecycle,
   schemaValidation,
@@ -71,6 +72,10 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
     }),
     createStrategy,
     defaultTolerationSeconds(),
+    priorityAdmission({
+      store,
+      listClasses: () => cache.resource('/registry/scheduling.k8s.io/priorityclasses/').list().map((c) => c.obj),
+    }),
     serviceAllocation({
       store,
       now,
