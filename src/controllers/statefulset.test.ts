@@ -80,4 +80,42 @@ describe('statefulset controller (e2e)', () => {
     await waitFor('web-1 terminating', async () => (await get('web-1'))?.metadata?.deletionTimestamp);
     assert.equal((await get('web-0'))?.metadata?.deletionTimestamp, undefined);
   });
+
+  it('rolling update: highest ordinal first, stops at the partition, then finishes when the partition drops', async () => {
+    const api = c.client.resource<StatefulSet>(StatefulSetKind);
+    await api.create(
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, spec: { replicas: 3, podManagementPolicy: 'Parallel', updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 1 } }, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image: 'db:1' }] } } } } as StatefulSet,
+      { namespace: 'default' },
+    );
+    const readyAll = async () => {
+      for (const n of ['db-0', 'db-1', 'db-2']) {
+        const p = await get(n);
+        // The kubelet's part: start new pods, finish deleting terminating ones.
+        if (p?.metadata?.deletionTimestamp) await podsApi().delete(n, { namespace: 'default', gracePeriodSeconds: 0 }).catch(() => {});
+        else if (p && !p.spec?.nodeName) await markReady(n);
+      }
+    };
+    await waitFor('3 ready pods', async () => {
+      await readyAll();
+      return (await api.get('db', { namespace: 'default' })).status?.readyReplicas === 3;
+    });
+    await api.patch('db', { spec: { template: { spec: { containers: [{ name: 'c', image: 'db:2' }] } } } }, 'strategic', { namespace: 'default' });
+    const order: string[] = [];
+    const image = async (n: string) => (await get(n))?.spec?.containers?.[0]?.image;
+    await waitFor('db-2 and db-1 updated', async () => {
+      await readyAll();
+      for (const n of ['db-2', 'db-1']) if (!order.includes(n) && (await image(n)) === 'db:2') order.push(n);
+      return order.length === 2;
+    });
+    assert.deepEqual(order, ['db-2', 'db-1'], 'highest ordinal first');
+    assert.equal(await image('db-0'), 'db:1', 'below the partition');
+    const st = (await api.get('db', { namespace: 'default' })).status;
+    assert.notEqual(st?.currentRevision, st?.updateRevision);
+    await api.patch('db', { spec: { updateStrategy: { rollingUpdate: { partition: 0 } } } }, 'merge', { namespace: 'default' });
+    await waitFor('db-0 updated and revisions equal', async () => {
+      await readyAll();
+      const s = (await api.get('db', { namespace: 'default' })).status;
+      return (await image('db-0')) === 'db:2' && s?.currentRevision === s?.updateRevision && s?.updatedReplicas === 3;
+    });
+  });
 });
