@@ -95,4 +95,31 @@ describe('cronjob controller (e2e, fake clock)', () => {
     assert.equal(second.metadata?.name, `tick-${firstMinute + 1}`);
     await waitFor('lastSuccessfulTime', async () => (await c.client.resource<CronJob>(CronJobKind).get('tick', { namespace: 'default' })).status?.lastSuccessfulTime === t);
   });
+
+  it('Replace deletes the running Job for the new one; history keeps failedJobsHistoryLimit failed Jobs; suspend stops runs', async () => {
+    const api = c.client.resource<CronJob>(CronJobKind);
+    await api.create(
+      { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'swap' }, spec: { schedule: '* * * * *', concurrencyPolicy: 'Replace', failedJobsHistoryLimit: 0, jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox' }], restartPolicy: 'Never' } } } } } } as CronJob,
+      { namespace: 'default' },
+    );
+    const mine = async () => (await c.client.resource<Job>(JobKind).list({ namespace: 'default' })).items.filter((j) => j.metadata?.ownerReferences?.[0]?.name === 'swap' && !j.metadata?.deletionTimestamp);
+    const created = Date.parse((await api.get('swap', { namespace: 'default' })).metadata?.creationTimestamp ?? '');
+    const next = (Math.floor(Math.max(created, clock.now()) / 60_000) + 1) * 60_000;
+    await clock.advance(next + 1000 - clock.now());
+    const one = await waitFor('first swap job', async () => (await mine())[0]);
+    await clock.advance(60_000);
+    const two = await waitFor('replacement job', async () => {
+      const js = await mine();
+      return js.length === 1 && js[0]?.metadata?.name !== one.metadata?.name ? js[0] : undefined;
+    });
+    assert.equal(two.metadata?.name, jobNameFor('swap', next + 60_000));
+    // A failed run with failedJobsHistoryLimit 0 is cleaned up.
+    const t = new Date(clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+    await api.patch('swap', { spec: { suspend: true } }, 'merge', { namespace: 'default' });
+    await c.client.resource<Job>(JobKind).subresource('status').patch(two.metadata?.name ?? '', { status: { failed: 1, startTime: t, conditions: [{ type: 'FailureTarget', status: 'True', lastTransitionTime: t, reason: 'BackoffLimitExceeded' }, { type: 'Failed', status: 'True', lastTransitionTime: t, reason: 'BackoffLimitExceeded' }] } }, 'merge', { namespace: 'default' });
+    await waitFor('failed job deleted', async () => (await mine()).length === 0);
+    await clock.advance(120_000);
+    await waitFor('status active empty', async () => ((await api.get('swap', { namespace: 'default' })).status?.active ?? []).length === 0);
+    assert.equal((await mine()).length, 0, 'suspended: no new run');
+  });
 });
