@@ -5,7 +5,9 @@ import { JobKind } from '../api/batch/v1/job.js';
 import type { Pod } from '../api/core/v1/pod.js';
 import { PodKind } from '../api/core/v1/pod.js';
 import { countPods, formatIndexes, isJobComplete, missingIndexes, wantActive } from './job-status.js';
-import { podForJob } from './job.js';
+import { jobBackoffMs, podForJob } from './job.js';
+import { silentLogger } from '../client/logger.js';
+import { startControllerManager, type ControllerManager } from './manager.js';
 import { startCluster, waitFor, type TestCluster } from './test-support.js';
 
 const job = (spec: Record<string, unknown>): Job => ({ metadata: { name: 'j', namespace: 'ns', uid: 'u1' }, spec: { template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'busybox' }], restartPolicy: 'Never' } }, ...spec } }) as Job;
@@ -37,6 +39,11 @@ describe('job arithmetic', () => {
     assert.equal(formatIndexes([]), '');
   });
 
+  it('pod failure backoff: base doubling per failure, capped at 6 minutes', () => {
+    assert.deepEqual([0, 1, 2, 3].map((n) => jobBackoffMs(n)), [0, 10_000, 20_000, 40_000]);
+    assert.equal(jobBackoffMs(30), 360_000);
+  });
+
   it('pods carry the job labels, the completion index and a controller reference', () => {
     const p = podForJob(job({ completionMode: 'Indexed' }), 3);
     assert.equal(p.metadata?.generateName, 'j-3-');
@@ -50,10 +57,13 @@ describe('job arithmetic', () => {
 
 describe('job controller (e2e)', () => {
   let c: TestCluster;
+  let cm: ControllerManager | undefined;
   before(async () => {
-    c = await startCluster({ controllers: ['job', 'garbage-collector'] });
+    c = await startCluster({ manager: false });
+    cm = await startControllerManager({ client: c.client, log: silentLogger, controllers: ['job', 'garbage-collector'], options: { resyncPeriodMs: 2000 }, job: { podFailureBackoffBaseMs: 1000 } });
   });
   after(async () => {
+    await cm?.stop();
     await c?.stop();
   });
   const setPhase = async (p: Pod, phase: 'Succeeded' | 'Failed') => {
@@ -94,9 +104,12 @@ describe('job controller (e2e)', () => {
 
   it('fails with BackoffLimitExceeded after backoffLimit+1 failed pods, and deletes a finished Job after its TTL', async () => {
     await create('flaky', { backoffLimit: 1, ttlSecondsAfterFinished: 1 });
+    let failedAt = 0;
     for (let i = 0; i < 2; i++) {
       const p = await waitFor('a pending pod', async () => (await jobPods('flaky')).find((p) => p.status?.phase !== 'Failed'));
+      if (i === 1) assert.ok(Date.now() - failedAt >= 800, 'the replacement waited out the 1 s backoff');
       await setPhase(p, 'Failed');
+      failedAt = Date.now();
     }
     const j = await waitFor('Failed', async () => {
       const j = await getJob('flaky').catch(() => undefined);

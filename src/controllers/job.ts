@@ -24,7 +24,20 @@ export const jobController: ControllerDescriptor = {
   create: (ctx) => newJobController(ctx),
 };
 
+/** Upstream's pod failure backoff: 10 s doubling per failure, at most 6 minutes. */
+export const JOB_BACKOFF_BASE_MS = 10_000;
+export const JOB_BACKOFF_MAX_MS = 6 * 60_000;
+
+/** The delay before replacing pods after `failed` failures (0 when none). */
+export function jobBackoffMs(failed: number, baseMs = JOB_BACKOFF_BASE_MS): number {
+  if (failed <= 0) return 0;
+  return Math.min(JOB_BACKOFF_MAX_MS, baseMs * 2 ** Math.min(failed - 1, 20));
+}
+
 export function newJobController(ctx: ControllerContext): RunningController {
+  const backoffBaseMs = (ctx.options as { job?: { podFailureBackoffBaseMs?: number } }).job?.podFailureBackoffBaseMs ?? JOB_BACKOFF_BASE_MS;
+  /** When this controller first saw each Job's current failure count (pods carry no reliable finish time here). */
+  const lastFailure = new Map<string, { failed: number; at: number }>();
   const jobInformer = ctx.informers.informerFor<Job>(JobKind);
   const podInformer = ctx.informers.informerFor<Pod>(PodKind);
   const pods = ctx.client.resource<Pod>(PodKind);
@@ -57,6 +70,7 @@ export function newJobController(ctx: ControllerContext): RunningController {
     const job = jobInformer.indexer.get(key);
     if (!job) {
       expectations.delete(key);
+      lastFailure.delete(key);
       return;
     }
     const now = ctx.clock.now();
@@ -107,7 +121,15 @@ export function newJobController(ctx: ControllerContext): RunningController {
         recorder.event(job, 'Normal', 'Completed', 'Job completed', GVK);
       }
     } else if (expectations.satisfied(key)) {
-      active += await manageJob(job, key, counts, succeeded);
+      const seen = lastFailure.get(key);
+      if (!seen || seen.failed !== failed) lastFailure.set(key, { failed, at: now });
+      const wait = failed > 0 ? (lastFailure.get(key)?.at ?? now) + jobBackoffMs(failed, backoffBaseMs) - now : 0;
+      // After failures, new pods wait out the backoff (deletions never do).
+      if (wait > 0 && counts.active.length < wantActive(job, succeeded)) {
+        requeueAfterMs = Math.min(requeueAfterMs ?? wait, wait);
+      } else {
+        active += await manageJob(job, key, counts, succeeded);
+      }
     }
 
     status.active = active;

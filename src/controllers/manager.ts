@@ -51,6 +51,8 @@ export interface ControllerManagerConfig {
   options?: ControllerOptions;
   /** Node lifecycle timings: a preset name (`default`, `fast`) or explicit values (default: Kubernetes'). */
   nodeLifecycle?: NodeLifecycleOptions;
+  /** Job controller: base of the pod failure backoff (default 10 s, doubling per failure, capped at 6 min). */
+  job?: { podFailureBackoffBaseMs?: number };
 }
 
 export interface ControllerManager {
@@ -101,7 +103,7 @@ export async function startControllerManager(config: ControllerManagerConfig): P
     clock,
     log,
     // Extra per-controller settings ride along in options (read by their controllers).
-    options: { ...(config.options ?? {}), ...(config.nodeLifecycle !== undefined ? { nodeLifecycle: config.nodeLifecycle } : {}) } as ControllerOptions,
+    options: { ...(config.options ?? {}), ...(config.nodeLifecycle !== undefined ? { nodeLifecycle: config.nodeLifecycle } : {}), ...(config.job ? { job: config.job } : {}) } as ControllerOptions,
     recorder: (component) => {
       let r = recorders.get(component);
       if (!r) {
