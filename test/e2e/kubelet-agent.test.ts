@@ -9,7 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestServer, REPO_ROOT, type TestServer } from './support/index.js';
+import { startTestServer, REPO_ROOT, type TestServer, waitFor } from './support/index.js';
 import { clientFromKubeconfig, type RestClient } from '../../src/client/index.js';
 import { PodKind, type Pod } from '../../src/api/core/v1/pod.js';
 import { EventKind, type Event } from '../../src/api/core/v1/event.js';
@@ -18,20 +18,6 @@ import { NodeKind, type Node } from '../../src/api/core/v1/node.js';
 const CLI = join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts');
 const NODE = 'agent-e2e-node';
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Kills (by PID) processes whose environment carries SKIFF_E2E_MARK=<mark>. */
 function killMarked(mark: string): void {

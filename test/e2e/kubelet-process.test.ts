@@ -10,7 +10,7 @@ import { cpus, tmpdir } from 'node:os';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { get } from 'node:http';
-import { startTestServer, kubectlFor, type TestServer } from './support/index.js';
+import { startTestServer, kubectlFor, type TestServer, waitFor } from './support/index.js';
 import { clientFromKubeconfig, type RestClient } from '../../src/client/index.js';
 import { silentLogger } from '../../src/client/logger.js';
 import { PodKind, type Pod } from '../../src/api/core/v1/pod.js';
@@ -21,20 +21,6 @@ import { startKubelet, type RunningKubelet } from '../../src/kubelet/index.js';
 
 const NODE = 'kubelet-e2e-node';
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function podOf(name: string, spec: Record<string, unknown>): Pod {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 5, ...spec } } as Pod;

@@ -6,26 +6,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { kubectlFor, kubectlMissing, startTestServer, type TestServer } from './support/index.js';
+import { kubectlFor, kubectlMissing, startTestServer, type TestServer, waitFor } from './support/index.js';
 import { clientFromKubeconfig, silentLogger, type RestClient } from '../../src/client/index.js';
 import { PodKind, type Pod } from '../../src/api/core/v1/pod.js';
 import { EventKind, type Event } from '../../src/api/core/v1/event.js';
 import { startSim, type RunningSim } from '../../src/sim/index.js';
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('skiff server (controllers and scheduler in the server process)', { skip: kubectlMissing() }, () => {
   let server: TestServer;
