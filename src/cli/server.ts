@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import type { StoreConfig } from '../storage/index.js';
 import { createResourceHandler } from '../apiserver/resources/index.js';
-import { checkCidr, cidrFirstHost } from './cidr-flags.js';
+import { checkCidr, cidrFirstHost, collectList, parsePort } from './flag-parsers.js';
 import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
 
 /** `/var/lib/skiff` as root, else `~/.skiff` (DESIGN.md). */
@@ -13,18 +13,9 @@ export function defaultDataDir(): string {
   return process.getuid?.() === 0 ? '/var/lib/skiff' : join(homedir(), '.skiff');
 }
 
-function parsePort(v: string): number {
-  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number (0-65535).');
-  return Number(v);
-}
-
 function parseIp(v: string): string {
   if (!isIP(v)) throw new InvalidArgumentError('must be an IP address.');
   return v;
-}
-
-function collectList(v: string, prev: string[] = []): string[] {
-  return [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 }
 
 function parseEndpoints(v: string, prev: string[] = []): string[] {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { main } from './main.js';
-import { cidrContains } from './cidr-flags.js';
+import { cidrContains } from './flag-parsers.js';
 import { mergeKubeconfig } from './kubeconfig-merge.js';
 import { parseDisable } from './control-plane.js';
 

@@ -4,7 +4,7 @@ import { isIPv4 } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import { mergeKubeconfig, defaultUserKubeconfig } from './kubeconfig-merge.js';
-import { checkCidr, cidrContains, cidrFirstHost, cidrOverlap } from './cidr-flags.js';
+import { checkCidr, cidrContains, cidrFirstHost, cidrOverlap, collectList, parsePort } from './flag-parsers.js';
 import { defaultDataDir } from './server.js';
 import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
 
@@ -21,20 +21,11 @@ interface UpOptions {
   disable: string[];
 }
 
-function parsePort(v: string): number {
-  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number (0-65535).');
-  return Number(v);
-}
-
 function parseIp4(v: string): string {
   if (!isIPv4(v)) throw new InvalidArgumentError('must be an IPv4 address.');
   return v;
 }
 
-
-function collectList(v: string, prev: string[] = []): string[] {
-  return [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
-}
 
 /** `skiff up`: a whole single-node cluster in one process (the quick start). */
 export function registerUpCommand(program: Command): void {
@@ -77,7 +68,6 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
       }
     });
 }
-
 
 const say = (line: string): void => {
   process.stdout.write(`skiff up: ${line}\n`);

@@ -1,7 +1,7 @@
 import { isIPv4 } from 'node:net';
 import { InvalidArgumentError } from 'commander';
 
-/** IPv4 CIDR flags shared by `skiff up` and `skiff server`. */
+/** Flag parsers shared by `skiff up` and `skiff server` (commander argParsers: a one-line error on bad input). */
 
 /** An IPv4 CIDR as [network as uint32, prefix length]; throws InvalidArgumentError. */
 export function parseCidr4(v: string): [number, number] {
@@ -47,4 +47,15 @@ export function cidrOverlap(a: string, b: string): boolean {
   const bits = Math.min(ba, bb);
   const size = 2 ** (32 - bits);
   return Math.floor(na / size) === Math.floor(nb / size);
+}
+
+/** A TCP port, 0–65535 (0 picks a free port). */
+export function parsePort(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError('must be a port number (0-65535).');
+  return Number(v);
+}
+
+/** A repeatable, comma-separated list flag. */
+export function collectList(v: string, prev: string[] = []): string[] {
+  return [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 }
