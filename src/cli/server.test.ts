@@ -43,7 +43,7 @@ test('bad flags and values: one error line and a non-zero exit', async () => {
     [['server', '--datastore', 'etcd', '--etcd-endpoints', 'ftp://x'], /must be http:\/\/ or https:\/\//],
     [['server', '--token-auth-file', '/nonexistent/tokens.csv'], /no such file/],
     [['server', '--no-such-flag'], /unknown option '--no-such-flag'/],
-    [['server', '--service-cidr', '10.43.0.0'], /must be an IPv4 CIDR/],
+    [['server', '--service-cidr', '198.19.0.0'], /must be an IPv4 CIDR/],
     [['server', '--service-node-port-range', '40000-30000'], /must be a port range/],
   ];
   for (const [args, want] of cases) {

@@ -39,10 +39,10 @@ test('skiff up --help lists its flags and defaults', async () => {
 test('skiff up: bad flags give one error line and a non-zero exit, before anything starts', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['up', '--port', 'x'], /must be a port number/],
-    [['up', '--cluster-cidr', '10.42.0.0'], /must be an IPv4 CIDR/],
+    [['up', '--cluster-cidr', '198.18.0.0'], /must be an IPv4 CIDR/],
     [['up', '--service-cidr', '300.1.0.0/16'], /must be an IPv4 CIDR/],
-    [['up', '--cluster-dns', '10.99.0.10'], /^error: --cluster-dns 10\.99\.0\.10 is not inside --service-cidr 10\.43\.0\.0\/16$/m],
-    [['up', '--cluster-cidr', '10.43.0.0/24'], /overlaps --service-cidr/],
+    [['up', '--service-cidr', '198.19.0.0/16', '--cluster-dns', '198.18.0.10'], /^error: --cluster-dns 198\.18\.0\.10 is not inside --service-cidr 198\.19\.0\.0\/16$/m],
+    [['up', '--cluster-cidr', '198.19.0.0/24', '--service-cidr', '198.19.0.0/16', '--cluster-dns', '198.19.0.10'], /overlaps --service-cidr/],
     [['up', '--runtime', 'docker'], /Allowed choices are process/],
     [['up', '--node-name', 'Bad_Name'], /not a valid DNS subdomain/],
     [['up', '--disable', 'kubelet'], /unknown component "kubelet"/],
@@ -65,9 +65,9 @@ test('skiff server: --disable names are checked', async () => {
 });
 
 test('cidrContains', () => {
-  assert.equal(cidrContains('10.43.0.0/16', '10.43.0.10'), true);
-  assert.equal(cidrContains('10.43.0.0/16', '10.44.0.1'), false);
-  assert.equal(cidrContains('10.43.7.9/16', '10.43.255.255'), true);
+  assert.equal(cidrContains('198.19.0.0/16', '198.19.0.10'), true);
+  assert.equal(cidrContains('198.19.0.0/16', '198.18.0.1'), false);
+  assert.equal(cidrContains('198.19.7.9/16', '198.19.255.255'), true);
   assert.equal(cidrContains('0.0.0.0/0', '203.0.113.5'), true);
 });
 

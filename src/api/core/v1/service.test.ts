@@ -57,7 +57,7 @@ const invalid: { name: string; mutate: (s: Service) => void; want: string[] }[] 
   { name: 'port out of range', mutate: (s) => (s.spec!.ports![0]!.port = 70000), want: ['FieldValueInvalid spec.ports[0].port'] },
   { name: 'bad target port name', mutate: (s) => (s.spec!.ports![0]!.targetPort = 'Not_Valid'), want: ['FieldValueInvalid spec.ports[0].targetPort'] },
   { name: 'nodePort on ClusterIP', mutate: (s) => (s.spec!.ports![0]!.nodePort = 30001), want: ['FieldValueForbidden spec.ports[0].nodePort'] },
-  { name: 'bad cluster IP', mutate: (s) => (s.spec!.clusterIP = '10.300.0.1'), want: ['FieldValueInvalid spec.clusterIPs[0]'] },
+  { name: 'bad cluster IP', mutate: (s) => (s.spec!.clusterIP = '198.300.0.1'), want: ['FieldValueInvalid spec.clusterIPs[0]'] },
   { name: 'unknown type', mutate: (s) => ((s.spec as Record<string, unknown>)['type'] = 'Mesh'), want: ['FieldValueNotSupported spec.type'] },
   { name: 'name must be a DNS-1035 label', mutate: (s) => (s.metadata!.name = '1web'), want: ['FieldValueInvalid metadata.name'] },
 ];
