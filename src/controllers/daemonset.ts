@@ -14,7 +14,7 @@ import { isNotFound } from '../client/status-error.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.js';
 import { REVISION_HASH_LABEL, syncRevisions } from './controller-revisions.js';
 import { daemonPodNode, nodeShouldRunDaemonPod, pinToNode, withDaemonTolerations } from './daemonset-placement.js';
-import { Expectations } from './expectations.js';
+import { Expectations, observeOwnedPods } from './expectations.js';
 import { newControllerRef } from './owner-refs.js';
 import { isPodAvailable, isPodReady } from './pod-util.js';
 import { selectorOf } from './replicaset.js';
@@ -49,25 +49,7 @@ export function newDaemonSetController(ctx: ControllerContext): RunningControlle
   const recorder = ctx.recorder(COMPONENT);
   const expectations = new Expectations({ clock: ctx.clock });
 
-  const ownerKeyOf = (pod: Pod): string | undefined => {
-    const ref = controllerRef(pod);
-    return ref?.kind === 'DaemonSet' && pod.metadata?.namespace ? `${pod.metadata.namespace}/${ref.name}` : undefined;
-  };
-  podInformer.addEventHandler({
-    onAdd: (pod) => {
-      const k = ownerKeyOf(pod);
-      if (k && !pod.metadata?.deletionTimestamp) expectations.creationObserved(k);
-      else if (k) expectations.deletionObserved(k, objectKey(pod));
-    },
-    onUpdate: (_o, pod) => {
-      const k = ownerKeyOf(pod);
-      if (k && pod.metadata?.deletionTimestamp) expectations.deletionObserved(k, objectKey(pod));
-    },
-    onDelete: (pod) => {
-      const k = ownerKeyOf(pod);
-      if (k) expectations.deletionObserved(k, objectKey(pod));
-    },
-  });
+  observeOwnedPods(podInformer, expectations, 'DaemonSet');
 
   const reconcile = async (key: string) => {
     const ds = dsInformer.indexer.get(key);

@@ -1,4 +1,7 @@
+import type { Pod } from '../api/core/v1/pod.js';
 import type { Clock } from '../client/clock.js';
+import type { Informer } from '../client/informer.js';
+import { controllerRef, objectKey } from '../client/object-key.js';
 
 /** Kubernetes' ExpectationsTimeout: stale expectations are ignored after 5 minutes. */
 export const EXPECTATIONS_TIMEOUT_MS = 5 * 60_000;
@@ -62,4 +65,35 @@ export class Expectations {
     const e = this.byKey.get(key);
     return e ? { add: e.add, del: e.del } : undefined;
   }
+}
+
+/**
+ * Lowers `expectations` from what the pod informer shows, for pods whose controller is of
+ * `ownerKind` (keyed `namespace/ownerName`), before the owner's key is reconciled: a new
+ * pod is an observed creation, a pod being or gone deleted an observed deletion.
+ */
+export function observeOwnedPods(pods: Informer<Pod>, expectations: Expectations, ownerKind: string): void {
+  const ownerKeyOf = (pod: Pod) => controllerOwnerKey(pod, ownerKind);
+  pods.addEventHandler({
+    onAdd: (pod) => {
+      const k = ownerKeyOf(pod);
+      if (!k) return;
+      if (pod.metadata?.deletionTimestamp) expectations.deletionObserved(k, objectKey(pod));
+      else expectations.creationObserved(k);
+    },
+    onUpdate: (_old, pod) => {
+      const k = ownerKeyOf(pod);
+      if (k && pod.metadata?.deletionTimestamp) expectations.deletionObserved(k, objectKey(pod));
+    },
+    onDelete: (pod) => {
+      const k = ownerKeyOf(pod);
+      if (k) expectations.deletionObserved(k, objectKey(pod));
+    },
+  });
+}
+
+/** `namespace/name` of the pod's controller when that controller is of `ownerKind`. */
+export function controllerOwnerKey(pod: Pod, ownerKind: string): string | undefined {
+  const ref = controllerRef(pod);
+  return ref?.kind === ownerKind && pod.metadata?.namespace ? `${pod.metadata.namespace}/${ref.name}` : undefined;
 }

@@ -10,7 +10,7 @@ import { isNotFound } from '../client/status-error.js';
 import { NAMESPACE_INDEX } from '../client/indexer.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.js';
 import { setCondition } from './conditions.js';
-import { Expectations } from './expectations.js';
+import { Expectations, observeOwnedPods } from './expectations.js';
 import { newControllerRef } from './owner-refs.js';
 import { selectorOf } from './replicaset.js';
 import { countPods, finishedCondition, formatIndexes, isJobComplete, missingIndexes, wantActive } from './job-status.js';
@@ -45,26 +45,7 @@ export function newJobController(ctx: ControllerContext): RunningController {
   const recorder = ctx.recorder(COMPONENT);
   const expectations = new Expectations({ clock: ctx.clock });
 
-  const ownerKeyOf = (pod: Pod): string | undefined => {
-    const ref = controllerRef(pod);
-    return ref?.kind === 'Job' && pod.metadata?.namespace ? `${pod.metadata.namespace}/${ref.name}` : undefined;
-  };
-  podInformer.addEventHandler({
-    onAdd: (pod) => {
-      const k = ownerKeyOf(pod);
-      if (!k) return;
-      if (pod.metadata?.deletionTimestamp) expectations.deletionObserved(k, objectKey(pod));
-      else expectations.creationObserved(k);
-    },
-    onUpdate: (_o, pod) => {
-      const k = ownerKeyOf(pod);
-      if (k && pod.metadata?.deletionTimestamp) expectations.deletionObserved(k, objectKey(pod));
-    },
-    onDelete: (pod) => {
-      const k = ownerKeyOf(pod);
-      if (k) expectations.deletionObserved(k, objectKey(pod));
-    },
-  });
+  observeOwnedPods(podInformer, expectations, 'Job');
 
   const reconcile = async (key: string) => {
     const job = jobInformer.indexer.get(key);

@@ -8,7 +8,7 @@ import { isNotFound, ApiError } from '../client/status-error.js';
 import { NAMESPACE_INDEX } from '../client/indexer.js';
 import { LabelSelector } from '../machinery/label-selector.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.js';
-import { Expectations } from './expectations.js';
+import { controllerOwnerKey, Expectations, observeOwnedPods } from './expectations.js';
 import { claimObjects, newControllerRef } from './owner-refs.js';
 import { podsToDelete } from './pod-ranking.js';
 import { isPodActive, isPodAvailable, isPodReady, labelsContain, msUntilAvailable } from './pod-util.js';
@@ -33,31 +33,11 @@ export function newReplicaSetController(ctx: ControllerContext): RunningControll
   const recorder = ctx.recorder(COMPONENT);
   const expectations = new Expectations({ clock: ctx.clock });
 
-  // Expectations are lowered on what the informer shows, before the owner's key runs.
-  const ownerKeyOf = (pod: Pod): string | undefined => {
-    const ref = controllerRef(pod);
-    return ref?.kind === 'ReplicaSet' && pod.metadata?.namespace ? `${pod.metadata.namespace}/${ref.name}` : undefined;
-  };
-  podInformer.addEventHandler({
-    onAdd: (pod) => {
-      const k = ownerKeyOf(pod);
-      if (!k) return;
-      if (pod.metadata?.deletionTimestamp) expectations.deletionObserved(k, objectKey(pod));
-      else expectations.creationObserved(k);
-    },
-    onUpdate: (_old, pod) => {
-      const k = ownerKeyOf(pod);
-      if (k && pod.metadata?.deletionTimestamp) expectations.deletionObserved(k, objectKey(pod));
-    },
-    onDelete: (pod) => {
-      const k = ownerKeyOf(pod);
-      if (k) expectations.deletionObserved(k, objectKey(pod));
-    },
-  });
+  observeOwnedPods(podInformer, expectations, 'ReplicaSet');
 
   /** Orphans wake every ReplicaSet in their namespace whose selector matches (to adopt). */
   const podKeys = (pod: Pod): string[] => {
-    const k = ownerKeyOf(pod);
+    const k = controllerOwnerKey(pod, 'ReplicaSet');
     if (k) return [k];
     if (controllerRef(pod)) return [];
     const out: string[] = [];
