@@ -26,9 +26,16 @@ if (files.length === 0) {
   console.error('run-tests: no test files found');
   process.exit(1);
 }
+// A file that runs past FILE_TIMEOUT_MS is killed and reported as failed, so a hang
+// can never stall CI; the longest file takes well under a minute.
+const FILE_TIMEOUT_MS = 240_000;
+const reporters = [
+  '--test-reporter=tap', '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/file-progress-reporter.mjs', '--test-reporter-destination=stderr',
+];
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', ...passThrough, ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${FILE_TIMEOUT_MS}`, ...reporters, ...passThrough, ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

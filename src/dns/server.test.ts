@@ -46,9 +46,10 @@ before(async () => {
   bare = await startDnsServer({ catalog, listen: { address: '127.0.0.1', port: 0 }, upstream: null, log: silentLogger });
 });
 after(async () => {
-  await dns.stop();
-  await bare.stop();
+  // Close what exists even if `before` failed half-way, so the process can exit.
   upstream.close();
+  await dns?.stop();
+  await bare?.stop();
 });
 
 const addrs = (m: { answers: Array<{ type: number } & Record<string, unknown>> }) => m.answers.map((a) => a.address ?? a.target);

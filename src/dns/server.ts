@@ -107,24 +107,8 @@ export async function startDnsServer(config: DnsServerConfig): Promise<DnsServer
     return out;
   }
 
-  const udp = createSocket(config.listen.address.includes(':') ? 'udp6' : 'udp4');
-  udp.on('message', (packet, rinfo) => {
-    answer(packet, 512)
-      .then((reply) => reply && udp.send(reply, rinfo.port, rinfo.address))
-      .catch((err: unknown) => log.error('dns query failed', { error: String(err) }));
-  });
-  udp.on('error', (err) => log.warn('dns udp error', { error: String(err) }));
-  await new Promise<void>((resolve, reject) => {
-    udp.once('error', reject);
-    udp.bind(config.listen.port, config.listen.address, () => {
-      udp.off('error', reject);
-      resolve();
-    });
-  });
-  const port = udp.address().port;
-
   const conns = new Set<Socket>();
-  const tcp: Server = createServer((sock) => {
+  const serveTcpConnection = (sock: Socket) => {
     conns.add(sock);
     sock.setTimeout(10_000, () => sock.destroy());
     let buf = Buffer.alloc(0);
@@ -148,20 +132,16 @@ export async function startDnsServer(config: DnsServerConfig): Promise<DnsServer
     });
     sock.on('error', () => sock.destroy());
     sock.on('close', () => conns.delete(sock));
-  });
+  };
+  const serveUdpPacket = (udp: UdpSocket) => (packet: Buffer, rinfo: { port: number; address: string }) => {
+    answer(packet, 512)
+      .then((reply) => reply && udp.send(reply, rinfo.port, rinfo.address))
+      .catch((err: unknown) => log.error('dns query failed', { error: String(err) }));
+  };
+
+  const { udp, tcp, port } = await bindUdpAndTcp(config.listen, serveUdpPacket, serveTcpConnection);
+  udp.on('error', (err) => log.warn('dns udp error', { error: String(err) }));
   tcp.on('error', (err) => log.warn('dns tcp error', { error: String(err) }));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      tcp.once('error', reject);
-      tcp.listen(port, config.listen.address, () => {
-        tcp.off('error', reject);
-        resolve();
-      });
-    });
-  } catch (err) {
-    udp.close();
-    throw err;
-  }
 
   return {
     port,
@@ -172,4 +152,41 @@ export async function startDnsServer(config: DnsServerConfig): Promise<DnsServer
       await Promise.all([new Promise<void>((r) => tcp.close(() => r())), new Promise<void>((r) => udp.close(() => r()))]);
     },
   };
+}
+
+/**
+ * Binds UDP and TCP on the same port. With port 0 the kernel picks the UDP port, and its
+ * TCP twin may already be in use by an unrelated connection: then both are retried.
+ */
+async function bindUdpAndTcp(
+  listen: { address: string; port: number },
+  onPacket: (udp: UdpSocket) => (packet: Buffer, rinfo: { port: number; address: string }) => void,
+  onConnection: (sock: Socket) => void,
+): Promise<{ udp: UdpSocket; tcp: Server; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const udp = createSocket(listen.address.includes(':') ? 'udp6' : 'udp4');
+    udp.on('message', onPacket(udp));
+    await listenOrThrow(udp, (done) => udp.bind(listen.port, listen.address, done));
+    const port = udp.address().port;
+    const tcp = createServer(onConnection);
+    try {
+      await listenOrThrow(tcp, (done) => tcp.listen(port, listen.address, done));
+      return { udp, tcp, port };
+    } catch (err) {
+      udp.close();
+      const retry = listen.port === 0 && (err as NodeJS.ErrnoException).code === 'EADDRINUSE' && attempt < 20;
+      if (!retry) throw err;
+    }
+  }
+}
+
+/** Runs `start` and resolves once it calls back, or rejects with the first 'error' event. */
+function listenOrThrow(emitter: UdpSocket | Server, start: (done: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    emitter.once('error', reject);
+    start(() => {
+      emitter.off('error', reject);
+      resolve();
+    });
+  });
 }

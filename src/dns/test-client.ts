@@ -28,11 +28,14 @@ export async function queryUdp(port: number, name: string | Uint8Array, type = 1
 }
 
 /** The same over TCP (2-byte length framing). */
-export async function queryTcp(port: number, name: string, type = 1, opts: { address?: string } = {}): Promise<DnsMessage> {
+export async function queryTcp(port: number, name: string, type = 1, opts: { address?: string; timeoutMs?: number } = {}): Promise<DnsMessage> {
   const packet = buildQuery(nextId++ & 0xffff, name, type);
   const sock = connect(port, opts.address ?? '127.0.0.1');
+  let timer: NodeJS.Timeout | undefined;
   try {
     return await new Promise<DnsMessage>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no DNS reply over TCP for ${name}`)), opts.timeoutMs ?? 3000);
+      sock.on('close', () => reject(new Error(`DNS connection closed before a reply for ${name}`)));
       let buf = Buffer.alloc(0);
       sock.on('data', (d) => {
         buf = Buffer.concat([buf, d]);
@@ -45,6 +48,7 @@ export async function queryTcp(port: number, name: string, type = 1, opts: { add
       sock.write(framed);
     });
   } finally {
+    clearTimeout(timer);
     sock.destroy();
   }
 }
