@@ -36,6 +36,8 @@ const reporters = [
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${FILE_TIMEOUT_MS}`, ...reporters, ...passThrough, ...files],
-  { stdio: 'inherit' },
+  // The whole suite takes under 10 minutes; past 45 something is wrong: stop it.
+  { stdio: 'inherit', timeout: 45 * 60_000, killSignal: 'SIGTERM' },
 );
+if (result.error) console.error(`run-tests: ${result.error.message}`);
 process.exit(result.status ?? 1);
