@@ -15,6 +15,7 @@ import type { Authenticator } from './authn/types.js';
 import type { Authorizer, AuthorizationAttributes } from './authz/authorizer.js';
 import { forbiddenError } from './authz/forbidden.js';
 import { impersonate, withAuthenticatedGroup } from './authn/impersonation.js';
+import { CA_CERTS_PATH } from './node-join.js';
 import type { InflightLimiter } from './http/inflight.js';
 import type { apiServerMetrics } from './http/metrics.js';
 import { writeStatus } from './http/respond.js';
@@ -47,7 +48,7 @@ const PRIVILEGED_GROUP = 'system:masters';
 
 /** Paths served to unauthenticated callers, as kube-apiserver's system:public-info-viewer. */
 export function isPublicPath(path: string): boolean {
-  return path === '/version' || /^\/(healthz|livez|readyz)(\/[^/]+)?$/.test(path);
+  return path === '/version' || path === CA_CERTS_PATH || /^\/(healthz|livez|readyz)(\/[^/]+)?$/.test(path);
 }
 
 const METRIC_VERBS: Record<string, string> = {

@@ -10,6 +10,8 @@ import { METRICS_CONTENT_TYPE, type MetricsRegistry } from './http/metrics.js';
 import { writeJson, writeText } from './http/respond.js';
 import { methodNotAllowed, pathNotFound } from './http/status.js';
 import type { ParsedRequest } from './request-info.js';
+import { isNodeJoinPath, serveNodeJoin } from './node-join.js';
+import type { CertificateAuthority } from './tls/pki.js';
 
 export interface NonResourceDeps {
   registry: Registry;
@@ -19,6 +21,8 @@ export interface NonResourceDeps {
   /** Checks per endpoint; readyz usually adds more than livez. */
   health: { healthz: HealthCheck[]; livez: HealthCheck[]; readyz: HealthCheck[] };
   logger: Logger;
+  /** The cluster CA: serves /cacerts and signs node certificates for joining agents. */
+  ca: CertificateAuthority;
 }
 
 const HEALTH = new Set(['healthz', 'livez', 'readyz']);
@@ -32,6 +36,7 @@ export function nonResourceRouter(deps: NonResourceDeps) {
   return async (req: IncomingMessage, res: ServerResponse, p: Extract<ParsedRequest, { kind: 'nonResource' }>): Promise<void> => {
     const seg = p.segments;
     const first = seg[0] ?? '';
+    if (isNodeJoinPath(p.path)) return serveNodeJoin(req, res, p.path, deps.ca);
     const known =
       (seg.length === 1 && (first === 'version' || first === 'metrics' || first === 'api' || first === 'apis')) ||
       (HEALTH.has(first) && seg.length <= 2) ||

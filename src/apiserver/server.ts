@@ -18,6 +18,9 @@ import { TokenAuthenticator } from './authn/token.js';
 import { parseTokenFile } from './authn/token-file.js';
 import { unionAuthenticator } from './authn/union.js';
 import { X509Authenticator } from './authn/x509.js';
+import { BootstrapTokenAuthenticator } from './authn/bootstrap-token.js';
+import { restrictBootstrappers } from './authz/bootstrappers.js';
+import { feedBootstrapTokens } from './bootstrap-token-feed.js';
 import { alwaysAllowAuthorizer, type Authorizer } from './authz/authorizer.js';
 import { openApiV3Document } from '../api/schema/index.js';
 import { KUBERNETES_VERSION } from '../version.js';
@@ -115,7 +118,8 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
   if (config.tokenAuthFile) {
     for (const [t, u] of parseTokenFile(readFileSync(config.tokenAuthFile, 'utf8'))) tokens.set(t, u as UserInfo);
   }
-  const authenticator = unionAuthenticator(new X509Authenticator(), tokens);
+  const bootstrapTokens = new BootstrapTokenAuthenticator();
+  const authenticator = unionAuthenticator(new X509Authenticator(), tokens, bootstrapTokens);
 
   const registry = config.registry ?? new Registry();
   const ownsStore = !config.store;
@@ -128,7 +132,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
   try {
     const maxRequestBodyBytes = config.maxRequestBodyBytes ?? DEFAULT_BODY_LIMIT;
     const create = config.createResources ?? createResourceHandler;
-    const authorizer = config.authorizer ?? alwaysAllowAuthorizer;
+    const authorizer = restrictBootstrappers(config.authorizer ?? alwaysAllowAuthorizer);
 
     const metrics = apiServerMetrics();
     let closing = false;
@@ -155,6 +159,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
       metrics: metrics.registry,
       health: { healthz: [ping, storeCheck], livez: [ping], readyz: [ping, storeCheck, resourcesReady, shutdown] },
       logger,
+      ca: pki.ca,
     });
     const pipeline = createPipeline({
       registry,
@@ -195,6 +200,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     });
     const live = create({ registry, store, maxRequestBodyBytes, authorizer });
     resources = live;
+    const tokenFeed = feedBootstrapTokens(pipeline.request, adminToken, bootstrapTokens, logger);
     const port = (srv.address() as AddressInfo).port;
     const host = bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress;
     const url = `https://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
@@ -215,6 +221,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const close = (): Promise<void> =>
       (closed ??= (async () => {
         closing = true;
+        await tokenFeed.stop();
         const stopped = new Promise<void>((resolve) => srv.close(() => resolve()));
         await live.close().catch((err: unknown) => logger.error('closing the resource layer failed', { error: err }));
         // Connections turn idle as their last response (e.g. an ended watch) goes out;

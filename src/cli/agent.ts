@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import { clientFromKubeconfig, jsonLogger } from '../client/index.js';
 import { startKubelet, type Taint } from '../kubelet/index.js';
+import { joinCluster, JoinError } from './join.js';
 
 function parseKv(v: string, prev: Record<string, string> = {}): Record<string, string> {
   const out = { ...prev };
@@ -45,8 +46,8 @@ export function registerAgentCommand(program: Command): void {
     .command('agent')
     .description('run the node agent (kubelet) that registers this machine and runs the pods bound to it')
     .option('--kubeconfig <file>', 'kubeconfig to reach the API server (e.g. <server data dir>/admin.kubeconfig)')
-    .option('--server <url>', 'API server URL (with --token; not supported yet)')
-    .option('--token <token>', 'bootstrap token (not supported yet)')
+    .option('--server <url>', 'API server URL to join (with --token)')
+    .option('--token <token>', 'join token from `skiff token create` on the server (K10<ca hash>::<id>.<secret>)')
     .requiredOption('--data-dir <dir>', 'directory for logs and runtime state')
     .option('--node-name <name>', 'node name', hostname().toLowerCase())
     .option('--runtime <name>', 'container runtime: process', 'process')
@@ -59,13 +60,10 @@ export function registerAgentCommand(program: Command): void {
     .option('--max-pods <n>', 'pod capacity', (v) => Number.parseInt(v, 10), 110)
     .action(async (o: AgentOptions) => {
       if (o.runtime !== 'process') throw new InvalidArgumentError(`runtime "${o.runtime}" is not available (process only)`);
-      if (!o.kubeconfig && (o.server || o.token)) {
-        process.stderr.write('skiff agent: joining with --server/--token is not supported yet; pass --kubeconfig (e.g. the server\'s admin.kubeconfig)\n');
-        process.exitCode = 2;
-        return;
-      }
+      const kubeconfig = await agentKubeconfig(o);
+      if (kubeconfig === undefined) return;
       const logger = jsonLogger('kubelet');
-      const client = clientFromKubeconfig({ ...(o.kubeconfig ? { path: o.kubeconfig } : {}), userAgent: 'skiff-kubelet' });
+      const client = clientFromKubeconfig({ ...(kubeconfig ? { path: kubeconfig } : {}), userAgent: 'skiff-kubelet' });
       const kubelet = await startKubelet({
         client,
         nodeName: o.nodeName,
@@ -88,4 +86,29 @@ export function registerAgentCommand(program: Command): void {
       await kubelet.stop();
       client.close();
     });
+}
+
+/**
+ * The kubeconfig the agent runs with: --kubeconfig as given, or the node kubeconfig a
+ * join with --server/--token writes (or wrote on an earlier start). Undefined after
+ * printing why it cannot join (exit code 1), '' for the default kubeconfig.
+ */
+async function agentKubeconfig(o: AgentOptions): Promise<string | undefined> {
+  if (o.kubeconfig) return o.kubeconfig;
+  if (!o.server && !o.token) return '';
+  if (!o.server || !o.token) {
+    process.stderr.write('skiff agent: joining needs both --server URL and --token TOKEN (or pass --kubeconfig)\n');
+    process.exitCode = 2;
+    return undefined;
+  }
+  try {
+    const path = await joinCluster({ server: o.server, token: o.token, nodeName: o.nodeName, dataDir: o.dataDir });
+    process.stdout.write(`joined ${o.server} as node ${o.nodeName} (credentials in ${path})\n`);
+    return path;
+  } catch (err) {
+    if (!(err instanceof JoinError)) throw err;
+    process.stderr.write(`skiff agent: cannot join: ${err.message}\n`);
+    process.exitCode = 1;
+    return undefined;
+  }
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { BOOTSTRAP_TOKEN_PREFIX, formatSecureToken, formatTtl, generateToken, parseTokenRef, parseTtl, tokenFromSecret, tokenSecret, type TokenInfo } from './bootstrap-token.js';
+import { BOOTSTRAP_TOKEN_PREFIX, formatSecureToken, formatTtl, generateToken, parseTokenRef, parseTtl, tokenFromSecret, tokenSecret, type TokenInfo } from '../apiserver/authn/bootstrap-token-format.js';
 
 interface CommonFlags {
   kubeconfig?: string;

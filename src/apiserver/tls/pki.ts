@@ -96,6 +96,11 @@ interface IssueParams {
 
 async function issue(ca: CertificateAuthority, p: IssueParams): Promise<CertAndKey> {
   const keys = await newKeyPair();
+  const cert = await signCertificate(ca, p, keys.publicKey);
+  return { certPem: cert.toString('pem'), keyPem: await privateKeyPem(keys.privateKey) };
+}
+
+async function signCertificate(ca: CertificateAuthority, p: IssueParams, publicKey: CryptoKey | x509.PublicKey): Promise<x509.X509Certificate> {
   const now = p.now ?? new Date();
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
@@ -111,7 +116,7 @@ async function issue(ca: CertificateAuthority, p: IssueParams): Promise<CertAndK
       ]),
     );
   }
-  const cert = await x509.X509CertificateGenerator.create(
+  return x509.X509CertificateGenerator.create(
     {
       serialNumber: serial(),
       subject: p.subject,
@@ -119,13 +124,12 @@ async function issue(ca: CertificateAuthority, p: IssueParams): Promise<CertAndK
       notBefore: new Date(now.getTime() - 3600 * 1000),
       notAfter: new Date(now.getTime() + p.days * DAY_MS),
       signingAlgorithm: SIGN_ALG,
-      publicKey: keys.publicKey,
+      publicKey,
       signingKey: ca.key,
       extensions,
     },
     crypto,
   );
-  return { certPem: cert.toString('pem'), keyPem: await privateKeyPem(keys.privateKey) };
 }
 
 /** A serving certificate for `sans` (1 year); CN is the first DNS name. */
@@ -155,6 +159,31 @@ export async function issueClientCertificate(
     usages: [x509.ExtendedKeyUsage.clientAuth],
     ...(opts.now ? { now: opts.now } : {}),
   });
+}
+
+/**
+ * A client certificate for the key in a PKCS#10 request (the requester keeps its private
+ * key): the request's signature must verify; its subject is ignored — the CA decides it.
+ * Throws on a malformed or badly signed request.
+ */
+export async function issueClientCertificateForRequest(
+  ca: CertificateAuthority,
+  requestPem: string,
+  opts: { user: string; groups?: string[]; days?: number; now?: Date },
+): Promise<string> {
+  const request = new x509.Pkcs10CertificateRequest(requestPem);
+  if (!(await request.verify(crypto))) throw new Error('the certificate request signature does not verify');
+  const subject: x509.JsonName = [{ CN: [opts.user] }];
+  for (const g of opts.groups ?? []) subject.push({ O: [g] });
+  const params: IssueParams = { subject, days: opts.days ?? 365, usages: [x509.ExtendedKeyUsage.clientAuth], ...(opts.now ? { now: opts.now } : {}) };
+  return (await signCertificate(ca, params, request.publicKey)).toString('pem');
+}
+
+/** A new key pair and a PKCS#10 request for it (a joining node's side). */
+export async function createCertificateRequest(commonName: string): Promise<{ requestPem: string; keyPem: string }> {
+  const keys = await newKeyPair();
+  const request = await x509.Pkcs10CertificateRequestGenerator.create({ name: `CN=${commonName}`, keys, signingAlgorithm: SIGN_ALG }, crypto);
+  return { requestPem: request.toString('pem'), keyPem: await privateKeyPem(keys.privateKey) };
 }
 
 /** Canonical text of an IP address, so SAN sets compare equal whatever the notation. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { caHash, formatSecureToken, formatTtl, generateToken, parseTokenRef, parseTtl, tokenFromSecret, tokenSecret } from './bootstrap-token.js';
+import { caHash, formatSecureToken, formatTtl, generateToken, parseTokenRef, parseTtl, tokenFromSecret, tokenSecret } from './bootstrap-token-format.js';
 
 test('generateToken: 6 and 16 characters of [a-z0-9], different each time', () => {
   const a = generateToken();

@@ -1,5 +1,5 @@
 import { createHash, randomInt } from 'node:crypto';
-import type { Secret } from '../api/core/v1/secret.js';
+import type { Secret } from '../../api/core/v1/secret.js';
 
 /**
  * Bootstrap tokens as Kubernetes keeps them (kubeadm's format): a Secret
