@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { clientFromKubeconfig, jsonLogger } from '../client/index.js';
 import { startKubelet, type Taint } from '../kubelet/index.js';
 import { joinCluster, JoinError } from './join.js';
+import { parsePort } from './flag-parsers.js';
 
 function parseKv(v: string, prev: Record<string, string> = {}): Record<string, string> {
   const out = { ...prev };
@@ -20,6 +21,11 @@ function parseTaint(v: string, prev: Taint[] = []): Taint[] {
   return [...prev, { key: m[1] as string, ...(m[2] !== undefined ? { value: m[2] } : {}), effect: m[3] as string }];
 }
 
+function positiveInt(v: string): number {
+  if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError('must be a positive whole number.');
+  return Number(v);
+}
+
 interface AgentOptions {
   kubeconfig?: string;
   server?: string;
@@ -34,6 +40,7 @@ interface AgentOptions {
   kubeReserved?: Record<string, string>;
   systemReserved?: Record<string, string>;
   maxPods: number;
+  nodeLeaseDurationSeconds: number;
 }
 
 /**
@@ -52,12 +59,13 @@ export function registerAgentCommand(program: Command): void {
     .option('--node-name <name>', 'node name', hostname().toLowerCase())
     .option('--runtime <name>', 'container runtime: process', 'process')
     .option('--node-ip <ip>', 'address advertised as InternalIP and served by the kubelet API')
-    .option('--port <n>', 'kubelet API port', (v) => Number.parseInt(v, 10), 10250)
+    .option('--port <n>', 'kubelet API port', parsePort, 10250)
     .option('--node-labels <k=v,…>', 'labels to register the node with', parseKv)
     .option('--register-with-taints <key[=value]:Effect>', 'a taint to register the node with (repeatable)', parseTaint)
     .option('--kube-reserved <res=q,…>', 'resources reserved for Kubernetes daemons (cpu=100m,memory=256Mi)', parseKv)
     .option('--system-reserved <res=q,…>', 'resources reserved for the OS', parseKv)
-    .option('--max-pods <n>', 'pod capacity', (v) => Number.parseInt(v, 10), 110)
+    .option('--max-pods <n>', 'pod capacity', positiveInt, 110)
+    .option('--node-lease-duration-seconds <n>', 'node lease duration; renewed every quarter of it (match the server\'s --node-lifecycle: 40 default, 8 fast)', positiveInt, 40)
     .action(async (o: AgentOptions) => {
       if (o.runtime !== 'process') throw new InvalidArgumentError(`runtime "${o.runtime}" is not available (process only)`);
       const kubeconfig = await agentKubeconfig(o);
@@ -75,6 +83,7 @@ export function registerAgentCommand(program: Command): void {
         kubeReserved: o.kubeReserved ?? {},
         systemReserved: o.systemReserved ?? {},
         maxPods: o.maxPods,
+        leaseIntervalMs: (o.nodeLeaseDurationSeconds * 1000) / 4,
         logger,
       });
       process.stdout.write(`kubelet running: node ${kubelet.nodeName}, runtime ${kubelet.runtime.name}, API on port ${kubelet.apiPort}\n`);

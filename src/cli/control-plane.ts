@@ -1,5 +1,6 @@
 import type { ApiServer, ApiServerConfig } from '../apiserver/server.js';
 import type { Logger } from '../client/logger.js';
+import type { NodeLifecycleOptions } from '../controllers/node-lifecycle.js';
 
 /** Components `skiff server` / `skiff up` run beside the API server (k3s's `--disable` names). */
 export const EMBEDDED_COMPONENTS = ['controller-manager', 'scheduler'] as const;
@@ -11,6 +12,8 @@ export interface ControlPlaneConfig {
   disable?: ReadonlySet<EmbeddedComponent>;
   /** Logger for the embedded controllers and scheduler (default: JSON lines on stderr). */
   log?: Logger;
+  /** Node failure timings for the node lifecycle controller (default: Kubernetes'). */
+  nodeLifecycle?: NodeLifecycleOptions;
   /** Progress lines ("controllers running"), for the CLI to show. */
   progress?: (line: string) => void;
 }
@@ -71,7 +74,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     }
     if (wanted.includes('controller-manager')) {
       const { startControllerManager } = await import('../controllers/manager.js');
-      const cm = await startControllerManager({ client, informers, log });
+      const cm = await startControllerManager({ client, informers, log, ...(config.nodeLifecycle ? { nodeLifecycle: config.nodeLifecycle } : {}) });
       stoppers.push({ name: 'controller-manager', stop: () => cm.stop() });
     }
     // The controller manager starts the factory; with it disabled the scheduler's informers need a start.

@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError, type Command } from 'commander';
+import { addNodeLifecycleOptions, nodeLifecycleTimings, type NodeLifecycleFlags } from './node-lifecycle-flags.js';
 
-interface ControllerManagerFlags {
+interface ControllerManagerFlags extends NodeLifecycleFlags {
   kubeconfig?: string;
   leaderElect: boolean;
   controllers: string[];
@@ -37,7 +38,7 @@ function collectList(v: string, prev: string[] = []): string[] {
 
 /** `skiff controller-manager`: the controllers alone, talking to an API server through a kubeconfig. */
 export function registerControllerManagerCommand(program: Command): void {
-  program
+  const cmd = program
     .command('controller-manager')
     .description('run the controllers (replicaset, deployment, garbage collector, namespace, endpoints, …) against an API server')
     .option('--kubeconfig <file>', 'kubeconfig of the API server to manage (default: $KUBECONFIG, then ~/.kube/config)')
@@ -47,7 +48,8 @@ export function registerControllerManagerCommand(program: Command): void {
     .option('--concurrent-syncs <n>', 'workers per controller for replicasets, deployments and the garbage collector', parseCount, 5)
     .option('--leader-elect-lease-duration <d>', 'lease duration', parseSeconds, 15_000)
     .option('--leader-elect-renew-deadline <d>', 'renew deadline', parseSeconds, 10_000)
-    .option('--leader-elect-retry-period <d>', 'retry period', parseSeconds, 2_000)
+    .option('--leader-elect-retry-period <d>', 'retry period', parseSeconds, 2_000);
+  addNodeLifecycleOptions(cmd, { admission: false })
     .addHelpText(
       'after',
       `
@@ -82,7 +84,7 @@ async function runControllerManager(flags: ControllerManagerFlags): Promise<void
   let starting: Promise<void> | undefined;
   const startManager = (): Promise<void> =>
     (starting ??= (async () => {
-      manager = await startControllerManager({ client, log, controllers: flags.controllers, options });
+      manager = await startControllerManager({ client, log, controllers: flags.controllers, options, nodeLifecycle: nodeLifecycleTimings(flags) });
       process.stdout.write('skiff controller-manager: controllers running\n');
     })());
   const stopManager = async (): Promise<void> => {

@@ -6,6 +6,7 @@ import { CommanderError, InvalidArgumentError, Option, type Command } from 'comm
 import type { StoreConfig } from '../storage/index.js';
 import { createResourceHandler } from '../apiserver/resources/index.js';
 import { checkCidr, cidrFirstHost, collectList, parsePort } from './flag-parsers.js';
+import { addNodeLifecycleOptions, defaultTolerations, nodeLifecycleTimings, type NodeLifecycleFlags } from './node-lifecycle-flags.js';
 import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
 
 /** `/var/lib/skiff` as root, else `~/.skiff` (DESIGN.md). */
@@ -32,7 +33,7 @@ function parseEndpoints(v: string, prev: string[] = []): string[] {
   return [...prev, ...list];
 }
 
-interface ServerOptions {
+interface ServerOptions extends NodeLifecycleFlags {
   dataDir: string;
   port: number;
   bindAddress: string;
@@ -52,7 +53,7 @@ interface ServerOptions {
 
 /** `skiff server`: runs the API server until SIGTERM/SIGINT. */
 export function registerServerCommand(program: Command): void {
-  program
+  const cmd = program
     .command('server')
     .description('run the control plane API server (HTTPS, Kubernetes API)')
     .option('--data-dir <dir>', 'directory for the database, CA, keys, tokens and the admin kubeconfig', defaultDataDir())
@@ -69,7 +70,8 @@ export function registerServerCommand(program: Command): void {
     .option('--in-process', 'run the controller manager and the scheduler in this process (the default; kept for compatibility)')
     .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler (comma-separated, repeatable)', collectList, [])
     .option('--disable-controllers', 'do not run the controller manager in-process (run `skiff controller-manager` instead)')
-    .option('--disable-scheduler', 'do not run the scheduler in-process (run `skiff scheduler` instead)')
+    .option('--disable-scheduler', 'do not run the scheduler in-process (run `skiff scheduler` instead)');
+  addNodeLifecycleOptions(cmd, { admission: true })
     .addHelpText(
       'after',
       `
@@ -123,9 +125,10 @@ async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }, dis
         datastore: opts.storeConfig,
         ...(opts.tokenAuthFile ? { tokenAuthFile: opts.tokenAuthFile } : {}),
         tlsSans: [...opts.tlsSan, cidrFirstHost(opts.serviceCidr)],
-        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, nodePortRange: opts.serviceNodePortRange }),
+        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, nodePortRange: opts.serviceNodePortRange, defaultTolerations: defaultTolerations(opts) }),
       },
       disable,
+      nodeLifecycle: nodeLifecycleTimings(opts),
       progress: (line) => process.stdout.write(`skiff server: ${line}\n`),
     });
   } catch (err) {

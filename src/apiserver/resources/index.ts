@@ -46,6 +46,8 @@ export interface ResourceLayerOptions {
   eventTtlMs?: number;
   /** How often expired events are swept (default 5 min). */
   eventSweepIntervalMs?: number;
+  /** tolerationSeconds the DefaultTolerationSeconds admission gives pods (default 300 each). */
+  defaultTolerations?: { notReadySeconds?: number; unreachableSeconds?: number };
 }
 
 /**
@@ -71,7 +73,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
       cachedNamespace: (n) => cache.resource('/registry/core/namespaces/').get(`/registry/core/namespaces/${n}`)?.obj,
     }),
     createStrategy,
-    defaultTolerationSeconds(),
+    defaultTolerationSeconds(config.defaultTolerations),
     priorityAdmission({
       store,
       listClasses: () => cache.resource('/registry/scheduling.k8s.io/priorityclasses/').list().map((c) => c.obj),
