@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { isIP } from 'node:net';
 import type { Sans } from './tls/pki.js';
 
@@ -17,6 +17,8 @@ export function servingSans(opts: {
   tlsSans?: readonly string[];
   serviceIp?: string;
   host?: string;
+  /** This machine's addresses (default: from os.networkInterfaces()). */
+  interfaceAddresses?: readonly string[];
 }): Sans {
   const dns = new Set<string>(['localhost']);
   const ips = new Set<string>(['127.0.0.1', '::1']);
@@ -24,7 +26,11 @@ export function servingSans(opts: {
   if (DNS_NAME.test(host)) dns.add(host);
   for (const n of IN_CLUSTER_NAMES) dns.add(n);
   if (opts.serviceIp) ips.add(opts.serviceIp);
-  const extra = [opts.bindAddress, opts.advertiseAddress, ...(opts.tlsSans ?? [])];
+  // A wildcard bind serves every address this machine has: other machines (joining
+  // agents) reach it at one of them, so each must be in the certificate.
+  const wildcard = !opts.bindAddress || opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::';
+  const local = wildcard ? (opts.interfaceAddresses ?? machineAddresses()) : [];
+  const extra = [opts.bindAddress, opts.advertiseAddress, ...local, ...(opts.tlsSans ?? [])];
   for (const e of extra) {
     if (!e) continue;
     if (isIP(e)) {
@@ -32,4 +38,12 @@ export function servingSans(opts: {
     } else dns.add(e.toLowerCase());
   }
   return { dns: [...dns], ips: [...ips] };
+}
+
+/** Every non-link-local address on this machine's interfaces. */
+function machineAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a !== undefined && !a.address.startsWith('fe80:') && !a.address.startsWith('169.254.'))
+    .map((a) => (a as { address: string }).address);
 }
