@@ -6,9 +6,10 @@ import { CommanderError, InvalidArgumentError, Option, type Command } from 'comm
 import { mergeKubeconfig, defaultUserKubeconfig } from './kubeconfig-merge.js';
 import { checkCidr, cidrContains, cidrFirstHost, cidrOverlap, collectList, parsePort } from './flag-parsers.js';
 import { defaultDataDir } from './server.js';
+import { addNodeLifecycleOptions, defaultTolerations, kubeletLeaseDurationSeconds, nodeLifecycleTimings, type NodeLifecycleFlags } from './node-lifecycle-flags.js';
 import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
 
-interface UpOptions {
+interface UpOptions extends NodeLifecycleFlags {
   dataDir: string;
   port: number;
   bindAddress: string;
@@ -29,7 +30,7 @@ function parseIp4(v: string): string {
 
 /** `skiff up`: a whole single-node cluster in one process (the quick start). */
 export function registerUpCommand(program: Command): void {
-  program
+  const cmd = program
     .command('up')
     .description('run a whole cluster in one process: API server, controllers, scheduler and a local node')
     .option('--data-dir <dir>', 'where cluster state, keys and admin.kubeconfig live (kept across restarts)', defaultDataDir())
@@ -41,7 +42,8 @@ export function registerUpCommand(program: Command): void {
     .addOption(new Option('--runtime <kind>', 'how the local node runs containers').choices(['process']).default('process'))
     .option('--node-name <name>', 'name of the local node', hostname().toLowerCase())
     .option('--no-kubeconfig', 'do not merge a "skiff" context into ~/.kube/config (admin.kubeconfig is written regardless)')
-    .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler (comma-separated)', collectList, [])
+    .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler (comma-separated)', collectList, []);
+  addNodeLifecycleOptions(cmd, { admission: true })
     .addHelpText(
       'after',
       `
@@ -87,9 +89,10 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>): Promise<
         // The in-cluster `kubernetes` Service IP is the service range's first address.
         tlsSans: [cidrFirstHost(opts.serviceCidr)],
         datastore: { backend: 'sqlite', path: join(opts.dataDir, 'db', 'state.db') },
-        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr }),
+        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, defaultTolerations: defaultTolerations(opts) }),
       },
       disable,
+      nodeLifecycle: nodeLifecycleTimings(opts),
       progress: say,
     });
   } catch (err) {
@@ -115,7 +118,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>): Promise<
     const client = clientFromKubeconfig({ path: server.kubeconfigPath, userAgent: `skiff-kubelet/${opts.nodeName}` });
     kubeletClient = client;
     say(`starting the local node "${opts.nodeName}" (runtime: ${opts.runtime})`);
-    kubelet = await startKubelet({ client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime });
+    kubelet = await startKubelet({ client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
     say(`node "${opts.nodeName}" registered`);
   } catch (err) {
     kubeletClient?.close();
