@@ -51,18 +51,20 @@ export function extractTour(readme: string): string[] {
 /** Splits off a trailing shell comment: `#` at the start of a word, outside quotes. */
 export function splitComment(line: string): { code: string; comment: string } {
   let quote: '"' | "'" | undefined;
+  let wordStart = true;
   for (let i = 0; i < line.length; i++) {
-    const c = line[i];
+    const c = line[i] as string;
     if (quote === "'") {
       if (c === "'") quote = undefined;
     } else if (quote === '"') {
       if (c === '\\') i++;
       else if (c === '"') quote = undefined;
+    } else if (c === '#' && wordStart) {
+      return { code: line.slice(0, i).trimEnd(), comment: line.slice(i + 1).trim() };
     } else if (c === '\\') i++;
     else if (c === '"' || c === "'") quote = c;
-    else if (c === '#' && (i === 0 || /[\s;&|()]/.test(line[i - 1] ?? ''))) {
-      return { code: line.slice(0, i).trimEnd(), comment: line.slice(i + 1).trim() };
-    }
+    // An unquoted, unescaped blank or operator ends a word; a `#` right after it starts a comment.
+    wordStart = quote === undefined && /[\s;&|()]/.test(c);
   }
   if (quote) throw new Error(`unterminated ${quote} quote in: ${line}`);
   return { code: line.trimEnd(), comment: '' };
