@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { CommanderError, Option, type Command } from 'commander';
+import { isIP } from 'node:net';
+import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import { parsePort } from './flag-parsers.js';
 import { defaultDataDir } from './server.js';
 import { checkCgroups, checkDataDir, checkPort, checkRuntime, type CheckResult } from './doctor-checks.js';
@@ -15,6 +16,11 @@ export interface DoctorOptions {
   home?: string;
   now?: () => number;
   timeoutMs?: number;
+}
+
+function parseIp(v: string): string {
+  if (!isIP(v)) throw new InvalidArgumentError('must be an IP address.');
+  return v;
 }
 
 /**
@@ -63,7 +69,7 @@ export function registerDoctorCommand(program: Command): void {
     .option('--data-dir <dir>', 'data directory to check (as for skiff up / skiff server)', defaultDataDir())
     .option('--port <port>', 'API server port that must be free to start a server (0 skips)', parsePort, 6443)
     .option('--kubelet-port <port>', 'kubelet API port that must be free to start a node (0 skips)', parsePort, 10250)
-    .option('--bind-address <ip>', 'address the ports are checked on', '0.0.0.0')
+    .option('--bind-address <ip>', 'address the ports are checked on', parseIp, '0.0.0.0')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText('after', '\nExit code: 0 when no check failed (warnings allowed), 1 when one did.')
     .action(async (o: Omit<DoctorOptions, 'env' | 'home' | 'now' | 'timeoutMs'> & { output: 'text' | 'json' }) => {
