@@ -15,7 +15,7 @@ import { join, posix } from 'node:path';
 import { kubectl, kubectlMissing, REPO_ROOT, waitFor } from './support/index.js';
 import { classifyLine, claimedCount, extractTour, type TourLine, type TourStep } from './support/readme-tour.js';
 import { PodProcessTracker, readProc } from './support/pod-processes.js';
-import { readStartScript, startTourCluster, type StartScript, type TourCluster } from './support/tour-cluster.js';
+import { readStartScript, startTourCluster, upFlags, type StartScript, type TourCluster } from './support/tour-cluster.js';
 
 const DEADLINE_MS = 30_000;
 // Another README (e.g. a draft of the tour) can be tried with SKIFF_TOUR_README=path.
@@ -274,7 +274,9 @@ async function runLine(ctx: Ctx, line: TourLine): Promise<void> {
   const [first] = line.steps;
   if (first?.kind === 'start') {
     assert.equal(ctx.cluster, undefined, 'the tour starts the cluster twice');
-    ctx.cluster = await startTourCluster({ start: ctx.start, dataDir: ctx.dataDir, home: ctx.upHome, ...NETS });
+    const flags = await upFlags();
+    for (const a of ctx.start.args) if (a.startsWith('--')) assert.ok(flags.has(a.split('=')[0] as string), `npm start passes ${a}, which skiff up --help does not list`);
+    ctx.cluster = await startTourCluster({ start: ctx.start, dataDir: ctx.dataDir, home: ctx.upHome, flags, ...NETS });
     ctx.tracker = new PodProcessTracker(ctx.cluster.pid);
   } else if (first?.kind === 'kubeconfig') {
     // The reader's $PWD is the repo, where `npm start` keeps its state in the script's --data-dir.
@@ -302,6 +304,7 @@ describe('README first tour (the newcomer test)', { skip: kubectlMissing() }, ()
   };
   let ctx: Ctx | undefined;
   after(async () => {
+    ctx?.tracker?.sample();
     await ctx?.cluster?.stop();
     ctx?.tracker?.stopSampling();
     ctx?.tracker?.killAlive();

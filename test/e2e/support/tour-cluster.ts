@@ -13,8 +13,29 @@ import { REPO_ROOT } from './test-server.js';
 
 const CLI = join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts');
 
-/** Flags the test always sets itself (whatever the start script says), with their values. */
+/** Flags the test always sets itself (whatever the start script says). */
 const OVERRIDDEN = ['--data-dir', '--port', '--bind-address', '--cluster-cidr', '--service-cidr', '--cluster-dns'];
+/**
+ * Machine-wide things a second cluster on the machine would fight over, set when
+ * `skiff up` has the flag: fixed ports become free ones, DNS never asks outside.
+ */
+const IF_PRESENT: Record<string, string> = {
+  '--kubelet-port': '0',
+  '--dns-upstream': 'none',
+  '--cluster-dns-upstream': 'none',
+  '--upstream-dns': 'none',
+};
+
+/** The long flags `skiff up --help` lists. */
+export async function upFlags(): Promise<Set<string>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'up', '--help'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((r) => child.once('close', r));
+  if (code !== 0) throw new Error(`skiff up --help exited ${code}:\n${out}`);
+  return new Set([...out.matchAll(/^\s+(?:-\w, )?(--[a-z0-9-]+)/gm)].map((m) => m[1] as string));
+}
 
 export interface StartScript {
   /** The script as package.json has it. */
@@ -37,11 +58,12 @@ export function readStartScript(): StartScript {
   else throw new Error(`npm start does not run the skiff bin (${bin ?? 'none'}): "${script}"`);
   if (rest[0] !== 'up') throw new Error(`npm start does not run \`skiff up\`: "${script}"`);
   const args: string[] = [];
+  const overridden = [...OVERRIDDEN, ...Object.keys(IF_PRESENT)];
   let dataDir: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const w = rest[i] as string;
     const [flag, inline] = w.startsWith('--') && w.includes('=') ? [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)] : [w, undefined];
-    if (!OVERRIDDEN.includes(flag)) {
+    if (!overridden.includes(flag)) {
       args.push(w);
       continue;
     }
@@ -70,6 +92,8 @@ export interface TourClusterOptions {
   clusterCidr: string;
   serviceCidr: string;
   clusterDns: string;
+  /** From upFlags(): decides which IF_PRESENT flags are passed. */
+  flags: Set<string>;
   /** Default 60 s: a cold tsx start on a busy machine is slow. */
   readyTimeoutMs?: number;
 }
@@ -77,6 +101,7 @@ export interface TourClusterOptions {
 /** Starts `skiff up` and resolves once it says ready and admin.kubeconfig exists. */
 export async function startTourCluster(o: TourClusterOptions): Promise<TourCluster> {
   const args = [...o.start.args, '--data-dir', o.dataDir, '--port', '0', '--bind-address', '127.0.0.1', '--cluster-cidr', o.clusterCidr, '--service-cidr', o.serviceCidr, '--cluster-dns', o.clusterDns];
+  for (const [flag, value] of Object.entries(IF_PRESENT)) if (o.flags.has(flag)) args.push(flag, value);
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
