@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { InvalidArgumentError, type Command } from 'commander';
+import { CommanderError, InvalidArgumentError, type Command } from 'commander';
 import { clientFromKubeconfig, jsonLogger } from '../client/index.js';
 import { startKubelet, type Taint } from '../kubelet/index.js';
 import { joinCluster, JoinError } from './join.js';
@@ -69,7 +69,6 @@ export function registerAgentCommand(program: Command): void {
     .action(async (o: AgentOptions) => {
       if (o.runtime !== 'process') throw new InvalidArgumentError(`runtime "${o.runtime}" is not available (process only)`);
       const kubeconfig = await agentKubeconfig(o);
-      if (kubeconfig === undefined) return;
       const logger = jsonLogger('kubelet');
       const client = clientFromKubeconfig({ ...(kubeconfig ? { path: kubeconfig } : {}), userAgent: 'skiff-kubelet' });
       const kubelet = await startKubelet({
@@ -99,16 +98,14 @@ export function registerAgentCommand(program: Command): void {
 
 /**
  * The kubeconfig the agent runs with: --kubeconfig as given, or the node kubeconfig a
- * join with --server/--token writes (or wrote on an earlier start). Undefined after
- * printing why it cannot join (exit code 1), '' for the default kubeconfig.
+ * join with --server/--token writes (or wrote on an earlier start); '' for the default
+ * kubeconfig. A join that cannot work ends the command with a one-line reason.
  */
-async function agentKubeconfig(o: AgentOptions): Promise<string | undefined> {
+async function agentKubeconfig(o: AgentOptions): Promise<string> {
   if (o.kubeconfig) return o.kubeconfig;
   if (!o.server && !o.token) return '';
   if (!o.server || !o.token) {
-    process.stderr.write('skiff agent: joining needs both --server URL and --token TOKEN (or pass --kubeconfig)\n');
-    process.exitCode = 2;
-    return undefined;
+    return fail(2, 'joining needs both --server URL and --token TOKEN (or pass --kubeconfig)');
   }
   try {
     const path = await joinCluster({ server: o.server, token: o.token, nodeName: o.nodeName, dataDir: o.dataDir });
@@ -116,8 +113,11 @@ async function agentKubeconfig(o: AgentOptions): Promise<string | undefined> {
     return path;
   } catch (err) {
     if (!(err instanceof JoinError)) throw err;
-    process.stderr.write(`skiff agent: cannot join: ${err.message}\n`);
-    process.exitCode = 1;
-    return undefined;
+    return fail(1, `cannot join: ${err.message}`);
   }
+}
+
+function fail(code: number, message: string): never {
+  process.stderr.write(`skiff agent: ${message}\n`);
+  throw new CommanderError(code, 'skiff.agent.failed', message);
 }

@@ -18,6 +18,7 @@ interface UpOptions extends NodeLifecycleFlags {
   clusterDns: string;
   runtime: 'process';
   nodeName: string;
+  kubeletPort: number;
   kubeconfig: boolean;
   disable: string[];
 }
@@ -41,6 +42,7 @@ export function registerUpCommand(program: Command): void {
     .option('--cluster-dns <ip>', 'cluster DNS Service IP (checked to be inside --service-cidr; not yet passed to pods)', parseIp4, '10.43.0.10')
     .addOption(new Option('--runtime <kind>', 'how the local node runs containers').choices(['process']).default('process'))
     .option('--node-name <name>', 'name of the local node', hostname().toLowerCase())
+    .option('--kubelet-port <port>', 'port of the local kubelet API (logs, exec; 0 picks a free port)', parsePort, 10250)
     .option('--no-kubeconfig', 'do not merge a "skiff" context into ~/.kube/config (admin.kubeconfig is written regardless)')
     .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler (comma-separated)', collectList, []);
   addNodeLifecycleOptions(cmd, { admission: true })
@@ -118,7 +120,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>): Promise<
     const client = clientFromKubeconfig({ path: server.kubeconfigPath, userAgent: `skiff-kubelet/${opts.nodeName}` });
     kubeletClient = client;
     say(`starting the local node "${opts.nodeName}" (runtime: ${opts.runtime})`);
-    kubelet = await startKubelet({ client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
+    kubelet = await startKubelet({ client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, apiPort: opts.kubeletPort, leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
     say(`node "${opts.nodeName}" registered`);
   } catch (err) {
     kubeletClient?.close();

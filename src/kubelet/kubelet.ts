@@ -201,6 +201,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
       await factory.stop();
       for (const w of workers.values()) w.detach();
       if (opts.killPods) await runtime.close();
+      else runtime.release?.();
       await recorder.flush();
     },
   };

@@ -1,7 +1,9 @@
+import type { Socket } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import {
   ContainerStartError,
   type ContainerConfig,
@@ -62,6 +64,12 @@ function pipeCriLog(src: NodeJS.ReadableStream, stream: 'stdout' | 'stderr', out
   src.on('end', () => {
     if (partial) out.write(`${new Date().toISOString().replace('Z', '000000Z')} ${stream} P ${partial}\n`);
   });
+}
+
+/** HOSTNAME as containerd's CRI sets it: the pod's name (the node's with hostNetwork); user env still wins. */
+function podHostname(sb: PodSandbox | undefined): string {
+  if (!sb) return '';
+  return sb.config.hostNetwork ? hostname() : sb.config.name;
 }
 
 /**
@@ -144,7 +152,7 @@ export class ProcessRuntime implements Runtime {
     const sb = this.sandboxes.get(c.status.sandboxId);
     const [cmd, ...args] = c.config.argv;
     if (!cmd) throw new ContainerStartError('no command specified (the process runtime does not read image entrypoints)');
-    const env = { ...c.config.env, POD_IP: c.config.env.POD_IP ?? sb?.ip ?? '', SKIFF_POD_IP: sb?.ip ?? '' };
+    const env = { ...c.config.env, POD_IP: c.config.env.POD_IP ?? sb?.ip ?? '', SKIFF_POD_IP: sb?.ip ?? '', HOSTNAME: c.config.env.HOSTNAME ?? podHostname(sb) };
     const exe = resolveExecutable(cmd, env, c.config.workingDir);
     if (!exe) throw new ContainerStartError(`failed to start container "${c.config.name}": exec: "${cmd}": executable file not found in $PATH`);
     mkdirSync(dirname(c.config.logPath), { recursive: true });
@@ -227,7 +235,7 @@ export class ProcessRuntime implements Runtime {
     const c = this.containers.get(id);
     if (!c || c.status.state !== 'running') throw new Error(`container ${id} is not running`);
     const sb = this.sandboxes.get(c.status.sandboxId);
-    const env = { ...c.config.env, POD_IP: c.config.env.POD_IP ?? sb?.ip ?? '' };
+    const env = { ...c.config.env, POD_IP: c.config.env.POD_IP ?? sb?.ip ?? '', HOSTNAME: c.config.env.HOSTNAME ?? podHostname(sb) };
     const [cmd, ...args] = argv;
     const exe = cmd ? resolveExecutable(cmd, env, c.config.workingDir) : undefined;
     if (!exe) return { exitCode: 126, stdout: '', stderr: `exec: "${cmd ?? ''}": executable file not found in $PATH` };
@@ -259,7 +267,7 @@ export class ProcessRuntime implements Runtime {
     const c = this.containers.get(id);
     if (!c || c.status.state !== 'running') throw new Error(`container not running (${id})`);
     const sb = this.sandboxes.get(c.status.sandboxId);
-    const env = { ...c.config.env, POD_IP: c.config.env.POD_IP ?? sb?.ip ?? '', TERM: opts.tty ? 'xterm' : (c.config.env.TERM ?? '') };
+    const env = { ...c.config.env, POD_IP: c.config.env.POD_IP ?? sb?.ip ?? '', HOSTNAME: c.config.env.HOSTNAME ?? podHostname(sb), TERM: opts.tty ? 'xterm' : (c.config.env.TERM ?? '') };
     const [cmd, ...args] = argv;
     const exe = cmd ? resolveExecutable(cmd, env, c.config.workingDir) : undefined;
     if (!exe) throw new ContainerStartError(`OCI runtime exec failed: exec failed: unable to start container process: exec: "${cmd ?? ''}": executable file not found in $PATH: unknown`);
@@ -303,6 +311,14 @@ export class ProcessRuntime implements Runtime {
   /** Kills every container (used when the kubelet is stopped with killPods). */
   async close(): Promise<void> {
     for (const sb of [...this.sandboxes.keys()]) await this.removePodSandbox(sb);
+  }
+
+  release(): void {
+    for (const c of this.containers.values()) {
+      c.child?.unref();
+      // The stdio pipes are net.Sockets; their handles would keep the process alive.
+      for (const pipe of [c.child?.stdout, c.child?.stderr]) (pipe as Partial<Socket> | null | undefined)?.unref?.();
+    }
   }
 }
 

@@ -101,4 +101,9 @@ export interface Runtime {
   /** Isolation this runtime cannot provide in the current environment (reported as an Event). */
   limitations(): string[];
   close(): Promise<void>;
+  /**
+   * Lets the kubelet's process exit while containers keep running (an agent stopped for
+   * an upgrade or a restart): nothing the runtime holds may keep the event loop alive.
+   */
+  release?(): void;
 }

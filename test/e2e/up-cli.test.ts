@@ -26,7 +26,7 @@ interface Up {
 const running = new Set<ChildProcess>();
 
 async function startUp(args: string[], home: string): Promise<Up> {
-  const c = spawn(process.execPath, ['--import', 'tsx', CLI, 'up', '--port', '0', '--bind-address', '127.0.0.1', ...args], {
+  const c = spawn(process.execPath, ['--import', 'tsx', CLI, 'up', '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HOME: home, KUBECONFIG: '' },
