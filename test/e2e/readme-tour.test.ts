@@ -19,7 +19,7 @@ import { readStartScript, startTourCluster, upFlags, type StartScript, type Tour
 
 const DEADLINE_MS = 30_000;
 // Another README (e.g. a draft of the tour) can be tried with SKIFF_TOUR_README=path.
-const README = process.env.SKIFF_TOUR_README ?? join(REPO_ROOT, 'README.md');
+const README = process.env.SKIFF_TOUR_README || join(REPO_ROOT, 'README.md');
 // DESIGN.md: tests never use 10/8. Loopback services (the proxy can bind them unprivileged).
 const NETS = { clusterCidr: '198.18.0.0/16', serviceCidr: '127.43.0.0/16', clusterDns: '127.43.0.10' };
 
@@ -63,6 +63,8 @@ interface Ctx {
   deployments: Map<string, { replicas: number; revisions: Array<Record<string, string>> }>;
   /** Exposed services → their deployment. */
   services: Map<string, string>;
+  /** Host ports the tour's LoadBalancer services took. */
+  lbPorts: number[];
 }
 
 /** Runs one tour line as written (sh -c), killing its process group after timeoutMs. */
@@ -200,6 +202,7 @@ async function runMutating(ctx: Ctx, line: TourLine): Promise<void> {
     } else if (step.kind === 'expose' && step.type === 'LoadBalancer') {
       // The tour then reaches the service on localhost:<port>: someone else holding it would void the check.
       assert.equal(await listening(step.port), false, `localhost:${step.port} is already taken on this machine; the tour's LoadBalancer needs it`);
+      ctx.lbPorts.push(step.port);
     } else if (step.kind === 'set-image') {
       want(ctx, step.name);
     }
@@ -326,6 +329,7 @@ describe('README first tour (the newcomer test)', { skip: kubectlMissing() }, ()
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, KUBECACHEDIR: join(root, 'kube-cache') },
       deployments: new Map(),
       services: new Map(),
+      lbPorts: [],
     };
     ctx = c;
     for (const line of tour) {
@@ -346,6 +350,7 @@ describe('README first tour (the newcomer test)', { skip: kubectlMissing() }, ()
     c.tracker.stopSampling();
     const left = await waitFor('pod processes to exit with skiff up', async () => (c.tracker?.alive().length === 0 ? [] : undefined), 5_000).catch(() => c.tracker?.killAlive() ?? []);
     assert.deepEqual(left, [], 'pod processes outlived skiff up (killed now)');
+    for (const port of c.lbPorts) assert.equal(await listening(port), false, `localhost:${port} still answers after skiff up stopped`);
     if (c.start.args.includes('--no-kubeconfig')) assert.equal(existsSync(join(c.upHome, '.kube')), false, 'npm start passes --no-kubeconfig: ~/.kube must stay untouched');
   });
 });
