@@ -18,6 +18,13 @@ export interface ProxyConfig {
    * the service CIDR is not loopback and there is no root). Return undefined to bind the ClusterIP itself.
    */
   bindAddressMapping?: (clusterIP: string) => string | undefined;
+  /** The ingress IP written for LoadBalancer Services; default nodeAddress; none when '' or a wildcard (several nodes writing theirs would flap). */
+  loadBalancerIP?: string;
+  /**
+   * Services this node serves by other means, left alone: e.g. the cluster DNS Service,
+   * whose ClusterIP:53 the node's DNS server binds itself (it has no endpoints to forward to).
+   */
+  skipService?: (svc: Service) => boolean;
   log?: Logger;
   /** Delay that coalesces bursts of events into one sync; default 20 ms. */
   syncDelayMs?: number;
@@ -62,6 +69,8 @@ export async function startProxy(config: ProxyConfig): Promise<Proxy> {
   const listeners = new Map<string, PortListener>();
   const ifaceAddrs = new Set<string>();
   const statusWritten = new Map<string, string>();
+  // Listeners refused for lack of privilege (a port below 1024 without root): retrying cannot help.
+  const denied = new Set<string>();
   let warnedNoRoot = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -85,7 +94,7 @@ export async function startProxy(config: ProxyConfig): Promise<Proxy> {
     };
     for (const svc of services.list()) {
       const spec = svc.spec ?? {};
-      if (spec.type === 'ExternalName') continue;
+      if (spec.type === 'ExternalName' || config.skipService?.(svc)) continue;
       const key = `${svc.metadata?.namespace ?? ''}/${svc.metadata?.name ?? ''}`;
       const svcSlices = bySvc.get(key) ?? [];
       const clusterIPs = (spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : []).filter((ip) => ip && ip !== 'None');
@@ -111,7 +120,7 @@ export async function startProxy(config: ProxyConfig): Promise<Proxy> {
   }
 
   async function writeLoadBalancerStatus(): Promise<void> {
-    const ip = config.nodeAddress;
+    const ip = config.loadBalancerIP ?? config.nodeAddress;
     if (!ip || ip === '0.0.0.0' || ip === '::') return;
     for (const svc of services.list()) {
       if (svc.spec?.type !== 'LoadBalancer' || svc.spec.loadBalancerClass) continue;
@@ -146,6 +155,7 @@ export async function startProxy(config: ProxyConfig): Promise<Proxy> {
         existing.setTarget(d.target);
         continue;
       }
+      if (denied.has(key)) continue;
       if (d.needsInterface) {
         if (!isRoot) {
           if (!warnedNoRoot) log.warn('ClusterIPs outside 127.0.0.0/8 need root (dummy interface) or bindAddressMapping; not serving them', { address: d.address });
@@ -170,7 +180,8 @@ export async function startProxy(config: ProxyConfig): Promise<Proxy> {
         listeners.set(key, l);
       } catch (err) {
         log.warn('listen failed', { listener: key, error: String(err) });
-        failed = true;
+        if ((err as NodeJS.ErrnoException).code === 'EACCES') denied.add(key);
+        else failed = true;
       }
     }
     for (const a of [...ifaceAddrs]) {
