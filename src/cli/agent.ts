@@ -4,6 +4,7 @@ import { clientFromKubeconfig, jsonLogger } from '../client/index.js';
 import { startKubelet, type Taint } from '../kubelet/index.js';
 import { joinCluster, JoinError } from './join.js';
 import { parsePort } from './flag-parsers.js';
+import { addNodeServiceOptions, startAgentNodeServices, type NodeServicesFlags } from './node-services.js';
 
 function parseKv(v: string, prev: Record<string, string> = {}): Record<string, string> {
   const out = { ...prev };
@@ -26,7 +27,8 @@ function positiveInt(v: string): number {
   return Number(v);
 }
 
-interface AgentOptions {
+interface AgentOptions extends NodeServicesFlags {
+  disableDns?: boolean;
   kubeconfig?: string;
   server?: string;
   token?: string;
@@ -44,14 +46,13 @@ interface AgentOptions {
 }
 
 /**
- * `skiff agent`: runs the kubelet (and later the proxy) on this machine. It connects with
- * a kubeconfig for now; joining with --server/--token (a bootstrap token exchanged for a
+ * `skiff agent`: runs the kubelet, the service proxy and the cluster DNS on this machine.
+ * It connects with a kubeconfig for now; joining with --server/--token (a bootstrap token exchanged for a
  * node certificate) belongs to the CLI issue and is refused with a clear message.
  */
 export function registerAgentCommand(program: Command): void {
-  program
-    .command('agent')
-    .description('run the node agent (kubelet) that registers this machine and runs the pods bound to it')
+  const cmd = program.command('agent').description('run the node agent (kubelet, service proxy, cluster DNS) that registers this machine and runs the pods bound to it');
+  addNodeServiceOptions(cmd, { agent: true })
     .option('--kubeconfig <file>', 'kubeconfig to reach the API server (e.g. <server data dir>/admin.kubeconfig)')
     .option('--server <url>', 'API server URL to join (with --token)')
     .option('--token <token>', 'join token from `skiff token create` on the server (K10<ca hash>::<id>.<secret>)')
@@ -86,11 +87,13 @@ export function registerAgentCommand(program: Command): void {
         logger,
       });
       process.stdout.write(`kubelet running: node ${kubelet.nodeName}, runtime ${kubelet.runtime.name}, API on port ${kubelet.apiPort}\n`);
+      const services = await startAgentNodeServices(client, o);
       await new Promise<void>((resolve) => {
         process.once('SIGTERM', () => resolve());
         process.once('SIGINT', () => resolve());
       });
       // Pods keep running: a restarted agent finds them again.
+      await services.stop();
       await kubelet.stop();
       client.close();
     });

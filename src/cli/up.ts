@@ -8,14 +8,17 @@ import { checkCidr, cidrContains, cidrFirstHost, cidrOverlap, collectList, parse
 import { defaultDataDir } from './server.js';
 import { addNodeLifecycleOptions, defaultTolerations, kubeletLeaseDurationSeconds, nodeLifecycleTimings, type NodeLifecycleFlags } from './node-lifecycle-flags.js';
 import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
+import { addNodeServiceOptions, startNodeServices, type NodeServices, type NodeServicesFlags } from './node-services.js';
+import { ensureClusterDnsService } from './cluster-dns-service.js';
+import { detectNodeIP } from '../kubelet/node-status.js';
+import type { RestClient } from '../client/rest-client.js';
 
-interface UpOptions extends NodeLifecycleFlags {
+interface UpOptions extends NodeLifecycleFlags, NodeServicesFlags {
   dataDir: string;
   port: number;
   bindAddress: string;
   clusterCidr: string;
   serviceCidr: string;
-  clusterDns: string;
   runtime: 'process';
   nodeName: string;
   kubeletPort: number;
@@ -39,12 +42,13 @@ export function registerUpCommand(program: Command): void {
     .option('--bind-address <ip>', 'address the API server listens on', parseIp4, '0.0.0.0')
     .option('--cluster-cidr <cidr>', 'pod IP range (checked against --service-cidr; the process runtime gives pods loopback IPs)', checkCidr, '10.42.0.0/16')
     .option('--service-cidr <cidr>', 'Service ClusterIP range', checkCidr, '10.43.0.0/16')
-    .option('--cluster-dns <ip>', 'cluster DNS Service IP (checked to be inside --service-cidr; not yet passed to pods)', parseIp4, '10.43.0.10')
+    .option('--cluster-dns <ip>', 'cluster DNS IP: the kube-dns Service, answered by the node\'s DNS on port 53 (inside --service-cidr; not yet passed to pods)', parseIp4, '10.43.0.10')
     .addOption(new Option('--runtime <kind>', 'how the local node runs containers').choices(['process']).default('process'))
     .option('--node-name <name>', 'name of the local node', hostname().toLowerCase())
     .option('--kubelet-port <port>', 'port of the local kubelet API (logs, exec; 0 picks a free port)', parsePort, 10250)
     .option('--no-kubeconfig', 'do not merge a "skiff" context into ~/.kube/config (admin.kubeconfig is written regardless)')
-    .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler (comma-separated)', collectList, []);
+    .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler, dns (comma-separated)', collectList, []);
+  addNodeServiceOptions(cmd, { agent: false });
   addNodeLifecycleOptions(cmd, { admission: true })
     .addHelpText(
       'after',
@@ -60,12 +64,14 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
       if (cidrOverlap(opts.clusterCidr, opts.serviceCidr)) cmd.error(`error: --cluster-cidr ${opts.clusterCidr} overlaps --service-cidr ${opts.serviceCidr}`);
       if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(opts.nodeName)) cmd.error(`error: --node-name "${opts.nodeName}" is not a valid DNS subdomain`);
       let disable: Set<EmbeddedComponent>;
+      // The cluster DNS runs with the local node, not in the control plane (k3s calls it coredns).
+      const dns = !opts.disable.some((c) => c === 'dns' || c === 'coredns');
       try {
-        disable = parseDisable(opts.disable);
+        disable = parseDisable(opts.disable.filter((c) => c !== 'dns' && c !== 'coredns'));
       } catch (err) {
         cmd.error(`error: --disable: ${err instanceof Error ? err.message : String(err)}`);
       }
-      const failure = await runUp({ ...opts, dataDir: resolve(opts.dataDir) }, disable);
+      const failure = await runUp({ ...opts, dataDir: resolve(opts.dataDir) }, disable, dns);
       if (failure) {
         process.stderr.write(`error: ${failure}\n`);
         throw new CommanderError(1, 'skiff.up.failed', failure);
@@ -77,7 +83,7 @@ const say = (line: string): void => {
   process.stdout.write(`skiff up: ${line}\n`);
 };
 
-async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>): Promise<string | undefined> {
+async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, dns: boolean): Promise<string | undefined> {
   const restart = existsSync(join(opts.dataDir, 'admin.kubeconfig'));
   say(`${restart ? 'restarting the cluster kept' : 'starting a new cluster'} in ${opts.dataDir}`);
   const { createResourceHandler } = await import('../apiserver/resources/index.js');
@@ -112,7 +118,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>): Promise<
     }
   }
   let kubelet: { stop(opts?: { killPods?: boolean }): Promise<void> } | undefined;
-  let kubeletClient: { close(): void } | undefined;
+  let kubeletClient: RestClient | undefined;
   try {
     const { startKubelet } = await import('../kubelet/index.js');
     const { clientFromKubeconfig } = await import('../client/rest-client.js');
@@ -127,22 +133,51 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>): Promise<
     await cp.stop().catch(() => {});
     return `local node: ${err instanceof Error ? err.message : String(err)}`;
   }
+  let services: NodeServices;
+  const k = kubelet;
+  const kc = kubeletClient;
+  try {
+    // The same admin client as the local kubelet: proxy and DNS live in this process too.
+    const warning = dns ? await ensureClusterDnsService(kc, opts.clusterDns) : undefined;
+    if (warning) say(warning);
+    const wildcard = opts.bindAddress === '0.0.0.0';
+    services = await startNodeServices({
+      client: kc,
+      proxyMode: opts.proxyMode,
+      clusterDns: opts.clusterDns,
+      clusterDomain: opts.clusterDomain,
+      dnsUpstream: opts.dnsUpstream,
+      dns,
+      // NodePorts and LoadBalancers are served where the API is; the ingress IP is the node's, as k3s ServiceLB writes it.
+      ...(wildcard ? {} : { nodeAddress: opts.bindAddress }),
+      loadBalancerIP: wildcard ? detectNodeIP() : opts.bindAddress,
+      progress: say,
+    });
+  } catch (err) {
+    await k.stop({ killPods: true }).catch(() => {});
+    kc.close();
+    await cp.stop().catch(() => {});
+    return `proxy and DNS: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  const kcfg = server.kubeconfigPath;
+  const lb = opts.bindAddress === '0.0.0.0' ? 'localhost' : opts.bindAddress;
   say('ready. Next:');
   process.stdout.write(
     [
-      `  kubectl --kubeconfig ${server.kubeconfigPath} get nodes`,
-      `  kubectl --kubeconfig ${server.kubeconfigPath} create deployment hello --image=busybox --replicas=2 -- sleep 3600`,
-      `  skiff sim --kubeconfig ${server.kubeconfigPath} --nodes 3     # more (simulated) nodes`,
+      `  kubectl --kubeconfig ${kcfg} get nodes`,
+      `  kubectl --kubeconfig ${kcfg} create deployment web --image=node:20 --replicas=2 -- node -e 'require("http").createServer((q, s) => s.end(process.env.HOSTNAME + "\\n")).listen(8080, process.env.POD_IP)'`,
+      `  kubectl --kubeconfig ${kcfg} expose deployment web --type=LoadBalancer --port=8000 --target-port=8080`,
+      `  curl http://${lb}:8000                          # one of the pods answers${opts.proxyMode === 'none' ? ' (not with --proxy-mode none)' : ''}`,
+      `  skiff sim --kubeconfig ${kcfg} --nodes 3     # more (simulated) nodes`,
       `  (joining other machines as nodes is not available yet: \`skiff token\` makes join tokens, but the server does not accept them yet)`,
       `  Ctrl-C stops the cluster; \`skiff up --data-dir ${opts.dataDir}\` starts it again with its state.`,
       '',
     ].join('\n'),
   );
   // The node's pods are stopped with it: the process runtime's containers are our children.
-  const k = kubelet;
-  const kc = kubeletClient;
   return stopOnSignal('skiff up', async () => {
     try {
+      await services.stop();
       await k.stop({ killPods: true });
     } finally {
       kc.close();

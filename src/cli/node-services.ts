@@ -1,0 +1,204 @@
+import { readFileSync } from 'node:fs';
+import { isIP, isIPv4 } from 'node:net';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Service } from '../api/core/v1/service.js';
+import type { RestClient } from '../client/rest-client.js';
+import type { Logger } from '../client/logger.js';
+
+/**
+ * What every node runs beside its kubelet: the service proxy and the cluster DNS, as
+ * k3s runs kube-proxy and CoreDNS. Shared by `skiff up` and `skiff agent`.
+ */
+
+export type ProxyMode = 'userspace' | 'none';
+/** Where names outside the cluster domain go: an address, none (REFUSED), or undefined for /etc/resolv.conf's first nameserver. */
+export type DnsUpstream = { address: string; port: number } | 'none' | undefined;
+
+export interface NodeServicesFlags {
+  proxyMode: ProxyMode;
+  clusterDns: string;
+  clusterDomain: string;
+  dnsUpstream?: DnsUpstream;
+}
+
+/** `--proxy-mode`: kube-proxy's kernel modes are names we know but do not have yet. */
+export function parseProxyMode(v: string): ProxyMode {
+  if (v === 'userspace' || v === 'none') return v;
+  if (['kernel', 'iptables', 'nftables', 'ipvs'].includes(v)) throw new InvalidArgumentError(`kernel-mode service rules (${v}) are not available yet; use userspace or none.`);
+  throw new InvalidArgumentError('must be userspace or none.');
+}
+
+/** `--dns-upstream ADDR[:PORT]|none` (an IPv6 address with a port as [ADDR]:PORT). */
+export function parseDnsUpstream(v: string): DnsUpstream {
+  if (v === 'none') return v; // not null: commander turns a null parse into a flag value
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(v) ?? /^([^:]+)(?::(\d+))?$/.exec(v) ?? [v, v, undefined];
+  const address = m[1] ?? '';
+  const port = m[2] === undefined ? 53 : Number(m[2]);
+  if (!isIP(address) || port < 1 || port > 65535) throw new InvalidArgumentError('must be none or an IP address with an optional :PORT.');
+  return { address, port };
+}
+
+function parseIp4(v: string): string {
+  if (!isIPv4(v)) throw new InvalidArgumentError('must be an IPv4 address.');
+  return v;
+}
+
+/** Adds the proxy and DNS flags; with `agent` also --cluster-dns and --disable-dns (skiff up has its own and --disable dns). */
+export function addNodeServiceOptions(cmd: Command, o: { agent: boolean }): Command {
+  cmd.option('--proxy-mode <mode>', 'service proxy: userspace (Node.js listeners on ClusterIPs, NodePorts, LoadBalancer ports) or none', parseProxyMode, 'userspace');
+  if (o.agent) {
+    cmd.option('--cluster-dns <ip>', 'cluster DNS IP this node serves DNS on (port 53)', parseIp4, '10.43.0.10');
+    cmd.option('--disable-dns', 'do not run the cluster DNS on this node');
+  }
+  return cmd
+    .option('--cluster-domain <domain>', 'cluster DNS domain', 'cluster.local')
+    .option('--dns-upstream <addr[:port]|none>', 'where the cluster DNS forwards other names (default: the first nameserver in /etc/resolv.conf)', parseDnsUpstream);
+}
+
+/** The first nameserver in resolv.conf, unless it is `self` (the cluster DNS itself). */
+export function resolvConfUpstream(self: readonly string[], path = '/etc/resolv.conf'): { address: string; port: number } | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  const ns = /^\s*nameserver\s+(\S+)/m.exec(text)?.[1]?.replace(/%.*$/, '');
+  if (!ns || !isIP(ns) || self.includes(ns)) return null;
+  return { address: ns, port: 53 };
+}
+
+const isLoopback = (ip: string) => ip.startsWith('127.') || ip === '::1';
+
+/**
+ * Without root a ClusterIP outside 127/8 cannot be bound: a.b.c.d is served on 127.b.c.d
+ * instead (10.43.0.10 → 127.43.0.10). Pods keep 127.1.x.y, so only a service range whose
+ * second octet is 1 would collide. With root the proxy puts ClusterIPs on a dummy interface.
+ */
+export function loopbackMapping(ip: string): string | undefined {
+  if (isLoopback(ip) || !isIPv4(ip)) return undefined;
+  return `127.${ip.split('.').slice(1).join('.')}`;
+}
+
+/**
+ * `skiff agent`'s proxy and DNS (its flags as parsed), progress on stdout. The agent does
+ * not write LoadBalancer ingress IPs: with several nodes writing their own they would flap.
+ */
+export function startAgentNodeServices(client: RestClient, o: NodeServicesFlags & { disableDns?: boolean; nodeIp?: string }): Promise<NodeServices> {
+  return startNodeServices({
+    client,
+    proxyMode: o.proxyMode,
+    clusterDns: o.clusterDns,
+    clusterDomain: o.clusterDomain,
+    dnsUpstream: o.dnsUpstream,
+    dns: !o.disableDns,
+    ...(o.nodeIp ? { nodeAddress: o.nodeIp } : {}),
+    loadBalancerIP: '',
+    progress: (line) => process.stdout.write(`${line}\n`),
+  });
+}
+
+export interface NodeServicesConfig extends NodeServicesFlags {
+  client: RestClient;
+  /** Run the cluster DNS (false: --disable dns / --disable-dns). */
+  dns: boolean;
+  /** Where NodePorts and LoadBalancer ports listen; default all addresses. */
+  nodeAddress?: string;
+  /** Ingress IP written to LoadBalancer Services; default nodeAddress; '' for none. */
+  loadBalancerIP?: string;
+  /** Lines for the CLI to show (what runs where). */
+  progress?: (line: string) => void;
+  log?: (component: 'proxy' | 'dns') => Logger;
+}
+
+export interface NodeServices {
+  /** Where the cluster DNS answers, when it runs. */
+  dnsAddress?: { address: string; port: number };
+  /** Stops DNS and proxy and removes any address they put on the dummy interface. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the proxy and the DNS on one shared informer factory; resolves once both serve.
+ * DNS binds the cluster DNS IP itself on port 53: a loopback IP as is, another one on the
+ * dummy interface with root, or its loopback mapping without root. Port 53 needs root (or
+ * a lowered net.ipv4.ip_unprivileged_port_start); without it DNS falls back to port 1053.
+ * A DNS that cannot bind at all is reported and skipped: the rest of the node still runs.
+ */
+export async function startNodeServices(config: NodeServicesConfig): Promise<NodeServices> {
+  const [{ SharedInformerFactory }, { jsonLogger }, { DummyInterface }] = await Promise.all([
+    import('../client/informer-factory.js'),
+    import('../client/logger.js'),
+    import('../proxy/dummy-interface.js'),
+  ]);
+  const log = config.log ?? jsonLogger;
+  const progress = config.progress ?? (() => {});
+  const isRoot = process.getuid?.() === 0;
+  const mapping = isRoot ? undefined : loopbackMapping;
+  const informers = new SharedInformerFactory({ client: config.client, logger: log('proxy') });
+  const stops: Array<() => Promise<void>> = [];
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      for (const s of stops.reverse()) await s().catch(() => {});
+      await informers.stop();
+    })());
+
+  try {
+    let dnsAddress: { address: string; port: number } | undefined;
+    if (config.dns) {
+      const ip = config.clusterDns;
+      const bind = mapping?.(ip) ?? ip;
+      const dummy = new DummyInterface();
+      if (!isLoopback(bind) && isRoot) {
+        await dummy.add(bind).catch((err: unknown) => progress(`cluster DNS: cannot put ${bind} on ${dummy.name} (${String(err)})`));
+      }
+      stops.push(() => dummy.destroy());
+      const upstream = config.dnsUpstream === 'none' ? null : (config.dnsUpstream ?? resolvConfUpstream([ip, bind]));
+      const { startDns } = await import('../dns/dns.js');
+      for (const port of [53, 1053]) {
+        try {
+          const d = await startDns({ client: config.client, informers, listen: { address: bind, port }, clusterDomain: config.clusterDomain, upstream, log: log('dns') });
+          stops.push(() => d.stop());
+          dnsAddress = { address: bind, port: d.port };
+          break;
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (code === 'EACCES' && port === 53) continue;
+          progress(`cluster DNS not started: cannot listen on ${bind}:${port} (${code ?? String(err)})`);
+          break;
+        }
+      }
+      if (dnsAddress) {
+        const why = dnsAddress.port !== 53 ? ' (port 53 needs root)' : dnsAddress.address !== ip ? ` (${ip} mapped to loopback: no root)` : '';
+        progress(`cluster DNS on ${dnsAddress.address}:${dnsAddress.port}${why}, domain ${config.clusterDomain}, upstream ${upstream ? `${upstream.address}:${upstream.port}` : 'none'}`);
+      }
+    }
+    if (config.proxyMode === 'userspace') {
+      const { startProxy } = await import('../proxy/proxy.js');
+      const dnsIp = config.clusterDns;
+      const proxy = await startProxy({
+        client: config.client,
+        informers,
+        ...(config.nodeAddress ? { nodeAddress: config.nodeAddress } : {}),
+        ...(config.loadBalancerIP !== undefined ? { loadBalancerIP: config.loadBalancerIP } : {}),
+        ...(mapping ? { bindAddressMapping: mapping } : {}),
+        // The DNS above holds the cluster DNS IP's port 53; the kube-dns Service has no endpoints to proxy to.
+        ...(dnsAddress ? { skipService: (svc: Service) => svc.spec?.clusterIP === dnsIp } : {}),
+        log: log('proxy'),
+      });
+      stops.push(() => proxy.stop());
+      informers.start();
+      await proxy.ready();
+      const where = config.nodeAddress ?? 'all addresses';
+      progress(`service proxy (userspace): ClusterIPs${mapping ? ' outside 127/8 on 127.x loopback addresses (no root)' : isRoot ? ' (outside 127/8 on the dummy interface skiff0)' : ''}; NodePorts and LoadBalancer ports on ${where}`);
+    } else {
+      informers.start();
+      progress('service proxy: none (--proxy-mode none)');
+    }
+    return { ...(dnsAddress ? { dnsAddress } : {}), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
