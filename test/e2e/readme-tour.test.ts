@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { kubectl, kubectlMissing, REPO_ROOT, waitFor } from './support/index.js';
 import { classifyLine, claimedCount, extractTour, type TourLine, type TourStep } from './support/readme-tour.js';
@@ -43,7 +43,8 @@ interface Deployment {
   status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number; availableReplicas?: number };
 }
 interface Service {
-  spec: { type?: string; selector?: Record<string, string>; ports: Array<{ port: number; targetPort?: number | string }> };
+  spec: { type?: string; clusterIP?: string; selector?: Record<string, string>; ports: Array<{ port: number; targetPort?: number | string }> };
+  status?: { loadBalancer?: { ingress?: Array<{ ip?: string }> } };
 }
 interface Endpoints {
   subsets?: Array<{ addresses?: Array<{ ip: string }>; ports?: Array<{ port: number }> }>;
@@ -75,7 +76,13 @@ function sh(line: string, ctx: Ctx, timeoutMs = 45_000): Promise<Run> {
     let stderr = '';
     c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => c.pid !== undefined && process.kill(-c.pid, 'SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => {
+      try {
+        if (c.pid !== undefined) process.kill(-c.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, timeoutMs);
     c.on('error', (err) => (clearTimeout(timer), reject(err)));
     c.on('close', (code) => (clearTimeout(timer), resolve({ code, stdout, stderr })));
   });
@@ -174,7 +181,19 @@ async function checkReadOnly(ctx: Ctx, line: TourLine, step: TourStep, r: Run): 
       if ('IP' in row) assert.equal(row.IP, p.status?.podIP, r.stdout);
     }
   } else if (step.kind === 'get-services') {
-    for (const s of step.name ? [step.name] : ctx.services.keys()) assert.ok(rows.some((x) => x.NAME === s), `service ${s} not listed:\n${r.stdout}`);
+    for (const name of step.name ? [step.name] : ctx.services.keys()) {
+      const row = rows.find((x) => x.NAME === name);
+      assert.ok(row, `service ${name} not listed:\n${r.stdout}`);
+      const svc = await get<Service>(ctx, ['get', 'service', name]);
+      assert.ok(svc.spec.clusterIP?.startsWith(NETS.serviceCidr.split('.').slice(0, 2).join('.') + '.'), `ClusterIP ${svc.spec.clusterIP} outside ${NETS.serviceCidr}`);
+      assert.equal(row['CLUSTER-IP'], svc.spec.clusterIP, r.stdout);
+      if (svc.spec.type === 'LoadBalancer') {
+        // The ingress IP is this machine's: the address skiff up serves on (the test binds loopback).
+        const ingress = svc.status?.loadBalancer?.ingress?.[0]?.ip;
+        assert.ok(ingress && (ingress.startsWith('127.') || localAddresses().has(ingress)), `LoadBalancer ingress ${ingress} is not this machine`);
+        assert.equal(row['EXTERNAL-IP'], ingress, r.stdout);
+      }
+    }
   } else if (step.kind === 'rollout-status') {
     await settled(ctx, step.name);
   } else if (step.kind === 'curl') {
@@ -265,6 +284,8 @@ async function exposed(ctx: Ctx, step: Extract<TourStep, { kind: 'expose' }>): P
   }, DEADLINE_MS, 100);
 }
 
+const localAddresses = (): Set<string> => new Set(Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((a) => a.address)));
+
 /** Whether something accepts TCP connections on localhost:port. */
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -282,6 +303,7 @@ async function runLine(ctx: Ctx, line: TourLine): Promise<void> {
     ctx.cluster = await startTourCluster({ start: ctx.start, dataDir: ctx.dataDir, home: ctx.upHome, flags, ...NETS });
     ctx.tracker = new PodProcessTracker(ctx.cluster.pid);
   } else if (first?.kind === 'kubeconfig') {
+    assert.equal(line.steps.length, 1, `README tour line not covered by the newcomer test: ${line.text}  (export joined with other commands)`);
     // The reader's $PWD is the repo, where `npm start` keeps its state in the script's --data-dir.
     const rel = first.path.replace(/^(\$PWD|\$\{PWD\})\//, '');
     assert.equal(posix.normalize(rel), posix.join(posix.normalize(ctx.start.dataDir), 'admin.kubeconfig'), `KUBECONFIG must be npm start's ${ctx.start.dataDir}/admin.kubeconfig`);

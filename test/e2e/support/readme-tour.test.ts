@@ -46,6 +46,7 @@ describe('README tour reader', () => {
       { kind: 'expose', deployment: 'web', service: 'web', port: 8000, targetPort: 8080, type: 'LoadBalancer' },
     ]);
     assert.deepEqual(kinds('kubectl get svc web'), [{ kind: 'get-services', name: 'web' }]);
+    assert.deepEqual(kinds('kubectl get services   # web: a ClusterIP, and this machine as EXTERNAL-IP'), [{ kind: 'get-services' }]);
     assert.deepEqual(kinds('curl -s http://localhost:8000   # answered by one of the pods'), [{ kind: 'curl', url: 'http://localhost:8000' }]);
   });
 
