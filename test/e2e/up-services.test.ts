@@ -16,8 +16,11 @@ import { get } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ServiceKind, type Service } from '../../src/api/core/v1/service.js';
+import { EndpointSliceKind, serviceNameLabel, type EndpointSlice } from '../../src/api/discovery/v1/endpoint-slice.js';
+import { clientFromKubeconfig } from '../../src/client/rest-client.js';
 import { queryTcp, queryUdp } from '../../src/dns/test-client.js';
-import { kubectl, kubectlMissing, REPO_ROOT, waitFor } from './support/index.js';
+import { kubectl, kubectlMissing, REPO_ROOT, startTestServer, waitFor } from './support/index.js';
 
 const CLI = join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts');
 const NETS = ['--cluster-cidr', '198.18.0.0/16', '--service-cidr', '127.47.0.0/16', '--cluster-dns', '127.47.0.10'];
@@ -68,6 +71,16 @@ function freePort(): Promise<number> {
       const port = (s.address() as { port: number }).port;
       s.close(() => resolve(port));
     });
+  });
+}
+
+function readTcp(host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    const s = connect({ host, port });
+    s.on('data', (d: Buffer) => (body += d.toString()));
+    s.on('end', () => resolve(body));
+    s.on('error', reject);
   });
 }
 
@@ -175,6 +188,73 @@ describe('skiff up: service proxy and cluster DNS', { skip: kubectlMissing(), ti
       assert.ok(await udpFree(dns.address, dns.port), 'the DNS UDP socket is closed');
     } finally {
       if (!stopped) await up.stop();
+    }
+  });
+});
+
+describe('skiff agent: service proxy and cluster DNS', { timeout: 200_000 }, () => {
+  const dirs: string[] = [];
+  after(() => {
+    for (const c of running) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('serves ClusterIPs and DNS by default, neither with --proxy-mode none --disable-dns, refuses kernel modes', async () => {
+    const server = await startTestServer({ args: ['--service-cidr', '127.48.0.0/16'] });
+    const backend = createServer((c) => c.end('echo-backend'));
+    await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
+    const client = clientFromKubeconfig({ path: server.kubeconfigPath });
+    try {
+      // A Service without selector, its one endpoint a listener of this test.
+      const svcPort = await freePort();
+      const svc = await client.resource<Service>(ServiceKind).create({ metadata: { name: 'echo' }, spec: { ports: [{ port: svcPort, protocol: 'TCP' }] } }, { namespace: 'default' });
+      const clusterIP = svc.spec?.clusterIP ?? '';
+      assert.match(clusterIP, /^127\.48\./);
+      const slice: EndpointSlice = {
+        metadata: { name: 'echo-1', labels: { [serviceNameLabel]: 'echo' } },
+        addressType: 'IPv4',
+        endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
+        ports: [{ port: (backend.address() as { port: number }).port, protocol: 'TCP' }],
+      } as EndpointSlice;
+      await client.resource<EndpointSlice>(EndpointSliceKind).create(slice, { namespace: 'default' });
+
+      const agentArgs = (name: string, more: string[]): string[] => {
+        const dir = mkdtempSync(join(tmpdir(), 'skiff-agent-svc-'));
+        dirs.push(dir);
+        return ['agent', '--kubeconfig', server.kubeconfigPath, '--data-dir', dir, '--node-name', name, '--node-ip', '127.0.0.1', '--port', '0', '--cluster-dns', '127.48.0.10', '--dns-upstream', 'none', ...more];
+      };
+
+      const agent = startSkiff(agentArgs('agent-svc', []));
+      try {
+        const m = await waitOutput(agent, /cluster DNS on (127\.48\.0\.10):(\d+)/);
+        await waitOutput(agent, /service proxy \(userspace\)/);
+        assert.equal(await waitFor('the ClusterIP to answer', async () => (await readTcp(clusterIP, svcPort).catch(() => '')) || undefined, 20_000, 50), 'echo-backend');
+        const a = await queryUdp(Number(m[2]), 'echo.default.svc.cluster.local', 1, { address: m[1] as string });
+        assert.deepEqual(a.answers.map((r) => (r as { address?: string }).address), [clusterIP]);
+      } finally {
+        assert.equal(await agent.stop(), 0, agent.output().slice(-2000));
+      }
+      assert.ok(await refused(clusterIP, svcPort), 'the ClusterIP listener outlived the agent');
+
+      const bare = startSkiff(agentArgs('agent-bare', ['--proxy-mode', 'none', '--disable-dns']));
+      try {
+        await waitOutput(bare, /service proxy: none/);
+        assert.doesNotMatch(bare.output(), /cluster DNS on/);
+        assert.ok(await refused(clusterIP, svcPort), 'a ClusterIP is served with --proxy-mode none');
+      } finally {
+        assert.equal(await bare.stop(), 0, bare.output().slice(-2000));
+      }
+
+      const kernel = startSkiff(agentArgs('agent-kernel', ['--proxy-mode', 'iptables']));
+      assert.notEqual(await new Promise((r) => kernel.child.once('exit', r)), 0);
+      // One line of error (then commander's usual "run with --help" hint), no stack trace.
+      const [first, ...rest] = kernel.output().trim().split('\n');
+      assert.match(first ?? '', /^error: option '--proxy-mode <mode>'.*kernel-mode service rules \(iptables\) are not available yet/);
+      assert.deepEqual(rest, ['(run with --help for usage)'], kernel.output());
+    } finally {
+      client.close();
+      backend.close();
+      await server.stop();
     }
   });
 });
