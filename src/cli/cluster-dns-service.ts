@@ -1,5 +1,5 @@
 import { ServiceKind, type Service } from '../api/core/v1/service.js';
-import { isAlreadyExists } from '../client/status-error.js';
+import { isAlreadyExists, isNotFound } from '../client/status-error.js';
 import type { RestClient } from '../client/rest-client.js';
 
 /**
@@ -34,12 +34,19 @@ export function clusterDnsService(ip: string): Service {
  */
 export async function ensureClusterDnsService(client: RestClient, ip: string): Promise<string | undefined> {
   const services = client.resource<Service>(ServiceKind);
-  try {
-    await services.create(clusterDnsService(ip), { namespace: 'kube-system' });
-    return undefined;
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
+  // Read first: creating an existing one fails on its taken IP (422) before its name (409).
+  let have = await services.get('kube-dns', { namespace: 'kube-system' }).catch((err: unknown) => {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  });
+  if (!have) {
+    try {
+      return void (await services.create(clusterDnsService(ip), { namespace: 'kube-system' }));
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+      have = await services.get('kube-dns', { namespace: 'kube-system' });
+    }
   }
-  const have = (await services.get('kube-dns', { namespace: 'kube-system' })).spec?.clusterIP;
-  return have === ip ? undefined : `kube-system/kube-dns has clusterIP ${have ?? 'none'}, not --cluster-dns ${ip}; left as is`;
+  const got = have.spec?.clusterIP;
+  return got === ip ? undefined : `kube-system/kube-dns has clusterIP ${got ?? 'none'}, not --cluster-dns ${ip}; left as is`;
 }

@@ -186,6 +186,17 @@ describe('skiff up: service proxy and cluster DNS', { skip: kubectlMissing(), ti
         assert.ok(await refused(host, port), `${host}:${port} still accepts connections after SIGTERM`);
       }
       assert.ok(await udpFree(dns.address, dns.port), 'the DNS UDP socket is closed');
+
+      // A restart finds kube-dns in place and serves again.
+      const again = startSkiff(['up', '--data-dir', join(dir, 'data'), '--port', '0', '--bind-address', '127.0.0.1', '--kubelet-port', '0', '--no-kubeconfig', '--node-name', 'svc-node', ...NETS, '--dns-upstream', 'none'], { HOME: dir });
+      try {
+        await waitOutput(again, /skiff up: ready/);
+        assert.doesNotMatch(again.output(), /kube-dns has clusterIP/);
+        const r = await queryUdp(dns.port, 'web.default.svc.cluster.local', 1, { address: dns.address });
+        assert.deepEqual(r.answers.map((x) => (x as { address?: string }).address), [clusterIP]);
+      } finally {
+        assert.equal(await again.stop(), 0, again.output().slice(-2000));
+      }
     } finally {
       if (!stopped) await up.stop();
     }
