@@ -26,7 +26,9 @@ interface Up {
 const running = new Set<ChildProcess>();
 
 async function startUp(args: string[], home: string): Promise<Up> {
-  const c = spawn(process.execPath, ['--import', 'tsx', CLI, 'up', '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', ...args], {
+  // The test's own networks (DESIGN.md: never 10/8): skiff up binds its ClusterIPs and cluster DNS.
+  const nets = ['--cluster-cidr', '198.18.0.0/16', '--service-cidr', '127.45.0.0/16', '--cluster-dns', '127.45.0.10', '--dns-upstream', 'none'];
+  const c = spawn(process.execPath, ['--import', 'tsx', CLI, 'up', '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', ...nets, ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, HOME: home, KUBECONFIG: '' },
