@@ -1,0 +1,216 @@
+/**
+ * One `skiff up` run for bench:up: spawn on an empty data dir, time the node's Ready
+ * condition and the first pod's Running phase, sample the idle process's RSS, stop with
+ * SIGTERM and prove no pod process outlived it.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clientFromKubeconfig, isNotFound, type RestClient } from '../../src/client/index.js';
+import { PodKind, type Pod } from '../../src/api/core/v1/pod.js';
+import { NodeKind, type Node } from '../../src/api/core/v1/node.js';
+import { PodProcessTracker } from '../../test/e2e/support/pod-processes.js';
+
+export interface RunOptions {
+  /** argv before `up` (node flags and the CLI entry point). */
+  entry: string[];
+  cwd: string;
+  /** Poll period for Ready/Running (ms). */
+  pollMs: number;
+  /** Idle: wait at least this long after the pod runs, then until RSS is stable (ms). */
+  settleMinMs: number;
+  settleMaxMs: number;
+  /** Extra flags for the node process (e.g. --cpu-prof). */
+  nodeFlags?: string[];
+}
+
+export interface RunResult {
+  readyMs: number;
+  firstPodMs: number;
+  /** spawn → first successful API answer (admin kubeconfig readable, GET answered). */
+  apiMs: number;
+  /** spawn → the "skiff up: ready" line on stdout. */
+  readyLineMs: number;
+  idleRssMB: number;
+  idleRssAnonMB: number;
+  idleRssFileMB: number;
+  peakRssMB: number;
+  rssSettled: boolean;
+  settleMs: number;
+  /** Progress lines with their time after spawn (ms). */
+  progress: Array<{ ms: number; line: string }>;
+  exitCode: number | null;
+  podProcessesSeen: number;
+  podProcessesLeft: number;
+  loadavg1m: number;
+}
+
+const NODE = 'bench-up';
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** VmRSS, RssAnon, RssFile, VmHWM of a live process in MB (undefined when gone). */
+export function procMemMB(pid: number): { rss: number; anon: number; file: number; hwm: number } | undefined {
+  let s: string;
+  try {
+    s = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(s)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024, file: (kb('RssFile') + kb('RssShmem')) / 1024, hwm: kb('VmHWM') / 1024 };
+}
+
+const podSpec = (name: string): Pod => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name },
+  spec: { containers: [{ name: 'c', image: 'bench/sleep', command: ['sleep', '3600'] }] },
+});
+
+const ready = (n: Node): boolean => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+
+export async function runOnce(o: RunOptions): Promise<RunResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'skiff-bench-up-data-'));
+  const home = mkdtempSync(join(tmpdir(), 'skiff-bench-up-home-'));
+  const args = [
+    ...(o.nodeFlags ?? []),
+    ...o.entry,
+    'up',
+    '--data-dir', dataDir,
+    '--port', '0',
+    '--kubelet-port', '0',
+    '--bind-address', '127.0.0.1',
+    '--no-kubeconfig',
+    '--node-name', NODE,
+    '--service-cidr', '127.43.0.0/16',
+    '--cluster-dns', '127.43.0.10',
+    '--dns-upstream', 'none',
+  ];
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { cwd: o.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: home, KUBECONFIG: '' } });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('spawn failed');
+  const tracker = new PodProcessTracker(pid, 50);
+  const progress: RunResult['progress'] = [];
+  let out = '';
+  let partial = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    partial += d.toString();
+    const lines = partial.split('\n');
+    partial = lines.pop() ?? '';
+    const ms = performance.now() - t0;
+    for (const l of lines) if (l.startsWith('skiff up: ')) progress.push({ ms, line: l.slice('skiff up: '.length) });
+  });
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  let client: RestClient | undefined;
+  const fail = (why: string): Error => new Error(`${why}\n--- skiff up output (tail) ---\n${out.slice(-3000)}`);
+  try {
+    // (a)/(b): the API's first answer, then create the pod; poll node and pod together.
+    const deadline = Date.now() + 120_000;
+    let apiMs = 0;
+    const kubeconfig = join(dataDir, 'admin.kubeconfig');
+    while (apiMs === 0) {
+      if (child.exitCode !== null) throw fail('skiff up exited early');
+      if (Date.now() > deadline) throw fail('the API did not answer within 120 s');
+      if (existsSync(kubeconfig)) {
+        try {
+          client ??= clientFromKubeconfig({ path: kubeconfig, userAgent: 'bench-up' });
+          await client.resource<Node>(NodeKind).get(NODE).catch((err: unknown) => {
+            if (!isNotFound(err)) throw err;
+          });
+          apiMs = performance.now() - t0;
+          break;
+        } catch {
+          // not serving yet (or the kubeconfig is still being written)
+        }
+      }
+      await sleep(o.pollMs);
+    }
+    const c = client as RestClient;
+    const pods = c.resource<Pod>(PodKind);
+    let created = false;
+    let readyMs = 0;
+    let firstPodMs = 0;
+    while (readyMs === 0 || firstPodMs === 0) {
+      if (child.exitCode !== null) throw fail('skiff up exited early');
+      if (Date.now() > deadline) throw fail(`not there within 120 s (node Ready: ${readyMs > 0}, pod created: ${created}, Running: ${firstPodMs > 0})`);
+      const checks: Array<Promise<void>> = [];
+      if (!created) checks.push(pods.create(podSpec('first'), { namespace: 'default' }).then(() => void (created = true), () => {}));
+      else if (firstPodMs === 0) {
+        checks.push(pods.get('first', { namespace: 'default' }).then((p) => void (p.status?.phase === 'Running' && (firstPodMs = performance.now() - t0)), () => {}));
+      }
+      if (readyMs === 0) checks.push(c.resource<Node>(NodeKind).get(NODE).then((n) => void (ready(n) && (readyMs = performance.now() - t0)), () => {}));
+      await Promise.all(checks);
+      if (readyMs === 0 || firstPodMs === 0) await sleep(o.pollMs);
+    }
+    // The pod's host process: a session leader, child of skiff up, with the pod's IP.
+    const pod = await pods.get('first', { namespace: 'default' });
+    tracker.sample();
+    if (!pod.status?.podIP || tracker.withPodIp(pod.status.podIP).length === 0) throw fail(`no host process with POD_IP=${pod.status?.podIP}`);
+
+    // (c) idle RSS: at least settleMinMs after the pod runs, then until the last 5 s of
+    // 1 s samples span < 1 MB (or settleMaxMs: reported as not settled).
+    const tIdle = performance.now();
+    const samples: number[] = [];
+    let settled = false;
+    for (;;) {
+      await sleep(1000);
+      const m = procMemMB(pid);
+      if (!m) throw fail('skiff up vanished while idle');
+      samples.push(m.rss);
+      const last = samples.slice(-6);
+      const waited = performance.now() - tIdle;
+      if (waited >= o.settleMinMs && last.length === 6 && Math.max(...last) - Math.min(...last) < 1) {
+        settled = true;
+        break;
+      }
+      if (waited >= o.settleMaxMs) break;
+    }
+    const settleMs = performance.now() - tIdle;
+    const mem = procMemMB(pid);
+    if (!mem) throw fail('skiff up vanished while idle');
+    const load = loadavg()[0] ?? 0;
+    const readyLine = progress.find((p) => p.line.startsWith('ready'));
+
+    c.close();
+    client = undefined;
+    process.kill(pid, 'SIGTERM');
+    const killer = setTimeout(() => child.exitCode === null && process.kill(pid, 'SIGKILL'), 15_000);
+    const exitCode = await exited;
+    clearTimeout(killer);
+    // skiff up kills its pods on SIGTERM; anything still alive in a pod session is a leak.
+    const left = tracker.alive();
+    tracker.stopSampling();
+    if (left.length > 0) tracker.killAlive();
+    return {
+      readyMs,
+      firstPodMs,
+      apiMs,
+      readyLineMs: readyLine?.ms ?? NaN,
+      idleRssMB: mem.rss,
+      idleRssAnonMB: mem.anon,
+      idleRssFileMB: mem.file,
+      peakRssMB: mem.hwm,
+      rssSettled: settled,
+      settleMs,
+      progress,
+      exitCode,
+      podProcessesSeen: tracker.seen(),
+      podProcessesLeft: left.length,
+      loadavg1m: load,
+    };
+  } finally {
+    client?.close();
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(pid, 'SIGKILL');
+      await exited;
+    }
+    tracker.stopSampling();
+    tracker.killAlive();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(home, { recursive: true, force: true });
+  }
+}
