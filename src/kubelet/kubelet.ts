@@ -19,7 +19,7 @@ import { CrashBackoff } from './backoff.js';
 import { detectNodeIP, NodeAgent, type Taint } from './node-status.js';
 import { PodWorker } from './pod-worker.js';
 import { ProcessRuntime } from './process-runtime.js';
-import type { Runtime } from './runtime.js';
+import type { ContainerStatus, PodSandbox, Runtime } from './runtime.js';
 import { serviceEnv } from './service-env.js';
 import { startKubeletServer } from './kubelet-server.js';
 import { createCa, issueServerCertificate } from '../apiserver/tls/pki.js';
@@ -77,7 +77,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   const nodeName = config.nodeName;
   const hostIP = config.nodeIP ?? detectNodeIP();
   mkdirSync(config.dataDir, { recursive: true });
-  const runtime: Runtime = typeof config.runtime === 'object' ? config.runtime : new ProcessRuntime({ hostIP });
+  const runtime: Runtime = typeof config.runtime === 'object' ? config.runtime : new ProcessRuntime({ hostIP, stateDir: join(config.dataDir, 'runtime') });
   const workers = new Map<string, PodWorker>();
   const findWorker = (ns: string, name: string): PodWorker | undefined => {
     for (const w of workers.values()) if (w.pod.metadata?.namespace === ns && w.pod.metadata?.name === name) return w;
@@ -133,10 +133,18 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   const backoff = new CrashBackoff({ ...(config.backoffBaseMs ? { baseMs: config.backoffBaseMs } : {}), ...(config.backoffMaxMs ? { maxMs: config.backoffMaxMs } : {}) });
   const logDir = join(config.dataDir, 'pods');
 
+  // What the runtime still runs from before a kubelet restart, by pod UID: workers take it over.
+  const adoptable = new Map<string, { sandbox: PodSandbox; containers: ContainerStatus[] }>();
+  for (const sandbox of await runtime.listPodSandboxes()) {
+    if (sandbox.state === 'ready') adoptable.set(sandbox.config.uid, { sandbox, containers: await runtime.listContainers({ sandboxId: sandbox.id }) });
+  }
+
   const workerFor = (pod: Pod): PodWorker => {
     const uid = pod.metadata?.uid ?? '';
     let w = workers.get(uid);
     if (w) return w;
+    const adopted = adoptable.get(uid);
+    adoptable.delete(uid);
     w = new PodWorker(pod, {
       runtime,
       recorder,
@@ -161,7 +169,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
         }
       },
       onFinished: () => workers.delete(uid),
-    });
+    }, adopted);
     workers.set(uid, w);
     return w;
   };
@@ -189,6 +197,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   });
   factory.start();
   await factory.waitForSync();
+  await removeOrphanSandboxes(runtime, adoptable, logger);
   logger.info('kubelet started', { node: nodeName, runtime: runtime.name, hostIP });
 
   return {
@@ -205,4 +214,19 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
       await recorder.flush();
     },
   };
+}
+
+/** Sandboxes left from before a restart whose pods are gone from this node: stopped and removed. */
+async function removeOrphanSandboxes(runtime: Runtime, left: Map<string, { sandbox: PodSandbox }>, logger: Logger): Promise<void> {
+  for (const [uid, { sandbox }] of left) {
+    logger.info('removing the sandbox of a pod that is gone', { uid, sandbox: sandbox.id });
+    await runtime.removePodSandbox(sandbox.id).catch((err: unknown) => logger.warn('removing an orphan sandbox failed', { uid, error: String(err) }));
+  }
+  left.clear();
+  for (const sandbox of await runtime.listPodSandboxes()) {
+    if (sandbox.state === 'notready' && !(await runtime.listContainers({ sandboxId: sandbox.id })).some((c) => c.state === 'running')) {
+      // Finished pods' sandboxes from before the restart: their workers are not coming back.
+      await runtime.removePodSandbox(sandbox.id).catch(() => {});
+    }
+  }
 }

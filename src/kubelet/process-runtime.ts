@@ -1,9 +1,11 @@
-import type { Socket } from 'node:net';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
-import { delimiter, dirname, isAbsolute, join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { CriLogTailer } from './cri-log-tailer.js';
+import { containerEnv, execIn, execSyncIn, resolveExecutable } from './process-exec.js';
+import { isSameProcessAlive, launchContainer, processStartTime, recordedExitCode, type ContainerFiles } from './process-launch.js';
+import { RuntimeStateDir, type ContainerRecord } from './process-state.js';
 import {
   ContainerStartError,
   type ContainerConfig,
@@ -15,92 +17,93 @@ import {
   type Runtime,
 } from './runtime.js';
 
+
 export interface ProcessRuntimeConfig {
   /** Loopback addresses are 127.<base>.y.z (default 127.1.0.2 upwards). */
   loopbackBase?: number;
   hostIP?: string;
   now?: () => number;
+  /** Where sandboxes and containers are remembered, so a new runtime re-adopts running pods; none = in memory only. */
+  stateDir?: string;
 }
 
-interface Container {
-  status: ContainerStatus;
-  config: ContainerConfig;
+interface Container extends ContainerRecord {
+  /** The keeper, when this runtime started it (not after a restart). */
   child?: ChildProcess;
-  log?: WriteStream;
+  tailer?: CriLogTailer;
+  /** Polls a re-adopted keeper, which is not our child, for its end. */
+  poll?: NodeJS.Timeout;
   exited?: Promise<void>;
 }
 
-/** Resolves argv[0] like execvp would; undefined when it cannot be executed. */
-export function resolveExecutable(cmd: string, env: Record<string, string>, cwd?: string): string | undefined {
-  const canExec = (p: string): boolean => {
-    try {
-      accessSync(p, constants.X_OK);
-      return statSync(p).isFile();
-    } catch {
-      return false;
-    }
-  };
-  if (cmd.includes('/')) {
-    const p = isAbsolute(cmd) ? cmd : join(cwd ?? process.cwd(), cmd);
-    return canExec(p) ? p : undefined;
-  }
-  const path = env.PATH ?? process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
-  for (const dir of path.split(delimiter)) {
-    if (dir && canExec(join(dir, cmd))) return join(dir, cmd);
-  }
-  return undefined;
-}
+const ADOPTED_POLL_MS = 250;
+const OFFSET_SAVE_MS = 1000;
 
-/** Appends CRI-format lines (`<RFC3339Nano> <stream> F <line>`) to a log file. */
-function pipeCriLog(src: NodeJS.ReadableStream, stream: 'stdout' | 'stderr', out: WriteStream): void {
-  let partial = '';
-  src.setEncoding('utf8');
-  src.on('data', (chunk: string) => {
-    const parts = (partial + chunk).split('\n');
-    partial = parts.pop() ?? '';
-    const ts = new Date().toISOString().replace('Z', '000000Z');
-    for (const line of parts) out.write(`${ts} ${stream} F ${line}\n`);
-  });
-  src.on('end', () => {
-    if (partial) out.write(`${new Date().toISOString().replace('Z', '000000Z')} ${stream} P ${partial}\n`);
-  });
-}
-
-/** HOSTNAME as containerd's CRI sets it: the pod's name (the node's with hostNetwork); user env still wins. */
-function podHostname(sb: PodSandbox | undefined): string {
-  if (!sb) return '';
-  return sb.config.hostNetwork ? hostname() : sb.config.name;
-}
+/** The keeper's files beside the CRI log: raw output and the exit status. */
+const filesOf = (c: ContainerRecord): ContainerFiles => ({ stdout: `${c.config.logPath}.stdout`, stderr: `${c.config.logPath}.stderr`, exit: `${c.config.logPath}.exit` });
 
 /**
  * The `process` runtime, unprivileged path: each container is a host process in its own
- * process group; each sandbox gets a distinct loopback address 127.x.y.z (exposed to the
- * container as POD_IP / SKIFF_POD_IP so it can bind there). There is no network, mount,
- * or cgroup isolation — limitations() says so, and the kubelet reports it as an Event.
+ * process group, started by a keeper (see process-launch.ts) so it survives a kubelet
+ * restart; each sandbox gets a distinct loopback address 127.x.y.z (exposed to the
+ * container as POD_IP / SKIFF_POD_IP so it can bind there). With a `stateDir`, a new
+ * runtime finds the sandboxes and containers an earlier one left running. There is no
+ * network, mount, or cgroup isolation — limitations() says so, and the kubelet reports it.
  */
 export class ProcessRuntime implements Runtime {
   readonly name = 'process';
-  readonly version = '0.1.0';
+  readonly version = '0.2.0';
   private readonly sandboxes = new Map<string, PodSandbox>();
   private readonly containers = new Map<string, Container>();
   private readonly listeners: Array<(s: ContainerStatus) => void> = [];
   private readonly freeIps: string[] = [];
-  private nextIp: number;
+  private nextIp = 2;
   private readonly base: number;
   private readonly now: () => number;
   private readonly hostIP: string;
+  private readonly state: RuntimeStateDir;
 
   constructor(config: ProcessRuntimeConfig = {}) {
     this.base = config.loopbackBase ?? 1;
-    this.nextIp = 2;
     this.now = config.now ?? Date.now;
     this.hostIP = config.hostIP ?? '127.0.0.1';
+    this.state = new RuntimeStateDir(config.stateDir);
+    this.restore();
   }
 
   limitations(): string[] {
     return [
       'process runtime without root: no network namespace (pods get a loopback address 127.x.y.z), no mount namespace (volumes are not mounted at their mountPaths), no cgroup (CPU and memory limits are not enforced)',
     ];
+  }
+
+  /** Takes back what an earlier runtime on this state dir left: running keepers are watched again, ended ones are finished. */
+  private restore(): void {
+    const { sandboxes, containers } = this.state.load();
+    for (const sb of sandboxes) {
+      this.sandboxes.set(sb.id, sb);
+      const m = new RegExp(`^127\\.${this.base}\\.(\\d+)\\.(\\d+)$`).exec(sb.ip);
+      if (m && sb.state === 'ready') this.nextIp = Math.max(this.nextIp, Number(m[1]) * 256 + Number(m[2]) + 1);
+    }
+    for (const rec of containers) {
+      if (!this.sandboxes.has(rec.status.sandboxId)) {
+        this.state.removeContainer(rec.status.id);
+        continue;
+      }
+      const c: Container = { ...rec };
+      this.containers.set(rec.status.id, c);
+      if (rec.status.state !== 'running') continue;
+      this.follow(c, rec.logOffsets ?? [0, 0]);
+      c.exited = new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (isSameProcessAlive(rec.status.pid ?? 0, rec.startTime)) return;
+          clearInterval(c.poll);
+          this.finish(c, resolve);
+        };
+        c.poll = setInterval(check, ADOPTED_POLL_MS);
+        check();
+      });
+    }
   }
 
   private allocateIp(): string {
@@ -114,6 +117,7 @@ export class ProcessRuntime implements Runtime {
   async runPodSandbox(config: PodSandboxConfig): Promise<PodSandbox> {
     const sb: PodSandbox = { id: randomBytes(16).toString('hex'), config, ip: config.hostNetwork ? this.hostIP : this.allocateIp(), state: 'ready', createdAt: this.now() };
     this.sandboxes.set(sb.id, sb);
+    this.state.saveSandbox(sb);
     return sb;
   }
 
@@ -124,12 +128,14 @@ export class ProcessRuntime implements Runtime {
     await Promise.all(mine.map((c) => this.stopContainer(c.status.id, 0)));
     if (sb.state === 'ready' && !sb.config.hostNetwork) this.freeIps.push(sb.ip);
     sb.state = 'notready';
+    this.state.saveSandbox(sb);
   }
 
   async removePodSandbox(id: string): Promise<void> {
     await this.stopPodSandbox(id);
-    for (const c of [...this.containers.values()]) if (c.status.sandboxId === id) this.containers.delete(c.status.id);
+    for (const c of [...this.containers.values()]) if (c.status.sandboxId === id) await this.removeContainer(c.status.id);
     this.sandboxes.delete(id);
+    this.state.removeSandbox(id);
   }
 
   async listPodSandboxes(): Promise<PodSandbox[]> {
@@ -139,10 +145,12 @@ export class ProcessRuntime implements Runtime {
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
     if (!this.sandboxes.has(sandboxId)) throw new Error(`sandbox ${sandboxId} not found`);
     const id = randomBytes(16).toString('hex');
-    this.containers.set(id, {
+    const c: Container = {
       config,
       status: { id, sandboxId, name: config.name, image: config.image, state: 'created', createdAt: this.now(), logPath: config.logPath, labels: config.labels },
-    });
+    };
+    this.containers.set(id, c);
+    this.save(c);
     return id;
   }
 
@@ -152,51 +160,78 @@ export class ProcessRuntime implements Runtime {
     const sb = this.sandboxes.get(c.status.sandboxId);
     const [cmd, ...args] = c.config.argv;
     if (!cmd) throw new ContainerStartError('no command specified (the process runtime does not read image entrypoints)');
-    const env = { ...c.config.env, POD_IP: c.config.env.POD_IP ?? sb?.ip ?? '', SKIFF_POD_IP: sb?.ip ?? '', HOSTNAME: c.config.env.HOSTNAME ?? podHostname(sb) };
+    const env = { ...containerEnv(c.config, sb), SKIFF_POD_IP: sb?.ip ?? '' };
     const exe = resolveExecutable(cmd, env, c.config.workingDir);
     if (!exe) throw new ContainerStartError(`failed to start container "${c.config.name}": exec: "${cmd}": executable file not found in $PATH`);
     mkdirSync(dirname(c.config.logPath), { recursive: true });
-    const log = createWriteStream(c.config.logPath, { flags: 'a' });
+    const files = filesOf(c);
+    for (const f of Object.values(files)) rmSync(f, { force: true });
     let child: ChildProcess;
     try {
-      child = spawn(exe, args, { argv0: cmd, env, cwd: c.config.workingDir || undefined, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = launchContainer(exe, args, { env, ...(c.config.workingDir ? { cwd: c.config.workingDir } : {}), files });
     } catch (err) {
-      log.end();
       throw new ContainerStartError(`failed to start container "${c.config.name}": ${(err as Error).message}`);
     }
     c.child = child;
-    c.log = log;
     c.status.state = 'running';
     c.status.startedAt = this.now();
-    c.status.pid = child.pid;
-    if (child.stdout) pipeCriLog(child.stdout, 'stdout', log);
-    if (child.stderr) pipeCriLog(child.stderr, 'stderr', log);
+    if (child.pid !== undefined) c.status.pid = child.pid;
+    const startTime = child.pid !== undefined ? processStartTime(child.pid) : undefined;
+    if (startTime !== undefined) c.startTime = startTime;
+    this.follow(c, [0, 0]);
     c.exited = new Promise<void>((resolve) => {
-      let done = false;
-      const finish = (code: number | null, signal: NodeJS.Signals | null, message?: string): void => {
-        if (done) return;
-        done = true;
-        c.status.state = 'exited';
-        c.status.finishedAt = this.now();
-        // As a shell reports it: 128 + signal number for a signal death.
-        c.status.exitCode = code ?? (signal ? 128 + (signalNumber(signal) ?? 9) : 1);
-        c.status.reason = c.status.exitCode === 0 ? 'Completed' : 'Error';
-        if (message) c.status.message = message;
-        // Report the exit only once the log is on disk, so logs of a finished container are complete.
-        log.end(() => {
-          resolve();
-          for (const l of this.listeners) l({ ...c.status });
-        });
-      };
-      child.once('error', (err) => finish(128, null, err.message));
-      child.once('close', (code, signal) => finish(code, signal));
+      child.once('error', () => this.finish(c, resolve));
+      child.once('exit', () => this.finish(c, resolve));
     });
+    this.save(c);
+  }
+
+  /** Converts the container's raw output into its CRI log as it comes. */
+  private follow(c: Container, offsets: [number, number]): void {
+    const files = filesOf(c);
+    let savedAt = 0;
+    c.tailer = new CriLogTailer(
+      [
+        { path: files.stdout, stream: 'stdout', offset: offsets[0] },
+        { path: files.stderr, stream: 'stderr', offset: offsets[1] },
+      ],
+      c.config.logPath,
+      (o) => {
+        c.logOffsets = [o[0] ?? 0, o[1] ?? 0];
+        if (this.now() - savedAt < OFFSET_SAVE_MS) return;
+        savedAt = this.now();
+        this.save(c);
+      },
+    );
+    c.tailer.start();
+  }
+
+  /** The keeper is gone: the last output goes to the log, then the exit is reported (so the logs of a finished container are complete). */
+  private finish(c: Container, resolve: () => void): void {
+    if (c.status.state !== 'running') return resolve();
+    const files = filesOf(c);
+    c.tailer?.flush(true);
+    c.tailer?.stop();
+    c.status.state = 'exited';
+    c.status.finishedAt = this.now();
+    c.status.exitCode = recordedExitCode(files);
+    c.status.reason = c.status.exitCode === 0 ? 'Completed' : 'Error';
+    if (c.tailer) c.logOffsets = [0, 0];
+    for (const f of Object.values(files)) rmSync(f, { force: true });
+    this.save(c);
+    resolve();
+    for (const l of this.listeners) l({ ...c.status });
+  }
+
+  private save(c: Container): void {
+    const { status, config, startTime, logOffsets } = c;
+    this.state.saveContainer({ status, config, ...(startTime ? { startTime } : {}), ...(logOffsets ? { logOffsets } : {}) });
   }
 
   async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
     const c = this.containers.get(id);
-    if (!c || c.status.state !== 'running' || !c.child?.pid) return;
-    const pgid = c.child.pid;
+    if (!c || c.status.state !== 'running' || !c.status.pid) return;
+    const pgid = c.status.pid;
     const kill = (sig: NodeJS.Signals): void => {
       try {
         process.kill(-pgid, sig);
@@ -220,6 +255,7 @@ export class ProcessRuntime implements Runtime {
   async removeContainer(id: string): Promise<void> {
     await this.stopContainer(id, 0);
     this.containers.delete(id);
+    this.state.removeContainer(id);
   }
 
   async listContainers(filter: { sandboxId?: string } = {}): Promise<ContainerStatus[]> {
@@ -234,74 +270,13 @@ export class ProcessRuntime implements Runtime {
   async execSync(id: string, argv: string[], timeoutMs: number): Promise<ExecSyncResult> {
     const c = this.containers.get(id);
     if (!c || c.status.state !== 'running') throw new Error(`container ${id} is not running`);
-    const sb = this.sandboxes.get(c.status.sandboxId);
-    const env = { ...c.config.env, POD_IP: c.config.env.POD_IP ?? sb?.ip ?? '', HOSTNAME: c.config.env.HOSTNAME ?? podHostname(sb) };
-    const [cmd, ...args] = argv;
-    const exe = cmd ? resolveExecutable(cmd, env, c.config.workingDir) : undefined;
-    if (!exe) return { exitCode: 126, stdout: '', stderr: `exec: "${cmd ?? ''}": executable file not found in $PATH` };
-    return new Promise((resolve) => {
-      const child = spawn(exe, args, { env, cwd: c.config.workingDir || undefined, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => {
-        try {
-          if (child.pid) process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // gone
-        }
-      }, timeoutMs);
-      child.once('error', (err) => {
-        clearTimeout(timer);
-        resolve({ exitCode: 126, stdout, stderr: err.message });
-      });
-      child.once('close', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ exitCode: code ?? (signal ? 137 : 1), stdout, stderr });
-      });
-    });
+    return execSyncIn(c.config, this.sandboxes.get(c.status.sandboxId), argv, timeoutMs);
   }
 
   async exec(id: string, argv: string[], opts: { tty: boolean }): Promise<ExecSession> {
     const c = this.containers.get(id);
     if (!c || c.status.state !== 'running') throw new Error(`container not running (${id})`);
-    const sb = this.sandboxes.get(c.status.sandboxId);
-    const env = { ...c.config.env, POD_IP: c.config.env.POD_IP ?? sb?.ip ?? '', HOSTNAME: c.config.env.HOSTNAME ?? podHostname(sb), TERM: opts.tty ? 'xterm' : (c.config.env.TERM ?? '') };
-    const [cmd, ...args] = argv;
-    const exe = cmd ? resolveExecutable(cmd, env, c.config.workingDir) : undefined;
-    if (!exe) throw new ContainerStartError(`OCI runtime exec failed: exec failed: unable to start container process: exec: "${cmd ?? ''}": executable file not found in $PATH: unknown`);
-    let child: ChildProcess;
-    let size = { cols: 80, rows: 24 };
-    if (opts.tty) {
-      // A real pseudo-terminal without native code: util-linux script(1) allocates one.
-      const quoted = [exe, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-      const sizeCmd = () => `stty cols ${size.cols} rows ${size.rows} 2>/dev/null; `;
-      child = spawn('script', ['-qfec', `${sizeCmd()}exec ${quoted}`, '/dev/null'], { env, cwd: c.config.workingDir || undefined, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
-      child.stderr?.resume();
-    } else {
-      child = spawn(exe, args, { argv0: cmd, env, cwd: c.config.workingDir || undefined, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
-    }
-    const exited = new Promise<number>((resolve) => {
-      child.once('error', () => resolve(126));
-      child.once('close', (code, signal) => resolve(code ?? (signal ? 128 + (signalNumber(signal) ?? 9) : 1)));
-    });
-    return {
-      stdin: child.stdin as NodeJS.WritableStream,
-      stdout: child.stdout as NodeJS.ReadableStream,
-      ...(opts.tty ? {} : { stderr: child.stderr as NodeJS.ReadableStream }),
-      resize: (cols, rows) => {
-        size = { cols, rows };
-      },
-      wait: () => exited,
-      kill: () => {
-        try {
-          if (child.pid) process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // gone
-        }
-      },
-    };
+    return execIn(c.config, this.sandboxes.get(c.status.sandboxId), argv, opts);
   }
 
   onContainerEvent(fn: (status: ContainerStatus) => void): void {
@@ -313,16 +288,17 @@ export class ProcessRuntime implements Runtime {
     for (const sb of [...this.sandboxes.keys()]) await this.removePodSandbox(sb);
   }
 
+  /**
+   * Hands the running containers to a successor (a restarted kubelet): log offsets are
+   * saved, this runtime stops watching, and nothing it holds keeps the process alive.
+   */
   release(): void {
     for (const c of this.containers.values()) {
-      c.child?.unref();
-      // The stdio pipes are net.Sockets; their handles would keep the process alive.
-      for (const pipe of [c.child?.stdout, c.child?.stderr]) (pipe as Partial<Socket> | null | undefined)?.unref?.();
+      c.tailer?.flush();
+      c.tailer?.stop();
+      c.child?.removeAllListeners('exit').removeAllListeners('error').unref();
+      clearInterval(c.poll);
+      if (c.status.state === 'running') this.save(c);
     }
   }
-}
-
-function signalNumber(sig: NodeJS.Signals): number | undefined {
-  const table: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
-  return table[sig];
 }

@@ -80,7 +80,7 @@ describe('two nodes: an agent joins with a token', { skip: kubectlMissing() }, (
   /** The agent command line for node-b (inside the namespace when there is one). */
   const agent = (token: string, dataDir: string): Proc =>
     run(
-      ['agent', '--server', serverUrl, '--token', token, '--data-dir', dataDir, '--node-name', 'node-b', '--node-ip', host?.ip ?? '127.0.0.2', '--port', host ? '10250' : '0', '--node-lease-duration-seconds', '8'],
+      ['agent', '--server', serverUrl, '--token', token, '--data-dir', dataDir, '--node-name', 'node-b', '--node-ip', host?.ip ?? '127.0.0.2', '--port', host ? '10250' : '0', '--node-lease-duration-seconds', '8', '--cluster-dns', '127.43.0.10', '--dns-upstream', 'none'],
       host?.exec ?? [],
     );
 
@@ -90,7 +90,7 @@ describe('two nodes: an agent joins with a token', { skip: kubectlMissing() }, (
     cacheDir = temp('skiff-2n-kubectl-');
     up = run([
       'up', '--data-dir', dataA, '--port', '0', '--bind-address', host ? '0.0.0.0' : '127.0.0.1', '--no-kubeconfig',
-      '--node-name', 'node-a', '--kubelet-port', '0', '--node-lifecycle', 'fast', '--service-cidr', '127.43.0.0/16', '--cluster-dns', '127.43.0.10',
+      '--node-name', 'node-a', '--kubelet-port', '0', '--node-lifecycle', 'fast', '--service-cidr', '127.43.0.0/16', '--cluster-dns', '127.43.0.10', '--dns-upstream', 'none',
     ]);
     await waitFor('skiff up to be ready', async () => {
       if (up.child.exitCode !== null) throw new Error(`skiff up exited:\n${up.output().slice(-3000)}`);

@@ -1,0 +1,101 @@
+import { appendFileSync, closeSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
+
+export interface TailSource {
+  /** A raw output file the container appends to. */
+  path: string;
+  stream: 'stdout' | 'stderr';
+  /** Bytes of it already converted (up to the end of the last complete line). */
+  offset: number;
+}
+
+const POLL_MS = 250;
+const CHUNK = 64 * 1024;
+
+const criTimestamp = (): string => new Date().toISOString().replace('Z', '000000Z');
+
+/**
+ * Turns a container's raw stdout/stderr files into the CRI log (`<RFC3339Nano> <stream>
+ * F|P <line>`), as containerd's shim does. The container writes to plain files, not to
+ * a pipe held by the kubelet, so it keeps running (and its output is kept) while the
+ * kubelet restarts; the new kubelet resumes from the saved offsets. Wakes on inotify
+ * and polls as a fallback.
+ */
+export class CriLogTailer {
+  private readonly watchers: FSWatcher[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly sources: TailSource[],
+    private readonly logPath: string,
+    /** Called with every source's new offset after lines were converted (to persist them). */
+    private readonly onProgress: (offsets: number[]) => void = () => {},
+  ) {}
+
+  start(): void {
+    for (const s of this.sources) {
+      try {
+        this.watchers.push(watch(s.path, () => this.flush()));
+      } catch {
+        // The poll below still picks changes up.
+      }
+    }
+    this.timer = setInterval(() => this.flush(), POLL_MS);
+  }
+
+  /** Converts what is new; with `final`, a trailing line without a newline is written as partial (P). */
+  flush(final = false): void {
+    let moved = false;
+    let out = '';
+    for (const s of this.sources) {
+      const { text, consumed } = readNew(s.path, s.offset, final);
+      if (consumed === 0) continue;
+      s.offset += consumed;
+      moved = true;
+      const ts = criTimestamp();
+      const lines = text.split('\n');
+      const last = lines.pop() ?? '';
+      for (const line of lines) out += `${ts} ${s.stream} F ${line}\n`;
+      if (last) out += `${ts} ${s.stream} P ${last}\n`;
+    }
+    if (out) appendFileSync(this.logPath, out);
+    if (moved) this.onProgress(this.sources.map((s) => s.offset));
+  }
+
+  offsets(): number[] {
+    return this.sources.map((s) => s.offset);
+  }
+
+  stop(): void {
+    for (const w of this.watchers.splice(0)) w.close();
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Lets the process exit while tailing (the kubelet is stopping; its successor resumes). */
+  unref(): void {
+    for (const w of this.watchers) w.unref();
+    this.timer?.unref();
+  }
+}
+
+/** The complete lines after `offset` (everything, with `all`), and how many bytes they span. */
+function readNew(path: string, offset: number, all: boolean): { text: string; consumed: number } {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return { text: '', consumed: 0 };
+  }
+  if (size <= offset) return { text: '', consumed: 0 };
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(size - offset, 16 * CHUNK));
+    const n = readSync(fd, buf, 0, buf.length, offset);
+    const end = all ? n : buf.lastIndexOf(0x0a, n - 1) + 1;
+    // A line longer than the buffer is cut, as the shim splits long lines.
+    const take = end > 0 ? end : n === buf.length ? n : 0;
+    return { text: buf.subarray(0, take).toString('utf8'), consumed: take };
+  } finally {
+    closeSync(fd);
+  }
+}

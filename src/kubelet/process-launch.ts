@@ -1,0 +1,71 @@
+/**
+ * How the process runtime starts a container so that it outlives the kubelet: a small
+ * `sh` keeper leads the container's process group, sends its output to plain files and,
+ * when the container ends, writes its exit status to a file. The kubelet holds no pipe
+ * to it, so a kubelet restart neither kills the container nor loses its exit code.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface ContainerFiles {
+  stdout: string;
+  stderr: string;
+  /** Written with the exit status (as `$?`: 128 + signal for a signal death). */
+  exit: string;
+}
+
+// The keeper survives the SIGTERM sent to the group (its trap is a no-op; a trapped
+// signal, unlike an ignored one, is reset to default in the container), waits again
+// until the container is really gone, then records the status. SIGKILL takes the keeper
+// too; no exit file then means 137.
+const KEEPER = [
+  'o=$1 e=$2 x=$3; shift 3',
+  "trap ':' TERM INT HUP",
+  '"$@" >>"$o" 2>>"$e" </dev/null &',
+  'p=$!',
+  'while :; do wait "$p"; c=$?; kill -0 "$p" 2>/dev/null || break; done',
+  'echo "$c" >"$x.tmp" && mv "$x.tmp" "$x"',
+].join('\n');
+
+export function launchContainer(exe: string, args: string[], opts: { env: Record<string, string>; cwd?: string; files: ContainerFiles }): ChildProcess {
+  const { stdout, stderr, exit } = opts.files;
+  return spawn('/bin/sh', ['-c', KEEPER, 'skiff-keeper', stdout, stderr, exit, exe, ...args], {
+    env: opts.env,
+    cwd: opts.cwd || undefined,
+    detached: true,
+    stdio: 'ignore',
+  });
+}
+
+/** The exit status the keeper recorded; 137 (SIGKILL) when it could not record one. */
+export function recordedExitCode(files: ContainerFiles): number {
+  try {
+    const n = Number.parseInt(readFileSync(files.exit, 'utf8').trim(), 10);
+    return Number.isInteger(n) ? n : 137;
+  } catch {
+    return 137;
+  }
+}
+
+/** The process's start time in clock ticks since boot (/proc/<pid>/stat field 22), to tell a reused PID apart. */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** True while `pid` is the very process that was started (same start time) and not a zombie. */
+export function isSameProcessAlive(pid: number, startTime: string | undefined): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[0] !== 'Z' && rest[0] !== 'X' && (startTime === undefined || rest[19] === startTime);
+  } catch {
+    return false;
+  }
+}
