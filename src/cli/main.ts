@@ -8,6 +8,7 @@ import { registerWhyCommand } from './why.js';
 import { registerControllerManagerCommand } from './controller-manager.js';
 import { registerUpCommand } from './up.js';
 import { registerTokenCommand } from './token.js';
+import { registerKillallCommand } from './killall.js';
 import { registerDoctorCommand } from './doctor.js';
 
 /** Builds the `skiff` command tree. Each subcommand lives in its own file. */
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerControllerManagerCommand(program);
   registerUpCommand(program);
   registerTokenCommand(program);
+  registerKillallCommand(program);
   registerDoctorCommand(program);
   return program;
 }

@@ -169,16 +169,16 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, dns: bool
       `  kubectl --kubeconfig ${kcfg} expose deployment web --type=LoadBalancer --port=8000 --target-port=8080`,
       `  curl http://${lb}:8000                          # one of the pods answers${opts.proxyMode === 'none' ? ' (not with --proxy-mode none)' : ''}`,
       `  skiff sim --kubeconfig ${kcfg} --nodes 3     # more (simulated) nodes`,
-      `  (joining other machines as nodes is not available yet: \`skiff token\` makes join tokens, but the server does not accept them yet)`,
-      `  Ctrl-C stops the cluster; \`skiff up --data-dir ${opts.dataDir}\` starts it again with its state.`,
+      `  skiff token create --kubeconfig ${kcfg}        # then on another machine: skiff agent --server https://<this machine>:${server.port} --token <token> --data-dir <dir>`,
+      `  Ctrl-C stops the cluster and leaves its pods running; \`skiff up --data-dir ${opts.dataDir}\` starts it again with its state and takes them back; \`skiff killall --data-dir ${opts.dataDir}\` stops them.`,
       '',
     ].join('\n'),
   );
-  // The node's pods are stopped with it: the process runtime's containers are our children.
+  // Pods outlive the node's agent, as with k3s: a restart adopts them (skiff killall stops them).
   return stopOnSignal('skiff up', async () => {
     try {
       await services.stop();
-      await k.stop({ killPods: true });
+      await k.stop();
     } finally {
       kc.close();
       await cp.stop();
