@@ -1,4 +1,5 @@
 import { after, before, describe, it } from 'node:test';
+import type { Timer } from '../client/clock.js';
 import assert from 'node:assert/strict';
 import type { Lease } from '../api/coordination/v1/lease.js';
 import { LeaseKind } from '../api/coordination/v1/lease.js';
@@ -12,6 +13,7 @@ import { silentLogger } from '../client/logger.js';
 import { startControllerManager, type ControllerManager } from './manager.js';
 import { evictionTime, reconcileTaints, wantedTaintKey, TAINT_UNREACHABLE, TAINT_NOT_READY } from './node-taints.js';
 import { resolveNodeLifecycleTimings } from './node-lifecycle.js';
+import { StallMeter } from './node-lifecycle-stalls.js';
 import { startCluster, waitFor, type TestCluster } from './test-support.js';
 
 const nodeWith = (status?: 'True' | 'False' | 'Unknown'): Node => ({ metadata: { name: 'n' }, status: status ? { conditions: [{ type: 'Ready', status }] } : {} }) as Node;
@@ -46,6 +48,44 @@ describe('node taints and evictions (pure)', () => {
   });
 });
 
+describe('stall meter (pure)', () => {
+  // A clock whose time jumps without firing timers: what a blocked event loop looks like.
+  const jumpClock = () => {
+    let t = 1_000_000;
+    let due: (() => void) | undefined;
+    return {
+      clock: { now: () => t, setTimeout: (fn: () => void): Timer => ((due = fn), { cancel: () => (due = undefined) }) },
+      jump: (ms: number) => (t += ms),
+      fire: () => due?.(),
+    };
+  };
+
+  it('counts time past an overdue tick, before and after the tick ran; on-time ticks count nothing', () => {
+    const c = jumpClock();
+    const m = new StallMeter({ clock: c.clock, tickMs: 500, keepMs: 60_000 });
+    m.start();
+    const t0 = c.clock.now();
+    c.jump(500);
+    c.fire();
+    assert.equal(m.stalledWithin(t0, c.clock.now()), 0, 'a tick on time');
+    c.jump(9_500); // blocked: the tick due at +1000 runs at +10000
+    assert.equal(m.stalledWithin(t0, c.clock.now()), 9_000, 'a stall still being woken from counts');
+    c.fire();
+    assert.equal(m.stalledWithin(t0, c.clock.now()), 9_000, 'and stays counted once the tick ran');
+    assert.equal(m.stalledWithin(t0 + 5_000, c.clock.now()), 5_000, 'only the part after `from`');
+    c.jump(500);
+    c.fire();
+    assert.equal(m.stalledWithin(t0, c.clock.now()), 9_000);
+    c.jump(700); // late by less than a tick: ordinary jitter
+    c.fire();
+    assert.equal(m.stalledWithin(t0, c.clock.now()), 9_000);
+    c.jump(70_000);
+    c.fire();
+    assert.equal(m.stalledWithin(t0, c.clock.now()), 69_500, 'the old stall forgotten past keepMs, the new one counted');
+    m.stop();
+  });
+});
+
 describe('node lifecycle controller (e2e, fast preset)', () => {
   let c: TestCluster;
   let cm: ControllerManager | undefined;
@@ -61,10 +101,12 @@ describe('node lifecycle controller (e2e, fast preset)', () => {
   });
   const nodes = () => c.client.resource<Node>(NodeKind);
   const leases = () => c.client.resource<Lease>(LeaseKind);
+  const pods = () => c.client.resource<Pod>(PodKind);
   const micro = () => new Date().toISOString().replace('Z', '000Z');
   const renew = async (name: string) => {
     await leases().patch(name, { spec: { renewTime: micro() } }, 'merge', { namespace: 'kube-node-lease' });
   };
+  // A kubelet renews its lease every 10 s against a 40 s grace; this one renews at the same ratio against the fast preset's 8 s.
   const addNode = async (name: string) => {
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     await nodes().create({ apiVersion: 'v1', kind: 'Node', metadata: { name }, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: now, lastTransitionTime: now }] } } as Node);
@@ -72,9 +114,19 @@ describe('node lifecycle controller (e2e, fast preset)', () => {
     renewing.set(name, setInterval(() => void renew(name).catch(() => {}), 500));
   };
   const readyOf = async (name: string) => (await nodes().get(name)).status?.conditions?.find((x) => x.type === 'Ready');
+  // What a loaded CI machine does to us, made certain: this process (controller and renewers) or the server gets no CPU for longer than the grace period.
+  const STALL_MS = 9_000;
+  const blockThisProcess = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  const stopServerFor = async (ms: number) => {
+    process.kill(c.server.pid, 'SIGSTOP');
+    try {
+      await new Promise((r) => setTimeout(r, ms));
+    } finally {
+      process.kill(c.server.pid, 'SIGCONT');
+    }
+  };
 
-  // Skipped: flaky under CI load (the 'alive' node's 1 s lease renewals stall past the 8 s fast-preset grace; seen once in three clean-clone runs).
-  it('a silent node goes Ready=Unknown and unreachable-tainted; its pods are evicted per toleration; the ReplicaSet replaces them', { skip: 'flaky under load: the renewing node can miss the 8 s grace period' }, async () => {
+  it('a silent node goes Ready=Unknown and unreachable-tainted; its pods are evicted per toleration; the ReplicaSet replaces them; a renewing node survives stalls', { timeout: 55_000 }, async () => {
     await addNode('alive');
     await addNode('dying');
     const tolerate2s = [{ key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 }];
@@ -82,36 +134,54 @@ describe('node lifecycle controller (e2e, fast preset)', () => {
       { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web' }, spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }], tolerations: tolerate2s } } } } as ReplicaSet,
       { namespace: 'default' },
     );
-    const rsPod = await waitFor('rs pod', async () => (await c.client.resource<Pod>(PodKind).list({ namespace: 'default', labelSelector: 'app=web' })).items[0]);
+    const rsPod = await waitFor('rs pod', async () => (await pods().list({ namespace: 'default', labelSelector: 'app=web' })).items[0], 15_000);
     // No scheduler here: bind by hand.
-    await c.client.resource<Pod>(PodKind).subresource('binding').create(rsPod.metadata?.name ?? '', { apiVersion: 'v1', kind: 'Binding', metadata: { name: rsPod.metadata?.name }, target: { kind: 'Node', name: 'dying' } } as never, { namespace: 'default' });
-    const bare = await c.client.resource<Pod>(PodKind).create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare' }, spec: { nodeName: 'dying', containers: [{ name: 'c', image: 'nginx' }], tolerations: [{ key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute' }] } } as Pod, { namespace: 'default' });
+    await pods().subresource('binding').create(rsPod.metadata?.name ?? '', { apiVersion: 'v1', kind: 'Binding', metadata: { name: rsPod.metadata?.name }, target: { kind: 'Node', name: 'dying' } } as never, { namespace: 'default' });
+    const bare = await pods().create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare' }, spec: { nodeName: 'dying', containers: [{ name: 'c', image: 'nginx' }], tolerations: [{ key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute' }] } } as Pod, { namespace: 'default' });
     assert.equal(bare.spec?.tolerations?.some((t) => t.key === 'node.kubernetes.io/not-ready' && t.tolerationSeconds === 300), true, 'DefaultTolerationSeconds added not-ready');
+    const aliveSince = (await readyOf('alive'))?.lastTransitionTime;
 
     const t0 = Date.now();
     clearInterval(renewing.get('dying'));
+    // While 'dying' is silent: first the controller's own process, then the server, stall past the grace period.
+    blockThisProcess(STALL_MS);
+    await stopServerFor(STALL_MS);
     const ready = await waitFor('dying Ready=Unknown', async () => {
       const r = await readyOf('dying');
       return r?.status === 'Unknown' ? r : undefined;
     }, 20_000);
     assert.equal(ready.message, 'Kubelet stopped posting node status.');
     assert.ok(Date.now() - t0 >= 7500, 'not before the 8 s grace period');
-    const taints = (await nodes().get('dying')).spec?.taints ?? [];
-    assert.ok(taints.some((t) => t.key === TAINT_UNREACHABLE && t.effect === 'NoExecute' && t.timeAdded));
-    assert.equal((await readyOf('alive'))?.status, 'True', 'the renewing node stays Ready');
+    // The taints follow the condition in a second write.
+    const taints = await waitFor('unreachable taints on dying', async () => {
+      const ts = (await nodes().get('dying')).spec?.taints ?? [];
+      return ts.some((t) => t.key === TAINT_UNREACHABLE && t.effect === 'NoExecute' && t.timeAdded) && ts.some((t) => t.key === TAINT_UNREACHABLE && t.effect === 'NoSchedule') ? ts : undefined;
+    }, 10_000);
+    assert.equal(taints.filter((t) => t.key === TAINT_UNREACHABLE).length, 2, 'one NoSchedule and one NoExecute');
 
-    const tTaint = Date.now();
     // Deleted gracefully: with no kubelet the pod stays Terminating, which is what counts.
-    await waitFor('rs pod evicted', async () => (await c.client.resource<Pod>(PodKind).get(rsPod.metadata?.name ?? '', { namespace: 'default' }).then((p) => Boolean(p.metadata?.deletionTimestamp), () => true)), 15_000);
-    assert.ok(Date.now() - tTaint >= 1000, 'evicted after its 2 s toleration, not at once');
-    await waitFor('replacement pod', async () => (await c.client.resource<Pod>(PodKind).list({ namespace: 'default', labelSelector: 'app=web' })).items.find((p) => p.metadata?.uid !== rsPod.metadata?.uid && !p.metadata?.deletionTimestamp));
-    const still = await c.client.resource<Pod>(PodKind).get('bare', { namespace: 'default' });
+    const evicted = await waitFor('rs pod evicted', async () => {
+      const p = await pods().get(rsPod.metadata?.name ?? '', { namespace: 'default' });
+      return p.metadata?.deletionTimestamp ? p : undefined;
+    }, 15_000);
+    // When the delete was asked (deletionTimestamp is then + grace; both whole seconds, as timeAdded).
+    const askedAt = Date.parse(evicted.metadata?.deletionTimestamp ?? '') - (evicted.metadata?.deletionGracePeriodSeconds ?? 0) * 1000;
+    const taintedAt = Date.parse(taints.find((t) => t.effect === 'NoExecute')?.timeAdded ?? '');
+    assert.ok(askedAt >= taintedAt + 2000, `evicted after its 2 s toleration, not at once (tainted ${taintedAt}, evicted ${askedAt})`);
+    await waitFor('replacement pod', async () => (await pods().list({ namespace: 'default', labelSelector: 'app=web' })).items.find((p) => p.metadata?.uid !== rsPod.metadata?.uid && !p.metadata?.deletionTimestamp), 15_000);
+    const still = await pods().get('bare', { namespace: 'default' });
     assert.ok(!still.metadata?.deletionTimestamp, 'a pod tolerating unreachable forever stays');
+
+    // Nothing but the kubelet sets Ready back to True: a renewing node never went Unknown if it is still True since before.
+    const alive = await readyOf('alive');
+    assert.equal(alive?.status, 'True', 'the renewing node stays Ready through both stalls');
+    assert.equal(alive?.lastTransitionTime, aliveSince);
+    assert.deepEqual((await nodes().get('alive')).spec?.taints ?? [], []);
 
     // The kubelet comes back: taints go.
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     await renew('dying');
     await nodes().subresource('status').patch('dying', { status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: now, lastTransitionTime: now }] } }, 'strategic');
-    await waitFor('taints removed', async () => !((await nodes().get('dying')).spec?.taints ?? []).some((t) => t.key === TAINT_UNREACHABLE));
+    await waitFor('taints removed', async () => !((await nodes().get('dying')).spec?.taints ?? []).some((t) => t.key === TAINT_UNREACHABLE), 10_000);
   });
 });

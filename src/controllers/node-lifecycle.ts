@@ -9,6 +9,7 @@ import { byNodeName, NODE_NAME_INDEX } from '../client/indexer.js';
 import { rfc3339 } from '../client/micro-time.js';
 import { isConflict, isNotFound } from '../client/status-error.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.js';
+import { StallMeter } from './node-lifecycle-stalls.js';
 import { evictionTime, reconcileTaints, wantedTaintKey } from './node-taints.js';
 
 const COMPONENT = 'node-controller';
@@ -57,7 +58,12 @@ interface Health {
   leaseRenew: string;
   readyHeartbeat: string;
   probeTime: number;
+  /** Set once a live read past the grace period found no heartbeat: the second read's due time. */
+  confirmAt?: number;
 }
+
+/** The least wait between the two live reads that confirm a silence (see confirmSilent). */
+const CONFIRM_MS = 1000;
 
 const CONDITIONS_SET_UNKNOWN = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 
@@ -73,8 +79,10 @@ export function newNodeLifecycleController(ctx: ControllerContext, timings: Node
   if (!podInformer.indexer.hasIndexer(NODE_NAME_INDEX)) podInformer.addIndexer(NODE_NAME_INDEX, byNodeName);
   const nodes = ctx.client.resource<Node>(NodeKind);
   const pods = ctx.client.resource<Pod>(PodKind);
+  const leases = ctx.client.resource<Lease>(LeaseKind);
   const recorder = ctx.recorder(COMPONENT);
   const health = new Map<string, Health>();
+  const stalls = new StallMeter({ clock: ctx.clock, keepMs: 2 * Math.max(timings.nodeMonitorGracePeriodMs, timings.nodeStartupGracePeriodMs) });
 
   const reconcile = async (name: string) => {
     const node = nodeInformer.indexer.get(name);
@@ -82,7 +90,7 @@ export function newNodeLifecycleController(ctx: ControllerContext, timings: Node
       health.delete(name);
       return;
     }
-    const now = ctx.clock.now();
+    let now = ctx.clock.now();
     const lease = leaseInformer.indexer.get(`${NODE_LEASE_NAMESPACE}/${name}`);
     const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
     const seen = { leaseRenew: lease?.spec?.renewTime ?? '', readyHeartbeat: ready?.lastHeartbeatTime ?? '' };
@@ -92,9 +100,15 @@ export function newNodeLifecycleController(ctx: ControllerContext, timings: Node
       health.set(name, h);
     }
     const grace = ready ? timings.nodeMonitorGracePeriodMs : timings.nodeStartupGracePeriodMs;
-    const staleIn = h.probeTime + grace - now;
+    // Time this process could not watch is not the node's silence.
+    let staleIn = h.probeTime + grace + stalls.stalledWithin(h.probeTime, now) - now;
     let current = node;
-    if (staleIn <= 0 && ready?.status !== 'Unknown') current = (await markUnknown(node, now)) ?? node;
+    if (staleIn <= 0 && ready?.status !== 'Unknown') {
+      const verdict = await confirmSilent(name, h, grace);
+      now = ctx.clock.now();
+      if (verdict === 'silent') current = (await markUnknown(node, now)) ?? node;
+      else staleIn = verdict - now;
+    }
 
     // Taints follow the Ready condition (ours, or the kubelet's False).
     const next = reconcileTaints(current.spec?.taints ?? [], wantedTaintKey(current), rfc3339(now));
@@ -111,6 +125,33 @@ export function newNodeLifecycleController(ctx: ControllerContext, timings: Node
     }
     return wakeAt !== undefined ? { requeueAfterMs: Math.max(10, wakeAt - now + 20) } : undefined;
   };
+
+  /**
+   * The cache may lag the server (a starved server or client delivers watch events
+   * seconds late), and a server that was stalled answers a read before it has worked
+   * through the heartbeats queued meanwhile. So a silence past the grace period is
+   * believed only after two live reads of the node's Lease, the second at least
+   * CONFIRM_MS (or as long as the first took) after the first was answered, both showing
+   * no renewal. Returns 'silent', or when to look again (a renewal counts as seen now).
+   */
+  async function confirmSilent(name: string, h: Health, grace: number): Promise<'silent' | number> {
+    if (h.confirmAt !== undefined && ctx.clock.now() < h.confirmAt) return h.confirmAt;
+    const start = ctx.clock.now();
+    let renew = '';
+    try {
+      renew = (await leases.get(name, { namespace: NODE_LEASE_NAMESPACE })).spec?.renewTime ?? '';
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    const now = ctx.clock.now();
+    if (renew !== '' && renew !== h.leaseRenew) {
+      Object.assign(h, { leaseRenew: renew, probeTime: now, confirmAt: undefined });
+      return now + grace;
+    }
+    if (h.confirmAt !== undefined) return 'silent';
+    h.confirmAt = now + Math.max(CONFIRM_MS, now - start);
+    return h.confirmAt;
+  }
 
   async function markUnknown(node: Node, now: number): Promise<Node | undefined> {
     const t = rfc3339(now);
@@ -159,5 +200,14 @@ export function newNodeLifecycleController(ctx: ControllerContext, timings: Node
     .watches(nodeInformer)
     .watches(leaseInformer, (l) => [l.metadata?.name ?? ''])
     .watches(podInformer, (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
-  return { start: () => c.start(), stop: () => c.stop() };
+  return {
+    start: () => {
+      stalls.start();
+      return c.start();
+    },
+    stop: () => {
+      stalls.stop();
+      return c.stop();
+    },
+  };
 }
