@@ -6,6 +6,7 @@ import type { PersistentVolumeClaim } from '../api/core/v1/persistent-volume-cla
 import { PersistentVolumeClaimKind } from '../api/core/v1/persistent-volume-claim.js';
 import type { Pod } from '../api/core/v1/pod.js';
 import { PodKind } from '../api/core/v1/pod.js';
+import { applyDefaults, validateObject } from '../api/schema/index.js';
 import { ordinalOf, statefulClaims, statefulPod } from './statefulset-pod.js';
 import { startCluster, waitFor, type TestCluster } from './test-support.js';
 
@@ -32,6 +33,10 @@ describe('statefulset identity (pure)', () => {
     assert.equal(p.metadata?.labels?.['statefulset.kubernetes.io/pod-name'], 'web-2');
     assert.equal(p.metadata?.labels?.['controller-revision-hash'], 'h');
     assert.deepEqual(p.spec?.volumes, [{ name: 'data', persistentVolumeClaim: { claimName: 'data-web-2' } }]);
+    // The pod validates as a Pod: its mount of the claim template now names a volume.
+    const pod = structuredClone(p);
+    applyDefaults(PodKind, pod as Record<string, unknown>);
+    assert.deepEqual(validateObject(PodKind, pod), []);
     const [claim] = statefulClaims(set, 2);
     assert.equal(claim?.metadata?.name, 'data-web-2');
     assert.deepEqual(claim?.metadata?.labels, { app: 'web' });
@@ -58,13 +63,15 @@ describe('statefulset controller (e2e)', () => {
   it('OrderedReady: creates web-0..2 one at a time with their claims; scales down from the highest ordinal', async () => {
     const s = structuredClone(set);
     s.metadata = { name: 'web' };
-    // skiff's StatefulSet validation does not yet let mounts name claim templates (Kubernetes does).
-    delete s.spec!.template!.spec!.containers![0]!.volumeMounts;
-    await c.client.resource<StatefulSet>(StatefulSetKind).create({ apiVersion: 'apps/v1', kind: 'StatefulSet', ...s } as StatefulSet, { namespace: 'default' });
+    // The template mounts its claim template 'data', which has no volume of that name: the real kubectl applies it.
+    const out = await c.kk(['apply', '-n', 'default', '-f', '-'], JSON.stringify({ apiVersion: 'apps/v1', kind: 'StatefulSet', ...s }));
+    assert.match(out, /statefulset\.apps\/web created/);
     for (let i = 0; i < 3; i++) {
+      // The server validated each pod on create: its mount names the claim volume the controller added.
       const p = await waitFor(`web-${i}`, () => get(`web-${i}`));
       assert.equal(await get(`web-${i + 1}`), undefined, `web-${i + 1} waits for web-${i} to be Ready`);
       assert.equal(p.spec?.volumes?.find((v) => v.name === 'data')?.persistentVolumeClaim?.claimName, `data-web-${i}`);
+      assert.deepEqual(p.spec?.containers?.[0]?.volumeMounts?.map((m) => m.name), ['data']);
       await c.client.resource<PersistentVolumeClaim>(PersistentVolumeClaimKind).get(`data-web-${i}`, { namespace: 'default' });
       await markReady(`web-${i}`);
     }

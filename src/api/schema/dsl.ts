@@ -118,8 +118,18 @@ export interface ObjectSchema<O> {
   readonly name: string;
   readonly description: string;
   readonly fields: Readonly<Record<string, Field<unknown>>>;
-  /** Cross-field checks for objects of this type (path is this object's path, '' at the root). */
-  readonly validate?: (obj: O, path: string, old?: O) => SchemaFieldError[];
+  /**
+   * Cross-field checks for objects of this type (path is this object's path, '' at the root).
+   * `context` holds what enclosing objects told their subtree (see validationContext).
+   */
+  readonly validate?: (obj: O, path: string, old?: O, context?: ValidationContext) => SchemaFieldError[];
+  /**
+   * What this object tells the hooks of its subtree (merged over what enclosing objects
+   * said), as upstream's validation passes options down: e.g. a StatefulSetSpec tells its
+   * template's PodSpec that claim-template names count as volumes. Runs before the fields
+   * are type-checked, so it must tolerate ill-typed input.
+   */
+  readonly validationContext?: (obj: O) => ValidationContext;
   /** Cross-field defaults (run after field defaults, depth first). Must be idempotent. */
   readonly applyDefaults?: (obj: O) => void;
   /**
@@ -132,6 +142,9 @@ export interface ObjectSchema<O> {
   /** Compile-time only. */
   readonly __type?: O;
 }
+
+/** Facts enclosing objects pass down to validation hooks, keyed by names their owners export. */
+export type ValidationContext = Readonly<Record<string, unknown>>;
 
 export type Infer<S> = S extends ObjectSchema<infer O> ? O : S extends Type<infer T> ? T : never;
 type FieldValue<F> = F extends Field<infer T> ? T : never;
@@ -148,7 +161,8 @@ export function object<F extends Record<string, Field<any>>>(
   description: string,
   fields: F,
   extra: {
-    validate?: (obj: ObjectOf<F>, path: string, old?: ObjectOf<F>) => SchemaFieldError[];
+    validate?: (obj: ObjectOf<F>, path: string, old?: ObjectOf<F>, context?: ValidationContext) => SchemaFieldError[];
+    validationContext?: (obj: ObjectOf<F>) => ValidationContext;
     applyDefaults?: (obj: ObjectOf<F>) => void;
     openApiName?: string;
   } = {},

@@ -3,7 +3,7 @@
  * Kubernetes-style field errors (empty = valid). Never throws, whatever the JSON input;
  * a hook that throws becomes an InternalError on its path.
  */
-import type { Field, KindSpec, ObjectSchema, SchemaFieldError, TypeSpec } from './dsl.js';
+import type { Field, KindSpec, ObjectSchema, SchemaFieldError, TypeSpec, ValidationContext } from './dsl.js';
 import {
   childPath,
   duplicate,
@@ -32,6 +32,8 @@ interface Walk {
   update: boolean;
   /** Current object/map/list nesting (bounded by MAX_NESTING). */
   depth: number;
+  /** What enclosing objects' validationContext said. */
+  context: ValidationContext;
 }
 
 /**
@@ -42,7 +44,7 @@ interface Walk {
  * subtrees without type errors, so they may trust the declared types.
  */
 export function validateObject(spec: KindSpec, obj: unknown, old?: unknown): SchemaFieldError[] {
-  const walk: Walk = { errors: [], typeErrors: 0, update: old !== undefined, depth: 0 };
+  const walk: Walk = { errors: [], typeErrors: 0, update: old !== undefined, depth: 0, context: {} };
   if (!isPlainObject(obj)) {
     typeError(walk, '', obj, 'must be a JSON object');
     return walk.errors;
@@ -56,7 +58,7 @@ export function validateObject(spec: KindSpec, obj: unknown, old?: unknown): Sch
 
 /** Validates a value of any schema type at `path` (for callers validating fragments). */
 export function validateValue(type: TypeSpec, value: unknown, path: string): SchemaFieldError[] {
-  const walk: Walk = { errors: [], typeErrors: 0, update: false, depth: 0 };
+  const walk: Walk = { errors: [], typeErrors: 0, update: false, depth: 0, context: {} };
   checkValue(type, value, path, undefined, walk);
   return walk.errors;
 }
@@ -73,6 +75,18 @@ function runHook(walk: Walk, path: string, hook: () => SchemaFieldError[] | unde
 const own = (o: Record<string, unknown>, k: string): unknown => (Object.hasOwn(o, k) ? o[k] : undefined);
 
 function validateFields(schema: ObjectSchema<unknown>, obj: Record<string, unknown>, path: string, old: Record<string, unknown> | undefined, walk: Walk): void {
+  if (!schema.validationContext) return validateFieldsIn(schema, obj, path, old, walk);
+  const outer = walk.context;
+  try {
+    walk.context = { ...outer, ...schema.validationContext(obj) };
+  } catch {
+    // Ill-typed input the hook did not expect: its subtree is validated without it.
+  }
+  validateFieldsIn(schema, obj, path, old, walk); // never throws: hooks are wrapped
+  walk.context = outer;
+}
+
+function validateFieldsIn(schema: ObjectSchema<unknown>, obj: Record<string, unknown>, path: string, old: Record<string, unknown> | undefined, walk: Walk): void {
   const before = walk.typeErrors;
   for (const [name, field] of fieldsOf(schema)) {
     const raw = obj[name];
@@ -88,7 +102,8 @@ function validateFields(schema: ObjectSchema<unknown>, obj: Record<string, unkno
     checkField(field, value, childPath(path, name), oldValue, walk);
   }
   if (walk.typeErrors === before && schema.validate) {
-    runHook(walk, path, () => schema.validate!(obj, path, old));
+    const context = walk.context;
+    runHook(walk, path, () => schema.validate!(obj, path, old, context));
   }
 }
 

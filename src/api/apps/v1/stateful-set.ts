@@ -1,5 +1,6 @@
 import { f, kind, object, t, type Infer, type SchemaFieldError } from '../../schema/dsl.js';
 import { PodTemplateSpecSchema } from '../../core/v1/pod-template.js';
+import { EXTRA_VOLUME_NAMES } from '../../core/v1/pod-spec-validation.js';
 import { LabelSelectorSchema, ObjectMetaSchema, ageColumn, containerCells, fieldError, nonNegative } from '../../meta/v1/index.js';
 import { PersistentVolumeClaimTemplateSchema } from './volume-claim-template.js';
 import { notMoreThan100Percent, validatePositiveIntOrPercent } from './int-or-percent.js';
@@ -77,9 +78,19 @@ export const StatefulSetSpecSchema = object(
     }),
     ordinals: f(11, t.object(() => StatefulSetOrdinalsSchema), 'Ordinal numbering of the pods.'),
   },
-  { validate: (s, path) => validateSelectorAndTemplate(s, path, { kindWord: 'statefulset', kindName: 'StatefulSet' }) },
+  {
+    validate: (s, path) => validateSelectorAndTemplate(s, path, { kindWord: 'statefulset', kindName: 'StatefulSet' }),
+    // The controller gives each pod a volume per claim template (claim <template>-<set>-<ordinal>), so mounts may name them.
+    validationContext: (s) => ({ [EXTRA_VOLUME_NAMES]: claimTemplateNames(s.volumeClaimTemplates) }),
+  },
 );
 export type StatefulSetSpec = Infer<typeof StatefulSetSpecSchema>;
+
+/** The claim templates' names; tolerates ill-typed input (it runs before type checks). */
+function claimTemplateNames(templates: unknown): string[] {
+  if (!Array.isArray(templates)) return [];
+  return templates.map((c: unknown) => (c as { metadata?: { name?: unknown } } | null)?.metadata?.name).filter((n): n is string => typeof n === 'string' && n !== '');
+}
 
 export const StatefulSetConditionSchema = object('StatefulSetCondition', 'One aspect of a StatefulSet’s state.', {
   type: f(1, t.string(), 'Condition type.', { required: true }),

@@ -108,6 +108,27 @@ test('StatefulSet: invalid specs and forbidden updates', () => {
   ]);
 });
 
+test('StatefulSet: template mounts may name claim templates (the controller adds those volumes); other workloads and names still need a volume', () => {
+  const mounting = (names: string[]): StatefulSet => {
+    const s = defaulted(StatefulSetKind, sts());
+    s.spec!.template!.spec!.containers![0]!.volumeMounts = names.map((name) => ({ name, mountPath: `/${name}` }));
+    s.spec!.template!.spec!.volumes = [{ name: 'cfg', configMap: { name: 'db-config' } }];
+    return s;
+  };
+  assert.deepEqual(render(validateObject(StatefulSetKind, mounting(['data', 'cfg']))), [], 'a claim template and a volume');
+  assert.deepEqual(render(validateObject(StatefulSetKind, mounting(['data', 'nope']))), ['spec.template.spec.containers[0].volumeMounts[1].name: FieldValueNotFound: "nope"']);
+  const noClaims = mounting(['data']);
+  delete noClaims.spec!.volumeClaimTemplates;
+  assert.deepEqual(render(validateObject(StatefulSetKind, noClaims)), ['spec.template.spec.containers[0].volumeMounts[0].name: FieldValueNotFound: "data"']);
+  const upd = mounting(['data']);
+  upd.spec!.template!.spec!.containers![0]!.image = 'nginx:1.26';
+  assert.deepEqual(render(validateObject(StatefulSetKind, upd, mounting(['data']))), [], 'on update too');
+  // Claim templates are a StatefulSet's alone: a ReplicaSet's template gets no such names.
+  const r = defaulted(ReplicaSetKind, rs());
+  r.spec!.template!.spec!.containers![0]!.volumeMounts = [{ name: 'data', mountPath: '/data' }];
+  assert.deepEqual(render(validateObject(ReplicaSetKind, r)), ['spec.template.spec.containers[0].volumeMounts[0].name: FieldValueNotFound: "data"']);
+});
+
 test('StatefulSet: printer and wire facts', () => {
   const o = defaulted(StatefulSetKind, sts());
   o.status = { replicas: 3, readyReplicas: 2 };

@@ -5,7 +5,7 @@ import { defaultImagePullPolicy } from './container.js';
 import type { PodSpec } from './pod-spec.js';
 import { PodSpecSchema } from './pod-spec.js';
 import { PodTemplateSpecSchema } from './pod-template.js';
-import { validatePodSpec } from './pod-spec-validation.js';
+import { EXTRA_VOLUME_NAMES, extraVolumeNames, validatePodSpec } from './pod-spec-validation.js';
 import { samplePod } from './testdata.js';
 
 const spec = (): PodSpec => samplePod().spec!;
@@ -19,6 +19,17 @@ test('the schema hook validates with the path it is given', () => {
   const s = spec();
   s.containers![0]!.image = '';
   assert.deepEqual(brief(PodSpecSchema.validate!(s, 'spec.template.spec')), ['FieldValueRequired spec.template.spec.containers[0].image']);
+});
+
+test('volumeMounts may name extra volumes the caller vouches for (a StatefulSet\'s claim templates), through the schema context too', () => {
+  const s = spec();
+  s.containers![0]!.volumeMounts = [{ name: 'claim', mountPath: '/claim' }];
+  assert.deepEqual(brief(validatePodSpec(s, 'spec')), ['FieldValueNotFound spec.containers[0].volumeMounts[0].name']);
+  assert.deepEqual(validatePodSpec(s, 'spec', ['claim']), []);
+  assert.deepEqual(brief(validatePodSpec(s, 'spec', ['other'])), ['FieldValueNotFound spec.containers[0].volumeMounts[0].name']);
+  assert.deepEqual(PodSpecSchema.validate!(s, 'spec', undefined, { [EXTRA_VOLUME_NAMES]: ['claim'] }), []);
+  assert.deepEqual(extraVolumeNames({ [EXTRA_VOLUME_NAMES]: ['a', 3, null] }), ['a'], 'ill-typed entries ignored');
+  assert.deepEqual(extraVolumeNames(undefined), []);
 });
 
 const cases: { name: string; mutate: (s: PodSpec) => void; want: string[]; message?: string }[] = [

@@ -1,4 +1,4 @@
-import type { SchemaFieldError } from '../../schema/dsl.js';
+import type { SchemaFieldError, ValidationContext } from '../../schema/dsl.js';
 import type { Affinity, NodeSelectorTerm, PodAffinityTerm, WeightedPodAffinityTerm } from './affinity.js';
 import { validateContainer, type ContainerRole } from './container-validation.js';
 import { child, fe, index } from './field-errors.js';
@@ -149,13 +149,29 @@ function validateTopologySpread(cs: readonly TopologySpreadConstraint[] | undefi
 }
 
 /**
- * Kubernetes' ValidatePodSpec, for the checks skiff's components rely on. `path` is the
- * spec's own path ('spec' for a Pod, 'spec.template.spec' for a Deployment). Pure.
+ * Validation context key (see ValidationContext): names, besides spec.volumes, that the
+ * PodSpec's volumeMounts may name. A StatefulSetSpec sets its volumeClaimTemplates' names:
+ * its controller adds a volume of each name to every pod it creates.
  */
-export function validatePodSpec(spec: PodSpec, path: string): SchemaFieldError[] {
+export const EXTRA_VOLUME_NAMES = 'core/v1.PodSpec.extraVolumeNames';
+
+/** The EXTRA_VOLUME_NAMES an enclosing object passed down (strings only). */
+export function extraVolumeNames(context: ValidationContext | undefined): string[] {
+  const v = context?.[EXTRA_VOLUME_NAMES];
+  return Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string') : [];
+}
+
+/**
+ * Kubernetes' ValidatePodSpec, for the checks skiff's components rely on. `path` is the
+ * spec's own path ('spec' for a Pod, 'spec.template.spec' for a Deployment);
+ * `extraVolumes` are names mounts may use beyond spec.volumes (a StatefulSet's claim
+ * templates). Pure.
+ */
+export function validatePodSpec(spec: PodSpec, path: string, extraVolumes: readonly string[] = []): SchemaFieldError[] {
   const errs: SchemaFieldError[] = [];
   const { names: volumeNames, errs: volErrs } = validateVolumes(spec.volumes, child(path, 'volumes'));
   errs.push(...volErrs);
+  for (const n of extraVolumes) volumeNames.add(n);
 
   if (spec.containers !== undefined && spec.containers.length === 0) errs.push(fe.required(child(path, 'containers'), ''));
   // Names must be unique across all three lists; duplicates within one list are reported by

@@ -2,7 +2,7 @@ import { f, object, t, type ObjectOf } from '../../schema/dsl.js';
 import { ptr } from './embedded.js';
 import { AffinitySchema } from './affinity.js';
 import { ContainerSchema, EphemeralContainerSchema } from './container.js';
-import { validatePodSpec } from './pod-spec-validation.js';
+import { extraVolumeNames, validatePodSpec } from './pod-spec-validation.js';
 import { LocalObjectReferenceSchema } from './references.js';
 import { ResourceRequirementsSchema, resourceList } from './resources.js';
 import { PodSecurityContextSchema } from './security-context.js';
@@ -126,7 +126,7 @@ export const PodSpecSchema = object(
   'Desired state of a pod: its containers, volumes and scheduling constraints.',
   podSpecFields,
   {
-    validate: (spec, path) => validatePodSpec(spec, path),
+    validate: (spec, path, _old, context) => validatePodSpec(spec, path, extraVolumeNames(context)),
     // serviceAccount is the deprecated spelling; Kubernetes keeps the two in step.
     applyDefaults: (spec) => {
       if (!spec.serviceAccountName && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
