@@ -3,7 +3,7 @@
  * condition and the first pod's Running phase, sample the idle process's RSS, stop with
  * SIGTERM and prove no pod process outlived it.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,8 @@ export interface RunResult {
   apiMs: number;
   /** spawn → the "skiff up: ready" line on stdout. */
   readyLineMs: number;
+  /** CPU seconds (user + system) skiff up had used when its node was Ready: steadier than wall time on a busy machine. */
+  cpuAtReadyS: number;
   idleRssMB: number;
   idleRssAnonMB: number;
   idleRssFileMB: number;
@@ -42,12 +44,26 @@ export interface RunResult {
   progress: Array<{ ms: number; line: string }>;
   exitCode: number | null;
   podProcessesSeen: number;
+  /** Pod processes alive after skiff up exited (expected: pods outlive it by design). */
+  podProcessesAfterSigterm: number;
+  /** Pod processes alive after `skiff killall` (must be 0; any are killed by the bench). */
   podProcessesLeft: number;
   loadavg1m: number;
 }
 
 const NODE = 'bench-up';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** user + system CPU seconds of a live process (NaN when gone). */
+export function procCpuS(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return NaN;
+  }
+}
 
 /** VmRSS, RssAnon, RssFile, VmHWM of a live process in MB (undefined when gone). */
 export function procMemMB(pid: number): { rss: number; anon: number; file: number; hwm: number } | undefined {
@@ -134,6 +150,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
     let created = false;
     let readyMs = 0;
     let firstPodMs = 0;
+    let cpuAtReadyS = NaN;
     while (readyMs === 0 || firstPodMs === 0) {
       if (child.exitCode !== null) throw fail('skiff up exited early');
       if (Date.now() > deadline) throw fail(`not there within 120 s (node Ready: ${readyMs > 0}, pod created: ${created}, Running: ${firstPodMs > 0})`);
@@ -142,7 +159,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       else if (firstPodMs === 0) {
         checks.push(pods.get('first', { namespace: 'default' }).then((p) => void (p.status?.phase === 'Running' && (firstPodMs = performance.now() - t0)), () => {}));
       }
-      if (readyMs === 0) checks.push(c.resource<Node>(NodeKind).get(NODE).then((n) => void (ready(n) && (readyMs = performance.now() - t0)), () => {}));
+      if (readyMs === 0) checks.push(c.resource<Node>(NodeKind).get(NODE).then((n) => void (ready(n) && ((readyMs = performance.now() - t0), (cpuAtReadyS = procCpuS(pid)))), () => {}));
       await Promise.all(checks);
       if (readyMs === 0 || firstPodMs === 0) await sleep(o.pollMs);
     }
@@ -181,15 +198,21 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
     const killer = setTimeout(() => child.exitCode === null && process.kill(pid, 'SIGKILL'), 15_000);
     const exitCode = await exited;
     clearTimeout(killer);
-    // skiff up kills its pods on SIGTERM; anything still alive in a pod session is a leak.
-    const left = tracker.alive();
+    // Pods outlive skiff up on purpose (as with k3s: a restart adopts them); `skiff killall`
+    // stops them. Whatever is still alive in a pod session after that is a leak.
     tracker.stopSampling();
-    if (left.length > 0) tracker.killAlive();
+    const afterSigterm = tracker.alive().length;
+    const killall = spawnSync(process.execPath, [...o.entry, 'killall', '--data-dir', dataDir], { cwd: o.cwd, encoding: 'utf8', timeout: 30_000, env: { ...process.env, HOME: home } });
+    if (killall.status !== 0) throw fail(`skiff killall exited ${killall.status}: ${killall.stderr}`);
+    const gone = Date.now() + 5000;
+    while (tracker.alive().length > 0 && Date.now() < gone) await sleep(50);
+    const left = tracker.alive();
     return {
       readyMs,
       firstPodMs,
       apiMs,
       readyLineMs: readyLine?.ms ?? NaN,
+      cpuAtReadyS,
       idleRssMB: mem.rss,
       idleRssAnonMB: mem.anon,
       idleRssFileMB: mem.file,
@@ -199,6 +222,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       progress,
       exitCode,
       podProcessesSeen: tracker.seen(),
+      podProcessesAfterSigterm: afterSigterm,
       podProcessesLeft: left.length,
       loadavg1m: load,
     };

@@ -4,13 +4,15 @@
  *   first pod  — spawn → one pod (`sleep 3600`, created as soon as the API answers) Running
  *   idle rss   — VmRSS of the skiff up process ≥ 10 s after that pod runs, once RSS is
  *                stable (pods are separate host processes and not counted)
- * Each run uses a fresh data dir and HOME, stops skiff up with SIGTERM (must exit 0) and
- * checks that no pod process outlived it. BENCH_RUNS (default 3) runs; medians and max.
+ * Each run uses a fresh data dir and HOME, stops skiff up with SIGTERM (must exit 0; its
+ * pods outlive it by design, as with k3s), runs `skiff killall` and checks that no pod
+ * process is left (the bench kills, by PID, any it can prove are this run's). BENCH_RUNS (default 3) runs; medians and max.
  *
  * Runs what a user runs: `bin/skiff.js` over `dist/` (rebuilt with `npm run build` when a
  * source file is newer than its output). BENCH_SOURCE=1 runs src/ through tsx instead
  * (includes tsx's transpile time, which is not skiff's). BENCH_CPU_PROF=<dir> adds
- * `--cpu-prof` to the first run and keeps the profile there.
+ * `--cpu-prof` to the first run and keeps the profile there. BENCH_SKIFF=<path/bin/skiff.js>
+ * runs another build (A/B against an older commit's worktree).
  * Prints one JSON line, then `up: ready <s> s, first pod <s> s, idle rss <MB> MB`.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,6 +25,8 @@ import { runOnce, type RunResult } from './one-run.js';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SOURCE = process.env.BENCH_SOURCE === '1';
 const CPU_PROF = process.env.BENCH_CPU_PROF;
+/** Another build's bin/skiff.js (e.g. a git worktree of an older commit), for A/B runs. */
+const SKIFF = process.env.BENCH_SKIFF;
 
 /** Source files whose compiled output is missing or older (tsconfig.build.json's excludes). */
 function staleOutputs(): string[] {
@@ -61,26 +65,26 @@ const stat = (xs: number[], digits: number): { median: number; max: number; all:
 };
 
 async function main(): Promise<void> {
-  if (!SOURCE) ensureBuilt();
-  const entry = SOURCE ? ['--import', 'tsx', join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts')] : [join(REPO_ROOT, 'bin/skiff.js')];
+  if (!SOURCE && !SKIFF) ensureBuilt();
+  const entry = SOURCE ? ['--import', 'tsx', join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts')] : [SKIFF ?? join(REPO_ROOT, 'bin/skiff.js')];
   const runs: RunResult[] = [];
   const loadBefore = loadavg()[0] ?? 0;
   for (let i = 0; i < RUNS; i++) {
     const prof = CPU_PROF && i === 0 ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] } : {};
     const r = await runOnce({ entry, cwd: REPO_ROOT, pollMs: 25, settleMinMs: 10_000, settleMaxMs: 60_000, ...prof });
     process.stderr.write(
-      `run ${i + 1}/${RUNS}: ready ${(r.readyMs / 1000).toFixed(2)} s, first pod ${(r.firstPodMs / 1000).toFixed(2)} s, idle rss ${r.idleRssMB.toFixed(1)} MB` +
+      `run ${i + 1}/${RUNS}: ready ${(r.readyMs / 1000).toFixed(2)} s (cpu ${r.cpuAtReadyS.toFixed(2)} s), first pod ${(r.firstPodMs / 1000).toFixed(2)} s, idle rss ${r.idleRssMB.toFixed(1)} MB` +
         ` (anon ${r.idleRssAnonMB.toFixed(1)}, file ${r.idleRssFileMB.toFixed(1)}, peak ${r.peakRssMB.toFixed(1)}${r.rssSettled ? '' : ', NOT settled'}), load ${r.loadavg1m.toFixed(2)}\n`,
     );
     runs.push(r);
     if (r.exitCode !== 0) throw new Error(`run ${i + 1}: skiff up exited ${r.exitCode} on SIGTERM`);
-    if (r.podProcessesLeft > 0) throw new Error(`run ${i + 1}: ${r.podProcessesLeft} pod process(es) outlived skiff up (killed)`);
+    if (r.podProcessesLeft > 0) throw new Error(`run ${i + 1}: ${r.podProcessesLeft} pod process(es) outlived skiff killall (killed)`);
   }
   const readyS = stat(runs.map((r) => r.readyMs / 1000), 2);
   const podS = stat(runs.map((r) => r.firstPodMs / 1000), 2);
   const rss = stat(runs.map((r) => r.idleRssMB), 1);
   const result = {
-    runner: SOURCE ? 'tsx (source)' : 'dist (bin/skiff.js)',
+    runner: SOURCE ? 'tsx (source)' : SKIFF ?? 'dist (bin/skiff.js)',
     runs: RUNS,
     readyS,
     firstPodS: podS,
@@ -89,11 +93,15 @@ async function main(): Promise<void> {
     idleRssFileMB: stat(runs.map((r) => r.idleRssFileMB), 1),
     peakRssMB: stat(runs.map((r) => r.peakRssMB), 1),
     apiAnswersS: stat(runs.map((r) => r.apiMs / 1000), 2),
+    cpuAtReadyS: stat(runs.map((r) => r.cpuAtReadyS), 2),
     readyLineS: stat(runs.map((r) => r.readyLineMs / 1000), 2),
     rssSettled: runs.map((r) => r.rssSettled),
+    // Another cluster on this machine may hold 127.43.0.10:53; skiff up then runs without DNS.
+    clusterDnsStarted: runs.map((r) => !r.progress.some((p) => p.line.startsWith('cluster DNS not started'))),
     progressFirstRun: runs[0]?.progress.map((p) => `${(p.ms / 1000).toFixed(2)}s ${p.line}`),
     sigtermExitCodes: runs.map((r) => r.exitCode),
     podProcessesSeen: runs.map((r) => r.podProcessesSeen),
+    podProcessesAfterSigterm: runs.map((r) => r.podProcessesAfterSigterm),
     podProcessesLeft: runs.map((r) => r.podProcessesLeft),
     goal: { readyS: 3, firstPodS: 5, idleRssMB: 150 },
     met: { ready: readyS.median < 3, firstPod: podS.median < 5, idleRss: rss.median < 150 },
