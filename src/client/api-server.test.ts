@@ -61,6 +61,22 @@ describe('client against skiff server (HTTPS, kubeconfig)', () => {
     assert.ok(Array.isArray(secrets.items));
   });
 
+  it('refuses a server its CA did not sign, on every connection of a shared TLS context', async () => {
+    const { createCa } = await import('../apiserver/tls/pki.js');
+    const other = await createCa('other-ca');
+    const conn = loadKubeconfig({ path: server.kubeconfigPath });
+    const { clientFromConnection } = await import('./rest-client.js');
+    const wrong = clientFromConnection({ ...conn, ca: Buffer.from(other.certPem) });
+    clients.push(wrong);
+    // Twice at once: two sockets, both verified against the (wrong) CA.
+    const tries = [0, 1].map(() => wrong.request({ method: 'GET', path: '/version' }));
+    for (const t of tries) await assert.rejects(t, (err: NodeJS.ErrnoException) => /certificate|issuer/i.test(`${err.code} ${err.message}`));
+    // The right CA, many sockets at once (a new connection each, one context): all verify.
+    const right = newClient();
+    const got = await Promise.all(Array.from({ length: 8 }, () => right.request<{ minor: string }>({ method: 'GET', path: '/version' })));
+    assert.deepEqual(got.map((v) => v.minor), Array(8).fill('32'));
+  });
+
   it('authenticates with a bearer token from tokenFile, trusting a CA file; a bad token is a 401 ApiError', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skiff-client-kc-'));
     try {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { createSecureContext } from 'node:tls';
 import type { ClusterConnection } from './kubeconfig.js';
 import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
@@ -46,6 +47,14 @@ export class HttpsTransport implements Transport {
       ? new https.Agent({
           keepAlive: true,
           maxSockets,
+          // One context for every socket: otherwise each new connection parses the CA, the
+          // certificate and the key again (an in-process control plane opens ~50 at start).
+          // ca/cert/key stay in the options too, as the agent's pool key.
+          secureContext: createSecureContext({
+            ...(conn.ca ? { ca: conn.ca } : {}),
+            ...(conn.cert ? { cert: conn.cert } : {}),
+            ...(conn.key ? { key: conn.key } : {}),
+          }),
           ...(conn.ca ? { ca: conn.ca } : {}),
           ...(conn.cert ? { cert: conn.cert } : {}),
           ...(conn.key ? { key: conn.key } : {}),
