@@ -7,23 +7,20 @@
  * Node's TLS (client-node) and OpenSSL, and fast to generate. Private keys are PKCS#8
  * PEM ("PRIVATE KEY"), which both Go's tls.X509KeyPair and Node read.
  */
-import { createPrivateKey, webcrypto, X509Certificate as NodeX509, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, webcrypto, randomBytes, X509Certificate as NodeX509, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
-import './reflect-polyfill.js';
-import * as x509 from '@peculiar/x509';
+import { buildCertificate, certificateIdentity, encodeName, EKU, KU, toPem, type NameAttrs } from './cert-builder.js';
 
-type CryptoKey = webcrypto.CryptoKey;
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
-const crypto = webcrypto;
-const KEY_ALG = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-const SIGN_ALG = { name: 'ECDSA', hash: 'SHA-256' } as const;
 const DAY_MS = 24 * 3600 * 1000;
 
 export interface CertificateAuthority {
   certPem: string;
   keyPem: string;
-  cert: x509.X509Certificate;
-  key: CryptoKey;
+  key: KeyObject;
+  /** The CA certificate's subject Name (DER), the issuer of what it signs. */
+  subject: Buffer;
+  /** Its subject key identifier, given as authority key identifier to what it signs. */
+  keyId?: Buffer;
 }
 
 export interface CertAndKey {
@@ -37,111 +34,91 @@ export interface Sans {
   ips: string[];
 }
 
-async function newKeyPair(): Promise<CryptoKeyPair> {
-  return crypto.subtle.generateKey(KEY_ALG, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
+function newKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
+  return generateKeyPairSync('ec', { namedCurve: 'P-256' });
 }
 
-async function privateKeyPem(key: CryptoKey): Promise<string> {
-  const der = await crypto.subtle.exportKey('pkcs8', key);
-  return x509.PemConverter.encode(der, 'PRIVATE KEY');
-}
+const privateKeyPem = (key: KeyObject): string => key.export({ type: 'pkcs8', format: 'pem' }) as string;
+const spkiOf = (key: KeyObject): Buffer => key.export({ type: 'spki', format: 'der' });
 
-function serial(): string {
+function serial(): Buffer {
   const b = randomBytes(16);
-  b[0] = (b[0] as number) & 0x7f; // positive
-  return b.toString('hex');
+  b[0] = ((b[0] as number) & 0x7f) | 0x01; // positive, and never a leading zero
+  return b;
 }
 
 /** Creates a new self-signed CA (10 years). `now` is injectable for tests. */
 export async function createCa(commonName = 'skiff-ca', now = new Date()): Promise<CertificateAuthority> {
-  const keys = await newKeyPair();
-  const cert = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: serial(),
-      name: [{ CN: [`${commonName}@${Math.floor(now.getTime() / 1000)}`] }],
-      notBefore: new Date(now.getTime() - 3600 * 1000),
-      notAfter: new Date(now.getTime() + 3650 * DAY_MS),
-      signingAlgorithm: SIGN_ALG,
-      keys,
-      extensions: [
-        new x509.BasicConstraintsExtension(true, undefined, true),
-        new x509.KeyUsagesExtension(
-          x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
-          true,
-        ),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
-      ],
-    },
-    crypto,
-  );
-  return { certPem: cert.toString('pem'), keyPem: await privateKeyPem(keys.privateKey), cert, key: keys.privateKey };
+  const keys = newKeyPair();
+  const subject = encodeName([{ CN: `${commonName}@${Math.floor(now.getTime() / 1000)}` }]);
+  const certDer = buildCertificate({
+    serial: serial(),
+    subject,
+    issuer: subject,
+    notBefore: new Date(now.getTime() - 3600 * 1000),
+    notAfter: new Date(now.getTime() + 3650 * DAY_MS),
+    spki: spkiOf(keys.publicKey),
+    ca: true,
+    keyUsage: [KU.keyCertSign, KU.cRLSign, KU.digitalSignature],
+    signingKey: keys.privateKey,
+  });
+  const id = certificateIdentity(certDer);
+  return { certPem: toPem(certDer, 'CERTIFICATE'), keyPem: privateKeyPem(keys.privateKey), key: keys.privateKey, subject: id.subject, ...(id.subjectKeyId ? { keyId: id.subjectKeyId } : {}) };
 }
 
 /** Loads a CA from its PEM files' contents. Throws if they don't parse or don't match. */
 export async function loadCa(certPem: string, keyPem: string): Promise<CertificateAuthority> {
-  const cert = new x509.X509Certificate(certPem);
-  const key = await crypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(keyPem), KEY_ALG, true, ['sign']);
   const nodeCert = new NodeX509(certPem);
-  if (!nodeCert.checkPrivateKey(createPrivateKey(keyPem))) throw new Error('ca.key does not match ca.crt');
-  return { certPem, keyPem, cert, key };
+  const key = createPrivateKey(keyPem);
+  if (!nodeCert.checkPrivateKey(key)) throw new Error('ca.key does not match ca.crt');
+  const id = certificateIdentity(nodeCert.raw);
+  return { certPem, keyPem, key, subject: id.subject, ...(id.subjectKeyId ? { keyId: id.subjectKeyId } : {}) };
 }
 
 interface IssueParams {
-  subject: x509.JsonName;
+  subject: NameAttrs;
   days: number;
-  usages: x509.ExtendedKeyUsage[];
+  usages: string[];
   sans?: Sans;
   now?: Date;
 }
 
 async function issue(ca: CertificateAuthority, p: IssueParams): Promise<CertAndKey> {
-  const keys = await newKeyPair();
-  const cert = await signCertificate(ca, p, keys.publicKey);
-  return { certPem: cert.toString('pem'), keyPem: await privateKeyPem(keys.privateKey) };
+  const keys = newKeyPair();
+  const certDer = signCertificate(ca, p, spkiOf(keys.publicKey));
+  return { certPem: toPem(certDer, 'CERTIFICATE'), keyPem: privateKeyPem(keys.privateKey) };
 }
 
-async function signCertificate(ca: CertificateAuthority, p: IssueParams, publicKey: CryptoKey | x509.PublicKey): Promise<x509.X509Certificate> {
+function signCertificate(ca: CertificateAuthority, p: IssueParams, spki: Buffer): Buffer {
   const now = p.now ?? new Date();
-  const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-    new x509.ExtendedKeyUsageExtension(p.usages, false),
-    await x509.AuthorityKeyIdentifierExtension.create(ca.cert.publicKey, false, crypto),
-  ];
-  if (p.sans) {
-    extensions.push(
-      new x509.SubjectAlternativeNameExtension([
-        ...p.sans.dns.map((value) => ({ type: 'dns' as const, value })),
-        ...p.sans.ips.map((value) => ({ type: 'ip' as const, value })),
-      ]),
-    );
-  }
-  return x509.X509CertificateGenerator.create(
-    {
-      serialNumber: serial(),
-      subject: p.subject,
-      issuer: ca.cert.subjectName,
-      notBefore: new Date(now.getTime() - 3600 * 1000),
-      notAfter: new Date(now.getTime() + p.days * DAY_MS),
-      signingAlgorithm: SIGN_ALG,
-      publicKey,
-      signingKey: ca.key,
-      extensions,
-    },
-    crypto,
-  );
+  return buildCertificate({
+    serial: serial(),
+    subject: encodeName(p.subject),
+    issuer: ca.subject,
+    notBefore: new Date(now.getTime() - 3600 * 1000),
+    notAfter: new Date(now.getTime() + p.days * DAY_MS),
+    spki,
+    ca: false,
+    keyUsage: [KU.digitalSignature, KU.keyEncipherment],
+    extKeyUsage: p.usages,
+    ...(p.sans ? { sans: p.sans } : {}),
+    ...(ca.keyId ? { authorityKeyId: ca.keyId } : {}),
+    signingKey: ca.key,
+  });
 }
 
 /** A serving certificate for `sans` (1 year); CN is the first DNS name. */
 export async function issueServerCertificate(ca: CertificateAuthority, sans: Sans, now?: Date): Promise<CertAndKey> {
   return issue(ca, {
-    subject: [{ CN: [sans.dns[0] ?? 'skiff'] }],
+    subject: [{ CN: sans.dns[0] ?? 'skiff' }],
     days: 365,
-    usages: [x509.ExtendedKeyUsage.serverAuth],
+    usages: [EKU.serverAuth],
     sans,
     ...(now ? { now } : {}),
   });
 }
+
+const userName = (user: string, groups: readonly string[] = []): NameAttrs => [{ CN: user }, ...groups.map((O) => ({ O }))];
 
 /**
  * A client certificate as Kubernetes' x509 authenticator reads it: CN = user name,
@@ -151,14 +128,21 @@ export async function issueClientCertificate(
   ca: CertificateAuthority,
   opts: { user: string; groups?: string[]; days?: number; now?: Date },
 ): Promise<CertAndKey> {
-  const subject: x509.JsonName = [{ CN: [opts.user] }];
-  for (const g of opts.groups ?? []) subject.push({ O: [g] });
   return issue(ca, {
-    subject,
+    subject: userName(opts.user, opts.groups),
     days: opts.days ?? 365,
-    usages: [x509.ExtendedKeyUsage.clientAuth],
+    usages: [EKU.clientAuth],
     ...(opts.now ? { now: opts.now } : {}),
   });
+}
+
+/**
+ * PKCS#10 requests need an ASN.1 library; only node joining uses them, so it loads on
+ * first use instead of with every server (it is most of the server's start-up imports).
+ */
+async function x509Lib(): Promise<typeof import('@peculiar/x509')> {
+  await import('./reflect-polyfill.js');
+  return import('@peculiar/x509');
 }
 
 /**
@@ -171,19 +155,21 @@ export async function issueClientCertificateForRequest(
   requestPem: string,
   opts: { user: string; groups?: string[]; days?: number; now?: Date },
 ): Promise<string> {
+  const x509 = await x509Lib();
   const request = new x509.Pkcs10CertificateRequest(requestPem);
-  if (!(await request.verify(crypto))) throw new Error('the certificate request signature does not verify');
-  const subject: x509.JsonName = [{ CN: [opts.user] }];
-  for (const g of opts.groups ?? []) subject.push({ O: [g] });
-  const params: IssueParams = { subject, days: opts.days ?? 365, usages: [x509.ExtendedKeyUsage.clientAuth], ...(opts.now ? { now: opts.now } : {}) };
-  return (await signCertificate(ca, params, request.publicKey)).toString('pem');
+  if (!(await request.verify(webcrypto))) throw new Error('the certificate request signature does not verify');
+  const spki = Buffer.from(request.publicKey.rawData);
+  const params: IssueParams = { subject: userName(opts.user, opts.groups), days: opts.days ?? 365, usages: [EKU.clientAuth], ...(opts.now ? { now: opts.now } : {}) };
+  return toPem(signCertificate(ca, params, spki), 'CERTIFICATE');
 }
 
 /** A new key pair and a PKCS#10 request for it (a joining node's side). */
 export async function createCertificateRequest(commonName: string): Promise<{ requestPem: string; keyPem: string }> {
-  const keys = await newKeyPair();
-  const request = await x509.Pkcs10CertificateRequestGenerator.create({ name: `CN=${commonName}`, keys, signingAlgorithm: SIGN_ALG }, crypto);
-  return { requestPem: request.toString('pem'), keyPem: await privateKeyPem(keys.privateKey) };
+  const x509 = await x509Lib();
+  const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const request = await x509.Pkcs10CertificateRequestGenerator.create({ name: `CN=${commonName}`, keys, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } }, webcrypto);
+  const keyPem = createPrivateKey({ key: Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)), format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'pem' }) as string;
+  return { requestPem: request.toString('pem'), keyPem };
 }
 
 /** Canonical text of an IP address, so SAN sets compare equal whatever the notation. */
