@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../client/logger.js';
 import { writeLogs } from './log-reader.js';
 import type { Runtime } from './runtime.js';
@@ -39,7 +39,11 @@ function status(code: number, reason: string, message: string): string {
  * /exec|/attach/{ns}/{pod}/{c} over WebSocket (v5.channel.k8s.io framing).
  */
 export async function startKubeletServer(config: KubeletServerConfig): Promise<{ port: number; close(): Promise<void> }> {
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => CHANNEL_PROTOCOLS.find((p) => offered.has(p)) ?? false });
+  // ws loads on the first exec/attach: most kubelets never serve one, and it is a start-up import less.
+  let wss: WebSocketServer | undefined;
+  let loading: Promise<WebSocketServer> | undefined;
+  const webSockets = (): Promise<WebSocketServer> =>
+    (loading ??= import('ws').then(({ WebSocketServer: Wss }) => (wss = new Wss({ noServer: true, handleProtocols: (offered) => CHANNEL_PROTOCOLS.find((p) => offered.has(p)) ?? false }))));
   const server: Server = createServer({
     cert: config.certPem,
     key: config.keyPem,
@@ -59,12 +63,19 @@ export async function startKubeletServer(config: KubeletServerConfig): Promise<{
       return;
     }
     const [, verb, ns, pod, container] = m.map((s) => decodeURIComponent(s)) as [string, string, string, string, string];
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      serveExec(config, ws, verb, ns, pod, container, url.searchParams).catch((err) => {
+    webSockets().then(
+      (w) =>
+        w.handleUpgrade(req, socket, head, (ws) => {
+          serveExec(config, ws, verb, ns, pod, container, url.searchParams).catch((err) => {
+            config.logger.warn('exec failed', { error: String(err) });
+            ws.close();
+          });
+        }),
+      (err: unknown) => {
         config.logger.warn('exec failed', { error: String(err) });
-        ws.close();
-      });
-    });
+        socket.destroy();
+      },
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -75,7 +86,7 @@ export async function startKubeletServer(config: KubeletServerConfig): Promise<{
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const c of wss.clients) c.terminate();
+        for (const c of wss?.clients ?? []) c.terminate();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
