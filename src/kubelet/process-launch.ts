@@ -18,18 +18,27 @@ export interface ContainerFiles {
 // signal, unlike an ignored one, is reset to default in the container), waits again
 // until the container is really gone, then records the status. SIGKILL takes the keeper
 // too; no exit file then means 137.
+// Before anything else it joins the container's cgroups (so the container inherits them);
+// if it cannot, the container does not run unconstrained: it ends with status 128.
 const KEEPER = [
-  'o=$1 e=$2 x=$3; shift 3',
+  'o=$1 e=$2 x=$3 n=$4; shift 4',
+  'rec() { echo "$1" >"$x.tmp" && mv "$x.tmp" "$x"; }',
+  'while [ "$n" -gt 0 ]; do',
+  '  echo $$ 2>>"$e" >"$1" || { echo "skiff: cannot join cgroup $1" >>"$e"; rec 128; exit 128; }',
+  '  shift; n=$((n - 1))',
+  'done',
   "trap ':' TERM INT HUP",
   '"$@" >>"$o" 2>>"$e" </dev/null &',
   'p=$!',
   'while :; do wait "$p"; c=$?; kill -0 "$p" 2>/dev/null || break; done',
-  'echo "$c" >"$x.tmp" && mv "$x.tmp" "$x"',
+  'rec "$c"',
 ].join('\n');
 
-export function launchContainer(exe: string, args: string[], opts: { env: Record<string, string>; cwd?: string; files: ContainerFiles }): ChildProcess {
+/** Starts the keeper; `cgroupProcs` are the cgroup.procs files it joins before starting the container. */
+export function launchContainer(exe: string, args: string[], opts: { env: Record<string, string>; cwd?: string; files: ContainerFiles; cgroupProcs?: string[] }): ChildProcess {
   const { stdout, stderr, exit } = opts.files;
-  return spawn('/bin/sh', ['-c', KEEPER, 'skiff-keeper', stdout, stderr, exit, exe, ...args], {
+  const procs = opts.cgroupProcs ?? [];
+  return spawn('/bin/sh', ['-c', KEEPER, 'skiff-keeper', stdout, stderr, exit, String(procs.length), ...procs, exe, ...args], {
     env: opts.env,
     cwd: opts.cwd || undefined,
     detached: true,

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { oomKilled, openCgroups, procsFiles, removeCgroup, type Cgroups } from './cgroups.js';
 import { CriLogTailer } from './cri-log-tailer.js';
 import { containerEnv, execIn, execSyncIn, resolveExecutable } from './process-exec.js';
 import { isSameProcessAlive, launchContainer, processStartTime, recordedExitCode, type ContainerFiles } from './process-launch.js';
@@ -25,6 +26,8 @@ export interface ProcessRuntimeConfig {
   now?: () => number;
   /** Where sandboxes and containers are remembered, so a new runtime re-adopts running pods; none = in memory only. */
   stateDir?: string;
+  /** Per-container cgroups enforcing CPU and memory limits; default: found on this machine when root; null: none. */
+  cgroups?: Cgroups | null;
 }
 
 interface Container extends ContainerRecord {
@@ -43,12 +46,13 @@ const OFFSET_SAVE_MS = 1000;
 const filesOf = (c: ContainerRecord): ContainerFiles => ({ stdout: `${c.config.logPath}.stdout`, stderr: `${c.config.logPath}.stderr`, exit: `${c.config.logPath}.exit` });
 
 /**
- * The `process` runtime, unprivileged path: each container is a host process in its own
- * process group, started by a keeper (see process-launch.ts) so it survives a kubelet
- * restart; each sandbox gets a distinct loopback address 127.x.y.z (exposed to the
- * container as POD_IP / SKIFF_POD_IP so it can bind there). With a `stateDir`, a new
- * runtime finds the sandboxes and containers an earlier one left running. There is no
- * network, mount, or cgroup isolation — limitations() says so, and the kubelet reports it.
+ * The `process` runtime: each container is a host process in its own process group,
+ * started by a keeper (see process-launch.ts) so it survives a kubelet restart; each
+ * sandbox gets a distinct loopback address 127.x.y.z (exposed to the container as POD_IP /
+ * SKIFF_POD_IP so it can bind there). With a `stateDir`, a new runtime finds the sandboxes
+ * and containers an earlier one left running. As root, each container also gets its own
+ * cgroup enforcing its CPU and memory limits (cgroups.ts). There is no network or mount
+ * isolation, nor cgroups without root — limitations() says so, and the kubelet reports it.
  */
 export class ProcessRuntime implements Runtime {
   readonly name = 'process';
@@ -62,19 +66,25 @@ export class ProcessRuntime implements Runtime {
   private readonly now: () => number;
   private readonly hostIP: string;
   private readonly state: RuntimeStateDir;
+  private readonly cgroups: Cgroups | undefined;
+  /** Why containers get no cgroup (not root, no writable hierarchy…). */
+  private readonly noCgroups: string | undefined;
 
   constructor(config: ProcessRuntimeConfig = {}) {
     this.base = config.loopbackBase ?? 1;
     this.now = config.now ?? Date.now;
     this.hostIP = config.hostIP ?? '127.0.0.1';
     this.state = new RuntimeStateDir(config.stateDir);
+    const found = config.cgroups === undefined ? openCgroups() : config.cgroups ? { cgroups: config.cgroups } : { unavailable: 'disabled' };
+    this.cgroups = 'cgroups' in found ? found.cgroups : undefined;
+    this.noCgroups = 'unavailable' in found ? found.unavailable : undefined;
     this.restore();
   }
 
   limitations(): string[] {
-    return [
-      'process runtime without root: no network namespace (pods get a loopback address 127.x.y.z), no mount namespace (volumes are not mounted at their mountPaths), no cgroup (CPU and memory limits are not enforced)',
-    ];
+    const ns = 'no network namespace (pods get a loopback address 127.x.y.z), no mount namespace (volumes are not mounted at their mountPaths)';
+    if (this.cgroups) return [`process runtime: ${ns}; CPU and memory limits are enforced with ${this.cgroups.describe()}`];
+    return [`process runtime: ${ns}, no cgroup (CPU and memory limits are not enforced: ${this.noCgroups}; run the node as root to enforce them)`];
   }
 
   /** Takes back what an earlier runtime on this state dir left: running keepers are watched again, ended ones are finished. */
@@ -92,7 +102,11 @@ export class ProcessRuntime implements Runtime {
       }
       const c: Container = { ...rec };
       this.containers.set(rec.status.id, c);
-      if (rec.status.state !== 'running') continue;
+      if (rec.status.state !== 'running') {
+        // Ended while its cgroup was being removed: finish the removal.
+        if (c.cgroup) c.exited = this.dropCgroup(c);
+        continue;
+      }
       this.follow(c, rec.logOffsets ?? [0, 0]);
       c.exited = new Promise<void>((resolve) => {
         const check = (): void => {
@@ -166,10 +180,18 @@ export class ProcessRuntime implements Runtime {
     mkdirSync(dirname(c.config.logPath), { recursive: true });
     const files = filesOf(c);
     for (const f of Object.values(files)) rmSync(f, { force: true });
+    if (this.cgroups) {
+      try {
+        c.cgroup = this.cgroups.create(sb?.config.uid || c.status.sandboxId, id, c.config.resources ?? {});
+      } catch (err) {
+        throw new ContainerStartError(`failed to create the cgroup of container "${c.config.name}": ${(err as Error).message}`);
+      }
+    }
     let child: ChildProcess;
     try {
-      child = launchContainer(exe, args, { env, ...(c.config.workingDir ? { cwd: c.config.workingDir } : {}), files });
+      child = launchContainer(exe, args, { env, ...(c.config.workingDir ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}) });
     } catch (err) {
+      await this.dropCgroup(c);
       throw new ContainerStartError(`failed to start container "${c.config.name}": ${(err as Error).message}`);
     }
     c.child = child;
@@ -206,7 +228,10 @@ export class ProcessRuntime implements Runtime {
     c.tailer.start();
   }
 
-  /** The keeper is gone: the last output goes to the log, then the exit is reported (so the logs of a finished container are complete). */
+  /**
+   * The keeper is gone: the last output goes to the log, then the exit is reported (so the
+   * logs of a finished container are complete); `resolve` once its cgroup is gone too.
+   */
   private finish(c: Container, resolve: () => void): void {
     if (c.status.state !== 'running') return resolve();
     const files = filesOf(c);
@@ -216,16 +241,30 @@ export class ProcessRuntime implements Runtime {
     c.status.finishedAt = this.now();
     c.status.exitCode = recordedExitCode(files);
     c.status.reason = c.status.exitCode === 0 ? 'Completed' : 'Error';
+    // Killed (137) by the kernel for its memory limit, as Kubernetes reports it.
+    if (c.status.exitCode === 137 && c.cgroup && oomKilled(c.cgroup)) c.status.reason = 'OOMKilled';
     if (c.tailer) c.logOffsets = [0, 0];
     for (const f of Object.values(files)) rmSync(f, { force: true });
     this.save(c);
-    resolve();
     for (const l of this.listeners) l({ ...c.status });
+    void this.dropCgroup(c).then(resolve);
+  }
+
+  /** Removes the container's cgroup (killing what is left in it) and forgets it. */
+  private async dropCgroup(c: Container): Promise<void> {
+    const cg = c.cgroup;
+    if (!cg) return;
+    if (!(await removeCgroup(cg))) return;
+    if (c.cgroup !== cg) return;
+    delete c.cgroup;
+    this.save(c);
   }
 
   private save(c: Container): void {
-    const { status, config, startTime, logOffsets } = c;
-    this.state.saveContainer({ status, config, ...(startTime ? { startTime } : {}), ...(logOffsets ? { logOffsets } : {}) });
+    // A removed container stays removed, whatever finishes after.
+    if (this.containers.get(c.status.id) !== c) return;
+    const { status, config, startTime, logOffsets, cgroup } = c;
+    this.state.saveContainer({ status, config, ...(startTime ? { startTime } : {}), ...(logOffsets ? { logOffsets } : {}), ...(cgroup ? { cgroup } : {}) });
   }
 
   async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
@@ -254,6 +293,7 @@ export class ProcessRuntime implements Runtime {
 
   async removeContainer(id: string): Promise<void> {
     await this.stopContainer(id, 0);
+    await this.containers.get(id)?.exited;
     this.containers.delete(id);
     this.state.removeContainer(id);
   }

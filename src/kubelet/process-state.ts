@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ContainerCgroup } from './cgroups.js';
 import type { ContainerConfig, ContainerStatus, PodSandbox } from './runtime.js';
 
 /** What the process runtime must remember of a container to find it again after a restart. */
@@ -10,6 +11,8 @@ export interface ContainerRecord {
   startTime?: string;
   /** Bytes of the raw stdout/stderr files already in the CRI log. */
   logOffsets?: [number, number];
+  /** The container's cgroup (as root), to read its OOM kills and remove it after a restart too. */
+  cgroup?: ContainerCgroup;
 }
 
 /**

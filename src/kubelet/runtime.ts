@@ -31,6 +31,17 @@ export interface ContainerConfig {
   logPath: string;
   /** Opaque labels the kubelet uses to find its containers again (like CRI labels). */
   labels: Record<string, string>;
+  /** From resources.limits (cpu, memory) and requests.cpu; enforced where the runtime can (limitations() says). */
+  resources?: ContainerResources;
+}
+
+export interface ContainerResources {
+  /** CPU limit in millicores. */
+  cpuMillis?: number;
+  /** Memory limit in bytes. */
+  memoryBytes?: number;
+  /** CPU request in millicores: the container's share when CPUs are contended. */
+  cpuRequestMillis?: number;
 }
 
 export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';
