@@ -153,11 +153,11 @@ ${HOOKS}\tchain services {
     ]);
   });
 
-  it('terminating endpoints get traffic only when nothing is ready; a NodePort without any is rejected on every local address', () => {
+  it('terminating endpoints get traffic only when nothing is ready; a NodePort without any is rejected on every local address (a loopback node address cannot be DNATed from)', () => {
     const services = [svc('web', { type: 'NodePort', clusterIP: '198.19.0.10', ports: [{ port: 80, protocol: 'TCP', nodePort: 30080 }] })];
     const draining = renderRuleset({ services, slices: [slice('web', [{ port: 8080, protocol: 'TCP' }], [['198.18.1.1', { ready: false, serving: true, terminating: true }], ['198.18.1.2', { ready: false, serving: false, terminating: true }]])] });
     assert.deepEqual(draining.chains.get('svc-default/web/tcp/80'), ['goto ep-default/web/tcp/80__198.18.1.1/8080']);
-    const gone = renderRuleset({ services, slices: [] });
+    const gone = renderRuleset({ services, slices: [], nodeAddress: '127.0.0.1' });
     assert.deepEqual(gone.chains.get('service-endpoints-check'), ['ip daddr . meta l4proto . th dport vmap { 198.19.0.10 . tcp . 80 : goto reject-chain }']);
     assert.deepEqual(gone.chains.get('nodeport-endpoints-check'), ['fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap { tcp . 30080 : goto reject-chain }']);
     assert.deepEqual(gone.chains.get('services'), []);

@@ -29,7 +29,7 @@ export const MASQ_MARK = '0x4000';
 export interface RenderInput {
   services: readonly Service[];
   slices: readonly EndpointSlice[];
-  /** NodePorts and load-balancer ports answer on this address only; default every local address outside 127/8. */
+  /** NodePorts and load-balancer ports answer on this address only; default (and for a 127/8 address) every local address outside 127/8. */
   nodeAddress?: string;
   /** Services the node serves by other means (e.g. the cluster DNS IP): no rules at all. */
   skipService?: (svc: Service) => boolean;
@@ -70,7 +70,8 @@ function plans(input: RenderInput): PortPlan[] {
     const key = `${s.metadata?.namespace ?? ''}/${name}`;
     (bySvc.get(key) ?? bySvc.set(key, []).get(key)!).push(s);
   }
-  const nodeAddress = input.nodeAddress && input.nodeAddress !== '0.0.0.0' && isIPv4(input.nodeAddress) ? input.nodeAddress : undefined;
+  // DNAT from 127/8 to a pod would need route_localnet (kube-proxy's nftables mode refuses it too): a loopback node address means "every address".
+  const nodeAddress = input.nodeAddress && input.nodeAddress !== '0.0.0.0' && isIPv4(input.nodeAddress) && !input.nodeAddress.startsWith('127.') ? input.nodeAddress : undefined;
   const key = (svc: Service) => `${svc.metadata?.namespace ?? ''}/${svc.metadata?.name ?? ''}`;
   const services = [...input.services].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   // A key is served once, by the first Service that claims it (as the userspace proxy binds once).
