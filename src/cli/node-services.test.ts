@@ -4,14 +4,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { loopbackMapping, parseDnsUpstream, parseProxyMode, resolvConfUpstream } from './node-services.js';
+import { loopbackMapping, parseDnsUpstream, parseProxyMode, proxyModeFor, resolvConfUpstream } from './node-services.js';
 
 describe('node services flags', () => {
-  it('--proxy-mode: userspace and none; kernel modes are known but not available yet', () => {
+  it('--proxy-mode: userspace, none, nftables (alias kernel, root only); iptables and ipvs are known but not available yet', () => {
     assert.equal(parseProxyMode('userspace'), 'userspace');
     assert.equal(parseProxyMode('none'), 'none');
-    for (const m of ['kernel', 'iptables', 'nftables', 'ipvs']) assert.throws(() => parseProxyMode(m), (e: Error) => e instanceof InvalidArgumentError && /not available yet/.test(e.message));
-    assert.throws(() => parseProxyMode('fast'), /userspace or none/);
+    assert.equal(proxyModeFor('nftables', true), 'nftables');
+    assert.equal(proxyModeFor('kernel', true), 'nftables');
+    for (const m of ['kernel', 'nftables']) assert.throws(() => proxyModeFor(m, false), (e: Error) => e instanceof InvalidArgumentError && /needs root/.test(e.message));
+    for (const m of ['iptables', 'ipvs']) assert.throws(() => parseProxyMode(m), (e: Error) => e instanceof InvalidArgumentError && /not available yet; use nftables or userspace/.test(e.message));
+    assert.throws(() => parseProxyMode('fast'), /userspace, nftables \(alias kernel\) or none/);
   });
 
   it('--dns-upstream: none, ADDR, ADDR:PORT, [V6]:PORT', () => {

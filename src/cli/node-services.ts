@@ -10,7 +10,7 @@ import type { Logger } from '../client/logger.js';
  * k3s runs kube-proxy and CoreDNS. Shared by `skiff up` and `skiff agent`.
  */
 
-export type ProxyMode = 'userspace' | 'none';
+export type ProxyMode = 'userspace' | 'nftables' | 'none';
 /** Where names outside the cluster domain go: an address, none (REFUSED), or undefined for /etc/resolv.conf's first nameserver. */
 export type DnsUpstream = { address: string; port: number } | 'none' | undefined;
 
@@ -21,11 +21,20 @@ export interface NodeServicesFlags {
   dnsUpstream?: DnsUpstream;
 }
 
-/** `--proxy-mode`: kube-proxy's kernel modes are names we know but do not have yet. */
+/** `--proxy-mode`: nftables (alias kernel) is kube-proxy's kernel mode; its iptables and ipvs modes are names we know but do not have. */
 export function parseProxyMode(v: string): ProxyMode {
+  return proxyModeFor(v, process.getuid?.() === 0);
+}
+
+/** parseProxyMode for a given privilege: nftables is refused up front without root, before anything starts. */
+export function proxyModeFor(v: string, isRoot: boolean): ProxyMode {
   if (v === 'userspace' || v === 'none') return v;
-  if (['kernel', 'iptables', 'nftables', 'ipvs'].includes(v)) throw new InvalidArgumentError(`kernel-mode service rules (${v}) are not available yet; use userspace or none.`);
-  throw new InvalidArgumentError('must be userspace or none.');
+  if (v === 'nftables' || v === 'kernel') {
+    if (!isRoot) throw new InvalidArgumentError(`${v} mode writes nftables rules and needs root; run as root or use userspace.`);
+    return 'nftables';
+  }
+  if (v === 'iptables' || v === 'ipvs') throw new InvalidArgumentError(`kernel-mode service rules (${v}) are not available yet; use nftables or userspace.`);
+  throw new InvalidArgumentError('must be userspace, nftables (alias kernel) or none.');
 }
 
 /** `--dns-upstream ADDR[:PORT]|none` (an IPv6 address with a port as [ADDR]:PORT). */
@@ -45,7 +54,12 @@ function parseIp4(v: string): string {
 
 /** Adds the proxy and DNS flags; with `agent` also --cluster-dns and --disable-dns (skiff up has its own and --disable dns). */
 export function addNodeServiceOptions(cmd: Command, o: { agent: boolean }): Command {
-  cmd.option('--proxy-mode <mode>', 'service proxy: userspace (Node.js listeners on ClusterIPs, NodePorts, LoadBalancer ports) or none', parseProxyMode, 'userspace');
+  cmd.option(
+    '--proxy-mode <mode>',
+    'service proxy: userspace (Node.js listeners on ClusterIPs, NodePorts, LoadBalancer ports), nftables (alias kernel: DNAT rules in the nftables table ip skiff; root) or none',
+    parseProxyMode,
+    'userspace',
+  );
   if (o.agent) {
     cmd.option('--cluster-dns <ip>', 'cluster DNS IP this node serves DNS on (port 53)', parseIp4, '10.43.0.10');
     cmd.option('--disable-dns', 'do not run the cluster DNS on this node');
@@ -144,6 +158,7 @@ export async function startNodeServices(config: NodeServicesConfig): Promise<Nod
       await informers.stop();
     })());
 
+  if (config.proxyMode === 'nftables' && !isRoot) throw new Error('the nftables proxy needs root (it writes nftables rules)');
   try {
     let dnsAddress: { address: string; port: number } | undefined;
     if (config.dns) {
@@ -192,6 +207,22 @@ export async function startNodeServices(config: NodeServicesConfig): Promise<Nod
       await proxy.ready();
       const where = config.nodeAddress ?? 'all addresses';
       progress(`service proxy (userspace): ClusterIPs${mapping ? ' outside 127/8 on 127.x loopback addresses (no root)' : isRoot ? ' (outside 127/8 on the dummy interface skiff0)' : ''}; NodePorts and LoadBalancer ports on ${where}`);
+    } else if (config.proxyMode === 'nftables') {
+      const { startKernelProxy } = await import('../proxy/nftables/kernel-proxy.js');
+      const dnsIp = config.clusterDns;
+      const proxy = await startKernelProxy({
+        client: config.client,
+        informers,
+        ...(config.nodeAddress ? { nodeAddress: config.nodeAddress } : {}),
+        ...(config.loadBalancerIP !== undefined ? { loadBalancerIP: config.loadBalancerIP } : {}),
+        // The DNS above answers on the cluster DNS IP itself: no DNAT, and no reject for its endpoint-less Service.
+        ...(dnsAddress ? { skipService: (svc: Service) => svc.spec?.clusterIP === dnsIp } : {}),
+        log: log('proxy'),
+      });
+      stops.push(() => proxy.stop());
+      informers.start();
+      await proxy.ready();
+      progress(`service proxy (nftables): DNAT rules in table ip skiff; ClusterIPs need a route (the default route does); NodePorts and LoadBalancer ports on ${config.nodeAddress && !isLoopback(config.nodeAddress) ? config.nodeAddress : 'every local address outside 127/8'}`);
     } else {
       informers.start();
       progress('service proxy: none (--proxy-mode none)');
