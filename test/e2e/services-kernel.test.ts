@@ -6,7 +6,7 @@
  * namespace, services-kernel-netns.ts runs the proxy and three backends on 198.18.1.1–3
  * and sends every probe, so the traffic crosses the namespace's own nat hooks; this
  * machine's ruleset is never touched. Like kube-proxy, the proxy relies on a route for
- * the service range (normally the default route): the namespace gets one via the veth.
+ * the service range (normally the default route): the namespace gets one via lo.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,8 +79,9 @@ describe('kernel-mode (nftables) service proxy in a network namespace', { skip: 
   before(async () => {
     host = createTestHost(21);
     for (const ip of BACKENDS) inNs(host, 'ip', 'addr', 'add', `${ip}/32`, 'dev', 'lo');
-    // What the default route does on a real node: send service-range packets somewhere, so the nat output hook sees them.
-    inNs(host, 'ip', 'route', 'add', '198.19.0.0/16', 'via', host.hostIp);
+    // What the default route does on a real node: give service-range packets a route, so they reach the nat output hook.
+    // Via lo, a dead end: should the rules be missing, nothing leaves the namespace.
+    inNs(host, 'ip', 'route', 'add', '198.19.0.0/16', 'dev', 'lo');
     // A bystander table: the proxy must leave it alone.
     inNs(host, 'nft', 'add', 'table', 'ip', 'bystander');
     server = await startTestServer({ args: ['--bind-address', '0.0.0.0', '--tls-san', host.hostIp, '--service-cidr', '198.19.0.0/16'] });

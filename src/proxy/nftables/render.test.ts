@@ -75,6 +75,7 @@ const HOOKS = `\tchain nat-prerouting {
 \t\tmasquerade fully-random
 \t}
 \tchain reject-chain {
+\t\tmeta l4proto tcp reject with tcp reset
 \t\treject
 \t}
 `;

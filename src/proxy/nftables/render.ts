@@ -15,8 +15,8 @@ import { affinityTimeoutMs, backendsFor, usableBackends, type Backend } from '..
  * - `svc-…` picks an endpoint with `numgen random mod N` (equal weights), after the
  *   ClientIP affinity sets; `ext-…` (traffic from outside) marks for masquerade first;
  * - `ep-…` masquerades hairpin traffic (an endpoint reaching itself), records affinity and DNATs;
- * - a Service port without usable endpoints is rejected (ICMP port unreachable, which
- *   a TCP client sees as "connection refused") by filter chains that run before DNAT;
+ * - a Service port without usable endpoints is rejected (TCP reset, else ICMP port
+ *   unreachable: "connection refused" either way) by filter chains that run before DNAT;
  * - postrouting masquerades what was marked.
  *
  * IPv4 only (the table is `ip`); IPv6 ClusterIPs and endpoints are left out.
@@ -136,7 +136,8 @@ export function renderRuleset(input: RenderInput): Ruleset {
   chains.set('filter-output', ['type filter hook output priority -110; policy accept;', 'ct state new jump service-endpoints-check']);
   chains.set('mark-for-masquerade', [`meta mark set meta mark | ${MASQ_MARK}`]);
   chains.set('masquerading', [`meta mark & ${MASQ_MARK} == 0 return`, `meta mark set meta mark ^ ${MASQ_MARK}`, 'masquerade fully-random']);
-  chains.set('reject-chain', ['reject']);
+  // A TCP reset, not only ICMP: a host's own connection from a 127/8 source gets no ICMP error back.
+  chains.set('reject-chain', ['meta l4proto tcp reject with tcp reset', 'reject']);
 
   const byAddr: string[] = [];
   const byLocal: string[] = [];
