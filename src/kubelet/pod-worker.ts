@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Container } from '../api/core/v1/container.js';
 import type { Pod } from '../api/core/v1/pod.js';
-import type { ContainerStatus as ApiContainerStatus, PodCondition, PodStatus } from '../api/core/v1/pod-status.js';
+import type { PodStatus } from '../api/core/v1/pod-status.js';
 import type { Probe } from '../api/core/v1/probe.js';
 import type { Clock, Timer } from '../client/clock.js';
 import type { EventRecorder } from '../client/event-recorder.js';
@@ -9,6 +9,8 @@ import type { Logger } from '../client/logger.js';
 import { rfc3339 } from '../client/micro-time.js';
 import type { CrashBackoff } from './backoff.js';
 import { ContainerConfigError, containerEnv, expand, type EnvSources } from './container-env.js';
+import { containerResources } from './container-resources.js';
+import { buildPodStatus, shouldRestart, type Policy } from './pod-status-builder.js';
 import { runProbe } from './prober.js';
 import { ContainerStartError, type ContainerStatus, type PodSandbox, type Runtime } from './runtime.js';
 
@@ -43,12 +45,6 @@ interface CState {
   probeTimers: Timer[];
   /** Set while the kubelet itself is killing the container (liveness, postStart failure). */
   killedFor?: string;
-}
-
-type Policy = 'Always' | 'OnFailure' | 'Never';
-
-function shouldRestart(policy: Policy, exitCode: number | undefined): boolean {
-  return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
 }
 
 const PROBE_NAMES: Record<ProbeKind, string> = { startup: 'Startup', liveness: 'Liveness', readiness: 'Readiness' };
@@ -242,6 +238,7 @@ export class PodWorker {
     const meta = this.pod.metadata ?? {};
     const logPath = join(this.deps.logDir, `${meta.namespace}_${meta.name}_${meta.uid}`, c.name ?? '', `${st.restartCount}.log`);
     if (st.waiting?.reason !== 'RunContainerError') this.event('Normal', 'Pulled', `Container image "${c.image ?? ''}" already present on machine`);
+    const resources = containerResources(c);
     const id = await rt.createContainer(this.sandbox?.id ?? '', {
       name: c.name ?? '',
       image: c.image ?? '',
@@ -249,6 +246,7 @@ export class PodWorker {
       env,
       ...(c.workingDir ? { workingDir: c.workingDir } : {}),
       logPath,
+      ...(resources ? { resources } : {}),
       labels: { 'io.kubernetes.pod.uid': meta.uid ?? '', 'io.kubernetes.pod.name': meta.name ?? '', 'io.kubernetes.pod.namespace': meta.namespace ?? '', 'io.kubernetes.container.name': c.name ?? '', 'skiff.dev/restart-count': String(st.restartCount) },
     });
     try {
@@ -335,78 +333,24 @@ export class PodWorker {
     }
   }
 
-  private async buildStatus(initDone: boolean, initFailed: boolean): Promise<PodStatus> {
-    const rt = this.deps.runtime;
-    const ts = (ms: number | undefined): string => rfc3339(ms ?? this.deps.clock.now());
-    const cid = (id: string): string => `${rt.name}://${id}`;
-    const terminated = (s: ContainerStatus) => ({
-      exitCode: s.exitCode ?? 0,
-      reason: s.reason ?? (s.exitCode === 0 ? 'Completed' : 'Error'),
-      ...(s.message ? { message: s.message } : {}),
-      startedAt: ts(s.startedAt),
-      finishedAt: ts(s.finishedAt),
-      containerID: cid(s.id),
-    });
-    const one = async (c: Container, isInit: boolean): Promise<{ status: ApiContainerStatus; cur?: ContainerStatus }> => {
-      const st = this.state(c.name ?? '');
-      const cur = st.id ? await rt.containerStatus(st.id) : undefined;
-      let state: ApiContainerStatus['state'];
-      if (st.waiting) state = { waiting: st.waiting };
-      else if (cur?.state === 'running') state = { running: { startedAt: ts(cur.startedAt) } };
-      else if (cur?.state === 'exited') state = { terminated: terminated(cur) };
-      else state = { waiting: { reason: isInit || initDone ? 'ContainerCreating' : 'PodInitializing' } };
-      const status: ApiContainerStatus = {
-        name: c.name ?? '',
-        image: c.image ?? '',
-        imageID: '',
-        ...(cur ? { containerID: cid(cur.id) } : {}),
-        ready: !isInit && cur?.state === 'running' && st.ready && st.started,
-        started: cur?.state === 'running' && st.started,
-        restartCount: st.restartCount,
-        state,
-        lastState: st.last ? { terminated: terminated(st.last) } : {},
-      } as ApiContainerStatus;
-      return { status, ...(cur ? { cur } : {}) };
-    };
-    const inits = await Promise.all((this.pod.spec?.initContainers ?? []).map((c) => one(c, true)));
-    const apps = await Promise.all((this.pod.spec?.containers ?? []).map((c) => one(c, false)));
-    const policy = this.policy();
-    let phase: string;
-    if (initFailed) phase = 'Failed';
-    else if (!initDone) phase = 'Pending';
-    else if (apps.some((a) => a.cur?.state === 'running')) phase = 'Running';
-    else if (apps.every((a) => a.cur?.state === 'exited' && !shouldRestart(policy, a.cur.exitCode))) phase = apps.every((a) => a.cur?.exitCode === 0) ? 'Succeeded' : 'Failed';
-    else if (apps.some((a) => !a.cur && this.state(a.status.name ?? '').restartCount === 0)) phase = 'Pending';
-    else phase = 'Running';
-    const ready = initDone && apps.every((a) => a.status.ready);
-    const old = this.pod.status?.conditions ?? [];
-    const cond = (type: string, ok: boolean, reason?: string): PodCondition => {
-      const status = ok ? 'True' : 'False';
-      const prev = old.find((c) => c.type === type);
-      return { type, status, lastProbeTime: null, lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : ts(undefined), ...(!ok && reason ? { reason } : {}) } as unknown as PodCondition;
-    };
-    const notReady = apps.filter((a) => !a.status.ready).map((a) => a.status.name);
-    const conditions: PodCondition[] = [
-      cond('PodReadyToStartContainers', !!this.sandbox && this.sandbox.state === 'ready' && !this.terminal),
-      cond('Initialized', initDone, 'ContainersNotInitialized'),
-      { ...cond('Ready', ready, phase === 'Succeeded' || phase === 'Failed' ? 'PodCompleted' : 'ContainersNotReady'), ...(!ready && notReady.length ? { message: `containers with unready status: [${notReady.join(' ')}]` } : {}) },
-      { ...cond('ContainersReady', ready, phase === 'Succeeded' || phase === 'Failed' ? 'PodCompleted' : 'ContainersNotReady'), ...(!ready && notReady.length ? { message: `containers with unready status: [${notReady.join(' ')}]` } : {}) },
-      ...old.filter((c) => c.type === 'PodScheduled'),
-    ];
-    const ip = this.sandbox?.ip ?? '';
-    return {
-      phase,
-      conditions,
+  private buildStatus(initDone: boolean, initFailed: boolean): Promise<PodStatus> {
+    return buildPodStatus({
+      pod: this.pod,
+      runtimeName: this.deps.runtime.name,
+      now: () => this.deps.clock.now(),
       hostIP: this.deps.hostIP,
-      hostIPs: [{ ip: this.deps.hostIP }],
-      ...(ip ? { podIP: ip, podIPs: [{ ip }] } : {}),
-      ...(this.startTime ? { startTime: this.startTime } : {}),
-      ...(inits.length ? { initContainerStatuses: inits.map((i) => i.status) } : {}),
-      containerStatuses: apps.map((a) => a.status),
-      qosClass: this.pod.status?.qosClass ?? 'BestEffort',
-    } as PodStatus;
+      sandbox: this.sandbox,
+      terminal: this.terminal,
+      startTime: this.startTime,
+      initDone,
+      initFailed,
+      policy: this.policy(),
+      view: async (name) => {
+        const st = this.state(name);
+        return { ...st, cur: st.id ? await this.deps.runtime.containerStatus(st.id) : undefined };
+      },
+    });
   }
-
   /** Graceful termination: preStop hooks, SIGTERM, SIGKILL after the grace period, then final deletion. */
   private async terminate(): Promise<void> {
     if (this.finished) return;
