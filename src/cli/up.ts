@@ -40,7 +40,7 @@ export function registerUpCommand(program: Command): void {
     .option('--data-dir <dir>', 'where cluster state, keys and admin.kubeconfig live (kept across restarts)', defaultDataDir())
     .option('--port <port>', 'HTTPS port of the API server (0 picks a free port)', parsePort, 6443)
     .option('--bind-address <ip>', 'address the API server listens on', parseIp4, '0.0.0.0')
-    .option('--cluster-cidr <cidr>', 'pod IP range (checked against --service-cidr; the process runtime gives pods loopback IPs)', checkCidr, '10.42.0.0/16')
+    .option('--cluster-cidr <cidr>', 'pod IP range (checked against --service-cidr); without network namespaces the process runtime gives pods 127.<its second octet>.y.z', checkCidr, '10.42.0.0/16')
     .option('--service-cidr <cidr>', 'Service ClusterIP range', checkCidr, '10.43.0.0/16')
     .option('--cluster-dns <ip>', 'cluster DNS IP: the kube-dns Service, answered by the node\'s DNS on port 53 (inside --service-cidr; not yet passed to pods)', parseIp4, '10.43.0.10')
     .addOption(new Option('--runtime <kind>', 'how the local node runs containers').choices(['process']).default('process'))
@@ -126,7 +126,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, dns: bool
     const client = clientFromKubeconfig({ path: server.kubeconfigPath, userAgent: `skiff-kubelet/${opts.nodeName}` });
     kubeletClient = client;
     say(`starting the local node "${opts.nodeName}" (runtime: ${opts.runtime})`);
-    kubelet = await startKubelet({ client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, apiPort: opts.kubeletPort, leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
+    kubelet = await startKubelet({ client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, apiPort: opts.kubeletPort, podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
     say(`node "${opts.nodeName}" registered`);
   } catch (err) {
     kubeletClient?.close();

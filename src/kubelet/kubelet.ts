@@ -43,6 +43,12 @@ export interface KubeletConfig {
   systemReserved?: Record<string, string>;
   maxPods?: number;
   nodeIP?: string;
+  /**
+   * Pods of the unprivileged process runtime get 127.<podLoopbackOctet>.y.z (default 1);
+   * `skiff up` derives it from --cluster-cidr so that two clusters on one machine do not
+   * hand out the same pod addresses.
+   */
+  podLoopbackOctet?: number;
   /** Port of the kubelet API (default 10250; 0 picks a free one; null serves none). */
   apiPort?: number | null;
   /** Serving certificate of the kubelet API (default: self-issued from a private CA). */
@@ -77,7 +83,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   const nodeName = config.nodeName;
   const hostIP = config.nodeIP ?? detectNodeIP();
   mkdirSync(config.dataDir, { recursive: true });
-  const runtime: Runtime = typeof config.runtime === 'object' ? config.runtime : new ProcessRuntime({ hostIP, stateDir: join(config.dataDir, 'runtime') });
+  const runtime: Runtime = typeof config.runtime === 'object' ? config.runtime : new ProcessRuntime({ hostIP, stateDir: join(config.dataDir, 'runtime'), ...(config.podLoopbackOctet !== undefined ? { loopbackBase: config.podLoopbackOctet } : {}) });
   const workers = new Map<string, PodWorker>();
   const findWorker = (ns: string, name: string): PodWorker | undefined => {
     for (const w of workers.values()) if (w.pod.metadata?.namespace === ns && w.pod.metadata?.name === name) return w;

@@ -10,6 +10,7 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, REPO_ROOT, type TestServer, waitFor } from './support/index.js';
+import { stopNodePods } from './support/node-pods.js';
 import { clientFromKubeconfig, type RestClient } from '../../src/client/index.js';
 import { PodKind, type Pod } from '../../src/api/core/v1/pod.js';
 import { EventKind, type Event } from '../../src/api/core/v1/event.js';
@@ -76,6 +77,7 @@ describe('skiff agent (unprivileged)', { timeout: 180_000 }, () => {
     } catch {
       // already gone
     }
+    if (dir) await stopNodePods(join(dir, 'data'));
     client?.close();
     await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });

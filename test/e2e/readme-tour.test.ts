@@ -17,7 +17,8 @@ import { classifyLine, claimedCount, extractTour, type TourLine, type TourStep }
 import { PodProcessTracker, readProc } from './support/pod-processes.js';
 import { readStartScript, startTourCluster, upFlags, type StartScript, type TourCluster } from './support/tour-cluster.js';
 
-const DEADLINE_MS = 30_000;
+// Generous: on a loaded 2-core CI machine two `node` pods can take many seconds to start.
+const DEADLINE_MS = 90_000;
 // Another README (e.g. a draft of the tour) can be tried with SKIFF_TOUR_README=path.
 const README = process.env.SKIFF_TOUR_README || join(REPO_ROOT, 'README.md');
 // DESIGN.md: tests never use 10/8. Loopback services (the proxy can bind them unprivileged).

@@ -9,14 +9,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubectl, kubectlMissing, REPO_ROOT, waitFor } from './support/index.js';
+import { stopNodePods } from './support/node-pods.js';
 import { createTestHost, netnsUnavailable, type TestHost } from './support/netns.js';
 
 const CLI = join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts');
-const MARK = `two-node-${process.pid}`;
 /** What the `fast` preset promises: unreachable after 8 s, evicted 5 s later. */
 const FAILOVER_S = 8 + 5;
 
@@ -31,7 +31,7 @@ const procs = new Set<Proc>();
 
 function run(argv: string[], prefix: string[] = []): Proc {
   const [cmd, ...args] = [...prefix, process.execPath, '--import', 'tsx', CLI, ...argv];
-  const child = spawn(cmd as string, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '', SKIFF_E2E_MARK: MARK } });
+  const child = spawn(cmd as string, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -51,17 +51,6 @@ function run(argv: string[], prefix: string[] = []): Proc {
   };
   procs.add(p);
   return p;
-}
-
-/** Kills the pods (host processes) this test's kubelets started: they carry its mark. */
-function killMarkedProcesses(): void {
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`SKIFF_E2E_MARK=${MARK}`)) process.kill(Number(pid), 'SIGKILL');
-    } catch {
-      // gone, or not ours to read
-    }
-  }
 }
 
 describe('two nodes: an agent joins with a token', { skip: kubectlMissing() }, () => {
@@ -104,7 +93,7 @@ describe('two nodes: an agent joins with a token', { skip: kubectlMissing() }, (
 
   after(async () => {
     for (const p of [...procs]) await p.stop().catch(() => {});
-    killMarkedProcesses();
+    for (const d of dirs) await stopNodePods(d);
     host?.destroy();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });

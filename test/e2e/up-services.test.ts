@@ -21,6 +21,7 @@ import { EndpointSliceKind, serviceNameLabel, type EndpointSlice } from '../../s
 import { clientFromKubeconfig } from '../../src/client/rest-client.js';
 import { queryTcp, queryUdp } from '../../src/dns/test-client.js';
 import { kubectl, kubectlMissing, REPO_ROOT, startTestServer, waitFor } from './support/index.js';
+import { stopNodePods } from './support/node-pods.js';
 
 const CLI = join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts');
 const NETS = ['--cluster-cidr', '198.18.0.0/16', '--service-cidr', '127.47.0.0/16', '--cluster-dns', '127.47.0.10'];
@@ -125,9 +126,13 @@ function udpFree(host: string, port: number): Promise<boolean> {
 
 describe('skiff up: service proxy and cluster DNS', { skip: kubectlMissing(), timeout: 200_000 }, () => {
   const dirs: string[] = [];
-  after(() => {
+  after(async () => {
     for (const c of running) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    for (const d of dirs) {
+      await stopNodePods(join(d, 'data'));
+      await stopNodePods(d);
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it('exposes a deployment through ClusterIP, NodePort and LoadBalancer, answers DNS, and frees it all on SIGTERM', async () => {
@@ -205,9 +210,13 @@ describe('skiff up: service proxy and cluster DNS', { skip: kubectlMissing(), ti
 
 describe('skiff agent: service proxy and cluster DNS', { timeout: 200_000 }, () => {
   const dirs: string[] = [];
-  after(() => {
+  after(async () => {
     for (const c of running) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    for (const d of dirs) {
+      await stopNodePods(join(d, 'data'));
+      await stopNodePods(d);
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 
   it('serves ClusterIPs and DNS by default, neither with --proxy-mode none --disable-dns, refuses kernel modes', async () => {
