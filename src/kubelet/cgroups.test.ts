@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Cgroups, cfsQuotaUs, cpuShares, cpuWeight, oomKilled, openCgroups, procsFiles, removeCgroup } from './cgroups.js';
 import { isSameProcessAlive } from './process-launch.js';
+import { ProcessRuntime } from './process-runtime.js';
 
 const root = mkdtempSync(join(tmpdir(), 'skiff-cgroups-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -121,6 +122,14 @@ describe('cgroup helpers', () => {
 
   it('is unavailable without root', () => {
     assert.deepEqual(openCgroups({ isRoot: false }), { unavailable: 'not running as root' });
+  });
+
+  it('the runtime says plainly whether limits are enforced', () => {
+    const cgroups = open(`32 31 0:29 / ${join(root, 'v1', 'cpu,cpuacct')} rw - cgroup cgroup rw,cpu,cpuacct\n35 31 0:32 / ${join(root, 'v1', 'memory')} rw - cgroup cgroup rw,memory`, '4:memory:/job\n');
+    const [on] = new ProcessRuntime({ cgroups }).limitations();
+    assert.match(on ?? '', /^process runtime: no network namespace .*, no mount namespace .*; CPU and memory limits are enforced with cgroup v1 \(cpu,cpuacct: .*\)$/);
+    const [off] = new ProcessRuntime({ cgroups: null }).limitations();
+    assert.match(off ?? '', /, no cgroup \(CPU and memory limits are not enforced: disabled by configuration\)$/);
   });
 
   it('removing kills what is left in a container cgroup, and never touches a directory of another shape', async () => {

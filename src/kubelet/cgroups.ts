@@ -261,12 +261,14 @@ export async function removeCgroup(cg: ContainerCgroup, opts: { attempts?: numbe
   return all;
 }
 
+export const NOT_ROOT = 'not running as root';
+
 /**
  * skiff's cgroups on this machine, or why it has none: only root may create them, and the
  * hierarchy must be mounted and writable. Reads /proc unless the texts are given.
  */
 export function openCgroups(opts: { isRoot?: boolean; mountinfo?: string; selfCgroup?: string } = {}): { cgroups: Cgroups } | { unavailable: string } {
-  if (!(opts.isRoot ?? process.getuid?.() === 0)) return { unavailable: 'not running as root' };
+  if (!(opts.isRoot ?? process.getuid?.() === 0)) return { unavailable: NOT_ROOT };
   const layout = parseCgroupLayout(opts.mountinfo ?? read('/proc/self/mountinfo') ?? '', opts.selfCgroup ?? read('/proc/self/cgroup') ?? '');
   if (!layout) return { unavailable: 'no cgroup filesystem is mounted' };
   const cgroups = Cgroups.open(layout);

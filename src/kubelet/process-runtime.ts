@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { oomKilled, openCgroups, procsFiles, removeCgroup, type Cgroups } from './cgroups.js';
+import { NOT_ROOT, oomKilled, openCgroups, procsFiles, removeCgroup, type Cgroups } from './cgroups.js';
 import { CriLogTailer } from './cri-log-tailer.js';
 import { containerEnv, execIn, execSyncIn, resolveExecutable } from './process-exec.js';
 import { isSameProcessAlive, launchContainer, processStartTime, recordedExitCode, type ContainerFiles } from './process-launch.js';
@@ -75,7 +75,7 @@ export class ProcessRuntime implements Runtime {
     this.now = config.now ?? Date.now;
     this.hostIP = config.hostIP ?? '127.0.0.1';
     this.state = new RuntimeStateDir(config.stateDir);
-    const found = config.cgroups === undefined ? openCgroups() : config.cgroups ? { cgroups: config.cgroups } : { unavailable: 'disabled' };
+    const found = config.cgroups === undefined ? openCgroups() : config.cgroups ? { cgroups: config.cgroups } : { unavailable: 'disabled by configuration' };
     this.cgroups = 'cgroups' in found ? found.cgroups : undefined;
     this.noCgroups = 'unavailable' in found ? found.unavailable : undefined;
     this.restore();
@@ -84,7 +84,8 @@ export class ProcessRuntime implements Runtime {
   limitations(): string[] {
     const ns = 'no network namespace (pods get a loopback address 127.x.y.z), no mount namespace (volumes are not mounted at their mountPaths)';
     if (this.cgroups) return [`process runtime: ${ns}; CPU and memory limits are enforced with ${this.cgroups.describe()}`];
-    return [`process runtime: ${ns}, no cgroup (CPU and memory limits are not enforced: ${this.noCgroups}; run the node as root to enforce them)`];
+    const hint = this.noCgroups === NOT_ROOT ? '; run the node as root to enforce them' : '';
+    return [`process runtime: ${ns}, no cgroup (CPU and memory limits are not enforced: ${this.noCgroups}${hint})`];
   }
 
   /** Takes back what an earlier runtime on this state dir left: running keepers are watched again, ended ones are finished. */
