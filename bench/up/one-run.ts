@@ -21,6 +21,8 @@ export interface RunOptions {
   /** Idle: wait at least this long after the pod runs, then until RSS is stable (ms). */
   settleMinMs: number;
   settleMaxMs: number;
+  /** Extra `skiff up` flags (experiments). */
+  upFlags?: string[];
   /** Extra flags for the node process (e.g. --cpu-prof). */
   nodeFlags?: string[];
 }
@@ -39,6 +41,8 @@ export interface RunResult {
   idleRssFileMB: number;
   peakRssMB: number;
   rssSettled: boolean;
+  /** CPU use of skiff up (one pod running) over the idle window, % of one core. */
+  idleCpuPercent: number;
   settleMs: number;
   /** Progress lines with their time after spawn (ms). */
   progress: Array<{ ms: number; line: string }>;
@@ -102,6 +106,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
     '--service-cidr', '127.43.0.0/16',
     '--cluster-dns', '127.43.0.10',
     '--dns-upstream', 'none',
+    ...(o.upFlags ?? []),
   ];
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: o.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: home, KUBECONFIG: '' } });
@@ -171,6 +176,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
     // (c) idle RSS: at least settleMinMs after the pod runs, then until the last 5 s of
     // 1 s samples span < 1 MB (or settleMaxMs: reported as not settled).
     const tIdle = performance.now();
+    const cpuIdle0 = procCpuS(pid);
     const samples: number[] = [];
     let settled = false;
     for (;;) {
@@ -187,6 +193,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       if (waited >= o.settleMaxMs) break;
     }
     const settleMs = performance.now() - tIdle;
+    const idleCpuPercent = ((procCpuS(pid) - cpuIdle0) / (settleMs / 1000)) * 100;
     const mem = procMemMB(pid);
     if (!mem) throw fail('skiff up vanished while idle');
     const load = loadavg()[0] ?? 0;
@@ -218,6 +225,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       idleRssFileMB: mem.file,
       peakRssMB: mem.hwm,
       rssSettled: settled,
+      idleCpuPercent,
       settleMs,
       progress,
       exitCode,

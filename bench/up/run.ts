@@ -12,7 +12,8 @@
  * source file is newer than its output). BENCH_SOURCE=1 runs src/ through tsx instead
  * (includes tsx's transpile time, which is not skiff's). BENCH_CPU_PROF=<dir> adds
  * `--cpu-prof` to the first run and keeps the profile there. BENCH_SKIFF=<path/bin/skiff.js>
- * runs another build (A/B against an older commit's worktree).
+ * runs another build (A/B against an older commit's worktree); BENCH_NODE_FLAGS adds node
+ * flags to skiff up (e.g. V8 heap experiments), BENCH_UP_FLAGS extra `skiff up` flags.
  * Prints one JSON line, then `up: ready <s> s, first pod <s> s, idle rss <MB> MB`.
  */
 import { spawnSync } from 'node:child_process';
@@ -25,6 +26,10 @@ import { runOnce, type RunResult } from './one-run.js';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SOURCE = process.env.BENCH_SOURCE === '1';
 const CPU_PROF = process.env.BENCH_CPU_PROF;
+/** Extra node flags for skiff up (experiments, e.g. V8 heap flags). */
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+/** Extra `skiff up` flags (experiments, e.g. `--disable controller-manager`). */
+const UP_FLAGS = (process.env.BENCH_UP_FLAGS ?? '').split(/\s+/).filter(Boolean);
 /** Another build's bin/skiff.js (e.g. a git worktree of an older commit), for A/B runs. */
 const SKIFF = process.env.BENCH_SKIFF;
 
@@ -70,8 +75,8 @@ async function main(): Promise<void> {
   const runs: RunResult[] = [];
   const loadBefore = loadavg()[0] ?? 0;
   for (let i = 0; i < RUNS; i++) {
-    const prof = CPU_PROF && i === 0 ? { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] } : {};
-    const r = await runOnce({ entry, cwd: REPO_ROOT, pollMs: 25, settleMinMs: 10_000, settleMaxMs: 60_000, ...prof });
+    const prof = { nodeFlags: [...NODE_FLAGS, ...(CPU_PROF && i === 0 ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [])] };
+    const r = await runOnce({ entry, cwd: REPO_ROOT, pollMs: 25, settleMinMs: 10_000, settleMaxMs: 60_000, upFlags: UP_FLAGS, ...prof });
     process.stderr.write(
       `run ${i + 1}/${RUNS}: ready ${(r.readyMs / 1000).toFixed(2)} s (cpu ${r.cpuAtReadyS.toFixed(2)} s), first pod ${(r.firstPodMs / 1000).toFixed(2)} s, idle rss ${r.idleRssMB.toFixed(1)} MB` +
         ` (anon ${r.idleRssAnonMB.toFixed(1)}, file ${r.idleRssFileMB.toFixed(1)}, peak ${r.peakRssMB.toFixed(1)}${r.rssSettled ? '' : ', NOT settled'}), load ${r.loadavg1m.toFixed(2)}\n`,
@@ -96,6 +101,7 @@ async function main(): Promise<void> {
     cpuAtReadyS: stat(runs.map((r) => r.cpuAtReadyS), 2),
     readyLineS: stat(runs.map((r) => r.readyLineMs / 1000), 2),
     rssSettled: runs.map((r) => r.rssSettled),
+    idleCpuPercent: stat(runs.map((r) => r.idleCpuPercent), 1),
     // Another cluster on this machine may hold 127.43.0.10:53; skiff up then runs without DNS.
     clusterDnsStarted: runs.map((r) => !r.progress.some((p) => p.line.startsWith('cluster DNS not started'))),
     progressFirstRun: runs[0]?.progress.map((p) => `${(p.ms / 1000).toFixed(2)}s ${p.line}`),
@@ -109,6 +115,8 @@ async function main(): Promise<void> {
     memGB: Number((totalmem() / 2 ** 30).toFixed(1)),
     loadavg1m: { before: Number(loadBefore.toFixed(2)), perRun: runs.map((r) => Number(r.loadavg1m.toFixed(2))) },
     node: process.version,
+    nodeFlags: NODE_FLAGS,
+    upFlags: UP_FLAGS,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.stdout.write(`up: ready ${median(runs.map((r) => r.readyMs / 1000)).toFixed(1)} s, first pod ${median(runs.map((r) => r.firstPodMs / 1000)).toFixed(1)} s, idle rss ${Math.round(median(runs.map((r) => r.idleRssMB)))} MB\n`);
