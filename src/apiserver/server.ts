@@ -198,7 +198,8 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
         resolve();
       });
     });
-    const live = create({ registry, store, maxRequestBodyBytes, authorizer });
+    const kubelet = { cert: pki.kubeletClient.certPem, key: pki.kubeletClient.keyPem };
+    const live = create({ registry, store, maxRequestBodyBytes, authorizer, kubelet });
     resources = live;
     const tokenFeed = feedBootstrapTokens(pipeline.request, adminToken, bootstrapTokens, logger);
     const port = (srv.address() as AddressInfo).port;

@@ -1,3 +1,4 @@
+import type { KubeletClientConfig } from './resources/kubelet-proxy.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Registry } from '../api/registry.js';
@@ -67,4 +68,6 @@ export interface ResourceLayerConfig {
   maxRequestBodyBytes?: number;
   /** The server's authorizer (for SelfSubjectAccessReview / `kubectl auth can-i`). */
   authorizer?: Authorizer;
+  /** How the server reaches kubelets: its client certificate (logs, exec, attach, port-forward). */
+  kubelet?: KubeletClientConfig;
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
-import { clientFromKubeconfig, jsonLogger } from '../client/index.js';
+import { clientFromConnection, jsonLogger, loadKubeconfig } from '../client/index.js';
 import { startKubelet, type Taint } from '../kubelet/index.js';
 import { joinCluster, JoinError } from './join.js';
 import { parsePort } from './flag-parsers.js';
@@ -71,7 +71,8 @@ export function registerAgentCommand(program: Command): void {
       if (o.runtime !== 'process') throw new InvalidArgumentError(`runtime "${o.runtime}" is not available (process only)`);
       const kubeconfig = await agentKubeconfig(o);
       const logger = jsonLogger('kubelet');
-      const client = clientFromKubeconfig({ ...(kubeconfig ? { path: kubeconfig } : {}), userAgent: 'skiff-kubelet' });
+      const connection = loadKubeconfig(kubeconfig ? { path: kubeconfig } : {});
+      const client = clientFromConnection(connection, { userAgent: 'skiff-kubelet' });
       const kubelet = await startKubelet({
         client,
         nodeName: o.nodeName,
@@ -83,6 +84,8 @@ export function registerAgentCommand(program: Command): void {
         kubeReserved: o.kubeReserved ?? {},
         systemReserved: o.systemReserved ?? {},
         maxPods: o.maxPods,
+        // Only the API server (its kubelet client certificate, signed by the cluster CA) may use the kubelet API.
+        ...(connection.ca ? { clientCaPem: connection.ca.toString('utf8') } : {}),
         leaseIntervalMs: (o.nodeLeaseDurationSeconds * 1000) / 4,
         logger,
       });

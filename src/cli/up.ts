@@ -126,7 +126,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, dns: bool
     const client = clientFromKubeconfig({ path: server.kubeconfigPath, userAgent: `skiff-kubelet/${opts.nodeName}` });
     kubeletClient = client;
     say(`starting the local node "${opts.nodeName}" (runtime: ${opts.runtime})`);
-    kubelet = await startKubelet({ client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, apiPort: opts.kubeletPort, podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
+    kubelet = await startKubelet({ client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, apiPort: opts.kubeletPort, clientCaPem: server.caPem, podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
     say(`node "${opts.nodeName}" registered`);
   } catch (err) {
     kubeletClient?.close();

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../client/logger.js';
 import { writeLogs } from './log-reader.js';
@@ -28,6 +29,22 @@ export interface KubeletServerConfig {
 }
 
 const CHANNEL_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+/** Who may use the kubelet API (with a client CA): the API server's kubelet client, or an admin. */
+const KUBELET_API_USER = 'kube-apiserver-kubelet-client';
+const ADMIN_GROUP = 'system:masters';
+
+/**
+ * Why a request is refused, or undefined. TLS already checked the chain against the
+ * client CA; this narrows the cluster's many client certificates (nodes, users) to the
+ * API server's own, as the kubelet's authorizer does — a node must not exec into another's pods.
+ */
+function refusedClient(config: KubeletServerConfig, req: IncomingMessage): string | undefined {
+  if (!config.clientCaPem) return undefined;
+  const subject = (req.socket as TLSSocket).getPeerCertificate?.()?.subject;
+  const groups = ([] as string[]).concat(subject?.O ?? []);
+  if (subject?.CN === KUBELET_API_USER || groups.includes(ADMIN_GROUP)) return undefined;
+  return `user "${String(subject?.CN ?? '')}" may not use the kubelet API`;
+}
 
 function status(code: number, reason: string, message: string): string {
   return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
@@ -50,6 +67,8 @@ export async function startKubeletServer(config: KubeletServerConfig): Promise<{
     ...(config.clientCaPem ? { ca: config.clientCaPem, requestCert: true, rejectUnauthorized: true } : {}),
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const denied = refusedClient(config, req);
+    if (denied) return void res.writeHead(403, { 'content-type': 'application/json' }).end(status(403, 'Forbidden', denied));
     handleHttp(config, req, res).catch((err) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(status(500, 'InternalError', String(err)));
       else res.destroy();
@@ -58,6 +77,10 @@ export async function startKubeletServer(config: KubeletServerConfig): Promise<{
   server.on('upgrade', (req: IncomingMessage, socket, head) => {
     const url = new URL(req.url ?? '/', 'https://kubelet');
     const m = /^\/(exec|attach)\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (refusedClient(config, req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
     if (!m) {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;

@@ -9,11 +9,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubectl, kubectlMissing, REPO_ROOT, waitFor } from './support/index.js';
 import { stopNodePods } from './support/node-pods.js';
+import { parseKubeconfig } from '../../src/client/kubeconfig.js';
 import { createTestHost, netnsUnavailable, type TestHost } from './support/netns.js';
 
 const CLI = join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts');
@@ -120,7 +122,8 @@ describe('two nodes: an agent joins with a token', { skip: kubectlMissing() }, (
   });
 
   it('a joined node gets pods; when its agent stops they move to the other node within the failover time', async () => {
-    const joined = agent(await tokenCreate('1h'), temp('skiff-2n-b-'));
+    const agentDataDir = temp('skiff-2n-b-');
+    const joined = agent(await tokenCreate('1h'), agentDataDir);
     await waitFor('node-b Ready', async () => {
       if (joined.child.exitCode !== null) throw new Error(`the agent exited:\n${joined.output()}`);
       const r = await k(['get', 'node', 'node-b', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
@@ -136,6 +139,17 @@ describe('two nodes: an agent joins with a token', { skip: kubectlMissing() }, (
       return pods.length === 4 ? pods : undefined;
     }, 90_000, 250);
     assert.deepEqual([...new Set(placed.map((p) => p.node))].sort(), ['node-a', 'node-b'], `spread over both nodes: ${JSON.stringify(placed)}`);
+
+    // The server reaches node-b's kubelet API with its kubelet client certificate…
+    const onB = placed.find((p) => p.node === 'node-b') as PodRow;
+    const exec = await k(['exec', onB.name, '--', 'sh', '-c', 'exit 3']);
+    assert.equal(exec.code, 3, `exec through the server into node-b: ${exec.stderr}`);
+    assert.equal((await k(['logs', onB.name])).code, 0);
+    // …which serves nobody else: neither the node's own certificate nor no certificate.
+    const kubeletUrl = `https://${host?.ip ?? '127.0.0.2'}:${await kubeletPort(k)}/containerLogs/default/${onB.name}/busybox`;
+    const nodeCreds = parseKubeconfig(readFileSync(join(agentDataDir, 'kubelet.kubeconfig'), 'utf8'));
+    assert.equal(await kubeletApiStatus(kubeletUrl, { cert: nodeCreds.cert, key: nodeCreds.key }), 403, 'a node certificate may not use the kubelet API');
+    assert.equal(await kubeletApiStatus(kubeletUrl, {}), 'refused', 'no client certificate: refused in the TLS handshake');
 
     const stoppedAt = Date.now();
     const code = await joined.stop();
@@ -173,4 +187,21 @@ async function podRows(k: (args: string[]) => Promise<{ code: number | null; std
     ready: (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
     deleting: p.metadata.deletionTimestamp !== undefined,
   }));
+}
+
+async function kubeletPort(k: (args: string[]) => Promise<{ stdout: string }>): Promise<string> {
+  return (await k(['get', 'node', 'node-b', '-o', 'jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}'])).stdout;
+}
+
+/** The HTTP status of a GET to a kubelet API URL with the given client credentials, or 'refused' when TLS rejects the client. */
+function kubeletApiStatus(url: string, creds: { cert?: Buffer; key?: Buffer }): Promise<number | 'refused'> {
+  return new Promise((resolve) => {
+    const req = httpsRequest(url, { rejectUnauthorized: false, ...creds, timeout: 10_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve('refused'));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
 }

@@ -22,12 +22,16 @@ export interface PkiFiles {
   ca: CertificateAuthority;
   server: CertAndKey;
   admin: CertAndKey;
+  /** The API server's identity towards kubelets (logs, exec, attach, port-forward). */
+  kubeletClient: CertAndKey;
   /** True when the server certificate was (re)issued during this call. */
   serverIssued: boolean;
 }
 
 export const ADMIN_USER = 'admin';
 export const ADMIN_GROUPS = ['system:masters'];
+/** As kubeadm names the API server's kubelet client certificate. */
+export const KUBELET_CLIENT_USER = 'kube-apiserver-kubelet-client';
 
 /** Loads the PKI under `tlsDir`, creating or renewing what is missing or unfit. */
 export async function ensurePki(tlsDir: string, sans: Sans, now = new Date()): Promise<PkiFiles> {
@@ -57,18 +61,22 @@ export async function ensurePki(tlsDir: string, sans: Sans, now = new Date()): P
     writeSecretFile(serverCrt, server.certPem);
   }
 
-  const adminCrt = join(tlsDir, 'admin.crt');
-  const adminKey = join(tlsDir, 'admin.key');
-  let admin: CertAndKey | undefined;
-  const ac = readOptional(adminCrt);
-  const ak = readOptional(adminKey);
-  if (ac && ak && clientCertificateFits(ac, ca, now)) admin = { certPem: ac, keyPem: ak };
-  if (!admin) {
-    admin = await issueClientCertificate(ca, { user: ADMIN_USER, groups: ADMIN_GROUPS, days: 365, now });
-    writeSecretFile(adminKey, admin.keyPem);
-    writeSecretFile(adminCrt, admin.certPem);
-  }
-  return { ca, server, admin, serverIssued };
+  const admin = await ensureClientCertificate(tlsDir, 'admin', ca, { user: ADMIN_USER, groups: ADMIN_GROUPS }, now);
+  const kubeletClient = await ensureClientCertificate(tlsDir, 'kubelet-client', ca, { user: KUBELET_CLIENT_USER, groups: ADMIN_GROUPS }, now);
+  return { ca, server, admin, kubeletClient, serverIssued };
+}
+
+/** `<name>.crt`/`<name>.key`, re-issued when missing, from another CA or near expiry. */
+async function ensureClientCertificate(tlsDir: string, name: string, ca: CertificateAuthority, who: { user: string; groups: string[] }, now: Date): Promise<CertAndKey> {
+  const crt = join(tlsDir, `${name}.crt`);
+  const key = join(tlsDir, `${name}.key`);
+  const c = readOptional(crt);
+  const k = readOptional(key);
+  if (c && k && clientCertificateFits(c, ca, now)) return { certPem: c, keyPem: k };
+  const issued = await issueClientCertificate(ca, { ...who, days: 365, now });
+  writeSecretFile(key, issued.keyPem);
+  writeSecretFile(crt, issued.certPem);
+  return issued;
 }
 
 function clientCertificateFits(certPem: string, ca: CertificateAuthority, now: Date): boolean {
