@@ -5,35 +5,19 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { REPO_ROOT, startTestServer, type TestServer } from '../../test/e2e/support/index.js';
+import { startTestServer, type TestServer } from '../../test/e2e/support/index.js';
 import { createCa } from '../apiserver/tls/index.js';
 import { checkCgroups, checkDataDir, checkPort, checkRuntime, type CheckResult } from './doctor-checks.js';
 import { runDoctor, formatDoctor, type DoctorOptions } from './doctor.js';
+import { runSkiff } from '../../test/e2e/support/run-skiff.js';
 
-const CLI = join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts');
 const DAY = 24 * 3600 * 1000;
 
-function skiff(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let out = '';
-    let err = '';
-    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const t = setTimeout(() => c.kill('SIGKILL'), 60_000);
-    c.on('error', reject);
-    c.on('close', (code) => {
-      clearTimeout(t);
-      resolve({ code, out, err });
-    });
-  });
-}
 
 function listen(host: string, port = 0): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -189,7 +173,7 @@ describe('skiff doctor', () => {
   it('through the CLI with KUBECONFIG in the env: one line per check, a summary, exit 0; exit 1 when the server is down', async () => {
     const env = { KUBECONFIG: server.kubeconfigPath, HOME: join(tmp, 'home') };
     const args = ['doctor', '--data-dir', join(tmp, 'cli-data'), '--port', '0', '--kubelet-port', '0'];
-    const ok = await skiff(args, env);
+    const ok = await runSkiff(args, { env });
     assert.equal(ok.code, 0, ok.out + ok.err);
     assert.match(ok.out, /^ok {3}runtime {6}process runtime, /m);
     assert.match(ok.out, /^ok {3}data dir {5}.*cli-data does not exist yet/m);
@@ -201,7 +185,7 @@ describe('skiff doctor', () => {
 
     const port = await closedPort();
     const down = kubeconfigWith('down.kubeconfig', (c) => (c.server = `https://127.0.0.1:${port}`));
-    const bad = await skiff([...args, '-o', 'json'], { ...env, KUBECONFIG: down });
+    const bad = await runSkiff([...args, '-o', 'json'], { env: { ...env, KUBECONFIG: down } });
     assert.equal(bad.code, 1, bad.out + bad.err);
     const report = JSON.parse(bad.out) as { checks: CheckResult[]; failed: number };
     assert.equal(report.failed, 1);

@@ -16,6 +16,7 @@ import { kubectl, kubectlMissing, REPO_ROOT, waitFor } from './support/index.js'
 import { classifyLine, claimedCount, extractTour, type TourLine, type TourStep } from './support/readme-tour.js';
 import { PodProcessTracker, readProc } from './support/pod-processes.js';
 import { readStartScript, startTourCluster, upFlags, type StartScript, type TourCluster } from './support/tour-cluster.js';
+import { runSkiff } from './support/run-skiff.js';
 
 // Generous: on a loaded 2-core CI machine two `node` pods can take many seconds to start.
 const DEADLINE_MS = 90_000;
@@ -374,22 +375,10 @@ describe('README first tour (the newcomer test)', { skip: kubectlMissing() }, ()
     c.tracker.stopSampling();
     assert.ok(c.tracker.alive().length > 0, 'the pods keep running after skiff up stops');
     const killall = await runSkiff(['killall', '--data-dir', c.dataDir]);
-    assert.equal(killall.code, 0, killall.out);
+    assert.equal(killall.code, 0, killall.out + killall.err);
     const left = await waitFor('pod processes to exit after skiff killall', async () => (c.tracker?.alive().length === 0 ? [] : undefined), 5_000).catch(() => c.tracker?.killAlive() ?? []);
     assert.deepEqual(left, [], 'pod processes outlived skiff killall (killed now)');
     for (const port of c.lbPorts) assert.equal(await listening(port), false, `localhost:${port} still answers after skiff up stopped`);
     if (c.start.args.includes('--no-kubeconfig')) assert.equal(existsSync(join(c.upHome, '.kube')), false, 'npm start passes --no-kubeconfig: ~/.kube must stay untouched');
   });
 });
-
-/** Runs the skiff CLI from source to completion. */
-function runSkiff(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, out }));
-  });
-}

@@ -6,29 +6,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { REPO_ROOT, startTestServer, type TestServer } from './support/index.js';
+import { startTestServer, type TestServer } from './support/index.js';
 import { clientFromKubeconfig, type RestClient } from '../../src/client/index.js';
 import { SecretKind, type Secret } from '../../src/api/core/v1/secret.js';
+import { runSkiff } from './support/run-skiff.js';
 
-const CLI = join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts');
 
-function skiff(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
-    let out = '';
-    let err = '';
-    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const t = setTimeout(() => c.kill('SIGKILL'), 60_000);
-    c.on('error', reject);
-    c.on('close', (code) => {
-      clearTimeout(t);
-      resolve({ code, out, err });
-    });
-  });
-}
 
 const dec = (s: string | undefined): string => Buffer.from(s ?? '', 'base64').toString('utf8');
 
@@ -46,7 +29,7 @@ describe('skiff token', () => {
 
   it('create → a bootstrap-token Secret and a K10 token pinning the CA; list; delete', async () => {
     const kc = ['--kubeconfig', server.kubeconfigPath];
-    const created = await skiff(['token', 'create', '--ttl', '2h', '--description', 'for node-2', ...kc]);
+    const created = await runSkiff(['token', 'create', '--ttl', '2h', '--description', 'for node-2', ...kc]);
     assert.equal(created.code, 0, created.err);
     const m = /^K10([0-9a-f]{64})::([a-z0-9]{6})\.([a-z0-9]{16})\n$/.exec(created.out);
     assert.ok(m, created.out);
@@ -63,10 +46,10 @@ describe('skiff token', () => {
     const ttl = Date.parse(dec(d.expiration)) - Date.now();
     assert.ok(ttl > 7_100_000 && ttl <= 7_200_000, `expiration ${dec(d.expiration)}`);
 
-    const second = await skiff(['token', 'create', '--ttl', '0', ...kc]);
+    const second = await runSkiff(['token', 'create', '--ttl', '0', ...kc]);
     assert.equal(second.code, 0, second.err);
     const id2 = /::([a-z0-9]{6})\./.exec(second.out)?.[1];
-    const listed = await skiff(['token', 'list', ...kc]);
+    const listed = await runSkiff(['token', 'list', ...kc]);
     assert.equal(listed.code, 0, listed.err);
     const lines = listed.out.trim().split('\n');
     assert.match(lines[0] ?? '', /^TOKEN\s+TTL\s+EXPIRES\s+USAGES\s+DESCRIPTION\s+EXTRA GROUPS$/);
@@ -74,21 +57,21 @@ describe('skiff token', () => {
     assert.match(listed.out, new RegExp(`^${id2}\\.[a-z0-9]{16}\\s+<forever>\\s+<never>`, 'm'));
     assert.equal(lines.length, 3);
 
-    const del = await skiff(['token', 'delete', created.out.trim(), ...kc]);
+    const del = await runSkiff(['token', 'delete', created.out.trim(), ...kc]);
     assert.equal(del.code, 0, del.err);
     assert.equal(del.out, `bootstrap token "${id}" deleted\n`);
-    const after1 = await skiff(['token', 'list', ...kc]);
+    const after1 = await runSkiff(['token', 'list', ...kc]);
     assert.ok(!after1.out.includes(`${id}.`), after1.out);
-    const again = await skiff(['token', 'delete', id ?? '', ...kc]);
+    const again = await runSkiff(['token', 'delete', id ?? '', ...kc]);
     assert.equal(again.code, 1);
     assert.match(again.err, new RegExp(`token ${id} not found`));
   });
 
   it('bad input: one error line, non-zero exit', async () => {
-    const r = await skiff(['token', 'create', '--ttl', 'tomorrow', '--kubeconfig', server.kubeconfigPath]);
+    const r = await runSkiff(['token', 'create', '--ttl', 'tomorrow', '--kubeconfig', server.kubeconfigPath]);
     assert.notEqual(r.code, 0);
     assert.match(r.err, /^error: option '--ttl <duration>' argument 'tomorrow' is invalid/m);
-    const d = await skiff(['token', 'delete', 'NOT-A-TOKEN', '--kubeconfig', server.kubeconfigPath]);
+    const d = await runSkiff(['token', 'delete', 'NOT-A-TOKEN', '--kubeconfig', server.kubeconfigPath]);
     assert.notEqual(d.code, 0);
     assert.match(d.err, /^error: "NOT-A-TOKEN" is not a token or token id$/m);
   });
