@@ -34,7 +34,7 @@ let s: Awaited<ReturnType<typeof startTempServer>>;
 before(async () => {
   s = await startTempServer({
     authorizer: denyAlice,
-    createResources: () => Object.assign(handler, { close: async () => releaseAll() }),
+    serveCustomResources: false, createResources: () => Object.assign(handler, { close: async () => releaseAll() }),
     maxRequestsInFlight: 2,
     maxMutatingRequestsInFlight: 1,
   });
@@ -294,7 +294,7 @@ function callRaw(path: string, headers: Record<string, string>): Promise<{ heade
 
 test('health checks, verbose, single checks and metrics', async () => {
   const v = await call(s, 'GET', '/readyz?verbose');
-  assert.equal(v.body, '[+]ping ok\n[+]etcd ok\n[+]resource-layer ok\n[+]shutdown ok\nreadyz check passed\n');
+  assert.equal(v.body, '[+]ping ok\n[+]etcd ok\n[+]resource-layer ok\n[+]poststarthook/crd-informer-synced ok\n[+]shutdown ok\nreadyz check passed\n');
   assert.equal((await call(s, 'GET', '/healthz/etcd')).body, 'ok');
   assert.equal((await call(s, 'GET', '/healthz/nope')).code, 404);
   const m = await call(s, 'GET', '/metrics', { token: s.adminToken });

@@ -21,6 +21,7 @@ import { X509Authenticator } from './authn/x509.js';
 import { BootstrapTokenAuthenticator } from './authn/bootstrap-token.js';
 import { restrictBootstrappers } from './authz/bootstrappers.js';
 import { feedBootstrapTokens } from './bootstrap-token-feed.js';
+import { feedCustomResourceDefinitions } from './crd-feed.js';
 import { alwaysAllowAuthorizer, type Authorizer } from './authz/authorizer.js';
 import { openApiV3Document } from '../api/schema/index.js';
 import { KUBERNETES_VERSION } from '../version.js';
@@ -58,6 +59,8 @@ export interface ApiServerConfig {
   tokenAuthFile?: string;
   /** Default: allow every authenticated request. */
   authorizer?: Authorizer;
+  /** Serve custom resources of the stored CRDs (default true; off for a stand-in resource layer that has no CRDs). */
+  serveCustomResources?: boolean;
   /** Builds the resource layer; default: `createResourceHandler` of ./resources. */
   createResources?: (config: ResourceLayerConfig) => ResourceLayer;
   /** Builds per-group-version OpenAPI v3 documents; default: the schema engine's `openApiV3Document`. */
@@ -150,6 +153,14 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
       return resources;
     };
     const resourcesReady: HealthCheck = { name: 'resource-layer', check: async () => layer().ready?.() };
+    // Custom resources are served once the CRDs are read (a restarted server must not 404 them meanwhile).
+    let crdsSynced = config.serveCustomResources === false;
+    const crdsReady: HealthCheck = {
+      name: 'poststarthook/crd-informer-synced',
+      check: async () => {
+        if (!crdsSynced) throw new Error('custom resource definitions not read yet');
+      },
+    };
     const openapi = new OpenApiV3Server({ registry, version: KUBERNETES_VERSION, build: config.openApiV3 ?? ((gv) => openApiV3Document(gv, { serverVersion: KUBERNETES_VERSION })) });
     let serverAddress = '';
     const router = nonResourceRouter({
@@ -157,7 +168,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
       serverAddress: () => serverAddress,
       openapi,
       metrics: metrics.registry,
-      health: { healthz: [ping, storeCheck], livez: [ping], readyz: [ping, storeCheck, resourcesReady, shutdown] },
+      health: { healthz: [ping, storeCheck], livez: [ping], readyz: [ping, storeCheck, resourcesReady, crdsReady, shutdown] },
       logger,
       ca: pki.ca,
     });
@@ -202,6 +213,12 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const live = create({ registry, store, maxRequestBodyBytes, authorizer, kubelet });
     resources = live;
     const tokenFeed = feedBootstrapTokens(pipeline.request, adminToken, bootstrapTokens, logger);
+    const crdFeed = config.serveCustomResources === false ? undefined : feedCustomResourceDefinitions(pipeline.request, adminToken, registry, logger);
+    if (crdFeed) {
+      // Served from the first answer on (in process, this takes milliseconds); readyz tells if it ever lags.
+      crdsSynced = await crdFeed.synced(15_000);
+      if (!crdsSynced) void crdFeed.synced().then((ok) => (crdsSynced = ok));
+    }
     const port = (srv.address() as AddressInfo).port;
     const host = bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress;
     const url = `https://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
@@ -223,6 +240,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
       (closed ??= (async () => {
         closing = true;
         await tokenFeed.stop();
+        await crdFeed?.stop();
         const stopped = new Promise<void>((resolve) => srv.close(() => resolve()));
         await live.close().catch((err: unknown) => logger.error('closing the resource layer failed', { error: err }));
         // Connections turn idle as their last response (e.g. an ended watch) goes out;

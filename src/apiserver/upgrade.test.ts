@@ -22,7 +22,7 @@ const plain: ResourceHandler = async (_req, res) => {
 
 let s: Awaited<ReturnType<typeof startTempServer>>;
 before(async () => {
-  s = await startTempServer({ createResources: () => Object.assign(plain, { close: async () => {}, upgrade }) });
+  s = await startTempServer({ serveCustomResources: false, createResources: () => Object.assign(plain, { close: async () => {}, upgrade }) });
 });
 after(async () => {
   wss.close();

@@ -20,7 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'skiff-tokens-'));
 before(async () => {
   const file = join(dir, 'tokens.csv');
   writeFileSync(file, 'alice-token,alice,1001,"devs,ops"\nbob-token,bob,1002\n');
-  server = await startTempServer({ tokenAuthFile: file, createResources: () => Object.assign(whoami, { close: async () => {} }) });
+  server = await startTempServer({ tokenAuthFile: file, serveCustomResources: false, createResources: () => Object.assign(whoami, { close: async () => {} }) });
 });
 after(async () => {
   await server?.stop();
@@ -54,8 +54,9 @@ test('a bad token is a 401 Status, even on public paths', async () => {
   }
 });
 
-test('anonymous callers reach only /version and health checks', async () => {
+test('anonymous callers reach only /version, /cacerts and health checks', async () => {
   assert.equal((await call(server, 'GET', '/version')).code, 200);
+  assert.equal((await call(server, 'GET', '/cacerts')).body, server.caPem);
   assert.equal((await call(server, 'GET', '/readyz')).body, 'ok');
   assert.equal((await call(server, 'GET', '/livez')).code, 200);
   for (const path of ['/api/v1/namespaces', '/api', '/apis', '/metrics', '/openapi/v3']) {
