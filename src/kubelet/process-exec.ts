@@ -1,7 +1,8 @@
 /**
  * Exec into a process-runtime container: a new host process with the container's
- * environment and working directory (there is no namespace to enter). A TTY comes from
- * util-linux script(1), so no native code is needed.
+ * environment and working directory, run under the same argv prefixes as the container
+ * (`wrap`: e.g. nsenter into the pod's network namespace). A TTY comes from util-linux
+ * script(1), so no native code is needed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
@@ -46,6 +47,12 @@ function signalNumber(sig: NodeJS.Signals): number | undefined {
   return table[sig];
 }
 
+/** [command, args] of `exe args` run under the prefixes of `wrap` (outermost first). */
+function wrapped(wrap: string[][], exe: string, args: string[]): [string, string[]] {
+  const [bin, ...rest] = [...wrap.flat(), exe, ...args] as [string, ...string[]];
+  return [bin, rest];
+}
+
 const killGroup = (child: ChildProcess): void => {
   try {
     if (child.pid) process.kill(-child.pid, 'SIGKILL');
@@ -55,13 +62,14 @@ const killGroup = (child: ChildProcess): void => {
 };
 
 /** Runs a command to completion (probes): exit code and output; killed after `timeoutMs`. */
-export function execSyncIn(config: ContainerConfig, sb: PodSandbox | undefined, argv: string[], timeoutMs: number): Promise<ExecSyncResult> {
+export function execSyncIn(config: ContainerConfig, sb: PodSandbox | undefined, argv: string[], timeoutMs: number, wrap: string[][] = []): Promise<ExecSyncResult> {
   const env = containerEnv(config, sb);
   const [cmd, ...args] = argv;
   const exe = cmd ? resolveExecutable(cmd, env, config.workingDir) : undefined;
   if (!exe) return Promise.resolve({ exitCode: 126, stdout: '', stderr: `exec: "${cmd ?? ''}": executable file not found in $PATH` });
   return new Promise((resolve) => {
-    const child = spawn(exe, args, { env, cwd: config.workingDir || undefined, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [bin, binArgs] = wrapped(wrap, exe, args);
+    const child = spawn(bin, binArgs, { env, cwd: config.workingDir || undefined, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -79,7 +87,7 @@ export function execSyncIn(config: ContainerConfig, sb: PodSandbox | undefined, 
 }
 
 /** An interactive exec session (kubectl exec, with or without a TTY). */
-export function execIn(config: ContainerConfig, sb: PodSandbox | undefined, argv: string[], opts: { tty: boolean }): ExecSession {
+export function execIn(config: ContainerConfig, sb: PodSandbox | undefined, argv: string[], opts: { tty: boolean }, wrap: string[][] = []): ExecSession {
   const env = { ...containerEnv(config, sb), TERM: opts.tty ? 'xterm' : (config.env.TERM ?? '') };
   const [cmd, ...args] = argv;
   const exe = cmd ? resolveExecutable(cmd, env, config.workingDir) : undefined;
@@ -89,10 +97,13 @@ export function execIn(config: ContainerConfig, sb: PodSandbox | undefined, argv
   if (opts.tty) {
     const quoted = [exe, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     const sizeCmd = () => `stty cols ${size.cols} rows ${size.rows} 2>/dev/null; `;
-    child = spawn('script', ['-qfec', `${sizeCmd()}exec ${quoted}`, '/dev/null'], { env, cwd: config.workingDir || undefined, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const [bin, binArgs] = wrapped(wrap, 'script', ['-qfec', `${sizeCmd()}exec ${quoted}`, '/dev/null']);
+    child = spawn(bin, binArgs, { env, cwd: config.workingDir || undefined, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr?.resume();
   } else {
-    child = spawn(exe, args, { argv0: cmd, env, cwd: config.workingDir || undefined, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const [bin, binArgs] = wrapped(wrap, exe, args);
+    // argv0 only applies to a direct spawn (a wrapper execs the resolved path).
+    child = spawn(bin, binArgs, { ...(wrap.length ? {} : { argv0: cmd }), env, cwd: config.workingDir || undefined, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   }
   const exited = new Promise<number>((resolve) => {
     child.once('error', () => resolve(126));

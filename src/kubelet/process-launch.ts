@@ -34,11 +34,17 @@ const KEEPER = [
   'rec "$c"',
 ].join('\n');
 
-/** Starts the keeper; `cgroupProcs` are the cgroup.procs files it joins before starting the container. */
-export function launchContainer(exe: string, args: string[], opts: { env: Record<string, string>; cwd?: string; files: ContainerFiles; cgroupProcs?: string[] }): ChildProcess {
+/**
+ * Starts the keeper; `cgroupProcs` are the cgroup.procs files it joins before starting the
+ * container. `wrap` are argv prefixes the keeper runs under, outermost first (e.g. nsenter
+ * into the pod's network namespace); each must exec its command in place, so the keeper
+ * keeps the PID and process group the runtime knows.
+ */
+export function launchContainer(exe: string, args: string[], opts: { env: Record<string, string>; cwd?: string; files: ContainerFiles; cgroupProcs?: string[]; wrap?: string[][] }): ChildProcess {
   const { stdout, stderr, exit } = opts.files;
   const procs = opts.cgroupProcs ?? [];
-  return spawn('/bin/sh', ['-c', KEEPER, 'skiff-keeper', stdout, stderr, exit, String(procs.length), ...procs, exe, ...args], {
+  const prefix = (opts.wrap ?? []).flat();
+  return spawn(prefix[0] ?? '/bin/sh', [...prefix.slice(1), ...(prefix.length ? ['/bin/sh'] : []), '-c', KEEPER, 'skiff-keeper', stdout, stderr, exit, String(procs.length), ...procs, exe, ...args], {
     env: opts.env,
     cwd: opts.cwd || undefined,
     detached: true,

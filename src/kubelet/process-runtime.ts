@@ -7,6 +7,7 @@ import { CriLogTailer } from './cri-log-tailer.js';
 import { containerEnv, execIn, execSyncIn, resolveExecutable } from './process-exec.js';
 import { isSameProcessAlive, launchContainer, processStartTime, recordedExitCode, type ContainerFiles } from './process-launch.js';
 import { RuntimeStateDir, type ContainerRecord } from './process-state.js';
+import { netnsWrap, PodNetwork, removeNetns, type PodNetworkConfig } from './pod-network.js';
 import {
   ContainerStartError,
   type ContainerConfig,
@@ -28,6 +29,8 @@ export interface ProcessRuntimeConfig {
   stateDir?: string;
   /** Per-container cgroups enforcing CPU and memory limits; default: found on this machine when root; null: none. */
   cgroups?: Cgroups | null;
+  /** As root, each pod gets its own network namespace on a node bridge with an address from podCidr (pod-network.ts); else loopback addresses. */
+  podNetwork?: PodNetworkConfig;
 }
 
 interface Container extends ContainerRecord {
@@ -69,6 +72,9 @@ export class ProcessRuntime implements Runtime {
   private readonly cgroups: Cgroups | undefined;
   /** Why containers get no cgroup (not root, no writable hierarchy…). */
   private readonly noCgroups: string | undefined;
+  /** Pod network namespaces on a bridge (root, podNetwork configured); none: loopback addresses. */
+  private readonly network: PodNetwork | undefined;
+  private readonly stateDir: string | undefined;
 
   constructor(config: ProcessRuntimeConfig = {}) {
     this.base = config.loopbackBase ?? 1;
@@ -78,11 +84,19 @@ export class ProcessRuntime implements Runtime {
     const found = config.cgroups === undefined ? openCgroups() : config.cgroups ? { cgroups: config.cgroups } : { unavailable: 'disabled by configuration' };
     this.cgroups = 'cgroups' in found ? found.cgroups : undefined;
     this.noCgroups = 'unavailable' in found ? found.unavailable : undefined;
+    this.stateDir = config.stateDir;
+    if (config.podNetwork && process.getuid?.() === 0) this.network = new PodNetwork(config.podNetwork, config.stateDir);
     this.restore();
   }
 
+  /** The node's pod range when pods get their own network namespaces, else undefined. */
+  get podCidr(): string | undefined {
+    return this.network?.podCidr;
+  }
+
   limitations(): string[] {
-    const ns = 'no network namespace (pods get a loopback address 127.x.y.z), no mount namespace (volumes are not mounted at their mountPaths)';
+    const net = this.network ? this.network.describe() : 'no network namespace (pods get a loopback address 127.x.y.z)';
+    const ns = `${net}, no mount namespace (volumes are not mounted at their mountPaths)`;
     if (this.cgroups) return [`process runtime: ${ns}; CPU and memory limits are enforced with ${this.cgroups.describe()}`];
     const hint = this.noCgroups === NOT_ROOT ? '; run the node as root to enforce them' : '';
     return [`process runtime: ${ns}, no cgroup (CPU and memory limits are not enforced: ${this.noCgroups}${hint})`];
@@ -95,6 +109,7 @@ export class ProcessRuntime implements Runtime {
       this.sandboxes.set(sb.id, sb);
       const m = new RegExp(`^127\\.${this.base}\\.(\\d+)\\.(\\d+)$`).exec(sb.ip);
       if (m && sb.state === 'ready') this.nextIp = Math.max(this.nextIp, Number(m[1]) * 256 + Number(m[2]) + 1);
+      if (sb.netns && sb.state === 'ready') this.network?.reserve(sb.ip);
     }
     for (const rec of containers) {
       if (!this.sandboxes.has(rec.status.sandboxId)) {
@@ -130,7 +145,9 @@ export class ProcessRuntime implements Runtime {
   }
 
   async runPodSandbox(config: PodSandboxConfig): Promise<PodSandbox> {
-    const sb: PodSandbox = { id: randomBytes(16).toString('hex'), config, ip: config.hostNetwork ? this.hostIP : this.allocateIp(), state: 'ready', createdAt: this.now() };
+    const id = randomBytes(16).toString('hex');
+    const net = !config.hostNetwork && this.network ? await this.network.attach(id) : undefined;
+    const sb: PodSandbox = { id, config, ip: config.hostNetwork ? this.hostIP : (net?.ip ?? this.allocateIp()), state: 'ready', createdAt: this.now(), ...(net ? { netns: net.netns } : {}) };
     this.sandboxes.set(sb.id, sb);
     this.state.saveSandbox(sb);
     return sb;
@@ -141,7 +158,9 @@ export class ProcessRuntime implements Runtime {
     if (!sb) return;
     const mine = [...this.containers.values()].filter((c) => c.status.sandboxId === id);
     await Promise.all(mine.map((c) => this.stopContainer(c.status.id, 0)));
-    if (sb.state === 'ready' && !sb.config.hostNetwork) this.freeIps.push(sb.ip);
+    // The pod's network namespace goes with it (idempotent: a removal after a failed stop retries).
+    if (sb.netns) await (this.network ? (sb.state === 'ready' ? this.network.detach(sb.netns, sb.ip) : removeNetns(sb.netns)) : removeNetns(sb.netns));
+    else if (sb.state === 'ready' && !sb.config.hostNetwork) this.freeIps.push(sb.ip);
     sb.state = 'notready';
     this.state.saveSandbox(sb);
   }
@@ -190,7 +209,7 @@ export class ProcessRuntime implements Runtime {
     }
     let child: ChildProcess;
     try {
-      child = launchContainer(exe, args, { env, ...(c.config.workingDir ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}) });
+      child = launchContainer(exe, args, { env, ...(c.config.workingDir ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}), wrap: this.wrapOf(sb) });
     } catch (err) {
       await this.dropCgroup(c);
       throw new ContainerStartError(`failed to start container "${c.config.name}": ${(err as Error).message}`);
@@ -311,22 +330,30 @@ export class ProcessRuntime implements Runtime {
   async execSync(id: string, argv: string[], timeoutMs: number): Promise<ExecSyncResult> {
     const c = this.containers.get(id);
     if (!c || c.status.state !== 'running') throw new Error(`container ${id} is not running`);
-    return execSyncIn(c.config, this.sandboxes.get(c.status.sandboxId), argv, timeoutMs);
+    const sb = this.sandboxes.get(c.status.sandboxId);
+    return execSyncIn(c.config, sb, argv, timeoutMs, this.wrapOf(sb));
   }
 
   async exec(id: string, argv: string[], opts: { tty: boolean }): Promise<ExecSession> {
     const c = this.containers.get(id);
     if (!c || c.status.state !== 'running') throw new Error(`container not running (${id})`);
-    return execIn(c.config, this.sandboxes.get(c.status.sandboxId), argv, opts);
+    const sb = this.sandboxes.get(c.status.sandboxId);
+    return execIn(c.config, sb, argv, opts, this.wrapOf(sb));
+  }
+
+  /** The argv prefixes a container and its execs run under: into the pod's network namespace, if it has one. */
+  private wrapOf(sb: PodSandbox | undefined): string[][] {
+    return sb?.netns ? [netnsWrap(sb.netns)] : [];
   }
 
   onContainerEvent(fn: (status: ContainerStatus) => void): void {
     this.listeners.push(fn);
   }
 
-  /** Kills every container (used when the kubelet is stopped with killPods). */
+  /** Kills every container and removes the pods' networks and the node bridge (kubelet stopped with killPods, skiff killall). */
   async close(): Promise<void> {
     for (const sb of [...this.sandboxes.keys()]) await this.removePodSandbox(sb);
+    await (this.network ?? PodNetwork.saved(this.stateDir))?.teardownNode();
   }
 
   /**

@@ -18,6 +18,8 @@ export interface PodSandbox {
   ip: string;
   state: 'ready' | 'notready';
   createdAt: number;
+  /** The pod's network namespace (process runtime as root: /run/netns/<netns>); none = the host's. */
+  netns?: string;
 }
 
 export interface ContainerConfig {
