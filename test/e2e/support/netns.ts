@@ -22,11 +22,20 @@ function ip(...args: string[]): void {
   if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr.trim() || `exit ${r.status}`}`);
 }
 
-/** Why a network namespace cannot be made here, or false when it can. */
+let probed: string | false | undefined;
+
+/** Why a network namespace with a veth pair cannot be made here, or false when it can (tried once, for real). */
 export function netnsUnavailable(): string | false {
-  if (process.getuid?.() !== 0) return 'network namespaces need root';
-  if (spawnSync('ip', ['netns', 'list']).status !== 0) return 'iproute2 (ip netns) is not available';
-  return false;
+  if (probed !== undefined) return probed;
+  if (process.getuid?.() !== 0) return (probed = 'network namespaces need root');
+  if (spawnSync('ip', ['netns', 'list']).status !== 0) return (probed = 'iproute2 (ip netns) is not available');
+  try {
+    createTestHost(63).destroy();
+    probed = false;
+  } catch (err) {
+    probed = `cannot create a network namespace here: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  return probed;
 }
 
 /** `index` picks the /30 inside 198.18.0.0/24 (0–63), so parallel tests do not collide. */
