@@ -3,12 +3,17 @@
  * connections) straight to a pod IP and through the Service's ClusterIP, in the same run,
  * same pod. A real `skiff server`, the EndpointSlice controller (this process), the proxy
  * and the pod (one child process each). Added latency = proxied − direct percentile.
- * Writes bench/proxy/REPORT.md; last line: `proxy: userspace throughput ratio <R>, added p50 <ms> ms`.
+ * As root with nft installed, the same for the nftables (kernel-mode) proxy, inside a network
+ * namespace this run creates: pod at 198.18.1.1, proxy and load generator in the namespace
+ * (kernel-child.ts), so this machine's own ruleset is never touched.
+ * Writes bench/proxy/REPORT.md; its last line stays `proxy: userspace throughput ratio <R>, added p50 <ms> ms`,
+ * the kernel figures one line above it. Service range 198.19.0.0/16 (bound at 127.19.x.y by the userspace proxy).
  * Env: BENCH_REQUESTS (default 20000), BENCH_CONCURRENCY (default 50).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { tmpdir } from 'node:os';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { PodKind, type Pod } from '../../src/api/core/v1/pod.js';
@@ -18,14 +23,17 @@ import { silentLogger } from '../../src/client/logger.js';
 import { clientFromKubeconfig } from '../../src/client/rest-client.js';
 import { startControllerManager } from '../../src/controllers/manager.js';
 import { REPO_ROOT, startTestServer } from '../../test/e2e/support/index.js';
+import { createTestHost, netnsUnavailable, type TestHost } from '../../test/e2e/support/netns.js';
+import { compare, once, type LoadResult } from './load.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const POD_IP = '127.0.77.1';
 const SVC_PORT = 18080;
 
-function child(script: string, args: string[]): { proc: ChildProcess; ready: Promise<string> } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/proxy', script), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+function child(script: string, args: string[], prefix: string[] = []): { proc: ChildProcess; ready: Promise<string> } {
+  const argv = [...prefix, process.execPath, '--import', 'tsx', join(REPO_ROOT, 'bench/proxy', script), ...args];
+  const proc = spawn(argv[0]!, argv.slice(1), { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   const ready = new Promise<string>((resolve, reject) => {
     let out = '';
     proc.stdout?.on('data', (d: Buffer) => {
@@ -38,35 +46,6 @@ function child(script: string, args: string[]): { proc: ChildProcess; ready: Pro
   return { proc, ready };
 }
 
-function once(agent: Agent, host: string, port: number): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const req = request({ host, port, path: '/', agent }, (res) => {
-      res.on('data', () => {});
-      res.on('end', () => resolve(Number(process.hrtime.bigint() - t0) / 1e6));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-async function load(host: string, port: number, n: number): Promise<{ rps: number; p50: number; p90: number; p99: number }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const lat: number[] = [];
-  let left = n;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (left-- > 0) lat.push(await once(agent, host, port));
-    }),
-  );
-  const secs = (performance.now() - t0) / 1000;
-  agent.destroy();
-  lat.sort((a, b) => a - b);
-  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!;
-  return { rps: n / secs, p50: pct(50), p90: pct(90), p99: pct(99) };
-}
-
 const waitUntil = async (what: string, fn: () => Promise<boolean>, ms = 30_000) => {
   const end = Date.now() + ms;
   while (!(await fn().catch(() => false))) {
@@ -75,11 +54,62 @@ const waitUntil = async (what: string, fn: () => Promise<boolean>, ms = 30_000) 
   }
 };
 
-const server = await startTestServer();
+const KERNEL_POD_IP = '198.18.1.1';
+const KERNEL_POD_PORT = 8080;
+const kernelSkip = netnsUnavailable() || (spawnSync('nft', ['--version']).status !== 0 ? 'nft is not installed' : false);
+const host: TestHost | undefined = kernelSkip ? undefined : createTestHost(22);
+const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-proxy-'));
+const inNs = (...args: string[]) => {
+  const r = spawnSync(host!.exec[0]!, [...host!.exec.slice(1), ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
+};
+const server = await startTestServer({ args: ['--service-cidr', '198.19.0.0/16', ...(host ? ['--bind-address', '0.0.0.0', '--tls-san', host.hostIp] : [])] });
 const client = clientFromKubeconfig({ path: server.kubeconfigPath, qps: 1000, burst: 1000 });
 const manager = await startControllerManager({ client, log: silentLogger, controllers: ['endpointslice'] });
 const backend = child('backend-child.ts', [POD_IP, '0']);
 const proxyChild = child('proxy-child.ts', [server.kubeconfigPath]);
+const kids = [proxyChild.proc, backend.proc];
+const best = (rs: LoadResult[]) => rs.reduce((a, b) => (b.rps > a.rps ? b : a));
+const f = (x: number) => x.toFixed(2);
+const row = (name: string, r: LoadResult) => `| ${name} | ${Math.round(r.rps)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} |`;
+const runs = (r: { direct: LoadResult[]; proxied: LoadResult[] }) => 'direct ' + r.direct.map((x) => Math.round(x.rps)).join(', ') + '; proxied ' + r.proxied.map((x) => Math.round(x.rps)).join(', ');
+
+/** The kernel-mode column: pod, proxy and load generator inside the namespace; the Service's slice written directly. */
+async function kernelRun(h: TestHost): Promise<{ clusterIP: string; r: { direct: LoadResult[]; proxied: LoadResult[] } }> {
+  inNs('ip', 'addr', 'add', `${KERNEL_POD_IP}/32`, 'dev', 'lo');
+  // The route a node's default route would give; via lo it is a dead end should the rules be missing.
+  inNs('ip', 'route', 'add', '198.19.0.0/16', 'dev', 'lo');
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, readFileSync(server.kubeconfigPath, 'utf8').replaceAll(`https://127.0.0.1:${server.port}`, `https://${h.hostIp}:${server.port}`));
+  const pod = child('backend-child.ts', [KERNEL_POD_IP, String(KERNEL_POD_PORT)], h.exec);
+  const proxy = child('kernel-child.ts', [kubeconfig], h.exec);
+  kids.push(pod.proc, proxy.proc);
+  await pod.ready;
+  await proxy.ready;
+  const svc = await client.resource<Service>(ServiceKind).create({ metadata: { name: 'bench-kernel' }, spec: { ports: [{ port: SVC_PORT, protocol: 'TCP' }] } }, { namespace: 'default' });
+  await client.resource<EndpointSlice>(EndpointSliceKind).create(
+    { metadata: { name: 'bench-kernel-1', labels: { 'kubernetes.io/service-name': 'bench-kernel' } }, addressType: 'IPv4', ports: [{ name: '', port: KERNEL_POD_PORT, protocol: 'TCP' }], endpoints: [{ addresses: [KERNEL_POD_IP] }] },
+    { namespace: 'default' },
+  );
+  const clusterIP = svc.spec!.clusterIP!;
+  const result = new Promise<string>((resolve, reject) => {
+    let out = '';
+    proxy.proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve(line);
+    });
+    proxy.proc.once('exit', (code) => reject(new Error(`kernel-child.ts exited (${code})`)));
+  });
+  proxy.proc.stdin?.write(`go ${KERNEL_POD_IP} ${KERNEL_POD_PORT} ${clusterIP} ${SVC_PORT} ${REQUESTS} ${CONCURRENCY}\n`);
+  const r = JSON.parse(await result) as { direct: LoadResult[]; proxied: LoadResult[] };
+  // Closing stdin deletes the table; wait for that before the namespace goes.
+  const exited = new Promise((res) => proxy.proc.once('exit', res));
+  proxy.proc.stdin?.end();
+  await exited;
+  return { clusterIP, r };
+}
+
 try {
   const podPort = Number(await backend.ready);
   await proxyChild.ready;
@@ -89,53 +119,67 @@ try {
   await pods.subresource('status').patch('pod-0', { status: { phase: 'Running', podIP: POD_IP, podIPs: [{ ip: POD_IP }], conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] } }, 'merge', { namespace: 'default' });
   const svc = await client.resource<Service>(ServiceKind).create({ metadata: { name: 'bench' }, spec: { selector: { app: 'bench' }, ports: [{ port: SVC_PORT, targetPort: podPort }] } }, { namespace: 'default' });
   const clusterIP = svc.spec!.clusterIP!;
-  const bind = clusterIP.startsWith('10.43.') ? `127.43.${clusterIP.slice(6)}` : clusterIP;
+  const bind = clusterIP.startsWith('198.19.') ? `127.19.${clusterIP.slice(7)}` : clusterIP;
   await waitUntil('endpoint slice', async () => (await client.resource<EndpointSlice>(EndpointSliceKind).list({ namespace: 'default' })).items.some((s) => (s.endpoints ?? []).length > 0));
   await waitUntil('ClusterIP answers', async () => (await once(new Agent(), bind, SVC_PORT)) >= 0);
 
   // Warm up both paths (JIT, connection pools), then measure direct and proxied twice, interleaved.
-  await load(POD_IP, podPort, 2000);
-  await load(bind, SVC_PORT, 2000);
-  const direct = [await load(POD_IP, podPort, REQUESTS)];
-  const proxied = [await load(bind, SVC_PORT, REQUESTS)];
-  direct.push(await load(POD_IP, podPort, REQUESTS));
-  proxied.push(await load(bind, SVC_PORT, REQUESTS));
-  const best = (rs: typeof direct) => rs.reduce((a, b) => (b.rps > a.rps ? b : a));
-  const d = best(direct);
-  const p = best(proxied);
+  const user = await compare({ host: POD_IP, port: podPort }, { host: bind, port: SVC_PORT }, REQUESTS, CONCURRENCY);
+  const d = best(user.direct);
+  const p = best(user.proxied);
   const ratio = p.rps / d.rps;
-  const f = (x: number) => x.toFixed(2);
-  const row = (name: string, r: typeof d) => `| ${name} | ${Math.round(r.rps)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} |`;
+  const kernel = host ? await kernelRun(host) : undefined;
+  const kd = kernel && best(kernel.r.direct);
+  const kp = kernel && best(kernel.r.proxied);
+  const kernelLines =
+    kernel && kd && kp
+      ? [
+          row(`kernel mode: direct to pod ${KERNEL_POD_IP} (in a network namespace)`, kd),
+          row(`kernel mode: through ClusterIP ${kernel.clusterIP} (nftables DNAT)`, kp),
+        ]
+      : [];
+  const kernelSummary =
+    kd && kp
+      ? [
+          `Kernel mode (nftables): added latency p50 ${f(kp.p50 - kd.p50)} ms, p99 ${f(kp.p99 - kd.p99)} ms; throughput ratio ${f(kp.rps / kd.rps)}. All runs (req/s): ${runs(kernel.r)}.`,
+          '',
+        ]
+      : [`Kernel mode not measured: ${kernelSkip || 'unavailable'}.`, ''];
   const report = [
-    '# Userspace service proxy benchmark',
+    '# Service proxy benchmark',
     '',
     `Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at the end.`,
     '',
     `${REQUESTS} HTTP GETs per run at ${CONCURRENCY} in flight over ${CONCURRENCY} keep-alive connections; one pod (a Node.js`,
     'HTTP server in its own process); the proxy in its own process; load generator, API server and',
     'EndpointSlice controller also on this machine. Two runs each, interleaved; the better run is shown.',
+    'Kernel mode (root only): pod, nftables proxy and load generator inside a network namespace the',
+    'run creates (the pod on an address of its lo), so only that namespace gets rules.',
     '',
     '| path | req/s | p50 ms | p90 ms | p99 ms |',
     '|---|---|---|---|---|',
     row(`direct to pod ${POD_IP}`, d),
     row(`through ClusterIP ${clusterIP} (bound at ${bind})`, p),
+    ...kernelLines,
     '',
-    `Added latency: p50 ${f(p.p50 - d.p50)} ms, p99 ${f(p.p99 - d.p99)} ms. Throughput ratio (proxied / direct): ${f(ratio)}.`,
+    `Userspace: added latency p50 ${f(p.p50 - d.p50)} ms, p99 ${f(p.p99 - d.p99)} ms. Throughput ratio (proxied / direct): ${f(ratio)}. All runs (req/s): ${runs(user)}.`,
     '',
-    'All runs (req/s): direct ' + direct.map((r) => Math.round(r.rps)).join(', ') + '; proxied ' + proxied.map((r) => Math.round(r.rps)).join(', ') + '.',
-    '',
+    ...kernelSummary,
     'The userspace proxy copies every byte through Node.js streams (two sockets per connection),',
-    'so on a 2-core machine it competes for CPU with the client and the pod; kernel-mode',
-    '(nftables/iptables DNAT) proxying would add no user-space hop.',
+    'so on a 2-core machine it competes for CPU with the client and the pod; in kernel mode a',
+    'connection is DNATed once by nftables and its packets follow conntrack, with no user-space hop.',
     '',
+    ...(kd && kp ? [`proxy: kernel (nftables) throughput ratio ${f(kp.rps / kd.rps)}, added p50 ${f(kp.p50 - kd.p50)} ms`] : []),
     `proxy: userspace throughput ratio ${f(ratio)}, added p50 ${f(p.p50 - d.p50)} ms`,
     '',
   ].join('\n');
   writeFileSync(join(REPO_ROOT, 'bench/proxy/REPORT.md'), report);
   process.stdout.write(report);
 } finally {
-  for (const c of [proxyChild.proc, backend.proc]) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGTERM');
+  for (const c of kids) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGTERM');
   await manager.stop().catch(() => {});
   client.close();
   await server.stop();
+  host?.destroy();
+  rmSync(dir, { recursive: true, force: true });
 }

@@ -1,0 +1,51 @@
+/** The benchmark's load generator: `n` GETs at `concurrency` in flight over as many keep-alive connections. */
+import { Agent, request } from 'node:http';
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+}
+
+/** One GET; resolves to its latency in ms. */
+export function once(agent: Agent, host: string, port: number): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path: '/', agent }, (res) => {
+      res.on('data', () => {});
+      res.on('end', () => resolve(Number(process.hrtime.bigint() - t0) / 1e6));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export async function load(host: string, port: number, n: number, concurrency: number): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const lat: number[] = [];
+  let left = n;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left-- > 0) lat.push(await once(agent, host, port));
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  agent.destroy();
+  lat.sort((a, b) => a - b);
+  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!;
+  return { rps: n / secs, p50: pct(50), p90: pct(90), p99: pct(99) };
+}
+
+/** Warm-up of both paths, then direct and proxied twice each, interleaved. */
+export async function compare(direct: { host: string; port: number }, proxied: { host: string; port: number }, n: number, concurrency: number): Promise<{ direct: LoadResult[]; proxied: LoadResult[] }> {
+  await load(direct.host, direct.port, 2000, concurrency);
+  await load(proxied.host, proxied.port, 2000, concurrency);
+  const out = { direct: [] as LoadResult[], proxied: [] as LoadResult[] };
+  for (let i = 0; i < 2; i++) {
+    out.direct.push(await load(direct.host, direct.port, n, concurrency));
+    out.proxied.push(await load(proxied.host, proxied.port, n, concurrency));
+  }
+  return out;
+}
