@@ -3,7 +3,7 @@ import { CommanderError, InvalidArgumentError, type Command } from 'commander';
 import { clientFromConnection, jsonLogger, loadKubeconfig } from '../client/index.js';
 import { startKubelet, type Taint } from '../kubelet/index.js';
 import { joinCluster, JoinError } from './join.js';
-import { parsePort } from './flag-parsers.js';
+import { checkCidr, parsePort } from './flag-parsers.js';
 import { addNodeServiceOptions, startAgentNodeServices, type NodeServicesFlags } from './node-services.js';
 
 function parseKv(v: string, prev: Record<string, string> = {}): Record<string, string> {
@@ -43,6 +43,8 @@ interface AgentOptions extends NodeServicesFlags {
   systemReserved?: Record<string, string>;
   maxPods: number;
   nodeLeaseDurationSeconds: number;
+  podCidr?: string;
+  podBridge: string;
 }
 
 /**
@@ -66,9 +68,12 @@ export function registerAgentCommand(program: Command): void {
     .option('--kube-reserved <res=q,…>', 'resources reserved for Kubernetes daemons (cpu=100m,memory=256Mi)', parseKv)
     .option('--system-reserved <res=q,…>', 'resources reserved for the OS', parseKv)
     .option('--max-pods <n>', 'pod capacity', positiveInt, 110)
+    .option('--pod-cidr <cidr>', 'this node\'s pod range (root): each pod in its own network namespace on the node bridge (--pod-bridge) with an address from it; give every node its own range (no cross-node routes yet); without it pods get 127.1.y.z addresses', checkCidr)
+    .option('--pod-bridge <name>', 'name of the node bridge with --pod-cidr', 'skiffbr0')
     .option('--node-lease-duration-seconds <n>', 'node lease duration; renewed every quarter of it (match the server\'s --node-lifecycle: 40 default, 8 fast)', positiveInt, 40)
     .action(async (o: AgentOptions) => {
       if (o.runtime !== 'process') throw new InvalidArgumentError(`runtime "${o.runtime}" is not available (process only)`);
+      if (o.podCidr && process.getuid?.() !== 0) fail(2, '--pod-cidr needs root (network namespaces and a bridge)');
       const kubeconfig = await agentKubeconfig(o);
       const logger = jsonLogger('kubelet');
       const connection = loadKubeconfig(kubeconfig ? { path: kubeconfig } : {});
@@ -84,6 +89,7 @@ export function registerAgentCommand(program: Command): void {
         kubeReserved: o.kubeReserved ?? {},
         systemReserved: o.systemReserved ?? {},
         maxPods: o.maxPods,
+        ...(o.podCidr ? { podNetwork: { podCidr: o.podCidr, bridge: o.podBridge } } : {}),
         // Only the API server (its kubelet client certificate, signed by the cluster CA) may use the kubelet API.
         ...(connection.ca ? { clientCaPem: connection.ca.toString('utf8') } : {}),
         leaseIntervalMs: (o.nodeLeaseDurationSeconds * 1000) / 4,

@@ -24,6 +24,8 @@ interface UpOptions extends NodeLifecycleFlags, NodeServicesFlags {
   kubeletPort: number;
   kubeconfig: boolean;
   disable: string[];
+  podNetwork?: 'bridge' | 'loopback';
+  podBridge: string;
 }
 
 function parseIp4(v: string): string {
@@ -31,6 +33,15 @@ function parseIp4(v: string): string {
   return v;
 }
 
+
+/**
+ * Pods in their own network namespace reach ClusterIPs only through the node, which a
+ * loopback service range cannot give them: the bridge is the default as root with a
+ * routable service range, loopback addresses otherwise.
+ */
+export function defaultPodNetwork(isRoot: boolean, serviceCidr: string): 'bridge' | 'loopback' {
+  return isRoot && !serviceCidr.startsWith('127.') ? 'bridge' : 'loopback';
+}
 
 /** `skiff up`: a whole single-node cluster in one process (the quick start). */
 export function registerUpCommand(program: Command): void {
@@ -40,7 +51,9 @@ export function registerUpCommand(program: Command): void {
     .option('--data-dir <dir>', 'where cluster state, keys and admin.kubeconfig live (kept across restarts)', defaultDataDir())
     .option('--port <port>', 'HTTPS port of the API server (0 picks a free port)', parsePort, 6443)
     .option('--bind-address <ip>', 'address the API server listens on', parseIp4, '0.0.0.0')
-    .option('--cluster-cidr <cidr>', 'pod IP range (checked against --service-cidr); without network namespaces the process runtime gives pods 127.<its second octet>.y.z', checkCidr, '10.42.0.0/16')
+    .option('--cluster-cidr <cidr>', 'pod IP range (checked against --service-cidr); the node\'s pod range with --pod-network bridge, else pods get 127.<its second octet>.y.z', checkCidr, '10.42.0.0/16')
+    .addOption(new Option('--pod-network <mode>', 'bridge: each pod in its own network namespace on the node bridge (--pod-bridge) with an address from --cluster-cidr (root); loopback: pods share the host network with a 127.x.y.z address each (default: bridge as root unless --service-cidr is loopback, which pods in a namespace cannot reach)').choices(['bridge', 'loopback']))
+    .option('--pod-bridge <name>', 'name of the node bridge with --pod-network bridge', 'skiffbr0')
     .option('--service-cidr <cidr>', 'Service ClusterIP range', checkCidr, '10.43.0.0/16')
     .option('--cluster-dns <ip>', 'cluster DNS IP: the kube-dns Service, answered by the node\'s DNS on port 53 (inside --service-cidr; not yet passed to pods)', parseIp4, '10.43.0.10')
     .addOption(new Option('--runtime <kind>', 'how the local node runs containers').choices(['process']).default('process'))
@@ -63,6 +76,8 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
       if (!cidrContains(opts.serviceCidr, opts.clusterDns)) cmd.error(`error: --cluster-dns ${opts.clusterDns} is not inside --service-cidr ${opts.serviceCidr}`);
       if (cidrOverlap(opts.clusterCidr, opts.serviceCidr)) cmd.error(`error: --cluster-cidr ${opts.clusterCidr} overlaps --service-cidr ${opts.serviceCidr}`);
       if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(opts.nodeName)) cmd.error(`error: --node-name "${opts.nodeName}" is not a valid DNS subdomain`);
+      if (opts.podNetwork === 'bridge' && process.getuid?.() !== 0) cmd.error('error: --pod-network bridge needs root (network namespaces and a bridge); use --pod-network loopback');
+      opts.podNetwork ??= defaultPodNetwork(process.getuid?.() === 0, opts.serviceCidr);
       let disable: Set<EmbeddedComponent>;
       // The cluster DNS runs with the local node, not in the control plane (k3s calls it coredns).
       const dns = !opts.disable.some((c) => c === 'dns' || c === 'coredns');
@@ -125,8 +140,10 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, dns: bool
     // The local node uses the admin credentials: it lives in the server's own process.
     const client = clientFromKubeconfig({ path: server.kubeconfigPath, userAgent: `skiff-kubelet/${opts.nodeName}` });
     kubeletClient = client;
-    say(`starting the local node "${opts.nodeName}" (runtime: ${opts.runtime})`);
-    kubelet = await startKubelet({ client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, apiPort: opts.kubeletPort, clientCaPem: server.caPem, podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
+    const bridged = opts.podNetwork === 'bridge';
+    say(`starting the local node "${opts.nodeName}" (runtime: ${opts.runtime}; pods ${bridged ? `in their own network namespaces on bridge ${opts.podBridge}, addresses from ${opts.clusterCidr}` : `on loopback addresses 127.${opts.clusterCidr.split('.')[1]}.y.z`})`);
+    if (bridged && opts.serviceCidr.startsWith('127.')) say(`pods in their own network namespace cannot reach the loopback service range ${opts.serviceCidr} (ClusterIPs, cluster DNS); the host can`);
+    kubelet = await startKubelet({ client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, apiPort: opts.kubeletPort, clientCaPem: server.caPem, podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), ...(bridged ? { podNetwork: { podCidr: opts.clusterCidr, bridge: opts.podBridge } } : {}), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
     say(`node "${opts.nodeName}" registered`);
   } catch (err) {
     kubeletClient?.close();

@@ -19,6 +19,8 @@ import { CrashBackoff } from './backoff.js';
 import { detectNodeIP, NodeAgent, type Taint } from './node-status.js';
 import { PodWorker } from './pod-worker.js';
 import { ProcessRuntime } from './process-runtime.js';
+import type { PodNetworkConfig } from './pod-network.js';
+import { recordPodCidr } from './pod-cidr.js';
 import type { ContainerStatus, PodSandbox, Runtime } from './runtime.js';
 import { serviceEnv } from './service-env.js';
 import { startKubeletServer } from './kubelet-server.js';
@@ -49,6 +51,8 @@ export interface KubeletConfig {
    * hand out the same pod addresses.
    */
   podLoopbackOctet?: number;
+  /** As root, the process runtime's pods get network namespaces on a bridge with addresses from podCidr (written to node.spec.podCIDR). */
+  podNetwork?: PodNetworkConfig;
   /** Port of the kubelet API (default 10250; 0 picks a free one; null serves none). */
   apiPort?: number | null;
   /** Serving certificate of the kubelet API (default: self-issued from a private CA). */
@@ -83,7 +87,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   const nodeName = config.nodeName;
   const hostIP = config.nodeIP ?? detectNodeIP();
   mkdirSync(config.dataDir, { recursive: true });
-  const runtime: Runtime = typeof config.runtime === 'object' ? config.runtime : new ProcessRuntime({ hostIP, stateDir: join(config.dataDir, 'runtime'), ...(config.podLoopbackOctet !== undefined ? { loopbackBase: config.podLoopbackOctet } : {}) });
+  const runtime: Runtime = typeof config.runtime === 'object' ? config.runtime : new ProcessRuntime({ hostIP, stateDir: join(config.dataDir, 'runtime'), ...(config.podLoopbackOctet !== undefined ? { loopbackBase: config.podLoopbackOctet } : {}), ...(config.podNetwork ? { podNetwork: config.podNetwork } : {}) });
   const workers = new Map<string, PodWorker>();
   const findWorker = (ns: string, name: string): PodWorker | undefined => {
     for (const w of workers.values()) if (w.pod.metadata?.namespace === ns && w.pod.metadata?.name === name) return w;
@@ -123,6 +127,8 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   });
   const node = await agent.register();
   agent.start();
+  const podCidr = runtime instanceof ProcessRuntime ? runtime.podCidr : undefined;
+  if (podCidr) await recordPodCidr(client, node, podCidr, logger);
   const recorder = new EventRecorder({ events: client.resource(EventKind), component: 'kubelet', host: nodeName, clock, logger });
   for (const msg of runtime.limitations()) {
     recorder.event({ ...node, metadata: { ...node.metadata, namespace: 'default' } }, 'Warning', 'IsolationUnavailable', msg, { kind: 'Node', apiVersion: 'v1' });
