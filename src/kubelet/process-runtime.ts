@@ -50,12 +50,13 @@ const filesOf = (c: ContainerRecord): ContainerFiles => ({ stdout: `${c.config.l
 
 /**
  * The `process` runtime: each container is a host process in its own process group,
- * started by a keeper (see process-launch.ts) so it survives a kubelet restart; each
- * sandbox gets a distinct loopback address 127.x.y.z (exposed to the container as POD_IP /
- * SKIFF_POD_IP so it can bind there). With a `stateDir`, a new runtime finds the sandboxes
- * and containers an earlier one left running. As root, each container also gets its own
- * cgroup enforcing its CPU and memory limits (cgroups.ts). There is no network or mount
- * isolation, nor cgroups without root — limitations() says so, and the kubelet reports it.
+ * started by a keeper (see process-launch.ts) so it survives a kubelet restart. Each
+ * sandbox gets its own IP (exposed to the container as POD_IP / SKIFF_POD_IP): as root with
+ * `podNetwork`, its own network namespace on a node bridge (pod-network.ts), which the
+ * containers and execs enter; otherwise a distinct loopback address 127.x.y.z. With a
+ * `stateDir`, a new runtime finds the sandboxes and containers an earlier one left running.
+ * As root, each container also gets its own cgroup enforcing its CPU and memory limits
+ * (cgroups.ts). What is missing here (no root…) limitations() says, and the kubelet reports it.
  */
 export class ProcessRuntime implements Runtime {
   readonly name = 'process';
