@@ -103,6 +103,8 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
     '--bind-address', '127.0.0.1',
     '--no-kubeconfig',
     '--node-name', NODE,
+    // Test-safe ranges (DESIGN: 198.18.0.0/15 for test pod CIDRs, loopback services).
+    '--cluster-cidr', '198.18.0.0/16',
     '--service-cidr', '127.43.0.0/16',
     '--cluster-dns', '127.43.0.10',
     '--dns-upstream', 'none',

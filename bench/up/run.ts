@@ -72,11 +72,14 @@ const stat = (xs: number[], digits: number): { median: number; max: number; all:
 async function main(): Promise<void> {
   if (!SOURCE && !SKIFF) ensureBuilt();
   const entry = SOURCE ? ['--import', 'tsx', join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts')] : [SKIFF ?? join(REPO_ROOT, 'bin/skiff.js')];
+  // Pods on loopback addresses (no network namespaces or bridge) where the flag exists.
+  const help = spawnSync(process.execPath, [...entry, 'up', '--help'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout;
+  const upFlags = [...(help.includes('--pod-network') ? ['--pod-network', 'loopback'] : []), ...UP_FLAGS];
   const runs: RunResult[] = [];
   const loadBefore = loadavg()[0] ?? 0;
   for (let i = 0; i < RUNS; i++) {
     const prof = { nodeFlags: [...NODE_FLAGS, ...(CPU_PROF && i === 0 ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [])] };
-    const r = await runOnce({ entry, cwd: REPO_ROOT, pollMs: 25, settleMinMs: 10_000, settleMaxMs: 60_000, upFlags: UP_FLAGS, ...prof });
+    const r = await runOnce({ entry, cwd: REPO_ROOT, pollMs: 25, settleMinMs: 10_000, settleMaxMs: 60_000, upFlags, ...prof });
     process.stderr.write(
       `run ${i + 1}/${RUNS}: ready ${(r.readyMs / 1000).toFixed(2)} s (cpu ${r.cpuAtReadyS.toFixed(2)} s), first pod ${(r.firstPodMs / 1000).toFixed(2)} s, idle rss ${r.idleRssMB.toFixed(1)} MB` +
         ` (anon ${r.idleRssAnonMB.toFixed(1)}, file ${r.idleRssFileMB.toFixed(1)}, peak ${r.peakRssMB.toFixed(1)}${r.rssSettled ? '' : ', NOT settled'}), load ${r.loadavg1m.toFixed(2)}\n`,
@@ -116,7 +119,7 @@ async function main(): Promise<void> {
     loadavg1m: { before: Number(loadBefore.toFixed(2)), perRun: runs.map((r) => Number(r.loadavg1m.toFixed(2))) },
     node: process.version,
     nodeFlags: NODE_FLAGS,
-    upFlags: UP_FLAGS,
+    upFlags,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
   process.stdout.write(`up: ready ${median(runs.map((r) => r.readyMs / 1000)).toFixed(1)} s, first pod ${median(runs.map((r) => r.firstPodMs / 1000)).toFixed(1)} s, idle rss ${Math.round(median(runs.map((r) => r.idleRssMB)))} MB\n`);
