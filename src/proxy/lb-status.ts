@@ -1,6 +1,6 @@
-import { ServiceKind, type Service } from '../../api/core/v1/service.js';
-import type { Logger } from '../../client/logger.js';
-import type { RestClient } from '../../client/rest-client.js';
+import { ServiceKind, type Service } from '../api/core/v1/service.js';
+import type { Logger } from '../client/logger.js';
+import type { RestClient } from '../client/rest-client.js';
 
 /**
  * Writes this node's address as the ingress IP of LoadBalancer Services without a

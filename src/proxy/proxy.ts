@@ -5,6 +5,7 @@ import { jsonLogger, type Logger } from '../client/logger.js';
 import type { RestClient } from '../client/rest-client.js';
 import { DummyInterface } from './dummy-interface.js';
 import { affinityTimeoutMs, backendsFor } from './endpoints.js';
+import { loadBalancerStatusWriter } from './lb-status.js';
 import { listenTcp, listenUdp, type ListenerTarget, type PortListener } from './listeners.js';
 
 export interface ProxyConfig {
@@ -68,7 +69,6 @@ export async function startProxy(config: ProxyConfig): Promise<Proxy> {
   const dummy = new DummyInterface();
   const listeners = new Map<string, PortListener>();
   const ifaceAddrs = new Set<string>();
-  const statusWritten = new Map<string, string>();
   // Listeners refused for lack of privilege (a port below 1024 without root): retrying cannot help.
   const denied = new Set<string>();
   let warnedNoRoot = false;
@@ -119,25 +119,7 @@ export async function startProxy(config: ProxyConfig): Promise<Proxy> {
     return out;
   }
 
-  async function writeLoadBalancerStatus(): Promise<void> {
-    const ip = config.loadBalancerIP ?? config.nodeAddress;
-    if (!ip || ip === '0.0.0.0' || ip === '::') return;
-    for (const svc of services.list()) {
-      if (svc.spec?.type !== 'LoadBalancer' || svc.spec.loadBalancerClass) continue;
-      const ns = svc.metadata?.namespace ?? '';
-      const name = svc.metadata?.name ?? '';
-      const ingress = svc.status?.loadBalancer?.ingress ?? [];
-      if (ingress.length === 1 && ingress[0]?.ip === ip) continue;
-      const uid = svc.metadata?.uid ?? '';
-      if (statusWritten.get(uid) === svc.metadata?.resourceVersion) continue;
-      statusWritten.set(uid, svc.metadata?.resourceVersion ?? '');
-      await config.client
-        .resource(ServiceKind)
-        .subresource('status')
-        .patch(name, { status: { loadBalancer: { ingress: [{ ip, ipMode: 'VIP' }] } } }, 'merge', { namespace: ns })
-        .catch((err: unknown) => log.warn('writing load-balancer status failed', { service: `${ns}/${name}`, error: String(err) }));
-    }
-  }
+  const writeLoadBalancerStatus = loadBalancerStatusWriter({ client: config.client, ip: config.loadBalancerIP ?? config.nodeAddress, log });
 
   async function syncOnce(): Promise<boolean> {
     const want = desired();
@@ -189,7 +171,7 @@ export async function startProxy(config: ProxyConfig): Promise<Proxy> {
       ifaceAddrs.delete(a);
       await dummy.remove(a);
     }
-    await writeLoadBalancerStatus();
+    await writeLoadBalancerStatus(services.list());
     return failed;
   }
 

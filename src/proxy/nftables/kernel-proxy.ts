@@ -3,7 +3,7 @@ import { EndpointSliceKind, type EndpointSlice } from '../../api/discovery/v1/en
 import { SharedInformerFactory } from '../../client/informer-factory.js';
 import { jsonLogger, type Logger } from '../../client/logger.js';
 import type { RestClient } from '../../client/rest-client.js';
-import { loadBalancerStatusWriter } from './lb-status.js';
+import { loadBalancerStatusWriter } from '../lb-status.js';
 import { nftRunner, type NftRunner } from './nft.js';
 import { renderRuleset, type Ruleset } from './render.js';
 import { deleteTableText, transactionText } from './transaction.js';
