@@ -183,4 +183,30 @@ describe('process runtime pod networking (root)', { skip: unavailable() }, () =>
     assert.equal(links().has(BRIDGE), false);
     assert.equal(tableExists(), false);
   });
+
+  it('a sandbox whose namespace is gone (a reboot) is not ready for the next runtime, and its address is free', { timeout: 30_000 }, async () => {
+    const dir3 = join(dir, 'state3');
+    const rt = new ProcessRuntime({ stateDir: dir3, podNetwork: { podCidr: '198.18.64.0/29', bridge: BRIDGE } });
+    runtimes.push(rt);
+    const sbs = [];
+    for (const n of ['p', 'q', 'r']) sbs.push(await rt.runPodSandbox({ uid: n, namespace: 'ns', name: n }));
+    for (const sb of sbs) if (sb.netns) netnses.add(sb.netns);
+    rt.release();
+    runtimes.splice(runtimes.indexOf(rt), 1);
+    const [gone, ...kept] = sbs;
+    spawnSync('ip', ['netns', 'del', gone!.netns!]);
+    const next = new ProcessRuntime({ stateDir: dir3, podNetwork: { podCidr: '198.18.64.0/29', bridge: BRIDGE } });
+    runtimes.push(next);
+    const states = new Map((await next.listPodSandboxes()).map((s) => [s.id, s.state]));
+    assert.deepEqual([gone, ...kept].map((s) => states.get(s!.id)), ['notready', 'ready', 'ready']);
+    // A /29 has five pod addresses: three were taken, the lost one is free again.
+    const more = [];
+    for (const n of ['s', 't', 'u']) more.push(await next.runPodSandbox({ uid: n, namespace: 'ns', name: n }));
+    for (const sb of more) if (sb.netns) netnses.add(sb.netns);
+    assert.deepEqual(new Set(more.map((s) => s.ip)).size, 3);
+    assert.ok(more.some((s) => s.ip === gone!.ip), `the lost pod's address ${gone!.ip} is handed out again`);
+    await assert.rejects(next.runPodSandbox({ uid: 'v', namespace: 'ns', name: 'v' }), /no free pod address/);
+    await next.close();
+    assert.equal(links().has(BRIDGE), false);
+  });
 });

@@ -156,3 +156,6 @@ export class PodNetwork {
     if (this.stateFile) rmSync(this.stateFile, { force: true });
   }
 }
+
+/** Whether the pod's namespace is still there (not after a reboot). */
+export const netnsExists = (netns: string): boolean => existsSync(netnsPath(netns));

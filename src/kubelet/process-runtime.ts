@@ -7,7 +7,7 @@ import { CriLogTailer } from './cri-log-tailer.js';
 import { containerEnv, execIn, execSyncIn, resolveExecutable } from './process-exec.js';
 import { isSameProcessAlive, launchContainer, processStartTime, recordedExitCode, type ContainerFiles } from './process-launch.js';
 import { RuntimeStateDir, type ContainerRecord } from './process-state.js';
-import { netnsWrap, PodNetwork, removeNetns, type PodNetworkConfig } from './pod-network.js';
+import { netnsExists, netnsWrap, PodNetwork, removeNetns, type PodNetworkConfig } from './pod-network.js';
 import {
   ContainerStartError,
   type ContainerConfig,
@@ -110,6 +110,8 @@ export class ProcessRuntime implements Runtime {
       this.sandboxes.set(sb.id, sb);
       const m = new RegExp(`^127\\.${this.base}\\.(\\d+)\\.(\\d+)$`).exec(sb.ip);
       if (m && sb.state === 'ready') this.nextIp = Math.max(this.nextIp, Number(m[1]) * 256 + Number(m[2]) + 1);
+      // Its namespace is gone (the machine rebooted): the pod needs a new sandbox.
+      if (sb.netns && sb.state === 'ready' && !netnsExists(sb.netns)) sb.state = 'notready';
       if (sb.netns && sb.state === 'ready') this.network?.reserve(sb.ip);
     }
     for (const rec of containers) {
