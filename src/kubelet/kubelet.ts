@@ -24,6 +24,8 @@ import { recordPodCidr } from './pod-cidr.js';
 import type { ContainerStatus, PodSandbox, Runtime } from './runtime.js';
 import { serviceEnv } from './service-env.js';
 import { startKubeletServer } from './kubelet-server.js';
+import { VolumeManager } from './volumes/volume-manager.js';
+import { cachedSources, resyncUsersOnChange } from './volumes/volume-sources.js';
 import { createCa, issueServerCertificate } from '../apiserver/tls/pki.js';
 
 /** A serving certificate from a throwaway CA (the API server does not verify kubelets by default). */
@@ -63,6 +65,10 @@ export interface KubeletConfig {
   /** CrashLoopBackOff base delay (10 s; tests shorten it) and cap (5 min). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** Cluster DNS server addresses for ClusterFirst pods' resolv.conf (none: the node's resolv.conf, with an Event). */
+  clusterDNS?: string[];
+  /** Cluster domain in the search path (default cluster.local). */
+  clusterDomain?: string;
   clock?: Clock;
   logger?: Logger;
 }
@@ -142,6 +148,22 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   const cmClient = client.resource<ConfigMap>(ConfigMapKind);
   const secretClient = client.resource<Secret>(SecretKind);
   const orUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => p.catch((err) => (isNotFound(err) ? undefined : Promise.reject(err)));
+  const envSources = {
+    configMap: (ns: string, name: string) => orUndefined(cmClient.get(name, { namespace: ns })),
+    secret: (ns: string, name: string) => orUndefined(secretClient.get(name, { namespace: ns })),
+  };
+  // Volumes watch their ConfigMaps and Secrets, so updates reach the files at once.
+  const configMaps = factory.informerFor<ConfigMap>(ConfigMapKind);
+  const secrets = factory.informerFor<Secret>(SecretKind);
+  resyncUsersOnChange(configMaps, secrets, () => workers.values());
+  const volumes = new VolumeManager({
+    podsDir: join(config.dataDir, 'pods'),
+    sources: cachedSources(configMaps, secrets, envSources),
+    dns: { ...(config.clusterDNS ? { clusterDNS: config.clusterDNS } : {}), ...(config.clusterDomain ? { clusterDomain: config.clusterDomain } : {}) },
+    root: process.getuid?.() === 0,
+    logger,
+    event: (pod, type, reason, message) => recorder.event(pod, type, reason, message, { kind: 'Pod', apiVersion: 'v1' }),
+  });
   const backoff = new CrashBackoff({ ...(config.backoffBaseMs ? { baseMs: config.backoffBaseMs } : {}), ...(config.backoffMaxMs ? { maxMs: config.backoffMaxMs } : {}) });
   const logDir = join(config.dataDir, 'pods');
 
@@ -165,10 +187,8 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
       backoff,
       logDir,
       hostIP,
-      envSources: {
-        configMap: (ns, name) => orUndefined(cmClient.get(name, { namespace: ns })),
-        secret: (ns, name) => orUndefined(secretClient.get(name, { namespace: ns })),
-      },
+      envSources,
+      volumes,
       baseEnv: (p) => serviceEnv(services.list(), p.metadata?.namespace ?? 'default', p.spec?.enableServiceLinks !== false),
       patchStatus: async (p, status) => {
         await podClient.subresource('status').patch(p.metadata?.name ?? '', { status }, 'merge', { namespace: p.metadata?.namespace ?? 'default' });

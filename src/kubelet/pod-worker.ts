@@ -11,13 +11,17 @@ import type { CrashBackoff } from './backoff.js';
 import { ContainerConfigError, containerEnv, expand, type EnvSources } from './container-env.js';
 import { containerResources } from './container-resources.js';
 import { buildPodStatus, shouldRestart, type Policy } from './pod-status-builder.js';
+import { startProbeLoops } from './probe-loop.js';
 import { runProbe } from './prober.js';
-import { ContainerStartError, type ContainerStatus, type PodSandbox, type Runtime } from './runtime.js';
+import { ContainerStartError, type ContainerStatus, type Mount, type PodSandbox, type Runtime } from './runtime.js';
+import type { VolumeManager } from './volumes/volume-manager.js';
 
 export interface PodWorkerDeps {
   runtime: Runtime;
   recorder: EventRecorder;
   envSources: EnvSources;
+  /** The pod's volumes and resolv.conf (volumes/volume-manager.ts); none: containers get no mounts. */
+  volumes?: Pick<VolumeManager, 'setUp' | 'mountsFor' | 'tearDown'>;
   clock: Clock;
   logger: Logger;
   backoff: CrashBackoff;
@@ -33,8 +37,6 @@ export interface PodWorkerDeps {
   onFinished(): void;
 }
 
-type ProbeKind = 'startup' | 'liveness' | 'readiness';
-
 interface CState {
   id?: string;
   restartCount: number;
@@ -46,8 +48,6 @@ interface CState {
   /** Set while the kubelet itself is killing the container (liveness, postStart failure). */
   killedFor?: string;
 }
-
-const PROBE_NAMES: Record<ProbeKind, string> = { startup: 'Startup', liveness: 'Liveness', readiness: 'Readiness' };
 
 /**
  * Drives one pod towards its spec on the runtime: sandbox, init containers in order, app
@@ -67,6 +67,8 @@ export class PodWorker {
   private resyncAt = Infinity;
   private lastPosted = '';
   private startTime: string | undefined;
+  /** Every volume was set up once: containers may start (later failures keep the last contents, as Kubernetes). */
+  private volumesReady = false;
   private readonly key: string;
 
   constructor(pod: Pod, private readonly deps: PodWorkerDeps, adopted?: { sandbox: PodSandbox; containers: ContainerStatus[] }) {
@@ -161,6 +163,10 @@ export class PodWorker {
       this.sandbox = await this.deps.runtime.runPodSandbox({ uid: meta.uid ?? '', namespace: meta.namespace ?? 'default', name: meta.name ?? '', hostNetwork: this.pod.spec?.hostNetwork ?? false });
     }
     const inits = this.pod.spec?.initContainers ?? [];
+    // Set up or refreshed on every sync, so ConfigMap, Secret and label changes reach the files.
+    const volumesOk = (await this.deps.volumes?.setUp(this.pod)) ?? true;
+    if (!volumesOk) this.resyncIn(2000);
+    if (!(this.volumesReady ||= volumesOk)) return this.post(await this.buildStatus(!inits.length, false));
     let initDone = true;
     let failed = false;
     for (const c of inits) {
@@ -224,8 +230,10 @@ export class PodWorker {
     }
     // Start a new instance.
     let env: Record<string, string>;
+    let mounts: Mount[] = [];
     try {
       env = await containerEnv(this.pod, c, this.deps.envSources, { podIP: this.sandbox?.ip ?? '', hostIP: this.deps.hostIP }, this.deps.baseEnv(this.pod));
+      mounts = this.deps.volumes?.mountsFor(this.pod, c, env) ?? [];
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       if (st.waiting?.message !== err.message) this.event('Warning', 'Failed', `Error: ${err.message}`);
@@ -247,6 +255,7 @@ export class PodWorker {
       ...(c.workingDir ? { workingDir: c.workingDir } : {}),
       logPath,
       ...(resources ? { resources } : {}),
+      mounts,
       labels: { 'io.kubernetes.pod.uid': meta.uid ?? '', 'io.kubernetes.pod.name': meta.name ?? '', 'io.kubernetes.pod.namespace': meta.namespace ?? '', 'io.kubernetes.container.name': c.name ?? '', 'skiff.dev/restart-count': String(st.restartCount) },
     });
     try {
@@ -274,56 +283,16 @@ export class PodWorker {
         await rt.stopContainer(id, this.pod.spec?.terminationGracePeriodSeconds ?? 30);
       }
     }
-    this.startProbes(c, st, id);
+    startProbeLoops(c, st, id, {
+      clock: this.deps.clock,
+      runtime: rt,
+      podIP: () => this.sandbox?.ip ?? '',
+      active: () => !this.terminal && !this.finished,
+      podGraceSeconds: () => this.pod.spec?.terminationGracePeriodSeconds ?? 30,
+      event: (type, reason, message) => this.event(type, reason, message),
+      requestSync: () => this.requestSync(),
+    });
     return rt.containerStatus(id);
-  }
-
-  private startProbes(c: Container, st: CState, id: string): void {
-    const kinds: Array<[ProbeKind, Probe | undefined]> = [['startup', c.startupProbe], ['liveness', c.livenessProbe], ['readiness', c.readinessProbe]];
-    for (const [kind, probe] of kinds) {
-      if (!probe) continue;
-      let fails = 0;
-      let oks = 0;
-      const period = (probe.periodSeconds ?? 10) * 1000;
-      const tick = async (): Promise<void> => {
-        if (st.id !== id || this.terminal || this.finished) return;
-        if (kind !== 'startup' && !st.started) return;
-        if (kind === 'startup' && st.started) return;
-        const r = await runProbe(probe, c, { runtime: this.deps.runtime, containerId: id, podIP: this.sandbox?.ip ?? '' }).catch((e: Error) => ({ ok: false, message: e.message }));
-        if (st.id !== id) return;
-        if (r.ok) {
-          fails = 0;
-          oks++;
-          if (oks >= (probe.successThreshold ?? 1)) {
-            if (kind === 'readiness' && !st.ready) (st.ready = true), this.requestSync();
-            if (kind === 'startup' && !st.started) (st.started = true), this.requestSync();
-          }
-          return;
-        }
-        oks = 0;
-        fails++;
-        this.event('Warning', 'Unhealthy', `${PROBE_NAMES[kind]} probe failed: ${r.message}`);
-        if (fails < (probe.failureThreshold ?? 3)) return;
-        if (kind === 'readiness') {
-          if (st.ready) (st.ready = false), this.requestSync();
-          return;
-        }
-        fails = 0;
-        st.killedFor = kind;
-        this.event('Normal', 'Killing', `Container ${c.name} failed ${kind} probe, will be restarted`);
-        const grace = probe.terminationGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
-        await this.deps.runtime.stopContainer(id, grace);
-      };
-      const loop = (delay: number): void => {
-        const t = this.deps.clock.setTimeout(() => {
-          void tick().finally(() => {
-            if (st.id === id && !this.terminal && !this.finished) loop(period);
-          });
-        }, delay);
-        st.probeTimers.push(t);
-      };
-      loop((probe.initialDelaySeconds ?? 0) * 1000);
-    }
   }
 
   private stopProbes(only?: CState): void {
@@ -373,6 +342,7 @@ export class PodWorker {
       await rt.stopContainer(id, grace === 0 ? 0 : left);
     }));
     if (this.sandbox) await rt.removePodSandbox(this.sandbox.id);
+    await this.deps.volumes?.tearDown(this.pod);
     this.sandbox = undefined;
     this.resyncTimer?.cancel();
     this.finished = true;

@@ -1,12 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { NOT_ROOT, oomKilled, openCgroups, procsFiles, removeCgroup, type Cgroups } from './cgroups.js';
 import { CriLogTailer } from './cri-log-tailer.js';
 import { containerEnv, execIn, execSyncIn, resolveExecutable } from './process-exec.js';
 import { isSameProcessAlive, launchContainer, processStartTime, recordedExitCode, type ContainerFiles } from './process-launch.js';
 import { RuntimeStateDir, type ContainerRecord } from './process-state.js';
+import { ContainerMountNamespaces, resolveInContainer } from './mount-namespace.js';
 import { netnsExists, netnsWrap, PodNetwork, removeNetns, type PodNetworkConfig } from './pod-network.js';
 import {
   ContainerStartError,
@@ -31,6 +33,8 @@ export interface ProcessRuntimeConfig {
   cgroups?: Cgroups | null;
   /** As root, each pod gets its own network namespace on a node bridge with an address from podCidr (pod-network.ts); else loopback addresses. */
   podNetwork?: PodNetworkConfig;
+  /** A mount namespace per container showing its mounts (mount-namespace.ts); default: when root; false: never. */
+  mountNamespaces?: boolean;
 }
 
 interface Container extends ContainerRecord {
@@ -76,6 +80,7 @@ export class ProcessRuntime implements Runtime {
   /** Pod network namespaces on a bridge (root, podNetwork configured); none: loopback addresses. */
   private readonly network: PodNetwork | undefined;
   private readonly stateDir: string | undefined;
+  private readonly mountNs: ContainerMountNamespaces;
 
   constructor(config: ProcessRuntimeConfig = {}) {
     this.base = config.loopbackBase ?? 1;
@@ -86,6 +91,7 @@ export class ProcessRuntime implements Runtime {
     this.cgroups = 'cgroups' in found ? found.cgroups : undefined;
     this.noCgroups = 'unavailable' in found ? found.unavailable : undefined;
     this.stateDir = config.stateDir;
+    this.mountNs = new ContainerMountNamespaces(config.stateDir ? join(config.stateDir, 'mounts') : join(tmpdir(), `skiff-mounts-${process.pid}`), config.mountNamespaces);
     if (config.podNetwork && process.getuid?.() === 0) this.network = new PodNetwork(config.podNetwork, config.stateDir);
     this.restore();
   }
@@ -97,7 +103,8 @@ export class ProcessRuntime implements Runtime {
 
   limitations(): string[] {
     const net = this.network ? this.network.describe() : 'no network namespace (pods get a loopback address 127.x.y.z)';
-    const ns = `${net}, no mount namespace (volumes are not mounted at their mountPaths)`;
+    const noMounts = this.mountNs.unavailable();
+    const ns = `${net}, ${noMounts ? `no mount namespace (volumes are not mounted at their mountPaths, no pod resolv.conf: ${noMounts})` : "a mount namespace per container (volumes at their mountPaths, the pod's resolv.conf)"}`;
     if (this.cgroups) return [`process runtime: ${ns}; CPU and memory limits are enforced with ${this.cgroups.describe()}`];
     const hint = this.noCgroups === NOT_ROOT ? '; run the node as root to enforce them' : '';
     return [`process runtime: ${ns}, no cgroup (CPU and memory limits are not enforced: ${this.noCgroups}${hint})`];
@@ -198,11 +205,18 @@ export class ProcessRuntime implements Runtime {
     const [cmd, ...args] = c.config.argv;
     if (!cmd) throw new ContainerStartError('no command specified (the process runtime does not read image entrypoints)');
     const env = { ...containerEnv(c.config, sb), SKIFF_POD_IP: sb?.ip ?? '' };
-    const exe = resolveExecutable(cmd, env, c.config.workingDir);
+    const mounts = this.mountNs.uses(c.config.mounts) ? c.config.mounts : undefined;
+    const exe = mounts ? resolveInContainer(cmd, env, c.config.workingDir, mounts) : resolveExecutable(cmd, env, c.config.workingDir);
     if (!exe) throw new ContainerStartError(`failed to start container "${c.config.name}": exec: "${cmd}": executable file not found in $PATH`);
     mkdirSync(dirname(c.config.logPath), { recursive: true });
     const files = filesOf(c);
     for (const f of Object.values(files)) rmSync(f, { force: true });
+    let ns: { keeperPrefix: string[]; argv: string[] } | undefined;
+    try {
+      ns = mounts && this.mountNs.prepare(id, [exe, ...args], { mounts, files, ...(c.config.workingDir ? { workingDir: c.config.workingDir } : {}) });
+    } catch (err) {
+      throw new ContainerStartError(`failed to prepare the mounts of container "${c.config.name}": ${(err as Error).message}`);
+    }
     if (this.cgroups) {
       try {
         c.cgroup = this.cgroups.create(sb?.config.uid || c.status.sandboxId, id, c.config.resources ?? {});
@@ -212,7 +226,8 @@ export class ProcessRuntime implements Runtime {
     }
     let child: ChildProcess;
     try {
-      child = launchContainer(exe, args, { env, ...(c.config.workingDir ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}), wrap: this.wrapOf(sb) });
+      const [bin, ...binArgs] = ns?.argv ?? [exe, ...args];
+      child = launchContainer(bin as string, binArgs, { env, ...(c.config.workingDir && !ns ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}), wrap: [...this.wrapOf(sb), ...(ns ? [ns.keeperPrefix] : [])] });
     } catch (err) {
       await this.dropCgroup(c);
       throw new ContainerStartError(`failed to start container "${c.config.name}": ${(err as Error).message}`);
@@ -229,6 +244,7 @@ export class ProcessRuntime implements Runtime {
       child.once('exit', () => this.finish(c, resolve));
     });
     this.save(c);
+    if (ns) await this.mountNs.waitReady(id, () => c.status.state === 'running');
   }
 
   /** Converts the container's raw output into its CRI log as it comes. */
@@ -319,6 +335,7 @@ export class ProcessRuntime implements Runtime {
     await this.containers.get(id)?.exited;
     this.containers.delete(id);
     this.state.removeContainer(id);
+    this.mountNs.remove(id);
   }
 
   async listContainers(filter: { sandboxId?: string } = {}): Promise<ContainerStatus[]> {
@@ -334,14 +351,23 @@ export class ProcessRuntime implements Runtime {
     const c = this.containers.get(id);
     if (!c || c.status.state !== 'running') throw new Error(`container ${id} is not running`);
     const sb = this.sandboxes.get(c.status.sandboxId);
-    return execSyncIn(c.config, sb, argv, timeoutMs, this.wrapOf(sb));
+    const x = this.execPlan(c, sb, argv);
+    return execSyncIn(x.config, sb, x.argv, timeoutMs, x.wrap);
   }
 
   async exec(id: string, argv: string[], opts: { tty: boolean }): Promise<ExecSession> {
     const c = this.containers.get(id);
     if (!c || c.status.state !== 'running') throw new Error(`container not running (${id})`);
     const sb = this.sandboxes.get(c.status.sandboxId);
-    return execIn(c.config, sb, argv, opts, this.wrapOf(sb));
+    const x = this.execPlan(c, sb, argv);
+    return execIn(x.config, sb, x.argv, opts, x.wrap);
+  }
+
+  /** An exec into a namespaced container enters its mount namespace and root (the command is resolved there). */
+  private execPlan(c: Container, sb: PodSandbox | undefined, argv: string[]): { config: ContainerConfig; argv: string[]; wrap: string[][] } {
+    if (!this.mountNs.uses(c.config.mounts) || !c.status.pid) return { config: c.config, argv, wrap: this.wrapOf(sb) };
+    const [nsenter, ...rest] = this.mountNs.execPrefix(c.status.id, c.status.pid, c.config.workingDir);
+    return { config: { ...c.config, workingDir: '' }, argv: [nsenter as string, ...rest, ...argv], wrap: this.wrapOf(sb) };
   }
 
   /** The argv prefixes a container and its execs run under: into the pod's network namespace, if it has one. */

@@ -4,6 +4,10 @@
  * a containerd runtime over CRI gRPC is meant to implement the same interface later.
  */
 
+import type { Mount } from './mount-namespace-plan.js';
+
+export type { Mount } from './mount-namespace-plan.js';
+
 export interface PodSandboxConfig {
   uid: string;
   namespace: string;
@@ -35,6 +39,8 @@ export interface ContainerConfig {
   labels: Record<string, string>;
   /** From resources.limits (cpu, memory) and requests.cpu; enforced where the runtime can (limitations() says). */
   resources?: ContainerResources;
+  /** Volumes and files (resolv.conf) to show at container paths (CRI Mount); applied where the runtime can (limitations() says). */
+  mounts?: Mount[];
 }
 
 export interface ContainerResources {
