@@ -5,7 +5,7 @@
  * atomically), the pod's resolv.conf beside them, the mounts each container gets, and the
  * removal of it all with the pod. Mounting them at their mountPaths is the runtime's job.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type { Container } from '../../api/core/v1/container.js';
 import type { Pod } from '../../api/core/v1/pod.js';
@@ -113,8 +113,10 @@ export class VolumeManager {
         return checkHostPath(dir, v.hostPath?.type as HostPathType | undefined);
       case 'emptyDir':
         if (existsSync(dir)) return;
-        mkdirSync(dir, { recursive: true, mode: 0o777 });
+        mkdirSync(dir, { recursive: true });
         if (v.emptyDir?.medium === 'Memory' && this.cfg.root) await mountTmpfs(dir, v.emptyDir.sizeLimit != null ? String(v.emptyDir.sizeLimit) : undefined);
+        // World-writable as Kubernetes makes it (the umask does not apply), so any user in the container can write.
+        chmodSync(dir, 0o777);
         return;
       case 'configMap':
         payload = configMapPayload(v.configMap?.name ?? '', await this.cfg.sources.configMap(ns, v.configMap?.name ?? ''), v.configMap ?? {});
