@@ -5,6 +5,7 @@ import type { TLSSocket } from 'node:tls';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../client/logger.js';
 import { writeLogs } from './log-reader.js';
+import { PortForwardServer } from './port-forward.js';
 import type { Runtime } from './runtime.js';
 
 /** What the kubelet API needs to find a container. */
@@ -61,6 +62,7 @@ export async function startKubeletServer(config: KubeletServerConfig): Promise<{
   let loading: Promise<WebSocketServer> | undefined;
   const webSockets = (): Promise<WebSocketServer> =>
     (loading ??= import('ws').then(({ WebSocketServer: Wss }) => (wss = new Wss({ noServer: true, handleProtocols: (offered) => CHANNEL_PROTOCOLS.find((p) => offered.has(p)) ?? false }))));
+  const portForward = new PortForwardServer({ resolve: (ns, pod) => podTarget(config.runtime, ns, pod), logger: config.logger });
   const server: Server = createServer({
     cert: config.certPem,
     key: config.keyPem,
@@ -79,6 +81,15 @@ export async function startKubeletServer(config: KubeletServerConfig): Promise<{
     const m = /^\/(exec|attach)\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     if (refusedClient(config, req)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const pf = /^\/portForward\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (pf) {
+      const [, ns, pod] = pf.map((s) => decodeURIComponent(s)) as [string, string, string];
+      portForward.handleUpgrade(req, socket, head, ns, pod, url.searchParams).catch((err: unknown) => {
+        config.logger.warn('port-forward failed', { pod: `${ns}/${pod}`, error: String(err) });
+        socket.destroy();
+      });
       return;
     }
     if (!m) {
@@ -110,15 +121,26 @@ export async function startKubeletServer(config: KubeletServerConfig): Promise<{
     close: () =>
       new Promise<void>((resolve) => {
         for (const c of wss?.clients ?? []) c.terminate();
+        portForward.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
 }
 
+/** The pod's address for port-forward: its ready sandbox (the newest, should a restart leave two). */
+async function podTarget(runtime: Runtime, ns: string, pod: string): Promise<{ ip: string; uid: string } | undefined> {
+  const sandboxes = (await runtime.listPodSandboxes()).filter((s) => s.config.namespace === ns && s.config.name === pod && s.state === 'ready' && s.ip);
+  const newest = sandboxes.sort((a, b) => b.createdAt - a.createdAt)[0];
+  return newest ? { ip: newest.ip, uid: newest.config.uid } : undefined;
+}
+
 async function handleHttp(config: KubeletServerConfig, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://kubelet');
   if (url.pathname === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  if (/^\/(portForward|exec|attach)\//.test(url.pathname)) {
+    return void res.writeHead(400, { 'content-type': 'application/json' }).end(status(400, 'BadRequest', 'Upgrade request required'));
+  }
   const m = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
   if (!m || req.method !== 'GET') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
   const [, ns, pod, container] = m.map((s) => decodeURIComponent(s)) as [string, string, string, string];

@@ -1,0 +1,168 @@
+/**
+ * e2e: `kubectl port-forward` and `kubectl attach` through a real `skiff server` to a
+ * kubelet with the process runtime (in this process), with the real kubectl: 1.32 (the
+ * dispatcher: SPDY tunnelled in a WebSocket), its SPDY fallback, and 1.27 (plain SPDY
+ * upgrade); client-node's PortForward (WebSocket v4.channel.k8s.io).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestServer, kubectlBinary, kubectlMissing, type KubectlVersion, type TestServer, waitFor } from './support/index.js';
+import { clientFromKubeconfig, type RestClient } from '../../src/client/index.js';
+import { memoryLogger } from '../../src/client/logger.js';
+import { PodKind, type Pod } from '../../src/api/core/v1/pod.js';
+import { startKubelet, type RunningKubelet } from '../../src/kubelet/index.js';
+
+const NODE = 'pf-e2e-node';
+// Answers with the pod's name, the path, and a body as large as ?size= asks.
+const WEB = "require('http').createServer((q,s)=>{const n=Number(new URL(q.url,'http://x').searchParams.get('size')||0);s.end(process.env.MY_NAME+' '+q.url+' '+'x'.repeat(n))}).listen(8080, process.env.POD_IP)";
+
+/** A running kubectl (port-forward, attach): output so far, exit, and a kill by PID. */
+interface Running {
+  child: ChildProcess;
+  out(): string;
+  err(): string;
+  exited: Promise<number | null>;
+  stop(): Promise<number | null>;
+}
+
+function startKubectl(kubeconfig: string, args: string[], opts: { version?: KubectlVersion; env?: Record<string, string> } = {}): Running {
+  const home = mkdtempSync(join(tmpdir(), 'skiff-pf-kubectl-'));
+  const child = spawn(kubectlBinary(opts.version), ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, KUBECONFIG: '', ...opts.env },
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      rmSync(home, { recursive: true, force: true });
+      resolve(code);
+    }),
+  );
+  return {
+    child,
+    out: () => out,
+    err: () => err,
+    exited,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+      return exited;
+    },
+  };
+}
+
+function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    // A fresh connection per request (no keep-alive): each is one forwarded stream pair.
+    const req = request({ host: '127.0.0.1', port, path, agent: false, headers: { connection: 'close' } }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.setTimeout(20_000, () => req.destroy(new Error('request timed out')));
+    req.end();
+  });
+}
+
+/** Resolves true once nothing accepts connections on 127.0.0.1:port. */
+function portClosed(port: number): Promise<true | undefined> {
+  return new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port });
+    s.on('connect', () => (s.destroy(), resolve(undefined)));
+    s.on('error', () => resolve(true));
+  });
+}
+
+describe('kubectl port-forward and attach to process-runtime pods', { skip: kubectlMissing(), timeout: 300_000 }, () => {
+  let server: TestServer;
+  let client: RestClient;
+  let kubelet: RunningKubelet;
+  let dataDir: string;
+  const logs = memoryLogger();
+  const running: Running[] = [];
+  const pods = () => client.resource<Pod>(PodKind);
+  const run = (args: string[], opts?: { version?: KubectlVersion; env?: Record<string, string> }): Running => {
+    const r = startKubectl(server.kubeconfigPath, args, opts);
+    running.push(r);
+    return r;
+  };
+
+  before(async () => {
+    server = await startTestServer();
+    client = clientFromKubeconfig({ path: server.kubeconfigPath });
+    dataDir = mkdtempSync(join(tmpdir(), 'skiff-pf-e2e-'));
+    kubelet = await startKubelet({ client, nodeName: NODE, dataDir, logger: logs, nodeIP: '127.0.0.1', apiPort: 0 });
+    await pods().create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers: [{ name: 'web', image: 'node:20', command: [process.execPath, '-e', WEB], env: [{ name: 'MY_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }], readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 } }] },
+    } as Pod);
+    await waitFor('web ready', async () => {
+      const p = await pods().get('web', { namespace: 'default' });
+      return p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? p : undefined;
+    });
+  });
+
+  after(async () => {
+    await Promise.all(running.map((r) => r.stop()));
+    await kubelet?.stop({ killPods: true });
+    client?.close();
+    await server?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const forwarding = async (r: Running, remote = 8080): Promise<number> => {
+    const m = await waitFor('Forwarding from …', async () => {
+      if (r.child.exitCode !== null) throw new Error(`kubectl exited ${r.child.exitCode}: ${r.err()}`);
+      return new RegExp(`Forwarding from 127\\.0\\.0\\.1:(\\d+) -> ${remote}`).exec(r.out()) ?? undefined;
+    }, 60_000);
+    return Number(m[1]);
+  };
+
+  /** The kubelet's log lines for ended port-forward sessions of one protocol. */
+  const sessionsEnded = (protocol: string) => logs.lines.filter((l) => l.msg === 'port-forward ended' && l.fields.protocol === protocol);
+
+  const cases: Array<{ name: string; protocol: string; version?: KubectlVersion; env?: Record<string, string> }> = [
+    { name: 'kubectl 1.32 (SPDY tunnelled in a WebSocket)', protocol: 'websocket-spdy' },
+    { name: 'kubectl 1.32 with KUBECTL_PORT_FORWARD_WEBSOCKETS=false (SPDY upgrade)', protocol: 'spdy', env: { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' } },
+    { name: 'kubectl 1.27 (SPDY upgrade)', protocol: 'spdy', version: '1.27' },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: forwards connections to the pod, concurrently, and frees the port on exit`, { skip: kubectlMissing(c.version) }, async () => {
+      const before = sessionsEnded(c.protocol).length;
+      const pf = run(['port-forward', 'pod/web', ':8080'], { ...(c.version ? { version: c.version } : {}), ...(c.env ? { env: c.env } : {}) });
+      const port = await forwarding(pf);
+      const one = await httpGet(port, '/one');
+      assert.equal(one.status, 200);
+      assert.equal(one.body, 'web /one ');
+      // Two at once, one of them larger than SPDY's 64 KiB initial window.
+      const [a, b] = await Promise.all([httpGet(port, '/a?size=300000'), httpGet(port, '/b')]);
+      assert.equal(a.body, `web /a?size=300000 ${'x'.repeat(300000)}`);
+      assert.equal(b.body, 'web /b ');
+      const code = await pf.stop();
+      assert.ok(code === 0 || code === null, `kubectl exit ${code}: ${pf.err()}`);
+      await waitFor('local port closed', () => portClosed(port), 10_000);
+      // The kubelet saw the protocol this kubectl speaks, and the session ended with kubectl.
+      const ended = await waitFor(`a ${c.protocol} session ended`, async () => sessionsEnded(c.protocol)[before], 10_000);
+      assert.equal(ended.fields.connections, 3, 'one stream pair per local connection');
+    });
+  }
+
+  it('a pod port nobody listens on: kubectl prints the kubelet error and closes the local connection', async () => {
+    const pf = run(['port-forward', 'pod/web', ':9']);
+    const port = await forwarding(pf, 9);
+    await assert.rejects(httpGet(port, '/'), /socket hang up|ECONNRESET/);
+    await waitFor('the error on stderr', async () => (/error forwarding port 9 to pod default\/web, uid [0-9a-f-]+: connect ECONNREFUSED 127\.[\d.]+:9/.test(pf.err()) ? true : undefined), 10_000);
+  });
+});
