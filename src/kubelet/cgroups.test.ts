@@ -126,7 +126,7 @@ describe('cgroup helpers', () => {
 
   it('the runtime says plainly whether limits are enforced', () => {
     const cgroups = open(`32 31 0:29 / ${join(root, 'v1', 'cpu,cpuacct')} rw - cgroup cgroup rw,cpu,cpuacct\n35 31 0:32 / ${join(root, 'v1', 'memory')} rw - cgroup cgroup rw,memory`, '4:memory:/job\n');
-    const [on] = new ProcessRuntime({ cgroups }).limitations();
+    const [on] = new ProcessRuntime({ cgroups, mountNamespaces: false }).limitations();
     assert.match(on ?? '', /^process runtime: no network namespace .*, no mount namespace .*; CPU and memory limits are enforced with cgroup v1 \(cpu,cpuacct: .*\)$/);
     const [off] = new ProcessRuntime({ cgroups: null }).limitations();
     assert.match(off ?? '', /, no cgroup \(CPU and memory limits are not enforced: disabled by configuration\)$/);

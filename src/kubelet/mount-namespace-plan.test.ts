@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { posix } from 'node:path';
 import { planMounts, type EntryType, type HostFs, type MountOp } from './mount-namespace-plan.js';
+import { ProcessRuntime } from './process-runtime.js';
 
 /** A host tree from `path: type` entries (`link:target` for symlinks). */
 function fixture(entries: Record<string, string>): HostFs {
@@ -70,5 +71,14 @@ describe('planMounts', () => {
     assert.throws(() => planMounts([{ containerPath: '/', hostPath: '/vol/data' }], host), /cannot be mounted at \//);
     const loop = fixture({ '/a': 'link:/b', '/b': 'link:/a' });
     assert.throws(() => planMounts([{ containerPath: '/a/x', hostPath: '/' }], loop), /too many levels/);
+  });
+});
+
+describe('limitations of the process runtime', () => {
+  it('says plainly that volumes are not mounted at their mountPaths without mount namespaces', () => {
+    const [text] = new ProcessRuntime({ cgroups: null, mountNamespaces: false }).limitations();
+    assert.match(text ?? '', /no mount namespace \(volumes are not mounted at their mountPaths, no pod resolv\.conf: disabled by configuration\)/);
+    const [root] = new ProcessRuntime({ cgroups: null, mountNamespaces: true }).limitations();
+    assert.match(root ?? '', /a mount namespace per container \(volumes at their mountPaths, the pod's resolv\.conf\)/);
   });
 });
