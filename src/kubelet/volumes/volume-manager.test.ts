@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConfigMap } from '../../api/core/v1/config-map.js';
+import type { Container } from '../../api/core/v1/container.js';
 import type { Pod } from '../../api/core/v1/pod.js';
 import type { Secret } from '../../api/core/v1/secret.js';
 import { silentLogger } from '../../client/logger.js';
@@ -92,7 +93,7 @@ describe('VolumeManager', () => {
   it('mounts: volumes (API data read-only), subPath and subPathExpr inside the volume, the pod resolv.conf; escapes refused', async () => {
     const t = setup();
     try {
-      const c = pod.spec?.containers?.[0] as NonNullable<Pod['spec']>['containers'][number];
+      const c = pod.spec?.containers?.[0] as Container;
       const m = t.vm.mountsFor(pod, c, { WHO: 'me' });
       const vols = join(t.dir, 'pods', 'uid-1', 'volumes');
       assert.deepEqual(m, [
