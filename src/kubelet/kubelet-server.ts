@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../client/logger.js';
+import { serveAttach } from './attach.js';
 import { writeLogs } from './log-reader.js';
 import { PortForwardServer } from './port-forward.js';
 import type { Runtime } from './runtime.js';
@@ -53,8 +54,9 @@ function status(code: number, reason: string, message: string): string {
 
 /**
  * The kubelet's HTTPS API as the API server's proxy uses it: /containerLogs/{ns}/{pod}/{c}
- * (follow, tailLines, sinceSeconds, sinceTime, timestamps, limitBytes, previous) and
- * /exec|/attach/{ns}/{pod}/{c} over WebSocket (v5.channel.k8s.io framing).
+ * (follow, tailLines, sinceSeconds, sinceTime, timestamps, limitBytes, previous),
+ * /exec|/attach/{ns}/{pod}/{c} over WebSocket (v5.channel.k8s.io framing), and
+ * /portForward/{ns}/{pod} (SPDY/3.1, SPDY in a WebSocket, or v4.channel.k8s.io).
  */
 export async function startKubeletServer(config: KubeletServerConfig): Promise<{ port: number; close(): Promise<void> }> {
   // ws loads on the first exec/attach: most kubelets never serve one, and it is a start-up import less.
@@ -180,7 +182,7 @@ async function serveExec(config: KubeletServerConfig, ws: WebSocket, verb: strin
   };
   const ref = await config.locator.find(ns, pod, container, false);
   if (!ref || !ref.running) return fail(`container ${container} not found in pod ${pod}`);
-  if (verb === 'attach') return fail('attach is not supported by the process runtime yet');
+  if (verb === 'attach') return serveAttach(ws, config.runtime, { id: ref.id, logPath: ref.logPath, container, pod }, q);
   const tty = q.get('tty') === 'true';
   const command = q.getAll('command');
   let session;

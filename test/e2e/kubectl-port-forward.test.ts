@@ -7,18 +7,20 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestServer, kubectlBinary, kubectlMissing, type KubectlVersion, type TestServer, waitFor } from './support/index.js';
+import { startTestServer, kubectl, kubectlBinary, kubectlMissing, type KubectlVersion, type TestServer, waitFor } from './support/index.js';
 import { clientFromKubeconfig, type RestClient } from '../../src/client/index.js';
 import { memoryLogger } from '../../src/client/logger.js';
 import { PodKind, type Pod } from '../../src/api/core/v1/pod.js';
 import { startKubelet, type RunningKubelet } from '../../src/kubelet/index.js';
 
 const NODE = 'pf-e2e-node';
+// Prints "tick N" every 100 ms (every 5th also "warn N" on stderr) until the file in STOP exists, then exits 0.
+const TICKER = "let n=0;const t=setInterval(()=>{console.log('tick '+n);if(n%5===0)console.error('warn '+n);n++;if(require('fs').existsSync(process.env.STOP)){clearInterval(t)}},100)";
 // Answers with the pod's name, the path, and a body as large as ?size= asks.
 const WEB = "require('http').createServer((q,s)=>{const n=Number(new URL(q.url,'http://x').searchParams.get('size')||0);s.end(process.env.MY_NAME+' '+q.url+' '+'x'.repeat(n))}).listen(8080, process.env.POD_IP)";
 
@@ -108,6 +110,12 @@ describe('kubectl port-forward and attach to process-runtime pods', { skip: kube
       metadata: { name: 'web', namespace: 'default' },
       spec: { nodeName: NODE, terminationGracePeriodSeconds: 1, containers: [{ name: 'web', image: 'node:20', command: [process.execPath, '-e', WEB], env: [{ name: 'MY_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }], readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 } }] },
     } as Pod);
+    await pods().create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'ticker', namespace: 'default' },
+      spec: { nodeName: NODE, restartPolicy: 'Never', terminationGracePeriodSeconds: 1, containers: [{ name: 'ticker', image: 'node:20', command: [process.execPath, '-e', TICKER], env: [{ name: 'STOP', value: join(dataDir, 'stop-ticker') }] }] },
+    } as Pod);
     await waitFor('web ready', async () => {
       const p = await pods().get('web', { namespace: 'default' });
       return p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? p : undefined;
@@ -164,5 +172,44 @@ describe('kubectl port-forward and attach to process-runtime pods', { skip: kube
     const port = await forwarding(pf, 9);
     await assert.rejects(httpGet(port, '/'), /socket hang up|ECONNRESET/);
     await waitFor('the error on stderr', async () => (/error forwarding port 9 to pod default\/web, uid [0-9a-f-]+: connect ECONNREFUSED 127\.[\d.]+:9/.test(pf.err()) ? true : undefined), 10_000);
+  });
+
+  it('kubectl attach streams what the container writes from then on, stdout and stderr apart, until kubectl is stopped', async () => {
+    const logged = await waitFor('ticker has ticked', async () => {
+      const r = await kubectl(['logs', 'ticker'], { kubeconfig: server.kubeconfigPath });
+      const ticks = [...r.stdout.matchAll(/tick (\d+)/g)].map((m) => Number(m[1]));
+      return ticks.length >= 5 ? ticks : undefined;
+    });
+    const at = run(['attach', 'pod/ticker']);
+    const seen = await waitFor('five ticks through attach', async () => {
+      if (at.child.exitCode !== null) throw new Error(`kubectl attach exited ${at.child.exitCode}: ${at.err()}`);
+      const ticks = [...at.out().matchAll(/^tick (\d+)$/gm)].map((m) => Number(m[1]));
+      return ticks.length >= 5 && /^warn \d+$/m.test(at.err()) ? ticks : undefined;
+    }, 30_000);
+    // From the moment of attaching on, in order, nothing skipped.
+    assert.ok((seen[0] as number) > (logged.at(-1) as number), `first attached tick ${seen[0]} after the logged ${logged.at(-1)}`);
+    seen.forEach((t, i) => assert.equal(t, (seen[0] as number) + i));
+    assert.doesNotMatch(at.out(), /warn/);
+    assert.doesNotMatch(at.err(), /tick/);
+    await at.stop();
+  });
+
+  it('kubectl attach -i is refused: container stdin is /dev/null', async () => {
+    const r = await kubectl(['attach', '-i', 'pod/ticker'], { kubeconfig: server.kubeconfigPath, timeoutMs: 30_000 });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /cannot attach to the stdin of container ticker in pod ticker: the process runtime starts containers with stdin from \/dev\/null/);
+  });
+
+  it('kubectl attach ends with exit 0 when the container ends', async () => {
+    const at = run(['attach', 'pod/ticker']);
+    await waitFor('attached', async () => (/^tick \d+$/m.test(at.out()) ? true : at.child.exitCode !== null ? Promise.reject(new Error(at.err())) : undefined), 30_000);
+    writeFileSync(join(dataDir, 'stop-ticker'), '');
+    const code = await Promise.race([at.exited, new Promise<string>((r) => setTimeout(() => r('still running'), 20_000).unref())]);
+    assert.equal(code, 0, at.err());
+    // The last line the container wrote came through before the end.
+    const logs = await kubectl(['logs', 'ticker'], { kubeconfig: server.kubeconfigPath });
+    const lastTick = (text: string) => text.match(/^tick \d+$/gm)?.at(-1);
+    assert.equal(lastTick(at.out()), lastTick(logs.stdout));
+    assert.ok(lastTick(at.out()));
   });
 });
