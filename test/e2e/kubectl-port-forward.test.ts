@@ -8,10 +8,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
 import { startTestServer, kubectl, kubectlBinary, kubectlMissing, type KubectlVersion, type TestServer, waitFor } from './support/index.js';
 import { clientFromKubeconfig, type RestClient } from '../../src/client/index.js';
 import { memoryLogger } from '../../src/client/logger.js';
@@ -211,5 +212,30 @@ describe('kubectl port-forward and attach to process-runtime pods', { skip: kube
     const lastTick = (text: string) => text.match(/^tick \d+$/gm)?.at(-1);
     assert.equal(lastTick(at.out()), lastTick(logs.stdout));
     assert.ok(lastTick(at.out()));
+  });
+
+  it('client-node PortForward (WebSocket v4.channel.k8s.io) carries a connection to the pod', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(server.kubeconfigPath);
+    const forward = new k8s.PortForward(kc);
+    const sockets = new Set<import('node:net').Socket>();
+    const local = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      forward.portForward('default', 'web', [8080], socket, null, socket).catch(() => socket.destroy());
+    });
+    await new Promise<void>((r) => local.listen(0, '127.0.0.1', r));
+    try {
+      const port = (local.address() as AddressInfo).port;
+      const before = sessionsEnded('v4.channel.k8s.io').length;
+      const [a, b] = await Promise.all([httpGet(port, '/via-client-node?size=100000'), httpGet(port, '/second')]);
+      assert.equal(a.body, `web /via-client-node?size=100000 ${'x'.repeat(100000)}`);
+      assert.equal(b.body, 'web /second ');
+      // The pod closed each connection (Connection: close): each session ends with it.
+      await waitFor('two v4 sessions ended', async () => (sessionsEnded('v4.channel.k8s.io').length >= before + 2 ? true : undefined), 10_000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => local.close(() => r()));
+    }
   });
 });
