@@ -79,6 +79,7 @@ export function registerAgentCommand(program: Command): void {
       const connection = loadKubeconfig(kubeconfig ? { path: kubeconfig } : {});
       const client = clientFromConnection(connection, { userAgent: 'skiff-kubelet' });
       const kubelet = await startKubelet({
+        ...(o.disableDns ? {} : { clusterDNS: [o.clusterDns], clusterDomain: o.clusterDomain }),
         client,
         nodeName: o.nodeName,
         dataDir: o.dataDir,

@@ -55,7 +55,7 @@ export function registerUpCommand(program: Command): void {
     .addOption(new Option('--pod-network <mode>', 'bridge: each pod in its own network namespace on the node bridge (--pod-bridge) with an address from --cluster-cidr (root); loopback: pods share the host network with a 127.x.y.z address each (default: bridge as root unless --service-cidr is loopback, which pods in a namespace cannot reach)').choices(['bridge', 'loopback']))
     .option('--pod-bridge <name>', 'name of the node bridge with --pod-network bridge', 'skiffbr0')
     .option('--service-cidr <cidr>', 'Service ClusterIP range', checkCidr, '10.43.0.0/16')
-    .option('--cluster-dns <ip>', 'cluster DNS IP: the kube-dns Service, answered by the node\'s DNS on port 53 (inside --service-cidr; not yet passed to pods)', parseIp4, '10.43.0.10')
+    .option('--cluster-dns <ip>', 'cluster DNS IP: the kube-dns Service, answered by the node\'s DNS on port 53 and the nameserver of pods with dnsPolicy ClusterFirst (as root; inside --service-cidr)', parseIp4, '10.43.0.10')
     .addOption(new Option('--runtime <kind>', 'how the local node runs containers').choices(['process']).default('process'))
     .option('--node-name <name>', 'name of the local node', hostname().toLowerCase())
     .option('--kubelet-port <port>', 'port of the local kubelet API (logs, exec; 0 picks a free port)', parsePort, 10250)
@@ -143,7 +143,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, dns: bool
     const bridged = opts.podNetwork === 'bridge';
     say(`starting the local node "${opts.nodeName}" (runtime: ${opts.runtime}; pods ${bridged ? `in their own network namespaces on bridge ${opts.podBridge}, addresses from ${opts.clusterCidr}` : `on loopback addresses 127.${opts.clusterCidr.split('.')[1]}.y.z`})`);
     if (bridged && opts.serviceCidr.startsWith('127.')) say(`pods in their own network namespace cannot reach the loopback service range ${opts.serviceCidr} (ClusterIPs, cluster DNS); the host can`);
-    kubelet = await startKubelet({ client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, apiPort: opts.kubeletPort, clientCaPem: server.caPem, podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), ...(bridged ? { podNetwork: { podCidr: opts.clusterCidr, bridge: opts.podBridge } } : {}), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
+    kubelet = await startKubelet({ client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, apiPort: opts.kubeletPort, clientCaPem: server.caPem, ...(dns ? { clusterDNS: [opts.clusterDns], clusterDomain: opts.clusterDomain } : {}), podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), ...(bridged ? { podNetwork: { podCidr: opts.clusterCidr, bridge: opts.podBridge } } : {}), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
     say(`node "${opts.nodeName}" registered`);
   } catch (err) {
     kubeletClient?.close();

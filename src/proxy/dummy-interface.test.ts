@@ -38,3 +38,17 @@ test('an existing link or address is reused, other failures surface', async () =
   const bad = new DummyInterface({ ip: async () => Promise.reject(Object.assign(new Error('x'), { stderr: 'Operation not permitted' })) });
   await assert.rejects(bad.add('10.43.0.1'), /x/);
 });
+
+test('without dummy links in the kernel the addresses go on lo, which is never deleted', async () => {
+  const calls: string[] = [];
+  const d = new DummyInterface({
+    ip: async (args) => {
+      calls.push(args.join(' '));
+      if (args.join(' ') === 'link add skiff0 type dummy') throw Object.assign(new Error('fail'), { stderr: 'Error: Unknown device type.' });
+    },
+  });
+  await d.add('198.19.0.10');
+  assert.equal(d.name, 'lo');
+  await d.destroy();
+  assert.deepEqual(calls, ['link add skiff0 type dummy', 'link set lo up', 'addr add 198.19.0.10/32 dev lo', 'addr del 198.19.0.10/32 dev lo']);
+});

@@ -6,17 +6,20 @@ const run = promisify(execFile);
 /**
  * A dummy network interface carrying the ClusterIPs as /32 addresses, so the proxy can bind
  * them (what kube-proxy's IPVS mode does with kube-ipvs0). Needs root. Only an interface this
- * object created is deleted on `destroy()`.
+ * object created is deleted on `destroy()`. Where the kernel has no dummy links (no module
+ * in a sandbox), the addresses go on `lo` instead, as /32s, removed again one by one.
  */
 export class DummyInterface {
   private created = false;
   /** True when the link was made here (not found already there), so destroy() may delete it. */
   private owned = false;
   private readonly addrs = new Set<string>();
+  /** 'lo' when dummy links are unavailable. */
+  private fallback: string | undefined;
   constructor(private readonly config: { name?: string; ip?: (args: string[]) => Promise<unknown> } = {}) {}
 
   get name(): string {
-    return this.config.name ?? 'skiff0';
+    return this.fallback ?? this.config.name ?? 'skiff0';
   }
 
   private ip(args: string[]): Promise<unknown> {
@@ -29,7 +32,9 @@ export class DummyInterface {
       await this.ip(['link', 'add', this.name, 'type', 'dummy']);
       this.owned = true;
     } catch (err) {
-      if (!/File exists/.test(String((err as { stderr?: string }).stderr ?? err))) throw err;
+      const why = String((err as { stderr?: string }).stderr ?? err);
+      if (/Unknown device type|not supported/i.test(why)) this.fallback = 'lo';
+      else if (!/File exists/.test(why)) throw err;
     }
     await this.ip(['link', 'set', this.name, 'up']);
     this.created = true;
@@ -57,5 +62,6 @@ export class DummyInterface {
     if (this.owned) await this.ip(['link', 'del', this.name]).catch(() => {});
     this.created = false;
     this.owned = false;
+    this.fallback = undefined;
   }
 }

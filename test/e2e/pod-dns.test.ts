@@ -1,0 +1,98 @@
+/**
+ * e2e, root only: from inside a pod, Services answer by name — `http://web` (search path)
+ * and `http://web.default.svc.cluster.local` — through the pod's resolv.conf (cluster DNS)
+ * and the service proxy. The whole cluster runs inside a network namespace made by the
+ * test (so its bridge, dummy interface and pod namespaces never touch the host's
+ * network), with a pod range and a service range from 198.18.0.0/15.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kubectl, kubectlMissing, REPO_ROOT, waitFor } from './support/index.js';
+import { createTestHost, netnsUnavailable, type TestHost } from './support/netns.js';
+import { SKIFF_CLI } from './support/run-skiff.js';
+
+const SERVER = "require('http').createServer((q, s) => s.end(process.env.HOSTNAME)).listen(8080, process.env.POD_IP)";
+const GET = (url: string) => `require('http').get('${url}', (r) => { let b = ''; r.on('data', (d) => (b += d)); r.on('end', () => console.log(b)); }).on('error', (e) => { console.error(e.message); process.exit(1); })`;
+
+describe('pods reach Services by name through the cluster DNS', { skip: netnsUnavailable() || kubectlMissing(), timeout: 240_000 }, () => {
+  let host: TestHost;
+  let up: ChildProcess | undefined;
+  let out = '';
+  let dataDir = '';
+  let cacheDir = '';
+  const k = (args: string[]) => kubectl(args, { kubeconfig: join(dataDir, 'admin.kubeconfig'), cacheDir, timeoutMs: 60_000 });
+
+  before(async () => {
+    host = createTestHost(11);
+    dataDir = mkdtempSync(join(tmpdir(), 'skiff-poddns-'));
+    cacheDir = mkdtempSync(join(tmpdir(), 'skiff-poddns-kubectl-'));
+    up = spawn(
+      'ip',
+      [
+        'netns', 'exec', host.name, process.execPath, '--import', 'tsx', SKIFF_CLI, 'up', '--data-dir', dataDir, '--port', '6443', '--bind-address', '0.0.0.0',
+        '--kubelet-port', '0', '--no-kubeconfig', '--node-name', 'dns-node', '--cluster-cidr', '198.18.96.0/24', '--service-cidr', '198.19.0.0/16',
+        '--cluster-dns', '198.19.0.10', '--dns-upstream', 'none', '--pod-network', 'bridge',
+      ],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: dataDir, KUBECONFIG: '' } },
+    );
+    up.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    up.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    await waitFor('skiff up ready in the namespace', async () => {
+      if (up?.exitCode !== null) throw new Error(`skiff up exited:\n${out.slice(-3000)}`);
+      return /skiff up: ready/.test(out) ? true : undefined;
+    }, 120_000, 100);
+  });
+
+  after(async () => {
+    if (up && up.exitCode === null) {
+      const exited = new Promise((r) => up?.once('exit', r));
+      up.kill('SIGTERM');
+      const t = setTimeout(() => up?.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(t);
+    }
+    // Pods outlive skiff up: stop them (and their namespaces and the bridge) from inside the test host.
+    await new Promise((r) => spawn('ip', ['netns', 'exec', host.name, process.execPath, '--import', 'tsx', SKIFF_CLI, 'killall', '--data-dir', dataDir], { cwd: REPO_ROOT, stdio: 'ignore' }).once('close', r));
+    host?.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it('wget-style GETs of http://web and http://web.default.svc.cluster.local from a pod reach the web pods', async () => {
+    // kubectl talks to the API inside the namespace over the veth; the kubeconfig names 127.0.0.1.
+    const kc = join(dataDir, 'admin.kubeconfig');
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    writeFileSync(kc, readFileSync(kc, 'utf8').replace(/server: https:\/\/[^\s]+/, `server: https://${host.ip}:6443`));
+
+    assert.equal((await k(['create', 'deployment', 'web', '--image=node:20', '--replicas=2', '--', process.execPath, '-e', SERVER])).code, 0);
+    assert.equal((await k(['expose', 'deployment', 'web', '--port=8080'])).code, 0);
+    assert.equal((await k(['run', 'client', '--image=node:20', '--command', '--', 'sleep', '3600'])).code, 0);
+    await waitFor('web and client pods Ready', async () => {
+      const r = await k(['get', 'pods', '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{" "}{end}']);
+      const ready = r.stdout.trim().split(/\s+/).filter((s) => s === 'True').length;
+      return ready === 3 ? true : undefined;
+    }, 120_000, 250);
+    const podIp = (await k(['get', 'pod', 'client', '-o', 'jsonpath={.status.podIP}'])).stdout;
+    assert.match(podIp, /^198\.18\.96\.\d+$/, 'the client pod has its own address on the node bridge');
+
+    const resolv = await k(['exec', 'client', '--', 'cat', '/etc/resolv.conf']);
+    assert.match(resolv.stdout, /^nameserver 198\.19\.0\.10$/m);
+    assert.match(resolv.stdout, /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local$/m);
+
+    const webPods = (await k(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].metadata.name}'])).stdout.split(' ');
+    for (const url of ['http://web:8080/', 'http://web.default.svc.cluster.local:8080/']) {
+      const seen = new Set<string>();
+      for (let i = 0; i < 12 && seen.size < 2; i++) {
+        const r = await k(['exec', 'client', '--', process.execPath, '-e', GET(url)]);
+        assert.equal(r.code, 0, `${url}: ${r.stderr}\n${out.split('\n').filter((l) => /dns|DNS|proxy/.test(l) && !l.includes('"msg":"request"')).join('\n')}`);
+        seen.add(r.stdout.trim());
+      }
+      for (const name of seen) assert.ok(webPods.includes(name), `${url} answered by ${name}, one of ${webPods.join(', ')}`);
+      assert.equal(seen.size, 2, `${url} reached both web pods`);
+    }
+  });
+});
