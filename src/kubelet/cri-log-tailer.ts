@@ -1,4 +1,5 @@
-import { appendFileSync, closeSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 export interface TailSource {
   /** A raw output file the container appends to. */
@@ -9,6 +10,8 @@ export interface TailSource {
 }
 
 const POLL_MS = 250;
+/** The kubelet's defaults: containerLogMaxSize 10Mi, containerLogMaxFiles 5 (the live file included). */
+export const DEFAULT_LOG_ROTATION = { maxBytes: 10 * 1024 * 1024, maxFiles: 5 };
 const CHUNK = 64 * 1024;
 
 const criTimestamp = (): string => new Date().toISOString().replace('Z', '000000Z');
@@ -29,6 +32,7 @@ export class CriLogTailer {
     private readonly logPath: string,
     /** Called with every source's new offset after lines were converted (to persist them). */
     private readonly onProgress: (offsets: number[]) => void = () => {},
+    private readonly rotation: { maxBytes: number; maxFiles: number } = DEFAULT_LOG_ROTATION,
   ) {}
 
   start(): void {
@@ -57,8 +61,33 @@ export class CriLogTailer {
       for (const line of lines) out += `${ts} ${s.stream} F ${line}\n`;
       if (last) out += `${ts} ${s.stream} P ${last}\n`;
     }
-    if (out) appendFileSync(this.logPath, out);
+    if (out) {
+      appendFileSync(this.logPath, out);
+      this.rotateIfFull();
+    }
     if (moved) this.onProgress(this.sources.map((s) => s.offset));
+  }
+
+  /**
+   * As the kubelet's log manager: a live file over maxBytes becomes `<log>.<UTC stamp>`,
+   * and only the newest maxFiles − 1 rotated files are kept. `kubectl logs` reads the live file.
+   */
+  private rotateIfFull(): void {
+    let size: number;
+    try {
+      size = statSync(this.logPath).size;
+    } catch {
+      return;
+    }
+    if (size < this.rotation.maxBytes) return;
+    // 20261127-004500.123: sorts by time; milliseconds keep two rotations in one second apart.
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').replace('Z', '');
+    renameSync(this.logPath, `${this.logPath}.${stamp}`);
+    const prefix = `${basename(this.logPath)}.`;
+    const rotated = readdirSync(dirname(this.logPath))
+      .filter((f) => f.startsWith(prefix) && /^\d{8}-\d{6}/.test(f.slice(prefix.length)))
+      .sort();
+    for (const old of rotated.slice(0, Math.max(0, rotated.length - (this.rotation.maxFiles - 1)))) rmSync(join(dirname(this.logPath), old), { force: true });
   }
 
   offsets(): number[] {
