@@ -6,6 +6,7 @@ import type { RestClient } from '../client/rest-client.js';
 import { DummyInterface } from './dummy-interface.js';
 import { affinityTimeoutMs, backendsFor } from './endpoints.js';
 import { loadBalancerStatusWriter } from './lb-status.js';
+import { syncLoop } from './sync-loop.js';
 import { listenTcp, listenUdp, type ListenerTarget, type PortListener } from './listeners.js';
 
 export interface ProxyConfig {
@@ -72,12 +73,6 @@ export async function startProxy(config: ProxyConfig): Promise<Proxy> {
   // Listeners refused for lack of privilege (a port below 1024 without root): retrying cannot help.
   const denied = new Set<string>();
   let warnedNoRoot = false;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let dirty = false;
-  let firstSync: () => void = () => {};
-  const firstSyncDone = new Promise<void>((r) => (firstSync = r));
 
   function desired(): Map<string, Desired> {
     const bySvc = new Map<string, EndpointSlice[]>();
@@ -155,7 +150,7 @@ export async function startProxy(config: ProxyConfig): Promise<Proxy> {
       }
       try {
         const l = await (d.proto === 'tcp' ? listenTcp : listenUdp)({ address: d.address, port: d.port, target: d.target, log });
-        if (stopped) {
+        if (loop.stopped()) {
           await l.close({ drain: false });
           return false;
         }
@@ -175,30 +170,8 @@ export async function startProxy(config: ProxyConfig): Promise<Proxy> {
     return failed;
   }
 
-  function schedule(delayMs = config.syncDelayMs ?? 20): void {
-    if (stopped) return;
-    if (timer) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      if (running) {
-        dirty = true;
-        return;
-      }
-      running = (async () => {
-        let again = true;
-        while (again && !stopped) {
-          dirty = false;
-          const failed = await syncOnce().catch((err: unknown) => {
-            log.error('sync failed', { error: String(err) });
-            return true;
-          });
-          if (failed) setTimeout(() => schedule(0), RETRY_MS).unref();
-          again = dirty;
-        }
-        firstSync();
-      })().finally(() => (running = undefined));
-    }, delayMs);
-  }
+  const loop = syncLoop({ sync: syncOnce, delayMs: config.syncDelayMs ?? 20, retryMs: RETRY_MS, log });
+  const schedule = loop.schedule;
 
   const handler = { onAdd: () => schedule(), onUpdate: () => schedule(), onDelete: () => schedule() };
   const unsubscribe = [services.addEventHandler(handler), slices.addEventHandler(handler)];
@@ -206,13 +179,11 @@ export async function startProxy(config: ProxyConfig): Promise<Proxy> {
   void Promise.all([services.waitForSync(), slices.waitForSync()]).then(() => schedule(0));
 
   return {
-    ready: () => firstSyncDone,
+    ready: () => loop.firstSync(),
     listening: () => [...listeners.keys()].sort(),
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
       for (const u of unsubscribe) u();
-      await running;
+      await loop.stop();
       for (const l of listeners.values()) await l.close({ drain: false });
       listeners.clear();
       await dummy.destroy();

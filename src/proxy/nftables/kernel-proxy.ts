@@ -4,6 +4,7 @@ import { SharedInformerFactory } from '../../client/informer-factory.js';
 import { jsonLogger, type Logger } from '../../client/logger.js';
 import type { RestClient } from '../../client/rest-client.js';
 import { loadBalancerStatusWriter } from '../lb-status.js';
+import { syncLoop } from '../sync-loop.js';
 import { nftRunner, type NftRunner } from './nft.js';
 import { renderRuleset, type Ruleset } from './render.js';
 import { deleteTableText, transactionText } from './transaction.js';
@@ -56,13 +57,7 @@ export async function startKernelProxy(config: KernelProxyConfig): Promise<Kerne
   const writeStatus = loadBalancerStatusWriter({ client: config.client, ip: config.loadBalancerIP ?? config.nodeAddress, log });
   // What the last successful transaction installed; undefined forces a full re-creation.
   let applied: { ruleset: Ruleset; text: string; full: string } | undefined;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let dirty = false;
   let force = false;
-  let firstSync: () => void = () => {};
-  const firstSyncDone = new Promise<void>((r) => (firstSync = r));
 
   async function syncOnce(): Promise<boolean> {
     const started = Date.now();
@@ -91,29 +86,8 @@ export async function startKernelProxy(config: KernelProxyConfig): Promise<Kerne
     return false;
   }
 
-  function schedule(delayMs = config.syncDelayMs ?? 20): void {
-    if (stopped || timer) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      if (running) {
-        dirty = true;
-        return;
-      }
-      running = (async () => {
-        let again = true;
-        while (again && !stopped) {
-          dirty = false;
-          const failed = await syncOnce().catch((err: unknown) => {
-            log.error('sync failed', { error: String(err) });
-            return true;
-          });
-          if (failed) setTimeout(() => schedule(0), RETRY_MS).unref();
-          again = dirty;
-        }
-        firstSync();
-      })().finally(() => (running = undefined));
-    }, delayMs);
-  }
+  const loop = syncLoop({ sync: syncOnce, delayMs: config.syncDelayMs ?? 20, retryMs: RETRY_MS, log });
+  const schedule = loop.schedule;
 
   const handler = { onAdd: () => schedule(), onUpdate: () => schedule(), onDelete: () => schedule() };
   const unsubscribe = [services.addEventHandler(handler), slices.addEventHandler(handler)];
@@ -127,19 +101,16 @@ export async function startKernelProxy(config: KernelProxyConfig): Promise<Kerne
 
   let stopping: Promise<void> | undefined;
   return {
-    ready: () => firstSyncDone,
+    ready: () => loop.firstSync(),
     lastApplied: () => applied?.text,
     stop: () =>
       (stopping ??= (async () => {
-        stopped = true;
-        if (timer) clearTimeout(timer);
         clearInterval(resync);
         for (const u of unsubscribe) u();
-        await running;
+        await loop.stop();
         await nft(deleteTableText()).catch((err: unknown) => log.error('deleting the nftables table failed', { error: String(err) }));
         applied = undefined;
         if (ownFactory) await factory.stop();
-        firstSync();
       })()),
   };
 }
