@@ -20,10 +20,10 @@ async function runCli(args: string[]): Promise<{ code: number; out: string }> {
 }
 
 test('pods get a bridge by default only as root with a service range they can reach through the node', () => {
-  assert.equal(defaultPodNetwork(true, '10.43.0.0/16'), 'bridge');
+  assert.equal(defaultPodNetwork(true, '198.19.0.0/16'), 'bridge');
   assert.equal(defaultPodNetwork(true, '198.19.0.0/16'), 'bridge');
   assert.equal(defaultPodNetwork(true, '127.43.0.0/16'), 'loopback', 'a loopback ClusterIP is unreachable from a pod namespace');
-  assert.equal(defaultPodNetwork(false, '10.43.0.0/16'), 'loopback');
+  assert.equal(defaultPodNetwork(false, '198.19.0.0/16'), 'loopback');
 });
 
 test('skiff up --pod-network takes bridge or loopback; skiff agent documents --pod-cidr', async () => {

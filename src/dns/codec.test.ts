@@ -26,7 +26,7 @@ test('responses with every record kind round-trip', () => {
     rcode: 3,
     questions: [{ name: 'x.cluster.local', type: RR.SRV, class: CLASS_IN }],
     answers: [
-      { name: 'a.cluster.local', type: 1, class: CLASS_IN, ttl: 5, address: '10.43.0.1' },
+      { name: 'a.cluster.local', type: 1, class: CLASS_IN, ttl: 5, address: '198.19.0.1' },
       { name: 'a.cluster.local', type: 28, class: CLASS_IN, ttl: 5, address: 'fd00:0:0:0:0:0:0:1' },
       { name: '_http._tcp.a.cluster.local', type: 33, class: CLASS_IN, ttl: 5, priority: 0, weight: 100, port: 80, target: 'a.cluster.local' },
       { name: 'e.cluster.local', type: 5, class: CLASS_IN, ttl: 5, target: 'example.com' },

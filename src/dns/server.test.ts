@@ -9,7 +9,7 @@ import { startDnsServer, type DnsServer } from './server.js';
 import { queryTcp, queryUdp } from './test-client.js';
 
 const services: Record<string, Service> = {
-  'default/web': { metadata: { name: 'web', namespace: 'default' }, spec: { clusterIP: '10.43.0.10', clusterIPs: ['10.43.0.10'], ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } },
+  'default/web': { metadata: { name: 'web', namespace: 'default' }, spec: { clusterIP: '198.19.0.10', clusterIPs: ['198.19.0.10'], ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } },
   'default/db': { metadata: { name: 'db', namespace: 'default' }, spec: { clusterIP: 'None', ports: [{ name: 'sql', port: 5432, protocol: 'TCP' }] } },
   'default/ext': { metadata: { name: 'ext', namespace: 'default' }, spec: { type: 'ExternalName', externalName: 'example.com' } },
 };
@@ -19,9 +19,9 @@ const slices: Record<string, EndpointSlice[]> = {
       addressType: 'IPv4',
       ports: [{ name: 'sql', port: 15432, protocol: 'TCP' }],
       endpoints: [
-        { addresses: ['10.42.0.5'], hostname: 'db-0', conditions: { ready: true } },
-        { addresses: ['10.42.0.6'], hostname: 'db-1' },
-        { addresses: ['10.42.0.7'], hostname: 'db-2', conditions: { ready: false } },
+        { addresses: ['198.18.0.5'], hostname: 'db-0', conditions: { ready: true } },
+        { addresses: ['198.18.0.6'], hostname: 'db-1' },
+        { addresses: ['198.18.0.7'], hostname: 'db-2', conditions: { ready: false } },
       ],
     },
   ],
@@ -58,9 +58,9 @@ test('A for a ClusterIP service, over UDP and TCP, case-insensitive', async () =
   const u = await queryUdp(dns.port, 'web.default.svc.cluster.local', RR.A);
   assert.equal(u.rcode, RCODE.NOERROR);
   assert.equal(u.authoritative, true);
-  assert.deepEqual(addrs(u), ['10.43.0.10']);
+  assert.deepEqual(addrs(u), ['198.19.0.10']);
   const t = await queryTcp(dns.port, 'WEB.default.svc.cluster.local.', RR.A);
-  assert.deepEqual(addrs(t), ['10.43.0.10']);
+  assert.deepEqual(addrs(t), ['198.19.0.10']);
   const aaaa = await queryUdp(dns.port, 'web.default.svc.cluster.local', RR.AAAA);
   assert.equal(aaaa.rcode, RCODE.NOERROR);
   assert.deepEqual(aaaa.answers, []);
@@ -68,8 +68,8 @@ test('A for a ClusterIP service, over UDP and TCP, case-insensitive', async () =
 });
 
 test('headless service → ready endpoint IPs; pod hostnames; SRV per named port', async () => {
-  assert.deepEqual(addrs(await queryUdp(dns.port, 'db.default.svc.cluster.local', RR.A)), ['10.42.0.5', '10.42.0.6']);
-  assert.deepEqual(addrs(await queryUdp(dns.port, 'db-1.db.default.svc.cluster.local', RR.A)), ['10.42.0.6']);
+  assert.deepEqual(addrs(await queryUdp(dns.port, 'db.default.svc.cluster.local', RR.A)), ['198.18.0.5', '198.18.0.6']);
+  assert.deepEqual(addrs(await queryUdp(dns.port, 'db-1.db.default.svc.cluster.local', RR.A)), ['198.18.0.6']);
   assert.equal((await queryUdp(dns.port, 'db-2.db.default.svc.cluster.local', RR.A)).rcode, RCODE.NXDOMAIN, 'not ready → not published');
   const srv = await queryUdp(dns.port, '_sql._tcp.db.default.svc.cluster.local', RR.SRV);
   assert.deepEqual(
@@ -84,7 +84,7 @@ test('headless service → ready endpoint IPs; pod hostnames; SRV per named port
 
 test('ExternalName → CNAME; pod A records; NXDOMAIN in the cluster domain', async () => {
   assert.deepEqual(addrs(await queryUdp(dns.port, 'ext.default.svc.cluster.local', RR.A)), ['example.com']);
-  assert.deepEqual(addrs(await queryUdp(dns.port, '10-42-0-9.default.pod.cluster.local', RR.A)), ['10.42.0.9']);
+  assert.deepEqual(addrs(await queryUdp(dns.port, '198-18-0-9.default.pod.cluster.local', RR.A)), ['198.18.0.9']);
   for (const n of ['nope.default.svc.cluster.local', 'web.other.svc.cluster.local', 'x.y.z.cluster.local', 'a.b.c.web.default.svc.cluster.local']) {
     const r = await queryUdp(dns.port, n, RR.A);
     assert.equal(r.rcode, RCODE.NXDOMAIN, n);
@@ -110,5 +110,5 @@ test('garbage gets FORMERR or silence, and the server keeps answering', async ()
   for (let i = 0; i < 50; i++) s.send(Uint8Array.from({ length: i }, (_, j) => (i * 31 + j * 7) & 255), dns.port, '127.0.0.1');
   s.close();
   // Sent after the junk on the same loopback path: answered only if the server survived it.
-  assert.deepEqual(addrs(await queryUdp(dns.port, 'web.default.svc.cluster.local', RR.A)), ['10.43.0.10']);
+  assert.deepEqual(addrs(await queryUdp(dns.port, 'web.default.svc.cluster.local', RR.A)), ['198.19.0.10']);
 });
