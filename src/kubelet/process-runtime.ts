@@ -7,6 +7,7 @@ import { NOT_ROOT, oomKilled, openCgroups, procsFiles, removeCgroup, type Cgroup
 import { CriLogTailer } from './cri-log-tailer.js';
 import { containerEnv, execIn, execSyncIn, resolveExecutable } from './process-exec.js';
 import { isSameProcessAlive, launchContainer, processStartTime, recordedExitCode, type ContainerFiles } from './process-launch.js';
+import { LoopbackAddresses } from './loopback-ipam.js';
 import { RuntimeStateDir, type ContainerRecord } from './process-state.js';
 import { ContainerMountNamespaces, resolveInContainer } from './mount-namespace.js';
 import { netnsExists, netnsWrap, PodNetwork, removeNetns, type PodNetworkConfig } from './pod-network.js';
@@ -68,9 +69,7 @@ export class ProcessRuntime implements Runtime {
   private readonly sandboxes = new Map<string, PodSandbox>();
   private readonly containers = new Map<string, Container>();
   private readonly listeners: Array<(s: ContainerStatus) => void> = [];
-  private readonly freeIps: string[] = [];
-  private nextIp = 2;
-  private readonly base: number;
+  private readonly loopback: LoopbackAddresses;
   private readonly now: () => number;
   private readonly hostIP: string;
   private readonly state: RuntimeStateDir;
@@ -83,7 +82,7 @@ export class ProcessRuntime implements Runtime {
   private readonly mountNs: ContainerMountNamespaces;
 
   constructor(config: ProcessRuntimeConfig = {}) {
-    this.base = config.loopbackBase ?? 1;
+    this.loopback = new LoopbackAddresses(config.loopbackBase ?? 1);
     this.now = config.now ?? Date.now;
     this.hostIP = config.hostIP ?? '127.0.0.1';
     this.state = new RuntimeStateDir(config.stateDir);
@@ -115,8 +114,7 @@ export class ProcessRuntime implements Runtime {
     const { sandboxes, containers } = this.state.load();
     for (const sb of sandboxes) {
       this.sandboxes.set(sb.id, sb);
-      const m = new RegExp(`^127\\.${this.base}\\.(\\d+)\\.(\\d+)$`).exec(sb.ip);
-      if (m && sb.state === 'ready') this.nextIp = Math.max(this.nextIp, Number(m[1]) * 256 + Number(m[2]) + 1);
+      if (sb.state === 'ready' && !sb.netns) this.loopback.reserve(sb.ip);
       // Its namespace is gone (the machine rebooted): the pod needs a new sandbox.
       if (sb.netns && sb.state === 'ready' && !netnsExists(sb.netns)) sb.state = 'notready';
       if (sb.netns && sb.state === 'ready') this.network?.reserve(sb.ip);
@@ -146,18 +144,10 @@ export class ProcessRuntime implements Runtime {
     }
   }
 
-  private allocateIp(): string {
-    const reused = this.freeIps.shift();
-    if (reused) return reused;
-    const n = this.nextIp++;
-    if (n >= 256 * 256) throw new Error('loopback pod addresses exhausted');
-    return `127.${this.base}.${Math.floor(n / 256)}.${n % 256}`;
-  }
-
   async runPodSandbox(config: PodSandboxConfig): Promise<PodSandbox> {
     const id = randomBytes(16).toString('hex');
     const net = !config.hostNetwork && this.network ? await this.network.attach(id) : undefined;
-    const sb: PodSandbox = { id, config, ip: config.hostNetwork ? this.hostIP : (net?.ip ?? this.allocateIp()), state: 'ready', createdAt: this.now(), ...(net ? { netns: net.netns } : {}) };
+    const sb: PodSandbox = { id, config, ip: config.hostNetwork ? this.hostIP : (net?.ip ?? this.loopback.allocate()), state: 'ready', createdAt: this.now(), ...(net ? { netns: net.netns } : {}) };
     this.sandboxes.set(sb.id, sb);
     this.state.saveSandbox(sb);
     return sb;
@@ -170,7 +160,7 @@ export class ProcessRuntime implements Runtime {
     await Promise.all(mine.map((c) => this.stopContainer(c.status.id, 0)));
     // The pod's network namespace goes with it (idempotent: a removal after a failed stop retries).
     if (sb.netns) await (this.network ? (sb.state === 'ready' ? this.network.detach(sb.netns, sb.ip) : removeNetns(sb.netns)) : removeNetns(sb.netns));
-    else if (sb.state === 'ready' && !sb.config.hostNetwork) this.freeIps.push(sb.ip);
+    else if (sb.state === 'ready' && !sb.config.hostNetwork) this.loopback.release(sb.ip);
     sb.state = 'notready';
     this.state.saveSandbox(sb);
   }
