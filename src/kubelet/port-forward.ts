@@ -121,7 +121,7 @@ export class PortForwardServer {
       onStream: (stream) => {
         const type = stream.headers.get('streamtype');
         if (type !== 'data' && type !== 'error') return void stream.destroy();
-        // Clients before requestID sent data then error with ids two apart (as the kubelet infers).
+        // Clients before requestID opened error then data, ids two apart: pair them as the kubelet does.
         const rid = stream.headers.get('requestid') ?? String(type === 'error' ? stream.id : stream.id - 2);
         let pair = pairs.get(rid);
         if (!pair) {
