@@ -24,7 +24,7 @@ function pct(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   const server = await startTestServer();
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-kubelet-'));
-  const agent = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts'), 'agent', '--kubeconfig', server.kubeconfigPath, '--data-dir', dir, '--node-name', NODE, '--node-ip', '127.0.0.1', '--port', '0'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const agent = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts'), 'agent', '--kubeconfig', server.kubeconfigPath, '--data-dir', dir, '--node-name', NODE, '--node-ip', '127.0.0.1', '--port', '0', '--proxy-mode', 'none', '--disable-dns'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   const client = clientFromKubeconfig({ path: server.kubeconfigPath });
   const podClient = client.resource<Pod>(PodKind);
   try {
