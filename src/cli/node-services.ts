@@ -206,7 +206,7 @@ export async function startNodeServices(config: NodeServicesConfig): Promise<Nod
       informers.start();
       await proxy.ready();
       const where = config.nodeAddress ?? 'all addresses';
-      progress(`service proxy (userspace): ClusterIPs${mapping ? ' outside 127/8 on 127.x loopback addresses (no root)' : isRoot ? ' (outside 127/8 on the dummy interface skiff0)' : ''}; NodePorts and LoadBalancer ports on ${where}`);
+      progress(`service proxy (userspace): ClusterIPs${mapping ? ' outside 127/8 on 127.x loopback addresses (no root)' : isRoot ? ' (outside 127/8 as local /32 addresses on the dummy interface skiff0, or on lo without dummy links)' : ''}; NodePorts and LoadBalancer ports on ${where}`);
     } else if (config.proxyMode === 'nftables') {
       const { startKernelProxy } = await import('../proxy/nftables/kernel-proxy.js');
       const dnsIp = config.clusterDns;
