@@ -78,6 +78,7 @@ export function renderSetupScript(root: string, ops: MountOp[], hostMountNs: str
   ];
   for (const o of ops) {
     switch (o.op) {
+      case 'rbind-host-root': lines.push('mount --rbind / "$R"'); break;
       case 'tmpfs': lines.push(`mount -t tmpfs -o mode=${o.mode.toString(8).padStart(4, '0')},size=4m skiff-root ${r(o.at)}`); break;
       case 'mirror': lines.push(o.type === 'dir' ? `mkdir ${r(o.at)}; mount --rbind ${q(o.host)} ${r(o.at)}` : `: >${r(o.at)}; mount --bind ${q(o.host)} ${r(o.at)}`); break;
       case 'symlink': lines.push(`ln -s ${q(o.target)} ${r(o.at)}`); break;
