@@ -1,11 +1,14 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../client/logger.js';
 import { serveAttach } from './attach.js';
 import { writeLogs } from './log-reader.js';
+import { webSocketChannels, type ExecChannels } from './exec-channels.js';
+import { acceptSpdyExec } from './exec-spdy.js';
 import { PortForwardServer } from './port-forward.js';
 import type { Runtime } from './runtime.js';
 
@@ -99,6 +102,13 @@ export async function startKubeletServer(config: KubeletServerConfig): Promise<{
       return;
     }
     const [, verb, ns, pod, container] = m.map((s) => decodeURIComponent(s)) as [string, string, string, string, string];
+    if (String(req.headers.upgrade ?? '').toLowerCase().startsWith('spdy/3.1')) {
+      serveSpdyExec(config, req, socket, head, verb, ns, pod, container, url.searchParams).catch((err: unknown) => {
+        config.logger.warn('exec failed', { error: String(err) });
+        socket.destroy();
+      });
+      return;
+    }
     webSockets().then(
       (w) =>
         w.handleUpgrade(req, socket, head, (ws) => {
@@ -173,28 +183,40 @@ async function handleHttp(config: KubeletServerConfig, req: IncomingMessage, res
 }
 
 async function serveExec(config: KubeletServerConfig, ws: WebSocket, verb: string, ns: string, pod: string, container: string, q: URLSearchParams): Promise<void> {
-  const send = (ch: number, data: Buffer | string): void => {
-    if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([ch]), Buffer.isBuffer(data) ? data : Buffer.from(data)]));
-  };
   const fail = (message: string): void => {
-    send(3, JSON.stringify({ metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 }));
-    ws.close(1000);
+    const ch = webSocketChannels(ws);
+    ch.send(3, JSON.stringify({ metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 }));
+    ch.close();
   };
   const ref = await config.locator.find(ns, pod, container, false);
   if (!ref || !ref.running) return fail(`container ${container} not found in pod ${pod}`);
   if (verb === 'attach') return serveAttach(ws, config.runtime, { id: ref.id, logPath: ref.logPath, container, pod }, q);
+  return runExec(config.runtime, ref.id, webSocketChannels(ws), q);
+}
+
+/** exec over SPDY/3.1 (kubectl before 1.30); attach stays WebSocket-only. */
+async function serveSpdyExec(config: KubeletServerConfig, req: IncomingMessage, socket: Duplex, head: Buffer, verb: string, ns: string, pod: string, container: string, q: URLSearchParams): Promise<void> {
+  const ref = await config.locator.find(ns, pod, container, false);
+  const refuse = (code: number, text: string, message: string): void => void socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${status(code, text.replace(/ /g, ''), message)}`);
+  if (!ref || !ref.running) return refuse(404, 'Not Found', `container ${container} not found in pod ${pod}`);
+  if (verb !== 'exec') return refuse(400, 'Bad Request', 'attach over SPDY is not supported by this kubelet; use a kubectl of 1.30 or later (WebSocket)');
+  const io = await acceptSpdyExec(req, socket, head, q);
+  if (io) await runExec(config.runtime, ref.id, io, q);
+}
+
+/** Runs `command` in the container and connects it to the client's channels; the exit status goes on channel 3. */
+export async function runExec(runtime: Runtime, containerId: string, io: ExecChannels, q: URLSearchParams): Promise<void> {
   const tty = q.get('tty') === 'true';
   const command = q.getAll('command');
   let session;
   try {
-    session = await config.runtime.exec(ref.id, command, { tty });
+    session = await runtime.exec(containerId, command, { tty });
   } catch (err) {
-    return fail((err as Error).message);
+    io.send(3, JSON.stringify({ metadata: {}, status: 'Failure', message: (err as Error).message, reason: 'InternalError', code: 500 }));
+    return io.close();
   }
   const useStdin = q.get('stdin') === 'true';
-  ws.on('message', (data: Buffer) => {
-    const ch = data[0];
-    const payload = data.subarray(1);
+  io.onInput((ch, payload) => {
     if (ch === 0 && useStdin) session.stdin.write(payload);
     else if (ch === 4) {
       try {
@@ -205,17 +227,17 @@ async function serveExec(config: KubeletServerConfig, ws: WebSocket, verb: strin
       }
     } else if (ch === 255 && payload[0] === 0) session.stdin.end();
   });
-  ws.on('close', () => session.kill());
+  io.onClose(() => session.kill());
   if (!useStdin) session.stdin.end();
-  session.stdout.on('data', (d: Buffer) => send(1, d));
-  session.stderr?.on('data', (d: Buffer) => send(tty ? 1 : 2, d));
+  session.stdout.on('data', (d: Buffer) => io.send(1, d));
+  session.stderr?.on('data', (d: Buffer) => io.send(tty ? 1 : 2, d));
   const outDone = Promise.all([
     new Promise<void>((r) => session.stdout.on('end', () => r())),
     session.stderr ? new Promise<void>((r) => session.stderr?.on('end', () => r())) : Promise.resolve(),
   ]);
   const code = await session.wait();
   await Promise.race([outDone, new Promise((r) => setTimeout(r, 500))]);
-  if (code === 0) send(3, JSON.stringify({ metadata: {}, status: 'Success' }));
-  else send(3, JSON.stringify({ metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${code}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(code) }] } }));
-  ws.close(1000);
+  if (code === 0) io.send(3, JSON.stringify({ metadata: {}, status: 'Success' }));
+  else io.send(3, JSON.stringify({ metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${code}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(code) }] } }));
+  io.close();
 }

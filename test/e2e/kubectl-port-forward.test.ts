@@ -168,6 +168,23 @@ describe('kubectl port-forward and attach to process-runtime pods', { skip: kube
     });
   }
 
+  const spdyExec: Array<{ name: string; version?: KubectlVersion; env?: Record<string, string> }> = [
+    { name: 'kubectl 1.27', version: '1.27' },
+    { name: 'kubectl 1.32 with KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false', env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' } },
+  ];
+  for (const c of spdyExec) {
+    it(`${c.name}: exec over SPDY carries stdout, stderr, stdin and the exit code`, { skip: kubectlMissing(c.version) }, async () => {
+      const opts = { kubeconfig: server.kubeconfigPath, ...(c.version ? { version: c.version } : {}), ...(c.env ? { env: c.env } : {}) };
+      const failed = await kubectl(['exec', 'web', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3'], opts);
+      assert.equal(failed.code, 3, failed.stderr);
+      assert.equal(failed.stdout, 'out\n');
+      assert.match(failed.stderr, /^err$/m);
+      const echoed = await kubectl(['exec', '-i', 'web', '--', 'cat'], { ...opts, stdin: 'hello over spdy\n' });
+      assert.equal(echoed.code, 0, echoed.stderr);
+      assert.equal(echoed.stdout, 'hello over spdy\n');
+    });
+  }
+
   it('a pod port nobody listens on: kubectl prints the kubelet error and closes the local connection', async () => {
     const pf = run(['port-forward', 'pod/web', ':9']);
     const port = await forwarding(pf, 9);
