@@ -6,56 +6,20 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { kubectl, kubectlMissing, REPO_ROOT } from './support/index.js';
+import { killRunningSkiffUps, startSkiffUp, type SkiffUp } from './support/skiff-up.js';
 
 const CLI = join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts');
 
-interface Up {
-  child: ChildProcess;
-  url: string;
-  output(): string;
-  /** SIGTERM (SIGKILL after 10 s); resolves with the exit code. */
-  stop(): Promise<number | null>;
-}
-
-const running = new Set<ChildProcess>();
-
-async function startUp(args: string[], home: string): Promise<Up> {
-  // The test's own networks (DESIGN.md: never 10/8): skiff up binds its ClusterIPs and cluster DNS.
+/** `skiff up` with the test's own networks (DESIGN.md: never 10/8) and a temp HOME. */
+function startUp(args: string[], home: string): Promise<SkiffUp> {
   const nets = ['--cluster-cidr', '198.18.0.0/16', '--service-cidr', '127.45.0.0/16', '--cluster-dns', '127.45.0.10', '--dns-upstream', 'none'];
-  const c = spawn(process.execPath, ['--import', 'tsx', CLI, 'up', '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', ...nets, ...args], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, HOME: home, KUBECONFIG: '' },
-  });
-  running.add(c);
-  let out = '';
-  c.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  c.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exit = new Promise<number | null>((r) => c.once('exit', (code) => (running.delete(c), r(code))));
-  const stop = async (): Promise<number | null> => {
-    if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) process.kill(c.pid, 'SIGTERM');
-    const t = setTimeout(() => c.pid !== undefined && c.exitCode === null && process.kill(c.pid, 'SIGKILL'), 10_000);
-    const code = await exit;
-    clearTimeout(t);
-    return code;
-  };
-  const deadline = Date.now() + 60_000;
-  while (!/skiff up: ready/.test(out)) {
-    if (c.exitCode !== null) throw new Error(`skiff up exited early:\n${out.slice(-3000)}`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`skiff up did not start in time:\n${out.slice(-3000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const url = /serving on (https:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] ?? '';
-  return { child: c, url, output: () => out, stop };
+  return startSkiffUp(['--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', ...nets, ...args], { env: { HOME: home }, readyTimeoutMs: 60_000 });
 }
 
 describe('skiff up', { skip: kubectlMissing() }, () => {
@@ -66,7 +30,7 @@ describe('skiff up', { skip: kubectlMissing() }, () => {
     return d;
   };
   after(async () => {
-    for (const c of running) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
+    killRunningSkiffUps();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 

@@ -7,13 +7,14 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubectl, kubectlMissing, REPO_ROOT, waitFor } from './support/index.js';
 import { stopNodePods } from './support/node-pods.js';
+import { killRunningSkiffUps, startSkiffUp, type SkiffUp } from './support/skiff-up.js';
 
 const CLI = join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts');
 const BRIDGE = `skpu${process.pid % 100000}`;
@@ -27,31 +28,8 @@ function unavailable(): string | false {
   return kubectlMissing();
 }
 
-const running = new Set<ChildProcess>();
-
-async function startUp(dataDir: string): Promise<{ output(): string; stop(): Promise<number | null> }> {
-  const args = ['up', '--data-dir', dataDir, '--no-kubeconfig', '--node-name', 'pn-node', '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', ...NETS, '--pod-network', 'bridge', '--pod-bridge', BRIDGE];
-  const c = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
-  running.add(c);
-  let out = '';
-  c.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  c.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exit = new Promise<number | null>((r) => c.once('exit', (code) => (running.delete(c), r(code))));
-  const stop = async (): Promise<number | null> => {
-    if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) process.kill(c.pid, 'SIGTERM');
-    const t = setTimeout(() => c.pid !== undefined && c.exitCode === null && process.kill(c.pid, 'SIGKILL'), 15_000);
-    const code = await exit;
-    clearTimeout(t);
-    return code;
-  };
-  await waitFor('skiff up to be ready', async () => {
-    if (c.exitCode !== null) throw new Error(`skiff up exited early:\n${out.slice(-3000)}`);
-    return /skiff up: ready/.test(out) ? true : undefined;
-  }, 90_000).catch(async (err: Error) => {
-    await stop();
-    throw err;
-  });
-  return { output: () => out, stop };
+function startUp(dataDir: string): Promise<SkiffUp> {
+  return startSkiffUp(['--data-dir', dataDir, '--no-kubeconfig', '--node-name', 'pn-node', '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', ...NETS, '--pod-network', 'bridge', '--pod-bridge', BRIDGE]);
 }
 
 const httpGet = (url: string): Promise<string> =>
@@ -87,7 +65,7 @@ describe('skiff up --pod-network bridge (root)', { skip: unavailable() }, () => 
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-up-podnet-'));
   const kc = join(dataDir, 'admin.kubeconfig');
   after(async () => {
-    for (const c of running) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
+    killRunningSkiffUps();
     await stopNodePods(dataDir).catch(() => {});
     spawnSync('ip', ['link', 'del', BRIDGE]);
     spawnSync('nft', ['delete', 'table', 'ip', `skiff-pods-${BRIDGE}`]);

@@ -124,16 +124,19 @@ function udpFree(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** Kills what a suite left running, stops the pods its nodes left, removes its dirs. */
+async function cleanUp(dirs: string[]): Promise<void> {
+  for (const c of running) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
+  for (const d of dirs) {
+    await stopNodePods(join(d, 'data'));
+    await stopNodePods(d);
+    rmSync(d, { recursive: true, force: true });
+  }
+}
+
 describe('skiff up: service proxy and cluster DNS', { skip: kubectlMissing(), timeout: 200_000 }, () => {
   const dirs: string[] = [];
-  after(async () => {
-    for (const c of running) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
-    for (const d of dirs) {
-      await stopNodePods(join(d, 'data'));
-      await stopNodePods(d);
-      rmSync(d, { recursive: true, force: true });
-    }
-  });
+  after(() => cleanUp(dirs));
 
   it('exposes a deployment through ClusterIP, NodePort and LoadBalancer, answers DNS, and frees it all on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skiff-up-svc-'));
@@ -210,14 +213,7 @@ describe('skiff up: service proxy and cluster DNS', { skip: kubectlMissing(), ti
 
 describe('skiff agent: service proxy and cluster DNS', { timeout: 200_000 }, () => {
   const dirs: string[] = [];
-  after(async () => {
-    for (const c of running) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
-    for (const d of dirs) {
-      await stopNodePods(join(d, 'data'));
-      await stopNodePods(d);
-      rmSync(d, { recursive: true, force: true });
-    }
-  });
+  after(() => cleanUp(dirs));
 
   it('serves ClusterIPs and DNS by default, neither with --proxy-mode none --disable-dns, refuses kernel modes', async () => {
     const server = await startTestServer({ args: ['--service-cidr', '127.48.0.0/16'] });
