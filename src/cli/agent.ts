@@ -74,6 +74,12 @@ export function registerAgentCommand(program: Command): void {
     .action(async (o: AgentOptions) => {
       if (o.runtime !== 'process') throw new InvalidArgumentError(`runtime "${o.runtime}" is not available (process only)`);
       if (o.podCidr && process.getuid?.() !== 0) fail(2, '--pod-cidr needs root (network namespaces and a bridge)');
+      // Listen for SIGTERM/SIGINT from the start: one that comes while the node is still
+      // starting must still lead to a clean stop, not the default kill.
+      const stopRequested = new Promise<void>((resolve) => {
+        process.once('SIGTERM', () => resolve());
+        process.once('SIGINT', () => resolve());
+      });
       const kubeconfig = await agentKubeconfig(o);
       const logger = jsonLogger('kubelet');
       const connection = loadKubeconfig(kubeconfig ? { path: kubeconfig } : {});
@@ -98,10 +104,7 @@ export function registerAgentCommand(program: Command): void {
       });
       process.stdout.write(`kubelet running: node ${kubelet.nodeName}, runtime ${kubelet.runtime.name}, API on port ${kubelet.apiPort}\n`);
       const services = await startAgentNodeServices(client, o);
-      await new Promise<void>((resolve) => {
-        process.once('SIGTERM', () => resolve());
-        process.once('SIGINT', () => resolve());
-      });
+      await stopRequested;
       // Pods keep running: a restarted agent finds them again.
       await services.stop();
       await kubelet.stop();
