@@ -256,6 +256,9 @@ export class PodWorker {
       logPath,
       ...(resources ? { resources } : {}),
       mounts,
+      // spec.stdin/stdinOnce/tty: a stdin attach can write to, and a terminal.
+      ...(c.stdin ? { stdin: true, stdinOnce: c.stdinOnce === true } : {}),
+      ...(c.tty ? { tty: true } : {}),
       labels: { 'io.kubernetes.pod.uid': meta.uid ?? '', 'io.kubernetes.pod.name': meta.name ?? '', 'io.kubernetes.pod.namespace': meta.namespace ?? '', 'io.kubernetes.container.name': c.name ?? '', 'skiff.dev/restart-count': String(st.restartCount) },
     });
     try {

@@ -6,12 +6,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { onTerminal } from './container-tty.js';
 
 export interface ContainerFiles {
   stdout: string;
   stderr: string;
   /** Written with the exit status (as `$?`: 128 + signal for a signal death). */
   exit: string;
+  /** A FIFO the keeper makes and holds open as the container's stdin (spec.stdin); none: /dev/null. */
+  stdin?: string;
 }
 
 // The keeper survives the SIGTERM sent to the group (its trap is a no-op; a trapped
@@ -20,15 +23,20 @@ export interface ContainerFiles {
 // too; no exit file then means 137.
 // Before anything else it joins the container's cgroups (so the container inherits them);
 // if it cannot, the container does not run unconstrained: it ends with status 128.
+// A stdin FIFO is held open by the keeper (fd 4, read-write so opening never blocks), so
+// the container sees EOF only once SIGUSR1 tells the keeper to let go (stdinOnce).
 const KEEPER = [
-  'o=$1 e=$2 x=$3 n=$4; shift 4',
+  'o=$1 e=$2 x=$3 i=$4 n=$5; shift 5',
   'rec() { echo "$1" >"$x.tmp" && mv "$x.tmp" "$x"; }',
   'while [ "$n" -gt 0 ]; do',
   '  echo $$ 2>>"$e" >"$1" || { echo "skiff: cannot join cgroup $1" >>"$e"; rec 128; exit 128; }',
   '  shift; n=$((n - 1))',
   'done',
+  '[ "$i" = /dev/null ] || { rm -f "$i" && mkfifo -m 600 "$i"; } 2>>"$e" || { rec 128; exit 128; }',
+  'exec 4<>"$i"',
   "trap ':' TERM INT HUP",
-  '"$@" >>"$o" 2>>"$e" </dev/null &',
+  "trap 'exec 4>&-' USR1",
+  '"$@" >>"$o" 2>>"$e" <"$i" 4>&- &',
   'p=$!',
   'while :; do wait "$p"; c=$?; kill -0 "$p" 2>/dev/null || break; done',
   'rec "$c"',
@@ -40,11 +48,12 @@ const KEEPER = [
  * into the pod's network namespace); each must exec its command in place, so the keeper
  * keeps the PID and process group the runtime knows.
  */
-export function launchContainer(exe: string, args: string[], opts: { env: Record<string, string>; cwd?: string; files: ContainerFiles; cgroupProcs?: string[]; wrap?: string[][] }): ChildProcess {
-  const { stdout, stderr, exit } = opts.files;
+export function launchContainer(exe: string, args: string[], opts: { env: Record<string, string>; cwd?: string; files: ContainerFiles; cgroupProcs?: string[]; wrap?: string[][]; tty?: boolean }): ChildProcess {
+  const { stdout, stderr, exit, stdin = '/dev/null' } = opts.files;
   const procs = opts.cgroupProcs ?? [];
   const prefix = (opts.wrap ?? []).flat();
-  return spawn(prefix[0] ?? '/bin/sh', [...prefix.slice(1), ...(prefix.length ? ['/bin/sh'] : []), '-c', KEEPER, 'skiff-keeper', stdout, stderr, exit, String(procs.length), ...procs, exe, ...args], {
+  const argv = opts.tty ? onTerminal([exe, ...args]) : [exe, ...args];
+  return spawn(prefix[0] ?? '/bin/sh', [...prefix.slice(1), ...(prefix.length ? ['/bin/sh'] : []), '-c', KEEPER, 'skiff-keeper', stdout, stderr, exit, stdin, String(procs.length), ...procs, ...argv], {
     env: opts.env,
     cwd: opts.cwd || undefined,
     detached: true,

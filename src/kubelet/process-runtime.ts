@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { NOT_ROOT, oomKilled, openCgroups, procsFiles, removeCgroup, type Cgroups } from './cgroups.js';
+import { attachContainer } from './container-attach.js';
 import { CriLogTailer } from './cri-log-tailer.js';
 import { containerEnv, execIn, execSyncIn, resolveExecutable } from './process-exec.js';
 import { isSameProcessAlive, launchContainer, processStartTime, recordedExitCode, type ContainerFiles } from './process-launch.js';
@@ -51,7 +52,7 @@ const ADOPTED_POLL_MS = 250;
 const OFFSET_SAVE_MS = 1000;
 
 /** The keeper's files beside the CRI log: raw output and the exit status. */
-const filesOf = (c: ContainerRecord): ContainerFiles => ({ stdout: `${c.config.logPath}.stdout`, stderr: `${c.config.logPath}.stderr`, exit: `${c.config.logPath}.exit` });
+const filesOf = (c: ContainerRecord): ContainerFiles => ({ stdout: `${c.config.logPath}.stdout`, stderr: `${c.config.logPath}.stderr`, exit: `${c.config.logPath}.exit`, ...(c.config.stdin ? { stdin: `${c.config.logPath}.stdin` } : {}) });
 
 /**
  * The `process` runtime: each container is a host process in its own process group,
@@ -217,7 +218,7 @@ export class ProcessRuntime implements Runtime {
     let child: ChildProcess;
     try {
       const [bin, ...binArgs] = ns?.argv ?? [exe, ...args];
-      child = launchContainer(bin as string, binArgs, { env, ...(c.config.workingDir && !ns ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}), wrap: [...this.wrapOf(sb), ...(ns ? [ns.keeperPrefix] : [])] });
+      child = launchContainer(bin as string, binArgs, { env, ...(c.config.workingDir && !ns ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}), wrap: [...this.wrapOf(sb), ...(ns ? [ns.keeperPrefix] : [])], ...(c.config.tty ? { tty: true } : {}) });
     } catch (err) {
       await this.dropCgroup(c);
       throw new ContainerStartError(`failed to start container "${c.config.name}": ${(err as Error).message}`);
@@ -351,6 +352,13 @@ export class ProcessRuntime implements Runtime {
     const sb = this.sandboxes.get(c.status.sandboxId);
     const x = this.execPlan(c, sb, argv);
     return execIn(x.config, sb, x.argv, opts, x.wrap);
+  }
+
+  /** Joins the container's stdin FIFO and terminal (container-attach.ts). */
+  async attach(id: string, opts: { stdin: boolean }) {
+    const c = this.containers.get(id);
+    if (!c || c.status.state !== 'running' || !c.status.pid) throw new Error(`container not running (${id})`);
+    return attachContainer({ keeperPid: c.status.pid, fifo: filesOf(c).stdin, stdin: opts.stdin, ...(c.config.stdinOnce ? { stdinOnce: true } : {}), ...(c.config.tty ? { tty: true } : {}) });
   }
 
   /** An exec into a namespaced container enters its mount namespace and root (the command is resolved there). */

@@ -41,6 +41,12 @@ export interface ContainerConfig {
   resources?: ContainerResources;
   /** Volumes and files (resolv.conf) to show at container paths (CRI Mount); applied where the runtime can (limitations() says). */
   mounts?: Mount[];
+  /** spec.stdin: a stdin that attach sessions can write to, open until the container ends (or stdinOnce closes it). */
+  stdin?: boolean;
+  /** spec.stdinOnce: the container's stdin reaches EOF when the first attach session with stdin ends. */
+  stdinOnce?: boolean;
+  /** spec.tty: the container runs on a terminal (stderr merged into stdout). */
+  tty?: boolean;
 }
 
 export interface ContainerResources {
@@ -84,6 +90,16 @@ export interface ExecSession {
   kill(): void;
 }
 
+/** One attach session's hold on a container's stdin and terminal (CRI Attach). */
+export interface ContainerAttach {
+  /** Bytes for the container's stdin (dropped when the session did not ask for stdin). */
+  write(data: Buffer): void;
+  /** The session is done with stdin; with stdinOnce the container's stdin reaches EOF for good. Idempotent. */
+  end(): void;
+  /** The size of the container's terminal (a no-op without a TTY). */
+  resize(cols: number, rows: number): void;
+}
+
 export interface ExecSyncResult {
   exitCode: number;
   stdout: string;
@@ -115,6 +131,12 @@ export interface Runtime {
   containerStatus(id: string): Promise<ContainerStatus | undefined>;
   execSync(id: string, argv: string[], timeoutMs: number): Promise<ExecSyncResult>;
   exec(id: string, argv: string[], opts: { tty: boolean }): Promise<ExecSession>;
+  /**
+   * Joins a running container's stdin (when `stdin`) and terminal for an attach session.
+   * Rejects when stdin is asked for and the container has none: created without stdin, or
+   * closed for good by stdinOnce. Runtimes without it serve output-only attach.
+   */
+  attach?(id: string, opts: { stdin: boolean }): Promise<ContainerAttach>;
   /** Called whenever a container changes state (exit), so pod workers resync at once. */
   onContainerEvent(fn: (status: ContainerStatus) => void): void;
   /** Isolation this runtime cannot provide in the current environment (reported as an Event). */
