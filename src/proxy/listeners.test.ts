@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { silentLogger } from '../client/logger.js';
 import type { Backend } from './endpoints.js';
@@ -146,5 +147,123 @@ test('UDP: a client flow sticks to one backend, flows are balanced, replies come
     await l.close({ drain: false });
     a.sock.close();
     b.sock.close();
+  }
+});
+
+/** Polls `fn` every 50 ms until it returns true; throws after `ms`. */
+async function until(what: string, fn: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Everything a socket reads, and whether its FIN (end) has arrived. */
+function collect(sock: Socket): { data: () => string; ended: () => boolean } {
+  let buf = '';
+  let ended = false;
+  sock.on('data', (d: Buffer) => (buf += d.toString()));
+  sock.on('end', () => (ended = true));
+  return { data: () => buf, ended: () => ended };
+}
+
+test('TCP: half-close passes through in both directions', async () => {
+  // A backend that answers once the client has finished sending (a FIN), like `nc -N`
+  // clients expect; and one that sends first and closes its side, then keeps reading.
+  const got: string[] = [];
+  const answersAfterEof = createServer({ allowHalfOpen: true }, (s) => {
+    let req = '';
+    s.on('data', (d: Buffer) => (req += d.toString()));
+    s.on('end', () => s.end(`got ${req}`));
+  });
+  const sendsFirst = createServer({ allowHalfOpen: true }, (s) => {
+    let req = '';
+    s.end('hello');
+    s.on('data', (d: Buffer) => (req += d.toString()));
+    s.on('end', () => got.push(req));
+  });
+  await new Promise<void>((r) => answersAfterEof.listen(0, '127.0.88.1', r));
+  await new Promise<void>((r) => sendsFirst.listen(0, '127.0.88.2', r));
+  const host = '127.0.88.13';
+  const [p1, p2] = [await freePort(host), await freePort('127.0.88.14')];
+  const target = (ip: string, s: Server) => ({ backends: [be(ip, (s.address() as { port: number }).port)], affinityTimeoutMs: undefined });
+  const l1 = await listenTcp({ address: host, port: p1, target: target('127.0.88.1', answersAfterEof), log: silentLogger });
+  const l2 = await listenTcp({ address: '127.0.88.14', port: p2, target: target('127.0.88.2', sendsFirst), log: silentLogger });
+  const socks: Socket[] = [];
+  try {
+    const c1 = connect({ host, port: p1, allowHalfOpen: true });
+    socks.push(c1);
+    const r1 = collect(c1);
+    c1.end('ping');
+    await until('the answer after our FIN, then the backend FIN', () => r1.ended());
+    assert.equal(r1.data(), 'got ping');
+
+    const c2 = connect({ host: '127.0.88.14', port: p2, allowHalfOpen: true });
+    socks.push(c2);
+    const r2 = collect(c2);
+    await until('the backend FIN', () => r2.ended());
+    assert.equal(r2.data(), 'hello');
+    // Our side is still open through the proxy: what we send now reaches the backend.
+    c2.end('late');
+    await until('the backend reads our data and FIN', () => got.length > 0);
+    assert.deepEqual(got, ['late']);
+  } finally {
+    for (const s of socks) s.destroy();
+    await l1.close({ drain: false });
+    await l2.close({ drain: false });
+    answersAfterEof.close();
+    sendsFirst.close();
+  }
+});
+
+test('TCP: a slow reader does not make the proxy buffer without bound', async () => {
+  // The most the kernel can hold for one proxied connection: a receive and a send buffer on each leg.
+  const max = (name: string) => Number(readFileSync(`/proc/sys/net/ipv4/${name}`, 'utf8').trim().split(/\s+/)[2]);
+  const kernelBound = 2 * (max('tcp_rmem') + max('tcp_wmem'));
+  const total = kernelBound + 32 * 2 ** 20; // a multiple of the chunk size
+  const chunk = Buffer.alloc(64 * 1024, 7);
+  let accepted = 0; // bytes the backend's kernel has taken
+  const source = createServer((s) => {
+    let queued = 0;
+    const more = () => {
+      while (queued < total) {
+        queued += chunk.length;
+        if (!s.write(chunk, () => (accepted += chunk.length))) return void s.once('drain', more);
+      }
+      s.end();
+    };
+    s.on('error', () => {});
+    more();
+  });
+  await new Promise<void>((r) => source.listen(0, '127.0.88.3', r));
+  const host = '127.0.88.15';
+  const port = await freePort(host);
+  const l = await listenTcp({ address: host, port, target: { backends: [be('127.0.88.3', (source.address() as { port: number }).port)], affinityTimeoutMs: undefined }, log: silentLogger });
+  const client = connect({ host, port });
+  try {
+    client.pause();
+    await until('the backend sends', () => accepted > 0);
+    // Wait until the backend is held back: no progress over 10 polls in a row.
+    let last = -1;
+    let still = 0;
+    await until('the backend stalls or finishes', () => {
+      still = accepted === last ? still + 1 : 0;
+      last = accepted;
+      return still >= 10;
+    });
+    assert.ok(accepted < total, `the backend got everything out (${accepted} bytes) although nobody reads`);
+    assert.ok(accepted <= kernelBound + chunk.length, `${accepted} bytes in flight, more than kernel buffers hold (${kernelBound})`);
+    // Reading again lets everything through, intact in length.
+    let received = 0;
+    client.on('data', (d: Buffer) => (received += d.length));
+    const ended = new Promise<void>((r) => client.once('end', () => r()));
+    client.resume();
+    await ended;
+    assert.equal(received, total);
+  } finally {
+    client.destroy();
+    await l.close({ drain: false });
+    source.close();
   }
 });

@@ -43,29 +43,62 @@ class Balancer {
   }
 }
 
+/** The other socket of a proxied connection, kept on each socket so the handlers below are shared, not per-connection closures. */
+const PEER = Symbol('peer');
+type Leg = Socket & { [PEER]: Leg };
+
+/*
+ * The data path. Each chunk read from one leg is written to the other at once; when the
+ * other's buffer is full the reader pauses (so it stops reading from the kernel once its own
+ * small buffer is full) until 'drain'. Both legs are half-open: a FIN read from one side is
+ * passed on as a FIN to the other, which may go on sending. Handlers run with `this` = the leg.
+ */
+function onData(this: Leg, chunk: Buffer): void {
+  if (!this[PEER].write(chunk)) this.pause();
+}
+function onDrain(this: Leg): void {
+  this[PEER].resume();
+}
+function onEnd(this: Leg): void {
+  this[PEER].end();
+}
+function onError(): void {
+  // The 'close' that follows (hadError) tears down the peer.
+}
+function onClose(this: Leg, hadError: boolean): void {
+  const peer = this[PEER];
+  if (peer.destroyed) return;
+  // An error (reset, refused, …) destroys the peer. A clean close means this leg read its
+  // FIN (already passed on with end()) and wrote its own, which only follows the peer's FIN:
+  // the peer has nothing left to read, so it goes once what it still has to write is flushed.
+  if (hadError) peer.destroy();
+  else if (peer.writableFinished) peer.destroy();
+  else peer.end(() => peer.destroy());
+}
+function wire(leg: Leg, peer: Leg): void {
+  leg[PEER] = peer;
+  leg.on('data', onData).on('drain', onDrain).on('end', onEnd).on('error', onError).on('close', onClose);
+}
+
 export async function listenTcp(config: { address: string; port: number; target: ListenerTarget; log: Logger }): Promise<PortListener> {
   const balancer = new Balancer(config.target);
-  const open = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const b = balancer.pick(client.remoteAddress ?? '');
+  const open = new Set<Leg>();
+  const forget = function (this: Leg) {
+    open.delete(this);
+  };
+  const server: Server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+    const b = balancer.pick(socket.remoteAddress ?? '');
     if (!b) {
       // No endpoints: refuse the connection, as kube-proxy's REJECT does.
-      client.resetAndDestroy();
+      socket.resetAndDestroy();
       return;
     }
+    const client = socket as Leg;
+    const upstream = connect({ host: b.ip, port: b.port, allowHalfOpen: true, noDelay: true }) as Leg;
     open.add(client);
-    const upstream = connect({ host: b.ip, port: b.port });
-    client.setNoDelay(true);
-    upstream.setNoDelay(true);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    const done = () => {
-      open.delete(client);
-      if (!client.destroyed) client.destroy();
-      if (!upstream.destroyed) upstream.destroy();
-    };
-    client.on('error', done).on('close', done);
-    upstream.on('error', done).on('close', done);
+    client.on('close', forget);
+    wire(client, upstream);
+    wire(upstream, client);
   });
   server.on('error', (err) => config.log.warn('listener error', { address: config.address, port: config.port, error: String(err) }));
   await new Promise<void>((resolve, reject) => {
@@ -83,7 +116,11 @@ export async function listenTcp(config: { address: string; port: number; target:
     close: async ({ drain }) => {
       // server.close()'s callback waits for every connection; the listening socket itself goes at once.
       server.close();
-      if (!drain) for (const s of open) s.destroy();
+      if (!drain)
+        for (const s of open) {
+          s.destroy();
+          s[PEER].destroy();
+        }
       await new Promise((r) => setImmediate(r));
     },
   };
