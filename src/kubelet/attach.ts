@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
-import type { WebSocket } from 'ws';
 import { parseCriLine } from './log-reader.js';
-import type { Runtime } from './runtime.js';
+import type { ContainerAttach, Runtime } from './runtime.js';
+import { endSession, type StreamChannels } from './stream-channels.js';
 
 const POLL_MS = 100;
 const CHUNK = 256 * 1024;
@@ -45,25 +45,31 @@ function fileSize(path: string): number {
   }
 }
 
+/** Joins the container's stdin and terminal when the session asks for them; refuses (and ends the session) when it cannot. */
+async function joinContainer(io: StreamChannels, runtime: Runtime, target: AttachTarget, q: URLSearchParams): Promise<ContainerAttach | false | undefined> {
+  const stdin = q.get('stdin') === 'true';
+  if (!stdin && q.get('tty') !== 'true') return undefined;
+  const refuse = (why: string): false => (endSession(io, { status: 'Failure', reason: 'BadRequest', code: 400, message: `cannot attach to the stdin of container ${target.container} in pod ${target.pod}: ${why}` }), false);
+  if (!runtime.attach) return stdin ? refuse(`the ${runtime.name} runtime cannot attach to stdin`) : undefined;
+  try {
+    return await runtime.attach(target.id, { stdin });
+  } catch (err) {
+    return refuse((err as Error).message);
+  }
+}
+
 /**
  * `kubectl attach` for a runtime whose containers write to files (the process runtime):
  * what the container writes from now on — read back from its CRI log, so stdout and stderr
  * keep their channels (1, 2; both on 1 with a TTY) — until the container exits (then a
- * Success status) or the client goes away. Container stdin is /dev/null, so a request
- * for stdin is refused with a Failure status instead of silently dropping the input.
+ * Success status) or the client goes away. With `stdin`, the client's input goes to the
+ * container's stdin (runtime.attach: the container must have been created with stdin);
+ * the client closing stdin or leaving ends this session's hold on it (stdinOnce: for good).
  */
-export function serveAttach(ws: WebSocket, runtime: Runtime, target: AttachTarget, q: URLSearchParams): Promise<void> {
-  const send = (ch: number, data: string): void => {
-    if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([ch]), Buffer.from(data)]));
-  };
-  const finish = (status: Record<string, unknown>): void => {
-    send(3, JSON.stringify({ metadata: {}, ...status }));
-    ws.close(1000);
-  };
-  if (q.get('stdin') === 'true') {
-    finish({ status: 'Failure', reason: 'BadRequest', code: 400, message: `cannot attach to the stdin of container ${target.container} in pod ${target.pod}: the process runtime starts containers with stdin from /dev/null` });
-    return Promise.resolve();
-  }
+export async function serveAttach(io: StreamChannels, runtime: Runtime, target: AttachTarget, q: URLSearchParams): Promise<void> {
+  const held = await joinContainer(io, runtime, target, q);
+  if (held === false) return;
+  io.onInput({ stdin: (d) => held?.write(d), stdinEnd: () => held?.end(), resize: (cols, rows) => held?.resize(cols, rows) });
   const tty = q.get('tty') === 'true';
   const wantOut = q.get('stdout') !== 'false';
   const wantErr = q.get('stderr') !== 'false';
@@ -75,8 +81,8 @@ export function serveAttach(ws: WebSocket, runtime: Runtime, target: AttachTarge
       const p = parseCriLine(line);
       if (!p) continue;
       const text = p.content + (p.partial ? '' : '\n');
-      if (p.stream === 'stdout' && wantOut) send(1, text);
-      else if (p.stream === 'stderr' && (tty ? wantOut : wantErr)) send(tty ? 1 : 2, text);
+      if (p.stream === 'stdout' && wantOut) io.send(1, text);
+      else if (p.stream === 'stderr' && (tty ? wantOut : wantErr)) io.send(tty ? 1 : 2, text);
     }
   };
   return new Promise<void>((resolve) => {
@@ -87,6 +93,7 @@ export function serveAttach(ws: WebSocket, runtime: Runtime, target: AttachTarge
       done = true;
       clearInterval(timer);
       watcher?.close();
+      held?.end();
       resolve();
     };
     try {
@@ -100,10 +107,10 @@ export function serveAttach(ws: WebSocket, runtime: Runtime, target: AttachTarge
       void runtime.containerStatus(target.id).then((st) => {
         if (done || st?.state === 'running') return;
         pump();
-        finish({ status: 'Success' });
+        endSession(io, { status: 'Success' });
         stop();
       });
     }, POLL_MS);
-    ws.on('close', stop);
+    io.onClose(stop);
   });
 }

@@ -3,12 +3,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import type { WebSocket, WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import type { Logger } from '../client/logger.js';
 import { serveAttach } from './attach.js';
 import { writeLogs } from './log-reader.js';
-import { webSocketChannels, type ExecChannels } from './exec-channels.js';
-import { acceptSpdyExec } from './exec-spdy.js';
+import { runExec } from './exec-session.js';
+import { endSession, webSocketChannels, type StreamChannels } from './stream-channels.js';
+import { acceptSpdyStreams } from './stream-spdy.js';
 import { PortForwardServer } from './port-forward.js';
 import type { Runtime } from './runtime.js';
 
@@ -58,7 +59,8 @@ function status(code: number, reason: string, message: string): string {
 /**
  * The kubelet's HTTPS API as the API server's proxy uses it: /containerLogs/{ns}/{pod}/{c}
  * (follow, tailLines, sinceSeconds, sinceTime, timestamps, limitBytes, previous),
- * /exec|/attach/{ns}/{pod}/{c} over WebSocket (v5.channel.k8s.io framing), and
+ * /exec|/attach/{ns}/{pod}/{c} over WebSocket (v5/v4.channel.k8s.io framing) or SPDY/3.1
+ * (v4.channel.k8s.io streams), and
  * /portForward/{ns}/{pod} (SPDY/3.1, SPDY in a WebSocket, or v4.channel.k8s.io).
  */
 export async function startKubeletServer(config: KubeletServerConfig): Promise<{ port: number; close(): Promise<void> }> {
@@ -102,26 +104,18 @@ export async function startKubeletServer(config: KubeletServerConfig): Promise<{
       return;
     }
     const [, verb, ns, pod, container] = m.map((s) => decodeURIComponent(s)) as [string, string, string, string, string];
-    if (String(req.headers.upgrade ?? '').toLowerCase().startsWith('spdy/3.1')) {
-      serveSpdyExec(config, req, socket, head, verb, ns, pod, container, url.searchParams).catch((err: unknown) => {
-        config.logger.warn('exec failed', { error: String(err) });
-        socket.destroy();
+    const q = url.searchParams;
+    let io: StreamChannels | undefined;
+    openStreams(webSockets, req, socket, head, q)
+      .then(async (opened) => {
+        io = opened;
+        if (opened) await serveStream(config, opened, verb, ns, pod, container, q);
+      })
+      .catch((err: unknown) => {
+        config.logger.warn(`${verb} failed`, { pod: `${ns}/${pod}`, container, error: String(err) });
+        if (io) io.close();
+        else socket.destroy();
       });
-      return;
-    }
-    webSockets().then(
-      (w) =>
-        w.handleUpgrade(req, socket, head, (ws) => {
-          serveExec(config, ws, verb, ns, pod, container, url.searchParams).catch((err) => {
-            config.logger.warn('exec failed', { error: String(err) });
-            ws.close();
-          });
-        }),
-      (err: unknown) => {
-        config.logger.warn('exec failed', { error: String(err) });
-        socket.destroy();
-      },
-    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -182,62 +176,17 @@ async function handleHttp(config: KubeletServerConfig, req: IncomingMessage, res
   res.end();
 }
 
-async function serveExec(config: KubeletServerConfig, ws: WebSocket, verb: string, ns: string, pod: string, container: string, q: URLSearchParams): Promise<void> {
-  const fail = (message: string): void => {
-    const ch = webSocketChannels(ws);
-    ch.send(3, JSON.stringify({ metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 }));
-    ch.close();
-  };
-  const ref = await config.locator.find(ns, pod, container, false);
-  if (!ref || !ref.running) return fail(`container ${container} not found in pod ${pod}`);
-  if (verb === 'attach') return serveAttach(ws, config.runtime, { id: ref.id, logPath: ref.logPath, container, pod }, q);
-  return runExec(config.runtime, ref.id, webSocketChannels(ws), q);
+/** The session's channels over the transport the client asked for: SPDY/3.1, else WebSocket; undefined when refused. */
+async function openStreams(webSockets: () => Promise<WebSocketServer>, req: IncomingMessage, socket: Duplex, head: Buffer, q: URLSearchParams): Promise<StreamChannels | undefined> {
+  if (String(req.headers.upgrade ?? '').toLowerCase().startsWith('spdy/3.1')) return acceptSpdyStreams(req, socket, head, q);
+  const wss = await webSockets();
+  return new Promise((resolve) => wss.handleUpgrade(req, socket, head, (ws) => resolve(webSocketChannels(ws))));
 }
 
-/** exec over SPDY/3.1 (kubectl before 1.30); attach stays WebSocket-only. */
-async function serveSpdyExec(config: KubeletServerConfig, req: IncomingMessage, socket: Duplex, head: Buffer, verb: string, ns: string, pod: string, container: string, q: URLSearchParams): Promise<void> {
+/** exec or attach on the session's channels, whatever carries them; refusals end it with a Status. */
+async function serveStream(config: KubeletServerConfig, io: StreamChannels, verb: string, ns: string, pod: string, container: string, q: URLSearchParams): Promise<void> {
   const ref = await config.locator.find(ns, pod, container, false);
-  const refuse = (code: number, text: string, message: string): void => void socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${status(code, text.replace(/ /g, ''), message)}`);
-  if (!ref || !ref.running) return refuse(404, 'Not Found', `container ${container} not found in pod ${pod}`);
-  if (verb !== 'exec') return refuse(400, 'Bad Request', 'attach over SPDY is not supported by this kubelet; use a kubectl of 1.30 or later (WebSocket)');
-  const io = await acceptSpdyExec(req, socket, head, q);
-  if (io) await runExec(config.runtime, ref.id, io, q);
-}
-
-/** Runs `command` in the container and connects it to the client's channels; the exit status goes on channel 3. */
-export async function runExec(runtime: Runtime, containerId: string, io: ExecChannels, q: URLSearchParams): Promise<void> {
-  const tty = q.get('tty') === 'true';
-  const command = q.getAll('command');
-  let session;
-  try {
-    session = await runtime.exec(containerId, command, { tty });
-  } catch (err) {
-    io.send(3, JSON.stringify({ metadata: {}, status: 'Failure', message: (err as Error).message, reason: 'InternalError', code: 500 }));
-    return io.close();
-  }
-  const useStdin = q.get('stdin') === 'true';
-  io.onInput((ch, payload) => {
-    if (ch === 0 && useStdin) session.stdin.write(payload);
-    else if (ch === 4) {
-      try {
-        const size = JSON.parse(payload.toString()) as { Width?: number; Height?: number };
-        session.resize(size.Width ?? 80, size.Height ?? 24);
-      } catch {
-        // malformed resize: ignore
-      }
-    } else if (ch === 255 && payload[0] === 0) session.stdin.end();
-  });
-  io.onClose(() => session.kill());
-  if (!useStdin) session.stdin.end();
-  session.stdout.on('data', (d: Buffer) => io.send(1, d));
-  session.stderr?.on('data', (d: Buffer) => io.send(tty ? 1 : 2, d));
-  const outDone = Promise.all([
-    new Promise<void>((r) => session.stdout.on('end', () => r())),
-    session.stderr ? new Promise<void>((r) => session.stderr?.on('end', () => r())) : Promise.resolve(),
-  ]);
-  const code = await session.wait();
-  await Promise.race([outDone, new Promise((r) => setTimeout(r, 500))]);
-  if (code === 0) io.send(3, JSON.stringify({ metadata: {}, status: 'Success' }));
-  else io.send(3, JSON.stringify({ metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${code}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(code) }] } }));
-  io.close();
+  if (!ref || !ref.running) return endSession(io, { status: 'Failure', message: `container ${container} not found in pod ${pod}`, reason: 'InternalError', code: 500 });
+  if (verb === 'attach') return serveAttach(io, config.runtime, { id: ref.id, logPath: ref.logPath, container, pod }, q);
+  return runExec(config.runtime, ref.id, io, q);
 }

@@ -1,26 +1,59 @@
+/**
+ * The streams of an exec or attach session, whatever carries them (WebSocket channels or
+ * SPDY streams): one transport layer under both verbs. Channel numbers are the
+ * remotecommand protocol's: 0 stdin, 1 stdout, 2 stderr, 3 status, 4 resize, 255 close.
+ */
 import type { WebSocket } from 'ws';
 
-/**
- * An exec session's streams, whatever carries them: the channel numbers of the
- * remotecommand protocol (0 stdin, 1 stdout, 2 stderr, 3 status, 4 resize, 255 close).
- */
-export interface ExecChannels {
+/** What the client sends, decoded. */
+export interface StreamInput {
+  stdin(data: Buffer): void;
+  /** The client closed stdin (v5 close signal, or the end of the SPDY stdin stream). */
+  stdinEnd(): void;
+  resize(cols: number, rows: number): void;
+}
+
+export interface StreamChannels {
   send(channel: 1 | 2 | 3, data: Buffer | string): void;
-  /** Input from the client: stdin bytes (0), a resize JSON (4), or stdin closed (255 with payload [0]). */
-  onInput(handler: (channel: number, payload: Buffer) => void): void;
+  onInput(input: StreamInput): void;
   /** The client went away. */
   onClose(handler: () => void): void;
   /** Ends the session after the status was sent. */
   close(): void;
 }
 
+/** The Status a session ends with (channel 3 / the error stream). */
+export type SessionStatus = { status: 'Success' } | { status: 'Failure'; message: string; reason: string; code?: number; details?: unknown };
+
+/** Sends the final Status and closes the session. */
+export function endSession(io: StreamChannels, status: SessionStatus): void {
+  io.send(3, JSON.stringify({ metadata: {}, ...status }));
+  io.close();
+}
+
+/** A resize message ({"Width":…,"Height":…}) to the input handler; a malformed one is dropped. */
+export function decodeResize(input: StreamInput, payload: Buffer | string): void {
+  try {
+    const size = JSON.parse(payload.toString()) as { Width?: unknown; Height?: unknown };
+    if (typeof size.Width === 'number' && typeof size.Height === 'number') input.resize(size.Width, size.Height);
+  } catch {
+    // not JSON: ignore, as the kubelet does
+  }
+}
+
 /** WebSocket v4/v5.channel.k8s.io: every message is [channel byte][payload]. */
-export function webSocketChannels(ws: WebSocket): ExecChannels {
+export function webSocketChannels(ws: WebSocket): StreamChannels {
   return {
     send: (ch, data) => {
       if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([ch]), Buffer.isBuffer(data) ? data : Buffer.from(data)]));
     },
-    onInput: (handler) => ws.on('message', (data: Buffer) => handler(data[0] ?? -1, data.subarray(1))),
+    onInput: (input) =>
+      ws.on('message', (data: Buffer) => {
+        const payload = data.subarray(1);
+        if (data[0] === 0) input.stdin(payload);
+        else if (data[0] === 4) decodeResize(input, payload);
+        else if (data[0] === 255 && payload[0] === 0) input.stdinEnd();
+      }),
     onClose: (handler) => ws.on('close', handler),
     close: () => ws.close(1000),
   };

@@ -1,14 +1,14 @@
 /**
- * Exec over SPDY/3.1, as kubectl before 1.30 speaks it (and newer kubectl after a failed
+ * Exec and attach over SPDY/3.1, as kubectl before 1.30 speaks them (and newer kubectl after a failed
  * WebSocket attempt): after `101` with the negotiated `X-Stream-Protocol-Version`
  * (v4.channel.k8s.io), the client opens one SPDY stream per channel, named by the
- * `streamType` header — error, stdin, stdout, stderr, resize — and the command starts
+ * `streamType` header — error, stdin, stdout, stderr, resize — and the session starts
  * once every stream the query asks for is there. The exit status goes on the error
  * stream as a Status (v4), as the kubelet's remotecommand server does.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ExecChannels } from './exec-channels.js';
+import { decodeResize, type StreamChannels } from './stream-channels.js';
 import { SpdySession, type SpdyStream } from './port-forward-spdy.js';
 
 const PROTOCOL = 'v4.channel.k8s.io';
@@ -17,7 +17,7 @@ const STREAMS_TIMEOUT_MS = 30_000;
 type StreamType = 'error' | 'stdin' | 'stdout' | 'stderr' | 'resize';
 
 /** Answers the upgrade and resolves with the session's channels, or undefined after refusing it. */
-export async function acceptSpdyExec(req: IncomingMessage, socket: Duplex, head: Buffer, q: URLSearchParams): Promise<ExecChannels | undefined> {
+export async function acceptSpdyStreams(req: IncomingMessage, socket: Duplex, head: Buffer, q: URLSearchParams): Promise<StreamChannels | undefined> {
   const offered = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (!offered.includes(PROTOCOL)) {
     const message = `unable to upgrade: unable to negotiate protocol: client supports [${offered.join(', ')}], server supports [${PROTOCOL}]`;
@@ -53,23 +53,23 @@ export async function acceptSpdyExec(req: IncomingMessage, socket: Duplex, head:
   return spdyChannels(session, streams);
 }
 
-function spdyChannels(session: SpdySession, streams: Map<StreamType, SpdyStream>): ExecChannels {
+function spdyChannels(session: SpdySession, streams: Map<StreamType, SpdyStream>): StreamChannels {
   const out: Record<1 | 2 | 3, SpdyStream | undefined> = { 1: streams.get('stdout'), 2: streams.get('stderr'), 3: streams.get('error') };
   return {
     send: (ch, data) => {
       const s = out[ch];
       if (s && !s.destroyed && !s.writableEnded) s.write(data);
     },
-    onInput: (handler) => {
+    onInput: (input) => {
       const stdin = streams.get('stdin');
-      stdin?.on('data', (d: Buffer) => handler(0, d));
-      stdin?.on('end', () => handler(255, Buffer.from([0])));
+      stdin?.on('data', (d: Buffer) => input.stdin(d));
+      stdin?.on('end', () => input.stdinEnd());
       let pending = '';
       streams.get('resize')?.on('data', (d: Buffer) => {
         // One JSON object per line ({"Width":…,"Height":…}).
         const lines = (pending + d.toString()).split('\n');
         pending = lines.pop() ?? '';
-        for (const line of lines) if (line.trim()) handler(4, Buffer.from(line));
+        for (const line of lines) if (line.trim()) decodeResize(input, line);
       });
     },
     onClose: (handler) => void session.done.then(handler),
