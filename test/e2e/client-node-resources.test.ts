@@ -85,6 +85,26 @@ test('typed CRUD with CoreV1Api', async () => {
   await assert.rejects(() => api.readNamespacedConfigMap({ name: 'cn1', namespace: 'default' }), (err: { code?: number }) => err.code === 404);
 });
 
+test("a created pod's managedFields hold the creator's fields and the kind's defaults, not what admission added", async () => {
+  const api = kc.makeApiClient(k8s.CoreV1Api);
+  const pod = await api.createNamespacedPod({
+    namespace: 'default',
+    fieldManager: 'creator',
+    body: { metadata: { name: 'mf1', labels: { app: 'mf' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+  });
+  // Admission and the strategy did their work on the object…
+  assert.ok((pod.spec?.tolerations ?? []).some((t) => t.key === 'node.kubernetes.io/not-ready'));
+  assert.equal(pod.status?.phase, 'Pending');
+  // …but, as in kube-apiserver, the creator owns only its own fields and the decode-time defaults.
+  const entries = pod.metadata?.managedFields ?? [];
+  assert.deepEqual(entries.map((e) => [e.manager, e.operation]), [['creator', 'Update']]);
+  const fields = entries[0]?.fieldsV1 as Record<string, Record<string, unknown>>;
+  assert.deepEqual(Object.keys(fields).sort(), ['f:metadata', 'f:spec']);
+  assert.ok('f:dnsPolicy' in fields['f:spec']! && 'f:restartPolicy' in fields['f:spec']!, 'defaults are owned by the creator');
+  assert.ok(!('f:tolerations' in fields['f:spec']!) && !('f:priority' in fields['f:spec']!), 'admission-added fields are not');
+  await api.deleteNamespacedPod({ name: 'mf1', namespace: 'default', body: { gracePeriodSeconds: 0 } });
+});
+
 test('an informer sees add, update and delete within a second each', async () => {
   const api = kc.makeApiClient(k8s.CoreV1Api);
   await api.createNamespace({ body: { metadata: { name: 'inf' } } });

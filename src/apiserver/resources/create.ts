@@ -1,11 +1,10 @@
-import { apiVersionOf } from '../../api/registry.js';
 import { generateName } from '../../machinery/names.js';
 import { required } from '../../machinery/field-errors.js';
 import type { KubeObject } from '../watch-cache/cached-object.js';
 import type { VerbArgs } from './context.js';
 import { decodeBody, readBody } from './body.js';
 import { ApiError, invalid } from './errors.js';
-import { recordManager } from './managed-fields.js';
+import { recordCreator } from './managed-fields.js';
 import { metaOf, stampCreate } from './object-meta.js';
 import { createStored } from './object-store.js';
 import { decodeProtobufBody } from './protobuf-body.js';
@@ -39,12 +38,12 @@ export async function handleCreate(a: VerbArgs): Promise<void> {
     if (wantsGenerated) cm.name = generateName(String(meta.generateName));
     const now = ctx.now();
     stampCreate(candidate, spec, { now, uid: ctx.newUid() });
+    recordCreator(spec, candidate, opts.fieldManager, now);
     const admitted = await ctx.admission.admit(
       { operation: 'CREATE', spec, namespace: info.namespace, name: String(cm.name), user: a.user, dryRun: opts.dryRun },
       candidate,
       undefined,
     );
-    recordManager(candidate, undefined, { manager: opts.fieldManager, operation: 'Update', apiVersion: apiVersionOf(spec), now });
     if (opts.dryRun) {
       sendObject(a, 201, candidate, [...warnings, ...admitted]);
       return;

@@ -1,3 +1,6 @@
+import { apiVersionOf } from '../../api/registry.js';
+import { applyDefaults } from '../../api/schema/index.js';
+import type { KindSpec } from '../../api/schema/dsl.js';
 import type { KubeObject } from '../watch-cache/cached-object.js';
 import { jsonEqual, metaOf, rfc3339 } from './object-meta.js';
 import { leaves, takeOwnership } from './field-ownership.js';
@@ -122,4 +125,19 @@ function mergeSets(a: FieldSet, b: FieldSet): FieldSet {
 export function defaultManager(userAgent: string | undefined): string {
   const ua = (userAgent ?? '').split('/')[0]?.trim() ?? '';
   return ua.slice(0, 128) || 'unknown';
+}
+
+/**
+ * Records the creating manager's fields, as kube-apiserver does: after the kind's
+ * defaults (applied when the body is decoded there) and before admission, so what
+ * admission and the strategy add (default tolerations, priority, status, a ClusterIP)
+ * is not owned by the client that created the object.
+ */
+export function recordCreator(spec: KindSpec, obj: KubeObject, manager: string, now: Date): void {
+  applyDefaults(spec, obj);
+  // Status is a reset field of kinds with a status subresource (the strategy replaces it):
+  // nobody owns it through the main resource. The copy shares obj's metadata, where the entry goes.
+  const { status: _status, ...owned } = obj;
+  void _status;
+  recordManager(spec.subresources?.status ? owned : obj, undefined, { manager, operation: 'Update', apiVersion: apiVersionOf(spec), now });
 }

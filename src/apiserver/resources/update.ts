@@ -4,7 +4,7 @@ import type { KubeObject } from '../watch-cache/cached-object.js';
 import type { VerbArgs } from './context.js';
 import { decodeBody, readBody } from './body.js';
 import { badRequest, conflict, notFound, OPTIMISTIC_LOCK_MESSAGE } from './errors.js';
-import { recordManager } from './managed-fields.js';
+import { recordCreator, recordManager } from './managed-fields.js';
 import { carryOverOnUpdate, cloneObject, metaOf, sameIgnoringTimes, stampCreate } from './object-meta.js';
 import { guaranteedUpdate } from './object-store.js';
 import { shouldDeleteAfterUpdate } from './delete.js';
@@ -68,8 +68,8 @@ export async function updateObject(
         if (!allowCreate) throw notFound(spec, name);
         const obj = cloneObject(desired);
         stampCreate(obj, spec, { now, uid: ctx.newUid() });
+        recordCreator(spec, obj, opts.fieldManager, now);
         warnings.push(...(await ctx.admission.admit({ operation: 'CREATE', spec, namespace: info.namespace, name, user: a.user, dryRun: opts.dryRun }, obj, undefined)));
-        recordManager(obj, undefined, { manager: opts.fieldManager, operation: 'Update', apiVersion: apiVersionOf(spec), now });
         return { action: 'write', obj };
       }
       if (requestedRv !== undefined && requestedRv !== '' && String(requestedRv) !== current.metadata?.resourceVersion) {
