@@ -6,14 +6,16 @@
  *   - 100 watchers receiving every one of 1,000 further creates (delivery time),
  *   - the server's resident memory holding 10,000 pods.
  * Writes bench/apiserver/REPORT.md; the last line printed is the summary.
+ * BENCH_PODS=n: fewer pods; BENCH_ONLY=create: the creates only (no report); BENCH_PROF=dir: CPU profile of the server.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { cpus, loadavg, totalmem, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { LeanConnection } from './lean-client.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -32,6 +34,12 @@ interface Conn {
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/** CPU time (user + system, ms) a process has used so far. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 function rssMb(pid: number): number {
@@ -79,7 +87,10 @@ function pod(i: number): unknown {
 }
 
 async function startServer(): Promise<{ conn: Conn; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), '--expose-gc', '--import', 'tsx', join(HERE, 'server-child.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The server runs the compiled code, as `skiff server` does: build it from the current sources first.
+  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) console.error('warning: tsc -p tsconfig.build.json reported errors; measuring the code it emitted');
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROF] : []), '--expose-gc', join(HERE, 'server-child.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.once('line', resolve);
@@ -100,29 +111,42 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0] ?? 0;
   const { conn, stop } = await startServer();
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const target = new URL(conn.url);
+  const conns = Array.from({ length: CONCURRENCY }, () => new LeanConnection(target, conn.caPem));
   try {
     const rssIdle = rssMb(conn.pid);
     // 1. Creates at 100 in flight.
     const lat: number[] = [];
+    const createHeaders = { host: target.host, authorization: `Bearer ${conn.token}`, accept: 'application/json', 'content-type': 'application/json' };
+    const create = (p: unknown, c: LeanConnection) => c.send('POST', '/api/v1/namespaces/default/pods', createHeaders, Buffer.from(JSON.stringify(p)));
     let next = 0;
+    const cpu0 = cpuMs(conn.pid);
+    const ownCpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
+      conns.map(async (c) => {
         for (;;) {
           const i = next++;
           if (i >= PODS) return;
           const s = performance.now();
-          const r = await call(conn, agent, 'POST', '/api/v1/namespaces/default/pods', pod(i));
+          const r = await create(pod(i), c);
           lat.push(performance.now() - s);
-          if (r.code !== 201) throw new Error(`create ${i}: ${r.code} ${r.body}`);
+          if (r.code !== 201) throw new Error(`create ${i}: ${r.code} ${r.body.toString()}`);
         }
       }),
     );
     const createWall = performance.now() - t0;
+    const serverCpuPerCreate = (cpuMs(conn.pid) - cpu0) / PODS;
+    const ownCpu = process.cpuUsage(ownCpu0);
+    const clientCpuPerCreate = (ownCpu.user + ownCpu.system) / 1000 / PODS;
     lat.sort((a, b) => a - b);
     const createP50 = percentile(lat, 50);
     const createP99 = percentile(lat, 99);
     const createRate = (PODS / createWall) * 1000;
+    if (process.env.BENCH_ONLY === 'create') {
+      console.log(`create only: p50 ${createP50.toFixed(1)} ms, p99 ${createP99.toFixed(1)} ms, ${createRate.toFixed(0)} creates/s, server CPU ${serverCpuPerCreate.toFixed(2)} ms per create (load generator ${clientCpuPerCreate.toFixed(2)} ms), rss ${rssMb(conn.pid).toFixed(0)} MB`);
+      return;
+    }
 
     // 2. LIST of every pod, JSON and Table.
     const listOnce = async (accept: string) => {
@@ -169,13 +193,13 @@ async function main(): Promise<void> {
     const w0 = performance.now();
     next = 0;
     await Promise.all(
-      Array.from({ length: 20 }, async () => {
+      conns.slice(0, 20).map(async (c) => {
         for (;;) {
           const i = next++;
           if (i >= WATCH_EVENTS) return;
           const p = pod(PODS + i) as { metadata: { labels: Record<string, string> } };
           p.metadata.labels.app = 'watched';
-          const r = await call(conn, agent, 'POST', '/api/v1/namespaces/default/pods', p);
+          const r = await create(p, c);
           if (r.code !== 201) throw new Error(`watched create: ${r.code}`);
         }
       }),
@@ -206,7 +230,7 @@ async function main(): Promise<void> {
     const md = `# API server benchmark (resource layer)
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${machine}.
-Server: \`startApiServer\` with the resource layer, SQLite store, HTTPS on loopback, in its own
+Server: \`startApiServer\` (compiled, as \`skiff server\` runs) with the resource layer, SQLite store, HTTPS on loopback, in its own
 process; load generator in another process (keep-alive HTTPS, bearer token).
 
 | What | Result | Goal / reference |
@@ -236,6 +260,7 @@ the machine and with other load on it; the 2-core test machine is shared.
     console.log(md);
     console.log(`apiserver: create p99 ${createP99.toFixed(1)} ms, list10k ${listJson.ms.toFixed(0)} ms, rss ${rssFull.toFixed(0)} MB`);
   } finally {
+    for (const c of conns) c.close();
     agent.destroy();
     await stop();
   }

@@ -1,14 +1,16 @@
 /**
  * The benchmark's API server, in its own process (so the load generator does not share
- * its event loop): prints one JSON line {url, caPem, token, pid} once listening, stops
- * on SIGTERM.
+ * its event loop), running the compiled code (dist/, built by run.ts) as `skiff server`
+ * does — under tsx the server would also carry the TypeScript loader's thread and
+ * compiled sources, ~30 MB of resident memory no real server has.
+ * Prints one JSON line {url, caPem, token, pid} once listening; stops on SIGTERM.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../../src/client/logger.js';
-import { startApiServer } from '../../src/apiserver/server.js';
-import { createResourceHandler } from '../../src/apiserver/resources/index.js';
+import { silentLogger } from '../../dist/client/logger.js';
+import { startApiServer } from '../../dist/apiserver/server.js';
+import { createResourceHandler } from '../../dist/apiserver/resources/index.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'skiff-bench-apiserver-'));
 const server = await startApiServer({
@@ -27,7 +29,12 @@ const stop = async () => {
   process.exit(0);
 };
 process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
 // SIGUSR2: collect garbage now, so the parent measures live memory rather than
 // whatever the collector has not yet reclaimed (started with --expose-gc).
-process.on('SIGUSR2', () => (globalThis as { gc?: () => void }).gc?.());
-process.on('SIGINT', () => void stop());
+process.on('SIGUSR2', () => {
+  globalThis.gc?.();
+  const m = process.memoryUsage();
+  const mb = (n) => `${(n / 2 ** 20).toFixed(0)} MB`;
+  process.stderr.write(`server memory after GC: rss ${mb(m.rss)}, heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)} (array buffers ${mb(m.arrayBuffers)})\n`);
+});
