@@ -11,7 +11,7 @@ export const schemaValidation: AdmissionPlugin = {
   name: 'SchemaValidation',
   admit(attrs, obj, old) {
     if (!obj || (attrs.operation !== 'CREATE' && attrs.operation !== 'UPDATE')) return;
-    applyDefaults(attrs.spec, obj);
+    if (!attrs.defaulted) applyDefaults(attrs.spec, obj);
     const errs = validateObject(attrs.spec, obj, attrs.operation === 'UPDATE' ? old : undefined);
     if (errs.length > 0) throw invalid(attrs.spec, attrs.name, errs as FieldError[]);
   },

@@ -11,6 +11,8 @@ export interface AdmissionAttributes {
   name: string;
   user: UserInfo;
   dryRun: boolean;
+  /** The object already carries its kind's defaults (a create applies them before recording managed fields). */
+  defaulted?: boolean;
 }
 
 /**

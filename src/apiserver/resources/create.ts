@@ -40,7 +40,7 @@ export async function handleCreate(a: VerbArgs): Promise<void> {
     stampCreate(candidate, spec, { now, uid: ctx.newUid() });
     recordCreator(spec, candidate, opts.fieldManager, now);
     const admitted = await ctx.admission.admit(
-      { operation: 'CREATE', spec, namespace: info.namespace, name: String(cm.name), user: a.user, dryRun: opts.dryRun },
+      { operation: 'CREATE', spec, namespace: info.namespace, name: String(cm.name), user: a.user, dryRun: opts.dryRun, defaulted: true },
       candidate,
       undefined,
     );

@@ -69,7 +69,7 @@ export async function updateObject(
         const obj = cloneObject(desired);
         stampCreate(obj, spec, { now, uid: ctx.newUid() });
         recordCreator(spec, obj, opts.fieldManager, now);
-        warnings.push(...(await ctx.admission.admit({ operation: 'CREATE', spec, namespace: info.namespace, name, user: a.user, dryRun: opts.dryRun }, obj, undefined)));
+        warnings.push(...(await ctx.admission.admit({ operation: 'CREATE', spec, namespace: info.namespace, name, user: a.user, dryRun: opts.dryRun, defaulted: true }, obj, undefined)));
         return { action: 'write', obj };
       }
       if (requestedRv !== undefined && requestedRv !== '' && String(requestedRv) !== current.metadata?.resourceVersion) {
