@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
-import { clientFromConnection, jsonLogger, loadKubeconfig } from '../client/index.js';
+import { clientFromConnection, HttpsTransport, jsonLogger, loadKubeconfig, RestClient, type ClusterConnection } from '../client/index.js';
 import { startKubelet, type Taint } from '../kubelet/index.js';
 import { joinCluster, JoinError } from './join.js';
 import { checkCidr, parsePort } from './flag-parsers.js';
@@ -84,9 +84,13 @@ export function registerAgentCommand(program: Command): void {
       const logger = jsonLogger('kubelet');
       const connection = loadKubeconfig(kubeconfig ? { path: kubeconfig } : {});
       const client = clientFromConnection(connection, { userAgent: 'skiff-kubelet' });
+      const statusClient = pooledClient(connection, STATUS_SOCKETS);
+      const eventClient = pooledClient(connection, EVENT_SOCKETS);
       const kubelet = await startKubelet({
         ...(o.disableDns ? {} : { clusterDNS: [o.clusterDns], clusterDomain: o.clusterDomain }),
         client,
+        statusClient,
+        eventClient,
         nodeName: o.nodeName,
         dataDir: o.dataDir,
         ...(o.nodeIp ? { nodeIP: o.nodeIp } : {}),
@@ -108,8 +112,18 @@ export function registerAgentCommand(program: Command): void {
       // Pods keep running: a restarted agent finds them again.
       await services.stop();
       await kubelet.stop();
-      client.close();
+      for (const c of [client, statusClient, eventClient]) c.close();
     });
+}
+
+// Pod status patches and Events get connection pools of their own, few sockets each: a
+// burst of pod starts then reuses a handful of keep-alive connections instead of opening
+// (and handshaking) one per request, and status never waits behind Events for a socket.
+const STATUS_SOCKETS = 8;
+const EVENT_SOCKETS = 2;
+
+function pooledClient(connection: ClusterConnection, maxSockets: number): RestClient {
+  return new RestClient({ transport: new HttpsTransport({ connection, maxSockets, userAgent: 'skiff-kubelet' }), namespace: connection.namespace });
 }
 
 /**

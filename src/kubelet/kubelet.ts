@@ -18,6 +18,7 @@ import { isConflict, isNotFound } from '../client/status-error.js';
 import { CrashBackoff } from './backoff.js';
 import { detectNodeIP, NodeAgent, type Taint } from './node-status.js';
 import { PodWorker } from './pod-worker.js';
+import { DeferredEventClient, PriorityGate } from './event-sink.js';
 import { ProcessRuntime } from './process-runtime.js';
 import type { PodNetworkConfig } from './pod-network.js';
 import { recordPodCidr } from './pod-cidr.js';
@@ -36,6 +37,12 @@ async function selfIssuedServingCert(nodeName: string, ip: string): Promise<{ ce
 
 export interface KubeletConfig {
   client: RestClient;
+  /**
+   * Pod status patches go through it (default: client): a connection pool of their own, so
+   * they never queue behind other writes. Events go through eventClient (default: client).
+   */
+  statusClient?: RestClient;
+  eventClient?: RestClient;
   nodeName: string;
   /** Logs and runtime state live under it. */
   dataDir: string;
@@ -135,7 +142,10 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   agent.start();
   const podCidr = runtime instanceof ProcessRuntime ? runtime.podCidr : undefined;
   if (podCidr) await recordPodCidr(client, node, podCidr, logger);
-  const recorder = new EventRecorder({ events: client.resource(EventKind), component: 'kubelet', host: nodeName, clock, logger });
+  // Status patches first: Events queue behind them (event-sink.ts).
+  const statusGate = new PriorityGate();
+  const events = new DeferredEventClient({ events: (config.eventClient ?? client).resource(EventKind), gate: statusGate, clock });
+  const recorder = new EventRecorder({ events, component: 'kubelet', host: nodeName, clock, logger });
   for (const msg of runtime.limitations()) {
     recorder.event({ ...node, metadata: { ...node.metadata, namespace: 'default' } }, 'Warning', 'IsolationUnavailable', msg, { kind: 'Node', apiVersion: 'v1' });
     logger.warn('isolation unavailable', { message: msg });
@@ -145,6 +155,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   const pods = factory.informerFor<Pod>(PodKind, { fieldSelector: `spec.nodeName=${nodeName}` });
   const services = factory.informerFor<Service>(ServiceKind);
   const podClient = client.resource<Pod>(PodKind);
+  const podStatusClient = (config.statusClient ?? client).resource<Pod>(PodKind).subresource('status');
   const cmClient = client.resource<ConfigMap>(ConfigMapKind);
   const secretClient = client.resource<Secret>(SecretKind);
   const orUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => p.catch((err) => (isNotFound(err) ? undefined : Promise.reject(err)));
@@ -191,7 +202,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
       volumes,
       baseEnv: (p) => serviceEnv(services.list(), p.metadata?.namespace ?? 'default', p.spec?.enableServiceLinks !== false),
       patchStatus: async (p, status) => {
-        await podClient.subresource('status').patch(p.metadata?.name ?? '', { status }, 'merge', { namespace: p.metadata?.namespace ?? 'default' });
+        await statusGate.run(() => podStatusClient.patch(p.metadata?.name ?? '', { status }, 'merge', { namespace: p.metadata?.namespace ?? 'default' }));
       },
       deletePod: async (p) => {
         try {

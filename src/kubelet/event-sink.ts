@@ -1,0 +1,125 @@
+/**
+ * Pod status before Events. A burst of pod starts makes ~3 Events per container; written
+ * as they come they would reach the API server ahead of the status patches that make the
+ * pods Running (and each would take a connection of its own). As in Kubernetes, where the
+ * kubelet's event broadcaster writes from its own queue at its own pace, Events here wait
+ * in a queue: at most `concurrency` in flight, none while a status write is pending —
+ * unless the oldest has waited `maxDelayMs`, so Events are late under load, never lost.
+ */
+import type { Event } from '../api/core/v1/event.js';
+import type { Clock, Timer } from '../client/clock.js';
+import type { EventClient } from '../client/event-recorder.js';
+import type { PatchOptions, PatchType, WriteOptions } from '../client/resource-client.js';
+
+/** Counts the writes that go first (status patches); the sink waits for it to be idle. */
+export class PriorityGate {
+  private busy = 0;
+  private readonly waiters = new Set<() => void>();
+
+  /** Runs `write` as a priority write: queued Events wait until it and its peers are done. */
+  async run<T>(write: () => Promise<T>): Promise<T> {
+    this.busy++;
+    try {
+      return await write();
+    } finally {
+      if (--this.busy === 0) for (const w of [...this.waiters]) w();
+    }
+  }
+
+  idle(): boolean {
+    return this.busy === 0;
+  }
+
+  /** Calls fn (once) the next time the gate becomes idle; returns an unsubscribe. */
+  onIdle(fn: () => void): () => void {
+    const once = (): void => {
+      this.waiters.delete(once);
+      fn();
+    };
+    this.waiters.add(once);
+    return () => this.waiters.delete(once);
+  }
+}
+
+interface Queued {
+  at: number;
+  write: () => Promise<unknown>;
+  resolve(v: unknown): void;
+  reject(err: unknown): void;
+}
+
+export interface DeferredEventClientConfig {
+  events: EventClient;
+  gate: PriorityGate;
+  clock: Clock;
+  /** Event writes in flight at once (default 2). */
+  concurrency?: number;
+  /** The longest an Event waits for the gate (default 2 s). */
+  maxDelayMs?: number;
+}
+
+/** An EventClient whose writes queue behind the gate's priority writes (see the file comment). */
+export class DeferredEventClient implements EventClient {
+  private readonly queue: Queued[] = [];
+  private inFlight = 0;
+  private readonly concurrency: number;
+  private readonly maxDelayMs: number;
+  private timer: Timer | undefined;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(private readonly cfg: DeferredEventClientConfig) {
+    this.concurrency = Math.max(1, cfg.concurrency ?? 2);
+    this.maxDelayMs = Math.max(0, cfg.maxDelayMs ?? 2000);
+  }
+
+  create(obj: Event, options?: WriteOptions): Promise<Event> {
+    return this.enqueue(() => this.cfg.events.create(obj, options));
+  }
+
+  patch(name: string, patch: unknown, type: PatchType, options?: PatchOptions): Promise<Event> {
+    return this.enqueue(() => this.cfg.events.patch(name, patch, type, options));
+  }
+
+  /** Writes waiting or in flight. */
+  pending(): number {
+    return this.queue.length + this.inFlight;
+  }
+
+  private enqueue<T>(write: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ at: this.cfg.clock.now(), write, resolve: resolve as (v: unknown) => void, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.inFlight < this.concurrency && this.queue.length > 0) {
+      const head = this.queue[0] as Queued;
+      const waited = this.cfg.clock.now() - head.at;
+      if (!this.cfg.gate.idle() && waited < this.maxDelayMs) {
+        this.waitFor(this.maxDelayMs - waited);
+        return;
+      }
+      this.queue.shift();
+      this.inFlight++;
+      head.write().then(head.resolve, head.reject).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  /** Pumps again when the gate goes idle or the head's delay runs out, whichever is first. */
+  private waitFor(ms: number): void {
+    if (this.timer || this.unsubscribe) return;
+    const again = (): void => {
+      this.timer?.cancel();
+      this.timer = undefined;
+      this.unsubscribe?.();
+      this.unsubscribe = undefined;
+      this.pump();
+    };
+    this.unsubscribe = this.cfg.gate.onIdle(again);
+    this.timer = this.cfg.clock.setTimeout(again, ms);
+  }
+}
