@@ -64,6 +64,7 @@ export async function attachContainer(cfg: AttachConfig): Promise<ContainerAttac
     writer.on('error', () => writer?.destroy());
   }
   let ended = false;
+  let resizing = Promise.resolve();
   return {
     write: (data) => {
       if (writer && !ended && !writer.destroyed) writer.write(data);
@@ -82,7 +83,8 @@ export async function attachContainer(cfg: AttachConfig): Promise<ContainerAttac
       writer.end();
     },
     resize: (cols, rows) => {
-      if (cfg.tty) void resizeTerminal(cfg.keeperPid, cols, rows);
+      // One after the other, so the last size wins (kubectl sends two at once on attach).
+      if (cfg.tty) resizing = resizing.then(() => resizeTerminal(cfg.keeperPid, cols, rows)).then(() => undefined);
     },
   };
 }

@@ -10,9 +10,10 @@ import { readFileSync } from 'node:fs';
 
 const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
 
-/** argv that runs `argv` on a new pty (script exits with the command's status: -e). */
-export function onTerminal(argv: string[]): string[] {
-  return ['script', '-qfec', `exec ${argv.map(quote).join(' ')}`, '/dev/null'];
+/** argv that runs `argv` on a new pty, of `size` if given (script exits with the command's status: -e). */
+export function onTerminal(argv: readonly string[], size?: { cols: number; rows: number }): string[] {
+  const setSize = size ? `stty cols ${Math.trunc(size.cols)} rows ${Math.trunc(size.rows)}; ` : '';
+  return ['script', '-qfec', `${setSize}exec ${argv.map(quote).join(' ')}`, '/dev/null'];
 }
 
 function firstChild(pid: number): number | undefined {

@@ -14,7 +14,8 @@ export interface LogOptions {
 
 /** Parses one CRI log line: `<RFC3339Nano> <stream> <F|P> <content>`. */
 export function parseCriLine(line: string): { time: string; stream: string; partial: boolean; content: string } | undefined {
-  const m = /^(\S+) (stdout|stderr) (F|P) ?(.*)$/.exec(line);
+  // s: a TTY's output ends its lines with \r, which `.` would not match.
+  const m = /^(\S+) (stdout|stderr) (F|P) ?(.*)$/s.exec(line);
   if (!m) return undefined;
   return { time: m[1] as string, stream: m[2] as string, partial: m[3] === 'P', content: m[4] as string };
 }

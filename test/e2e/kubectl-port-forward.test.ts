@@ -6,14 +6,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { startTestServer, kubectl, kubectlBinary, kubectlMissing, type KubectlVersion, type TestServer, waitFor } from './support/index.js';
+import { startTestServer, kubectl, kubectlMissing, startKubectl, type KubectlVersion, type RunningKubectl as Running, type TestServer, waitFor } from './support/index.js';
 import { clientFromKubeconfig, type RestClient } from '../../src/client/index.js';
 import { memoryLogger } from '../../src/client/logger.js';
 import { PodKind, type Pod } from '../../src/api/core/v1/pod.js';
@@ -24,43 +23,6 @@ const NODE = 'pf-e2e-node';
 const TICKER = "let n=0;const t=setInterval(()=>{console.log('tick '+n);if(n%5===0)console.error('warn '+n);n++;if(require('fs').existsSync(process.env.STOP)){clearInterval(t)}},100)";
 // Answers with the pod's name, the path, and a body as large as ?size= asks.
 const WEB = "require('http').createServer((q,s)=>{const n=Number(new URL(q.url,'http://x').searchParams.get('size')||0);s.end(process.env.MY_NAME+' '+q.url+' '+'x'.repeat(n))}).listen(8080, process.env.POD_IP)";
-
-/** A running kubectl (port-forward, attach): output so far, exit, and a kill by PID. */
-interface Running {
-  child: ChildProcess;
-  out(): string;
-  err(): string;
-  exited: Promise<number | null>;
-  stop(): Promise<number | null>;
-}
-
-function startKubectl(kubeconfig: string, args: string[], opts: { version?: KubectlVersion; env?: Record<string, string> } = {}): Running {
-  const home = mkdtempSync(join(tmpdir(), 'skiff-pf-kubectl-'));
-  const child = spawn(kubectlBinary(opts.version), ['--kubeconfig', kubeconfig, '--cache-dir', join(home, 'cache'), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, KUBECONFIG: '', ...opts.env },
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
-      rmSync(home, { recursive: true, force: true });
-      resolve(code);
-    }),
-  );
-  return {
-    child,
-    out: () => out,
-    err: () => err,
-    exited,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
-      return exited;
-    },
-  };
-}
 
 function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

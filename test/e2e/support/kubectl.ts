@@ -3,10 +3,11 @@
  * `--kubeconfig` and `--cache-dir` are always passed and HOME points at a temp dir, so
  * ~/.kube is never read or written.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onTerminal } from '../../../src/kubelet/container-tty.js';
 
 export type KubectlVersion = '1.27' | '1.28' | '1.29' | '1.30' | '1.31' | '1.32' | '1.33';
 
@@ -47,32 +48,70 @@ export function kubectlMissing(version?: KubectlVersion): string | false {
   }
 }
 
-export async function kubectl(args: readonly string[], opts: KubectlOptions): Promise<KubectlResult> {
+/** A kubectl that runs until it ends or is stopped (port-forward, attach): output so far, exit, and a kill by PID. */
+export interface RunningKubectl {
+  child: ChildProcess;
+  out(): string;
+  err(): string;
+  /** The exit code (null after a signal); rejects when kubectl could not be started. */
+  exited: Promise<number | null>;
+  /** SIGTERM (if still running), then the exit. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts kubectl and returns at once. With `stdin: true` its stdin is a pipe the caller
+ * writes to (child.stdin) and ends; otherwise it reads nothing. With `terminal` it runs on
+ * a pty of that size. The temp HOME goes with the process.
+ */
+export function startKubectl(kubeconfig: string, args: readonly string[], opts: Omit<KubectlOptions, 'kubeconfig' | 'stdin' | 'timeoutMs'> & { stdin?: boolean; terminal?: { cols: number; rows: number } } = {}): RunningKubectl {
   const home = mkdtempSync(join(tmpdir(), 'skiff-kubectl-'));
-  const cacheDir = opts.cacheDir ?? join(home, 'cache');
-  try {
-    return await new Promise<KubectlResult>((resolve, reject) => {
-      const child = spawn(kubectlBinary(opts.version), ['--kubeconfig', opts.kubeconfig, '--cache-dir', cacheDir, ...args], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, KUBECONFIG: '', ...opts.env },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-      child.on('error', (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-      child.stdin.end(opts.stdin ?? '');
+  const argv = [kubectlBinary(opts.version), '--kubeconfig', kubeconfig, '--cache-dir', opts.cacheDir ?? join(home, 'cache'), ...args];
+  // On a pty (script(1)), kubectl -t sees a terminal; stdout then carries the terminal's output.
+  const [bin, ...binArgs] = (opts.terminal ? onTerminal(argv, opts.terminal) : argv) as [string, ...string[]];
+  const child = spawn(bin, binArgs, {
+    stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, KUBECONFIG: '', ...opts.env },
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  // kubectl may exit before reading its input: that is its answer, not a test error.
+  child.stdin?.on('error', () => {});
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', (e) => {
+      rmSync(home, { recursive: true, force: true });
+      reject(e);
     });
+    child.on('close', (code) => {
+      rmSync(home, { recursive: true, force: true });
+      resolve(code);
+    });
+  });
+  return {
+    child,
+    out: () => out,
+    err: () => err,
+    exited,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Runs kubectl to its end (killed after timeoutMs), with `stdin` as its input. */
+export async function kubectl(args: readonly string[], opts: KubectlOptions): Promise<KubectlResult> {
+  const { kubeconfig, stdin, timeoutMs, ...rest } = opts;
+  const run = startKubectl(kubeconfig, args, { ...rest, stdin: true });
+  run.child.stdin?.end(stdin ?? '');
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), timeoutMs ?? 60_000);
+  try {
+    const code = await run.exited;
+    return { code, stdout: run.out(), stderr: run.err() };
   } finally {
-    rmSync(home, { recursive: true, force: true });
+    clearTimeout(timer);
   }
 }
 
