@@ -64,6 +64,25 @@ describe('process runtime: attach to stdin (FIFO held by the keeper) and termina
     assert.equal((await rt.containerStatus(c.id))?.exitCode, 0);
   });
 
+  it('a restarted runtime (same state dir) attaches to the stdin its predecessor started: the keeper, not the kubelet, holds it', async () => {
+    const stateDir = join(dir, 'state');
+    const first = new ProcessRuntime({ cgroups: null, mountNamespaces: false, stateDir });
+    const sb = await first.runPodSandbox({ uid: 'u2', namespace: 'ns', name: 'p2' });
+    const logPath = join(dir, 'adopted.log');
+    const id = await first.createContainer(sb.id, { name: 'c', image: 'x', argv: ['sh', '-c', ECHO], env, logPath, labels: {}, stdin: true });
+    await first.startContainer(id);
+    first.release();
+    const second = new ProcessRuntime({ cgroups: null, mountNamespaces: false, stateDir });
+    try {
+      const s = await second.attach(id, { stdin: true });
+      s.write(Buffer.from('after-restart\n'));
+      await logged({ log: () => readFileSync(logPath, 'utf8') }, /stdout F got:after-restart$/m);
+      s.end();
+    } finally {
+      await second.close();
+    }
+  });
+
   it('a container without stdin: true refuses stdin, but output-only attach is fine', async () => {
     const c = await start('sleep 30', {});
     await assert.rejects(rt.attach(c.id, { stdin: true }), (err: Error) => err instanceof NoStdinError && /stdin from \/dev\/null unless they set stdin: true/.test(err.message));
