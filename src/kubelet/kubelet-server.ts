@@ -60,8 +60,8 @@ function status(code: number, reason: string, message: string): string {
  * The kubelet's HTTPS API as the API server's proxy uses it: /containerLogs/{ns}/{pod}/{c}
  * (follow, tailLines, sinceSeconds, sinceTime, timestamps, limitBytes, previous),
  * /exec|/attach/{ns}/{pod}/{c} over WebSocket (v5/v4.channel.k8s.io framing) or SPDY/3.1
- * (v4.channel.k8s.io streams), and
- * /portForward/{ns}/{pod} (SPDY/3.1, SPDY in a WebSocket, or v4.channel.k8s.io).
+ * (v4.channel.k8s.io streams), and /portForward/{ns}/{pod} (SPDY/3.1, SPDY in a WebSocket,
+ * or v4.channel.k8s.io).
  */
 export async function startKubeletServer(config: KubeletServerConfig): Promise<{ port: number; close(): Promise<void> }> {
   // ws loads on the first exec/attach: most kubelets never serve one, and it is a start-up import less.
@@ -105,11 +105,15 @@ export async function startKubeletServer(config: KubeletServerConfig): Promise<{
     }
     const [, verb, ns, pod, container] = m.map((s) => decodeURIComponent(s)) as [string, string, string, string, string];
     const q = url.searchParams;
+    const started = Date.now();
     let io: StreamChannels | undefined;
     openStreams(webSockets, req, socket, head, q)
       .then(async (opened) => {
         io = opened;
-        if (opened) await serveStream(config, opened, verb, ns, pod, container, q);
+        if (!opened) return;
+        await serveStream(config, opened, verb, ns, pod, container, q);
+        const protocol = isSpdy(req) ? 'spdy' : 'websocket';
+        config.logger.info(`${verb} ended`, { pod: `${ns}/${pod}`, container, protocol, stdin: q.get('stdin') === 'true', tty: q.get('tty') === 'true', durationMs: Date.now() - started });
       })
       .catch((err: unknown) => {
         config.logger.warn(`${verb} failed`, { pod: `${ns}/${pod}`, container, error: String(err) });
@@ -176,9 +180,11 @@ async function handleHttp(config: KubeletServerConfig, req: IncomingMessage, res
   res.end();
 }
 
+const isSpdy = (req: IncomingMessage): boolean => String(req.headers.upgrade ?? '').toLowerCase().startsWith('spdy/3.1');
+
 /** The session's channels over the transport the client asked for: SPDY/3.1, else WebSocket; undefined when refused. */
 async function openStreams(webSockets: () => Promise<WebSocketServer>, req: IncomingMessage, socket: Duplex, head: Buffer, q: URLSearchParams): Promise<StreamChannels | undefined> {
-  if (String(req.headers.upgrade ?? '').toLowerCase().startsWith('spdy/3.1')) return acceptSpdyStreams(req, socket, head, q);
+  if (isSpdy(req)) return acceptSpdyStreams(req, socket, head, q);
   const wss = await webSockets();
   return new Promise((resolve) => wss.handleUpgrade(req, socket, head, (ws) => resolve(webSocketChannels(ws))));
 }

@@ -24,10 +24,11 @@ const ECHO = 'echo ready; while read l; do echo got:$l; done; echo eof; exec sle
 // On a TTY: prints the terminal size on every resize (the trapped WINCH interrupts read, hence the loop).
 const TERMINAL = "trap 'stty size' WINCH; while :; do read l && echo got:$l; done";
 
-type Client = { name: string; version?: KubectlVersion; env?: Record<string, string> };
-const WEBSOCKET: Client = { name: 'kubectl 1.32 (WebSocket)' };
-const SPDY_FALLBACK: Client = { name: 'kubectl 1.32 with KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false (SPDY)', env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' } };
-const SPDY_127: Client = { name: 'kubectl 1.27 (SPDY)', version: '1.27' };
+/** A kubectl, and the transport the kubelet must see it use. */
+type Client = { name: string; protocol: 'websocket' | 'spdy'; version?: KubectlVersion; env?: Record<string, string> };
+const WEBSOCKET: Client = { name: 'kubectl 1.32 (WebSocket)', protocol: 'websocket' };
+const SPDY_FALLBACK: Client = { name: 'kubectl 1.32 with KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false (SPDY)', protocol: 'spdy', env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' } };
+const SPDY_127: Client = { name: 'kubectl 1.27 (SPDY)', protocol: 'spdy', version: '1.27' };
 const skipFor = (c: Client) => kubectlMissing(c.version);
 const versionOpts = (c: Client) => ({ ...(c.version ? { version: c.version } : {}), ...(c.env ? { env: c.env } : {}) });
 
@@ -37,6 +38,11 @@ describe('kubectl attach to process-runtime pods', { skip: kubectlMissing(), tim
   let kubelet: RunningKubelet;
   let dataDir: string;
   const running: RunningKubectl[] = [];
+  const kubeletLog = memoryLogger();
+  /** The kubelet's log lines for ended attach sessions over `protocol`. */
+  const sessions = (protocol: string) => kubeletLog.lines.filter((l) => l.msg === 'attach ended' && l.fields.protocol === protocol);
+  /** Waits for one more ended attach session over the client's protocol than `before`. */
+  const sessionEnded = (c: Client, before: number) => waitFor(`an attach session over ${c.protocol} ended`, async () => sessions(c.protocol)[before], 10_000);
   const pods = () => client.resource<Pod>(PodKind);
   const attach = (args: string[], c: Client, stdin = false): RunningKubectl => {
     const r = startKubectl(server.kubeconfigPath, ['attach', ...args], { ...versionOpts(c), stdin });
@@ -61,7 +67,7 @@ describe('kubectl attach to process-runtime pods', { skip: kubectlMissing(), tim
     server = await startTestServer();
     client = clientFromKubeconfig({ path: server.kubeconfigPath });
     dataDir = mkdtempSync(join(tmpdir(), 'skiff-attach-e2e-'));
-    kubelet = await startKubelet({ client, nodeName: NODE, dataDir, logger: memoryLogger(), nodeIP: '127.0.0.1', apiPort: 0 });
+    kubelet = await startKubelet({ client, nodeName: NODE, dataDir, logger: kubeletLog, nodeIP: '127.0.0.1', apiPort: 0 });
     const stop = (n: string) => [{ name: 'STOP', value: join(dataDir, `stop-${n}`) }];
     const all = [
       pod('ticker', { command: ['sh', '-c', TICKER], env: stop('ticker') }),
@@ -89,6 +95,7 @@ describe('kubectl attach to process-runtime pods', { skip: kubectlMissing(), tim
   for (const c of [SPDY_127, SPDY_FALLBACK]) {
     it(`${c.name}: attach streams the output from then on, stdout and stderr apart`, { skip: skipFor(c) }, async () => {
       const logged = [...(await logs('ticker')).matchAll(/^tick (\d+)$/gm)].map((m) => Number(m[1]));
+      const before = sessions(c.protocol).length;
       const at = attach(['pod/ticker'], c);
       await seen(at, 'five ticks and a warn through attach', () => (at.out().match(/^tick \d+$/gm)?.length ?? 0) >= 5 && /^warn \d+$/m.test(at.err()));
       const ticks = [...at.out().matchAll(/^tick (\d+)$/gm)].map((m) => Number(m[1]));
@@ -97,6 +104,7 @@ describe('kubectl attach to process-runtime pods', { skip: kubectlMissing(), tim
       assert.doesNotMatch(at.out(), /warn/);
       assert.doesNotMatch(at.err(), /tick/);
       await at.stop();
+      await sessionEnded(c, before);
     });
   }
 
@@ -115,12 +123,14 @@ describe('kubectl attach to process-runtime pods', { skip: kubectlMissing(), tim
   for (const c of [WEBSOCKET, SPDY_127, SPDY_FALLBACK]) {
     it(`${c.name}: attach -i reaches the container's stdin, and the container's stdin outlives the session`, { skip: skipFor(c) }, async () => {
       const word = `hello-${c.version ?? (c.env ? 'fallback' : 'ws')}`;
+      const before = sessions(c.protocol).length;
       const at = attach(['-i', 'pod/echo'], c, true);
       at.child.stdin?.write(`${word}\n`);
       await seen(at, `got:${word} back`, () => at.out().includes(`got:${word}\n`));
       // kubectl's input ends: without stdinOnce the container's stdin stays open.
       at.child.stdin?.end();
       await at.stop();
+      assert.equal((await sessionEnded(c, before)).fields.stdin, true);
       assert.ok((await containerState('echo'))?.running, 'the container still runs');
       assert.match(await logs('echo'), new RegExp(`^got:${word}$`, 'm'));
       assert.doesNotMatch(await logs('echo'), /^eof$/m);
