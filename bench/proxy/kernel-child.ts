@@ -1,7 +1,7 @@
 /**
  * Runs inside the benchmark's network namespace: the nftables proxy (against the API server
- * at the kubeconfig's address), then on "go HOST PORT CLUSTER_IP SVC_PORT N CONCURRENCY" on
- * stdin the load, printed as one JSON line; a closed stdin deletes the table and exits.
+ * at the kubeconfig's address), then on "go HOST PORT CLUSTER_IP SVC_PORT N CONCURRENCY PAIRS" on
+ * stdin the load (PAIRS pairs of runs), printed as one JSON line; a closed stdin deletes the table and exits.
  * Prints "ready" once the first ruleset is in place.
  */
 import { createInterface } from 'node:readline';
@@ -28,14 +28,14 @@ const proxy = await startKernelProxy({ client, log: { ...logged, info: () => {} 
 await proxy.ready();
 process.stdout.write('ready\n');
 for await (const line of createInterface({ input: process.stdin })) {
-  const [, host = '', port = '0', vip = '', vport = '0', n = '0', c = '0'] = line.split(' ');
+  const [, host = '', port = '0', vip = '', vport = '0', n = '0', c = '0', pairs = '5'] = line.split(' ');
   // The Service's rules may land a moment after it is created.
   const end = Date.now() + 30_000;
   while (!(await probe(vip, Number(vport)))) {
     if (Date.now() > end) throw new Error(`${vip}:${vport} does not answer`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const r = await compare({ host, port: Number(port) }, { host: vip, port: Number(vport) }, Number(n), Number(c));
+  const r = await compare({ host, port: Number(port) }, { host: vip, port: Number(vport) }, Number(n), Number(c), Number(pairs));
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }
 await proxy.stop();

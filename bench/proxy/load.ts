@@ -1,5 +1,7 @@
 /** The benchmark's load generator: `n` GETs at `concurrency` in flight over as many keep-alive connections. */
 import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
+import type { Pair } from './stats.js';
 
 export interface LoadResult {
   rps: number;
@@ -38,14 +40,22 @@ export async function load(host: string, port: number, n: number, concurrency: n
   return { rps: n / secs, p50: pct(50), p90: pct(90), p99: pct(99) };
 }
 
-/** Warm-up of both paths, then direct and proxied twice each, interleaved. */
-export async function compare(direct: { host: string; port: number }, proxied: { host: string; port: number }, n: number, concurrency: number): Promise<{ direct: LoadResult[]; proxied: LoadResult[] }> {
+/**
+ * Warm-up of both paths, then `pairs` pairs of runs (a direct and a proxied run back to
+ * back), the order alternating from pair to pair so slow drift of the machine's load
+ * does not favour one path.
+ */
+export async function compare(direct: { host: string; port: number }, proxied: { host: string; port: number }, n: number, concurrency: number, pairs: number): Promise<Pair[]> {
   await load(direct.host, direct.port, 2000, concurrency);
   await load(proxied.host, proxied.port, 2000, concurrency);
-  const out = { direct: [] as LoadResult[], proxied: [] as LoadResult[] };
-  for (let i = 0; i < 2; i++) {
-    out.direct.push(await load(direct.host, direct.port, n, concurrency));
-    out.proxied.push(await load(proxied.host, proxied.port, n, concurrency));
+  const out: Pair[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const first = i % 2 === 0 ? 'direct' : 'proxied';
+    const [x, y] = first === 'direct' ? [direct, proxied] : [proxied, direct];
+    const a = await load(x.host, x.port, n, concurrency);
+    const b = await load(y.host, y.port, n, concurrency);
+    const load1 = loadavg()[0]!;
+    out.push(first === 'direct' ? { direct: a, proxied: b, first, load1 } : { direct: b, proxied: a, first, load1 });
   }
   return out;
 }

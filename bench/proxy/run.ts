@@ -8,7 +8,10 @@
  * (kernel-child.ts), so this machine's own ruleset is never touched.
  * Writes bench/proxy/REPORT.md; its last line stays `proxy: userspace throughput ratio <R>, added p50 <ms> ms`,
  * the kernel figures one line above it. Service range 198.19.0.0/16 (bound at 127.19.x.y by the userspace proxy).
- * Env: BENCH_REQUESTS (default 20000), BENCH_CONCURRENCY (default 50).
+ * Statistics: after a warm-up, BENCH_PAIRS (default 5) pairs of runs, direct and proxied back to
+ * back in alternating order; the figures are medians over pairs of each pair's own difference
+ * (added p50/p99) and ratio, so one disturbed run moves them little. Every run is in the report.
+ * Env: BENCH_REQUESTS (default 20000), BENCH_CONCURRENCY (default 50), BENCH_PAIRS (default 5).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,10 +27,12 @@ import { clientFromKubeconfig } from '../../src/client/rest-client.js';
 import { startControllerManager } from '../../src/controllers/manager.js';
 import { REPO_ROOT, startTestServer } from '../../test/e2e/support/index.js';
 import { createTestHost, netnsUnavailable, type TestHost } from '../../test/e2e/support/netns.js';
-import { compare, once, type LoadResult } from './load.js';
+import { compare, once } from './load.js';
+import { pairsTable, summarize, summaryLine, type Pair } from './stats.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 5);
 const POD_IP = '127.0.77.1';
 const SVC_PORT = 18080;
 
@@ -69,13 +74,12 @@ const manager = await startControllerManager({ client, log: silentLogger, contro
 const backend = child('backend-child.ts', [POD_IP, '0']);
 const proxyChild = child('proxy-child.ts', [server.kubeconfigPath]);
 const kids = [proxyChild.proc, backend.proc];
-const best = (rs: LoadResult[]) => rs.reduce((a, b) => (b.rps > a.rps ? b : a));
 const f = (x: number) => x.toFixed(2);
-const row = (name: string, r: LoadResult) => `| ${name} | ${Math.round(r.rps)} | ${f(r.p50)} | ${f(r.p90)} | ${f(r.p99)} |`;
-const runs = (r: { direct: LoadResult[]; proxied: LoadResult[] }) => 'direct ' + r.direct.map((x) => Math.round(x.rps)).join(', ') + '; proxied ' + r.proxied.map((x) => Math.round(x.rps)).join(', ');
+const loadAvg = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const loadAtStart = loadAvg();
 
 /** The kernel-mode column: pod, proxy and load generator inside the namespace; the Service's slice written directly. */
-async function kernelRun(h: TestHost): Promise<{ clusterIP: string; r: { direct: LoadResult[]; proxied: LoadResult[] } }> {
+async function kernelRun(h: TestHost): Promise<{ clusterIP: string; pairs: Pair[] }> {
   inNs('ip', 'addr', 'add', `${KERNEL_POD_IP}/32`, 'dev', 'lo');
   // The route a node's default route would give; via lo it is a dead end should the rules be missing.
   inNs('ip', 'route', 'add', '198.19.0.0/16', 'dev', 'lo');
@@ -96,18 +100,20 @@ async function kernelRun(h: TestHost): Promise<{ clusterIP: string; r: { direct:
     let out = '';
     proxy.proc.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{'));
+      const line = out.split('\n').find((l) => l.startsWith('['));
       if (line) resolve(line);
     });
     proxy.proc.once('exit', (code) => reject(new Error(`kernel-child.ts exited (${code})`)));
+    // Bounded even should the child hang: far above what the runs take on a loaded machine (< 1,000 req/s).
+    setTimeout(() => reject(new Error('kernel-mode runs did not finish')), (((2 * PAIRS + 1) * REQUESTS) / 1000) * 1000 + 60_000).unref();
   });
-  proxy.proc.stdin?.write(`go ${KERNEL_POD_IP} ${KERNEL_POD_PORT} ${clusterIP} ${SVC_PORT} ${REQUESTS} ${CONCURRENCY}\n`);
-  const r = JSON.parse(await result) as { direct: LoadResult[]; proxied: LoadResult[] };
+  proxy.proc.stdin?.write(`go ${KERNEL_POD_IP} ${KERNEL_POD_PORT} ${clusterIP} ${SVC_PORT} ${REQUESTS} ${CONCURRENCY} ${PAIRS}\n`);
+  const pairs = JSON.parse(await result) as Pair[];
   // Closing stdin deletes the table; wait for that before the namespace goes.
   const exited = new Promise((res) => proxy.proc.once('exit', res));
   proxy.proc.stdin?.end();
   await exited;
-  return { clusterIP, r };
+  return { clusterIP, pairs };
 }
 
 try {
@@ -123,54 +129,49 @@ try {
   await waitUntil('endpoint slice', async () => (await client.resource<EndpointSlice>(EndpointSliceKind).list({ namespace: 'default' })).items.some((s) => (s.endpoints ?? []).length > 0));
   await waitUntil('ClusterIP answers', async () => (await once(new Agent(), bind, SVC_PORT)) >= 0);
 
-  // Warm up both paths (JIT, connection pools), then measure direct and proxied twice, interleaved.
-  const user = await compare({ host: POD_IP, port: podPort }, { host: bind, port: SVC_PORT }, REQUESTS, CONCURRENCY);
-  const d = best(user.direct);
-  const p = best(user.proxied);
-  const ratio = p.rps / d.rps;
+  const user = await compare({ host: POD_IP, port: podPort }, { host: bind, port: SVC_PORT }, REQUESTS, CONCURRENCY, PAIRS);
+  const us = summarize(user);
   const kernel = host ? await kernelRun(host) : undefined;
-  const kd = kernel && best(kernel.r.direct);
-  const kp = kernel && best(kernel.r.proxied);
-  const kernelLines =
-    kernel && kd && kp
+  const ks = kernel && summarize(kernel.pairs);
+  const kernelPart =
+    kernel && ks
       ? [
-          row(`kernel mode: direct to pod ${KERNEL_POD_IP} (in a network namespace)`, kd),
-          row(`kernel mode: through ClusterIP ${kernel.clusterIP} (nftables DNAT)`, kp),
-        ]
-      : [];
-  const kernelSummary =
-    kd && kp
-      ? [
-          `Kernel mode (nftables): added latency p50 ${f(kp.p50 - kd.p50)} ms, p99 ${f(kp.p99 - kd.p99)} ms; throughput ratio ${f(kp.rps / kd.rps)}. All runs (req/s): ${runs(kernel.r)}.`,
+          `## Kernel mode (nftables DNAT): direct to pod ${KERNEL_POD_IP} vs ClusterIP ${kernel.clusterIP}, in a network namespace`,
+          '',
+          ...pairsTable(kernel.pairs),
+          '',
+          summaryLine('Kernel mode', ks),
           '',
         ]
       : [`Kernel mode not measured: ${kernelSkip || 'unavailable'}.`, ''];
   const report = [
     '# Service proxy benchmark',
     '',
-    `Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at the end.`,
+    `Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? '?'}; load average (1, 5, 15 min) ${loadAtStart} at the start, ${loadAvg()} at the end.`,
     '',
     `${REQUESTS} HTTP GETs per run at ${CONCURRENCY} in flight over ${CONCURRENCY} keep-alive connections; one pod (a Node.js`,
     'HTTP server in its own process); the proxy in its own process; load generator, API server and',
-    'EndpointSlice controller also on this machine. Two runs each, interleaved; the better run is shown.',
+    'EndpointSlice controller also on this machine. After a warm-up of both paths (2000 requests each),',
+    `${PAIRS} pairs of runs: a direct and a proxied run back to back, which goes first alternating from pair`,
+    'to pair. Each pair gives its own ratio (proxied / direct req/s) and added latency (proxied − direct',
+    'p50 and p99); the figures are the medians of those over the pairs. Every run is listed.',
     'Kernel mode (root only): pod, nftables proxy and load generator inside a network namespace the',
     'run creates (the pod on an address of its lo), so only that namespace gets rules.',
     '',
-    '| path | req/s | p50 ms | p90 ms | p99 ms |',
-    '|---|---|---|---|---|',
-    row(`direct to pod ${POD_IP}`, d),
-    row(`through ClusterIP ${clusterIP} (bound at ${bind})`, p),
-    ...kernelLines,
+    `## Userspace: direct to pod ${POD_IP} vs ClusterIP ${clusterIP} (bound at ${bind})`,
     '',
-    `Userspace: added latency p50 ${f(p.p50 - d.p50)} ms, p99 ${f(p.p99 - d.p99)} ms. Throughput ratio (proxied / direct): ${f(ratio)}. All runs (req/s): ${runs(user)}.`,
+    ...pairsTable(user),
     '',
-    ...kernelSummary,
-    'The userspace proxy copies every byte through Node.js streams (two sockets per connection),',
-    'so on a 2-core machine it competes for CPU with the client and the pod; in kernel mode a',
-    'connection is DNATed once by nftables and its packets follow conntrack, with no user-space hop.',
+    summaryLine('Userspace', us),
     '',
-    ...(kd && kp ? [`proxy: kernel (nftables) throughput ratio ${f(kp.rps / kd.rps)}, added p50 ${f(kp.p50 - kd.p50)} ms`] : []),
-    `proxy: userspace throughput ratio ${f(ratio)}, added p50 ${f(p.p50 - d.p50)} ms`,
+    ...kernelPart,
+    'The userspace proxy copies every byte through Node.js (two sockets per connection, a read and a',
+    'write system call per chunk and direction), so on a 2-core machine it competes for CPU with the',
+    'client and the pod; in kernel mode a connection is DNATed once by nftables and its packets follow',
+    'conntrack, with no user-space hop.',
+    '',
+    ...(ks ? [`proxy: kernel (nftables) throughput ratio ${f(ks.ratio)}, added p50 ${f(ks.addedP50)} ms`] : []),
+    `proxy: userspace throughput ratio ${f(us.ratio)}, added p50 ${f(us.addedP50)} ms`,
     '',
   ].join('\n');
   writeFileSync(join(REPO_ROOT, 'bench/proxy/REPORT.md'), report);
