@@ -6,8 +6,9 @@
  * Writes bench/scheduler/REPORT.md; last line: `scheduler: basic <N> pods/s, spread <N> pods/s`.
  * Env: BENCH_SCALE (default 1) scales every workload's sizes down (e.g. 0.2).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import https from 'node:https';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, REPO_ROOT } from '../../test/e2e/support/index.js';
@@ -29,6 +30,14 @@ interface Workload {
   /** kube-scheduler's scheduler_perf CI floor (pods/s) for the comparable test. */
   kubeFloor: number;
 }
+
+// New client connections (TLS handshakes) from this process, counted for the report.
+let connections = 0;
+const createConnection = https.Agent.prototype.createConnection;
+https.Agent.prototype.createConnection = function (this: https.Agent, ...args: unknown[]) {
+  connections++;
+  return (createConnection as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof createConnection;
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');
 const n = (x: number): number => Math.max(1, Math.round(x * scale));
@@ -82,6 +91,24 @@ interface Result {
   seconds: number;
   kubeFloor: number;
   setupSeconds: number;
+  /** This process's CPU (user + system) per measured pod, ms: scheduler, informers, HTTP client. */
+  cpuMsPerPod: number;
+  /** The API server process's CPU per measured pod, ms. */
+  serverCpuMsPerPod: number;
+  /** New connections this process opened during the measured phase. */
+  connections: number;
+  /** 1-minute load average at the start and end of the measured phase. */
+  load: [number, number];
+}
+
+/** A process's CPU time so far (user + system, ms) from /proc; NaN when unreadable. */
+function procCpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
 }
 
 function pct(sorted: number[], p: number): number {
@@ -145,6 +172,10 @@ async function run(w: Workload): Promise<Result> {
     })();
     const s2 = await s2Ready;
     t0 = Date.now();
+    const cpu0 = process.cpuUsage();
+    const conn0 = connections;
+    const server0 = procCpuMs(server.pid);
+    const loadStart = loadavg()[0] ?? 0;
     // BENCH_PROFILE=dir: CPU profile of this process during the measured phase only.
     const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
     if (profiler) {
@@ -154,6 +185,10 @@ async function run(w: Workload): Promise<Result> {
     }
     const deadline = t0 + 900_000;
     while (latencies.length < w.measuredPods && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const cpu = process.cpuUsage(cpu0);
+    const conns = connections - conn0;
+    const serverMs = procCpuMs(server.pid) - server0;
+    const loadEnd = loadavg()[0] ?? 0;
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
       writeFileSync(join(process.env.BENCH_PROFILE as string, `${w.name.split(' ')[0]}.cpuprofile`), JSON.stringify(profile));
@@ -163,7 +198,7 @@ async function run(w: Workload): Promise<Result> {
     await factory.stop();
     const seconds = ((last || Date.now()) - t0) / 1000;
     latencies.sort((a, b) => a - b);
-    return { name: w.name, nodes: w.nodes, initPods: w.initPods, measuredPods: w.measuredPods, podsPerSec: latencies.length / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), bound: latencies.length, seconds, kubeFloor: w.kubeFloor, setupSeconds };
+    return { name: w.name, nodes: w.nodes, initPods: w.initPods, measuredPods: w.measuredPods, podsPerSec: latencies.length / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99), bound: latencies.length, seconds, kubeFloor: w.kubeFloor, setupSeconds, cpuMsPerPod: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length), serverCpuMsPerPod: serverMs / Math.max(1, latencies.length), connections: conns, load: [loadStart, loadEnd] };
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
@@ -180,7 +215,7 @@ for (const w of workloads) {
   process.stderr.write(`bench: ${w.name} (${w.nodes} nodes, ${w.initPods} initial, ${w.measuredPods} measured)…\n`);
   const r = await run(w);
   results.push(r);
-  process.stderr.write(`bench: ${w.name}: ${r.podsPerSec.toFixed(0)} pods/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (${r.bound}/${r.measuredPods} bound in ${r.seconds.toFixed(1)} s; setup ${r.setupSeconds.toFixed(0)} s)\n`);
+  process.stderr.write(`bench: ${w.name}: ${r.podsPerSec.toFixed(0)} pods/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (${r.bound}/${r.measuredPods} bound in ${r.seconds.toFixed(1)} s; setup ${r.setupSeconds.toFixed(0)} s); scheduler process ${r.cpuMsPerPod.toFixed(3)} ms CPU/pod (API server ${r.serverCpuMsPerPod.toFixed(3)}), ${r.connections} new connections; load ${r.load[0].toFixed(2)} → ${r.load[1].toFixed(2)}\n`);
 }
 const load1 = loadavg()[0] ?? 0;
 
