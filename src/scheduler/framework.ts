@@ -91,28 +91,55 @@ export class Framework {
     return SUCCESS;
   }
 
-  /** PreScore, Score, normalization and weights; returns the weighted total per node. */
-  runScore(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): NodeScore[] {
+  /** Reused NodeScore objects for plugins that normalize (no per-node allocation per cycle). */
+  private readonly scratch: NodeScore[] = [];
+
+  /**
+   * PreScore, Score, normalization and weights; returns the weighted total per node, in
+   * the order of `nodes`. Plugins without normalization add straight into the totals.
+   */
+  runScore(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): number[] {
     for (const p of this.preScores) {
       const s = guard(p.name, () => p.preScore(state, pod, nodes));
       if (s.code === 'Skip') state.skipScore.add(p.name);
     }
-    const totals = nodes.map((n) => ({ name: n.name, score: 0 }));
+    const n = nodes.length;
+    const totals = new Array<number>(n).fill(0);
     for (const { plugin, weight } of this.scorers) {
-      if (state.skipScore.has(plugin.name) || weight === 0) continue;
-      const scores: NodeScore[] = nodes.map((n) => {
-        let v = 0;
-        try {
-          v = plugin.score(state, pod, n);
-        } catch {
-          v = 0;
-        }
-        return { name: n.name, score: v };
-      });
-      plugin.normalizeScore?.(state, pod, scores);
-      for (let i = 0; i < scores.length; i++) (totals[i] as NodeScore).score += (scores[i] as NodeScore).score * weight;
+      if (weight === 0 || state.skipScore.has(plugin.name)) continue;
+      if (!plugin.normalizeScore) {
+        for (let i = 0; i < n; i++) totals[i] = (totals[i] as number) + safeScore(plugin, state, pod, nodes[i] as NodeInfo) * weight;
+        continue;
+      }
+      const scores = this.scoresFor(nodes);
+      for (let i = 0; i < n; i++) (scores[i] as NodeScore).score = safeScore(plugin, state, pod, nodes[i] as NodeInfo);
+      plugin.normalizeScore(state, pod, scores);
+      for (let i = 0; i < n; i++) totals[i] = (totals[i] as number) + (scores[i] as NodeScore).score * weight;
     }
     return totals;
+  }
+
+  private scoresFor(nodes: readonly NodeInfo[]): NodeScore[] {
+    const s = this.scratch;
+    if (s.length > nodes.length) s.length = nodes.length;
+    for (let i = 0; i < nodes.length; i++) {
+      const name = (nodes[i] as NodeInfo).name;
+      const e = s[i];
+      if (e) {
+        e.name = name;
+        e.score = 0;
+      } else s.push({ name, score: 0 });
+    }
+    return s;
+  }
+}
+
+/** A plugin's raw score; a throw counts as 0. */
+function safeScore(plugin: ScorePlugin, state: CycleState, pod: Pod, node: NodeInfo): number {
+  try {
+    return plugin.score(state, pod, node);
+  } catch {
+    return 0;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Node } from '../api/core/v1/node.js';
 import type { Pod } from '../api/core/v1/pod.js';
+import type { Taint } from './helpers.js';
 import { nodeAllocatable, podRequests, type ResourceAmounts } from './resources.js';
 
 /** `namespace/name` of a pod. */
@@ -9,16 +10,21 @@ export function podKey(pod: Pod): string {
 
 /** Host ports a pod asks for, as `protocol/ip/port` ("0.0.0.0" when any address). */
 export function hostPorts(pod: Pod): Array<{ protocol: string; ip: string; port: number }> {
-  const out: Array<{ protocol: string; ip: string; port: number }> = [];
-  for (const list of [pod.spec?.initContainers ?? [], pod.spec?.containers ?? []]) {
+  let out: Array<{ protocol: string; ip: string; port: number }> | undefined;
+  // Without temporaries: this runs for every pod added to or removed from the cache.
+  for (let pass = 0; pass < 2; pass++) {
+    const list = pass === 0 ? pod.spec?.initContainers : pod.spec?.containers;
+    if (!list) continue;
     for (const c of list) {
-      for (const p of c.ports ?? []) {
+      const ports = c.ports;
+      if (!ports) continue;
+      for (const p of ports) {
         if (!p.hostPort) continue;
-        out.push({ protocol: p.protocol ?? 'TCP', ip: p.hostIP || '0.0.0.0', port: p.hostPort });
+        (out ??= []).push({ protocol: p.protocol ?? 'TCP', ip: p.hostIP || '0.0.0.0', port: p.hostPort });
       }
     }
   }
-  return out;
+  return out ?? [];
 }
 
 export function hasRequiredAntiAffinity(pod: Pod): boolean {
@@ -34,14 +40,24 @@ export function hasPodAffinity(pod: Pod): boolean {
  * and running totals, so filters are O(1) per node instead of summing pods each time.
  */
 export class NodeInfo {
-  node: Node;
   readonly name: string;
   readonly pods = new Map<string, Pod>();
   /** Sum of the pods' effective requests. */
   requested: ResourceAmounts = {};
+  /** requested.cpu and requested.memory as plain fields: the Filter and Score hot path reads these. */
+  requestedCpu = 0;
+  requestedMemory = 0;
   /** cpu/memory with the scoring defaults applied to pods that request nothing. */
   nonZeroCpu = 0;
   nonZeroMemory = 0;
+  /** Allocatable cpu (millicores), memory (bytes) and pod count (110 when unset), refreshed with the node. */
+  allocCpu = 0;
+  allocMemory = 0;
+  allocPods = 110;
+  /** The node's labels, spec.unschedulable and taints (undefined when none), refreshed with the node, so per-node filters read one object. */
+  labels: Record<string, string> = {};
+  unschedulable = false;
+  taints: readonly Taint[] | undefined = undefined;
   /** `protocol/ip/port` → count. */
   readonly usedPorts = new Map<string, number>();
   /** Pods here with pod affinity or anti-affinity (InterPodAffinity only looks at these). */
@@ -50,25 +66,40 @@ export class NodeInfo {
   /** Bumped on every change (tests and caches). */
   generation = 0;
 
+  private current: Node;
+  private alloc: ResourceAmounts;
+
   constructor(node: Node) {
-    this.node = node;
+    this.current = node;
+    this.alloc = this.refreshAllocatable();
     this.name = node.metadata?.name ?? '';
   }
 
-  private allocFor: Node | undefined;
-  private alloc: ResourceAmounts = {};
+  get node(): Node {
+    return this.current;
+  }
+  set node(node: Node) {
+    this.current = node;
+    this.alloc = this.refreshAllocatable();
+  }
 
   get allocatable(): ResourceAmounts {
-    if (this.allocFor !== this.node) {
-      this.alloc = nodeAllocatable(this.node);
-      this.allocFor = this.node;
-    }
     return this.alloc;
   }
 
-  get labels(): Record<string, string> {
-    return (this.node.metadata?.labels ?? {}) as Record<string, string>;
+  private refreshAllocatable(): ResourceAmounts {
+    const n = this.current;
+    this.labels = (n.metadata?.labels ?? {}) as Record<string, string>;
+    this.unschedulable = !!n.spec?.unschedulable;
+    const taints = n.spec?.taints as Taint[] | undefined;
+    this.taints = taints && taints.length > 0 ? taints : undefined;
+    const a = nodeAllocatable(n);
+    this.allocCpu = a.cpu ?? 0;
+    this.allocMemory = a.memory ?? 0;
+    this.allocPods = a.pods ?? 110;
+    return a;
   }
+
 
   addPod(pod: Pod): void {
     const key = podKey(pod);
@@ -76,6 +107,8 @@ export class NodeInfo {
     this.pods.set(key, pod);
     const r = podRequests(pod);
     for (const k in r.requests) this.requested[k] = (this.requested[k] ?? 0) + (r.requests[k] ?? 0);
+    this.requestedCpu += r.cpu;
+    this.requestedMemory += r.memory;
     this.nonZeroCpu += r.nonZeroCpu;
     this.nonZeroMemory += r.nonZeroMemory;
     for (const p of hostPorts(pod)) {
@@ -94,6 +127,8 @@ export class NodeInfo {
     this.pods.delete(key);
     const r = podRequests(pod);
     for (const k in r.requests) this.requested[k] = (this.requested[k] ?? 0) - (r.requests[k] ?? 0);
+    this.requestedCpu -= r.cpu;
+    this.requestedMemory -= r.memory;
     this.nonZeroCpu -= r.nonZeroCpu;
     this.nonZeroMemory -= r.nonZeroMemory;
     for (const p of hostPorts(pod)) {

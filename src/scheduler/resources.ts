@@ -13,14 +13,28 @@ export type ResourceAmounts = Record<string, number>;
 export const DEFAULT_MILLI_CPU_REQUEST = 100;
 export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
 
+// Parsed amounts by text: a cluster uses a handful of distinct request strings ("100m",
+// "500Mi"), while every pod seen (queued, assumed, then confirmed) would parse them again.
+const parsedCpu = new Map<string, number>();
+const parsedOther = new Map<string, number>();
+const MAX_PARSED = 4096;
+
 export function amount(name: string, q: unknown): number {
   if (typeof q !== 'string' && typeof q !== 'number') return 0;
+  const text = String(q);
+  const memo = name === 'cpu' ? parsedCpu : parsedOther;
+  const hit = memo.get(text);
+  if (hit !== undefined) return hit;
+  let v = 0;
   try {
-    const parsed = Quantity.parse(String(q));
-    return name === 'cpu' ? parsed.milliValue() : parsed.value();
+    const parsed = Quantity.parse(text);
+    v = name === 'cpu' ? parsed.milliValue() : parsed.value();
   } catch {
-    return 0;
+    v = 0;
   }
+  if (memo.size >= MAX_PARSED) memo.clear();
+  memo.set(text, v);
+  return v;
 }
 
 export function parseResourceList(list: Record<string, unknown> | null | undefined): ResourceAmounts {
@@ -43,6 +57,11 @@ export interface PodRequests {
   /** The same with the scoring defaults for cpu/memory where nothing was requested. */
   nonZeroCpu: number;
   nonZeroMemory: number;
+  /** requests.cpu / requests.memory (0 when absent), read by the Filter without a keyed lookup. */
+  cpu: number;
+  memory: number;
+  /** The other requested resources (not cpu, memory or pods), as [name, amount]. */
+  scalar: ReadonlyArray<readonly [string, number]>;
 }
 
 const requestCache = new WeakMap<object, PodRequests>();
@@ -106,9 +125,19 @@ export function podRequests(pod: Pod): PodRequests {
   nzCpu += overhead.cpu ?? 0;
   nzMem += overhead.memory ?? 0;
   for (const k of Object.keys(sum)) if (sum[k] === 0) delete sum[k];
-  const out = { requests: sum, nonZeroCpu: nzCpu, nonZeroMemory: nzMem };
+  const scalar: Array<readonly [string, number]> = [];
+  for (const k in sum) if (k !== 'cpu' && k !== 'memory' && k !== 'pods') scalar.push([k, sum[k] as number]);
+  const out: PodRequests = { requests: sum, nonZeroCpu: nzCpu, nonZeroMemory: nzMem, cpu: sum.cpu ?? 0, memory: sum.memory ?? 0, scalar };
   requestCache.set(pod, out);
   return out;
+}
+
+/**
+ * Lets a copy of a pod that differs only outside its resources (the scheduler's assumed
+ * pod with spec.nodeName set) reuse the original's computed requests.
+ */
+export function shareRequests(copy: Pod, original: Pod): void {
+  requestCache.set(copy, podRequests(original));
 }
 
 const allocatableCache = new WeakMap<object, ResourceAmounts>();

@@ -8,6 +8,7 @@ import type { QueuedPod } from './interfaces.js';
 import type { NodeInfo } from './node-info.js';
 import type { SchedulerCache } from './cache.js';
 import type { SchedulingQueue } from './queue.js';
+import { shareRequests } from './resources.js';
 import { isRejection, unresolvable, type Status } from './status.js';
 
 /** What happens around a scheduling attempt that the core loop does not do itself (API writes). */
@@ -96,6 +97,7 @@ export class Scheduler {
     const nodeName = result.nodeName;
     // Assume: the cache counts the pod on the node now, so the next cycle sees it.
     const assumed = { ...pod, spec: { ...pod.spec, nodeName } } as Pod;
+    shareRequests(assumed, pod);
     cache.assume(assumed, nodeName);
     const reserved: typeof fw.reservers = [];
     let fail: Status | undefined;
@@ -162,19 +164,20 @@ export class Scheduler {
     this.nextStartNodeIndex = (start + processed) % n;
     if (feasible.length === 0) return { diagnosis };
     if (feasible.length === 1) return { nodeName: (feasible[0] as NodeInfo).name };
-    const scores = fw.runScore(state, pod, feasible);
+    const totals = fw.runScore(state, pod, feasible);
     // Highest total wins; ties broken uniformly at random (reservoir sampling), as kube does.
     const random = this.cfg.random ?? Math.random;
-    let best = scores[0] as { name: string; score: number };
+    let best = 0;
     let ties = 1;
-    for (let i = 1; i < scores.length; i++) {
-      const s = scores[i] as { name: string; score: number };
-      if (s.score > best.score) {
-        best = s;
+    for (let i = 1; i < totals.length; i++) {
+      const s = totals[i] as number;
+      const b = totals[best] as number;
+      if (s > b) {
+        best = i;
         ties = 1;
-      } else if (s.score === best.score && random() * ++ties < 1) best = s;
+      } else if (s === b && random() * ++ties < 1) best = i;
     }
-    return { nodeName: best.name };
+    return { nodeName: (feasible[best] as NodeInfo).name };
   }
 
   private async bindingCycle(fw: Framework, state: CycleState, q: QueuedPod, pod: Pod, nodeName: string, waitMs: number): Promise<void> {

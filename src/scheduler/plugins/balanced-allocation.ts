@@ -1,7 +1,8 @@
 import type { Pod } from '../../api/core/v1/pod.js';
 import type { ScorePlugin } from '../interfaces.js';
 import type { NodeInfo } from '../node-info.js';
-import { requestedWithPod } from './node-resources-fit.js';
+import { podRequests } from '../resources.js';
+import { allocatableOf, requestedWith } from './node-resources-fit.js';
 
 export const BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
 
@@ -10,22 +11,22 @@ export const BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
  * σ is the standard deviation of the used fractions (each capped at 1).
  */
 export function balancedAllocationScore(pod: Pod, node: NodeInfo, resources: readonly string[] = ['cpu', 'memory']): number {
-  const allocs = node.allocatable;
+  const r = podRequests(pod);
   if (resources.length === 2) {
     // The default (cpu, memory) without allocating: σ of two values is half their distance.
-    const a0 = allocs[resources[0] as string] ?? 0;
-    const a1 = allocs[resources[1] as string] ?? 0;
+    const a0 = allocatableOf(node, resources[0] as string);
+    const a1 = allocatableOf(node, resources[1] as string);
     if (a0 > 0 && a1 > 0) {
-      const f0 = Math.min(1, requestedWithPod(pod, node, resources[0] as string) / a0);
-      const f1 = Math.min(1, requestedWithPod(pod, node, resources[1] as string) / a1);
+      const f0 = Math.min(1, requestedWith(r, node, resources[0] as string) / a0);
+      const f1 = Math.min(1, requestedWith(r, node, resources[1] as string) / a1);
       return Math.floor((1 - Math.abs(f0 - f1) / 2) * 100);
     }
   }
   const fractions: number[] = [];
-  for (const r of resources) {
-    const alloc = allocs[r] ?? 0;
+  for (const name of resources) {
+    const alloc = allocatableOf(node, name);
     if (alloc === 0) continue;
-    fractions.push(Math.min(1, requestedWithPod(pod, node, r) / alloc));
+    fractions.push(Math.min(1, requestedWith(r, node, name) / alloc));
   }
   if (fractions.length === 0) return 0;
   let std: number;

@@ -1,7 +1,7 @@
 import type { Pod } from '../../api/core/v1/pod.js';
-import type { FilterPlugin } from '../interfaces.js';
+import type { FilterPlugin, PreFilterPlugin } from '../interfaces.js';
 import type { NodeInfo } from '../node-info.js';
-import { SUCCESS, unresolvable, type Status } from '../status.js';
+import { SKIP, SUCCESS, unresolvable, type Status } from '../status.js';
 
 export const NODE_NAME = 'NodeName';
 export const ERR_NODE_NAME = "node(s) didn't match the requested node name";
@@ -12,6 +12,11 @@ export function nodeNameFilter(pod: Pod, node: NodeInfo): Status {
   return !want || want === node.name ? SUCCESS : unresolvable(ERR_NODE_NAME);
 }
 
-export function nodeName(): FilterPlugin {
-  return { name: NODE_NAME, filter: (_s, pod, node) => nodeNameFilter(pod, node) };
+export function nodeName(): PreFilterPlugin & FilterPlugin {
+  return {
+    name: NODE_NAME,
+    // A pod without spec.nodeName fits every node: no need to ask node by node.
+    preFilter: (_s, pod) => ({ status: pod.spec?.nodeName ? SUCCESS : SKIP }),
+    filter: (_s, pod, node) => nodeNameFilter(pod, node),
+  };
 }

@@ -1,7 +1,7 @@
 import type { Pod } from '../../api/core/v1/pod.js';
 import type { FilterPlugin, PreFilterPlugin, ScorePlugin } from '../interfaces.js';
 import type { NodeInfo } from '../node-info.js';
-import { podRequests } from '../resources.js';
+import { podRequests, type PodRequests } from '../resources.js';
 import { SUCCESS, unschedulable, type Status } from '../status.js';
 
 export const NODE_RESOURCES_FIT = 'NodeResourcesFit';
@@ -53,47 +53,65 @@ export function fitsRequest(pod: Pod, node: NodeInfo): InsufficientResource[] {
   return out;
 }
 
-/** fitsRequest without allocating: the Filter's hot path (most nodes fit). */
-function fitsQuickly(pod: Pod, node: NodeInfo): boolean {
+/**
+ * fitsRequest without allocating: the Filter's hot path (most nodes fit). Reads the
+ * node's running totals and the pod's precomputed request vector as plain fields.
+ */
+function fitsQuickly(r: PodRequests, node: NodeInfo): boolean {
+  if (node.pods.size + 1 > node.allocPods) return false;
+  if (r.cpu !== 0 && r.cpu > node.allocCpu - node.requestedCpu) return false;
+  if (r.memory !== 0 && r.memory > node.allocMemory - node.requestedMemory) return false;
+  const scalar = r.scalar;
+  if (scalar.length === 0) return true;
   const alloc = node.allocatable;
-  if (node.pods.size + 1 > (alloc.pods ?? 110)) return false;
-  const req = podRequests(pod).requests;
-  for (const name in req) {
-    const want = req[name] ?? 0;
-    if (want === 0 || name === 'pods') continue;
-    if (want > (alloc[name] ?? 0) - (node.requested[name] ?? 0)) return false;
+  const used = node.requested;
+  for (let i = 0; i < scalar.length; i++) {
+    const [name, want] = scalar[i] as readonly [string, number];
+    if (want > (alloc[name] ?? 0) - (used[name] ?? 0)) return false;
   }
   return true;
 }
 
 export function nodeResourcesFitFilter(pod: Pod, node: NodeInfo): Status {
-  if (fitsQuickly(pod, node)) return SUCCESS;
+  if (fitsQuickly(podRequests(pod), node)) return SUCCESS;
   const lacks = fitsRequest(pod, node);
   return lacks.length === 0 ? SUCCESS : unschedulable(...lacks.map((l) => l.reason));
 }
 
 /** The requested amount of a resource: the node's pods + this pod, scoring defaults for unset cpu/memory. */
 export function requestedWithPod(pod: Pod, node: NodeInfo, resource: string): number {
-  const r = podRequests(pod);
+  return requestedWith(podRequests(pod), node, resource);
+}
+
+/** requestedWithPod for requests already computed (one lookup per node, not one per resource). */
+export function requestedWith(r: PodRequests, node: NodeInfo, resource: string): number {
   if (resource === 'cpu') return node.nonZeroCpu + r.nonZeroCpu;
   if (resource === 'memory') return node.nonZeroMemory + r.nonZeroMemory;
   return (node.requested[resource] ?? 0) + (r.requests[resource] ?? 0);
 }
 
+/** The node's allocatable amount of a resource (plain fields for cpu and memory). */
+export function allocatableOf(node: NodeInfo, resource: string): number {
+  if (resource === 'cpu') return node.allocCpu;
+  if (resource === 'memory') return node.allocMemory;
+  return node.allocatable[resource] ?? 0;
+}
+
 /** Requested amount (see requestedWithPod) and allocatable. */
 export function requestedAndAllocatable(pod: Pod, node: NodeInfo, resource: string): [number, number] {
-  return [requestedWithPod(pod, node, resource), node.allocatable[resource] ?? 0];
+  return [requestedWithPod(pod, node, resource), allocatableOf(node, resource)];
 }
 
 /** LeastAllocated: the weighted mean of free fractions, 0..100. */
 export function leastAllocatedScore(pod: Pod, node: NodeInfo, resources: readonly ResourceSpec[] = DEFAULT_RESOURCES): number {
+  const r = podRequests(pod);
   let sum = 0;
   let weights = 0;
-  const allocs = node.allocatable;
-  for (const { name, weight } of resources) {
-    const alloc = allocs[name] ?? 0;
+  for (let i = 0; i < resources.length; i++) {
+    const { name, weight } = resources[i] as ResourceSpec;
+    const alloc = allocatableOf(node, name);
     if (alloc === 0) continue;
-    const req = requestedWithPod(pod, node, name);
+    const req = requestedWith(r, node, name);
     const s = req > alloc ? 0 : ((alloc - req) * 100) / alloc;
     sum += s * weight;
     weights += weight;
@@ -103,13 +121,14 @@ export function leastAllocatedScore(pod: Pod, node: NodeInfo, resources: readonl
 
 /** MostAllocated: the weighted mean of used fractions, 0..100 (bin packing). */
 export function mostAllocatedScore(pod: Pod, node: NodeInfo, resources: readonly ResourceSpec[] = DEFAULT_RESOURCES): number {
+  const r = podRequests(pod);
   let sum = 0;
   let weights = 0;
-  const allocs = node.allocatable;
-  for (const { name, weight } of resources) {
-    const alloc = allocs[name] ?? 0;
+  for (let i = 0; i < resources.length; i++) {
+    const { name, weight } = resources[i] as ResourceSpec;
+    const alloc = allocatableOf(node, name);
     if (alloc === 0) continue;
-    const req = requestedWithPod(pod, node, name);
+    const req = requestedWith(r, node, name);
     const s = req > alloc ? 100 : (Math.min(req, alloc) * 100) / alloc;
     sum += s * weight;
     weights += weight;

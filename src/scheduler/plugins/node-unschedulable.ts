@@ -11,7 +11,7 @@ const UNSCHEDULABLE_TAINT = { key: 'node.kubernetes.io/unschedulable', effect: '
 
 /** A cordoned node (spec.unschedulable) takes only pods tolerating the unschedulable taint. */
 export function nodeUnschedulableFilter(pod: Pod, node: NodeInfo): Status {
-  if (!node.node.spec?.unschedulable) return SUCCESS;
+  if (!node.unschedulable) return SUCCESS;
   if (tolerated((pod.spec?.tolerations ?? []) as Toleration[], UNSCHEDULABLE_TAINT)) return SUCCESS;
   return REJECTED;
 }

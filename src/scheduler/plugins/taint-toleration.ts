@@ -37,8 +37,9 @@ export function intolerablePreferNoSchedule(pod: Pod, node: Node): number {
 export function taintToleration(): FilterPlugin & ScorePlugin {
   return {
     name: TAINT_TOLERATION,
-    filter: (_s, pod, node) => taintTolerationFilter(pod, node.node),
-    score: (_s, pod, node) => intolerablePreferNoSchedule(pod, node.node),
+    // Most nodes have no taints: answer from the NodeInfo without reading the Node.
+    filter: (_s, pod, node) => (node.taints === undefined ? SUCCESS : taintTolerationFilter(pod, node.node)),
+    score: (_s, pod, node) => (node.taints === undefined ? 0 : intolerablePreferNoSchedule(pod, node.node)),
     normalizeScore: (_s, _p, scores) => defaultNormalizeScore(scores, true),
   };
 }
