@@ -14,6 +14,7 @@ import { jsonLogger, type Logger } from '../client/logger.js';
 import type { RestClient } from '../client/rest-client.js';
 import { isNotFound } from '../client/status-error.js';
 import { SchedulerCache } from './cache.js';
+import { limitConcurrency } from './concurrency.js';
 import { defaultConfig, type SchedulerConfig } from './config.js';
 import { LAST_ATTEMPT_ANNOTATION, type Verdict } from './explain.js';
 import { Framework } from './framework.js';
@@ -35,6 +36,8 @@ export interface StartSchedulerOptions {
   recordScheduledEvents?: boolean;
   /** Called after each successful bind (metrics, benchmarks). */
   onBound?: (pod: Pod, nodeName: string, latencyMs: number) => void;
+  /** Binding requests in flight at once; more wait in order (default 32). */
+  maxBindingsInFlight?: number;
 }
 
 export interface RunningScheduler {
@@ -86,14 +89,17 @@ export function startScheduler(opts: StartSchedulerOptions): RunningScheduler {
     priorityOf,
     namespaceLabels: (ns) => namespaces.get(ns)?.metadata?.labels as Record<string, string> | undefined,
   };
+  // Bounded so a server that falls behind sees a steady queue on pooled connections, not a
+  // new TLS connection per pending binding.
+  const bind = limitConcurrency(opts.maxBindingsInFlight ?? 32, async (pod: Pod, nodeName: string): Promise<void> => {
+    await podClient.subresource('binding').create(
+      pod.metadata?.name ?? '',
+      { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata?.name, namespace: pod.metadata?.namespace, ...(pod.metadata?.uid ? { uid: pod.metadata.uid } : {}) }, target: { apiVersion: 'v1', kind: 'Node', name: nodeName } },
+      { namespace: pod.metadata?.namespace ?? 'default' },
+    );
+  });
   const registry = inTreeRegistry({
-    bind: async (pod, nodeName) => {
-      await podClient.subresource('binding').create(
-        pod.metadata?.name ?? '',
-        { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata?.name, namespace: pod.metadata?.namespace, ...(pod.metadata?.uid ? { uid: pod.metadata.uid } : {}) }, target: { apiVersion: 'v1', kind: 'Node', name: nodeName } },
-        { namespace: pod.metadata?.namespace ?? 'default' },
-      );
-    },
+    bind,
     preemption: {
       evict: async (victim, preemptor) => {
         recorder.event(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata?.uid ?? podKey(preemptor)} on node ${victim.spec?.nodeName ?? ''}`, { kind: 'Pod', apiVersion: 'v1' });
@@ -167,7 +173,7 @@ export function startScheduler(opts: StartSchedulerOptions): RunningScheduler {
             return;
           }
           cache.addOrUpdatePod(pod);
-          if (JSON.stringify(old.metadata?.labels) !== JSON.stringify(pod.metadata?.labels)) queue.moveAllOnEvent('AssignedPodUpdate', hasAffinity);
+          if (!sameLabels(old.metadata?.labels, pod.metadata?.labels)) queue.moveAllOnEvent('AssignedPodUpdate', hasAffinity);
         } else if (pending(pod)) queue.update(pod);
         else queue.delete(pod);
       },
@@ -232,6 +238,20 @@ export function startScheduler(opts: StartSchedulerOptions): RunningScheduler {
       if (ownFactory) await factory.stop();
     },
   };
+}
+
+/** Whether two label maps hold the same pairs (every bound pod's update passes here: no JSON). */
+function sameLabels(a: Record<string, string> | null | undefined, b: Record<string, string> | null | undefined): boolean {
+  if (a === b) return true;
+  const x = a ?? {};
+  const y = b ?? {};
+  let n = 0;
+  for (const k in x) {
+    if (x[k] !== y[k]) return false;
+    n++;
+  }
+  for (const _ in y) n--;
+  return n === 0;
 }
 
 /** Node changes that can let a pending pod fit: labels, taints, cordon, allocatable. */
