@@ -164,14 +164,23 @@ describe('kubectl attach to process-runtime pods', { skip: kubectlMissing(), tim
     });
   }
 
-  it(`${WEBSOCKET.name}: attach -it runs on the container's terminal and resizes it`, async () => {
-    const at = startKubectl(server.kubeconfigPath, ['attach', '-it', 'pod/terminal'], { stdin: true, terminal: { cols: 77, rows: 22 } });
-    running.push(at);
-    // kubectl sends its terminal's size as soon as it is attached: the container sees SIGWINCH.
-    await seen(at, 'the size 22x77 from the container', () => /^22 77\r?$/m.test(at.out()));
-    at.child.stdin?.write('typed\r');
-    await seen(at, 'got:typed', () => /^got:typed\r?$/m.test(at.out()));
-    await at.stop();
-    assert.ok((await containerState('terminal'))?.running, 'the container still runs');
-  });
+  // Each its own size, so what the container prints answers this session's kubectl.
+  const terminals: Array<[Client, { cols: number; rows: number }]> = [
+    [WEBSOCKET, { cols: 77, rows: 22 }],
+    [SPDY_127, { cols: 91, rows: 31 }],
+  ];
+  for (const [c, size] of terminals) {
+    it(`${c.name}: attach -it runs on the container's terminal and resizes it`, { skip: skipFor(c) }, async () => {
+      const before = sessions(c.protocol).length;
+      const at = startKubectl(server.kubeconfigPath, ['attach', '-it', 'pod/terminal'], { ...versionOpts(c), stdin: true, terminal: size });
+      running.push(at);
+      // kubectl sends its terminal's size as soon as it is attached: the container sees SIGWINCH.
+      await seen(at, `the size ${size.rows} ${size.cols} from the container`, () => new RegExp(`^${size.rows} ${size.cols}\r?$`, 'm').test(at.out()));
+      at.child.stdin?.write(`typed-${size.cols}\r`);
+      await seen(at, 'got:typed', () => new RegExp(`^got:typed-${size.cols}\r?$`, 'm').test(at.out()));
+      await at.stop();
+      assert.equal((await sessionEnded(c, before)).fields.tty, true);
+      assert.ok((await containerState('terminal'))?.running, 'the container still runs');
+    });
+  }
 });
