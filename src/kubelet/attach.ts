@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { parseCriLine } from './log-reader.js';
-import type { ContainerAttach, Runtime } from './runtime.js';
+import { NoStdinError, type ContainerAttach, type Runtime } from './runtime.js';
 import { endSession, type StreamChannels } from './stream-channels.js';
 
 const POLL_MS = 100;
@@ -49,12 +49,13 @@ function fileSize(path: string): number {
 async function joinContainer(io: StreamChannels, runtime: Runtime, target: AttachTarget, q: URLSearchParams): Promise<ContainerAttach | false | undefined> {
   const stdin = q.get('stdin') === 'true';
   if (!stdin && q.get('tty') !== 'true') return undefined;
-  const refuse = (why: string): false => (endSession(io, { status: 'Failure', reason: 'BadRequest', code: 400, message: `cannot attach to the stdin of container ${target.container} in pod ${target.pod}: ${why}` }), false);
+  const refuse = (why: string, reason = 'BadRequest', code = 400): false => (endSession(io, { status: 'Failure', reason, code, message: `cannot attach to the stdin of container ${target.container} in pod ${target.pod}: ${why}` }), false);
   if (!runtime.attach) return stdin ? refuse(`the ${runtime.name} runtime cannot attach to stdin`) : undefined;
   try {
     return await runtime.attach(target.id, { stdin });
   } catch (err) {
-    return refuse((err as Error).message);
+    // No stdin is the client's mistake; anything else (the container just ended, I/O) is ours.
+    return err instanceof NoStdinError ? refuse(err.message) : refuse((err as Error).message, 'InternalError', 500);
   }
 }
 

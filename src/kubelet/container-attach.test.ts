@@ -4,9 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '../../test/e2e/support/wait.js';
-import { NoStdinError } from './container-attach.js';
 import { ProcessRuntime } from './process-runtime.js';
-import type { ContainerConfig } from './runtime.js';
+import { NoStdinError, type ContainerConfig } from './runtime.js';
 
 const ECHO = 'while read l; do echo got:$l; done; echo eof';
 

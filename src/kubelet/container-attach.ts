@@ -8,7 +8,7 @@
 import { constants, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { resizeTerminal } from './container-tty.js';
-import type { ContainerAttach } from './runtime.js';
+import { NoStdinError, type ContainerAttach } from './runtime.js';
 
 const OPEN_TIMEOUT_MS = 2000;
 const OPEN_RETRY_MS = 50;
@@ -38,14 +38,6 @@ async function openWriter(fifo: string): Promise<Socket> {
       if ((code !== 'ENOENT' && code !== 'ENXIO') || Date.now() > deadline) throw err;
     }
     await new Promise((r) => setTimeout(r, OPEN_RETRY_MS));
-  }
-}
-
-/** Why stdin cannot be attached, as the end of "cannot attach to the stdin of …: <why>". */
-export class NoStdinError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NoStdinError';
   }
 }
 

@@ -114,6 +114,14 @@ export class ContainerStartError extends Error {
   }
 }
 
+/** Raised by attach when stdin is asked for and the container has none (→ a BadRequest Status). */
+export class NoStdinError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NoStdinError';
+  }
+}
+
 export interface Runtime {
   readonly name: string;
   readonly version: string;
@@ -133,8 +141,8 @@ export interface Runtime {
   exec(id: string, argv: string[], opts: { tty: boolean }): Promise<ExecSession>;
   /**
    * Joins a running container's stdin (when `stdin`) and terminal for an attach session.
-   * Rejects when stdin is asked for and the container has none: created without stdin, or
-   * closed for good by stdinOnce. Runtimes without it serve output-only attach.
+   * Rejects with NoStdinError when stdin is asked for and the container has none: created
+   * without stdin, or closed for good by stdinOnce. Runtimes without it serve output-only attach.
    */
   attach?(id: string, opts: { stdin: boolean }): Promise<ContainerAttach>;
   /** Called whenever a container changes state (exit), so pod workers resync at once. */

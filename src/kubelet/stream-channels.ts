@@ -15,6 +15,7 @@ export interface StreamInput {
 
 export interface StreamChannels {
   send(channel: 1 | 2 | 3, data: Buffer | string): void;
+  /** Where the client's input goes; what came before this call is delivered then, in order. */
   onInput(input: StreamInput): void;
   /** The client went away. */
   onClose(handler: () => void): void;
@@ -43,17 +44,25 @@ export function decodeResize(input: StreamInput, payload: Buffer | string): void
 
 /** WebSocket v4/v5.channel.k8s.io: every message is [channel byte][payload]. */
 export function webSocketChannels(ws: WebSocket): StreamChannels {
+  // Input sent before the session is ready for it (kubectl writes stdin at once, while the
+  // container's stdin may still be opening) waits here instead of being dropped.
+  let input: StreamInput | undefined;
+  const early: Buffer[] = [];
+  const deliver = (to: StreamInput, data: Buffer): void => {
+    const payload = data.subarray(1);
+    if (data[0] === 0) to.stdin(payload);
+    else if (data[0] === 4) decodeResize(to, payload);
+    else if (data[0] === 255 && payload[0] === 0) to.stdinEnd();
+  };
+  ws.on('message', (data: Buffer) => (input ? deliver(input, data) : early.push(data)));
   return {
     send: (ch, data) => {
       if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([ch]), Buffer.isBuffer(data) ? data : Buffer.from(data)]));
     },
-    onInput: (input) =>
-      ws.on('message', (data: Buffer) => {
-        const payload = data.subarray(1);
-        if (data[0] === 0) input.stdin(payload);
-        else if (data[0] === 4) decodeResize(input, payload);
-        else if (data[0] === 255 && payload[0] === 0) input.stdinEnd();
-      }),
+    onInput: (to) => {
+      input = to;
+      for (const data of early.splice(0)) deliver(to, data);
+    },
     onClose: (handler) => ws.on('close', handler),
     close: () => ws.close(1000),
   };
