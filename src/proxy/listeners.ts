@@ -49,12 +49,24 @@ type Leg = Socket & { [PEER]: Leg };
 
 /*
  * The data path. Each chunk read from one leg is written to the other at once; when the
- * other's buffer is full the reader pauses (so it stops reading from the kernel once its own
- * small buffer is full) until 'drain'. Both legs are half-open: a FIN read from one side is
- * passed on as a FIN to the other, which may go on sending. Handlers run with `this` = the leg.
+ * other's buffer is full the reader stops reading from the kernel until 'drain'. Both legs
+ * are half-open: a FIN read from one side is passed on as a FIN to the other, which may go
+ * on sending. Handlers are shared and run with `this` = the leg.
  */
 function onData(this: Leg, chunk: Buffer): void {
+  // pause() stops reading from the kernel once the leg's own (small) buffer is full.
   if (!this[PEER].write(chunk)) this.pause();
+}
+/**
+ * The upstream leg reads into one buffer shared by every connection (net's `onread`), which
+ * skips a native allocation and the Readable machinery per read (measured: ~6 % less proxy
+ * CPU per request, bench/proxy/datapath.ts). Reads are handled one at a time on this thread,
+ * and the chunk is copied before write() may keep it. Returning false stops reading; the
+ * peer's 'drain' resumes it. (Accepted sockets cannot be given `onread` in Node 20.)
+ */
+const UPSTREAM_READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+function onUpstreamRead(this: Leg, n: number, buf: Buffer): boolean {
+  return this[PEER].write(Buffer.from(buf.subarray(0, n)));
 }
 function onDrain(this: Leg): void {
   this[PEER].resume();
@@ -77,7 +89,7 @@ function onClose(this: Leg, hadError: boolean): void {
 }
 function wire(leg: Leg, peer: Leg): void {
   leg[PEER] = peer;
-  leg.on('data', onData).on('drain', onDrain).on('end', onEnd).on('error', onError).on('close', onClose);
+  leg.on('drain', onDrain).on('end', onEnd).on('error', onError).on('close', onClose);
 }
 
 export async function listenTcp(config: { address: string; port: number; target: ListenerTarget; log: Logger }): Promise<PortListener> {
@@ -94,9 +106,10 @@ export async function listenTcp(config: { address: string; port: number; target:
       return;
     }
     const client = socket as Leg;
-    const upstream = connect({ host: b.ip, port: b.port, allowHalfOpen: true, noDelay: true }) as Leg;
+    const upstream = connect({ host: b.ip, port: b.port, allowHalfOpen: true, noDelay: true, onread: { buffer: UPSTREAM_READ_BUFFER, callback: onUpstreamRead } }) as Leg;
     open.add(client);
     client.on('close', forget);
+    client.on('data', onData);
     wire(client, upstream);
     wire(upstream, client);
   });
