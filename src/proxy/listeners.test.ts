@@ -273,3 +273,36 @@ test('TCP: a slow reader does not make the proxy buffer without bound', async ()
     source.close();
   }
 });
+
+test('TCP: an error on one leg destroys the other', async () => {
+  const host = '127.0.88.16';
+  const port = await freePort(host);
+  const dead = await freePort('127.0.88.4'); // nothing listens there: the upstream connect is refused
+  let backendClosed = false;
+  const live = createServer((s) => {
+    s.write('hi\n');
+    s.on('error', () => {});
+    s.on('close', () => (backendClosed = true));
+  });
+  await new Promise<void>((r) => live.listen(0, '127.0.88.5', r));
+  const l = await listenTcp({ address: host, port, target: { backends: [be('127.0.88.4', dead)], affinityTimeoutMs: undefined }, log: silentLogger });
+  const socks: Socket[] = [];
+  try {
+    const c1 = connect({ host, port });
+    socks.push(c1);
+    let c1Closed = false;
+    c1.on('error', () => {}).on('close', () => (c1Closed = true));
+    await until('the client connection closes after the refused upstream connect', () => c1Closed);
+
+    l.setTarget({ backends: [be('127.0.88.5', (live.address() as { port: number }).port)], affinityTimeoutMs: undefined });
+    const { line, sock } = await firstLine(host, port);
+    socks.push(sock);
+    assert.equal(line, 'hi', 'connected through to the backend');
+    sock.resetAndDestroy();
+    await until('the backend connection closes after the client reset', () => backendClosed);
+  } finally {
+    for (const s of socks) s.destroy();
+    await l.close({ drain: false });
+    live.close();
+  }
+});
