@@ -68,13 +68,14 @@ async function joinContainer(io: StreamChannels, runtime: Runtime, target: Attac
  * the client closing stdin or leaving ends this session's hold on it (stdinOnce: for good).
  */
 export async function serveAttach(io: StreamChannels, runtime: Runtime, target: AttachTarget, q: URLSearchParams): Promise<void> {
+  // From here on, before any input can reach the container and make it answer.
+  let offset = fileSize(target.logPath);
   const held = await joinContainer(io, runtime, target, q);
   if (held === false) return;
   io.onInput({ stdin: (d) => held?.write(d), stdinEnd: () => held?.end(), resize: (cols, rows) => held?.resize(cols, rows) });
   const tty = q.get('tty') === 'true';
   const wantOut = q.get('stdout') !== 'false';
   const wantErr = q.get('stderr') !== 'false';
-  let offset = fileSize(target.logPath);
   const pump = (): void => {
     const got = readLines(target.logPath, offset);
     offset = got.offset;

@@ -164,6 +164,18 @@ describe('kubectl attach to process-runtime pods', { skip: kubectlMissing(), tim
     });
   }
 
+  for (const c of [WEBSOCKET, SPDY_127]) {
+    it(`${c.name}: kubectl run -i (stdin, stdinOnce, attach) feeds the new pod and ends with it`, { skip: skipFor(c) }, async () => {
+      const name = `run-${c.protocol}`;
+      // No scheduler here: the pod names its node.
+      const r = await kubectl(['run', name, '-i', '--restart=Never', '--image=busybox', `--overrides={"spec":{"nodeName":"${NODE}"}}`, '--command', '--', 'sh', '-c', 'while read l; do echo got:$l; done; echo eof'], { kubeconfig: server.kubeconfigPath, ...versionOpts(c), stdin: 'x\ny\n', timeoutMs: 90_000 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /got:x\ngot:y\neof\n$/);
+      const spec = (await pods().get(name, { namespace: 'default' })).spec?.containers?.[0];
+      assert.equal(spec?.stdinOnce, true);
+    });
+  }
+
   // Each its own size, so what the container prints answers this session's kubectl.
   const terminals: Array<[Client, { cols: number; rows: number }]> = [
     [WEBSOCKET, { cols: 77, rows: 22 }],
