@@ -4,9 +4,10 @@
  * when the container ends, writes its exit status to a file. The kubelet holds no pipe
  * to it, so a kubelet restart neither kills the container nor loses its exit code.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { onTerminal } from './container-tty.js';
+import type { KeeperProcess, KeeperSpawner } from './keeper-spawner.js';
 
 export interface ContainerFiles {
   stdout: string;
@@ -46,19 +47,18 @@ const KEEPER = [
  * Starts the keeper; `cgroupProcs` are the cgroup.procs files it joins before starting the
  * container. `wrap` are argv prefixes the keeper runs under, outermost first (e.g. nsenter
  * into the pod's network namespace); each must exec its command in place, so the keeper
- * keeps the PID and process group the runtime knows.
+ * keeps the PID and process group the runtime knows. With a `spawner`, the fork and exec
+ * happen off the calling thread (keeper-spawner.ts).
  */
-export function launchContainer(exe: string, args: string[], opts: { env: Record<string, string>; cwd?: string; files: ContainerFiles; cgroupProcs?: string[]; wrap?: string[][]; tty?: boolean }): ChildProcess {
+export async function launchContainer(exe: string, args: string[], opts: { env: Record<string, string>; cwd?: string; files: ContainerFiles; cgroupProcs?: string[]; wrap?: string[][]; tty?: boolean; spawner?: KeeperSpawner }): Promise<KeeperProcess> {
   const { stdout, stderr, exit, stdin = '/dev/null' } = opts.files;
   const procs = opts.cgroupProcs ?? [];
   const prefix = (opts.wrap ?? []).flat();
   const argv = opts.tty ? onTerminal([exe, ...args]) : [exe, ...args];
-  return spawn(prefix[0] ?? '/bin/sh', [...prefix.slice(1), ...(prefix.length ? ['/bin/sh'] : []), '-c', KEEPER, 'skiff-keeper', stdout, stderr, exit, stdin, String(procs.length), ...procs, ...argv], {
-    env: opts.env,
-    cwd: opts.cwd || undefined,
-    detached: true,
-    stdio: 'ignore',
-  });
+  const file = prefix[0] ?? '/bin/sh';
+  const keeperArgs = [...prefix.slice(1), ...(prefix.length ? ['/bin/sh'] : []), '-c', KEEPER, 'skiff-keeper', stdout, stderr, exit, stdin, String(procs.length), ...procs, ...argv];
+  const options = { env: opts.env, cwd: opts.cwd || undefined, detached: true, stdio: 'ignore' } as const;
+  return opts.spawner ? opts.spawner.spawn(file, keeperArgs, options) : spawn(file, keeperArgs, options);
 }
 
 /** The exit status the keeper recorded; 137 (SIGKILL) when it could not record one. */

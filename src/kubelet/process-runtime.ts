@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { NOT_ROOT, oomKilled, openCgroups, procsFiles, removeCgroup, type Cgroup
 import { attachContainer } from './container-attach.js';
 import { CriLogTailer } from './cri-log-tailer.js';
 import { containerEnv, execIn, execSyncIn, resolveExecutable } from './process-exec.js';
+import { KeeperSpawner, type KeeperProcess } from './keeper-spawner.js';
 import { isSameProcessAlive, launchContainer, processStartTime, recordedExitCode, type ContainerFiles } from './process-launch.js';
 import { LoopbackAddresses } from './loopback-ipam.js';
 import { RuntimeStateDir, type ContainerRecord } from './process-state.js';
@@ -41,7 +41,7 @@ export interface ProcessRuntimeConfig {
 
 interface Container extends ContainerRecord {
   /** The keeper, when this runtime started it (not after a restart). */
-  child?: ChildProcess;
+  child?: KeeperProcess;
   tailer?: CriLogTailer;
   /** Polls a re-adopted keeper, which is not our child, for its end. */
   poll?: NodeJS.Timeout;
@@ -81,6 +81,7 @@ export class ProcessRuntime implements Runtime {
   private readonly network: PodNetwork | undefined;
   private readonly stateDir: string | undefined;
   private readonly mountNs: ContainerMountNamespaces;
+  private readonly spawner = new KeeperSpawner();
 
   constructor(config: ProcessRuntimeConfig = {}) {
     this.loopback = new LoopbackAddresses(config.loopbackBase ?? 1);
@@ -215,10 +216,10 @@ export class ProcessRuntime implements Runtime {
         throw new ContainerStartError(`failed to create the cgroup of container "${c.config.name}": ${(err as Error).message}`);
       }
     }
-    let child: ChildProcess;
+    let child: KeeperProcess;
     try {
       const [bin, ...binArgs] = ns?.argv ?? [exe, ...args];
-      child = launchContainer(bin as string, binArgs, { env, ...(c.config.workingDir && !ns ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}), wrap: [...this.wrapOf(sb), ...(ns ? [ns.keeperPrefix] : [])], ...(c.config.tty ? { tty: true } : {}) });
+      child = await launchContainer(bin as string, binArgs, { spawner: this.spawner, env, ...(c.config.workingDir && !ns ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}), wrap: [...this.wrapOf(sb), ...(ns ? [ns.keeperPrefix] : [])], ...(c.config.tty ? { tty: true } : {}) });
     } catch (err) {
       await this.dropCgroup(c);
       throw new ContainerStartError(`failed to start container "${c.config.name}": ${(err as Error).message}`);
