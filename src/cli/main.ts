@@ -1,39 +1,39 @@
 import { Command, CommanderError } from 'commander';
-import { registerVersionCommand } from './version.js';
-import { registerAgentCommand } from './agent.js';
-import { registerServerCommand } from './server.js';
-import { registerSchedulerCommand } from './scheduler.js';
-import { registerSimCommand } from './sim.js';
-import { registerWhyCommand } from './why.js';
-import { registerControllerManagerCommand } from './controller-manager.js';
-import { registerUpCommand } from './up.js';
-import { registerTokenCommand } from './token.js';
-import { registerKillallCommand } from './killall.js';
-import { registerDoctorCommand } from './doctor.js';
 
-/** Builds the `skiff` command tree. Each subcommand lives in its own file. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each subcommand lives in its own file, loaded only when needed: `skiff agent` on a node
+ * then never loads the API server, storage or controllers (~20 MB of a node's memory).
+ */
+const COMMANDS: Array<[name: string, load: () => Promise<Register>]> = [
+  ['version', async () => (await import('./version.js')).registerVersionCommand],
+  ['agent', async () => (await import('./agent.js')).registerAgentCommand],
+  ['server', async () => (await import('./server.js')).registerServerCommand],
+  ['scheduler', async () => (await import('./scheduler.js')).registerSchedulerCommand],
+  ['sim', async () => (await import('./sim.js')).registerSimCommand],
+  ['why', async () => (await import('./why.js')).registerWhyCommand],
+  ['controller-manager', async () => (await import('./controller-manager.js')).registerControllerManagerCommand],
+  ['up', async () => (await import('./up.js')).registerUpCommand],
+  ['token', async () => (await import('./token.js')).registerTokenCommand],
+  ['killall', async () => (await import('./killall.js')).registerKillallCommand],
+  ['doctor', async () => (await import('./doctor.js')).registerDoctorCommand],
+];
+
+/** Builds the `skiff` command tree: just `only` when it names a subcommand, else every one (help, errors). */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('skiff')
     .description('skiff: a Kubernetes-compatible container orchestrator')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerVersionCommand(program);
-  registerAgentCommand(program);
-  registerServerCommand(program);
-  registerSchedulerCommand(program);
-  registerSimCommand(program);
-  registerWhyCommand(program);
-  registerControllerManagerCommand(program);
-  registerUpCommand(program);
-  registerTokenCommand(program);
-  registerKillallCommand(program);
-  registerDoctorCommand(program);
+  const one = COMMANDS.filter(([name]) => name === only);
+  for (const [, load] of one.length ? one : COMMANDS) (await load())(program);
   return program;
 }
 
 /** Runs the CLI with the given arguments; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv[0]);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
