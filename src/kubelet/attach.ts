@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { parseCriLine } from './log-reader.js';
 import { NoStdinError, type ContainerAttach, type Runtime } from './runtime.js';
-import { endSession, type StreamChannels } from './stream-channels.js';
+import { endSession, writeStdin, type StreamChannels } from './stream-channels.js';
 
 const POLL_MS = 100;
 const CHUNK = 256 * 1024;
@@ -72,7 +72,7 @@ export async function serveAttach(io: StreamChannels, runtime: Runtime, target: 
   let offset = fileSize(target.logPath);
   const held = await joinContainer(io, runtime, target, q);
   if (held === false) return;
-  io.onInput({ stdin: (d) => held?.write(d), stdinEnd: () => held?.end(), resize: (cols, rows) => held?.resize(cols, rows) });
+  io.onInput({ stdin: (d) => held?.stdin && writeStdin(io, held.stdin, d), stdinEnd: () => held?.end(), resize: (cols, rows) => held?.resize(cols, rows) });
   const tty = q.get('tty') === 'true';
   const wantOut = q.get('stdout') !== 'false';
   const wantErr = q.get('stderr') !== 'false';

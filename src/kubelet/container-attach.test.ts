@@ -37,11 +37,11 @@ describe('process runtime: attach to stdin (FIFO held by the keeper) and termina
   it('stdin: true stays open across sessions; a session ending does not end the input', async () => {
     const c = await start(ECHO, { stdin: true });
     const first = await rt.attach(c.id, { stdin: true });
-    first.write(Buffer.from('one\n'));
+    first.stdin?.write(Buffer.from('one\n'));
     await logged(c, /stdout F got:one$/m);
     first.end();
     const second = await rt.attach(c.id, { stdin: true });
-    second.write(Buffer.from('two\n'));
+    second.stdin?.write(Buffer.from('two\n'));
     await logged(c, /stdout F got:two$/m);
     second.end();
     assert.equal((await rt.containerStatus(c.id))?.state, 'running');
@@ -55,7 +55,7 @@ describe('process runtime: attach to stdin (FIFO held by the keeper) and termina
     // A session without stdin does not count.
     (await rt.attach(c.id, { stdin: false })).end();
     const s = await rt.attach(c.id, { stdin: true });
-    s.write(Buffer.from('only\n'));
+    s.stdin?.write(Buffer.from('only\n'));
     await logged(c, /stdout F got:only$/m);
     s.end();
     await exited;
@@ -74,7 +74,7 @@ describe('process runtime: attach to stdin (FIFO held by the keeper) and termina
     const second = new ProcessRuntime({ cgroups: null, mountNamespaces: false, stateDir });
     try {
       const s = await second.attach(id, { stdin: true });
-      s.write(Buffer.from('after-restart\n'));
+      s.stdin?.write(Buffer.from('after-restart\n'));
       await logged({ log: () => readFileSync(logPath, 'utf8') }, /stdout F got:after-restart$/m);
       s.end();
     } finally {
@@ -96,7 +96,7 @@ describe('process runtime: attach to stdin (FIFO held by the keeper) and termina
     const s = await rt.attach(c.id, { stdin: true });
     s.resize(123, 45);
     await logged(c, /stdout F 45 123\r?$/m);
-    s.write(Buffer.from('typed\n'));
+    s.stdin?.write(Buffer.from('typed\n'));
     await logged(c, /stdout F got:typed\r?$/m);
     s.end();
     await rt.stopContainer(c.id, 0);

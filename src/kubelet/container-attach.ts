@@ -58,9 +58,7 @@ export async function attachContainer(cfg: AttachConfig): Promise<ContainerAttac
   let ended = false;
   let resizing = Promise.resolve();
   return {
-    write: (data) => {
-      if (writer && !ended && !writer.destroyed) writer.write(data);
-    },
+    ...(writer ? { stdin: writer } : {}),
     end: () => {
       if (ended || !writer) return;
       ended = true;

@@ -1,5 +1,5 @@
 import type { Runtime } from './runtime.js';
-import { endSession, type StreamChannels } from './stream-channels.js';
+import { endSession, writeStdin, type StreamChannels } from './stream-channels.js';
 
 /**
  * Runs `command` in the container and connects it to the client's channels (WebSocket or
@@ -16,7 +16,7 @@ export async function runExec(runtime: Runtime, containerId: string, io: StreamC
   }
   const useStdin = q.get('stdin') === 'true';
   io.onInput({
-    stdin: (d) => void (useStdin && session.stdin.write(d)),
+    stdin: (d) => useStdin && writeStdin(io, session.stdin, d),
     stdinEnd: () => session.stdin.end(),
     resize: (cols, rows) => session.resize(cols, rows),
   });

@@ -92,8 +92,8 @@ export interface ExecSession {
 
 /** One attach session's hold on a container's stdin and terminal (CRI Attach). */
 export interface ContainerAttach {
-  /** Bytes for the container's stdin (dropped when the session did not ask for stdin). */
-  write(data: Buffer): void;
+  /** The container's stdin, when the session asked for it (finish with end(), not by ending this). */
+  stdin?: NodeJS.WritableStream;
   /** The session is done with stdin; with stdinOnce the container's stdin reaches EOF for good. Idempotent. */
   end(): void;
   /** The size of the container's terminal (a no-op without a TTY). */

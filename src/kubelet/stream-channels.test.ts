@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { webSocketChannels } from './stream-channels.js';
+import { PassThrough } from 'node:stream';
+import { webSocketChannels, writeStdin, type StreamChannels } from './stream-channels.js';
 
 describe('webSocketChannels', () => {
   it('decodes stdin, resize and the stdin close signal, keeping what came before onInput, in order', async () => {
@@ -33,5 +34,29 @@ describe('webSocketChannels', () => {
       client.terminate();
       await new Promise<void>((r) => wss.close(() => r()));
     }
+  });
+});
+
+describe('writeStdin', () => {
+  it('pauses the client while the stdin is full, resumes once it drains or closes', async () => {
+    const calls: string[] = [];
+    const io = { pauseInput: () => calls.push('pause'), resumeInput: () => calls.push('resume') } as unknown as StreamChannels;
+    const stdin = new PassThrough({ highWaterMark: 4 });
+    writeStdin(io, stdin, Buffer.from('ab'));
+    assert.deepEqual(calls, []);
+    writeStdin(io, stdin, Buffer.from('cdef'));
+    assert.deepEqual(calls, ['pause']);
+    const drained = new Promise((r) => stdin.once('drain', r));
+    stdin.read();
+    await drained;
+    assert.deepEqual(calls, ['pause', 'resume']);
+    // Full again, then closed (the container stopped reading): the client is not left paused.
+    writeStdin(io, stdin, Buffer.from('ghijkl'));
+    const closed = new Promise((r) => stdin.once('close', r));
+    stdin.destroy();
+    await closed;
+    assert.deepEqual(calls, ['pause', 'resume', 'pause', 'resume']);
+    writeStdin(io, stdin, Buffer.from('after'));
+    assert.equal(calls.length, 4, 'a closed stdin takes no more input');
   });
 });

@@ -17,6 +17,9 @@ export interface StreamChannels {
   send(channel: 1 | 2 | 3, data: Buffer | string): void;
   /** Where the client's input goes; what came before this call is delivered then, in order. */
   onInput(input: StreamInput): void;
+  /** Stop and restart reading the client's input (its stdin comes faster than it is written). */
+  pauseInput(): void;
+  resumeInput(): void;
   /** The client went away. */
   onClose(handler: () => void): void;
   /** Ends the session after the status was sent. */
@@ -30,6 +33,20 @@ export type SessionStatus = { status: 'Success' } | { status: 'Failure'; message
 export function endSession(io: StreamChannels, status: SessionStatus): void {
   io.send(3, JSON.stringify({ metadata: {}, ...status }));
   io.close();
+}
+
+/**
+ * Writes the client's stdin to `stdin`; while `stdin` is full the client's input is paused
+ * (until it drains, or closes), so a fast client cannot pile data up in the kubelet.
+ */
+export function writeStdin(io: StreamChannels, stdin: NodeJS.WritableStream, data: Buffer): void {
+  if (!stdin.writable || stdin.write(data)) return;
+  io.pauseInput();
+  const resume = (): void => {
+    stdin.removeListener('drain', resume).removeListener('close', resume);
+    io.resumeInput();
+  };
+  stdin.once('drain', resume).once('close', resume);
 }
 
 /** A resize message ({"Width":…,"Height":…}) to the input handler; a malformed one is dropped. */
@@ -63,6 +80,8 @@ export function webSocketChannels(ws: WebSocket): StreamChannels {
       input = to;
       for (const data of early.splice(0)) deliver(to, data);
     },
+    pauseInput: () => ws.pause(),
+    resumeInput: () => ws.resume(),
     onClose: (handler) => ws.on('close', handler),
     close: () => ws.close(1000),
   };

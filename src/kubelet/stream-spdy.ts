@@ -72,6 +72,9 @@ function spdyChannels(session: SpdySession, streams: Map<StreamType, SpdyStream>
         for (const line of lines) if (line.trim()) decodeResize(input, line);
       });
     },
+    // A paused stream that fills pauses the connection (port-forward-spdy.ts).
+    pauseInput: () => streams.get('stdin')?.pause(),
+    resumeInput: () => streams.get('stdin')?.resume(),
     onClose: (handler) => void session.done.then(handler),
     close: () => {
       for (const s of streams.values()) if (!s.writableEnded) s.end();

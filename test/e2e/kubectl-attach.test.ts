@@ -76,6 +76,8 @@ describe('kubectl attach to process-runtime pods', { skip: kubectlMissing(), tim
       pod('once-ws', { command: ['sh', '-c', ECHO], stdin: true, stdinOnce: true }),
       pod('once-spdy', { command: ['sh', '-c', ECHO], stdin: true, stdinOnce: true }),
       pod('terminal', { command: ['sh', '-c', TERMINAL], stdin: true, tty: true }),
+      pod('count-websocket', { command: ['wc', '-c'], stdin: true, stdinOnce: true }),
+      pod('count-spdy', { command: ['wc', '-c'], stdin: true, stdinOnce: true }),
     ];
     for (const p of all) await pods().create(p);
     await waitFor('all pods running', async () => {
@@ -173,6 +175,15 @@ describe('kubectl attach to process-runtime pods', { skip: kubectlMissing(), tim
       assert.match(r.stdout, /got:x\ngot:y\neof\n$/);
       const spec = (await pods().get(name, { namespace: 'default' })).spec?.containers?.[0];
       assert.equal(spec?.stdinOnce, true);
+    });
+  }
+
+  // Far more than a pipe holds (64 KiB): the client is paused while the container catches up.
+  for (const c of [WEBSOCKET, SPDY_127]) {
+    it(`${c.name}: attach -i carries 3 MB of stdin whole, then EOF (stdinOnce) ends the container and the session`, { skip: skipFor(c) }, async () => {
+      const r = await once(['-i', `pod/count-${c.protocol}`], c, 'x'.repeat(3_000_000));
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^3000000$/m);
     });
   }
 
