@@ -1,39 +1,61 @@
 /**
- * Wraps an async function so at most `limit` calls run at once; later calls wait their
- * turn in arrival order. The scheduler binds through this: when the API server falls
- * behind, unbounded parallel bindings would each open a new keep-alive TLS connection
- * (hundreds of handshakes on both sides), slowing the server further.
+ * At most `limit` async calls at once; later calls wait their turn in arrival order. The
+ * scheduler binds through this: when the API server falls behind, unbounded parallel
+ * bindings would each open a new keep-alive TLS connection (hundreds of handshakes on
+ * both sides), slowing the server further. `waiting` and `slotFreed()` let the scheduling
+ * loop hold back instead of running far ahead of its bindings.
  */
-export function limitConcurrency<A extends unknown[], R>(limit: number, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-  if (!(limit >= 1)) throw new Error(`limitConcurrency: limit must be at least 1, got ${limit}`);
-  let running = 0;
-  // FIFO as array + head index (shift() is O(n) once thousands of bindings queue up).
-  let waiting: Array<() => void> = [];
-  let head = 0;
-  const release = (): void => {
-    if (head < waiting.length) {
-      const next = waiting[head] as () => void;
-      waiting[head++] = noop;
-      if (head === waiting.length) {
-        waiting = [];
-        head = 0;
-      } else if (head > 1024 && head * 2 > waiting.length) {
-        waiting = waiting.slice(head);
-        head = 0;
+export class ConcurrencyLimit {
+  private running = 0;
+  // FIFO as array + head index (shift() is O(n) once thousands of calls queue up).
+  private queue: Array<() => void> = [];
+  private head = 0;
+  private freed: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {
+    if (!(limit >= 1)) throw new Error(`ConcurrencyLimit: limit must be at least 1, got ${limit}`);
+  }
+
+  /** Calls waiting for a slot. */
+  get waiting(): number {
+    return this.queue.length - this.head;
+  }
+
+  async run<R>(fn: () => Promise<R>): Promise<R> {
+    if (this.running < this.limit) this.running++;
+    // The slot passes straight from a finishing call to the next waiter (running stays the same).
+    else await new Promise<void>((resolve) => this.queue.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Resolves when the next running call finishes. */
+  slotFreed(): Promise<void> {
+    return new Promise((resolve) => this.freed.push(resolve));
+  }
+
+  private release(): void {
+    if (this.head < this.queue.length) {
+      const next = this.queue[this.head] as () => void;
+      this.queue[this.head++] = noop;
+      if (this.head === this.queue.length) {
+        this.queue = [];
+        this.head = 0;
+      } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
       }
       next();
-    } else running--;
-  };
-  return async (...args: A): Promise<R> => {
-    if (running < limit) running++;
-    // The slot passes straight from a finishing call to the next waiter (running stays the same).
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      return await fn(...args);
-    } finally {
-      release();
+    } else this.running--;
+    if (this.freed.length > 0) {
+      const freed = this.freed;
+      this.freed = [];
+      for (const f of freed) f();
     }
-  };
+  }
 }
 
 const noop = (): void => {};

@@ -14,7 +14,7 @@ import { jsonLogger, type Logger } from '../client/logger.js';
 import type { RestClient } from '../client/rest-client.js';
 import { isNotFound } from '../client/status-error.js';
 import { SchedulerCache } from './cache.js';
-import { limitConcurrency } from './concurrency.js';
+import { ConcurrencyLimit } from './concurrency.js';
 import { defaultConfig, type SchedulerConfig } from './config.js';
 import { LAST_ATTEMPT_ANNOTATION, type Verdict } from './explain.js';
 import { Framework } from './framework.js';
@@ -36,7 +36,7 @@ export interface StartSchedulerOptions {
   recordScheduledEvents?: boolean;
   /** Called after each successful bind (metrics, benchmarks). */
   onBound?: (pod: Pod, nodeName: string, latencyMs: number) => void;
-  /** Binding requests in flight at once; more wait in order (default 32). */
+  /** Binding requests in flight at once; more wait in order (default 256: the server commits concurrent writes as one batch, so throughput needs many in flight). */
   maxBindingsInFlight?: number;
 }
 
@@ -91,13 +91,13 @@ export function startScheduler(opts: StartSchedulerOptions): RunningScheduler {
   };
   // Bounded so a server that falls behind sees a steady queue on pooled connections, not a
   // new TLS connection per pending binding.
-  const bind = limitConcurrency(opts.maxBindingsInFlight ?? 32, async (pod: Pod, nodeName: string): Promise<void> => {
-    await podClient.subresource('binding').create(
-      pod.metadata?.name ?? '',
-      { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata?.name, namespace: pod.metadata?.namespace, ...(pod.metadata?.uid ? { uid: pod.metadata.uid } : {}) }, target: { apiVersion: 'v1', kind: 'Node', name: nodeName } },
-      { namespace: pod.metadata?.namespace ?? 'default' },
-    );
-  });
+  const binding = new ConcurrencyLimit(opts.maxBindingsInFlight ?? 256);
+  const bind = async (pod: Pod, nodeName: string): Promise<void> => {
+    const name = pod.metadata?.name ?? '';
+    const namespace = pod.metadata?.namespace ?? 'default';
+    const body = { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata?.name, namespace: pod.metadata?.namespace, ...(pod.metadata?.uid ? { uid: pod.metadata.uid } : {}) }, target: { apiVersion: 'v1', kind: 'Node', name: nodeName } };
+    await binding.run(() => podClient.subresource('binding').create(name, body, { namespace }));
+  };
   const registry = inTreeRegistry({
     bind,
     preemption: {
@@ -217,6 +217,9 @@ export function startScheduler(opts: StartSchedulerOptions): RunningScheduler {
         logger.error('scheduling attempt failed', { pod: q.key, error: String(err) });
         queue.addBackoff(q);
       }
+      // Backpressure: while bindings wait for a slot, the next pod stays queued (its attempt
+      // not started) rather than being assumed far ahead of its binding.
+      while (running && binding.waiting > 0) await binding.slotFreed();
       // The cycle is synchronous; let I/O (watch events, binding responses) in regularly.
       if (Date.now() - lastYield > 5) {
         await new Promise((r) => setImmediate(r));
