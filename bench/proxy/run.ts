@@ -28,7 +28,7 @@ import { startControllerManager } from '../../src/controllers/manager.js';
 import { REPO_ROOT, startTestServer } from '../../test/e2e/support/index.js';
 import { createTestHost, netnsUnavailable, type TestHost } from '../../test/e2e/support/netns.js';
 import { compare, once } from './load.js';
-import { pairsTable, summarize, summaryLine, type Pair } from './stats.js';
+import { littleNote, pairsTable, summarize, summaryLine, type Pair } from './stats.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -183,6 +183,8 @@ try {
     ...pairsTable(user),
     '',
     summaryLine('Userspace', us),
+    '',
+    littleNote(user, us, 0.3),
     '',
     `Userspace proxy process CPU per proxied request: ${(perReq('user') + perReq('sys')).toFixed(1)} µs (user ${perReq('user').toFixed(1)}, system ${perReq('sys').toFixed(1)}),`,
     'the figure least disturbed by other load on the machine (bench/proxy/datapath.ts measures the listener alone).',

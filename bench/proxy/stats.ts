@@ -55,3 +55,15 @@ export function pairsTable(pairs: readonly Pair[]): string[] {
 export function summaryLine(mode: string, s: PairSummary): string {
   return `${mode}: throughput ratio ${f(s.ratio)} (pairs ${f(s.ratioRange[0])} to ${f(s.ratioRange[1])}), added p50 ${f(s.addedP50)} ms (pairs ${f(s.addedP50Range[0])} to ${f(s.addedP50Range[1])}), added p99 ${f(s.addedP99)} ms — medians over pairs.`;
 }
+
+/**
+ * With a fixed number of requests in flight, latency ≈ in-flight / throughput (Little's law),
+ * so a throughput ratio R implies an added latency of about direct latency × (1/R − 1): the
+ * two halves of a goal like "ratio ≥ 0.7 and < 0.3 ms added p50" are not independent.
+ */
+export function littleNote(pairs: readonly Pair[], s: PairSummary, addedGoalMs: number): string {
+  const directP50 = median(pairs.map((p) => p.direct.p50));
+  const implied = directP50 * (1 / s.ratio - 1);
+  const needed = directP50 / (directP50 + addedGoalMs);
+  return `Little's law check: every connection always has a request in flight, so latency ≈ in-flight / throughput; at the median direct p50 of ${f(directP50)} ms the median ratio ${f(s.ratio)} implies ≈ ${f(implied)} ms added p50 (measured ${f(s.addedP50)}), and < ${addedGoalMs} ms added p50 would need a ratio ≥ ${f(needed)}.`;
+}
