@@ -107,16 +107,35 @@ export class Framework {
     const totals = new Array<number>(n).fill(0);
     for (const { plugin, weight } of this.scorers) {
       if (weight === 0 || state.skipScore.has(plugin.name)) continue;
+      const raw = this.rawScores(plugin, state, pod, nodes);
       if (!plugin.normalizeScore) {
-        for (let i = 0; i < n; i++) totals[i] = (totals[i] as number) + safeScore(plugin, state, pod, nodes[i] as NodeInfo) * weight;
+        for (let i = 0; i < n; i++) totals[i] = (totals[i] as number) + (raw[i] as number) * weight;
         continue;
       }
       const scores = this.scoresFor(nodes);
-      for (let i = 0; i < n; i++) (scores[i] as NodeScore).score = safeScore(plugin, state, pod, nodes[i] as NodeInfo);
+      for (let i = 0; i < n; i++) (scores[i] as NodeScore).score = raw[i] as number;
       plugin.normalizeScore(state, pod, scores);
       for (let i = 0; i < n; i++) totals[i] = (totals[i] as number) + (scores[i] as NodeScore).score * weight;
     }
     return totals;
+  }
+
+  private readonly raw: number[] = [];
+
+  /** One plugin's raw scores (reused array): the batch form when it has one, else node by node (a throw scores 0). */
+  private rawScores(plugin: ScorePlugin, state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): number[] {
+    const out = this.raw;
+    out.length = nodes.length;
+    if (plugin.scoreAll) {
+      try {
+        plugin.scoreAll(state, pod, nodes, out);
+        return out;
+      } catch {
+        // Fall through: per node, so only the node that throws scores 0.
+      }
+    }
+    for (let i = 0; i < nodes.length; i++) out[i] = safeScore(plugin, state, pod, nodes[i] as NodeInfo);
+    return out;
   }
 
   private scoresFor(nodes: readonly NodeInfo[]): NodeScore[] {

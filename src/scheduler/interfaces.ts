@@ -59,6 +59,12 @@ export interface NodeScore {
 export interface ScorePlugin extends Plugin {
   /** A raw score; normalizeScore (if any) maps the raw scores of all candidates into 0..100. */
   score(state: CycleState, pod: Pod, node: NodeInfo): number;
+  /**
+   * Optional batch form giving exactly score()'s results: out[i] = score(nodes[i]). Saves a
+   * call per node and lets the plugin read the pod once; if it throws, the framework
+   * scores node by node instead.
+   */
+  scoreAll?(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], out: number[]): void;
   normalizeScore?(state: CycleState, pod: Pod, scores: NodeScore[]): void;
 }
 export interface ReservePlugin extends Plugin {

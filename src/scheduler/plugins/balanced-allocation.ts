@@ -1,7 +1,7 @@
 import type { Pod } from '../../api/core/v1/pod.js';
 import type { ScorePlugin } from '../interfaces.js';
 import type { NodeInfo } from '../node-info.js';
-import { podRequests } from '../resources.js';
+import { podRequests, type PodRequests } from '../resources.js';
 import { allocatableOf, requestedWith } from './node-resources-fit.js';
 
 export const BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
@@ -11,7 +11,10 @@ export const BALANCED_ALLOCATION = 'NodeResourcesBalancedAllocation';
  * σ is the standard deviation of the used fractions (each capped at 1).
  */
 export function balancedAllocationScore(pod: Pod, node: NodeInfo, resources: readonly string[] = ['cpu', 'memory']): number {
-  const r = podRequests(pod);
+  return balanced(podRequests(pod), node, resources);
+}
+
+function balanced(r: PodRequests, node: NodeInfo, resources: readonly string[]): number {
   if (resources.length === 2) {
     // The default (cpu, memory) without allocating: σ of two values is half their distance.
     const a0 = allocatableOf(node, resources[0] as string);
@@ -40,5 +43,12 @@ export function balancedAllocationScore(pod: Pod, node: NodeInfo, resources: rea
 
 export function balancedAllocation(args: { resources?: string[] } = {}): ScorePlugin {
   const resources = args.resources ?? ['cpu', 'memory'];
-  return { name: BALANCED_ALLOCATION, score: (_s, pod, node) => balancedAllocationScore(pod, node, resources) };
+  return {
+    name: BALANCED_ALLOCATION,
+    score: (_s, pod, node) => balanced(podRequests(pod), node, resources),
+    scoreAll: (_s, pod, nodes, out) => {
+      const r = podRequests(pod);
+      for (let i = 0; i < nodes.length; i++) out[i] = balanced(r, nodes[i] as NodeInfo, resources);
+    },
+  };
 }

@@ -104,7 +104,15 @@ export function requestedAndAllocatable(pod: Pod, node: NodeInfo, resource: stri
 
 /** LeastAllocated: the weighted mean of free fractions, 0..100. */
 export function leastAllocatedScore(pod: Pod, node: NodeInfo, resources: readonly ResourceSpec[] = DEFAULT_RESOURCES): number {
-  const r = podRequests(pod);
+  return leastAllocated(podRequests(pod), node, resources);
+}
+
+/** MostAllocated: the weighted mean of used fractions, 0..100 (bin packing). */
+export function mostAllocatedScore(pod: Pod, node: NodeInfo, resources: readonly ResourceSpec[] = DEFAULT_RESOURCES): number {
+  return mostAllocated(podRequests(pod), node, resources);
+}
+
+function leastAllocated(r: PodRequests, node: NodeInfo, resources: readonly ResourceSpec[]): number {
   let sum = 0;
   let weights = 0;
   for (let i = 0; i < resources.length; i++) {
@@ -119,9 +127,7 @@ export function leastAllocatedScore(pod: Pod, node: NodeInfo, resources: readonl
   return weights === 0 ? 0 : Math.floor(sum / weights);
 }
 
-/** MostAllocated: the weighted mean of used fractions, 0..100 (bin packing). */
-export function mostAllocatedScore(pod: Pod, node: NodeInfo, resources: readonly ResourceSpec[] = DEFAULT_RESOURCES): number {
-  const r = podRequests(pod);
+function mostAllocated(r: PodRequests, node: NodeInfo, resources: readonly ResourceSpec[]): number {
   let sum = 0;
   let weights = 0;
   for (let i = 0; i < resources.length; i++) {
@@ -139,7 +145,7 @@ export function mostAllocatedScore(pod: Pod, node: NodeInfo, resources: readonly
 export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlugin & FilterPlugin & ScorePlugin {
   const type = args.scoringStrategy?.type ?? 'LeastAllocated';
   const resources = args.scoringStrategy?.resources ?? DEFAULT_RESOURCES;
-  const scoreFn = type === 'MostAllocated' ? mostAllocatedScore : leastAllocatedScore;
+  const scoreFn = type === 'MostAllocated' ? mostAllocated : leastAllocated;
   return {
     name: NODE_RESOURCES_FIT,
     preFilter: (_s, pod) => {
@@ -147,6 +153,10 @@ export function nodeResourcesFit(args: NodeResourcesFitArgs = {}): PreFilterPlug
       return { status: SUCCESS };
     },
     filter: (_s, pod, node) => nodeResourcesFitFilter(pod, node),
-    score: (_s, pod, node) => scoreFn(pod, node, resources),
+    score: (_s, pod, node) => scoreFn(podRequests(pod), node, resources),
+    scoreAll: (_s, pod, nodes, out) => {
+      const r = podRequests(pod);
+      for (let i = 0; i < nodes.length; i++) out[i] = scoreFn(r, nodes[i] as NodeInfo, resources);
+    },
   };
 }

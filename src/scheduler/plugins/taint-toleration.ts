@@ -1,6 +1,7 @@
 import type { Node } from '../../api/core/v1/node.js';
 import type { Pod } from '../../api/core/v1/pod.js';
 import type { FilterPlugin, ScorePlugin } from '../interfaces.js';
+import type { NodeInfo } from '../node-info.js';
 import { taintText, tolerated, type Taint, type Toleration } from '../helpers.js';
 import { SUCCESS, unresolvable, type Status } from '../status.js';
 import { defaultNormalizeScore } from './normalize.js';
@@ -40,6 +41,12 @@ export function taintToleration(): FilterPlugin & ScorePlugin {
     // Most nodes have no taints: answer from the NodeInfo without reading the Node.
     filter: (_s, pod, node) => (node.taints === undefined ? SUCCESS : taintTolerationFilter(pod, node.node)),
     score: (_s, pod, node) => (node.taints === undefined ? 0 : intolerablePreferNoSchedule(pod, node.node)),
+    scoreAll: (_s, pod, nodes, out) => {
+      for (let i = 0; i < nodes.length; i++) {
+        const node = nodes[i] as NodeInfo;
+        out[i] = node.taints === undefined ? 0 : intolerablePreferNoSchedule(pod, node.node);
+      }
+    },
     normalizeScore: (_s, _p, scores) => defaultNormalizeScore(scores, true),
   };
 }
