@@ -59,8 +59,8 @@ function onData(this: Leg, chunk: Buffer): void {
 }
 /**
  * The upstream leg reads into one buffer shared by every connection (net's `onread`), which
- * skips a native allocation and the Readable machinery per read (measured: ~6 % less proxy
- * CPU per request, bench/proxy/datapath.ts). Reads are handled one at a time on this thread,
+ * skips a native allocation and the Readable machinery per read (a few per cent less proxy
+ * CPU per request in bench/proxy/datapath.ts, close to its noise: the system calls dominate). Reads are handled one at a time on this thread,
  * and the chunk is copied before write() may keep it. Returning false stops reading; the
  * peer's 'drain' resumes it. (Accepted sockets cannot be given `onread` in Node 20.)
  */
