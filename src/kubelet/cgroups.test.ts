@@ -37,10 +37,10 @@ describe('Cgroups on cgroup v2', () => {
   cgroup(join(mount, 'delegated'), { 'cgroup.controllers': 'cpu memory pids', 'cgroup.subtree_control': 'cpu memory', 'cgroup.procs': '' });
   const mountinfo = `35 24 0:30 / ${mount} rw - cgroup2 cgroup2 rw`;
 
-  it('falls back to the root when its own cgroup holds processes, hands controllers down and writes the limits', () => {
+  it('falls back to the root when its own cgroup holds processes, hands controllers down and writes the limits', async () => {
     const cgroups = open(mountinfo, '0::/busy.service\n');
     assert.equal(cgroups.describe(), `cgroup v2 (unified: ${join(mount, 'skiff')})`);
-    const cg = cgroups.create('1234-ab', 'c1', { cpuMillis: 100, memoryBytes: MiB32, cpuRequestMillis: 50 });
+    const cg = await cgroups.create('1234-ab', 'c1', { cpuMillis: 100, memoryBytes: MiB32, cpuRequestMillis: 50 });
     const dir = join(mount, 'skiff', 'pod1234-ab', 'c1');
     assert.deepEqual(cg, { version: 2, dirs: { unified: dir } });
     for (const d of [mount, join(mount, 'skiff'), dirname(dir)]) assert.equal(text(join(d, 'cgroup.subtree_control')), '+memory +cpu', d);
@@ -50,8 +50,8 @@ describe('Cgroups on cgroup v2', () => {
     assert.deepEqual(procsFiles(cg), [join(dir, 'cgroup.procs')]);
   });
 
-  it('stays under its own cgroup when that one delegates', () => {
-    const cg = open(mountinfo, '0::/delegated\n').create('u', 'c2', {});
+  it('stays under its own cgroup when that one delegates', async () => {
+    const cg = await open(mountinfo, '0::/delegated\n').create('u', 'c2', {});
     const dir = join(mount, 'delegated', 'skiff', 'podu', 'c2');
     assert.deepEqual(cg.dirs, { unified: dir });
     assert.equal(text(join(mount, 'delegated', 'cgroup.subtree_control')), 'cpu memory', 'already delegated: left as it was');
@@ -86,10 +86,10 @@ describe('Cgroups on cgroup v1', () => {
   const mountinfo = `32 31 0:29 / ${cpu} rw - cgroup cgroup rw,cpu,cpuacct\n35 31 0:32 / ${memory} rw - cgroup cgroup rw,memory`;
   const selfCgroup = '4:memory:/job\n2:cpu,cpuacct:/\n';
 
-  it('creates one cgroup per hierarchy, under the process’s own cgroup, with limit, quota and shares', () => {
+  it('creates one cgroup per hierarchy, under the process’s own cgroup, with limit, quota and shares', async () => {
     const cgroups = open(mountinfo, selfCgroup);
     assert.equal(cgroups.describe(), `cgroup v1 (cpu,cpuacct: ${join(cpu, 'skiff')}, memory: ${join(memory, 'job', 'skiff')})`);
-    const cg = cgroups.create('p', 'c', { cpuMillis: 250, memoryBytes: MiB32 });
+    const cg = await cgroups.create('p', 'c', { cpuMillis: 250, memoryBytes: MiB32 });
     const cpuDir = join(cpu, 'skiff', 'podp', 'c');
     const memDir = join(memory, 'job', 'skiff', 'podp', 'c');
     assert.deepEqual(cg, { version: 1, dirs: { 'cpu,cpuacct': cpuDir, memory: memDir } });

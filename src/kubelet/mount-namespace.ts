@@ -10,7 +10,8 @@
  * needs nothing more than the pid the runtime already records.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readlinkSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join, posix } from 'node:path';
 import { planMounts, realFs, type HostFs, type Mount, type MountOp } from './mount-namespace-plan.js';
 
@@ -64,17 +65,19 @@ export interface SetupFiles {
 
 /**
  * The setup script for a plan: `set -e`; a refusal to run in the host's namespace (its
- * mounts would be the host's); on failure, the error in the container's stderr and status
- * 128; on success it execs its arguments (the keeper) in place.
+ * mounts would be the host's; `hostMountNsPath` is the kubelet's /proc/<pid>/ns/mnt); on
+ * failure, the error in the container's stderr and status 128; on success it execs its
+ * arguments (the keeper) in place.
  */
-export function renderSetupScript(root: string, ops: MountOp[], hostMountNs: string, files: SetupFiles): string {
+export function renderSetupScript(root: string, ops: MountOp[], hostMountNsPath: string, files: SetupFiles): string {
   const lines = [
     'set -eu',
     `R=${q(root)}`,
     `exec 3>&2 2>>${q(files.stderr)}`,
     `fail() { echo "skiff: cannot set up the mount namespace of the container" >&2; echo 128 >${q(`${files.exit}.tmp`)} && mv ${q(`${files.exit}.tmp`)} ${q(files.exit)}; }`,
     'trap fail EXIT',
-    `[ "$(readlink /proc/self/ns/mnt)" != ${q(hostMountNs)} ] || { echo "skiff: refusing to build a container root in the host mount namespace" >&2; exit 1; }`,
+    // `-ef` (same nsfs inode) is a builtin test: no readlink process per container start.
+    `if [ /proc/self/ns/mnt -ef ${q(hostMountNsPath)} ]; then echo "skiff: refusing to build a container root in the host mount namespace" >&2; exit 1; fi`,
   ];
   for (const o of ops) {
     switch (o.op) {
@@ -115,15 +118,17 @@ export function containerDir(base: string, id: string): { dir: string; root: str
   return { dir, root: join(dir, 'root'), script: join(dir, 'setup.sh'), ready: join(dir, 'ready') };
 }
 
-/** Plans and writes the container's setup; throws (MountPlanError or fs errors) when it cannot. */
-export function prepareNamespacedLaunch(base: string, id: string, argv: string[], opts: { mounts: Mount[]; workingDir?: string; fs?: HostFs; files: SetupFiles }): NamespacedLaunch {
+/** Plans and writes the container's setup (the writes off the event loop); rejects (MountPlanError or fs errors) when it cannot. */
+export async function prepareNamespacedLaunch(base: string, id: string, argv: string[], opts: { mounts: Mount[]; workingDir?: string; fs?: HostFs; files: SetupFiles }): Promise<NamespacedLaunch> {
   const { root, script, ready } = containerDir(base, id);
-  mkdirSync(root, { recursive: true, mode: 0o700 });
-  rmSync(ready, { force: true });
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  await rm(ready, { force: true });
   const ops = planMounts(opts.mounts, opts.fs ?? realFs, opts.workingDir ? { workingDir: opts.workingDir } : {});
-  writeFileSync(script, renderSetupScript(root, ops, readlinkSync('/proc/self/ns/mnt'), { ...opts.files, ready }), { mode: 0o700 });
+  await writeFile(script, renderSetupScript(root, ops, `/proc/${process.pid}/ns/mnt`, { ...opts.files, ready }), { mode: 0o700 });
   // The script execs the keeper in place once the root is built, so it is one more composable prefix.
-  return { keeperPrefix: [tool('unshare'), '--mount', '--propagation', 'private', '--', '/bin/sh', script], argv: [...chrootPrefix(root, opts.workingDir), ...argv] };
+  // chroot alone starts in the root's /: a shell to change directory only when there is one to change to.
+  const inRoot = opts.workingDir && opts.workingDir !== '/' ? chrootPrefix(root, opts.workingDir) : [tool('chroot'), root];
+  return { keeperPrefix: [tool('unshare'), '--mount', '--propagation', 'private', '--', '/bin/sh', script], argv: [...inRoot, ...argv] };
 }
 
 /**
@@ -202,7 +207,7 @@ export class ContainerMountNamespaces {
     return !!mounts?.length && this.unavailable() === undefined;
   }
 
-  prepare(id: string, argv: string[], opts: { mounts: Mount[]; workingDir?: string; files: SetupFiles }): NamespacedLaunch {
+  prepare(id: string, argv: string[], opts: { mounts: Mount[]; workingDir?: string; files: SetupFiles }): Promise<NamespacedLaunch> {
     return prepareNamespacedLaunch(this.base, id, argv, opts);
   }
 

@@ -23,7 +23,6 @@ import {
   type Runtime,
 } from './runtime.js';
 
-
 export interface ProcessRuntimeConfig {
   /** Loopback addresses are 127.<base>.y.z (default 127.1.0.2 upwards). */
   loopbackBase?: number;
@@ -205,13 +204,13 @@ export class ProcessRuntime implements Runtime {
     for (const f of Object.values(files)) rmSync(f, { force: true });
     let ns: { keeperPrefix: string[]; argv: string[] } | undefined;
     try {
-      ns = mounts && this.mountNs.prepare(id, [exe, ...args], { mounts, files, ...(c.config.workingDir ? { workingDir: c.config.workingDir } : {}) });
+      ns = mounts && (await this.mountNs.prepare(id, [exe, ...args], { mounts, files, ...(c.config.workingDir ? { workingDir: c.config.workingDir } : {}) }));
     } catch (err) {
       throw new ContainerStartError(`failed to prepare the mounts of container "${c.config.name}": ${(err as Error).message}`);
     }
     if (this.cgroups) {
       try {
-        c.cgroup = this.cgroups.create(sb?.config.uid || c.status.sandboxId, id, c.config.resources ?? {});
+        c.cgroup = await this.cgroups.create(sb?.config.uid || c.status.sandboxId, id, c.config.resources ?? {});
       } catch (err) {
         throw new ContainerStartError(`failed to create the cgroup of container "${c.config.name}": ${(err as Error).message}`);
       }
@@ -220,6 +219,11 @@ export class ProcessRuntime implements Runtime {
     try {
       const [bin, ...binArgs] = ns?.argv ?? [exe, ...args];
       child = await launchContainer(bin as string, binArgs, { spawner: this.spawner, env, ...(c.config.workingDir && !ns ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}), wrap: [...this.wrapOf(sb), ...(ns ? [ns.keeperPrefix] : [])], ...(c.config.tty ? { tty: true } : {}) });
+      // Removed (runtime closing) while the keeper was starting: it must not outlive its record.
+      if (this.containers.get(id) !== c) {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        throw new Error('it was removed while starting');
+      }
     } catch (err) {
       await this.dropCgroup(c);
       throw new ContainerStartError(`failed to start container "${c.config.name}": ${(err as Error).message}`);
