@@ -28,9 +28,9 @@ const ticks = async (): Promise<void> => {
 
 test('events wait while a status write is pending and go once the gate is idle', async () => {
   const clock = new FakeClock();
-  const gate = new PriorityGate();
+  const gate = new PriorityGate(clock);
   const inner = heldEvents();
-  const sink = new DeferredEventClient({ events: inner, gate, clock, maxDelayMs: 10_000 });
+  const sink = new DeferredEventClient({ events: inner, gate, clock, maxDelayMs: 10_000, quietMs: 0 });
   let endStatus!: () => void;
   const status = gate.run(() => new Promise<void>((r) => (endStatus = r)));
   const created = sink.create(ev('a'));
@@ -47,7 +47,7 @@ test('events wait while a status write is pending and go once the gate is idle',
 test('at most `concurrency` event writes are in flight, in order', async () => {
   const clock = new FakeClock();
   const inner = heldEvents();
-  const sink = new DeferredEventClient({ events: inner, gate: new PriorityGate(), clock, concurrency: 2 });
+  const sink = new DeferredEventClient({ events: inner, gate: new PriorityGate(clock), clock, concurrency: 2 });
   const all = ['a', 'b', 'c', 'd'].map((n) => sink.create(ev(n)));
   await ticks();
   assert.deepEqual(inner.started, ['a', 'b']);
@@ -64,7 +64,7 @@ test('at most `concurrency` event writes are in flight, in order', async () => {
 
 test('an event that waited maxDelayMs goes even while status writes continue', async () => {
   const clock = new FakeClock();
-  const gate = new PriorityGate();
+  const gate = new PriorityGate(clock);
   const inner = heldEvents();
   const sink = new DeferredEventClient({ events: inner, gate, clock, maxDelayMs: 2000 });
   void gate.run(() => new Promise<void>(() => {})); // a status write that never ends
@@ -88,7 +88,25 @@ test('a failed event write rejects its caller and does not stall the queue', asy
     },
     patch: async () => ({}) as Event,
   };
-  const sink = new DeferredEventClient({ events: inner, gate: new PriorityGate(), clock, concurrency: 1 });
+  const sink = new DeferredEventClient({ events: inner, gate: new PriorityGate(clock), clock, concurrency: 1 });
   await assert.rejects(sink.create(ev('a')), /boom/);
   assert.equal((await sink.create(ev('b'))).metadata?.name, 'b');
+});
+
+test('after a status write, events wait for quietMs of calm (pods start in bursts)', async () => {
+  const clock = new FakeClock();
+  const gate = new PriorityGate(clock);
+  const inner = heldEvents();
+  const sink = new DeferredEventClient({ events: inner, gate, clock, quietMs: 250, maxDelayMs: 10_000 });
+  await gate.run(async () => {});
+  void sink.create(ev('a'));
+  await clock.advance(200);
+  await ticks();
+  await gate.run(async () => {}); // another status write: the calm starts over
+  await clock.advance(200);
+  await ticks();
+  assert.deepEqual(inner.started, []);
+  await clock.advance(50);
+  await ticks();
+  assert.deepEqual(inner.started, ['a']);
 });

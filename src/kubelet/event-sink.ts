@@ -3,8 +3,9 @@
  * as they come they would reach the API server ahead of the status patches that make the
  * pods Running (and each would take a connection of its own). As in Kubernetes, where the
  * kubelet's event broadcaster writes from its own queue at its own pace, Events here wait
- * in a queue: at most `concurrency` in flight, none while a status write is pending —
- * unless the oldest has waited `maxDelayMs`, so Events are late under load, never lost.
+ * in a queue: at most `concurrency` in flight, none while a status write is pending or
+ * for `quietMs` after the last one (pods start in bursts) — unless the oldest has waited
+ * `maxDelayMs`, so Events are late under load, never lost.
  */
 import type { Event } from '../api/core/v1/event.js';
 import type { Clock, Timer } from '../client/clock.js';
@@ -15,6 +16,10 @@ import type { PatchOptions, PatchType, WriteOptions } from '../client/resource-c
 export class PriorityGate {
   private busy = 0;
   private readonly waiters = new Set<() => void>();
+  /** When the last priority write ended (-Infinity: none yet). */
+  idleSince = -Infinity;
+
+  constructor(private readonly clock: Clock) {}
 
   /** Runs `write` as a priority write: queued Events wait until it and its peers are done. */
   async run<T>(write: () => Promise<T>): Promise<T> {
@@ -22,7 +27,10 @@ export class PriorityGate {
     try {
       return await write();
     } finally {
-      if (--this.busy === 0) for (const w of [...this.waiters]) w();
+      if (--this.busy === 0) {
+        this.idleSince = this.clock.now();
+        for (const w of [...this.waiters]) w();
+      }
     }
   }
 
@@ -54,7 +62,9 @@ export interface DeferredEventClientConfig {
   clock: Clock;
   /** Event writes in flight at once (default 2). */
   concurrency?: number;
-  /** The longest an Event waits for the gate (default 2 s). */
+  /** How long the gate must have been idle before Events go (default 250 ms). */
+  quietMs?: number;
+  /** The longest an Event waits for the gate (default 5 s). */
   maxDelayMs?: number;
 }
 
@@ -64,12 +74,14 @@ export class DeferredEventClient implements EventClient {
   private inFlight = 0;
   private readonly concurrency: number;
   private readonly maxDelayMs: number;
+  private readonly quietMs: number;
   private timer: Timer | undefined;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly cfg: DeferredEventClientConfig) {
     this.concurrency = Math.max(1, cfg.concurrency ?? 2);
-    this.maxDelayMs = Math.max(0, cfg.maxDelayMs ?? 2000);
+    this.maxDelayMs = Math.max(0, cfg.maxDelayMs ?? 5000);
+    this.quietMs = Math.max(0, cfg.quietMs ?? 250);
   }
 
   create(obj: Event, options?: WriteOptions): Promise<Event> {
@@ -95,9 +107,12 @@ export class DeferredEventClient implements EventClient {
   private pump(): void {
     while (this.inFlight < this.concurrency && this.queue.length > 0) {
       const head = this.queue[0] as Queued;
-      const waited = this.cfg.clock.now() - head.at;
-      if (!this.cfg.gate.idle() && waited < this.maxDelayMs) {
-        this.waitFor(this.maxDelayMs - waited);
+      const now = this.cfg.clock.now();
+      const waited = now - head.at;
+      const gate = this.cfg.gate;
+      const quietLeft = gate.idle() ? this.quietMs - (now - gate.idleSince) : Infinity;
+      if (waited < this.maxDelayMs && quietLeft > 0) {
+        this.waitFor(Math.min(this.maxDelayMs - waited, quietLeft));
         return;
       }
       this.queue.shift();
@@ -109,7 +124,7 @@ export class DeferredEventClient implements EventClient {
     }
   }
 
-  /** Pumps again when the gate goes idle or the head's delay runs out, whichever is first. */
+  /** Pumps again when the gate goes idle or `ms` have passed, whichever is first. */
   private waitFor(ms: number): void {
     if (this.timer || this.unsubscribe) return;
     const again = (): void => {

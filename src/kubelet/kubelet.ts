@@ -143,7 +143,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   const podCidr = runtime instanceof ProcessRuntime ? runtime.podCidr : undefined;
   if (podCidr) await recordPodCidr(client, node, podCidr, logger);
   // Status patches first: Events queue behind them (event-sink.ts).
-  const statusGate = new PriorityGate();
+  const statusGate = new PriorityGate(clock);
   const events = new DeferredEventClient({ events: (config.eventClient ?? client).resource(EventKind), gate: statusGate, clock });
   const recorder = new EventRecorder({ events, component: 'kubelet', host: nodeName, clock, logger });
   for (const msg of runtime.limitations()) {
