@@ -2,7 +2,6 @@ import { hostname } from 'node:os';
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
 import { clientFromConnection, HttpsTransport, jsonLogger, loadKubeconfig, RestClient, type ClusterConnection } from '../client/index.js';
 import { startKubelet, type Taint } from '../kubelet/index.js';
-import { joinCluster, JoinError } from './join.js';
 import { checkCidr, parsePort } from './flag-parsers.js';
 import { addNodeServiceOptions, startAgentNodeServices, type NodeServicesFlags } from './node-services.js';
 
@@ -137,6 +136,8 @@ async function agentKubeconfig(o: AgentOptions): Promise<string> {
   if (!o.server || !o.token) {
     return fail(2, 'joining needs both --server URL and --token TOKEN (or pass --kubeconfig)');
   }
+  // Loaded only to join: a node started from a kubeconfig never needs it.
+  const { joinCluster, JoinError } = await import('./join.js');
   try {
     const path = await joinCluster({ server: o.server, token: o.token, nodeName: o.nodeName, dataDir: o.dataDir });
     process.stdout.write(`joined ${o.server} as node ${o.nodeName} (credentials in ${path})\n`);
