@@ -7,7 +7,7 @@
  */
 import { constants, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { resizeTerminal } from './container-tty.js';
+import { resizesInOrder, resizeTerminal } from './container-tty.js';
 import { NoStdinError, type ContainerAttach } from './runtime.js';
 
 const OPEN_TIMEOUT_MS = 2000;
@@ -56,7 +56,8 @@ export async function attachContainer(cfg: AttachConfig): Promise<ContainerAttac
     writer.on('error', () => writer?.destroy());
   }
   let ended = false;
-  let resizing = Promise.resolve();
+  // One after the other, so the last size wins (kubectl sends two at once on attach).
+  const resize = resizesInOrder((cols, rows) => resizeTerminal(cfg.keeperPid, cols, rows));
   return {
     ...(writer ? { stdin: writer } : {}),
     end: () => {
@@ -73,8 +74,7 @@ export async function attachContainer(cfg: AttachConfig): Promise<ContainerAttac
       writer.end();
     },
     resize: (cols, rows) => {
-      // One after the other, so the last size wins (kubectl sends two at once on attach).
-      if (cfg.tty) resizing = resizing.then(() => resizeTerminal(cfg.keeperPid, cols, rows)).then(() => undefined);
+      if (cfg.tty) resize(cols, rows);
     },
   };
 }

@@ -3,7 +3,8 @@
  * runs the container under util-linux script(1), which allocates a real pty, copies its
  * own stdin (the container's stdin FIFO) to the pty and the pty's output to its stdout
  * (the container's log). The pty is resized from outside with stty on the slave, which
- * the container's own process holds as fd 0: the kernel then sends it SIGWINCH.
+ * the container's own process holds as fd 0: the kernel then sends it SIGWINCH. An exec
+ * with a TTY runs the same way (process-exec.ts), script being the exec'd process.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -25,15 +26,70 @@ function firstChild(pid: number): number | undefined {
   }
 }
 
+/** A process's argv, NUL-separated as in /proc; undefined once it has ended. */
+function cmdline(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sets the size of the terminal `pid` holds as fd 0 (the kernel then sends it SIGWINCH); false when it cannot. */
+function setSize(pid: number | undefined, cols: number, rows: number): Promise<boolean> {
+  if (pid === undefined || !Number.isInteger(cols) || !Number.isInteger(rows) || cols <= 0 || rows <= 0) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    execFile('stty', ['-F', `/proc/${pid}/fd/0`, 'cols', String(cols), 'rows', String(rows)], { timeout: 5000 }, (err) => resolve(!err));
+  });
+}
+
+/**
+ * Sets the terminal size of the command that script(1) `scriptPid` runs (onTerminal).
+ * Resolves false when there is no such terminal (not started yet, or ended).
+ */
+export function resizeCommandTerminal(scriptPid: number, cols: number, rows: number): Promise<boolean> {
+  return setSize(firstChild(scriptPid), cols, rows);
+}
+
 /**
  * Sets the terminal size of the container whose keeper is `keeperPid` (keeper → script →
  * container). Resolves false when there is no such terminal (no TTY, or it has ended).
  */
 export async function resizeTerminal(keeperPid: number, cols: number, rows: number): Promise<boolean> {
   const script = firstChild(keeperPid);
-  const container = script === undefined ? undefined : firstChild(script);
-  if (container === undefined || !Number.isInteger(cols) || !Number.isInteger(rows) || cols <= 0 || rows <= 0) return false;
-  return new Promise((resolve) => {
-    execFile('stty', ['-F', `/proc/${container}/fd/0`, 'cols', String(cols), 'rows', String(rows)], { timeout: 5000 }, (err) => resolve(!err));
-  });
+  return script === undefined ? false : resizeCommandTerminal(script, cols, rows);
+}
+
+/**
+ * Resolves true once the command of `onTerminal(argv, size)` run by script `scriptPid` has
+ * started — the shell in front of it has set the size and exec'd it (its argv no longer
+ * holds `shellCommand`, onTerminal's third element), so a size set from then on is not
+ * overwritten. Resolves false once `alive()` is false or after `timeoutMs`. Polls /proc.
+ */
+export async function commandStarted(scriptPid: number, shellCommand: string, alive: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (alive() && Date.now() < deadline) {
+    const child = firstChild(scriptPid);
+    const argv = child === undefined ? undefined : cmdline(child);
+    if (argv !== undefined && argv !== '' && !argv.includes(shellCommand)) return true;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return false;
+}
+
+/**
+ * A resize function that applies each size with `apply`, one after the other in the order
+ * given (so the last size wins), none before `ready` has settled. Never rejects.
+ */
+export function resizesInOrder(apply: (cols: number, rows: number) => Promise<unknown>, ready: Promise<unknown> = Promise.resolve()): (cols: number, rows: number) => void {
+  let queue = ready.then(
+    () => undefined,
+    () => undefined,
+  );
+  return (cols, rows) => {
+    queue = queue.then(() => apply(cols, rows)).then(
+      () => undefined,
+      () => undefined,
+    );
+  };
 }

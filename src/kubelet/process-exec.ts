@@ -1,13 +1,15 @@
 /**
  * Exec into a process-runtime container: a new host process with the container's
  * environment and working directory, run under the same argv prefixes as the container
- * (`wrap`: e.g. nsenter into the pod's network namespace). A TTY comes from util-linux
- * script(1), so no native code is needed.
+ * (`wrap`: e.g. nsenter into the pod's network namespace, which execs what follows in
+ * place). A TTY comes from util-linux script(1) (container-tty.ts), so no native code is
+ * needed; the client's resizes are applied to it as they come.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { commandStarted, onTerminal, resizeCommandTerminal, resizesInOrder } from './container-tty.js';
 import { ContainerStartError, type ContainerConfig, type ExecSession, type ExecSyncResult, type PodSandbox } from './runtime.js';
 
 /** Resolves argv[0] like execvp would; undefined when it cannot be executed. */
@@ -93,13 +95,18 @@ export function execIn(config: ContainerConfig, sb: PodSandbox | undefined, argv
   const exe = cmd ? resolveExecutable(cmd, env, config.workingDir) : undefined;
   if (!exe) throw new ContainerStartError(`OCI runtime exec failed: exec failed: unable to start container process: exec: "${cmd ?? ''}": executable file not found in $PATH: unknown`);
   let child: ChildProcess;
-  let size = { cols: 80, rows: 24 };
+  let resize: ExecSession['resize'] = () => {};
   if (opts.tty) {
-    const quoted = [exe, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const sizeCmd = () => `stty cols ${size.cols} rows ${size.rows} 2>/dev/null; `;
-    const [bin, binArgs] = wrapped(wrap, 'script', ['-qfec', `${sizeCmd()}exec ${quoted}`, '/dev/null']);
+    // The shell in front of the command sets a default size; the client's sizes follow it, in order.
+    const onPty = onTerminal([exe, ...args], { cols: 80, rows: 24 });
+    const [bin, binArgs] = wrapped(wrap, onPty[0] as string, onPty.slice(1));
     child = spawn(bin, binArgs, { env, cwd: config.workingDir || undefined, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr?.resume();
+    const scriptPid = child.pid;
+    if (scriptPid !== undefined) {
+      const alive = (): boolean => child.exitCode === null && child.signalCode === null;
+      resize = resizesInOrder((cols, rows) => resizeCommandTerminal(scriptPid, cols, rows), commandStarted(scriptPid, onPty[2] as string, alive));
+    }
   } else {
     const [bin, binArgs] = wrapped(wrap, exe, args);
     // argv0 only applies to a direct spawn (a wrapper execs the resolved path).
@@ -113,9 +120,7 @@ export function execIn(config: ContainerConfig, sb: PodSandbox | undefined, argv
     stdin: child.stdin as NodeJS.WritableStream,
     stdout: child.stdout as NodeJS.ReadableStream,
     ...(opts.tty ? {} : { stderr: child.stderr as NodeJS.ReadableStream }),
-    resize: (cols, rows) => {
-      size = { cols, rows };
-    },
+    resize,
     wait: () => exited,
     kill: () => killGroup(child),
   };
