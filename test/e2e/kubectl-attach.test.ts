@@ -2,7 +2,8 @@
  * e2e: `kubectl attach` through a real `skiff server` to a kubelet with the process runtime
  * (in this process), with the real kubectl: 1.32 (WebSocket v5.channel.k8s.io), its SPDY
  * fallback (KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false) and 1.27 (SPDY/3.1 only). Output,
- * stdin (`-i`) that stays open across sessions, stdinOnce, and a TTY with resize (`-it`).
+ * stdin (`-i`) that stays open across sessions, stdinOnce, and a TTY with resize (`-it`);
+ * `exec -it` on a terminal that kubectl's own is resized after.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import { memoryLogger } from '../../src/client/logger.js';
 import type { Container } from '../../src/api/core/v1/container.js';
 import { PodKind, type Pod } from '../../src/api/core/v1/pod.js';
 import { startKubelet, type RunningKubelet } from '../../src/kubelet/index.js';
+import { resizeCommandTerminal } from '../../src/kubelet/container-tty.js';
 
 const NODE = 'attach-e2e-node';
 // "tick N" every 100 ms, "warn N" on stderr every 5th, until the file $STOP exists.
@@ -39,10 +41,10 @@ describe('kubectl attach to process-runtime pods', { skip: kubectlMissing(), tim
   let dataDir: string;
   const running: RunningKubectl[] = [];
   const kubeletLog = memoryLogger();
-  /** The kubelet's log lines for ended attach sessions over `protocol`. */
-  const sessions = (protocol: string) => kubeletLog.lines.filter((l) => l.msg === 'attach ended' && l.fields.protocol === protocol);
-  /** Waits for one more ended attach session over the client's protocol than `before`. */
-  const sessionEnded = (c: Client, before: number) => waitFor(`an attach session over ${c.protocol} ended`, async () => sessions(c.protocol)[before], 10_000);
+  /** The kubelet's log lines for ended attach (or exec) sessions over `protocol`. */
+  const sessions = (protocol: string, verb = 'attach') => kubeletLog.lines.filter((l) => l.msg === `${verb} ended` && l.fields.protocol === protocol);
+  /** Waits for one more ended attach (or exec) session over the client's protocol than `before`. */
+  const sessionEnded = (c: Client, before: number, verb = 'attach') => waitFor(`an ${verb} session over ${c.protocol} ended`, async () => sessions(c.protocol, verb)[before], 10_000);
   const pods = () => client.resource<Pod>(PodKind);
   const attach = (args: string[], c: Client, stdin = false): RunningKubectl => {
     const r = startKubectl(server.kubeconfigPath, ['attach', ...args], { ...versionOpts(c), stdin });
@@ -204,6 +206,35 @@ describe('kubectl attach to process-runtime pods', { skip: kubectlMissing(), tim
       await at.stop();
       assert.equal((await sessionEnded(c, before)).fields.tty, true);
       assert.ok((await containerState('terminal'))?.running, 'the container still runs');
+    });
+  }
+
+  // kubectl's terminal starts at the first size and is resized to each next one while the shell runs.
+  const execTerminals: Array<[Client, Array<{ cols: number; rows: number }>]> = [
+    [WEBSOCKET, [{ cols: 83, rows: 27 }, { cols: 120, rows: 41 }, { cols: 62, rows: 19 }]],
+    [SPDY_127, [{ cols: 97, rows: 33 }, { cols: 131, rows: 45 }, { cols: 58, rows: 17 }]],
+  ];
+  for (const [c, sizes] of execTerminals) {
+    it(`${c.name}: exec -it runs a shell on a terminal of kubectl's size, and every resize of kubectl's terminal reaches it`, { skip: skipFor(c) }, async () => {
+      const before = sessions(c.protocol, 'exec').length;
+      const ex = startKubectl(server.kubeconfigPath, ['exec', '-it', 'pod/terminal', '--', 'sh'], { ...versionOpts(c), stdin: true, terminal: sizes[0] as { cols: number; rows: number } });
+      running.push(ex);
+      for (const [i, size] of sizes.entries()) {
+        const pid = ex.child.pid as number;
+        // kubectl (script's command) gets SIGWINCH and sends its new size.
+        if (i > 0) assert.ok(await resizeCommandTerminal(pid, size.cols, size.rows), "resized kubectl's terminal");
+        // Asks the shell until it reports this size: a resize takes a moment to arrive.
+        const reported = new RegExp(`^${size.rows} ${size.cols}\r?$`, 'm');
+        await waitFor(`the shell reporting ${size.rows} ${size.cols}`, async () => {
+          if (ex.child.exitCode !== null) throw new Error(`kubectl exited ${ex.child.exitCode}`);
+          if (reported.test(ex.out())) return true;
+          ex.child.stdin?.write('stty size\r');
+          return undefined;
+        }, 20_000, 250).catch((err: Error) => Promise.reject(new Error(`${err.message}; kubectl stdout ${JSON.stringify(ex.out().slice(-400))}, stderr ${JSON.stringify(ex.err().slice(-400))}`)));
+      }
+      ex.child.stdin?.write('exit\r');
+      assert.equal(await ex.exited, 0, ex.err());
+      assert.equal((await sessionEnded(c, before, 'exec')).fields.tty, true);
     });
   }
 });
