@@ -30,7 +30,7 @@ test('events wait while a status write is pending and go once the gate is idle',
   const clock = new FakeClock();
   const gate = new PriorityGate(clock);
   const inner = heldEvents();
-  const sink = new DeferredEventClient({ events: inner, gate, clock, maxDelayMs: 10_000, quietMs: 0 });
+  const sink = new DeferredEventClient({ events: inner, gate, clock, maxDelayMs: 10_000 });
   let endStatus!: () => void;
   const status = gate.run(() => new Promise<void>((r) => (endStatus = r)));
   const created = sink.create(ev('a'));
@@ -93,13 +93,17 @@ test('a failed event write rejects its caller and does not stall the queue', asy
   assert.equal((await sink.create(ev('b'))).metadata?.name, 'b');
 });
 
-test('after a status write, events wait for quietMs of calm (pods start in bursts)', async () => {
+test('in a burst, events wait for quietMs of calm after the last status write', async () => {
   const clock = new FakeClock();
   const gate = new PriorityGate(clock);
   const inner = heldEvents();
-  const sink = new DeferredEventClient({ events: inner, gate, clock, quietMs: 250, maxDelayMs: 10_000 });
-  await gate.run(async () => {});
-  void sink.create(ev('a'));
+  const sink = new DeferredEventClient({ events: inner, gate, clock, quietMs: 250, burstQueue: 3, maxDelayMs: 10_000 });
+  let endStatus!: () => void;
+  const status = gate.run(() => new Promise<void>((r) => (endStatus = r)));
+  for (const n of ['a', 'b', 'c']) void sink.create(ev(n));
+  await ticks();
+  endStatus();
+  await status;
   await clock.advance(200);
   await ticks();
   await gate.run(async () => {}); // another status write: the calm starts over
@@ -107,6 +111,17 @@ test('after a status write, events wait for quietMs of calm (pods start in burst
   await ticks();
   assert.deepEqual(inner.started, []);
   await clock.advance(50);
+  await ticks();
+  assert.deepEqual(inner.started, ['a', 'b']);
+});
+
+test('outside a burst, an event goes as soon as no status write is pending', async () => {
+  const clock = new FakeClock();
+  const gate = new PriorityGate(clock);
+  const inner = heldEvents();
+  const sink = new DeferredEventClient({ events: inner, gate, clock, quietMs: 250, burstQueue: 3 });
+  await gate.run(async () => {});
+  void sink.create(ev('a'));
   await ticks();
   assert.deepEqual(inner.started, ['a']);
 });

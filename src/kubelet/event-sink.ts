@@ -3,9 +3,10 @@
  * as they come they would reach the API server ahead of the status patches that make the
  * pods Running (and each would take a connection of its own). As in Kubernetes, where the
  * kubelet's event broadcaster writes from its own queue at its own pace, Events here wait
- * in a queue: at most `concurrency` in flight, none while a status write is pending or
- * for `quietMs` after the last one (pods start in bursts) — unless the oldest has waited
- * `maxDelayMs`, so Events are late under load, never lost.
+ * in a queue: at most `concurrency` in flight, none while a status write is pending and,
+ * in a burst (`burstQueue` Events waiting), none for `quietMs` after the last one either —
+ * unless the oldest has waited `maxDelayMs`, so Events are late under load, never lost.
+ * Outside bursts an Event goes as soon as no status write is pending, as it did before.
  */
 import type { Event } from '../api/core/v1/event.js';
 import type { Clock, Timer } from '../client/clock.js';
@@ -62,8 +63,10 @@ export interface DeferredEventClientConfig {
   clock: Clock;
   /** Event writes in flight at once (default 2). */
   concurrency?: number;
-  /** How long the gate must have been idle before Events go (default 250 ms). */
+  /** In a burst, how long the gate must have been idle before Events go (default 250 ms). */
   quietMs?: number;
+  /** Events waiting that make a burst (default 8). */
+  burstQueue?: number;
   /** The longest an Event waits for the gate (default 5 s). */
   maxDelayMs?: number;
 }
@@ -75,6 +78,7 @@ export class DeferredEventClient implements EventClient {
   private readonly concurrency: number;
   private readonly maxDelayMs: number;
   private readonly quietMs: number;
+  private readonly burstQueue: number;
   private timer: Timer | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -82,6 +86,7 @@ export class DeferredEventClient implements EventClient {
     this.concurrency = Math.max(1, cfg.concurrency ?? 2);
     this.maxDelayMs = Math.max(0, cfg.maxDelayMs ?? 5000);
     this.quietMs = Math.max(0, cfg.quietMs ?? 250);
+    this.burstQueue = Math.max(1, cfg.burstQueue ?? 8);
   }
 
   create(obj: Event, options?: WriteOptions): Promise<Event> {
@@ -110,7 +115,8 @@ export class DeferredEventClient implements EventClient {
       const now = this.cfg.clock.now();
       const waited = now - head.at;
       const gate = this.cfg.gate;
-      const quietLeft = gate.idle() ? this.quietMs - (now - gate.idleSince) : Infinity;
+      const quiet = this.queue.length >= this.burstQueue ? this.quietMs : 0;
+      const quietLeft = gate.idle() ? quiet - (now - gate.idleSince) : Infinity;
       if (waited < this.maxDelayMs && quietLeft > 0) {
         this.waitFor(Math.min(this.maxDelayMs - waited, quietLeft));
         return;
