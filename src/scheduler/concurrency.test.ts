@@ -13,7 +13,7 @@ const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 describe('ConcurrencyLimit', () => {
   it('runs at most `limit` calls at once and starts waiters in arrival order', async () => {
-    const limit = new ConcurrencyLimit(2);
+    const limit = new ConcurrencyLimit({ limit: 2 });
     const gates = Array.from({ length: 5 }, gate);
     const started: number[] = [];
     let running = 0;
@@ -45,7 +45,7 @@ describe('ConcurrencyLimit', () => {
   });
 
   it('slotFreed resolves when a running call finishes, not before', async () => {
-    const limit = new ConcurrencyLimit(1);
+    const limit = new ConcurrencyLimit({ limit: 1 });
     const g = gate();
     const done = limit.run(() => g.promise);
     let freed = false;
@@ -59,7 +59,7 @@ describe('ConcurrencyLimit', () => {
   });
 
   it('frees the slot when a call fails', async () => {
-    const limit = new ConcurrencyLimit(1);
+    const limit = new ConcurrencyLimit({ limit: 1 });
     const call = (fail: boolean): Promise<string> =>
       limit.run(async () => {
         await tick();
@@ -74,7 +74,7 @@ describe('ConcurrencyLimit', () => {
   });
 
   it('drains a long queue (thousands waiting) completely', async () => {
-    const limit = new ConcurrencyLimit(3);
+    const limit = new ConcurrencyLimit({ limit: 3 });
     let running = 0;
     let peak = 0;
     const n = 5000;
@@ -98,6 +98,6 @@ describe('ConcurrencyLimit', () => {
   });
 
   it('rejects a limit below 1', () => {
-    assert.throws(() => new ConcurrencyLimit(0), /at least 1/);
+    assert.throws(() => new ConcurrencyLimit({ limit: 0 }), /at least 1/);
   });
 });

@@ -12,8 +12,11 @@ export class ConcurrencyLimit {
   private head = 0;
   private freed: Array<() => void> = [];
 
-  constructor(private readonly limit: number) {
-    if (!(limit >= 1)) throw new Error(`ConcurrencyLimit: limit must be at least 1, got ${limit}`);
+  private readonly limit: number;
+
+  constructor(config: { limit: number }) {
+    if (!(config.limit >= 1)) throw new Error(`ConcurrencyLimit: limit must be at least 1, got ${config.limit}`);
+    this.limit = config.limit;
   }
 
   /** Calls waiting for a slot. */

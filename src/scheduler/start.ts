@@ -91,7 +91,7 @@ export function startScheduler(opts: StartSchedulerOptions): RunningScheduler {
   };
   // Bounded so a server that falls behind sees a steady queue on pooled connections, not a
   // new TLS connection per pending binding.
-  const binding = new ConcurrencyLimit(opts.maxBindingsInFlight ?? 256);
+  const binding = new ConcurrencyLimit({ limit: opts.maxBindingsInFlight ?? 256 });
   const bind = async (pod: Pod, nodeName: string): Promise<void> => {
     const name = pod.metadata?.name ?? '';
     const namespace = pod.metadata?.namespace ?? 'default';
