@@ -49,15 +49,13 @@ export class HttpsTransport implements Transport {
           maxSockets,
           // One context for every socket: otherwise each new connection parses the CA, the
           // certificate and the key again (an in-process control plane opens ~50 at start).
-          // ca/cert/key stay in the options too, as the agent's pool key.
+          // ca/cert/key are not repeated in the options: the agent serves one server with one
+          // identity, and it would join those multi-KB strings into its pool key on every request.
           secureContext: createSecureContext({
             ...(conn.ca ? { ca: conn.ca } : {}),
             ...(conn.cert ? { cert: conn.cert } : {}),
             ...(conn.key ? { key: conn.key } : {}),
           }),
-          ...(conn.ca ? { ca: conn.ca } : {}),
-          ...(conn.cert ? { cert: conn.cert } : {}),
-          ...(conn.key ? { key: conn.key } : {}),
           rejectUnauthorized: conn.insecureSkipTLSVerify !== true,
         })
       : new http.Agent({ keepAlive: true, maxSockets });
