@@ -22,9 +22,9 @@ async function echoServer(): Promise<{ server: Server; url: string; caPem: strin
 test('the transport trusts only the configured CA and presents the configured client certificate on every pooled connection', async () => {
   const { server, url, caPem, clientCa } = await echoServer();
   const client = await issueClientCertificate(clientCa, { user: 'alice' });
-  const good = new HttpsTransport({ connection: { server: url, ca: Buffer.from(caPem), cert: Buffer.from(client.certPem), key: Buffer.from(client.keyPem) } });
+  const good = new HttpsTransport({ connection: { namespace: 'default', context: 'test', server: url, ca: Buffer.from(caPem), cert: Buffer.from(client.certPem), key: Buffer.from(client.keyPem) } });
   const otherCa = await createCa('someone-else');
-  const wrong = new HttpsTransport({ connection: { server: url, ca: Buffer.from(otherCa.certPem) } });
+  const wrong = new HttpsTransport({ connection: { namespace: 'default', context: 'test', server: url, ca: Buffer.from(otherCa.certPem) } });
   try {
     // Several at once: new sockets from the pool must carry the same identity.
     const bodies = await Promise.all(
