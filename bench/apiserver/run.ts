@@ -244,14 +244,21 @@ process; load generator in another process (keep-alive HTTPS, bearer token).
 Load average (1 min) at start ${loadBefore.toFixed(1)}, at end ${(loadavg()[0] ?? 0).toFixed(1)}: the machine is shared with other
 engineers' test runs, so latencies are inflated when it is busy.
 
-Where the time goes (CPU profile of the server, 3,000 creates, load average ≈ 6): about 0.6 ms
-of server CPU per create in the resource layer (schema validation ≈ 0.3 ms, defaults, managed
-fields, JSON encode/decode, watch-cache ingest), plus the HTTPS pipeline; the event loop's
-delay was p50 20–50 ms with stalls of 100–600 ms (GC and synchronous SQLite commits/fsync) —
-with 100 requests in flight that queueing, not any single request, sets p99. The LIST path
-concatenates each object's cached JSON bytes (no re-serialization); on an idle core it takes
-≈ 70–110 ms in-process for 10,000 pods. Earlier runs on this machine at load ≈ 5 gave create
-p99 875 ms at 874 creates/s, LIST 185 ms (JSON) / 268 ms (Table), RSS 278 MB after GC.
+Server CPU per create during the create phase: ${serverCpuPerCreate.toFixed(2)} ms (load generator ${clientCpuPerCreate.toFixed(2)} ms).
+The server handles requests on one event loop, so its throughput is about 1 / (CPU per create),
+and with ${CONCURRENCY} requests in flight each one waits behind the others: p50 ≈ ${CONCURRENCY} / throughput.
+A p99 under 50 ms at ${CONCURRENCY} in flight needs roughly 3,000 creates/s — about 0.3 ms of CPU per
+create on one core, or the request work spread over both cores. Where a create's CPU goes (CPU
+profile, 5,000 creates): Node's HTTP and TLS ≈ 35 %; the schema walks (normalize, prune,
+defaults, validation) ≈ 25 %; managed fields ≈ 8 %; store commit and watch-cache ingest ≈ 12 %;
+writing the response ≈ 10 %; GC ≈ 6 %. No single part dominates.
+
+History on this machine: 2026-11-26, Node's https client as load generator and the server under
+tsx: create p99 631 ms at 636 creates/s, RSS 301 MB after GC. 2026-11-27: the load generator
+became a lean HTTP/1.1 client (Node's https client spent 0.55 ms of CPU per request on the same
+two cores), the server runs compiled, a create records managed fields before admission (the
+pods had been ~0.5 KB bigger for owning admission's tolerations and the strategy's status),
+and defaults run once per create.
 
 Rerun: \`npm run bench:apiserver\` (\`BENCH_PODS=n\` for a smaller run). The figures vary with
 the machine and with other load on it; the 2-core test machine is shared.
