@@ -11,15 +11,15 @@ const slice = (ports: EndpointSlice['ports'], eps: Array<[string, { ready?: bool
 
 test('backendsFor matches slice ports by name and protocol, dedupes, defaults conditions', () => {
   const slices = [
-    slice([{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'dns', port: 53, protocol: 'UDP' }], [['10.0.0.2'], ['10.0.0.1', { ready: false, serving: true, terminating: true }]]),
-    slice([{ name: 'http', port: 8080 }], [['10.0.0.1', { ready: true }]]),
-    slice([{ name: 'other', port: 9 }], [['10.0.0.9']]),
+    slice([{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'dns', port: 53, protocol: 'UDP' }], [['198.18.0.2'], ['198.18.0.1', { ready: false, serving: true, terminating: true }]]),
+    slice([{ name: 'http', port: 8080 }], [['198.18.0.1', { ready: true }]]),
+    slice([{ name: 'other', port: 9 }], [['198.18.0.9']]),
   ];
   assert.deepEqual(backendsFor({ name: 'http', port: 80, protocol: 'TCP' }, slices), [
-    { ip: '10.0.0.1', port: 8080, ready: true, serving: true, terminating: false },
-    { ip: '10.0.0.2', port: 8080, ready: true, serving: true, terminating: false },
+    { ip: '198.18.0.1', port: 8080, ready: true, serving: true, terminating: false },
+    { ip: '198.18.0.2', port: 8080, ready: true, serving: true, terminating: false },
   ]);
-  assert.deepEqual(backendsFor({ name: 'dns', port: 53, protocol: 'UDP' }, slices).map((b) => b.ip), ['10.0.0.1', '10.0.0.2']);
+  assert.deepEqual(backendsFor({ name: 'dns', port: 53, protocol: 'UDP' }, slices).map((b) => b.ip), ['198.18.0.1', '198.18.0.2']);
   assert.deepEqual(backendsFor({ port: 80 }, slices), []);
 });
 
