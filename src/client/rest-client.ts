@@ -112,7 +112,7 @@ export class RestClient {
 
 /** A client for a kubeconfig (path / $KUBECONFIG first entry / ~/.kube/config; see loadKubeconfig). */
 export function clientFromKubeconfig(
-  options: { path?: string; context?: string; env?: NodeJS.ProcessEnv; qps?: number; burst?: number; userAgent?: string; requestTimeoutMs?: number } = {},
+  options: { path?: string; context?: string; env?: NodeJS.ProcessEnv; qps?: number; burst?: number; userAgent?: string; requestTimeoutMs?: number; maxSockets?: number } = {},
 ): RestClient {
   const conn = loadKubeconfig({ ...(options.path ? { path: options.path } : {}), ...(options.context ? { context: options.context } : {}), ...(options.env ? { env: options.env } : {}) });
   return clientFromConnection(conn, options);
@@ -121,9 +121,13 @@ export function clientFromKubeconfig(
 /** A client over HTTPS for an already-resolved connection. */
 export function clientFromConnection(
   conn: ClusterConnection,
-  options: { qps?: number; burst?: number; userAgent?: string; clock?: Clock; requestTimeoutMs?: number } = {},
+  options: { qps?: number; burst?: number; userAgent?: string; clock?: Clock; requestTimeoutMs?: number; maxSockets?: number } = {},
 ): RestClient {
-  const transport = new HttpsTransport({ connection: conn, ...(options.userAgent ? { userAgent: options.userAgent } : {}) });
+  const transport = new HttpsTransport({
+    connection: conn,
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+    ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
+  });
   return new RestClient({
     transport,
     namespace: conn.namespace,
