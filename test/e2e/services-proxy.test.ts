@@ -4,9 +4,9 @@
  * addresses (127.0.77.x) that answer with their own name, registered by writing their
  * status (podIP, Ready) as a kubelet would.
  *
- * The server has no flag for the service CIDR yet, so ClusterIPs come from the default
- * 10.43.0.0/16 and the proxy binds each at 127.43.x.y (bindAddressMapping) — no root, no
- * interface changes. DNS answers with the real ClusterIP.
+ * ClusterIPs come from a test range, --service-cidr 198.19.0.0/16, and the proxy binds each
+ * at 127.19.x.y (bindAddressMapping) — no root, no interface changes. DNS answers with the
+ * real ClusterIP.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,7 +26,7 @@ import { startTestServer, type TestServer } from './support/index.js';
 
 const NS = 'default';
 const NODE = '127.0.99.1';
-const mapIp = (ip: string) => (ip.startsWith('10.43.') ? `127.43.${ip.slice('10.43.'.length)}` : undefined);
+const mapIp = (ip: string) => (ip.startsWith('198.19.') ? `127.19.${ip.slice('198.19.'.length)}` : undefined);
 
 let server: TestServer;
 let client: RestClient;
@@ -106,7 +106,7 @@ async function clusterAddr(name: string): Promise<{ ip: string; bind: string; sv
 }
 
 before(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ args: ['--service-cidr', '198.19.0.0/16'] });
   client = clientFromKubeconfig({ path: server.kubeconfigPath, qps: 1000, burst: 1000 });
   manager = await startControllerManager({ client, log: silentLogger, controllers: ['endpointslice'], options: { resyncPeriodMs: 2000 } });
   proxy = await startProxy({ client, nodeAddress: NODE, bindAddressMapping: mapIp, log: silentLogger, syncDelayMs: 10 });
