@@ -2,13 +2,14 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { NOT_ROOT, oomKilled, openCgroups, procsFiles, removeCgroup, type Cgroups } from './cgroups.js';
+import { oomKilled, openCgroups, procsFiles, removeCgroup, type Cgroups } from './cgroups.js';
 import { attachContainer } from './container-attach.js';
 import { CriLogTailer } from './cri-log-tailer.js';
 import { containerEnv, execIn, execSyncIn, resolveExecutable } from './process-exec.js';
 import { KeeperSpawner, type KeeperProcess } from './keeper-spawner.js';
 import { isSameProcessAlive, launchContainer, processStartTime, recordedExitCode, type ContainerFiles } from './process-launch.js';
 import { LoopbackAddresses } from './loopback-ipam.js';
+import { describeLimitations } from './process-limitations.js';
 import { RuntimeStateDir, type ContainerRecord } from './process-state.js';
 import { ContainerMountNamespaces, resolveInContainer } from './mount-namespace.js';
 import { netnsExists, netnsWrap, PodNetwork, removeNetns, type PodNetworkConfig } from './pod-network.js';
@@ -102,12 +103,7 @@ export class ProcessRuntime implements Runtime {
   }
 
   limitations(): string[] {
-    const net = this.network ? this.network.describe() : 'no network namespace (pods get a loopback address 127.x.y.z)';
-    const noMounts = this.mountNs.unavailable();
-    const ns = `${net}, ${noMounts ? `no mount namespace (volumes are not mounted at their mountPaths, no pod resolv.conf: ${noMounts})` : "a mount namespace per container (volumes at their mountPaths, the pod's resolv.conf)"}`;
-    if (this.cgroups) return [`process runtime: ${ns}; CPU and memory limits are enforced with ${this.cgroups.describe()}`];
-    const hint = this.noCgroups === NOT_ROOT ? '; run the node as root to enforce them' : '';
-    return [`process runtime: ${ns}, no cgroup (CPU and memory limits are not enforced: ${this.noCgroups}${hint})`];
+    return describeLimitations({ network: this.network?.describe(), noMounts: this.mountNs.unavailable(), cgroups: this.cgroups?.describe(), noCgroups: this.noCgroups });
   }
 
   /** Takes back what an earlier runtime on this state dir left: running keepers are watched again, ended ones are finished. */
