@@ -2,22 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { main } from './main.js';
+import { runCli } from './test-support.js';
 import { defaultPodNetwork } from './up.js';
-
-async function runCli(args: string[]): Promise<{ code: number; out: string }> {
-  const out: string[] = [];
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string) => (out.push(String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string) => (out.push(String(c)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), out: out.join('') };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
 
 test('pods get a bridge by default only as root with a service range they can reach through the node', () => {
   assert.equal(defaultPodNetwork(true, '198.19.0.0/16'), 'bridge');
@@ -29,7 +15,7 @@ test('pods get a bridge by default only as root with a service range they can re
 test('skiff up --pod-network takes bridge or loopback; skiff agent documents --pod-cidr', async () => {
   const bad = await runCli(['up', '--pod-network', 'flannel']);
   assert.notEqual(bad.code, 0);
-  assert.match(bad.out, /--pod-network <mode>' argument 'flannel' is invalid\. Allowed choices are bridge, loopback/);
+  assert.match(bad.err, /--pod-network <mode>' argument 'flannel' is invalid\. Allowed choices are bridge, loopback/);
   const flat = (await runCli(['up', '--help'])).out.replace(/\s+/g, ' ');
   assert.match(flat, /--pod-network <mode> bridge: each pod in its own network namespace/);
   assert.match(flat, /--pod-bridge <name> .*\(default: "skiffbr0"\)/);
