@@ -103,7 +103,9 @@ describe('job controller (e2e)', () => {
   });
 
   it('fails with BackoffLimitExceeded after backoffLimit+1 failed pods, and deletes a finished Job after its TTL', async () => {
-    await create('flaky', { backoffLimit: 1, ttlSecondsAfterFinished: 1 });
+    // A TTL of 3 s: the Failed condition's time has whole seconds, so a 1 s TTL could delete
+    // the Job a fraction of a second after it failed, before a poll saw it Failed.
+    await create('flaky', { backoffLimit: 1, ttlSecondsAfterFinished: 3 });
     let failedAt = 0;
     for (let i = 0; i < 2; i++) {
       const p = await waitFor('a pending pod', async () => (await jobPods('flaky')).find((p) => p.status?.phase !== 'Failed'));
