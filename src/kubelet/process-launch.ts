@@ -93,3 +93,12 @@ export function isSameProcessAlive(pid: number, startTime: string | undefined): 
     return false;
   }
 }
+
+/** Signals a keeper's process group (the container and what it started); gone already is fine. */
+export function killGroup(pgid: number, sig: NodeJS.Signals = 'SIGKILL'): void {
+  try {
+    process.kill(-pgid, sig);
+  } catch {
+    // group already gone
+  }
+}

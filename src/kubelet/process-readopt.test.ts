@@ -79,4 +79,38 @@ console.log(JSON.stringify({ sandbox: sb.id, ip: sb.ip, pids: (await rt.listCont
     assert.deepEqual(lines('long.log'), ['stdout F before', 'stdout F after', 'stdout F bye']);
     assert.deepEqual(lines('short.log'), ['stdout F done']);
   });
+
+  it('a running container whose sandbox record is gone is stopped on restore, not left running unseen', async () => {
+    const state = join(dir, 'orphan-state');
+    const script = join(dir, 'orphan.mts');
+    writeFileSync(
+      script,
+      `import { ProcessRuntime } from ${JSON.stringify(RUNTIME)};
+const rt = new ProcessRuntime({ stateDir: ${JSON.stringify(state)} });
+const sb = await rt.runPodSandbox({ uid: 'u3', namespace: 'ns', name: 'orphan' });
+const id = await rt.createContainer(sb.id, { name: 'o', image: 'x', argv: ['sleep', '3600'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, logPath: ${JSON.stringify(join(dir, 'orphan.log'))}, labels: {} });
+await rt.startContainer(id);
+rt.release();
+console.log(JSON.stringify({ sandbox: sb.id, pid: (await rt.listContainers())[0]?.pid }));
+`,
+    );
+    const first = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(first.status, 0, first.stderr);
+    const { sandbox, pid } = JSON.parse(first.stdout.trim().split('\n').at(-1) as string) as { sandbox: string; pid: number };
+    try {
+      assert.ok(isSameProcessAlive(pid, undefined), 'the container outlived its runtime');
+      // What a `skiff killall` run meanwhile leaves when the kubelet restarts a container afterwards.
+      rmSync(join(state, 'sandboxes', `${sandbox}.json`));
+      const third = new ProcessRuntime({ stateDir: state });
+      assert.deepEqual(await third.listContainers(), []);
+      await until('the orphaned container to be stopped', () => !isSameProcessAlive(pid, undefined));
+      await third.close();
+    } finally {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // stopped, as it should be
+      }
+    }
+  });
 });

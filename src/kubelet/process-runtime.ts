@@ -7,7 +7,7 @@ import { attachContainer } from './container-attach.js';
 import { CriLogTailer } from './cri-log-tailer.js';
 import { containerEnv, execIn, execSyncIn, resolveExecutable } from './process-exec.js';
 import { KeeperSpawner, type KeeperProcess } from './keeper-spawner.js';
-import { isSameProcessAlive, launchContainer, processStartTime, recordedExitCode, type ContainerFiles } from './process-launch.js';
+import { isSameProcessAlive, killGroup, launchContainer, processStartTime, recordedExitCode, type ContainerFiles } from './process-launch.js';
 import { LoopbackAddresses } from './loopback-ipam.js';
 import { describeLimitations } from './process-limitations.js';
 import { RuntimeStateDir, type ContainerRecord } from './process-state.js';
@@ -118,6 +118,9 @@ export class ProcessRuntime implements Runtime {
     }
     for (const rec of containers) {
       if (!this.sandboxes.has(rec.status.sandboxId)) {
+        // Its sandbox was removed (e.g. `skiff killall` while a kubelet still ran and restarted
+        // it): nobody can stop it through a pod any more, so it is stopped, not forgotten.
+        if (rec.status.state === 'running' && isSameProcessAlive(rec.status.pid ?? 0, rec.startTime)) killGroup(rec.status.pid!);
         this.state.removeContainer(rec.status.id);
         continue;
       }
@@ -302,13 +305,7 @@ export class ProcessRuntime implements Runtime {
     const c = this.containers.get(id);
     if (!c || c.status.state !== 'running' || !c.status.pid) return;
     const pgid = c.status.pid;
-    const kill = (sig: NodeJS.Signals): void => {
-      try {
-        process.kill(-pgid, sig);
-      } catch {
-        // group already gone
-      }
-    };
+    const kill = (sig: NodeJS.Signals): void => killGroup(pgid, sig);
     if (timeoutSeconds > 0) {
       kill('SIGTERM');
       const timer = setTimeout(() => kill('SIGKILL'), timeoutSeconds * 1000);
