@@ -50,6 +50,14 @@ describe('kubelet with the process runtime', { timeout: 180_000 }, () => {
     }, timeoutMs);
   const eventsFor = async (name: string): Promise<Event[]> =>
     (await client.resource<Event>(EventKind).list({ namespace: 'default' })).items.filter((e) => e.involvedObject?.name === name);
+  /** Waits until the pod has Events with every reason in `want`: Events trail the status (the kubelet sends its status patches first). */
+  const eventsWith = async (name: string, want: string[]): Promise<void> => {
+    let seen: string[] = [];
+    await waitFor(`events ${want.join(', ')} for ${name}`, async () => {
+      seen = (await eventsFor(name)).map((e) => e.reason ?? '');
+      return want.every((r) => seen.includes(r)) ? true : undefined;
+    }, 15_000).catch(() => assert.fail(`events for ${name}: want ${want.join(',')}, got ${seen.join(',') || 'none'}`));
+  };
 
   before(async () => {
     server = await startTestServer();
@@ -91,8 +99,7 @@ describe('kubelet with the process runtime', { timeout: 180_000 }, () => {
     assert.ok(a.status?.containerStatuses?.[0]?.state?.running?.startedAt);
     assert.equal(await httpGet(`http://${a.status?.podIP}:8080/`), 'web-a');
     assert.equal(await httpGet(`http://${b.status?.podIP}:8080/`), 'web-b');
-    const reasons = (await eventsFor('web-a')).map((e) => e.reason);
-    for (const r of ['Pulled', 'Created', 'Started']) assert.ok(reasons.includes(r), `event ${r} in ${reasons.join(',')}`);
+    await eventsWith('web-a', ['Pulled', 'Created', 'Started']);
   });
 
   it('serves kubectl logs (tail, timestamps, -f) and exec with the exit code', async () => {
@@ -137,8 +144,7 @@ describe('kubelet with the process runtime', { timeout: 180_000 }, () => {
     await pods().create(podOf('live', { containers: [{ name: 'c', image: 'x', command: ['sleep', '300'], livenessProbe: { exec: { command: ['false'] }, periodSeconds: 1, failureThreshold: 1 } }] }));
     const p = await podWhere('live', (x) => (x.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 30_000);
     assert.ok(p.status?.containerStatuses?.[0]?.lastState?.terminated);
-    const reasons = (await eventsFor('live')).map((e) => e.reason);
-    assert.ok(reasons.includes('Unhealthy') && reasons.includes('Killing'), reasons.join(','));
+    await eventsWith('live', ['Unhealthy', 'Killing']);
   });
 
   it('backs off crashing containers with growing delays (CrashLoopBackOff)', async () => {
@@ -157,8 +163,7 @@ describe('kubelet with the process runtime', { timeout: 180_000 }, () => {
     const g4 = gaps.get(4) ?? NaN;
     assert.ok(g4 >= 3000 && g4 <= 6000, `4th restart waited ${g4} ms`);
     if (gaps.has(2)) assert.ok(g4 - g2 >= 2000, `delays grow: ${[...gaps].join(' ')}`);
-    const reasons = (await eventsFor('crash')).map((e) => e.reason);
-    assert.ok(reasons.includes('BackOff'), reasons.join(','));
+    await eventsWith('crash', ['BackOff']);
     await podWhere('crash', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff', 10_000);
   });
 
