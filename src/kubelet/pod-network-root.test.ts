@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
-import { get } from 'node:http';
+import { httpGet } from '../../test/e2e/support/http-get.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcessRuntime } from './process-runtime.js';
@@ -43,16 +43,6 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs
   }
 }
 
-const httpGet = (url: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const req = get(url, { timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
 
 const netnsInode = (pathOrLink: string): string => (pathOrLink.startsWith('/proc') ? /\[(\d+)\]/.exec(readlinkSync(pathOrLink))?.[1] ?? '' : String(statSync(pathOrLink).ino));
 const links = (): Set<string> => new Set(readdirSync('/sys/class/net'));

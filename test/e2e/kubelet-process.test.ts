@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { cpus, tmpdir } from 'node:os';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { get } from 'node:http';
+import { httpGet } from './support/http-get.js';
 import { startTestServer, kubectlFor, type TestServer, waitFor } from './support/index.js';
 import { clientFromKubeconfig, type RestClient } from '../../src/client/index.js';
 import { silentLogger } from '../../src/client/logger.js';
@@ -26,15 +26,6 @@ function podOf(name: string, spec: Record<string, unknown>): Pod {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: NODE, terminationGracePeriodSeconds: 5, ...spec } } as Pod;
 }
 
-function httpGet(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    get(url, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body));
-    }).on('error', reject);
-  });
-}
 
 describe('kubelet with the process runtime', { timeout: 180_000 }, () => {
   let server: TestServer;

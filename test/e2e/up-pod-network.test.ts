@@ -9,7 +9,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
+import { httpGet } from './support/http-get.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubectl, kubectlMissing, REPO_ROOT, waitFor } from './support/index.js';
@@ -32,16 +32,6 @@ function startUp(dataDir: string): Promise<SkiffUp> {
   return startSkiffUp(['--data-dir', dataDir, '--no-kubeconfig', '--node-name', 'pn-node', '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', ...NETS, '--pod-network', 'bridge', '--pod-bridge', BRIDGE]);
 }
 
-const httpGet = (url: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const req = get(url, { timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
 
 const podManifest = (): string =>
   JSON.stringify({
