@@ -29,6 +29,13 @@ export interface TestServerOptions {
    * default here: most suites drive the API alone, or start their own components.
    */
   components?: boolean;
+  /**
+   * Run the compiled CLI (bin/skiff.js, as `skiff server` runs; build first) instead of
+   * the sources through tsx — benchmarks measure the server as shipped.
+   */
+  compiled?: boolean;
+  /** Extra node flags for the server process (e.g. --cpu-prof). */
+  nodeArgs?: string[];
   /** Default 60 s (a cold tsx start on a busy 2-core machine can take a while). */
   readyTimeoutMs?: number;
 }
@@ -96,7 +103,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       if (opts.datastore.etcdPrefix) store.push('--etcd-prefix', opts.datastore.etcdPrefix);
     }
     const components = opts.components ? [] : ['--disable', 'controller-manager,scheduler'];
-    const args = ['--import', 'tsx', CLI, 'server', '--data-dir', dataDir, '--port', '0', '--bind-address', '127.0.0.1', ...store, ...components, ...(opts.args ?? [])];
+    const cli = opts.compiled ? [join(REPO_ROOT, 'bin/skiff.js')] : ['--import', 'tsx', CLI];
+    const args = [...(opts.nodeArgs ?? []), ...cli, 'server', '--data-dir', dataDir, '--port', '0', '--bind-address', '127.0.0.1', ...store, ...components, ...(opts.args ?? [])];
     // Should the test process die without teardown, take the server and its dir with it.
     process.once('exit', onExit);
     const c = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } });
