@@ -1,3 +1,4 @@
+import { traceStart } from './start-trace.js';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { ConfigMap } from '../api/core/v1/config-map.js';
@@ -202,7 +203,9 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
       volumes,
       baseEnv: (p) => serviceEnv(services.list(), p.metadata?.namespace ?? 'default', p.spec?.enableServiceLinks !== false),
       patchStatus: async (p, status) => {
-        await statusGate.run(() => podStatusClient.patch(p.metadata?.name ?? '', { status }, 'merge', { namespace: p.metadata?.namespace ?? 'default' }));
+        traceStart(p.metadata?.name ?? '', 'patch-queued');
+        await statusGate.run(() => { traceStart(p.metadata?.name ?? '', 'patch-sent'); return podStatusClient.patch(p.metadata?.name ?? '', { status }, 'merge', { namespace: p.metadata?.namespace ?? 'default' }); });
+        traceStart(p.metadata?.name ?? '', 'patch-done');
       },
       deletePod: async (p) => {
         try {
@@ -218,6 +221,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   };
 
   const handle = (pod: Pod): void => {
+    traceStart(pod.metadata?.name ?? '', 'informer');
     const uid = pod.metadata?.uid ?? '';
     const existing = workers.get(uid);
     if (existing) return existing.update(pod);

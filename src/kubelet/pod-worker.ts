@@ -1,3 +1,4 @@
+import { traceStart } from './start-trace.js';
 import { join } from 'node:path';
 import type { Container } from '../api/core/v1/container.js';
 import type { Pod } from '../api/core/v1/pod.js';
@@ -158,13 +159,16 @@ export class PodWorker {
     if (this.terminal) return;
     const now = this.deps.clock.now();
     this.startTime ??= rfc3339(now);
+    traceStart(this.pod.metadata?.name ?? '', 'sync');
     if (!this.sandbox) {
       const meta = this.pod.metadata ?? {};
       this.sandbox = await this.deps.runtime.runPodSandbox({ uid: meta.uid ?? '', namespace: meta.namespace ?? 'default', name: meta.name ?? '', hostNetwork: this.pod.spec?.hostNetwork ?? false });
     }
     const inits = this.pod.spec?.initContainers ?? [];
     // Set up or refreshed on every sync, so ConfigMap, Secret and label changes reach the files.
+    traceStart(this.pod.metadata?.name ?? '', 'sandbox');
     const volumesOk = (await this.deps.volumes?.setUp(this.pod)) ?? true;
+    traceStart(this.pod.metadata?.name ?? '', 'volumes');
     if (!volumesOk) this.resyncIn(2000);
     if (!(this.volumesReady ||= volumesOk)) return this.post(await this.buildStatus(!inits.length, false));
     let initDone = true;
@@ -261,8 +265,10 @@ export class PodWorker {
       ...(c.tty ? { tty: true } : {}),
       labels: { 'io.kubernetes.pod.uid': meta.uid ?? '', 'io.kubernetes.pod.name': meta.name ?? '', 'io.kubernetes.pod.namespace': meta.namespace ?? '', 'io.kubernetes.container.name': c.name ?? '', 'skiff.dev/restart-count': String(st.restartCount) },
     });
+    traceStart(this.pod.metadata?.name ?? '', 'created');
     try {
       await rt.startContainer(id);
+      traceStart(this.pod.metadata?.name ?? '', 'started');
     } catch (err) {
       await rt.removeContainer(id);
       if (!(err instanceof ContainerStartError)) throw err;

@@ -1,3 +1,4 @@
+import { traceStart } from './start-trace.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -207,6 +208,8 @@ export class ProcessRuntime implements Runtime {
     } catch (err) {
       throw new ContainerStartError(`failed to prepare the mounts of container "${c.config.name}": ${(err as Error).message}`);
     }
+    const tk = c.config.labels['io.kubernetes.pod.name'] ?? '';
+    traceStart(tk, 'ns-prepared');
     if (this.cgroups) {
       try {
         c.cgroup = await this.cgroups.create(sb?.config.uid || c.status.sandboxId, id, c.config.resources ?? {});
@@ -214,6 +217,7 @@ export class ProcessRuntime implements Runtime {
         throw new ContainerStartError(`failed to create the cgroup of container "${c.config.name}": ${(err as Error).message}`);
       }
     }
+    traceStart(tk, 'cgroup');
     let child: KeeperProcess;
     try {
       const [bin, ...binArgs] = ns?.argv ?? [exe, ...args];
@@ -227,6 +231,7 @@ export class ProcessRuntime implements Runtime {
       await this.dropCgroup(c);
       throw new ContainerStartError(`failed to start container "${c.config.name}": ${(err as Error).message}`);
     }
+    traceStart(tk, 'spawned');
     c.child = child;
     c.status.state = 'running';
     c.status.startedAt = this.now();
@@ -240,6 +245,7 @@ export class ProcessRuntime implements Runtime {
     });
     this.save(c);
     if (ns) await this.mountNs.waitReady(id, () => c.status.state === 'running');
+    traceStart(tk, 'ready');
   }
 
   /** Converts the container's raw output into its CRI log as it comes. */
