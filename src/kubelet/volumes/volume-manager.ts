@@ -5,8 +5,9 @@
  * atomically), the pod's resolv.conf beside them, the mounts each container gets, and the
  * removal of it all with the pod. Mounting them at their mountPaths is the runtime's job.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { chmod, mkdir, rm } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import type { Container } from '../../api/core/v1/container.js';
 import type { Pod } from '../../api/core/v1/pod.js';
 import type { Volume } from '../../api/core/v1/volume.js';
@@ -17,6 +18,7 @@ import { writeAtomic, type Payload } from './atomic-writer.js';
 import { checkHostPath, type HostPathType } from './host-path.js';
 import { mountTmpfs, unmountAllUnder } from './mounts.js';
 import { podResolvConf, renderResolvConf, type DnsSettings } from './pod-dns.js';
+import { ResolvConfFiles } from './resolv-conf-files.js';
 import { configMapPayload, downwardPayload, projectedPayload, secretPayload, VolumeSetUpError } from './projection.js';
 
 export interface VolumeManagerConfig {
@@ -62,8 +64,11 @@ export function podUses(pod: Pod, kind: 'configMap' | 'secret', name: string): b
 export class VolumeManager {
   /** Events already reported (pod uid/reason/message), so a failing sync does not flood Events. */
   private readonly reported = new Set<string>();
+  private readonly resolvConfs: ResolvConfFiles;
 
-  constructor(private readonly cfg: VolumeManagerConfig) {}
+  constructor(private readonly cfg: VolumeManagerConfig) {
+    this.resolvConfs = new ResolvConfFiles({ ...(cfg.dns.hostResolvConfPath ? { hostPath: cfg.dns.hostResolvConfPath } : {}) });
+  }
 
   private podDir(pod: Pod): string {
     return join(this.cfg.podsDir, pod.metadata?.uid ?? '');
@@ -99,7 +104,7 @@ export class VolumeManager {
         this.report(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${v.name}" : ${(err as Error).message}`);
       }
     }
-    this.writeResolvConf(pod);
+    await this.writeResolvConf(pod);
     return ok;
   }
 
@@ -112,11 +117,11 @@ export class VolumeManager {
       case 'hostPath':
         return checkHostPath(dir, v.hostPath?.type as HostPathType | undefined);
       case 'emptyDir':
-        if (existsSync(dir)) return;
-        mkdirSync(dir, { recursive: true });
+        // Made once: mkdir answers undefined when the directory was already there.
+        if ((await mkdir(dir, { recursive: true })) === undefined) return;
         if (v.emptyDir?.medium === 'Memory' && this.cfg.root) await mountTmpfs(dir, v.emptyDir.sizeLimit != null ? String(v.emptyDir.sizeLimit) : undefined);
         // World-writable as Kubernetes makes it (the umask does not apply), so any user in the container can write.
-        chmodSync(dir, 0o777);
+        await chmod(dir, 0o777);
         return;
       case 'configMap':
         payload = configMapPayload(v.configMap?.name ?? '', await this.cfg.sources.configMap(ns, v.configMap?.name ?? ''), v.configMap ?? {});
@@ -146,16 +151,10 @@ export class VolumeManager {
     return join(this.podDir(pod), 'etc-resolv.conf');
   }
 
-  private writeResolvConf(pod: Pod): void {
-    let host = '';
-    try {
-      host = readFileSync(this.cfg.dns.hostResolvConfPath ?? '/etc/resolv.conf', 'utf8');
-    } catch {
-      // no node resolv.conf: nothing to inherit
-    }
-    const conf = podResolvConf(pod, { ...this.cfg.dns, hostResolvConf: host });
+  private async writeResolvConf(pod: Pod): Promise<void> {
+    const conf = podResolvConf(pod, { ...this.cfg.dns, hostResolvConf: await this.resolvConfs.host() });
     if (conf.fallback) this.report(pod, 'Warning', 'MissingClusterDNS', conf.fallback);
-    writeFileIfChanged(this.resolvConfPath(pod), renderResolvConf(conf));
+    await this.resolvConfs.write(this.resolvConfPath(pod), renderResolvConf(conf));
   }
 
   /**
@@ -191,18 +190,8 @@ export class VolumeManager {
       this.cfg.logger.warn('pod volumes still mounted: left in place', { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, dir });
       return;
     }
-    rmSync(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
+    this.resolvConfs.forget(this.resolvConfPath(pod));
     for (const k of this.reported) if (k.startsWith(`${pod.metadata.uid}/`)) this.reported.delete(k);
   }
-}
-
-/** Written in place (a bind mount holds the inode, so a rename would not reach running containers); only when it changed. */
-function writeFileIfChanged(path: string, text: string): void {
-  try {
-    if (readFileSync(path, 'utf8') === text) return;
-  } catch {
-    // first write
-  }
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text, { mode: 0o644 });
 }
