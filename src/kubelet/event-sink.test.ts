@@ -125,3 +125,46 @@ test('outside a burst, an event goes as soon as no status write is pending', asy
   await ticks();
   assert.deepEqual(inner.started, ['a']);
 });
+
+test('events wait while pod starts are held, and go once the last one is released', async () => {
+  const clock = new FakeClock();
+  const gate = new PriorityGate(clock);
+  const inner = heldEvents();
+  const sink = new DeferredEventClient({ events: inner, gate, clock, maxDelayMs: 10_000 });
+  const startA = gate.hold();
+  const startB = gate.hold();
+  void sink.create(ev('a'));
+  await ticks();
+  startA();
+  startA(); // a second release of the same hold changes nothing
+  await ticks();
+  assert.equal(gate.idle(), false, 'one pod start is still under way');
+  assert.deepEqual(inner.started, []);
+  // A status write during a held start does not open the gate when it ends either.
+  await gate.run(async () => {});
+  await ticks();
+  assert.deepEqual(inner.started, []);
+  await clock.advance(5);
+  startB();
+  await ticks();
+  assert.equal(gate.idleSince, clock.now());
+  assert.deepEqual(inner.started, ['a']);
+});
+
+test('a pod start that never ends holds events back for maxDelayMs at most', async () => {
+  const clock = new FakeClock();
+  const gate = new PriorityGate(clock);
+  const inner = heldEvents();
+  const sink = new DeferredEventClient({ events: inner, gate, clock, maxDelayMs: 3000 });
+  gate.hold();
+  for (const n of ['a', 'b', 'c']) void sink.create(ev(n));
+  await clock.advance(2999);
+  await ticks();
+  assert.deepEqual(inner.started, []);
+  await clock.advance(1);
+  await ticks();
+  assert.deepEqual(inner.started, ['a', 'b'], 'late, not lost: the overdue ones go at the usual concurrency');
+  inner.finish('a');
+  await ticks();
+  assert.deepEqual(inner.started, ['a', 'b', 'c']);
+});

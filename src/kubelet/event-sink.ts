@@ -1,38 +1,54 @@
 /**
- * Pod status before Events. A burst of pod starts makes ~3 Events per container; written
- * as they come they would reach the API server ahead of the status patches that make the
- * pods Running (and each would take a connection of its own). As in Kubernetes, where the
- * kubelet's event broadcaster writes from its own queue at its own pace, Events here wait
- * in a queue: at most `concurrency` in flight, none while a status write is pending and,
- * in a burst (`burstQueue` Events waiting), none for `quietMs` after the last one either —
- * unless the oldest has waited `maxDelayMs`, so Events are late under load, never lost.
- * Outside bursts an Event goes as soon as no status write is pending, as it did before.
+ * Pod starts and status before Events. A burst of pod starts makes ~3 Events per
+ * container; written as they come they would reach the API server ahead of the status
+ * patches that make the pods Running, and take its CPU while it should be serving the pod
+ * creates, watches and patches. As in Kubernetes, where the kubelet's event broadcaster
+ * writes from its own queue at its own pace, Events here wait in a queue: at most
+ * `concurrency` in flight, none while priority work is under way — a status write, or a
+ * pod start whose first status is not posted yet (PriorityGate.hold) — and, in a burst
+ * (`burstQueue` Events waiting), none for `quietMs` after it either — unless the oldest
+ * has waited `maxDelayMs`, so Events are late under load, never lost. Outside bursts an
+ * Event goes as soon as no priority work is under way, as it did before.
  */
 import type { Event } from '../api/core/v1/event.js';
 import type { Clock, Timer } from '../client/clock.js';
 import type { EventClient } from '../client/event-recorder.js';
 import type { PatchOptions, PatchType, WriteOptions } from '../client/resource-client.js';
 
-/** Counts the writes that go first (status patches); the sink waits for it to be idle. */
+/** Counts the work that goes first (status patches, pod starts); the sink waits for it to be idle. */
 export class PriorityGate {
   private busy = 0;
   private readonly waiters = new Set<() => void>();
-  /** When the last priority write ended (-Infinity: none yet). */
+  /** When the last priority work ended (-Infinity: none yet). */
   idleSince = -Infinity;
 
   constructor(private readonly clock: Clock) {}
 
   /** Runs `write` as a priority write: queued Events wait until it and its peers are done. */
   async run<T>(write: () => Promise<T>): Promise<T> {
-    this.busy++;
+    const release = this.hold();
     try {
       return await write();
     } finally {
+      release();
+    }
+  }
+
+  /**
+   * Marks priority work that spans more than one write (a pod start, until its status is
+   * posted): Events wait until the returned function is called. Calling it again does nothing.
+   */
+  hold(): () => void {
+    this.busy++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
       if (--this.busy === 0) {
         this.idleSince = this.clock.now();
         for (const w of [...this.waiters]) w();
       }
-    }
+    };
   }
 
   idle(): boolean {

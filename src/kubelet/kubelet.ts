@@ -143,7 +143,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   agent.start();
   const podCidr = runtime instanceof ProcessRuntime ? runtime.podCidr : undefined;
   if (podCidr) await recordPodCidr(client, node, podCidr, logger);
-  // Status patches first: Events queue behind them (event-sink.ts).
+  // Pod starts and status patches first: Events queue behind them (event-sink.ts).
   const statusGate = new PriorityGate(clock);
   const events = new DeferredEventClient({ events: (config.eventClient ?? client).resource(EventKind), gate: statusGate, clock });
   const recorder = new EventRecorder({ events, component: 'kubelet', host: nodeName, clock, logger });
@@ -215,6 +215,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
         }
       },
       onFinished: () => workers.delete(uid),
+      podStarting: () => statusGate.hold(),
     }, adopted);
     workers.set(uid, w);
     return w;
@@ -257,7 +258,8 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
       await factory.stop();
       for (const w of workers.values()) w.detach();
       if (opts.killPods) await runtime.close();
-      else runtime.release?.();
+      // Awaited: the runtime's state files are written behind (process-state.ts).
+      else await runtime.release?.();
       await recorder.flush();
     },
   };

@@ -36,6 +36,11 @@ export interface PodWorkerDeps {
   deletePod(pod: Pod): Promise<void>;
   /** Called when the worker has torn the pod down and can be forgotten. */
   onFinished(): void;
+  /**
+   * Called as a sync of a pod whose status was never posted begins (a pod start); the
+   * function it returns, when that sync ends. The kubelet holds Events back meanwhile.
+   */
+  podStarting?(): () => void;
 }
 
 interface CState {
@@ -114,11 +119,14 @@ export class PodWorker {
     void (async () => {
       do {
         this.dirty = false;
+        const starting = this.lastPosted || this.deleted || this.pod.metadata?.deletionTimestamp ? undefined : this.deps.podStarting?.();
         try {
           await this.sync();
         } catch (err) {
           this.deps.logger.warn('pod sync failed', { pod: this.key, error: String(err) });
           this.resyncIn(2000);
+        } finally {
+          starting?.();
         }
       } while (this.dirty && !this.finished);
       this.syncing = false;
