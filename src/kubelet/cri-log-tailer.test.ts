@@ -44,3 +44,33 @@ test('the log rotates by size and keeps maxFiles − 1 rotated files; no line is
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('started, it converts output as it is written, woken by the directory watch (no poll), even for a file created after start', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-tail-watch-'));
+  const [out, err, log] = [join(dir, '0.log.stdout'), join(dir, '0.log.stderr'), join(dir, '0.log')];
+  appendFileSync(out, '');
+  const progress: number[][] = [];
+  const t = new CriLogTailer([{ path: out, stream: 'stdout', offset: 0 }, { path: err, stream: 'stderr', offset: 0 }], log, (o) => progress.push(o), undefined, 3_600_000);
+  const lines = (): string[] => {
+    try {
+      return readFileSync(log, 'utf8').trim().split('\n').map((l) => l.replace(/^\S+ /, ''));
+    } catch {
+      return [];
+    }
+  };
+  const until = async (what: string, ok: () => boolean): Promise<void> => {
+    for (const deadline = Date.now() + 5000; !ok(); await new Promise((r) => setTimeout(r, 10))) if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(lines())}`);
+  };
+  try {
+    t.start();
+    appendFileSync(out, 'hello\n');
+    await until('stdout', () => lines().includes('stdout F hello'));
+    appendFileSync(err, 'late file\n');
+    await until('stderr', () => lines().includes('stderr F late file'));
+    assert.deepEqual(lines(), ['stdout F hello', 'stderr F late file']);
+    assert.deepEqual(progress.at(-1), [6, 10]);
+  } finally {
+    t.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

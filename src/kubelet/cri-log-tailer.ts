@@ -21,7 +21,9 @@ const criTimestamp = (): string => new Date().toISOString().replace('Z', '000000
  * F|P <line>`), as containerd's shim does. The container writes to plain files, not to
  * a pipe held by the kubelet, so it keeps running (and its output is kept) while the
  * kubelet restarts; the new kubelet resumes from the saved offsets. Wakes on inotify
- * and polls as a fallback.
+ * and polls as a fallback: one watch per directory of sources (a container's stdout and
+ * stderr sit side by side), which costs half of one per file to set up in a burst of pod
+ * starts, and also sees a file that is created only after start().
  */
 export class CriLogTailer {
   private readonly watchers: FSWatcher[] = [];
@@ -33,17 +35,27 @@ export class CriLogTailer {
     /** Called with every source's new offset after lines were converted (to persist them). */
     private readonly onProgress: (offsets: number[]) => void = () => {},
     private readonly rotation: { maxBytes: number; maxFiles: number } = DEFAULT_LOG_ROTATION,
+    private readonly pollMs: number = POLL_MS,
   ) {}
 
   start(): void {
+    const names = new Map<string, Set<string>>();
     for (const s of this.sources) {
+      const dir = dirname(s.path);
+      names.set(dir, (names.get(dir) ?? new Set()).add(basename(s.path)));
+    }
+    for (const [dir, mine] of names) {
       try {
-        this.watchers.push(watch(s.path, () => this.flush()));
+        // Only the sources' own changes: the CRI log beside them changes with every flush.
+        const w = watch(dir, (_event, name) => (name === null || mine.has(String(name))) && this.flush());
+        // The directory went away (the pod's logs removed): the poll is enough until stop().
+        w.on('error', () => w.close());
+        this.watchers.push(w);
       } catch {
         // The poll below still picks changes up.
       }
     }
-    this.timer = setInterval(() => this.flush(), POLL_MS);
+    this.timer = setInterval(() => this.flush(), this.pollMs);
   }
 
   /** Converts what is new; with `final`, a trailing line without a newline is written as partial (P). */
