@@ -21,6 +21,7 @@ import {
 import { checkFormat, quantity as quantityProblems, dateTime, base64 } from './formats.js';
 import { validateObjectMeta } from './validate-meta.js';
 import { fieldsOf } from './fields.js';
+import { memoize } from './memo.js';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -220,6 +221,10 @@ function stableKey(v: unknown): string | undefined {
   }
 }
 
+// Parsing the same quantities and timestamps on every write is costly; the answers are pure.
+const quantityTextProblems = memoize(quantityProblems);
+const dateTimeProblems = memoize(dateTime);
+
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
 function checkScalar(type: Extract<TypeSpec, { kind: 'scalar' }>, value: unknown, path: string, walk: Walk): void {
@@ -250,7 +255,7 @@ function checkScalar(type: Extract<TypeSpec, { kind: 'scalar' }>, value: unknown
       return;
     case 'quantity':
       if (typeof value !== 'string' && typeof value !== 'number') return typeError(walk, path, value, 'must be a quantity (string or number)');
-      for (const msg of quantityProblems(value)) typeError(walk, path, value, msg);
+      for (const msg of typeof value === 'string' ? quantityTextProblems(value) : quantityProblems(value)) typeError(walk, path, value, msg);
       return;
     case 'intOrString':
       if (typeof value === 'string') return;
@@ -259,7 +264,7 @@ function checkScalar(type: Extract<TypeSpec, { kind: 'scalar' }>, value: unknown
     case 'time':
     case 'microTime':
       if (typeof value !== 'string') return typeError(walk, path, value, 'must be an RFC 3339 date-time string');
-      for (const msg of dateTime(value)) typeError(walk, path, value, msg);
+      for (const msg of dateTimeProblems(value)) typeError(walk, path, value, msg);
       return;
   }
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KindSpec } from '../../api/schema/dsl.js';
-import { carryOverOnUpdate, jsonEqual, stampCreate } from './object-meta.js';
+import { carryOverOnUpdate, jsonEqual, rfc3339, stampCreate } from './object-meta.js';
 
 const withGen = { hasGeneration: true } as KindSpec;
 const noGen = { hasGeneration: false } as KindSpec;
@@ -31,4 +31,12 @@ test('jsonEqual ignores key order', () => {
   assert.equal(jsonEqual({ a: 1, b: [1, { c: 2 }] }, { b: [1, { c: 2 }], a: 1 }), true);
   assert.equal(jsonEqual({ a: 1 }, { a: 1, b: 2 }), false);
   assert.equal(jsonEqual([1], { 0: 1 }), false);
+});
+
+test('rfc3339 drops the milliseconds, whatever the year', () => {
+  assert.equal(rfc3339(new Date('2026-11-26T16:10:47.123Z')), '2026-11-26T16:10:47Z');
+  assert.equal(rfc3339(new Date('0005-01-02T03:04:05.999Z')), '0005-01-02T03:04:05Z');
+  // Years beyond 9999 have a longer, signed form: the slice would cut them wrongly.
+  assert.equal(rfc3339(new Date(Date.UTC(12026, 0, 1, 0, 0, 1, 500))), '+012026-01-01T00:00:01Z');
+  assert.equal(rfc3339(new Date(Date.UTC(-1, 0, 1))), '-000001-01-01T00:00:00Z');
 });

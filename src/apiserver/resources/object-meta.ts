@@ -8,7 +8,9 @@ import type { KubeObject } from '../watch-cache/cached-object.js';
 
 /** RFC 3339 with second precision, as metav1.Time serializes. */
 export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const iso = d.toISOString();
+  // YYYY-MM-DDTHH:mm:ss.sssZ (years 0–9999) is the common case; a slice beats the regex.
+  return iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The object's metadata, created empty if missing. */
