@@ -5,7 +5,7 @@
 import type { KindSpec, ObjectSchema, TypeSpec } from './dsl.js';
 import { isPlainObject, MAX_NESTING } from './errors.js';
 import { fieldsOf } from './fields.js';
-import { normalizeObject } from './normalize.js';
+import { mayNormalize, normalizeScalar } from './normalize.js';
 
 /**
  * Fills defaults in place: for each object, first its fields' `default`s where the field
@@ -16,24 +16,30 @@ import { normalizeObject } from './normalize.js';
  */
 export function applyDefaults(spec: KindSpec, obj: Record<string, unknown>): void {
   if (!isPlainObject(obj)) return;
-  normalizeObject(spec, obj);
-  defaultObject(spec.schema, obj, 0);
+  // One walk does both: normalizing a value and defaulting it touch only that value's
+  // subtree, and hooks still run last on a subtree already normalized (as normalizeObject
+  // then a defaults walk would leave it). Inserted defaults are not normalized, as before.
+  defaultObject(spec.schema, obj, 0, true);
 }
 
 /** Defaults a value of any schema type (for callers defaulting fragments). */
 export function applyDefaultsToValue(type: TypeSpec, value: unknown): void {
-  defaultValue(type, value, 0);
+  defaultValue(type, value, 0, false);
 }
 
-function defaultObject(schema: ObjectSchema<unknown>, obj: Record<string, unknown>, depth: number): void {
+function defaultObject(schema: ObjectSchema<unknown>, obj: Record<string, unknown>, depth: number, normalize: boolean): void {
   for (const [name, field] of fieldsOf(schema)) {
-    const present = Object.hasOwn(obj, name) && obj[name] !== undefined && obj[name] !== null;
-    if (!present && field.default !== undefined) {
+    const v = Object.hasOwn(obj, name) ? obj[name] : undefined;
+    if (v !== undefined && v !== null) {
+      const n = defaultValue(field.type, v, depth, normalize);
+      if (n !== v) obj[name] = n;
+    } else if (field.default !== undefined) {
       const d = field.default;
       // Fresh copies so defaulted objects never share structure (callers mutate them).
-      obj[name] = typeof d === 'function' ? (d as () => unknown)() : structuredClone(d);
+      const fresh = typeof d === 'function' ? (d as () => unknown)() : d !== null && typeof d === 'object' ? structuredClone(d) : d;
+      obj[name] = fresh;
+      defaultValue(field.type, fresh, depth, false);
     }
-    if (Object.hasOwn(obj, name)) defaultValue(field.type, obj[name], depth);
   }
   if (schema.applyDefaults) {
     try {
@@ -44,20 +50,36 @@ function defaultObject(schema: ObjectSchema<unknown>, obj: Record<string, unknow
   }
 }
 
-function defaultValue(type: TypeSpec, value: unknown, depth: number): void {
-  if (depth >= MAX_NESTING) return; // validation reports it
+/**
+ * Defaults (and with `normalize`, canonicalizes) a value; returns the value to keep (a
+ * new one only for a scalar with a canonical encoding).
+ */
+function defaultValue(type: TypeSpec, value: unknown, depth: number, normalize: boolean): unknown {
+  if (depth >= MAX_NESTING) return value; // validation reports it
   switch (type.kind) {
     case 'object':
-      if (isPlainObject(value)) defaultObject(type.ref(), value, depth + 1);
-      return;
+      if (isPlainObject(value)) defaultObject(type.ref(), value, depth + 1, normalize);
+      return value;
     case 'map':
-      if (isPlainObject(value) && needsDefaulting(type.values)) for (const v of Object.values(value)) defaultValue(type.values, v, depth + 1);
-      return;
+      if (isPlainObject(value) && (normalize ? mayNormalize(type.values) : needsDefaulting(type.values)))
+        for (const k of Object.keys(value)) {
+          const x = value[k];
+          const n = defaultValue(type.values, x, depth + 1, normalize);
+          if (n !== x) value[k] = n;
+        }
+      return value;
     case 'list':
-      if (Array.isArray(value) && needsDefaulting(type.items)) for (const v of value) defaultValue(type.items, v, depth + 1);
-      return;
+      if (Array.isArray(value) && (normalize ? mayNormalize(type.items) : needsDefaulting(type.items)))
+        for (let i = 0; i < value.length; i++) {
+          const x: unknown = value[i];
+          const n = defaultValue(type.items, x, depth + 1, normalize);
+          if (n !== x) value[i] = n;
+        }
+      return value;
+    case 'scalar':
+      return normalize ? normalizeScalar(type, value) : value;
     default:
-      return;
+      return value;
   }
 }
 
