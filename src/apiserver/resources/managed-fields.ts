@@ -16,11 +16,16 @@ type FieldSet = Record<string, unknown>;
 const SKIP_TOP = new Set(['apiVersion', 'kind']);
 const SERVER_META = new Set(['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds']);
 
+/** Fields that identify a list item, in the order they are tried. */
+const LIST_KEYS = ['name', 'containerPort', 'type', 'uid', 'key', 'ip', 'mountPath', 'port'];
+
 function listKey(item: unknown): string | undefined {
   if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
   const o = item as Record<string, unknown>;
-  for (const k of ['name', 'containerPort', 'type', 'uid', 'key', 'ip', 'mountPath', 'port']) {
-    if (typeof o[k] === 'string' || typeof o[k] === 'number') return `k:${JSON.stringify({ [k]: o[k] })}`;
+  for (const k of LIST_KEYS) {
+    const v = o[k];
+    // The text JSON.stringify({ [k]: v }) gives, without building the object.
+    if (typeof v === 'string' || typeof v === 'number') return `k:{${JSON.stringify(k)}:${JSON.stringify(v)}}`;
   }
   return undefined;
 }
@@ -28,36 +33,51 @@ function listKey(item: unknown): string | undefined {
 /** The FieldsV1 set of a value; with `old`, only the parts that differ from it. */
 export function fieldSet(value: unknown, old?: unknown, top = true): FieldSet {
   const out: FieldSet = {};
-  if (value === null || typeof value !== 'object') return out;
+  addFields(out, value, old, top);
+  return out;
+}
+
+/** Adds `value`'s set to `out` (one object per level, no intermediate copies). */
+function addFields(out: FieldSet, value: unknown, old: unknown, top: boolean): void {
+  if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     for (const item of value) {
       const k = listKey(item);
       if (k === undefined) continue;
-      out[k] = { '.': {}, ...fieldSet(item, undefined, false) };
+      const sub: FieldSet = { '.': {} };
+      addFields(sub, item, undefined, false);
+      out[k] = sub;
     }
-    return out;
+    return;
   }
   const o = value as Record<string, unknown>;
   const prev = old !== null && typeof old === 'object' && !Array.isArray(old) ? (old as Record<string, unknown>) : undefined;
-  for (const [k, v] of Object.entries(o)) {
+  for (const k of Object.keys(o)) {
+    const v = o[k];
     if (top && SKIP_TOP.has(k)) continue;
     if (top && k === 'metadata' && v && typeof v === 'object') {
-      const mv = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([mk]) => !SERVER_META.has(mk) && mk !== 'name' && mk !== 'namespace'));
-      const pm = prev?.metadata;
-      const sub = fieldSet(mv, pm, false);
-      if (Object.keys(sub).length > 0) out['f:metadata'] = sub;
+      const sub: FieldSet = {};
+      addMetadataFields(sub, v as Record<string, unknown>, prev?.metadata);
+      if (hasKeys(sub)) out['f:metadata'] = sub;
       continue;
     }
     if (prev && jsonEqual(v, prev[k])) continue;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      const sub = fieldSet(v, prev?.[k], false);
-      out[`f:${k}`] = Object.keys(sub).length > 0 ? sub : {};
-    } else if (Array.isArray(v)) {
-      const sub = fieldSet(v, undefined, false);
-      out[`f:${k}`] = Object.keys(sub).length > 0 ? sub : {};
-    } else out[`f:${k}`] = {};
+    const sub: FieldSet = {};
+    if (v !== null && typeof v === 'object') addFields(sub, v, Array.isArray(v) ? undefined : prev?.[k], false);
+    out[`f:${k}`] = sub;
   }
-  return out;
+}
+
+/** Metadata's set: what clients own (not the server's fields, nor name and namespace). */
+function addMetadataFields(out: FieldSet, meta: Record<string, unknown>, old: unknown): void {
+  const client: Record<string, unknown> = {};
+  for (const mk of Object.keys(meta)) if (!SERVER_META.has(mk) && mk !== 'name' && mk !== 'namespace') client[mk] = meta[mk];
+  addFields(out, client, old, false);
+}
+
+function hasKeys(o: object): boolean {
+  for (const _k in o) return true;
+  return false;
 }
 
 /**
@@ -85,14 +105,15 @@ export function recordManager(
       ? [...(old.metadata!.managedFields as Record<string, unknown>[])]
       : [];
   const fields = opts.operation === 'Apply' ? fieldSet(opts.applied ?? obj) : fieldSet(obj, old);
-  if (opts.operation === 'Update' && Object.keys(fields).length === 0) {
+  if (opts.operation === 'Update' && !hasKeys(fields)) {
     if (entries.length > 0) meta.managedFields = entries;
     return;
   }
   const same = (e: Record<string, unknown>) =>
     e.manager === opts.manager && e.operation === opts.operation && (e.subresource ?? '') === (opts.subresource ?? '');
   // An update takes ownership of what it changed; a forced apply of what it overrode.
-  const taken = opts.operation === 'Update' ? leaves(fields) : [...(opts.forced ?? [])];
+  // (With no other entries there is nobody to take from: skip listing the leaves.)
+  const taken = entries.length === 0 ? [] : opts.operation === 'Update' ? leaves(fields) : [...(opts.forced ?? [])];
   const others = takeOwnership(entries as never, taken, (e) => same(e as Record<string, unknown>)) as Record<string, unknown>[];
   entries.splice(0, entries.length, ...others);
   const prev = entries.find(same);
