@@ -50,7 +50,7 @@ export async function handleCreate(a: VerbArgs): Promise<void> {
     }
     try {
       const created = await createStored(ctx, spec, candidate);
-      sendObject(a, 201, created, [...warnings, ...admitted]);
+      sendObject(a, 201, created.obj, [...warnings, ...admitted], created.json);
       return;
     } catch (err) {
       if (wantsGenerated && err instanceof ApiError && err.status.reason === 'AlreadyExists' && attempt + 1 < GENERATE_NAME_ATTEMPTS) continue;

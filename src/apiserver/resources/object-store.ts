@@ -15,13 +15,53 @@ const encoder = new TextEncoder();
 
 /** The bytes stored for an object. */
 export function encodeForStore(obj: KubeObject): Uint8Array {
+  return encodeStored(obj).bytes;
+}
+
+/**
+ * An object's stored bytes, and the byte offset of its metadata's closing brace when a
+ * resourceVersion can be spliced in there to give the bytes of `withRevision(obj, rev)`
+ * (metadata a plain object without a resourceVersion key); -1 when it cannot.
+ */
+export interface EncodedObject {
+  bytes: Uint8Array;
+  metaEnd: number;
+}
+
+/** Serializes `obj` for the store (resourceVersion stripped), key by key as JSON.stringify would. */
+export function encodeStored(obj: KubeObject): EncodedObject {
   const meta = obj.metadata as Record<string, unknown> | undefined;
+  let storedMeta: unknown = meta;
+  let spliceable = meta !== null && typeof meta === 'object' && !Array.isArray(meta);
   if (meta && 'resourceVersion' in meta) {
     const { resourceVersion: _rv, ...rest } = meta;
     void _rv;
-    return encoder.encode(JSON.stringify({ ...obj, metadata: rest }));
+    storedMeta = rest;
+    spliceable = false; // withRevision keeps the key where it was, not at the end
   }
-  return encoder.encode(JSON.stringify(obj));
+  let text = '{';
+  let metaEndChar = -1;
+  for (const k of Object.keys(obj)) {
+    const v = JSON.stringify(k === 'metadata' ? storedMeta : obj[k]);
+    if (v === undefined) continue; // undefined values are left out, as JSON.stringify does
+    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(k)}:${v}`;
+    if (k === 'metadata') metaEndChar = text.length - 1;
+  }
+  text += '}';
+  if (!spliceable || metaEndChar < 0) return { bytes: encoder.encode(text), metaEnd: -1 };
+  const head = text.slice(0, metaEndChar);
+  return { bytes: encoder.encode(text), metaEnd: Buffer.byteLength(head) };
+}
+
+/**
+ * The JSON bytes of `withRevision(obj, rev)`, from `encodeStored(obj)`'s result without
+ * serializing again; undefined when the resourceVersion cannot be spliced in.
+ */
+export function jsonWithRevision(enc: EncodedObject, rev: number): Buffer | undefined {
+  if (enc.metaEnd < 0) return undefined;
+  const empty = enc.bytes[enc.metaEnd - 1] === 0x7b; // '{' right before '}': metadata was {}
+  const rv = Buffer.from(`${empty ? '' : ','}"resourceVersion":${JSON.stringify(String(rev))}`);
+  return Buffer.concat([enc.bytes.subarray(0, enc.metaEnd), rv, enc.bytes.subarray(enc.metaEnd)]);
 }
 
 export interface StoredObject {
@@ -43,12 +83,17 @@ export async function mustReadObject(ctx: ResourceContext, spec: KindSpec, names
   return got;
 }
 
-/** Creates the object; returns it with its resourceVersion. 409 AlreadyExists if present. */
-export async function createStored(ctx: ResourceContext, spec: KindSpec, obj: KubeObject): Promise<KubeObject> {
+/**
+ * Creates the object; returns it with its resourceVersion, and its JSON bytes when they
+ * could be had from the stored bytes (the caller must not change `obj` after this, or the
+ * bytes would no longer be its JSON). 409 AlreadyExists if present.
+ */
+export async function createStored(ctx: ResourceContext, spec: KindSpec, obj: KubeObject): Promise<{ obj: KubeObject; json: Buffer | undefined }> {
   const name = String(obj.metadata?.name ?? '');
   try {
-    const kv = await ctx.store.create(objectKey(spec, obj.metadata?.namespace, name), encodeForStore(obj));
-    return withRevision(obj, kv.modRevision);
+    const enc = encodeStored(obj);
+    const kv = await ctx.store.create(objectKey(spec, obj.metadata?.namespace, name), enc.bytes);
+    return { obj: withRevision(obj, kv.modRevision), json: jsonWithRevision(enc, kv.modRevision) };
   } catch (err) {
     throw toApiError(err, spec, name);
   }

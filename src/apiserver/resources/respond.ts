@@ -42,8 +42,11 @@ export function sendError(res: ServerResponse, err: unknown, warnings?: readonly
   sendJson(res, e.code, e.status, { headers, ...(warnings ? { warnings } : {}) });
 }
 
-/** Writes one object in the shape the client asked for (object, Table, or metadata). */
-export function sendObject(a: VerbArgs, code: number, obj: KubeObject, warnings?: readonly string[]): void {
+/**
+ * Writes one object in the shape the client asked for (object, Table, or metadata).
+ * `json`, when given, must be obj's JSON bytes: sent as they are instead of serializing again.
+ */
+export function sendObject(a: VerbArgs, code: number, obj: KubeObject, warnings?: readonly string[], json?: Buffer): void {
   const shape = responseShape(a.req.headers.accept);
   const w = warnings ? { warnings } : {};
   if (shape.as === 'Table') {
@@ -61,7 +64,7 @@ export function sendObject(a: VerbArgs, code: number, obj: KubeObject, warnings?
     sendJson(a.res, code, pom, { contentType: `application/json;as=PartialObjectMetadata;v=${shape.version};g=meta.k8s.io`, ...w });
     return;
   }
-  sendJson(a.res, code, obj, w);
+  sendJson(a.res, code, json ?? obj, w);
 }
 
 /** The `Status` returned by a delete that removed the object without returning it. */
