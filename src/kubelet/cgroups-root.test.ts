@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { openCgroups, removeCgroup, type ContainerCgroup } from './cgroups.js';
 import { isSameProcessAlive } from './process-launch.js';
 import { ProcessRuntime } from './process-runtime.js';
+import { RuntimeStateDir } from './process-state.js';
 import type { ContainerConfig, ContainerStatus } from './runtime.js';
 
 const found = openCgroups();
@@ -62,9 +63,8 @@ function throttled(cg: ContainerCgroup): number {
 
 /** The cgroups the runtime's records name (what a cleanup must remove). */
 function recordedCgroups(stateDir: string): ContainerCgroup[] {
-  const dir = join(stateDir, 'containers');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { cgroup?: ContainerCgroup }).cgroup ?? []);
+  if (!existsSync(stateDir)) return [];
+  return new RuntimeStateDir(stateDir).load().containers.flatMap((c) => c.cgroup ?? []);
 }
 
 describe('process runtime cgroups (root)', { skip, timeout: 60_000 }, () => {
@@ -90,7 +90,7 @@ describe('process runtime cgroups (root)', { skip, timeout: 60_000 }, () => {
     const id = await rt!.createContainer(sandbox, c);
     const ended = exited(rt!, id);
     await rt!.startContainer(id);
-    const rec = JSON.parse(readFileSync(join(stateDir, 'containers', `${id}.json`), 'utf8')) as { cgroup?: ContainerCgroup };
+    const rec: { cgroup?: ContainerCgroup } = new RuntimeStateDir(stateDir).load().containers.find((c) => c.status.id === id) ?? {};
     assert.ok(rec.cgroup, 'the record names the container’s cgroup');
     seen.push(rec.cgroup);
     return { id, cgroup: rec.cgroup, ended };

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ProcessRuntime } from './process-runtime.js';
+import { RuntimeStateDir } from './process-state.js';
 import { isSameProcessAlive } from './process-launch.js';
 
 const RUNTIME = fileURLToPath(new URL('./process-runtime.ts', import.meta.url));
@@ -100,7 +101,7 @@ console.log(JSON.stringify({ sandbox: sb.id, pid: (await rt.listContainers())[0]
     try {
       assert.ok(isSameProcessAlive(pid, undefined), 'the container outlived its runtime');
       // What a `skiff killall` run meanwhile leaves when the kubelet restarts a container afterwards.
-      rmSync(join(state, 'sandboxes', `${sandbox}.json`));
+      new RuntimeStateDir(state).removeSandbox(sandbox);
       const third = new ProcessRuntime({ stateDir: state });
       assert.deepEqual(await third.listContainers(), []);
       await until('the orphaned container to be stopped', () => !isSameProcessAlive(pid, undefined));

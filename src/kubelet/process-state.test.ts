@@ -1,18 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RuntimeStateDir, type ContainerRecord } from './process-state.js';
 import type { PodSandbox } from './runtime.js';
 
 const sandbox = (id: string, state: PodSandbox['state'] = 'ready'): PodSandbox => ({ id, config: { uid: 'u', namespace: 'ns', name: 'p', hostNetwork: false }, ip: '127.1.0.2', state, createdAt: 1 });
-const container = (id: string, state: ContainerRecord['status']['state']): ContainerRecord => ({
+const container = (id: string, state: ContainerRecord['status']['state'], env: Record<string, string> = {}): ContainerRecord => ({
   status: { id, sandboxId: 's1', name: 'c', image: 'busybox', state, createdAt: 1, logPath: '/tmp/x.log', labels: {} },
-  config: { name: 'c', image: 'busybox', argv: ['sleep', '1'], env: {}, logPath: '/tmp/x.log', mounts: [], labels: {} },
+  config: { name: 'c', image: 'busybox', argv: ['sleep', '1'], env, logPath: '/tmp/x.log', mounts: [], labels: {} },
 });
 
-function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+function withDir(fn: (dir: string) => void | Promise<void>): () => Promise<void> {
   return async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skiff-state-'));
     try {
@@ -23,103 +24,82 @@ function withDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
   };
 }
 
-const file = (dir: string, kind: string, id: string): string => join(dir, kind, `${id}.json`);
-const turns = async (n = 3): Promise<void> => {
-  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
-};
+const states = (s: RuntimeStateDir): string[][] => [...s.load().sandboxes.map((x) => ['sb', x.id, x.state]), ...s.load().containers.map((c) => ['c', c.status.id, c.status.state])];
 
-test('saves reach the disk once flushed, and a new instance loads them', withDir(async (dir) => {
+test('what was saved, a new instance loads: the latest value of each record, none of the removed ones', withDir((dir) => {
   const state = new RuntimeStateDir(dir);
   state.saveSandbox(sandbox('s1'));
-  state.saveContainer(container('c1', 'running'));
-  await state.flush();
-  const loaded = new RuntimeStateDir(dir).load();
-  assert.deepEqual(loaded.sandboxes.map((s) => s.id), ['s1']);
-  assert.deepEqual(loaded.containers.map((c) => [c.status.id, c.status.state]), [['c1', 'running']]);
-}));
-
-test('saves of one record coalesce: the latest value wins, also over a write in flight', withDir(async (dir) => {
-  const state = new RuntimeStateDir(dir);
+  state.saveSandbox(sandbox('s2'));
   state.saveContainer(container('c1', 'created'));
   state.saveContainer(container('c1', 'running'));
-  await turns();
-  // The first write may be under way; the next request must still land last.
-  state.saveContainer(container('c1', 'exited'));
-  await state.flush();
-  assert.equal((JSON.parse(readFileSync(file(dir, 'containers', 'c1'), 'utf8')) as ContainerRecord).status.state, 'exited');
+  state.saveContainer(container('c2', 'running'));
+  state.removeContainer('c2');
+  state.saveSandbox(sandbox('s1', 'notready'));
+  state.removeSandbox('s2');
+  assert.deepEqual(states(new RuntimeStateDir(dir)), [['sb', 's1', 'notready'], ['c', 'c1', 'running']]);
 }));
 
-test('a value is serialized when written: changes made in the same tick are saved', withDir(async (dir) => {
-  const state = new RuntimeStateDir(dir);
-  const sb = sandbox('s1');
-  state.saveSandbox(sb);
-  sb.state = 'notready';
-  await state.flush();
-  assert.equal((JSON.parse(readFileSync(file(dir, 'sandboxes', 's1'), 'utf8')) as PodSandbox).state, 'notready');
-}));
-
-test('a remove wins over an earlier save, queued or in flight', withDir(async (dir) => {
-  const state = new RuntimeStateDir(dir);
-  state.saveContainer(container('queued', 'running'));
-  state.removeContainer('queued');
-  state.saveContainer(container('inflight', 'running'));
-  await turns(1);
-  state.removeContainer('inflight');
-  await state.flush();
-  assert.equal(existsSync(file(dir, 'containers', 'queued')), false);
-  assert.equal(existsSync(file(dir, 'containers', 'inflight')), false);
-  assert.deepEqual(state.load().containers, []);
-}));
-
-test('a save after a remove recreates the record', withDir(async (dir) => {
+test('a save after a removal brings the record back', withDir((dir) => {
   const state = new RuntimeStateDir(dir);
   state.saveSandbox(sandbox('s1'));
-  await state.flush();
   state.removeSandbox('s1');
   state.saveSandbox(sandbox('s1', 'notready'));
-  await state.flush();
-  assert.deepEqual(state.load().sandboxes.map((s) => [s.id, s.state]), [['s1', 'notready']]);
-  state.removeSandbox('s1');
-  await turns(1);
-  state.saveSandbox(sandbox('s1'));
-  await state.flush();
-  assert.deepEqual(state.load().sandboxes.map((s) => [s.id, s.state]), [['s1', 'ready']]);
+  assert.deepEqual(states(new RuntimeStateDir(dir)), [['sb', 's1', 'notready']]);
 }));
 
-test('flush waits for requests made while it waits', withDir(async (dir) => {
+test('every call is on disk when it returns: a process killed right after loses nothing', withDir((dir) => {
+  const script = `import { RuntimeStateDir } from ${JSON.stringify(new URL('./process-state.ts', import.meta.url).pathname)};
+const s = new RuntimeStateDir(${JSON.stringify(dir)});
+s.saveSandbox({ id: 's1', config: { uid: 'u', namespace: 'ns', name: 'p' }, ip: '127.1.0.2', state: 'ready', createdAt: 1 });
+s.removeSandbox('gone');
+process.kill(process.pid, 'SIGKILL');`;
+  writeFileSync(join(dir, 'writer.mts'), script);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'writer.mts')], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.signal, 'SIGKILL', r.stderr);
+  assert.deepEqual(states(new RuntimeStateDir(dir)), [['sb', 's1', 'ready']]);
+}));
+
+test('a line cut short by a crash is skipped; the record keeps its previous value', withDir((dir) => {
   const state = new RuntimeStateDir(dir);
-  state.saveContainer(container('a', 'running'));
-  const flushed = state.flush();
-  state.saveContainer(container('b', 'running'));
-  await flushed;
-  assert.equal(existsSync(file(dir, 'containers', 'a')), true);
-  assert.equal(existsSync(file(dir, 'containers', 'b')), true);
-}));
-
-test('a failed write is reported, and flush still resolves', withDir(async (dir) => {
-  const failures: string[] = [];
-  const state = new RuntimeStateDir(dir, (_err, path) => failures.push(path));
-  rmSync(join(dir, 'containers'), { recursive: true });
   state.saveContainer(container('c1', 'running'));
-  state.saveSandbox(sandbox('s1'));
-  await state.flush();
-  assert.deepEqual(failures, [file(dir, 'containers', 'c1')]);
-  assert.equal(existsSync(file(dir, 'sandboxes', 's1')), true);
+  appendFileSync(join(dir, 'records.jsonl'), '{"kind":"containers","id":"c1","value":{"status":');
+  assert.deepEqual(states(new RuntimeStateDir(dir)), [['c', 'c1', 'running']]);
 }));
 
-test('load skips records cut short and leftover temporary files', withDir(async (dir) => {
+test('the journal is rewritten with the live records once it has grown, keeping lines other processes appended', withDir((dir) => {
+  const journal = join(dir, 'records.jsonl');
   const state = new RuntimeStateDir(dir);
-  state.saveSandbox(sandbox('ok'));
-  await state.flush();
-  writeFileSync(file(dir, 'sandboxes', 'torn'), '{"id":');
-  writeFileSync(`${file(dir, 'sandboxes', 'tmp')}.tmp`, JSON.stringify(sandbox('tmp')));
-  assert.deepEqual(state.load().sandboxes.map((s) => s.id), ['ok']);
+  const big = { BIG: 'x'.repeat(10_000) };
+  state.saveSandbox(sandbox('keep'));
+  // Another runtime on the same directory (skiff killall) removes and adds records meanwhile.
+  const other = new RuntimeStateDir(dir);
+  other.saveSandbox(sandbox('theirs'));
+  for (let i = 0; i < 150; i++) state.saveContainer(container(`c${i % 3}`, 'running', big));
+  state.removeContainer('c2');
+  assert.ok(statSync(journal).size < 4 * 10_100 + (1 << 20), `compacted: ${statSync(journal).size} bytes`);
+  assert.deepEqual(states(new RuntimeStateDir(dir)), [['sb', 'keep', 'ready'], ['sb', 'theirs', 'ready'], ['c', 'c0', 'running'], ['c', 'c1', 'running']]);
+  assert.equal(existsSync(`${journal}.tmp`), false);
 }));
 
-test('without a directory nothing is written and flush resolves', async () => {
+test('records of the one-file-per-record layout are taken over, and their files removed', withDir((dir) => {
+  mkdirSync(join(dir, 'sandboxes'));
+  mkdirSync(join(dir, 'containers'));
+  writeFileSync(join(dir, 'sandboxes', 's1.json'), JSON.stringify(sandbox('s1')));
+  writeFileSync(join(dir, 'containers', 'c1.json'), JSON.stringify(container('c1', 'running')));
+  writeFileSync(join(dir, 'containers', 'torn.json'), '{"status":');
+  writeFileSync(join(dir, 'containers', 'c9.json.tmp'), JSON.stringify(container('c9', 'running')));
+  const state = new RuntimeStateDir(dir);
+  assert.deepEqual(states(state), [['sb', 's1', 'ready'], ['c', 'c1', 'running']]);
+  assert.equal(existsSync(join(dir, 'sandboxes')), false);
+  assert.equal(existsSync(join(dir, 'containers')), false);
+  state.removeContainer('c1');
+  assert.deepEqual(states(new RuntimeStateDir(dir)), [['sb', 's1', 'ready']]);
+  assert.match(readFileSync(join(dir, 'records.jsonl'), 'utf8'), /"removed":true/);
+}));
+
+test('without a directory nothing is written', async () => {
   const state = new RuntimeStateDir(undefined);
   state.saveSandbox(sandbox('s1'));
-  state.removeSandbox('s1');
   await state.flush();
   assert.deepEqual(state.load(), { sandboxes: [], containers: [] });
 });

@@ -1,5 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerCgroup } from './cgroups.js';
 import type { ContainerConfig, ContainerStatus, PodSandbox } from './runtime.js';
@@ -16,106 +15,140 @@ export interface ContainerRecord {
   cgroup?: ContainerCgroup;
 }
 
-/** The next thing to do to one record's file: write this value, or remove the file. */
-type Op = { kind: 'save'; value: unknown } | { kind: 'remove' };
+type Kind = 'sandboxes' | 'containers';
+
+/** One journal line: a record's new value, or its removal. */
+interface Entry {
+  kind: Kind;
+  id: string;
+  value?: unknown;
+  removed?: true;
+}
+
+const JOURNAL = 'records.jsonl';
+/** The journal is rewritten with only the live records once this much was appended (or its size then, if more). */
+const COMPACT_AFTER_BYTES = 1 << 20;
 
 /**
- * The process runtime's memory on disk (`<dir>/sandboxes/<id>.json`,
- * `<dir>/containers/<id>.json`, each replaced atomically), so a restarted kubelet finds
- * the pods it left running — the role containerd's metadata store plays for CRI.
- * Without a directory it remembers nothing (tests, throwaway runtimes).
+ * The process runtime's memory on disk, so a restarted kubelet finds the pods it left
+ * running — the role containerd's metadata store plays for CRI. Without a directory it
+ * remembers nothing (tests, throwaway runtimes).
  *
- * Written behind: save/remove return at once and the file work happens on libuv's
- * threads, one operation at a time per record, the latest request winning (a pod start
- * saves its container 2–3 times within milliseconds; only the last state needs to reach
- * the disk). A value is serialized when its write begins, so later changes to the same
- * object are saved too. flush() waits for everything requested so far.
- *
- * What a crash (kill -9) can lose: the requests of the last few milliseconds, never a
- * file's integrity (tmp + rename). A clean stop awaits flush() (release()/close()).
- * Lost on a crash, a sandbox record means a pod sandbox made anew; a container record
- * still 'created' (its 'running' save lost) means its keeper is not re-adopted and the
- * pod worker starts another instance — the same window the synchronous writes had between
- * the spawn and the write, made a few milliseconds longer; no exit hook is worth that.
+ * One append-only journal (`<dir>/records.jsonl`, a line per save or removal, the last
+ * line of a record winning) rather than a file per record replaced with tmp + rename:
+ * on this kind of disk creating a file costs ~1 ms of CPU and a pod start saved 3
+ * records, while an append costs ~15 µs. Each call is on disk (in the page cache) when it
+ * returns, so a kill -9 loses nothing; a line torn by a machine crash is skipped on load.
+ * When the appended bytes pass the journal's live size (and 1 MiB), it is rewritten from
+ * what is on disk (so lines another process appended, e.g. `skiff killall`, are kept).
+ * Records of the former one-file-per-record layout are taken over on open.
  */
 export class RuntimeStateDir {
-  /** The latest request per record not yet started, by `<kind>/<id>`. */
-  private readonly queued = new Map<string, Op>();
-  /** The drain loop of each record with work in progress. */
-  private readonly draining = new Map<string, Promise<void>>();
+  private readonly journal: string | undefined;
+  private appended = 0;
+  private compactedBytes = 0;
 
-  constructor(
-    private readonly dir: string | undefined,
-    /** A write or removal failed (disk full, directory removed): the runtime goes on, the record is stale. */
-    private readonly onError: (err: unknown, path: string) => void = (err, path) => process.emitWarning(`runtime state ${path}: ${String(err)}`),
-  ) {
-    if (dir) for (const sub of ['sandboxes', 'containers']) mkdirSync(join(dir, sub), { recursive: true, mode: 0o700 });
+  constructor(private readonly dir: string | undefined) {
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.journal = join(dir, JOURNAL);
+    this.takeOverFileRecords();
   }
 
   saveSandbox(sb: PodSandbox): void {
-    this.request('sandboxes', sb.id, { kind: 'save', value: sb });
+    this.append({ kind: 'sandboxes', id: sb.id, value: sb });
   }
 
   removeSandbox(id: string): void {
-    this.request('sandboxes', id, { kind: 'remove' });
+    this.append({ kind: 'sandboxes', id, removed: true });
   }
 
   saveContainer(rec: ContainerRecord): void {
-    this.request('containers', rec.status.id, { kind: 'save', value: rec });
+    this.append({ kind: 'containers', id: rec.status.id, value: rec });
   }
 
   removeContainer(id: string): void {
-    this.request('containers', id, { kind: 'remove' });
+    this.append({ kind: 'containers', id, removed: true });
   }
 
-  /** Resolves when every save and removal requested so far is on disk (or has failed and been reported). */
-  async flush(): Promise<void> {
-    while (this.draining.size > 0) await Promise.all([...this.draining.values()]);
-  }
+  /** Nothing is ever pending (every call writes before it returns); kept so callers can wait uniformly. */
+  async flush(): Promise<void> {}
 
-  /** The records on disk. Reads the files as they are: call flush() first if this instance wrote any. */
   load(): { sandboxes: PodSandbox[]; containers: ContainerRecord[] } {
-    return { sandboxes: this.readAll<PodSandbox>('sandboxes'), containers: this.readAll<ContainerRecord>('containers') };
-  }
-
-  private request(kind: string, id: string, op: Op): void {
-    if (!this.dir) return;
-    const key = `${kind}/${id}`;
-    // Replaces a request not yet started: a remove wins over an earlier save, a later save over a remove.
-    this.queued.set(key, op);
-    if (!this.draining.has(key)) this.draining.set(key, this.drain(key, join(this.dir, kind, `${id}.json`)));
-  }
-
-  /** Runs the record's requests one after another until none is left. */
-  private async drain(key: string, path: string): Promise<void> {
-    // Starts after the caller's synchronous work: requests made in the same tick coalesce.
-    await Promise.resolve();
-    for (let op = this.queued.get(key); op; op = this.queued.get(key)) {
-      this.queued.delete(key);
-      try {
-        if (op.kind === 'remove') await rm(path, { force: true });
-        else {
-          await writeFile(`${path}.tmp`, JSON.stringify(op.value), { mode: 0o600 });
-          await rename(`${path}.tmp`, path);
-        }
-      } catch (err) {
-        this.onError(err, path);
-      }
+    const sandboxes: PodSandbox[] = [];
+    const containers: ContainerRecord[] = [];
+    for (const line of this.live().values()) {
+      const e = JSON.parse(line) as Entry;
+      if (e.kind === 'sandboxes') sandboxes.push(e.value as PodSandbox);
+      else containers.push(e.value as ContainerRecord);
     }
-    this.draining.delete(key);
+    return { sandboxes, containers };
   }
 
-  private readAll<T>(kind: string): T[] {
-    if (!this.dir) return [];
-    const out: T[] = [];
-    for (const name of readdirSync(join(this.dir, kind))) {
-      if (!name.endsWith('.json')) continue;
+  private append(e: Entry): void {
+    if (!this.journal) return;
+    const line = `${JSON.stringify(e)}\n`;
+    appendFileSync(this.journal, line, { mode: 0o600 });
+    this.appended += line.length;
+    if (this.appended > Math.max(COMPACT_AFTER_BYTES, this.compactedBytes)) this.compact();
+  }
+
+  /** The journal's current line of each live record, by `<kind>/<id>`, in first-saved order. */
+  private live(): Map<string, string> {
+    const out = new Map<string, string>();
+    if (!this.journal) return out;
+    let text = '';
+    try {
+      text = readFileSync(this.journal, 'utf8');
+    } catch {
+      return out;
+    }
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      let e: Entry;
       try {
-        out.push(JSON.parse(readFileSync(join(this.dir, kind, name), 'utf8')) as T);
+        e = JSON.parse(line) as Entry;
       } catch {
-        // A record cut short by a crash: skip it (its process, if any, runs unmanaged).
+        continue; // A line cut short by a crash: the record keeps its previous value.
       }
+      if (e.kind !== 'sandboxes' && e.kind !== 'containers') continue;
+      const key = `${e.kind}/${e.id}`;
+      if (e.removed) out.delete(key);
+      else out.set(key, line);
     }
     return out;
+  }
+
+  /** Rewrites the journal with only the live records (tmp + rename: a crash leaves the old one whole). */
+  private compact(extra: string[] = []): void {
+    if (!this.journal) return;
+    const text = [...this.live().values(), ...extra].map((l) => `${l}\n`).join('');
+    writeFileSync(`${this.journal}.tmp`, text, { mode: 0o600 });
+    renameSync(`${this.journal}.tmp`, this.journal);
+    this.compactedBytes = text.length;
+    this.appended = 0;
+  }
+
+  /** Moves the records an older runtime kept one per file (`<dir>/<kind>/<id>.json`) into the journal. */
+  private takeOverFileRecords(): void {
+    const dir = this.dir as string;
+    const subs = (['sandboxes', 'containers'] as const).filter((kind) => existsSync(join(dir, kind)));
+    if (!subs.length) return;
+    const found = new Map<string, string>();
+    for (const kind of subs) {
+      for (const name of readdirSync(join(dir, kind))) {
+        if (!name.endsWith('.json')) continue;
+        const id = name.slice(0, -'.json'.length);
+        try {
+          found.set(`${kind}/${id}`, JSON.stringify({ kind, id, value: JSON.parse(readFileSync(join(dir, kind, name), 'utf8')) as unknown }));
+        } catch {
+          // A record cut short by a crash: skip it (its process, if any, runs unmanaged).
+        }
+      }
+    }
+    // The journal's own lines are newer than any file left beside it.
+    const known = this.live();
+    this.compact([...found].filter(([key]) => !known.has(key)).map(([, line]) => line));
+    for (const kind of subs) rmSync(join(dir, kind), { recursive: true, force: true });
   }
 }
