@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Pod } from '../api/core/v1/pod.js';
+import { FakeClock } from '../client/fake-clock.js';
+import { EventRecorder } from '../client/event-recorder.js';
+import { silentLogger } from '../client/logger.js';
+import { CrashBackoff } from './backoff.js';
+import { PodWorker } from './pod-worker.js';
+import type { ContainerStatus, Runtime } from './runtime.js';
+
+/** Just enough of a runtime for a pod with one container that starts and keeps running. */
+function fakeRuntime(): Runtime {
+  const containers = new Map<string, ContainerStatus>();
+  return {
+    name: 'fake',
+    version: '0',
+    runPodSandbox: async (config) => ({ id: 'sb', config, ip: '198.18.0.2', state: 'ready', createdAt: 0 }),
+    createContainer: async (sandboxId, config) => {
+      const id = `c${containers.size}`;
+      containers.set(id, { id, sandboxId, name: config.name, image: config.image, state: 'created', createdAt: 0, logPath: config.logPath, labels: config.labels });
+      return id;
+    },
+    startContainer: async (id) => {
+      const c = containers.get(id) as ContainerStatus;
+      c.state = 'running';
+      c.startedAt = 0;
+    },
+    containerStatus: async (id) => containers.get(id),
+  } as Partial<Runtime> as Runtime;
+}
+
+const pod = { metadata: { name: 'p', namespace: 'ns', uid: 'u1' }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '1'] }] } } as Pod;
+
+/** Polls until `ok` (a deadline, not a sleep standing in for the condition). */
+async function until(what: string, ok: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 5000; !ok(); await new Promise((r) => setImmediate(r))) if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+}
+
+test('a pod start holds priority from its first sync until its status is posted, and later syncs do not', async () => {
+  const clock = new FakeClock();
+  let held = 0;
+  let holds = 0;
+  const patches: Array<() => void> = [];
+  const worker = new PodWorker(pod, {
+    runtime: fakeRuntime(),
+    recorder: new EventRecorder({ events: { create: async (e) => e, patch: async () => ({}) }, component: 'kubelet', host: 'n', clock, logger: silentLogger }),
+    envSources: { configMap: async () => undefined, secret: async () => undefined },
+    clock,
+    logger: silentLogger,
+    backoff: new CrashBackoff({}),
+    logDir: '/nonexistent',
+    hostIP: '198.18.0.1',
+    baseEnv: () => ({}),
+    patchStatus: () => new Promise<void>((resolve) => patches.push(resolve)),
+    deletePod: async () => {},
+    onFinished: () => {},
+    podStarting: () => {
+      held++;
+      holds++;
+      return () => held--;
+    },
+  });
+  worker.update(pod);
+  await until('the first status patch', () => patches.length === 1);
+  assert.equal(held, 1, 'still starting while its status patch is in flight');
+  patches[0]?.();
+  await until('the start to be released', () => held === 0);
+  worker.requestSync();
+  await until('the second sync to end', () => patches.length === 1 && held === 0);
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  assert.equal(holds, 1, 'a sync after the status was posted is no pod start');
+  worker.detach();
+});
