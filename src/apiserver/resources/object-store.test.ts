@@ -37,7 +37,7 @@ const meta = fc.oneof(
 );
 const object = fc
   .tuple(
-    fc.record({ apiVersion: fc.constant('v1'), kind: fc.constant('Pod'), metadata: meta, spec: fc.jsonValue({ maxDepth: 3 }), status: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined)) }, { requiredKeys: [] }),
+    fc.record({ apiVersion: fc.constant('v1'), kind: fc.constant('Pod'), metadata: meta, spec: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ template: fc.record({ metadata: meta }) })), status: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined)) }, { requiredKeys: [] }),
     fc.boolean(),
   )
   // Key order varies: metadata first or last.
@@ -62,6 +62,9 @@ test('the stored bytes are what JSON.stringify gave, and the response bytes are 
       assert.equal(new TextDecoder().decode(enc.bytes), want);
       assert.deepEqual(encodeForStore(obj), enc.bytes);
       const json = jsonWithRevision(enc, rev);
+      const m = obj.metadata;
+      const spliceable = m !== null && typeof m === 'object' && !Array.isArray(m) && !('resourceVersion' in m);
+      assert.equal(json !== undefined, spliceable);
       if (json !== undefined) assert.equal(json.toString('utf8'), JSON.stringify(withRevision(obj, rev)));
     }),
     { numRuns: 500 },

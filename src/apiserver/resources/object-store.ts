@@ -5,6 +5,7 @@ import { decodeStored, type KubeObject } from '../watch-cache/cached-object.js';
 import type { ResourceContext } from './context.js';
 import { notFound, toApiError } from './errors.js';
 import { objectKey } from './keys.js';
+import { metadataEnd } from './json-scan.js';
 
 /**
  * Objects in storage: JSON bytes under `objectKey`, with `metadata.resourceVersion`
@@ -28,29 +29,18 @@ export interface EncodedObject {
   metaEnd: number;
 }
 
-/** Serializes `obj` for the store (resourceVersion stripped), key by key as JSON.stringify would. */
+/** Serializes `obj` for the store (resourceVersion stripped), noting where its metadata ends. */
 export function encodeStored(obj: KubeObject): EncodedObject {
   const meta = obj.metadata as Record<string, unknown> | undefined;
-  let storedMeta: unknown = meta;
-  let spliceable = meta !== null && typeof meta === 'object' && !Array.isArray(meta);
   if (meta && 'resourceVersion' in meta) {
     const { resourceVersion: _rv, ...rest } = meta;
     void _rv;
-    storedMeta = rest;
-    spliceable = false; // withRevision keeps the key where it was, not at the end
+    // withRevision keeps the key where it was, not at the end: nothing to splice.
+    return { bytes: encoder.encode(JSON.stringify({ ...obj, metadata: rest })), metaEnd: -1 };
   }
-  let text = '{';
-  let metaEndChar = -1;
-  for (const k of Object.keys(obj)) {
-    const v = JSON.stringify(k === 'metadata' ? storedMeta : obj[k]);
-    if (v === undefined) continue; // undefined values are left out, as JSON.stringify does
-    text += `${text.length > 1 ? ',' : ''}${JSON.stringify(k)}:${v}`;
-    if (k === 'metadata') metaEndChar = text.length - 1;
-  }
-  text += '}';
-  if (!spliceable || metaEndChar < 0) return { bytes: encoder.encode(text), metaEnd: -1 };
-  const head = text.slice(0, metaEndChar);
-  return { bytes: encoder.encode(text), metaEnd: Buffer.byteLength(head) };
+  const text = JSON.stringify(obj);
+  const end = meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? metadataEnd(text) : -1;
+  return { bytes: encoder.encode(text), metaEnd: end < 0 ? -1 : Buffer.byteLength(text.slice(0, end)) };
 }
 
 /**
