@@ -28,9 +28,11 @@ export function parseRequest(method: string, rawUrl: string): ParsedRequest {
   if (!rawPath.startsWith('/')) throw badRequest(`invalid request URI: ${JSON.stringify(rawUrl.slice(0, 200))}`);
   let segments: string[];
   try {
-    segments = rawPath.split('/').slice(1).map((s) => decodeURIComponent(s));
+    // Without a '%' there is nothing to decode (and nothing malformed): the common case.
+    segments = rawPath.split('/').slice(1);
+    if (rawPath.includes('%')) segments = segments.map((s) => decodeURIComponent(s));
     // URLSearchParams never throws; check the percent-encoding ourselves, as Go's url.ParseQuery does.
-    for (const pair of rawQuery.split('&')) if (pair) decodeURIComponent(pair.replace(/\+/g, ' '));
+    if (rawQuery.includes('%')) for (const pair of rawQuery.split('&')) if (pair) decodeURIComponent(pair.replace(/\+/g, ' '));
   } catch {
     throw badRequest(`invalid URL escape in ${JSON.stringify(rawUrl.slice(0, 200))}`);
   }

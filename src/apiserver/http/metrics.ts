@@ -13,7 +13,10 @@ function labelKey(labels: Labels): string {
     .join(',');
 }
 
+const NEEDS_ESCAPE = /[\\\n"]/;
+
 function escapeLabel(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v; // the common case: three regex replaces for nothing
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
