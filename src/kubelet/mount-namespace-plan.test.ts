@@ -28,7 +28,7 @@ const host = fixture({
 
 const show = (ops: MountOp[]): string[] => ops.map((o) => {
   switch (o.op) {
-    case 'rbind-host-root': return 'rbind-host-root';
+    case 'in-place': return 'in-place';
     case 'tmpfs': return `tmpfs ${o.at}`;
     case 'mirror': return `mirror ${o.type} ${o.at}`;
     case 'symlink': return `symlink ${o.at} -> ${o.target}`;
@@ -50,8 +50,8 @@ describe('planMounts', () => {
     assert.deepEqual(ops, [...ROOT, 'tmpfs /etc', 'mirror file /etc/passwd', 'symlink /etc/resolv.conf -> ../run/resolv.conf', 'mirror dir /etc/ssl', 'mkdir /etc/app', 'bind /vol/cfg /etc/app ro']);
   });
 
-  it('an existing file is bound over as is (one rbind of the host root stands for the replicas); symlinks on the way are followed in the container view', () => {
-    assert.deepEqual(show(planMounts([{ containerPath: '/etc/resolv.conf', hostPath: '/pod/resolv.conf' }], host)), ['rbind-host-root', 'bind /pod/resolv.conf /run/resolv.conf']);
+  it('an existing file is bound over as is (in place: no private root); symlinks on the way are followed in the container view', () => {
+    assert.deepEqual(show(planMounts([{ containerPath: '/etc/resolv.conf', hostPath: '/pod/resolv.conf' }], host)), ['in-place', 'bind /pod/resolv.conf /run/resolv.conf']);
     assert.deepEqual(show(planMounts([{ containerPath: '/bin/tool', hostPath: '/pod/resolv.conf' }], host)).slice(ROOT.length), ['tmpfs /usr/bin', 'touch /usr/bin/tool', 'bind /pod/resolv.conf /usr/bin/tool']);
   });
 

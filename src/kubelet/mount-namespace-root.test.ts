@@ -82,6 +82,38 @@ describe('mount namespaces of the process runtime (root)', { skip, timeout: 60_0
     }
   }));
 
+  it('mountPaths that exist on the host are bound in place (no private root): the container, its working dir and exec see them; the host does not', () => withDir(async (dir) => {
+    // Both targets exist on the host: a file under the test's dir and the dir itself.
+    const target = join(dir, 'target.conf');
+    writeFileSync(target, 'host\n');
+    const podFile = join(dir, 'pod.conf');
+    writeFileSync(podFile, 'pod\n');
+    const vol = join(dir, 'vol');
+    mkdirSync(vol);
+    writeFileSync(join(vol, 'key'), 'in-volume\n');
+    const work = join(dir, 'work');
+    mkdirSync(work);
+    const rt = new ProcessRuntime({ stateDir: join(dir, 'state'), cgroups: null });
+    try {
+      const sb = await rt.runPodSandbox({ uid: 'u', namespace: 'default', name: 'p' });
+      const id = await rt.createContainer(sb.id, { ...config(dir, ['sh', '-c', 'cat key; cat ' + target + '; pwd; exec sleep 300'], [{ containerPath: target, hostPath: podFile }, { containerPath: work, hostPath: vol }]), workingDir: work });
+      await rt.startContainer(id);
+      assert.equal(existsSync(join(dir, 'state', 'mounts', id, 'root')), false, 'no private root in place');
+      const log = await until('output', () => {
+        const text = existsSync(join(dir, 'logs', 'c.log')) ? readFileSync(join(dir, 'logs', 'c.log'), 'utf8') : '';
+        return text.split('\n').length > 3 ? text : undefined;
+      });
+      assert.deepEqual(log.split('\n').slice(0, 3).map((l) => l.split(' ').slice(3).join(' ')), ['in-volume', 'pod', work]);
+      const r = await rt.execSync(id, ['sh', '-c', 'pwd; cat key; cat ' + target], 5000);
+      assert.deepEqual([r.exitCode, r.stdout], [0, `${work}\nin-volume\npod\n`]);
+      assert.equal(readFileSync(target, 'utf8'), 'host\n');
+      assert.equal(existsSync(join(work, 'key')), false);
+    } finally {
+      await rt.close();
+    }
+    assert.deepEqual(mountsUnder(dir), []);
+  }));
+
   it('a Memory emptyDir is a tmpfs (sizeLimit as its size), unmounted and removed with the pod', () => withDir(async (dir) => {
     const vm = new VolumeManager({ podsDir: join(dir, 'pods'), sources: { configMap: async () => undefined, secret: async () => undefined }, dns: {}, root: true, logger: silentLogger, event: () => {} });
     const pod = { metadata: { name: 'p', namespace: 'default', uid: 'mem-1' }, spec: { volumes: [{ name: 'm', emptyDir: { medium: 'Memory', sizeLimit: '8Mi' } }], containers: [] } } as unknown as Pod;

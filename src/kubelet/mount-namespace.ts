@@ -1,11 +1,14 @@
 /**
  * A mount namespace per container (root only), for the process runtime: the keeper is
- * started under `unshare --mount --propagation private`, runs a generated setup script
- * that builds the container's private root (mount-namespace-plan.ts explains how) with its
- * volumes at their mountPaths and the pod's /etc/resolv.conf, then starts the container
- * `chroot`ed into that root. Nothing is mounted or created in the host's namespace: the
- * root is an empty directory under the runtime's own directory, and every mount dies with
- * the namespace's last process. `kubectl exec` enters it with `nsenter` + `chroot`.
+ * started under `unshare --mount --propagation private` and, before it starts the
+ * container, sources a generated setup script that makes the container's view
+ * (mount-namespace-plan.ts explains how): its volumes at their mountPaths and the pod's
+ * /etc/resolv.conf, either bound in place over the namespace's copy of the host's tree
+ * (nothing new to create: the container runs as is, no chroot) or in a private root
+ * the container is `chroot`ed into. Nothing is mounted or created in the host's
+ * namespace: a private root is an empty directory under the runtime's own directory, and
+ * every mount dies with the namespace's last process. `kubectl exec` enters the namespace
+ * with `nsenter` (+ `chroot` into a private root).
  * The keeper's pid is the namespace's anchor, so re-adoption after a kubelet restart
  * needs nothing more than the pid the runtime already records.
  */
@@ -17,11 +20,13 @@ import { planMounts, realFs, type HostFs, type Mount, type MountOp } from './mou
 
 export type { Mount } from './mount-namespace-plan.js';
 
-/** How a namespaced container is started: prefixes for the keeper, its setup script, the container's argv. */
+/** How a namespaced container is started: a prefix for the keeper, its setup script, the container's argv. */
 export interface NamespacedLaunch {
-  /** Argv prefix the keeper is started under (composable with other wrappers): unshare, then the setup script, which execs the keeper. */
+  /** Argv prefix the keeper is started under (composable with other wrappers): unshare into a new mount namespace. */
   keeperPrefix: string[];
-  /** The container's command, chrooted into its private root. */
+  /** The setup script the keeper sources before it starts the container (process-launch.ts). */
+  setup: string;
+  /** The container's command (chrooted into its private root, when it has one). */
   argv: string[];
 }
 
@@ -64,15 +69,18 @@ export interface SetupFiles {
 }
 
 /**
- * The setup script for a plan: `set -e`; a refusal to run in the host's namespace (its
- * mounts would be the host's; `hostMountNsPath` is the kubelet's /proc/<pid>/ns/mnt); on
- * failure, the error in the container's stderr and status 128; on success it execs its
- * arguments (the keeper) in place.
+ * The setup script for a plan, sourced by the keeper: `set -e`; a refusal to run in the
+ * host's namespace (its mounts would be the host's; `hostMountNsPath` is the kubelet's
+ * /proc/<pid>/ns/mnt); on failure, the error in the container's stderr and status 128
+ * (the keeper ends); on success it leaves the keeper's shell as it found it, in the
+ * working directory when the view is in place (a private root's chroot changes to it).
  */
-export function renderSetupScript(root: string, ops: MountOp[], hostMountNsPath: string, files: SetupFiles): string {
+export function renderSetupScript(root: string, ops: MountOp[], hostMountNsPath: string, files: SetupFiles, workingDir?: string): string {
+  const inPlace = ops[0]?.op === 'in-place';
   const lines = [
     'set -eu',
-    `R=${q(root)}`,
+    // In place, view paths are the namespace's own paths: no root prefix.
+    `R=${inPlace ? "''" : q(root)}`,
     `exec 3>&2 2>>${q(files.stderr)}`,
     `fail() { echo "skiff: cannot set up the mount namespace of the container" >&2; echo 128 >${q(`${files.exit}.tmp`)} && mv ${q(`${files.exit}.tmp`)} ${q(files.exit)}; }`,
     'trap fail EXIT',
@@ -81,7 +89,7 @@ export function renderSetupScript(root: string, ops: MountOp[], hostMountNsPath:
   ];
   for (const o of ops) {
     switch (o.op) {
-      case 'rbind-host-root': lines.push('mount --rbind / "$R"'); break;
+      case 'in-place': break;
       case 'tmpfs': lines.push(`mount -t tmpfs -o mode=${o.mode.toString(8).padStart(4, '0')},size=4m skiff-root ${r(o.at)}`); break;
       case 'mirror': lines.push(o.type === 'dir' ? `mkdir ${r(o.at)}; mount --rbind ${q(o.host)} ${r(o.at)}` : `: >${r(o.at)}; mount --bind ${q(o.host)} ${r(o.at)}`); break;
       case 'symlink': lines.push(`ln -s ${q(o.target)} ${r(o.at)}`); break;
@@ -95,7 +103,8 @@ export function renderSetupScript(root: string, ops: MountOp[], hostMountNsPath:
         break;
     }
   }
-  lines.push('trap - EXIT', ...(files.ready ? [`: >${q(files.ready)}`] : []), 'exec 2>&3 3>&-', 'exec "$@"');
+  if (inPlace) lines.push(`cd -- ${q(workingDir || '/')}`);
+  lines.push('trap - EXIT', ...(files.ready ? [`: >${q(files.ready)}`] : []), 'exec 2>&3 3>&-', 'set +eu');
   return `${lines.join('\n')}\n`;
 }
 
@@ -107,9 +116,10 @@ export function chrootPrefix(root: string, workingDir: string | undefined): stri
   return [tool('chroot'), root, '/bin/sh', '-c', IN_ROOT, 'skiff-chroot', workingDir || '/'];
 }
 
-/** Argv prefix that runs a command in a running container's namespace and root (exec, probes). */
-export function execPrefix(keeperPid: number, root: string, workingDir: string | undefined): string[] {
-  return [tool('nsenter'), `--target=${keeperPid}`, '--mount', '--', ...chrootPrefix(root, workingDir)];
+/** Argv prefix that runs a command in a running container's namespace (and private root, if it has one: exec, probes). */
+export function execPrefix(keeperPid: number, root: string | undefined, workingDir: string | undefined): string[] {
+  const enter = [tool('nsenter'), `--target=${keeperPid}`, '--mount'];
+  return root ? [...enter, '--', ...chrootPrefix(root, workingDir)] : [...enter, `--wdns=${workingDir || '/'}`, '--'];
 }
 
 /** The container's directory under the runtime's own: `root` (an empty mount point on the host) and `setup.sh`. */
@@ -120,15 +130,18 @@ export function containerDir(base: string, id: string): { dir: string; root: str
 
 /** Plans and writes the container's setup (the writes off the event loop); rejects (MountPlanError or fs errors) when it cannot. */
 export async function prepareNamespacedLaunch(base: string, id: string, argv: string[], opts: { mounts: Mount[]; workingDir?: string; fs?: HostFs; files: SetupFiles }): Promise<NamespacedLaunch> {
-  const { root, script, ready } = containerDir(base, id);
-  await mkdir(root, { recursive: true, mode: 0o700 });
-  await rm(ready, { force: true });
+  const { dir, root, script, ready } = containerDir(base, id);
   const ops = planMounts(opts.mounts, opts.fs ?? realFs, opts.workingDir ? { workingDir: opts.workingDir } : {});
-  await writeFile(script, renderSetupScript(root, ops, `/proc/${process.pid}/ns/mnt`, { ...opts.files, ready }), { mode: 0o700 });
-  // The script execs the keeper in place once the root is built, so it is one more composable prefix.
+  const inPlace = ops[0]?.op === 'in-place';
+  // Only a private root needs its (empty) mount point; its existence tells exec how to enter.
+  await mkdir(inPlace ? dir : root, { recursive: true, mode: 0o700 });
+  await rm(ready, { force: true });
+  await writeFile(script, renderSetupScript(root, ops, `/proc/${process.pid}/ns/mnt`, { ...opts.files, ready }, opts.workingDir), { mode: 0o700 });
+  const keeperPrefix = [tool('unshare'), '--mount', '--propagation', 'private', '--'];
+  if (inPlace) return { keeperPrefix, setup: script, argv };
   // chroot alone starts in the root's /: a shell to change directory only when there is one to change to.
   const inRoot = opts.workingDir && opts.workingDir !== '/' ? chrootPrefix(root, opts.workingDir) : [tool('chroot'), root];
-  return { keeperPrefix: [tool('unshare'), '--mount', '--propagation', 'private', '--', '/bin/sh', script], argv: [...inRoot, ...argv] };
+  return { keeperPrefix, setup: script, argv: [...inRoot, ...argv] };
 }
 
 /**
@@ -211,9 +224,10 @@ export class ContainerMountNamespaces {
     return prepareNamespacedLaunch(this.base, id, argv, opts);
   }
 
-  /** Prefix of an exec's argv (the runtime's other wrappers go before it) and the working directory to run in. */
+  /** Prefix of an exec's argv (the runtime's other wrappers go before it), into the container's working directory. */
   execPrefix(id: string, keeperPid: number, workingDir: string | undefined): string[] {
-    return execPrefix(keeperPid, containerDir(this.base, id).root, workingDir);
+    const { root } = containerDir(this.base, id);
+    return execPrefix(keeperPid, existsSync(root) ? root : undefined, workingDir);
   }
 
   /**

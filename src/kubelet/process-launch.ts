@@ -24,15 +24,18 @@ export interface ContainerFiles {
 // too; no exit file then means 137.
 // Before anything else it joins the container's cgroups (so the container inherits them);
 // if it cannot, the container does not run unconstrained: it ends with status 128.
+// Then it sources the container's setup script, if it has one (the mount namespace's view,
+// mount-namespace.ts) — in this same shell: one process image less per container start.
 // A stdin FIFO is held open by the keeper (fd 4, read-write so opening never blocks), so
 // the container sees EOF only once SIGUSR1 tells the keeper to let go (stdinOnce).
 const KEEPER = [
-  'o=$1 e=$2 x=$3 i=$4 n=$5; shift 5',
+  'o=$1 e=$2 x=$3 i=$4 s=$5 n=$6; shift 6',
   'rec() { echo "$1" >"$x.tmp" && mv "$x.tmp" "$x"; }',
   'while [ "$n" -gt 0 ]; do',
   '  echo $$ 2>>"$e" >"$1" || { echo "skiff: cannot join cgroup $1" >>"$e"; rec 128; exit 128; }',
   '  shift; n=$((n - 1))',
   'done',
+  'if [ "$s" != - ]; then . "$s"; fi',
   '[ "$i" = /dev/null ] || { rm -f "$i" && mkfifo -m 600 "$i"; } 2>>"$e" || { rec 128; exit 128; }',
   'exec 4<>"$i"',
   "trap ':' TERM INT HUP",
@@ -45,18 +48,18 @@ const KEEPER = [
 
 /**
  * Starts the keeper; `cgroupProcs` are the cgroup.procs files it joins before starting the
- * container. `wrap` are argv prefixes the keeper runs under, outermost first (e.g. nsenter
+ * container, `setup` a script it sources after that (set -e, its own failure handling). `wrap` are argv prefixes the keeper runs under, outermost first (e.g. nsenter
  * into the pod's network namespace); each must exec its command in place, so the keeper
  * keeps the PID and process group the runtime knows. With a `spawner`, the fork and exec
  * happen off the calling thread (keeper-spawner.ts).
  */
-export async function launchContainer(exe: string, args: string[], opts: { env: Record<string, string>; cwd?: string; files: ContainerFiles; cgroupProcs?: string[]; wrap?: string[][]; tty?: boolean; spawner?: KeeperSpawner }): Promise<KeeperProcess> {
+export async function launchContainer(exe: string, args: string[], opts: { env: Record<string, string>; cwd?: string; files: ContainerFiles; cgroupProcs?: string[]; setup?: string; wrap?: string[][]; tty?: boolean; spawner?: KeeperSpawner }): Promise<KeeperProcess> {
   const { stdout, stderr, exit, stdin = '/dev/null' } = opts.files;
   const procs = opts.cgroupProcs ?? [];
   const prefix = (opts.wrap ?? []).flat();
   const argv = opts.tty ? onTerminal([exe, ...args]) : [exe, ...args];
   const file = prefix[0] ?? '/bin/sh';
-  const keeperArgs = [...prefix.slice(1), ...(prefix.length ? ['/bin/sh'] : []), '-c', KEEPER, 'skiff-keeper', stdout, stderr, exit, stdin, String(procs.length), ...procs, ...argv];
+  const keeperArgs = [...prefix.slice(1), ...(prefix.length ? ['/bin/sh'] : []), '-c', KEEPER, 'skiff-keeper', stdout, stderr, exit, stdin, opts.setup ?? '-', String(procs.length), ...procs, ...argv];
   const options = { env: opts.env, cwd: opts.cwd || undefined, detached: true, stdio: 'ignore' } as const;
   return opts.spawner ? opts.spawner.spawn(file, keeperArgs, options) : spawn(file, keeperArgs, options);
 }

@@ -12,7 +12,7 @@ import { isSameProcessAlive, killGroup, launchContainer, processStartTime, recor
 import { LoopbackAddresses } from './loopback-ipam.js';
 import { describeLimitations } from './process-limitations.js';
 import { RuntimeStateDir, type ContainerRecord } from './process-state.js';
-import { ContainerMountNamespaces, resolveInContainer } from './mount-namespace.js';
+import { ContainerMountNamespaces, resolveInContainer, type NamespacedLaunch } from './mount-namespace.js';
 import { netnsExists, netnsWrap, PodNetwork, removeNetns, type PodNetworkConfig } from './pod-network.js';
 import {
   ContainerStartError,
@@ -202,7 +202,7 @@ export class ProcessRuntime implements Runtime {
     mkdirSync(dirname(c.config.logPath), { recursive: true });
     const files = filesOf(c);
     for (const f of Object.values(files)) rmSync(f, { force: true });
-    let ns: { keeperPrefix: string[]; argv: string[] } | undefined;
+    let ns: NamespacedLaunch | undefined;
     try {
       ns = mounts && (await this.mountNs.prepare(id, [exe, ...args], { mounts, files, ...(c.config.workingDir ? { workingDir: c.config.workingDir } : {}) }));
     } catch (err) {
@@ -221,7 +221,7 @@ export class ProcessRuntime implements Runtime {
     let child: KeeperProcess;
     try {
       const [bin, ...binArgs] = ns?.argv ?? [exe, ...args];
-      child = await launchContainer(bin as string, binArgs, { spawner: this.spawner, env, ...(c.config.workingDir && !ns ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}), wrap: [...this.wrapOf(sb), ...(ns ? [ns.keeperPrefix] : [])], ...(c.config.tty ? { tty: true } : {}) });
+      child = await launchContainer(bin as string, binArgs, { spawner: this.spawner, env, ...(c.config.workingDir && !ns ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}), ...(ns ? { setup: ns.setup } : {}), wrap: [...this.wrapOf(sb), ...(ns ? [ns.keeperPrefix] : [])], ...(c.config.tty ? { tty: true } : {}) });
       // Removed (runtime closing) while the keeper was starting: it must not outlive its record.
       if (this.containers.get(id) !== c) {
         if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
