@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { applyDefaults } from './defaults.js';
 import { normalizeObject } from './normalize.js';
 import { isPlainObject, MAX_NESTING } from './errors.js';
-import { sampleObject } from './sample.js';
+import { scribbledSample } from './test-corpus.js';
 import { GadgetKind } from './testdata.js';
 import { Registry } from '../registry.js';
 import type { KindSpec, ObjectSchema, TypeSpec } from './dsl.js';
@@ -50,39 +50,6 @@ function oracleValue(type: TypeSpec, value: unknown, depth: number): void {
   else if (type.kind === 'list' && Array.isArray(value) && walks(type.items)) for (const v of value) oracleValue(type.items, v, depth + 1);
 }
 
-/** Values that normalization rewrites, leaves alone, or that defaults replace. */
-const scribble = fc.oneof(
-  fc.constantFrom<unknown>(null, 0.5, '0.5', '1.5Gi', '1000m', 'bad q', '2026-11-26T17:10:47.9+01:00', '2026-11-26T16:10:47.1234567Z', 'yesterday', [], {}),
-  fc.jsonValue({ maxDepth: 3 }),
-);
-
-/** A kind's sample with fields removed (so defaults fill them) and values scribbled over. */
-function corpus(spec: KindSpec): fc.Arbitrary<Record<string, unknown>> {
-  return fc.tuple(fc.array(fc.nat(), { maxLength: 10 }), fc.array(fc.tuple(fc.nat(), scribble), { maxLength: 4 })).map(([drops, edits]) => {
-    const obj = sampleObject(spec, { maxDepth: 5 });
-    const holders = (): [Record<string | number, unknown>, string | number][] => {
-      const out: [Record<string | number, unknown>, string | number][] = [];
-      const walk = (v: unknown): void => {
-        if (Array.isArray(v)) v.forEach((x, i) => (out.push([v as unknown as Record<number, unknown>, i]), walk(x)));
-        else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (out.push([v as Record<string, unknown>, k]), walk(x));
-      };
-      walk(obj);
-      return out;
-    };
-    for (const pick of drops) {
-      const hs = holders().filter(([h]) => !Array.isArray(h));
-      const h = hs[pick % Math.max(hs.length, 1)];
-      if (h) delete h[0][h[1]];
-    }
-    for (const [pick, value] of edits) {
-      const hs = holders();
-      const h = hs[pick % Math.max(hs.length, 1)];
-      if (h) h[0][h[1]] = structuredClone(value);
-    }
-    return obj;
-  });
-}
-
 /** Same values, same key order (JSON text), same undefined holes (deepStrictEqual). */
 function assertSame(fused: unknown, oracle: unknown): void {
   assert.equal(JSON.stringify(fused), JSON.stringify(oracle));
@@ -92,7 +59,7 @@ function assertSame(fused: unknown, oracle: unknown): void {
 test('the fused walk leaves every kind exactly as normalize-then-default did', () => {
   for (const spec of kinds) {
     fc.assert(
-      fc.property(corpus(spec), (input) => {
+      fc.property(scribbledSample(spec), (input) => {
         const fused = structuredClone(input);
         const oracle = structuredClone(input);
         applyDefaults(spec, fused);

@@ -35,6 +35,8 @@ interface Walk {
   depth: number;
   /** What enclosing objects' validationContext said. */
   context: ValidationContext;
+  /** Visit every declared field of every object, not only those present (the reference walk). */
+  visitAll?: boolean;
 }
 
 /**
@@ -45,7 +47,16 @@ interface Walk {
  * subtrees without type errors, so they may trust the declared types.
  */
 export function validateObject(spec: KindSpec, obj: unknown, old?: unknown): SchemaFieldError[] {
-  const walk: Walk = { errors: [], typeErrors: 0, update: old !== undefined, depth: 0, context: {} };
+  return validateWalk(spec, obj, old, false);
+}
+
+/** validateObject visiting every declared field: the straightforward walk, which tests hold the fast one to. */
+export function validateObjectVisitingAll(spec: KindSpec, obj: unknown, old?: unknown): SchemaFieldError[] {
+  return validateWalk(spec, obj, old, true);
+}
+
+function validateWalk(spec: KindSpec, obj: unknown, old: unknown, visitAll: boolean): SchemaFieldError[] {
+  const walk: Walk = { errors: [], typeErrors: 0, update: old !== undefined, depth: 0, context: {}, visitAll };
   if (!isPlainObject(obj)) {
     typeError(walk, '', obj, 'must be a JSON object');
     return walk.errors;
@@ -89,23 +100,78 @@ function validateFields(schema: ObjectSchema<unknown>, obj: Record<string, unkno
 
 function validateFieldsIn(schema: ObjectSchema<unknown>, obj: Record<string, unknown>, path: string, old: Record<string, unknown> | undefined, walk: Walk): void {
   const before = walk.typeErrors;
-  for (const [name, field] of fieldsOf(schema)) {
-    const raw = obj[name];
-    const value = raw !== undefined && Object.hasOwn(obj, name) ? raw : undefined;
-    const oldValue = old ? own(old, name) : undefined;
-    if (walk.update && old && field.immutable && !jsonEqual(value, oldValue)) {
-      walk.errors.push(invalid(childPath(path, name), value ?? null, 'field is immutable'));
-    }
-    if (value === undefined || value === null) {
-      if (field.required) walk.errors.push(required(childPath(path, name)));
-      continue;
-    }
-    checkField(field, value, childPath(path, name), oldValue, walk);
+  const plan = planOf(schema);
+  if (walk.visitAll || (walk.update && old && plan.hasImmutable)) {
+    // An update of a type with immutable fields compares every field, present or not.
+    for (let i = 0; i < plan.fields.length; i++) validateField(plan, i, obj, path, old, walk);
+  } else {
+    for (const i of fieldsToCheck(plan, obj)) validateField(plan, i, obj, path, old, walk);
   }
   if (walk.typeErrors === before && schema.validate) {
     const context = walk.context;
     runHook(walk, path, () => schema.validate!(obj, path, old, context));
   }
+}
+
+/**
+ * The indexes of the fields that need a look, in declared order (the order errors are
+ * reported in): those present, and required ones that are absent. Objects hold a few of
+ * their type's many fields, so this beats visiting every declared field.
+ */
+function fieldsToCheck(plan: FieldPlan, obj: Record<string, unknown>): number[] {
+  const out: number[] = [];
+  for (const k of Object.keys(obj)) {
+    const i = plan.index.get(k);
+    if (i === undefined) continue;
+    const v = obj[k];
+    if (v !== undefined && v !== null) out.push(i);
+  }
+  for (const i of plan.required) {
+    const name = plan.fields[i]![0];
+    const v = Object.hasOwn(obj, name) ? obj[name] : undefined;
+    if (v === undefined || v === null) out.push(i);
+  }
+  return out.length > 1 ? out.sort((a, b) => a - b) : out;
+}
+
+function validateField(plan: FieldPlan, i: number, obj: Record<string, unknown>, path: string, old: Record<string, unknown> | undefined, walk: Walk): void {
+  const [name, field] = plan.fields[i]!;
+  const raw = obj[name];
+  const value = raw !== undefined && Object.hasOwn(obj, name) ? raw : undefined;
+  const oldValue = old ? own(old, name) : undefined;
+  if (walk.update && old && field.immutable && !jsonEqual(value, oldValue)) {
+    walk.errors.push(invalid(childPath(path, name), value ?? null, 'field is immutable'));
+  }
+  if (value === undefined || value === null) {
+    if (field.required) walk.errors.push(required(childPath(path, name)));
+    return;
+  }
+  checkField(field, value, childPath(path, name), oldValue, walk);
+}
+
+/** A type's fields indexed once: where each is declared, which are required, whether any is immutable. */
+interface FieldPlan {
+  fields: readonly [string, Field<unknown>][];
+  index: ReadonlyMap<string, number>;
+  required: readonly number[];
+  hasImmutable: boolean;
+}
+
+const plans = new WeakMap<ObjectSchema<unknown>, FieldPlan>();
+
+function planOf(schema: ObjectSchema<unknown>): FieldPlan {
+  let plan = plans.get(schema);
+  if (!plan) {
+    const fields = fieldsOf(schema);
+    plan = {
+      fields,
+      index: new Map(fields.map(([name], i) => [name, i])),
+      required: fields.flatMap(([, f], i) => (f.required ? [i] : [])),
+      hasImmutable: fields.some(([, f]) => f.immutable),
+    };
+    plans.set(schema, plan);
+  }
+  return plan;
 }
 
 function checkField(field: Field<unknown>, value: unknown, path: string, oldValue: unknown, walk: Walk): void {
