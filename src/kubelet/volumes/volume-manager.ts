@@ -104,7 +104,7 @@ export class VolumeManager {
         this.report(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${v.name}" : ${(err as Error).message}`);
       }
     }
-    await this.writeResolvConf(pod);
+    this.writeResolvConf(pod);
     return ok;
   }
 
@@ -151,10 +151,10 @@ export class VolumeManager {
     return join(this.podDir(pod), 'etc-resolv.conf');
   }
 
-  private async writeResolvConf(pod: Pod): Promise<void> {
-    const conf = podResolvConf(pod, { ...this.cfg.dns, hostResolvConf: await this.resolvConfs.host() });
+  private writeResolvConf(pod: Pod): void {
+    const conf = podResolvConf(pod, { ...this.cfg.dns, hostResolvConf: this.resolvConfs.host() });
     if (conf.fallback) this.report(pod, 'Warning', 'MissingClusterDNS', conf.fallback);
-    await this.resolvConfs.write(this.resolvConfPath(pod), renderResolvConf(conf));
+    this.resolvConfs.write(this.resolvConfPath(pod), renderResolvConf(conf));
   }
 
   /**
