@@ -5,8 +5,8 @@
  * atomically), the pod's resolv.conf beside them, the mounts each container gets, and the
  * removal of it all with the pod. Mounting them at their mountPaths is the runtime's job.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { chmod, mkdir, rm } from 'node:fs/promises';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { Container } from '../../api/core/v1/container.js';
 import type { Pod } from '../../api/core/v1/pod.js';
@@ -117,11 +117,12 @@ export class VolumeManager {
       case 'hostPath':
         return checkHostPath(dir, v.hostPath?.type as HostPathType | undefined);
       case 'emptyDir':
-        // Made once: mkdir answers undefined when the directory was already there.
-        if ((await mkdir(dir, { recursive: true })) === undefined) return;
+        // Synchronous, as resolv-conf-files.ts explains: made once, the creation is the cost, on whichever thread.
+        if (existsSync(dir)) return;
+        mkdirSync(dir, { recursive: true });
         if (v.emptyDir?.medium === 'Memory' && this.cfg.root) await mountTmpfs(dir, v.emptyDir.sizeLimit != null ? String(v.emptyDir.sizeLimit) : undefined);
         // World-writable as Kubernetes makes it (the umask does not apply), so any user in the container can write.
-        await chmod(dir, 0o777);
+        chmodSync(dir, 0o777);
         return;
       case 'configMap':
         payload = configMapPayload(v.configMap?.name ?? '', await this.cfg.sources.configMap(ns, v.configMap?.name ?? ''), v.configMap ?? {});
