@@ -26,12 +26,20 @@ export function priorityAdmission(config: {
   /** A fast lookup of all PriorityClasses (e.g. the watch cache); the store is asked otherwise. */
   listClasses?: () => KubeObject[] | undefined;
 }): AdmissionPlugin {
+  // Every pod create reads every class; cached objects never change, so each is summarized once.
+  const infos = new WeakMap<KubeObject, ClassInfo>();
+  const infoOf = (o: KubeObject): ClassInfo => {
+    let info = infos.get(o);
+    if (!info) {
+      const pc = o as KubeObject & { value?: number; globalDefault?: boolean; preemptionPolicy?: string };
+      info = { name: pc.metadata?.name ?? '', value: pc.value ?? 0, ...(pc.globalDefault ? { globalDefault: true } : {}), ...(pc.preemptionPolicy ? { preemptionPolicy: pc.preemptionPolicy } : {}) };
+      infos.set(o, info);
+    }
+    return info;
+  };
   const classes = async (fromStore = false): Promise<ClassInfo[]> => {
     const objs = (fromStore ? undefined : config.listClasses?.()) ?? (await config.store.list(resourcePrefix(PriorityClassKind))).items.map(decodeStored);
-    const out: ClassInfo[] = objs.map((o) => {
-      const pc = o as KubeObject & { value?: number; globalDefault?: boolean; preemptionPolicy?: string };
-      return { name: pc.metadata?.name ?? '', value: pc.value ?? 0, ...(pc.globalDefault ? { globalDefault: true } : {}), ...(pc.preemptionPolicy ? { preemptionPolicy: pc.preemptionPolicy } : {}) };
-    });
+    const out: ClassInfo[] = objs.map(infoOf);
     for (const [name, value] of Object.entries(systemPriorityClasses)) if (!out.some((c) => c.name === name)) out.push({ name, value, preemptionPolicy: 'PreemptLowerPriority' });
     return out;
   };
