@@ -39,4 +39,11 @@ test('rfc3339 drops the milliseconds, whatever the year', () => {
   // Years beyond 9999 have a longer, signed form: the slice would cut them wrongly.
   assert.equal(rfc3339(new Date(Date.UTC(12026, 0, 1, 0, 0, 1, 500))), '+012026-01-01T00:00:01Z');
   assert.equal(rfc3339(new Date(Date.UTC(-1, 0, 1))), '-000001-01-01T00:00:00Z');
+  // The same second again (remembered), then the next one, then an earlier one.
+  assert.equal(rfc3339(new Date('2026-11-26T16:10:47.001Z')), '2026-11-26T16:10:47Z');
+  assert.equal(rfc3339(new Date('2026-11-26T16:10:47.999Z')), '2026-11-26T16:10:47Z');
+  assert.equal(rfc3339(new Date('2026-11-26T16:10:48.000Z')), '2026-11-26T16:10:48Z');
+  assert.equal(rfc3339(new Date('2026-11-26T16:10:47.500Z')), '2026-11-26T16:10:47Z');
+  assert.equal(rfc3339(new Date(-1)), '1969-12-31T23:59:59Z');
+  assert.throws(() => rfc3339(new Date(NaN)), RangeError);
 });

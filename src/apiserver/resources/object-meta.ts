@@ -8,10 +8,18 @@ import type { KubeObject } from '../watch-cache/cached-object.js';
 
 /** RFC 3339 with second precision, as metav1.Time serializes. */
 export function rfc3339(d: Date): string {
-  const iso = d.toISOString();
+  // Every write stamps the current second, often more than once: remember the last one.
+  const second = Math.floor(d.getTime() / 1000);
+  if (second === lastSecond) return lastText;
+  const iso = d.toISOString(); // throws on an invalid date, as before
   // YYYY-MM-DDTHH:mm:ss.sssZ (years 0–9999) is the common case; a slice beats the regex.
-  return iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
+  lastText = iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
+  lastSecond = second;
+  return lastText;
 }
+
+let lastSecond = NaN;
+let lastText = '';
 
 /** The object's metadata, created empty if missing. */
 export function metaOf(obj: KubeObject): Record<string, any> {
