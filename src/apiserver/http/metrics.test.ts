@@ -28,3 +28,11 @@ test('exposition format: counters with escaped labels, cumulative histogram buck
     ].join('\n'),
   );
 });
+
+test('labels render in key order, whatever order they were given in', () => {
+  const c = new Counter('y_total', 'Ys.');
+  c.inc({ verb: 'POST', code: '201', group: '' });
+  c.inc({ group: '', code: '201', verb: 'POST' });
+  assert.equal(c.get({ code: '201', group: '', verb: 'POST' }), 2);
+  assert.equal(c.render(), '# HELP y_total Ys.\n# TYPE y_total counter\ny_total{code="201",group="",verb="POST"} 2');
+});

@@ -6,11 +6,15 @@
 
 type Labels = Readonly<Record<string, string>>;
 
+/** `a="x",b="y"` in key order; built in one loop, as every request counts itself twice. */
 function labelKey(labels: Labels): string {
-  return Object.keys(labels)
-    .sort()
-    .map((k) => `${k}="${escapeLabel(labels[k] as string)}"`)
-    .join(',');
+  const keys = Object.keys(labels).sort();
+  let out = '';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    out += `${i > 0 ? ',' : ''}${k}="${escapeLabel(labels[k] as string)}"`;
+  }
+  return out;
 }
 
 const NEEDS_ESCAPE = /[\\\n"]/;
@@ -75,9 +79,7 @@ export class Histogram implements Metric {
       s = { counts: this.buckets.map(() => 0), sum: 0, count: 0, labels };
       this.series.set(k, s);
     }
-    this.buckets.forEach((b, i) => {
-      if (value <= b) (s as { counts: number[] }).counts[i] = ((s as { counts: number[] }).counts[i] ?? 0) + 1;
-    });
+    for (let i = 0; i < this.buckets.length; i++) if (value <= (this.buckets[i] as number)) s.counts[i] = (s.counts[i] ?? 0) + 1;
     s.sum += value;
     s.count += 1;
   }
