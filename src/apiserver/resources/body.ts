@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { finished } from 'node:stream';
 import { parseAllDocuments } from 'yaml';
 import type { KindSpec } from '../../api/schema/dsl.js';
 import type { KubeObject } from '../watch-cache/cached-object.js';
@@ -10,8 +11,39 @@ export const YAML_TYPE = 'application/yaml';
 export const PROTOBUF_TYPE = 'application/vnd.kubernetes.protobuf';
 const BODY_TYPES = [JSON_TYPE, YAML_TYPE, PROTOBUF_TYPE];
 
-/** Reads the whole request body; 413 when it exceeds `maxBytes`. */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/**
+ * Reads the whole request body; 413 when it exceeds `maxBytes`, 400 when the stream
+ * fails or closes early.
+ */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  // A Content-Length within the limit bounds the body (the HTTP parser enforces it), so
+  // it cannot overflow: listen for 'data', cheaper than an async iterator per request.
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && req.headers['transfer-encoding'] === undefined && /^\d+$/.test(declared) && Number(declared) <= maxBytes) {
+    return readBoundedBody(req);
+  }
+  return readStreamedBody(req, maxBytes);
+}
+
+/** A body of declared length: every chunk until 'end'; 400 when the stream fails or closes early. */
+function readBoundedBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const onData = (chunk: Buffer): void => {
+      chunks.push(chunk);
+    };
+    const stopWatching = finished(req, { writable: false }, (err) => {
+      req.off('data', onData);
+      stopWatching();
+      if (err) reject(badRequest(`unable to read the request body: ${err.message}`));
+      else resolve(Buffer.concat(chunks));
+    });
+    req.on('data', onData);
+  });
+}
+
+/** A body of unknown length (chunked): 413 as soon as it passes `maxBytes`. */
+async function readStreamedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
