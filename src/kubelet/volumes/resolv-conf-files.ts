@@ -9,7 +9,7 @@
  * queued behind the runtime's cgroup and mount work on libuv's 4 threads and held each
  * pod start ~140–200 ms (p50) in a burst of 100, for ~1 ms less on the main thread.
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface ResolvConfFilesConfig {
@@ -63,7 +63,8 @@ export class ResolvConfFiles {
    */
   write(path: string, text: string): void {
     if (this.written.get(path) === text) return;
-    if (!this.written.has(path) && readOr(path, undefined) === text) {
+    // existsSync first: for a new pod's file, a failed read would cost an exception.
+    if (!this.written.has(path) && existsSync(path) && readOr(path, undefined) === text) {
       this.written.set(path, text);
       return;
     }
