@@ -258,8 +258,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
       await factory.stop();
       for (const w of workers.values()) w.detach();
       if (opts.killPods) await runtime.close();
-      // Awaited: the runtime's state files are written behind (process-state.ts).
-      else await runtime.release?.();
+      else runtime.release?.();
       await recorder.flush();
     },
   };

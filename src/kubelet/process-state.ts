@@ -71,9 +71,6 @@ export class RuntimeStateDir {
     this.append({ kind: 'containers', id, removed: true });
   }
 
-  /** Nothing is ever pending (every call writes before it returns); kept so callers can wait uniformly. */
-  async flush(): Promise<void> {}
-
   load(): { sandboxes: PodSandbox[]; containers: ContainerRecord[] } {
     const sandboxes: PodSandbox[] = [];
     const containers: ContainerRecord[] = [];
