@@ -1,5 +1,6 @@
 import { apiVersionOf } from '../../api/registry.js';
 import { applyDefaults } from '../../api/schema/index.js';
+import { memoize } from '../../api/schema/memo.js';
 import type { KindSpec } from '../../api/schema/dsl.js';
 import type { KubeObject } from '../watch-cache/cached-object.js';
 import { jsonEqual, metaOf, rfc3339 } from './object-meta.js';
@@ -64,9 +65,12 @@ function addFields(out: FieldSet, value: unknown, old: unknown, top: boolean): v
     if (prev && jsonEqual(v, prev[k])) continue;
     const sub: FieldSet = {};
     if (v !== null && typeof v === 'object') addFields(sub, v, Array.isArray(v) ? undefined : prev?.[k], false);
-    out[`f:${k}`] = sub;
+    out[fieldKey(k)] = sub;
   }
 }
+
+/** `f:<name>`, the same string each time (a fresh one would be hashed again as a property key). */
+const fieldKey = memoize((name: string) => `f:${name}`);
 
 /** Metadata's set: what clients own (not the server's fields, nor name and namespace). */
 function addMetadataFields(out: FieldSet, meta: Record<string, unknown>, old: unknown): void {
