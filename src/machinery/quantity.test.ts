@@ -166,3 +166,12 @@ test('round trips: parse(toString(q)) has the same value and string', () => {
     assert.equal(b.toString(), a.toString(), s);
   }
 });
+
+test('Quantity.parse returns equal answers from its memo, and keeps throwing on bad input', () => {
+  const a = Quantity.parse('1536Mi');
+  const b = Quantity.parse('1536Mi');
+  assert.equal(a.toString(), '1536Mi');
+  assert.ok(a.equals(b));
+  assert.equal(b.toString(), Quantity.parseUncached('1536Mi').toString());
+  for (let i = 0; i < 2; i++) assert.throws(() => Quantity.parse('1 core'), QuantityError);
+});

@@ -14,6 +14,8 @@
  * Deliberate limit: decimal exponents beyond ±10000 are rejected (Kubernetes wraps them).
  */
 
+import { memoize } from './memo.js';
+
 export type QuantityFormat = 'DecimalExponent' | 'BinarySI' | 'DecimalSI';
 
 const REGEX_TEXT = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
@@ -125,8 +127,16 @@ export class Quantity {
     this.#text = text;
   }
 
-  /** Parses a quantity string; throws QuantityError with Kubernetes' message when invalid. */
+  /**
+   * Parses a quantity string; throws QuantityError with Kubernetes' message when invalid.
+   * Quantities are immutable, so the same short input may return the same instance.
+   */
   static parse(input: string): Quantity {
+    return typeof input === 'string' ? parseText(input) : Quantity.parseUncached(input);
+  }
+
+  /** Quantity.parse without the memo (parseText's source). */
+  static parseUncached(input: string): Quantity {
     if (typeof input !== 'string' || input.length === 0) throw new QuantityError(QUANTITY_ERR_FORMAT, String(input));
     if (input === '0') return new Quantity(0n, 'DecimalSI', '0');
     const pieces = split(input);
@@ -201,6 +211,10 @@ export class Quantity {
   }
   toJSON(): string { return this.toString(); }
 }
+
+// Every pod create parses the same few quantities several times (defaults, QoS, validation).
+// Invalid inputs throw each time (a throw is not remembered).
+const parseText = memoize((s: string) => Quantity.parseUncached(s));
 
 /** Parses `s`; throws QuantityError. Same as Quantity.parse. */
 export function parseQuantity(s: string): Quantity {

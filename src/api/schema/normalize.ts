@@ -7,7 +7,7 @@ import type { KindSpec, ObjectSchema, TypeSpec } from './dsl.js';
 import { isPlainObject, MAX_NESTING } from './errors.js';
 import { fieldsOf } from './fields.js';
 import { parseQuantity } from '../../machinery/quantity.js';
-import { memoize } from './memo.js';
+import { memoize } from '../../machinery/memo.js';
 
 /**
  * Rewrites, in place: quantities to their canonical string ('0.5' and 0.5 → '500m',

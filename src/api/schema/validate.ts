@@ -21,7 +21,7 @@ import {
 import { checkFormat, quantity as quantityProblems, dateTime, base64 } from './formats.js';
 import { validateObjectMeta } from './validate-meta.js';
 import { fieldsOf } from './fields.js';
-import { memoize } from './memo.js';
+import { memoize } from '../../machinery/memo.js';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;

@@ -1,6 +1,6 @@
 import { apiVersionOf } from '../../api/registry.js';
 import { applyDefaults } from '../../api/schema/index.js';
-import { memoize } from '../../api/schema/memo.js';
+import { memoize } from '../../machinery/memo.js';
 import type { KindSpec } from '../../api/schema/dsl.js';
 import type { KubeObject } from '../watch-cache/cached-object.js';
 import { jsonEqual, metaOf, rfc3339 } from './object-meta.js';
