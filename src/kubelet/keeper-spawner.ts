@@ -47,7 +47,13 @@ type Reply =
   | { id: number; type: 'spawned'; pid: number | undefined }
   | { id: number; type: 'exit'; code: number | null; signal: NodeJS.Signals | null };
 
-class RemoteChild extends EventEmitter implements KeeperProcess {
+/** What starts keepers: this worker-thread spawner, or the bash launcher (keeper-launcher.ts). */
+export interface KeeperStarter {
+  spawn(file: string, args: string[], options: SpawnOptions & { env: Record<string, string> }): Promise<KeeperProcess>;
+}
+
+/** A keeper started elsewhere (a worker, the launcher), whose end is reported to us. */
+export class RemoteChild extends EventEmitter implements KeeperProcess {
   pid: number | undefined;
   /** An end that came before anyone listened, replayed to the first listener. */
   private ended: { event: 'exit' | 'error'; args: unknown[] } | undefined;
@@ -60,7 +66,8 @@ class RemoteChild extends EventEmitter implements KeeperProcess {
   end(event: 'exit' | 'error', args: unknown[]): void {
     if (this.ended) return;
     this.ended = { event, args };
-    this.emit(event, ...args);
+    // Nobody listening yet: the first listener gets it (once() below); an unheard 'error' would throw.
+    if (this.listenerCount(event) > 0) this.emit(event, ...args);
     this.unref();
   }
 
@@ -78,7 +85,16 @@ class RemoteChild extends EventEmitter implements KeeperProcess {
   }
 }
 
-export class KeeperSpawner {
+/** Ends `c` once its pid is gone: for keepers whose starter can no longer report their end. */
+export function watchUntilGone(c: RemoteChild): void {
+  const timer = setInterval(() => {
+    if (c.pid !== undefined && isSameProcessAlive(c.pid, undefined)) return;
+    clearInterval(timer);
+    c.end('exit', [null, null]);
+  }, LOST_POLL_MS);
+}
+
+export class KeeperSpawner implements KeeperStarter {
   private worker: Worker | undefined;
   private nextId = 0;
   private readonly starting = new Map<number, { resolve(c: RemoteChild): void; reject(err: Error): void; child: RemoteChild }>();
@@ -153,13 +169,7 @@ export class KeeperSpawner {
       s.child.unref();
       s.reject(err);
     }
-    for (const c of this.children.values()) {
-      const timer = setInterval(() => {
-        if (c.pid !== undefined && isSameProcessAlive(c.pid, undefined)) return;
-        clearInterval(timer);
-        c.end('exit', [null, null]);
-      }, LOST_POLL_MS);
-    }
+    for (const c of this.children.values()) watchUntilGone(c);
     this.children.clear();
   }
 

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { onTerminal } from './container-tty.js';
-import type { KeeperProcess, KeeperSpawner } from './keeper-spawner.js';
+import type { KeeperProcess, KeeperStarter } from './keeper-spawner.js';
 
 export interface ContainerFiles {
   stdout: string;
@@ -51,9 +51,9 @@ const KEEPER = [
  * container, `setup` a script it sources after that (set -e, its own failure handling). `wrap` are argv prefixes the keeper runs under, outermost first (e.g. nsenter
  * into the pod's network namespace); each must exec its command in place, so the keeper
  * keeps the PID and process group the runtime knows. With a `spawner`, the fork and exec
- * happen off the calling thread (keeper-spawner.ts).
+ * happen elsewhere than the calling thread (keeper-launcher.ts, keeper-spawner.ts).
  */
-export async function launchContainer(exe: string, args: string[], opts: { env: Record<string, string>; cwd?: string; files: ContainerFiles; cgroupProcs?: string[]; setup?: string; wrap?: string[][]; tty?: boolean; spawner?: KeeperSpawner }): Promise<KeeperProcess> {
+export async function launchContainer(exe: string, args: string[], opts: { env: Record<string, string>; cwd?: string; files: ContainerFiles; cgroupProcs?: string[]; setup?: string; wrap?: string[][]; tty?: boolean; spawner?: KeeperStarter }): Promise<KeeperProcess> {
   const { stdout, stderr, exit, stdin = '/dev/null' } = opts.files;
   const procs = opts.cgroupProcs ?? [];
   const prefix = (opts.wrap ?? []).flat();

@@ -1,5 +1,5 @@
 import { traceStart } from './start-trace.js';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -7,7 +7,8 @@ import { oomKilled, openCgroups, procsFiles, removeCgroup, type Cgroups } from '
 import { attachContainer } from './container-attach.js';
 import { CriLogTailer } from './cri-log-tailer.js';
 import { containerEnv, execIn, execSyncIn, resolveExecutable } from './process-exec.js';
-import { KeeperSpawner, type KeeperProcess } from './keeper-spawner.js';
+import { KeeperSpawner, type KeeperProcess, type KeeperStarter } from './keeper-spawner.js';
+import { BASH, KeeperLauncher } from './keeper-launcher.js';
 import { isSameProcessAlive, killGroup, launchContainer, processStartTime, recordedExitCode, type ContainerFiles } from './process-launch.js';
 import { LoopbackAddresses } from './loopback-ipam.js';
 import { describeLimitations } from './process-limitations.js';
@@ -82,7 +83,8 @@ export class ProcessRuntime implements Runtime {
   private readonly network: PodNetwork | undefined;
   private readonly stateDir: string | undefined;
   private readonly mountNs: ContainerMountNamespaces;
-  private readonly spawner = new KeeperSpawner();
+  /** Keepers start from a bash launcher (cheap forks, keeper-launcher.ts); without bash, from a worker thread. */
+  private readonly spawner: KeeperStarter = existsSync(BASH) ? new KeeperLauncher() : new KeeperSpawner();
 
   constructor(config: ProcessRuntimeConfig = {}) {
     this.loopback = new LoopbackAddresses(config.loopbackBase ?? 1);
