@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { memoize, MEMO_MAX_ENTRIES, MEMO_MAX_INPUT } from './memo.js';
+import { memoize, MEMO_MAX_ENTRIES, MEMO_MAX_INPUT, rememberValid } from './memo.js';
 
 test('memoize: computes each short input once, and keeps undefined answers too', () => {
   const calls: string[] = [];
@@ -32,4 +32,18 @@ test('memoize: long inputs are never kept, and a full table is emptied', () => {
   f('one more'); // empties the table, then keeps this one
   f('k0');
   assert.equal(calls.length, MEMO_MAX_ENTRIES + 2);
+});
+
+test('rememberValid: valid values skip the check next time (a fresh [] each time), invalid ones are checked again', () => {
+  let calls = 0;
+  const check = rememberValid((s: string) => {
+    calls++;
+    return s.includes('!') ? [`bad: ${s}`] : [];
+  });
+  const first = check('ok');
+  first.push('changed by a caller');
+  assert.deepEqual(check('ok'), []);
+  assert.deepEqual(check('no!'), ['bad: no!']);
+  assert.deepEqual(check('no!'), ['bad: no!']);
+  assert.equal(calls, 3);
 });

@@ -27,3 +27,21 @@ export function memoize<R>(fn: (s: string) => R): (s: string) => R {
     return r as R;
   };
 }
+
+/**
+ * `check` (a value's problems, [] when valid) remembering the short values it found valid,
+ * which then get a fresh [] at once. Problems are computed every time: invalid input is
+ * rare, and callers may keep or change the array they get.
+ */
+export function rememberValid(check: (s: string) => string[]): (s: string) => string[] {
+  const valid = new Set<string>();
+  return (s: string): string[] => {
+    if (valid.has(s)) return [];
+    const errs = check(s);
+    if (errs.length === 0 && s.length <= MEMO_MAX_INPUT) {
+      if (valid.size >= MEMO_MAX_ENTRIES) valid.clear();
+      valid.add(s);
+    }
+    return errs;
+  };
+}

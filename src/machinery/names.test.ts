@@ -77,3 +77,13 @@ test('generateName', () => {
   assert.match(long, /^x{58}[bcdfghjklmnpqrstvwxz2456789]{5}$/);
   for (let k = 0; k < 50; k++) assert.match(generateName('a-'), /^a-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
 });
+
+test('the name checks answer the same the second time (valid values are remembered)', () => {
+  for (const check of [isDNS1123Label, isDNS1123Subdomain, isDNS1035Label, isQualifiedName, isValidLabelValue]) {
+    for (const v of ['abc', 'a.b', 'example.com/x', 'Bad_Value', '', '-x', 'x'.repeat(70)]) {
+      assert.deepEqual(check(v), check(v), `${check.name}(${JSON.stringify(v)})`);
+    }
+  }
+  assert.deepEqual(isDNS1123Label('a.b'), ['must not contain dots']);
+  assert.deepEqual(isDNS1123Label('ab'), []);
+});

@@ -4,6 +4,7 @@
  * the list of problems, empty when the value is valid. Lengths are in UTF-8 bytes, as in Go.
  */
 import { type FieldError, invalid, tooLong } from './field-errors.js';
+import { rememberValid } from './memo.js';
 
 const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
@@ -49,6 +50,10 @@ export const maxLenError = (n: number): string => `must be no more than ${n} cha
 export const emptyError = (): string => 'must be non-empty';
 
 export function isDNS1123Label(value: string): string[] {
+  return checkDNS1123LabelMemo(value);
+}
+
+function checkDNS1123Label(value: string): string[] {
   const errs: string[] = [];
   if (byteLength(value) > DNS1123_LABEL_MAX_LENGTH) errs.push(maxLenError(DNS1123_LABEL_MAX_LENGTH));
   if (!DNS1123_LABEL_RE.test(value)) {
@@ -59,6 +64,10 @@ export function isDNS1123Label(value: string): string[] {
 }
 
 export function isDNS1123Subdomain(value: string): string[] {
+  return checkDNS1123SubdomainMemo(value);
+}
+
+function checkDNS1123Subdomain(value: string): string[] {
   const errs: string[] = [];
   if (byteLength(value) > DNS1123_SUBDOMAIN_MAX_LENGTH) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX_LENGTH));
   if (!DNS1123_SUBDOMAIN_RE.test(value)) errs.push(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));
@@ -66,6 +75,10 @@ export function isDNS1123Subdomain(value: string): string[] {
 }
 
 export function isDNS1035Label(value: string): string[] {
+  return checkDNS1035LabelMemo(value);
+}
+
+function checkDNS1035Label(value: string): string[] {
   const errs: string[] = [];
   if (byteLength(value) > DNS1035_LABEL_MAX_LENGTH) errs.push(maxLenError(DNS1035_LABEL_MAX_LENGTH));
   if (!DNS1035_LABEL_RE.test(value)) errs.push(regexError(DNS1035_LABEL_MSG, DNS1035_LABEL_FMT, 'my-name', 'abc-123'));
@@ -74,6 +87,10 @@ export function isDNS1035Label(value: string): string[] {
 
 /** A label or annotation key: `[prefix/]name`, prefix a DNS-1123 subdomain. */
 export function isQualifiedName(value: string): string[] {
+  return checkQualifiedNameMemo(value);
+}
+
+function checkQualifiedName(value: string): string[] {
   const errs: string[] = [];
   const parts = value.split('/');
   let name: string;
@@ -95,6 +112,10 @@ export function isQualifiedName(value: string): string[] {
 }
 
 export function isValidLabelValue(value: string): string[] {
+  return checkValidLabelValueMemo(value);
+}
+
+function checkValidLabelValue(value: string): string[] {
   const errs: string[] = [];
   if (byteLength(value) > LABEL_VALUE_MAX_LENGTH) errs.push(maxLenError(LABEL_VALUE_MAX_LENGTH));
   if (!LABEL_VALUE_RE.test(value)) errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
@@ -146,3 +167,11 @@ export function generateName(base: string, random: () => number = Math.random): 
   }
   return b + suffix;
 }
+
+// Every object's labels, annotations and names are checked on every write, mostly the same
+// few strings: remember the ones found valid.
+const checkDNS1123LabelMemo = rememberValid(checkDNS1123Label);
+const checkDNS1123SubdomainMemo = rememberValid(checkDNS1123Subdomain);
+const checkDNS1035LabelMemo = rememberValid(checkDNS1035Label);
+const checkQualifiedNameMemo = rememberValid(checkQualifiedName);
+const checkValidLabelValueMemo = rememberValid(checkValidLabelValue);
