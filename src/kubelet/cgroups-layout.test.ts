@@ -34,12 +34,11 @@ const DOCKER_SELF = `5:memory:/docker/abc/inner
 `;
 
 describe('parseCgroupLayout', () => {
-  it('takes the v1 hierarchies of a hybrid layout, each with the process’s own cgroup', () => {
+  it('takes the v1 hierarchies of a hybrid layout that carry memory or cpu, each with the process’s own cgroup (a cpuacct of its own is left out)', () => {
     assert.deepEqual(parseCgroupLayout(HYBRID_MOUNTS, HYBRID_SELF), {
       version: 1,
       hierarchies: [
         { mount: '/sys/fs/cgroup/cpu', own: '/', controllers: ['cpu'] },
-        { mount: '/sys/fs/cgroup/cpuacct', own: '/', controllers: ['cpuacct'] },
         { mount: '/sys/fs/cgroup/memory', own: '/process_api/fa2e', controllers: ['memory'] },
       ],
     });
@@ -47,7 +46,7 @@ describe('parseCgroupLayout', () => {
 
   it('takes the one cgroup2 hierarchy when nothing is bound to v1', () => {
     const layout = parseCgroupLayout(UNIFIED_MOUNTS, UNIFIED_SELF);
-    assert.deepEqual(layout, { version: 2, hierarchies: [{ mount: '/sys/fs/cgroup', own: '/system.slice/skiff.service', controllers: ['memory', 'cpu', 'cpuacct'] }] });
+    assert.deepEqual(layout, { version: 2, hierarchies: [{ mount: '/sys/fs/cgroup', own: '/system.slice/skiff.service', controllers: ['memory', 'cpu'] }] });
     assert.equal(ownDir(layout!.hierarchies[0]!), '/sys/fs/cgroup/system.slice/skiff.service');
   });
 
@@ -55,7 +54,7 @@ describe('parseCgroupLayout', () => {
     assert.deepEqual(parseCgroupLayout(DOCKER_MOUNTS, DOCKER_SELF), {
       version: 1,
       hierarchies: [
-        { mount: '/sys/fs/cgroup/cpu,cpuacct', own: '/', controllers: ['cpu', 'cpuacct'] },
+        { mount: '/sys/fs/cgroup/cpu,cpuacct', own: '/', controllers: ['cpu'] },
         { mount: '/sys/fs/cgroup/memory', own: '/inner', controllers: ['memory'] },
       ],
     });

@@ -5,8 +5,12 @@
  */
 import { join } from 'node:path';
 
-/** The controllers the process runtime uses. */
-export const CONTROLLERS = ['memory', 'cpu', 'cpuacct'] as const;
+/**
+ * The controllers the process runtime uses: the limits. (Not cpuacct: nothing reads its
+ * accounting, and where it is mounted on its own it would be one more cgroup to make,
+ * join and remove per container.)
+ */
+export const CONTROLLERS = ['memory', 'cpu'] as const;
 export type Controller = (typeof CONTROLLERS)[number];
 
 export interface CgroupHierarchy {
@@ -20,7 +24,7 @@ export interface CgroupHierarchy {
 
 export interface CgroupLayout {
   version: 1 | 2;
-  /** v1: one per mounted hierarchy carrying memory, cpu or cpuacct; v2: exactly one. */
+  /** v1: one per mounted hierarchy carrying memory or cpu; v2: exactly one. */
   hierarchies: CgroupHierarchy[];
 }
 

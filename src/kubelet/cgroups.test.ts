@@ -88,11 +88,11 @@ describe('Cgroups on cgroup v1', () => {
 
   it('creates one cgroup per hierarchy, under the process’s own cgroup, with limit, quota and shares', async () => {
     const cgroups = open(mountinfo, selfCgroup);
-    assert.equal(cgroups.describe(), `cgroup v1 (cpu,cpuacct: ${join(cpu, 'skiff')}, memory: ${join(memory, 'job', 'skiff')})`);
+    assert.equal(cgroups.describe(), `cgroup v1 (cpu: ${join(cpu, 'skiff')}, memory: ${join(memory, 'job', 'skiff')})`);
     const cg = await cgroups.create('p', 'c', { cpuMillis: 250, memoryBytes: MiB32 });
     const cpuDir = join(cpu, 'skiff', 'podp', 'c');
     const memDir = join(memory, 'job', 'skiff', 'podp', 'c');
-    assert.deepEqual(cg, { version: 1, dirs: { 'cpu,cpuacct': cpuDir, memory: memDir } });
+    assert.deepEqual(cg, { version: 1, dirs: { cpu: cpuDir, memory: memDir } });
     assert.equal(text(join(memDir, 'memory.limit_in_bytes')), String(MiB32));
     assert.equal(text(join(cpuDir, 'cpu.cfs_period_us')), '100000');
     assert.equal(text(join(cpuDir, 'cpu.cfs_quota_us')), '25000');
@@ -127,7 +127,7 @@ describe('cgroup helpers', () => {
   it('the runtime says plainly whether limits are enforced', () => {
     const cgroups = open(`32 31 0:29 / ${join(root, 'v1', 'cpu,cpuacct')} rw - cgroup cgroup rw,cpu,cpuacct\n35 31 0:32 / ${join(root, 'v1', 'memory')} rw - cgroup cgroup rw,memory`, '4:memory:/job\n');
     const [on] = new ProcessRuntime({ cgroups, mountNamespaces: false }).limitations();
-    assert.match(on ?? '', /^process runtime: no network namespace .*, no mount namespace .*; CPU and memory limits are enforced with cgroup v1 \(cpu,cpuacct: .*\)$/);
+    assert.match(on ?? '', /^process runtime: no network namespace .*, no mount namespace .*; CPU and memory limits are enforced with cgroup v1 \(cpu: .*\)$/);
     const [off] = new ProcessRuntime({ cgroups: null }).limitations();
     assert.match(off ?? '', /, no cgroup \(CPU and memory limits are not enforced: disabled by configuration\)$/);
   });

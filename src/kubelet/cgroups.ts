@@ -3,7 +3,7 @@
  * (`skiff/pod<uid>/<container-id>`) with its CPU and memory limits, the container's
  * keeper joins it before the container starts (so everything it runs inherits it), an
  * OOM kill is read from the cgroup's counters, and the cgroup goes once the container
- * ends. cgroup v1 (memory, cpu, cpuacct hierarchies) and v2 (one unified hierarchy).
+ * ends. cgroup v1 (memory and cpu hierarchies) and v2 (one unified hierarchy).
  */
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -19,7 +19,7 @@ export interface CgroupLimits {
 
 /**
  * A container's cgroup, as its record remembers it: v1, one directory per hierarchy keyed
- * by its controllers ("memory", "cpu", "cpu,cpuacct"); v2, the one directory as "unified".
+ * by its controllers ("memory", "cpu"; older records "cpu,cpuacct"); v2, the one directory as "unified".
  */
 export interface ContainerCgroup {
   version: 1 | 2;
@@ -54,7 +54,7 @@ const words = (path: string): string[] => (read(path) ?? '').split(/\s+/).filter
 const errCode = (err: unknown): string | undefined => (err as NodeJS.ErrnoException).code;
 
 interface Base {
-  /** "memory", "cpu,cpuacct" (v1) or "unified" (v2). */
+  /** "memory", "cpu" (v1) or "unified" (v2). */
   key: string;
   /** The existing cgroup skiff's base is created in. */
   parent: string;
