@@ -51,7 +51,10 @@ describe('planMounts', () => {
   });
 
   it('an existing file is bound over as is (in place: no private root); symlinks on the way are followed in the container view', () => {
-    assert.deepEqual(show(planMounts([{ containerPath: '/etc/resolv.conf', hostPath: '/pod/resolv.conf' }], host)), ['in-place', 'bind /pod/resolv.conf /run/resolv.conf']);
+    const listed: string[] = [];
+    const counting: HostFs = { ...host, readdir: (p) => (listed.push(p), host.readdir(p)) };
+    assert.deepEqual(show(planMounts([{ containerPath: '/etc/resolv.conf', hostPath: '/pod/resolv.conf' }], counting)), ['in-place', 'bind /pod/resolv.conf /run/resolv.conf']);
+    assert.deepEqual(listed, [], 'in place, the host root is not even listed');
     assert.deepEqual(show(planMounts([{ containerPath: '/bin/tool', hostPath: '/pod/resolv.conf' }], host)).slice(ROOT.length), ['tmpfs /usr/bin', 'touch /usr/bin/tool', 'bind /pod/resolv.conf /usr/bin/tool']);
   });
 

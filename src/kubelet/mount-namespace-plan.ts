@@ -90,7 +90,7 @@ const under = (p: string, dir: string): boolean => dir === '/' || p === dir || p
  * MountPlanError for a relative mountPath or a symlink loop.
  */
 export function planMounts(mounts: Mount[], fs: HostFs, opts: { workingDir?: string } = {}): MountOp[] {
-  const prep: MountOp[] = [{ op: 'tmpfs', at: '/', mode: 0o755 }];
+  const prep: MountOp[] = [];
   const binds: MountOp[] = [];
   const opened = new Set<string>(['/']);
   /** What the plan creates, by view path (on a tmpfs) or host path (inside a volume). */
@@ -98,13 +98,13 @@ export function planMounts(mounts: Mount[], fs: HostFs, opts: { workingDir?: str
   const madeInVolumes = new Map<string, EntryType>();
   const placed: Array<{ path: string; host: string }> = [];
 
-  const replicate = (dir: string): void => {
+  const replicate = (dir: string, into: MountOp[] = prep): void => {
     for (const name of fs.readdir(dir)) {
       const p = posix.join(dir, name);
       const st = fs.lstat(p);
       if (!st) continue;
-      if (st.type === 'link') prep.push({ op: 'symlink', at: p, target: fs.readlink(p) });
-      else prep.push({ op: 'mirror', at: p, type: st.type === 'dir' ? 'dir' : 'file', host: p });
+      if (st.type === 'link') into.push({ op: 'symlink', at: p, target: fs.readlink(p) });
+      else into.push({ op: 'mirror', at: p, type: st.type === 'dir' ? 'dir' : 'file', host: p });
     }
   };
   const open = (dir: string): void => {
@@ -162,7 +162,6 @@ export function planMounts(mounts: Mount[], fs: HostFs, opts: { workingDir?: str
     return cur;
   };
 
-  replicate('/');
   const sorted = mounts.map((m, i) => ({ m, i })).sort((a, b) => segments(a.m.containerPath).length - segments(b.m.containerPath).length || a.i - b.i);
   for (const { m } of sorted) {
     if (!m.containerPath.startsWith('/')) throw new MountPlanError(`mountPath ${m.containerPath} is not absolute`);
@@ -178,5 +177,8 @@ export function planMounts(mounts: Mount[], fs: HostFs, opts: { workingDir?: str
   // namespace's own copy of the host's tree is the view, binds go straight onto it (private
   // to the namespace), and the container needs no root of its own, so no chroot either.
   if (opened.size === 1 && made.size === 0 && madeInVolumes.size === 0) return [{ op: 'in-place' }, ...binds];
-  return [...prep, ...binds];
+  // A private root: the host's top level replicated on a tmpfs first (read only when needed).
+  const root: MountOp[] = [{ op: 'tmpfs', at: '/', mode: 0o755 }];
+  replicate('/', root);
+  return [...root, ...prep, ...binds];
 }
