@@ -211,6 +211,7 @@ export class SqliteStore implements Store {
       await this.syncer.drain(); // ...and acknowledged once durable
       this.hub.closeAll();
       await this.compactor.stop();
+      await this.syncer.close();
       this.db.close();
     })();
     return this.closing;
