@@ -264,7 +264,8 @@ and defaults run once per create. Then (issue #4) the resource layer's steps wen
 150 to 70 µs per create: normalizing and defaulting in one walk, validation visiting only the
 fields an object holds, the same quantities, times and label strings parsed once, managed
 fields built in place, and one JSON.stringify serving both the store and the response; in
-back-to-back 10,000-create runs, server CPU per create 0.86 → 0.75 ms, p50 66 → 55 ms.
+back-to-back 10,000-create runs, server CPU per create 0.86 → 0.75 ms, p50 66 → 55 ms. (The
+run above also has the store's WAL flushed through one open descriptor, committed meanwhile.)
 
 Rerun: \`npm run bench:apiserver\` (\`BENCH_PODS=n\` for a smaller run). The figures vary with
 the machine and with other load on it; the 2-core test machine is shared.
