@@ -204,22 +204,26 @@ export class ProcessRuntime implements Runtime {
     mkdirSync(dirname(c.config.logPath), { recursive: true });
     const files = filesOf(c);
     for (const f of Object.values(files)) rmSync(f, { force: true });
-    let ns: NamespacedLaunch | undefined;
-    try {
-      ns = mounts && (await this.mountNs.prepare(id, [exe, ...args], { mounts, files, ...(c.config.workingDir ? { workingDir: c.config.workingDir } : {}) }));
-    } catch (err) {
-      throw new ContainerStartError(`failed to prepare the mounts of container "${c.config.name}": ${(err as Error).message}`);
-    }
+    // The mount namespace's setup and the cgroup are made side by side (both wait on the thread pool).
     const tk = c.config.labels['io.kubernetes.pod.name'] ?? '';
-    traceStart(tk, 'ns-prepared');
-    if (this.cgroups) {
-      try {
-        c.cgroup = await this.cgroups.create(sb?.config.uid || c.status.sandboxId, id, c.config.resources ?? {});
-      } catch (err) {
-        throw new ContainerStartError(`failed to create the cgroup of container "${c.config.name}": ${(err as Error).message}`);
-      }
+    const preparing = mounts
+      ? this.mountNs.prepare(id, [exe, ...args], { mounts, files, ...(c.config.workingDir ? { workingDir: c.config.workingDir } : {}) }).then(
+          (launch) => (traceStart(tk, 'ns-prepared'), launch),
+          (err: Error) => Promise.reject(new ContainerStartError(`failed to prepare the mounts of container "${c.config.name}": ${err.message}`)),
+        )
+      : Promise.resolve(undefined);
+    const grouping = this.cgroups
+      ? this.cgroups.create(sb?.config.uid || c.status.sandboxId, id, c.config.resources ?? {}).then(
+          (cg) => void ((c.cgroup = cg), traceStart(tk, 'cgroup')),
+          (err: Error) => Promise.reject(new ContainerStartError(`failed to create the cgroup of container "${c.config.name}": ${err.message}`)),
+        )
+      : Promise.resolve();
+    const [prepared, grouped] = await Promise.allSettled([preparing, grouping]);
+    if (prepared.status === 'rejected' || grouped.status === 'rejected') {
+      await this.dropCgroup(c);
+      throw prepared.status === 'rejected' ? prepared.reason : (grouped as PromiseRejectedResult).reason;
     }
-    traceStart(tk, 'cgroup');
+    const ns: NamespacedLaunch | undefined = prepared.value;
     let child: KeeperProcess;
     try {
       const [bin, ...binArgs] = ns?.argv ?? [exe, ...args];
