@@ -1,16 +1,17 @@
 /**
- * Finds the host processes of pods that a `skiff up` started (the process runtime runs
- * each container as a child of skiff up, leading its own session), so a test can check
- * that none outlive it and kill, by PID, only processes it can prove are its own: a
- * session leader seen as a child of its skiff up, and members of that session started
- * after it. Linux /proc only.
+ * Finds the host processes of pods that a `skiff up` started (the process runtime starts
+ * each container's keeper leading its own process group, with SKIFF_POD_IP in its
+ * environment, from skiff up itself or from its keeper launcher — a child of skiff up), so
+ * a test can check that none outlive it and kill, by PID, only processes it can prove are
+ * its own: such a group leader seen as a child or grandchild of its skiff up, and members
+ * of that group started after it. Linux /proc only.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ProcInfo {
   pid: number;
   ppid: number;
-  sid: number;
+  pgid: number;
   /** Clock ticks after boot: tells a process from a later one that reuses its PID. */
   start: number;
 }
@@ -26,7 +27,7 @@ export function readProc(pid: number): ProcInfo | undefined {
   // The command name is in parentheses and may contain anything: fields follow the last ')'.
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   if (f[0] === 'Z') return undefined; // a zombie has already exited
-  return { pid, ppid: Number(f[1]), sid: Number(f[3]), start: Number(f[19]) };
+  return { pid, ppid: Number(f[1]), pgid: Number(f[2]), start: Number(f[19]) };
 }
 
 export function listProcs(): ProcInfo[] {
@@ -59,9 +60,14 @@ export class PodProcessTracker {
     this.timer.unref();
   }
 
-  /** Records the parent's children that lead their own session: the pods' processes. */
+  /** Records the group-leading keepers among the parent's children and grandchildren: the pods' processes. */
   sample(): void {
-    for (const p of listProcs()) if (p.ppid === this.parentPid && p.sid === p.pid && !this.leaders.has(p.pid)) this.leaders.set(p.pid, p);
+    const procs = listProcs();
+    const children = new Set(procs.filter((p) => p.ppid === this.parentPid).map((p) => p.pid));
+    for (const p of procs) {
+      if (this.leaders.has(p.pid) || p.pgid !== p.pid || !(p.ppid === this.parentPid || children.has(p.ppid))) continue;
+      if (procEnv(p.pid).SKIFF_POD_IP !== undefined) this.leaders.set(p.pid, p);
+    }
   }
 
   stopSampling(): void {
@@ -69,26 +75,26 @@ export class PodProcessTracker {
     this.timer = undefined;
   }
 
-  /** How many pod sessions were seen so far. */
+  /** How many pod process groups were seen so far. */
   seen(): number {
     return this.leaders.size;
   }
 
-  /** Live processes in a recorded pod session (a leader, or anything it started). */
+  /** Live processes in a recorded pod process group (a leader, or anything it started). */
   alive(): ProcInfo[] {
     const procs = listProcs();
-    // Linux does not reuse a PID while it still names a live session, so a session is
+    // Linux does not reuse a PID while it still names a live process group, so a group is
     // ours unless its leader's PID now belongs to a younger process (ours ended).
     const reused = new Set(procs.filter((p) => this.leaders.has(p.pid) && p.start !== this.leaders.get(p.pid)?.start).map((p) => p.pid));
-    return procs.filter((p) => this.leaders.has(p.sid) && !reused.has(p.sid));
+    return procs.filter((p) => this.leaders.has(p.pgid) && !reused.has(p.pgid));
   }
 
-  /** Live pod session leaders whose POD_IP is `ip`. */
+  /** Live pod group leaders whose POD_IP is `ip`. */
   withPodIp(ip: string): ProcInfo[] {
-    return this.alive().filter((p) => p.pid === p.sid && procEnv(p.pid).POD_IP === ip);
+    return this.alive().filter((p) => p.pid === p.pgid && procEnv(p.pid).POD_IP === ip);
   }
 
-  /** SIGKILLs every live process of a recorded pod session; returns what it killed. */
+  /** SIGKILLs every live process of a recorded pod process group; returns what it killed. */
   killAlive(): ProcInfo[] {
     const victims = this.alive();
     for (const p of victims) {
