@@ -6,9 +6,9 @@
  *
  * A request is a line `<id> <length>`, then that many bytes of shell command line made of
  * single-quoted words, which the launcher runs as a background job (bash reads a line a
- * byte at a time, a known length in one go). `set -m`
- * gives every job its own process group, led by the keeper (the runtime signals the
- * group). It answers `started <id> <pid>`, and `exit <pid> <status>` once bash has reaped
+ * byte at a time, a known length in one go). `set -m` gives every job its own process
+ * group, led by the keeper (the runtime signals the group; the keepers share the
+ * launcher's session, which has no terminal). It answers `started <id> <pid>`, and `exit <pid> <status>` once bash has reaped
  * a keeper: its CHLD trap runs between reads, which time out every 50 ms for that. When
  * the kubelet goes, the launcher reads EOF and exits; the keepers keep running (their
  * ends are then found as for re-adopted keepers).
@@ -77,14 +77,15 @@ export function launchLine(file: string, args: string[], env: Record<string, str
   return `${cd}exec /usr/bin/env -i ${entries.map(([k, v]) => bashWord(`${k}=${v}`)).join(' ')} ${argv}`;
 }
 
-/** Why `file` cannot be run in `cwd`, as spawn would say it (ENOENT, EACCES); undefined when it can. */
-function cannotRun(file: string, cwd: string | undefined): string | undefined {
+/** Why `file` cannot be run in `cwd`, as spawn would say it (ENOENT, EACCES, ENOTDIR); undefined when it can. */
+function cannotRun(file: string, cwd: string | undefined): NodeJS.ErrnoException | undefined {
+  const error = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`spawn ${file} ${code}`), { code });
   try {
-    if (cwd && !statSync(cwd).isDirectory()) return `spawn ${file} ENOTDIR`;
+    if (cwd && !statSync(cwd).isDirectory()) return error('ENOTDIR');
     accessSync(file, constants.X_OK);
     return undefined;
   } catch (err) {
-    return `spawn ${file} ${(err as NodeJS.ErrnoException).code ?? 'ENOENT'}`;
+    return error((err as NodeJS.ErrnoException).code ?? 'ENOENT');
   }
 }
 
@@ -101,9 +102,9 @@ export class KeeperLauncher implements KeeperStarter {
     const cwd = typeof options.cwd === 'string' ? options.cwd : undefined;
     const child = new RemoteChild(() => this.unhold());
     this.hold();
-    const why = cannotRun(file, cwd);
-    if (why) {
-      queueMicrotask(() => child.end('error', [Object.assign(new Error(why), { code: 'ENOENT' })]));
+    const err = cannotRun(file, cwd);
+    if (err) {
+      queueMicrotask(() => child.end('error', [err]));
       return Promise.resolve(child);
     }
     const proc = this.ensureLauncher();

@@ -48,8 +48,9 @@ const KEEPER = [
 
 /**
  * Starts the keeper; `cgroupProcs` are the cgroup.procs files it joins before starting the
- * container, `setup` a script it sources after that (set -e, its own failure handling). `wrap` are argv prefixes the keeper runs under, outermost first (e.g. nsenter
- * into the pod's network namespace); each must exec its command in place, so the keeper
+ * container, `setup` a script it sources after that (set -e, its own failure handling).
+ * `wrap` are argv prefixes the keeper runs under, outermost first (e.g. nsenter into the
+ * pod's network namespace); each must exec its command in place, so the keeper
  * keeps the PID and process group the runtime knows. With a `spawner`, the fork and exec
  * happen elsewhere than the calling thread (keeper-launcher.ts, keeper-spawner.ts).
  */

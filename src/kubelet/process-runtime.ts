@@ -1,4 +1,3 @@
-import { traceStart } from './start-trace.js';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,9 @@ import { isSameProcessAlive, killGroup, launchContainer, processStartTime, recor
 import { LoopbackAddresses } from './loopback-ipam.js';
 import { describeLimitations } from './process-limitations.js';
 import { RuntimeStateDir, type ContainerRecord } from './process-state.js';
-import { ContainerMountNamespaces, resolveInContainer, type NamespacedLaunch } from './mount-namespace.js';
+import { setUpContainer } from './container-setup.js';
+import { traceStart } from './start-trace.js';
+import { ContainerMountNamespaces, resolveInContainer } from './mount-namespace.js';
 import { netnsExists, netnsWrap, PodNetwork, removeNetns, type PodNetworkConfig } from './pod-network.js';
 import {
   ContainerStartError,
@@ -204,33 +205,16 @@ export class ProcessRuntime implements Runtime {
     mkdirSync(dirname(c.config.logPath), { recursive: true });
     const files = filesOf(c);
     for (const f of Object.values(files)) rmSync(f, { force: true });
-    // The mount namespace's setup and the cgroup are made side by side (both wait on the thread pool).
     const tk = c.config.labels['io.kubernetes.pod.name'] ?? '';
-    const preparing = mounts
-      ? this.mountNs.prepare(id, [exe, ...args], { mounts, files, ...(c.config.workingDir ? { workingDir: c.config.workingDir } : {}) }).then(
-          (launch) => (traceStart(tk, 'ns-prepared'), launch),
-          (err: Error) => Promise.reject(new ContainerStartError(`failed to prepare the mounts of container "${c.config.name}": ${err.message}`)),
-        )
-      : Promise.resolve(undefined);
-    const grouping = this.cgroups
-      ? this.cgroups.create(sb?.config.uid || c.status.sandboxId, id, c.config.resources ?? {}).then(
-          (cg) => void ((c.cgroup = cg), traceStart(tk, 'cgroup')),
-          (err: Error) => Promise.reject(new ContainerStartError(`failed to create the cgroup of container "${c.config.name}": ${err.message}`)),
-        )
-      : Promise.resolve();
-    const [prepared, grouped] = await Promise.allSettled([preparing, grouping]);
-    if (prepared.status === 'rejected' || grouped.status === 'rejected') {
-      await this.dropCgroup(c);
-      throw prepared.status === 'rejected' ? prepared.reason : (grouped as PromiseRejectedResult).reason;
-    }
-    const ns: NamespacedLaunch | undefined = prepared.value;
+    const { ns, cgroup } = await setUpContainer(this.mountNs, this.cgroups, { id, name: c.config.name, pod: { name: tk, uid: sb?.config.uid || c.status.sandboxId }, argv: [exe, ...args], files, ...(mounts ? { mounts } : {}), ...(c.config.workingDir ? { workingDir: c.config.workingDir } : {}), limits: c.config.resources ?? {} });
+    if (cgroup) c.cgroup = cgroup;
     let child: KeeperProcess;
     try {
       const [bin, ...binArgs] = ns?.argv ?? [exe, ...args];
       child = await launchContainer(bin as string, binArgs, { spawner: this.spawner, env, ...(c.config.workingDir && !ns ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}), ...(ns ? { setup: ns.setup } : {}), wrap: [...this.wrapOf(sb), ...(ns ? [ns.keeperPrefix] : [])], ...(c.config.tty ? { tty: true } : {}) });
       // Removed (runtime closing) while the keeper was starting: it must not outlive its record.
       if (this.containers.get(id) !== c) {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        if (child.pid !== undefined) killGroup(child.pid);
         throw new Error('it was removed while starting');
       }
     } catch (err) {

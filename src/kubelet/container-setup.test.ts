@@ -1,0 +1,59 @@
+/**
+ * A container's mount setup and cgroup, made side by side (root with writable cgroups):
+ * both are made when both can be; when the mounts cannot be planned the start fails with
+ * that reason and the cgroup made meanwhile is removed.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openCgroups, removeCgroup } from './cgroups.js';
+import { setUpContainer, type ContainerSetupRequest } from './container-setup.js';
+import { ContainerMountNamespaces } from './mount-namespace.js';
+import { ContainerStartError } from './runtime.js';
+
+const found = openCgroups();
+const skip = 'unavailable' in found ? `needs writable cgroups (${found.unavailable})` : false;
+
+describe('setUpContainer (root)', { skip }, () => {
+  const cgroups = 'cgroups' in found ? found.cgroups : undefined;
+  const withDir = async (fn: (dir: string) => Promise<void>): Promise<void> => {
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-setup-'));
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const request = (dir: string, id: string, mounts: ContainerSetupRequest['mounts']): ContainerSetupRequest => ({
+    id,
+    name: 'c',
+    pod: { name: 'p', uid: `setup-test-${process.pid}` },
+    argv: ['/bin/true'],
+    files: { stdout: join(dir, 'o'), stderr: join(dir, 'e'), exit: join(dir, 'x') },
+    mounts,
+    limits: { memoryBytes: 64 * 1024 * 1024 },
+  });
+
+  it('makes the mount setup and the cgroup', () => withDir(async (dir) => {
+    const mountNs = new ContainerMountNamespaces(join(dir, 'mounts'), true);
+    const { ns, cgroup } = await setUpContainer(mountNs, cgroups, request(dir, 'ok', [{ containerPath: join(dir, 'o'), hostPath: join(dir, 'e') }]));
+    assert.ok(ns && existsSync(ns.setup), 'the setup script is written');
+    assert.ok(cgroup && Object.values(cgroup.dirs).every((d) => existsSync(d)), 'the cgroup exists');
+    assert.equal(await removeCgroup(cgroup), true);
+  }));
+
+  it('a mount plan that fails ends the start with its reason and removes the cgroup made meanwhile', () => withDir(async (dir) => {
+    const mountNs = new ContainerMountNamespaces(join(dir, 'mounts'), true);
+    const made: string[] = [];
+    const watching = { create: async (...args: Parameters<NonNullable<typeof cgroups>['create']>) => {
+      const cg = await cgroups!.create(...args);
+      made.push(...Object.values(cg.dirs));
+      return cg;
+    } } as unknown as NonNullable<typeof cgroups>;
+    await assert.rejects(setUpContainer(mountNs, watching, request(dir, 'bad', [{ containerPath: 'relative/path', hostPath: dir }])), (err: Error) => err instanceof ContainerStartError && /failed to prepare the mounts of container "c": mountPath relative\/path is not absolute/.test(err.message));
+    assert.ok(made.length > 0, 'the cgroup was made');
+    assert.deepEqual(made.filter((d) => existsSync(d)), [], 'and removed again');
+  }));
+});
