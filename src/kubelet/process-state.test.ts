@@ -66,6 +66,15 @@ test('a line cut short by a crash is skipped; the record keeps its previous valu
   assert.deepEqual(states(new RuntimeStateDir(dir)), [['c', 'c1', 'running']]);
 }));
 
+test('after a torn last line, the next runtime\'s saves are not lost with it', withDir((dir) => {
+  new RuntimeStateDir(dir).saveContainer(container('c1', 'running'));
+  appendFileSync(join(dir, 'records.jsonl'), '{"kind":"containers","id":"c1","value":{"status":');
+  const next = new RuntimeStateDir(dir);
+  next.saveContainer(container('c2', 'running'));
+  next.saveContainer(container('c1', 'exited'));
+  assert.deepEqual(states(new RuntimeStateDir(dir)), [['c', 'c1', 'exited'], ['c', 'c2', 'running']]);
+}));
+
 test('the journal is rewritten with the live records once it has grown, keeping lines other processes appended', withDir((dir) => {
   const journal = join(dir, 'records.jsonl');
   const state = new RuntimeStateDir(dir);
