@@ -1,4 +1,3 @@
-import { traceStart } from './start-trace.js';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { ConfigMap } from '../api/core/v1/config-map.js';
@@ -28,6 +27,7 @@ import { serviceEnv } from './service-env.js';
 import { startKubeletServer } from './kubelet-server.js';
 import { VolumeManager } from './volumes/volume-manager.js';
 import { cachedSources, resyncUsersOnChange } from './volumes/volume-sources.js';
+import { traceStart } from './start-trace.js';
 import { createCa, issueServerCertificate } from '../apiserver/tls/pki.js';
 
 /** A serving certificate from a throwaway CA (the API server does not verify kubelets by default). */
@@ -203,9 +203,10 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
       volumes,
       baseEnv: (p) => serviceEnv(services.list(), p.metadata?.namespace ?? 'default', p.spec?.enableServiceLinks !== false),
       patchStatus: async (p, status) => {
-        traceStart(p.metadata?.name ?? '', 'patch-queued');
-        await statusGate.run(() => { traceStart(p.metadata?.name ?? '', 'patch-sent'); return podStatusClient.patch(p.metadata?.name ?? '', { status }, 'merge', { namespace: p.metadata?.namespace ?? 'default' }); });
-        traceStart(p.metadata?.name ?? '', 'patch-done');
+        const name = p.metadata?.name ?? '';
+        traceStart(name, 'patch-sent');
+        await statusGate.run(() => podStatusClient.patch(name, { status }, 'merge', { namespace: p.metadata?.namespace ?? 'default' }));
+        traceStart(name, 'patch-done');
       },
       deletePod: async (p) => {
         try {

@@ -1,4 +1,3 @@
-import { traceStart } from './start-trace.js';
 import { join } from 'node:path';
 import type { Container } from '../api/core/v1/container.js';
 import type { Pod } from '../api/core/v1/pod.js';
@@ -16,6 +15,7 @@ import { startProbeLoops } from './probe-loop.js';
 import { runProbe } from './prober.js';
 import { ContainerStartError, type ContainerStatus, type Mount, type PodSandbox, type Runtime } from './runtime.js';
 import type { VolumeManager } from './volumes/volume-manager.js';
+import { traceStart } from './start-trace.js';
 
 export interface PodWorkerDeps {
   runtime: Runtime;
@@ -154,6 +154,11 @@ export class PodWorker {
     return s;
   }
 
+  /** A step of the pod's start, for bench:kubelet's timeline (start-trace.ts). */
+  private trace(step: string): void {
+    traceStart(this.pod.metadata?.name ?? '', step);
+  }
+
   private event(type: 'Normal' | 'Warning', reason: string, message: string): void {
     this.deps.recorder.event(this.pod, type, reason, message, { kind: 'Pod', apiVersion: 'v1' });
   }
@@ -167,16 +172,15 @@ export class PodWorker {
     if (this.terminal) return;
     const now = this.deps.clock.now();
     this.startTime ??= rfc3339(now);
-    traceStart(this.pod.metadata?.name ?? '', 'sync');
     if (!this.sandbox) {
       const meta = this.pod.metadata ?? {};
       this.sandbox = await this.deps.runtime.runPodSandbox({ uid: meta.uid ?? '', namespace: meta.namespace ?? 'default', name: meta.name ?? '', hostNetwork: this.pod.spec?.hostNetwork ?? false });
     }
     const inits = this.pod.spec?.initContainers ?? [];
     // Set up or refreshed on every sync, so ConfigMap, Secret and label changes reach the files.
-    traceStart(this.pod.metadata?.name ?? '', 'sandbox');
+    this.trace('sandbox');
     const volumesOk = (await this.deps.volumes?.setUp(this.pod)) ?? true;
-    traceStart(this.pod.metadata?.name ?? '', 'volumes');
+    this.trace('volumes');
     if (!volumesOk) this.resyncIn(2000);
     if (!(this.volumesReady ||= volumesOk)) return this.post(await this.buildStatus(!inits.length, false));
     let initDone = true;
@@ -273,10 +277,9 @@ export class PodWorker {
       ...(c.tty ? { tty: true } : {}),
       labels: { 'io.kubernetes.pod.uid': meta.uid ?? '', 'io.kubernetes.pod.name': meta.name ?? '', 'io.kubernetes.pod.namespace': meta.namespace ?? '', 'io.kubernetes.container.name': c.name ?? '', 'skiff.dev/restart-count': String(st.restartCount) },
     });
-    traceStart(this.pod.metadata?.name ?? '', 'created');
+    this.trace('created');
     try {
       await rt.startContainer(id);
-      traceStart(this.pod.metadata?.name ?? '', 'started');
     } catch (err) {
       await rt.removeContainer(id);
       if (!(err instanceof ContainerStartError)) throw err;
