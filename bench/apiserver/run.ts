@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { LeanConnection } from './lean-client.js';
+import { processCpuMs } from '../proc-cpu.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -34,12 +35,6 @@ interface Conn {
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
-/** CPU time (user + system, ms) a process has used so far. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 function rssMb(pid: number): number {
@@ -120,7 +115,7 @@ async function main(): Promise<void> {
     const createHeaders = { host: target.host, authorization: `Bearer ${conn.token}`, accept: 'application/json', 'content-type': 'application/json' };
     const create = (p: unknown, c: LeanConnection) => c.send('POST', '/api/v1/namespaces/default/pods', createHeaders, Buffer.from(JSON.stringify(p)));
     let next = 0;
-    const cpu0 = cpuMs(conn.pid);
+    const cpu0 = processCpuMs(conn.pid);
     const ownCpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
@@ -136,7 +131,7 @@ async function main(): Promise<void> {
       }),
     );
     const createWall = performance.now() - t0;
-    const serverCpuPerCreate = (cpuMs(conn.pid) - cpu0) / PODS;
+    const serverCpuPerCreate = (processCpuMs(conn.pid) - cpu0) / PODS;
     const ownCpu = process.cpuUsage(ownCpu0);
     const clientCpuPerCreate = (ownCpu.user + ownCpu.system) / 1000 / PODS;
     lat.sort((a, b) => a - b);

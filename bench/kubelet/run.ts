@@ -14,22 +14,11 @@ import { clientFromKubeconfig } from '../../src/client/index.js';
 import { PodKind, type Pod } from '../../src/api/core/v1/pod.js';
 import { NodeKind } from '../../src/api/core/v1/node.js';
 import { StartTimeline } from './timeline.js';
+import { machineBusyMs, processCpuMs } from '../proc-cpu.js';
 
 const PODS = Number(process.env.PODS ?? 100);
 const CREATE_SOCKETS = 8;
 const NODE = 'bench-node';
-
-/** CPU time used so far, in ms: the whole machine's busy time (/proc/stat), or one process's (utime + stime). */
-function cpuMs(pid?: number): number {
-  const tick = 10; // USER_HZ is 100 on Linux
-  if (pid === undefined) {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    return (f.reduce((a, b) => a + b, 0) - f[3]! - f[4]!) * tick; // all but idle and iowait
-  }
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(rest[11]) + Number(rest[12])) * tick;
-}
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -85,7 +74,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 300));
     await Promise.all(Array.from({ length: CREATE_SOCKETS }, () => client.resource(NodeKind).get(NODE)));
     const loadBefore = loadavg();
-    const cpuBefore = { all: cpuMs(), agent: cpuMs(agent.pid), server: cpuMs(server.pid) };
+    const cpuBefore = { all: machineBusyMs(), agent: processCpuMs(agent.pid!), server: processCpuMs(server.pid) };
     await Promise.all(Array.from({ length: PODS }, async (_, i) => {
       const name = `bench-${i}`;
       created.set(name, Date.now());
@@ -94,7 +83,7 @@ async function main(): Promise<void> {
     }));
     await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error(`only ${running.size}/${PODS} Running after 120 s`)), 120_000))]);
     w.close();
-    const burstCpu = { all: cpuMs() - cpuBefore.all, agent: cpuMs(agent.pid) - cpuBefore.agent, server: cpuMs(server.pid) - cpuBefore.server };
+    const burstCpu = { all: machineBusyMs() - cpuBefore.all, agent: processCpuMs(agent.pid!) - cpuBefore.agent, server: processCpuMs(server.pid) - cpuBefore.server };
     const burstMs = Math.max(...running.values()) - Math.min(...created.values());
     const lat = [...running].map(([n, t]) => t - (created.get(n) ?? t)).sort((a, b) => a - b);
     await new Promise((r) => setTimeout(r, 2000));

@@ -17,6 +17,7 @@ const silentLogger = process.env.BENCH_DEBUG ? jsonLogger('bench') : quiet;
 import { PodKind, type Pod } from '../../src/api/core/v1/pod.js';
 import { startScheduler } from '../../src/scheduler/index.js';
 import { mapLimit, startSim, type SimNodeTemplate } from '../../src/sim/index.js';
+import { processCpuMs } from '../proc-cpu.js';
 
 interface Workload {
   name: string;
@@ -101,16 +102,6 @@ interface Result {
   load: [number, number];
 }
 
-/** A process's CPU time so far (user + system, ms) from /proc; NaN when unreadable. */
-function procCpuMs(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return NaN;
-  }
-}
-
 /** What changed and why, kept in the generated report (figures from the runs described). */
 const HISTORY = readFileSync(join(REPO_ROOT, 'bench/scheduler/HISTORY.md'), 'utf8').trim();
 
@@ -177,7 +168,7 @@ async function run(w: Workload): Promise<Result> {
     t0 = Date.now();
     const cpu0 = process.cpuUsage();
     const conn0 = connections;
-    const server0 = procCpuMs(server.pid);
+    const server0 = processCpuMs(server.pid);
     const loadStart = loadavg()[0] ?? 0;
     // BENCH_PROFILE=dir: CPU profile of this process during the measured phase only.
     const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
@@ -190,7 +181,7 @@ async function run(w: Workload): Promise<Result> {
     while (latencies.length < w.measuredPods && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const cpu = process.cpuUsage(cpu0);
     const conns = connections - conn0;
-    const serverMs = procCpuMs(server.pid) - server0;
+    const serverMs = processCpuMs(server.pid) - server0;
     const loadEnd = loadavg()[0] ?? 0;
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
