@@ -40,7 +40,7 @@ describe('Cgroups on cgroup v2', () => {
   it('falls back to the root when its own cgroup holds processes, hands controllers down and writes the limits', async () => {
     const cgroups = open(mountinfo, '0::/busy.service\n');
     assert.equal(cgroups.describe(), `cgroup v2 (unified: ${join(mount, 'skiff')})`);
-    const cg = await cgroups.create('1234-ab', 'c1', { cpuMillis: 100, memoryBytes: MiB32, cpuRequestMillis: 50 });
+    const cg = cgroups.create('1234-ab', 'c1', { cpuMillis: 100, memoryBytes: MiB32, cpuRequestMillis: 50 });
     const dir = join(mount, 'skiff', 'pod1234-ab', 'c1');
     assert.deepEqual(cg, { version: 2, dirs: { unified: dir } });
     for (const d of [mount, join(mount, 'skiff'), dirname(dir)]) assert.equal(text(join(d, 'cgroup.subtree_control')), '+memory +cpu', d);
@@ -51,7 +51,7 @@ describe('Cgroups on cgroup v2', () => {
   });
 
   it('stays under its own cgroup when that one delegates', async () => {
-    const cg = await open(mountinfo, '0::/delegated\n').create('u', 'c2', {});
+    const cg = open(mountinfo, '0::/delegated\n').create('u', 'c2', {});
     const dir = join(mount, 'delegated', 'skiff', 'podu', 'c2');
     assert.deepEqual(cg.dirs, { unified: dir });
     assert.equal(text(join(mount, 'delegated', 'cgroup.subtree_control')), 'cpu memory', 'already delegated: left as it was');
@@ -89,7 +89,7 @@ describe('Cgroups on cgroup v1', () => {
   it('creates one cgroup per hierarchy, under the process’s own cgroup, with limit, quota and shares', async () => {
     const cgroups = open(mountinfo, selfCgroup);
     assert.equal(cgroups.describe(), `cgroup v1 (cpu: ${join(cpu, 'skiff')}, memory: ${join(memory, 'job', 'skiff')})`);
-    const cg = await cgroups.create('p', 'c', { cpuMillis: 250, memoryBytes: MiB32 });
+    const cg = cgroups.create('p', 'c', { cpuMillis: 250, memoryBytes: MiB32 });
     const cpuDir = join(cpu, 'skiff', 'podp', 'c');
     const memDir = join(memory, 'job', 'skiff', 'podp', 'c');
     assert.deepEqual(cg, { version: 1, dirs: { cpu: cpuDir, memory: memDir } });

@@ -1,7 +1,7 @@
 /**
- * A container's mount setup and cgroup, made side by side (root with writable cgroups):
- * both are made when both can be; when the mounts cannot be planned the start fails with
- * that reason and the cgroup made meanwhile is removed.
+ * A container's mount setup and cgroup (root with writable cgroups): both are made when
+ * both can be; when the mounts cannot be planned the start fails with that reason and no
+ * cgroup is left.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,22 +38,29 @@ describe('setUpContainer (root)', { skip }, () => {
 
   it('makes the mount setup and the cgroup', () => withDir(async (dir) => {
     const mountNs = new ContainerMountNamespaces(join(dir, 'mounts'), true);
-    const { ns, cgroup } = await setUpContainer(mountNs, cgroups, request(dir, 'ok', [{ containerPath: join(dir, 'o'), hostPath: join(dir, 'e') }]));
+    const { ns, cgroup } = setUpContainer(mountNs, cgroups, request(dir, 'ok', [{ containerPath: join(dir, 'o'), hostPath: join(dir, 'e') }]));
     assert.ok(ns && existsSync(ns.setup), 'the setup script is written');
     assert.ok(cgroup && Object.values(cgroup.dirs).every((d) => existsSync(d)), 'the cgroup exists');
     assert.equal(await removeCgroup(cgroup), true);
   }));
 
-  it('a mount plan that fails ends the start with its reason and removes the cgroup made meanwhile', () => withDir(async (dir) => {
+  it('a mount plan that fails ends the start with its reason and leaves no cgroup', () => withDir(async (dir) => {
     const mountNs = new ContainerMountNamespaces(join(dir, 'mounts'), true);
     const made: string[] = [];
-    const watching = { create: async (...args: Parameters<NonNullable<typeof cgroups>['create']>) => {
-      const cg = await cgroups!.create(...args);
+    const watching = { create: (...args: Parameters<NonNullable<typeof cgroups>['create']>) => {
+      const cg = cgroups!.create(...args);
       made.push(...Object.values(cg.dirs));
       return cg;
     } } as unknown as NonNullable<typeof cgroups>;
-    await assert.rejects(setUpContainer(mountNs, watching, request(dir, 'bad', [{ containerPath: 'relative/path', hostPath: dir }])), (err: Error) => err instanceof ContainerStartError && /failed to prepare the mounts of container "c": mountPath relative\/path is not absolute/.test(err.message));
-    assert.ok(made.length > 0, 'the cgroup was made');
-    assert.deepEqual(made.filter((d) => existsSync(d)), [], 'and removed again');
+    assert.throws(() => setUpContainer(mountNs, watching, request(dir, 'bad', [{ containerPath: 'relative/path', hostPath: dir }])), (err: Error) => err instanceof ContainerStartError && /failed to prepare the mounts of container "c": mountPath relative\/path is not absolute/.test(err.message));
+    assert.deepEqual(made.filter((d) => existsSync(d)), [], 'no cgroup is left');
+  }));
+
+  it('a cgroup that cannot be made ends the start with its reason', () => withDir(async (dir) => {
+    const mountNs = new ContainerMountNamespaces(join(dir, 'mounts'), true);
+    const refusing = { create: () => {
+      throw new Error('EACCES: permission denied');
+    } } as unknown as NonNullable<typeof cgroups>;
+    assert.throws(() => setUpContainer(mountNs, refusing, request(dir, 'nocg', [{ containerPath: join(dir, 'o'), hostPath: join(dir, 'e') }])), (err: Error) => err instanceof ContainerStartError && /failed to create the cgroup of container "c": EACCES/.test(err.message));
   }));
 });

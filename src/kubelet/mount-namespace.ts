@@ -13,8 +13,7 @@
  * needs nothing more than the pid the runtime already records.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, rmdirSync, rmSync, statSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { accessSync, constants, existsSync, mkdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join, posix } from 'node:path';
 import { planMounts, realFs, type HostFs, type Mount, type MountOp } from './mount-namespace-plan.js';
 
@@ -128,15 +127,19 @@ export function containerDir(base: string, id: string): { dir: string; root: str
   return { dir, root: join(dir, 'root'), script: join(dir, 'setup.sh'), ready: join(dir, 'ready') };
 }
 
-/** Plans and writes the container's setup (the writes off the event loop); rejects (MountPlanError or fs errors) when it cannot. */
-export async function prepareNamespacedLaunch(base: string, id: string, argv: string[], opts: { mounts: Mount[]; workingDir?: string; fs?: HostFs; files: SetupFiles }): Promise<NamespacedLaunch> {
+/**
+ * Plans and writes the container's setup; throws (MountPlanError or fs errors) when it
+ * cannot. The writes are synchronous: three small file operations cost less than the
+ * trips through the thread pool, which in a burst of starts wait behind every other pod's.
+ */
+export function prepareNamespacedLaunch(base: string, id: string, argv: string[], opts: { mounts: Mount[]; workingDir?: string; fs?: HostFs; files: SetupFiles }): NamespacedLaunch {
   const { dir, root, script, ready } = containerDir(base, id);
   const ops = planMounts(opts.mounts, opts.fs ?? realFs, opts.workingDir ? { workingDir: opts.workingDir } : {});
   const inPlace = ops[0]?.op === 'in-place';
   // Only a private root needs its (empty) mount point; its existence tells exec how to enter.
-  await mkdir(inPlace ? dir : root, { recursive: true, mode: 0o700 });
-  await rm(ready, { force: true });
-  await writeFile(script, renderSetupScript(root, ops, `/proc/${process.pid}/ns/mnt`, { ...opts.files, ready }, opts.workingDir), { mode: 0o700 });
+  mkdirSync(inPlace ? dir : root, { recursive: true, mode: 0o700 });
+  rmSync(ready, { force: true });
+  writeFileSync(script, renderSetupScript(root, ops, `/proc/${process.pid}/ns/mnt`, { ...opts.files, ready }, opts.workingDir), { mode: 0o700 });
   const keeperPrefix = [tool('unshare'), '--mount', '--propagation', 'private', '--'];
   if (inPlace) return { keeperPrefix, setup: script, argv };
   // chroot alone starts in the root's /: a shell to change directory only when there is one to change to.
@@ -220,7 +223,7 @@ export class ContainerMountNamespaces {
     return !!mounts?.length && this.unavailable() === undefined;
   }
 
-  prepare(id: string, argv: string[], opts: { mounts: Mount[]; workingDir?: string; files: SetupFiles }): Promise<NamespacedLaunch> {
+  prepare(id: string, argv: string[], opts: { mounts: Mount[]; workingDir?: string; files: SetupFiles }): NamespacedLaunch {
     return prepareNamespacedLaunch(this.base, id, argv, opts);
   }
 

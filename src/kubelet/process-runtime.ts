@@ -206,7 +206,7 @@ export class ProcessRuntime implements Runtime {
     const files = filesOf(c);
     for (const f of Object.values(files)) rmSync(f, { force: true });
     const tk = c.config.labels['io.kubernetes.pod.name'] ?? '';
-    const { ns, cgroup } = await setUpContainer(this.mountNs, this.cgroups, { id, name: c.config.name, pod: { name: tk, uid: sb?.config.uid || c.status.sandboxId }, argv: [exe, ...args], files, ...(mounts ? { mounts } : {}), ...(c.config.workingDir ? { workingDir: c.config.workingDir } : {}), limits: c.config.resources ?? {} });
+    const { ns, cgroup } = setUpContainer(this.mountNs, this.cgroups, { id, name: c.config.name, pod: { name: tk, uid: sb?.config.uid || c.status.sandboxId }, argv: [exe, ...args], files, ...(mounts ? { mounts } : {}), ...(c.config.workingDir ? { workingDir: c.config.workingDir } : {}), limits: c.config.resources ?? {} });
     if (cgroup) c.cgroup = cgroup;
     let child: KeeperProcess;
     try {
