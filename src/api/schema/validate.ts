@@ -55,17 +55,52 @@ export function validateObjectVisitingAll(spec: KindSpec, obj: unknown, old?: un
   return validateWalk(spec, obj, old, true);
 }
 
-function validateWalk(spec: KindSpec, obj: unknown, old: unknown, visitAll: boolean): SchemaFieldError[] {
+/**
+ * Validates an update through the status subresource. prepareUpdate copied everything but
+ * status from `old`, so — as kube-apiserver's status strategies do (ValidateObjectMetaUpdate
+ * plus the status rules) — only `metadata` (with its update rules) and `status` (with
+ * `old.status`) are walked, then the root object's hook. The kind's hook is not run: every
+ * kind's hook checks spec (and create-time metadata) only, which a status update cannot
+ * change (validate-status.test.ts holds the list of kinds reviewed for this).
+ */
+export function validateStatusUpdate(spec: KindSpec, obj: unknown, old: unknown): SchemaFieldError[] {
+  return validateWalk(spec, obj, old, false, STATUS_UPDATE_FIELDS);
+}
+
+/** The top-level fields a status update can change or carries for concurrency. */
+const STATUS_UPDATE_FIELDS: ReadonlySet<string> = new Set(['metadata', 'status']);
+
+function validateWalk(spec: KindSpec, obj: unknown, old: unknown, visitAll: boolean, only?: ReadonlySet<string>): SchemaFieldError[] {
   const walk: Walk = { errors: [], typeErrors: 0, update: old !== undefined, depth: 0, context: {}, visitAll };
   if (!isPlainObject(obj)) {
     typeError(walk, '', obj, 'must be a JSON object');
     return walk.errors;
   }
-  validateFields(spec.schema, obj, '', isPlainObject(old) ? old : undefined, walk);
+  const oldObj = isPlainObject(old) ? old : undefined;
+  if (only) validateFieldsOnly(spec.schema, obj, oldObj, only, walk);
+  else validateFields(spec.schema, obj, '', oldObj, walk);
   const meta = obj['metadata'];
   if (isPlainObject(meta)) walk.errors.push(...validateObjectMeta(spec, meta));
-  if (walk.typeErrors === 0 && spec.validate) runHook(walk, '', () => spec.validate!(obj, old));
+  if (!only && walk.typeErrors === 0 && spec.validate) runHook(walk, '', () => spec.validate!(obj, old));
   return walk.errors;
+}
+
+/** validateFields at the root for the `only` fields (in declared order), then the root's hook. */
+function validateFieldsOnly(schema: ObjectSchema<unknown>, obj: Record<string, unknown>, old: Record<string, unknown> | undefined, only: ReadonlySet<string>, walk: Walk): void {
+  if (schema.validationContext) {
+    try {
+      walk.context = schema.validationContext(obj);
+    } catch {
+      // As in validateFields: ill-typed input is validated without the context.
+    }
+  }
+  const before = walk.typeErrors;
+  const plan = planOf(schema);
+  for (let i = 0; i < plan.fields.length; i++) if (only.has(plan.fields[i]![0])) validateField(plan, i, obj, '', old, walk);
+  if (walk.typeErrors === before && schema.validate) {
+    const context = walk.context;
+    runHook(walk, '', () => schema.validate!(obj, '', old, context));
+  }
 }
 
 /** Validates a value of any schema type at `path` (for callers validating fragments). */
