@@ -7,20 +7,35 @@ import type { Toleration } from './toleration.js';
 export const POD_UPDATE_FORBIDDEN_MESSAGE =
   'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
 
-/** JSON with sorted keys and undefined dropped, so equal specs compare equal. */
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, val: unknown) => {
-    if (val && typeof val === 'object' && !Array.isArray(val)) {
-      return Object.fromEntries(Object.entries(val as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return val;
-  });
+/**
+ * Deep equality of JSON values as their sorted-key JSON would compare: key order and
+ * undefined-valued keys do not matter, null is a value. Cheaper than serializing both.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let count = 0;
+  for (const k of Object.keys(ao)) {
+    const v = ao[k];
+    if (v === undefined) continue;
+    count++;
+    if (!Object.hasOwn(bo, k) || !sameJson(v, bo[k])) return false;
+  }
+  for (const k of Object.keys(bo)) if (bo[k] !== undefined) count--;
+  return count === 0;
 }
 
 /** Top-level spec fields whose values differ, for the message (ours, not Go's cmp.Diff). */
 function changedFields(a: PodSpec, b: PodSpec): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].filter((k) => canonical((a as Record<string, unknown>)[k]) !== canonical((b as Record<string, unknown>)[k])).sort();
+  return [...keys].filter((k) => !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])).sort();
 }
 
 const sameToleration = (a: Toleration, b: Toleration): boolean =>
@@ -34,23 +49,25 @@ const sameToleration = (a: Toleration, b: Toleration): boolean =>
  * Pure; `path` is the spec's path ('spec').
  */
 export function validatePodSpecUpdate(next: PodSpec, old: PodSpec, path = 'spec'): SchemaFieldError[] {
-  const errs: SchemaFieldError[] = [];
-  const munged = JSON.parse(JSON.stringify(next)) as PodSpec;
-
-  for (const list of ['containers', 'initContainers'] as const) {
-    const oldList = old[list] ?? [];
-    (munged[list] ?? []).forEach((c, i) => {
-      const o = oldList[i];
-      if (o) c.image = o.image;
-    });
-  }
-
   const oldAds = old.activeDeadlineSeconds;
   const newAds = next.activeDeadlineSeconds;
+  if (newAds !== undefined && (newAds < 0 || newAds > 2147483647)) {
+    return [fe.invalid(`${path}.activeDeadlineSeconds`, newAds, 'must be between 0 and 2147483647, inclusive')];
+  }
+  // The common case — status writes, metadata changes — leaves the spec as it was.
+  if (sameJson(next, old)) return [];
+
+  const errs: SchemaFieldError[] = [];
+  // `next` with every allowed change undone, to compare with `old`: shallow copies, as
+  // only top-level fields and container images are replaced.
+  const munged: PodSpec = { ...next };
+  for (const list of ['containers', 'initContainers'] as const) {
+    const oldList = old[list] ?? [];
+    const cs = next[list];
+    if (cs) munged[list] = cs.map((c, i) => (oldList[i] ? { ...c, image: oldList[i].image } : c));
+  }
+
   if (newAds !== undefined) {
-    if (newAds < 0 || newAds > 2147483647) {
-      return [fe.invalid(`${path}.activeDeadlineSeconds`, newAds, 'must be between 0 and 2147483647, inclusive')];
-    }
     if (oldAds !== undefined && oldAds < newAds) {
       return [fe.invalid(`${path}.activeDeadlineSeconds`, newAds, 'must be less than or equal to previous value')];
     }
@@ -92,7 +109,7 @@ export function validatePodSpecUpdate(next: PodSpec, old: PodSpec, path = 'spec'
     if (Object.entries(oldSel).every(([k, v]) => newSel[k] === v)) munged.nodeSelector = old.nodeSelector;
   }
 
-  if (canonical(munged) !== canonical(old)) {
+  if (!sameJson(munged, old)) {
     const changed = changedFields(munged, old);
     errs.push(fe.forbidden(path, `${POD_UPDATE_FORBIDDEN_MESSAGE}\n  changed: ${changed.map((k) => `${path}.${k}`).join(', ')}`));
   }
