@@ -3,7 +3,8 @@
  *
  * Keys such as `__proto__` are ordinary data in Kubernetes objects, so every read and
  * write here goes through own-property checks and `defineProperty`, never `obj[key] = v`,
- * which would change an object's prototype instead of storing the key.
+ * which would change an object's prototype instead of storing the key (deepClone alone
+ * assigns, to fresh objects, every key but that one).
  */
 
 export type JsonPrimitive = string | number | boolean | null;
@@ -37,12 +38,19 @@ export function deleteOwn(obj: JsonObject, key: string): void {
   if (hasOwn(obj, key)) delete obj[key];
 }
 
-/** A deep copy of a JSON value. */
+/**
+ * A deep copy of a JSON value. On a fresh plain object only `__proto__` needs setOwn
+ * (Object.prototype's one setter); plain stores elsewhere are several times cheaper.
+ */
 export function deepClone<T extends JsonValue>(v: T): T {
   if (Array.isArray(v)) return v.map((x) => deepClone(x)) as T;
   if (isJsonObject(v)) {
     const out: JsonObject = {};
-    for (const k of Object.keys(v)) setOwn(out, k, deepClone(v[k] as JsonValue));
+    for (const k of Object.keys(v)) {
+      const x = deepClone(v[k] as JsonValue);
+      if (k === '__proto__') setOwn(out, k, x);
+      else out[k] = x;
+    }
     return out as T;
   }
   return v;

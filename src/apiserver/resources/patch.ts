@@ -56,7 +56,11 @@ function patchFailure(err: unknown): ApiError {
   return badRequest(err instanceof Error ? err.message : String(err));
 }
 
-/** Applies a non-apply patch document to a copy of `current`. */
+/**
+ * Applies a non-apply patch document to `current` and returns a new object sharing
+ * nothing with it. The patch functions are pure (patch-purity.test.ts), so `current`,
+ * which admission and the no-op check read afterwards, needs no copy first.
+ */
 function applyPatch(spec: KindSpec, type: PatchType, current: KubeObject, patch: unknown): KubeObject {
   let out: unknown;
   try {
@@ -124,8 +128,7 @@ export async function handlePatch(a: VerbArgs): Promise<void> {
         recordManager(obj, undefined, { manager: opts.fieldManager, operation: 'Apply', apiVersion, now, applied: patch as KubeObject });
         return { action: 'write', obj };
       }
-      const base = cloneObject(current);
-      const curRv = base.metadata?.resourceVersion;
+      const curRv = current.metadata?.resourceVersion;
       let patched: KubeObject;
       let forced: string[][] = [];
       if (type === 'apply') {
@@ -135,7 +138,7 @@ export async function handlePatch(a: VerbArgs): Promise<void> {
         const conflicts = findConflicts(current, appliedSet, applied, opts.fieldManager);
         if (conflicts.length > 0 && !force) throw conflictError(conflicts, spec, name);
         forced = conflicts.map((c) => c.path);
-        patched = applyPatch(spec, 'strategic', base, applied);
+        patched = applyPatch(spec, 'strategic', current, applied);
         // Fields this manager applied before but no longer does, and nobody else owns, go.
         const entries = (Array.isArray(current.metadata?.managedFields) ? current.metadata!.managedFields : []) as Record<string, unknown>[];
         const mine = entries.find((e) => e.manager === opts.fieldManager && e.operation === 'Apply' && !e.subresource);
@@ -144,7 +147,7 @@ export async function handlePatch(a: VerbArgs): Promise<void> {
           if (entries.some((e) => e !== mine && owns(e.fieldsV1, path))) continue;
           removeAt(patched, path);
         }
-      } else patched = applyPatch(spec, type, base, patch);
+      } else patched = applyPatch(spec, type, current, patch);
       if (patched.apiVersion !== apiVersion || patched.kind !== spec.kind) checkTypeMeta(patched, spec);
       const pm = metaOf(patched);
       const rv = pm.resourceVersion;

@@ -1,8 +1,8 @@
 /**
  * Writes through pods/NAME/status with the real Pod kind: status changes are validated
  * (422 with the causes a full validation gives), everything else is kept from the stored
- * object, and a refused patch of any type leaves the stored (and cached) object untouched
- * — handlePatch hands the patch functions the cached object itself, relying on their purity.
+ * object; patches of every type store what they change, and a refused one stores nothing
+ * (handlePatch no longer copies the current object before patching it).
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -67,6 +67,22 @@ test('a status patch stores the status and nothing else it carries', async () =>
   assert.equal(p.body.status.startTime, '2026-11-27T09:00:00Z'); // normalized, as before
   assert.equal(p.body.status.qosClass, 'BestEffort'); // kept from the stored status
   assert.deepEqual((await h.req('GET', `${P}/good-status`)).body, p.body);
+});
+
+test('a patch of every type stores its change', async () => {
+  await createPod('each');
+  const attempts: [Record<string, string>, unknown, string][] = [
+    [jsonPatch, [{ op: 'add', path: '/metadata/labels', value: { by: 'json' } }], 'json'],
+    [merge, { metadata: { labels: { by: 'merge' } } }, 'merge'],
+    [strategic, { metadata: { labels: { by: 'strategic' } } }, 'strategic'],
+  ];
+  for (const [headers, body, by] of attempts) {
+    const r = await h.req('PATCH', `${P}/each`, body, headers);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const got = (await h.req('GET', `${P}/each`)).body;
+    assert.deepEqual(got.metadata.labels, { by });
+    assert.equal(got.metadata.resourceVersion, r.body.metadata.resourceVersion);
+  }
 });
 
 test('a refused patch of every type leaves the stored object as it was', async () => {

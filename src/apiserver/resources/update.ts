@@ -28,7 +28,9 @@ export function prepareUpdate(spec: KindSpec, desired: KubeObject, current: Kube
     next.spec = { ...(next.spec ?? {}), finalizers: Array.isArray(desired.spec?.finalizers) ? desired.spec.finalizers : [] };
     metaOf(next).resourceVersion = desired.metadata?.resourceVersion;
   } else if (subresource === 'status') {
-    next = cloneObject(current);
+    // Copy all but the stored status, which is replaced (and is most of a pod); the
+    // placeholder keeps status where it was in the key order.
+    next = cloneObject({ ...current, status: 0 });
     if (desired.status === undefined) delete next.status;
     else next.status = desired.status;
     // Status writers may not change metadata other than what they carry for concurrency.
