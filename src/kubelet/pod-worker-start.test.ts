@@ -5,7 +5,7 @@ import { FakeClock } from '../client/fake-clock.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { silentLogger } from '../client/logger.js';
 import { CrashBackoff } from './backoff.js';
-import { PodWorker } from './pod-worker.js';
+import { onlyStatusChanged, PodWorker } from './pod-worker.js';
 import type { ContainerStatus, Runtime } from './runtime.js';
 
 /** Just enough of a runtime for a pod with one container that starts and keeps running. */
@@ -70,4 +70,16 @@ test('a pod start holds priority from its first sync until its status is posted,
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
   assert.equal(holds, 1, 'a sync after the status was posted is no pod start');
   worker.detach();
+});
+
+test('only a change of status and write bookkeeping is an echo that needs no sync', () => {
+  const base = { metadata: { name: 'p', namespace: 'ns', uid: 'u1', resourceVersion: '1', labels: { a: '1' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] }, status: { phase: 'Pending' } } as Pod;
+  const echo = { ...base, metadata: { ...base.metadata, resourceVersion: '2', managedFields: [{ manager: 'kubelet' }] }, status: { phase: 'Running' } } as Pod;
+  assert.equal(onlyStatusChanged(base, echo), true);
+  assert.equal(onlyStatusChanged(base, { ...echo, metadata: { ...echo.metadata, labels: { a: '2' } } } as Pod), false, 'a label change reaches downward API volumes');
+  assert.equal(onlyStatusChanged(base, { ...echo, metadata: { ...echo.metadata, deletionTimestamp: '2026-11-27T00:00:00Z' } } as Pod), false, 'a deletion');
+  assert.equal(onlyStatusChanged(base, { ...echo, spec: { ...echo.spec, activeDeadlineSeconds: 5 } } as Pod), false, 'a spec change');
+  const gated = { ...base, spec: { ...base.spec, readinessGates: [{ conditionType: 'x' }] } } as Pod;
+  assert.equal(onlyStatusChanged(gated, { ...gated, status: { phase: 'Running', conditions: [{ type: 'x', status: 'True' }] } } as Pod), false, 'readiness gates are conditions others write');
+  assert.equal(onlyStatusChanged(base, base), false, 'the same object again is a resync');
 });

@@ -56,6 +56,22 @@ interface CState {
 }
 
 /**
+ * True when `next` differs from `prev` only in status and write bookkeeping (resourceVersion,
+ * managedFields): the echo of the kubelet's own status patch, which gives a sync nothing to
+ * do — in a burst of pod starts it would be a second sync per pod. Readiness gates are
+ * conditions others write, so a pod that has them always syncs; so does a resync.
+ */
+export function onlyStatusChanged(prev: Pod, next: Pod): boolean {
+  // The same object again is an informer resync: a periodic sync, as before.
+  if (prev === next || next.spec?.readinessGates?.length) return false;
+  const meta = (p: Pod): string => {
+    const { resourceVersion: _rv, managedFields: _mf, ...rest } = p.metadata ?? {};
+    return JSON.stringify(rest);
+  };
+  return JSON.stringify(prev.spec) === JSON.stringify(next.spec) && meta(prev) === meta(next);
+}
+
+/**
  * Drives one pod towards its spec on the runtime: sandbox, init containers in order, app
  * containers with restartPolicy and CrashLoopBackOff, probes and hooks, and writes the
  * status Kubernetes reports. Syncs are serialized; requestSync() coalesces requests.
@@ -99,8 +115,9 @@ export class PodWorker {
   }
 
   update(pod: Pod): void {
+    const echo = onlyStatusChanged(this.pod, pod);
     this.pod = pod;
-    this.requestSync();
+    if (!echo) this.requestSync();
   }
 
   /** The pod is gone from the API (force deletion): stop everything. */
