@@ -13,11 +13,11 @@
  * the kubelet goes, the launcher reads EOF and exits; the keepers keep running (their
  * ends are then found as for re-adopted keepers).
  */
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
-import { RemoteChild, watchUntilGone, type KeeperProcess, type KeeperStarter } from './keeper-spawner.js';
+import { RemoteChild, watchUntilGone, type KeeperBind, type KeeperProcess, type KeeperSpawnOptions, type KeeperStarter } from './keeper-spawner.js';
 
 export const BASH = '/bin/bash';
 
@@ -36,10 +36,12 @@ reap() {
 }
 trap reap CHLD
 buf=
+idle=0
 while :; do
   IFS= read -r -t 0.05 head
   rc=$?
-  if [ "$rc" -gt 128 ]; then buf+=$head; continue; fi
+  # A timeout; about once a second, look for ends a CHLD trap missed (a keeper that ended as it was registered).
+  if [ "$rc" -gt 128 ]; then buf+=$head; ((++idle % 20)) || reap; continue; fi
   [ "$rc" -eq 0 ] || break
   head=$buf$head
   buf=
@@ -48,6 +50,8 @@ while :; do
   if eval "( $cmd ) </dev/null >/dev/null 2>&1 &"; then
     running[$!]=1
     echo "started $id $!"
+    # Ended before it was registered: its CHLD trap found nothing to report.
+    kill -0 "$!" 2>/dev/null || reap
   else
     echo "failed $id"
   fi
@@ -98,7 +102,7 @@ export class KeeperLauncher implements KeeperStarter {
   private holds = 0;
 
   /** Starts `file` (absolute path) as a keeper: detached, stdio ignored, exactly `env`. */
-  spawn(file: string, args: string[], options: SpawnOptions & { env: Record<string, string> }): Promise<KeeperProcess> {
+  spawn(file: string, args: string[], options: KeeperSpawnOptions): Promise<KeeperProcess> {
     const cwd = typeof options.cwd === 'string' ? options.cwd : undefined;
     const child = new RemoteChild(() => this.unhold());
     this.hold();
@@ -111,7 +115,7 @@ export class KeeperLauncher implements KeeperStarter {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.starting.set(id, { child, resolve, reject });
-      const cmd = launchLine(file, args, options.env, cwd);
+      const cmd = this.request(file, args, options.env, cwd, options.binds);
       proc.stdin?.write(`${id} ${Buffer.byteLength(cmd)}\n${cmd}`);
     });
   }
@@ -126,9 +130,20 @@ export class KeeperLauncher implements KeeperStarter {
     await gone;
   }
 
+  /** The launcher process's argv (another dialect: perl-launcher.ts). */
+  protected launcher(): [string, string[]] {
+    return [BASH, ['--noprofile', '--norc', '-c', LAUNCHER]];
+  }
+
+  /** One request's body, in the launcher's language (binds are done by the keeper's setup script here). */
+  protected request(file: string, args: string[], env: Record<string, string>, cwd: string | undefined, _binds: readonly KeeperBind[] | undefined): string {
+    return launchLine(file, args, env, cwd);
+  }
+
   private ensureLauncher(): ChildProcess {
     if (this.proc) return this.proc;
-    const p = spawn(BASH, ['--noprofile', '--norc', '-c', LAUNCHER], { env: {}, stdio: ['pipe', 'pipe', 'ignore'], detached: true });
+    const [bin, binArgs] = this.launcher();
+    const p = spawn(bin, binArgs, { env: {}, stdio: ['pipe', 'pipe', 'ignore'], detached: true });
     p.stdin?.on('error', () => {}); // a launcher that died is handled by 'exit'
     const lines = createInterface({ input: p.stdout! });
     lines.on('line', (l) => this.onLine(l));

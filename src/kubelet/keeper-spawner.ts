@@ -48,8 +48,21 @@ type Reply =
   | { id: number; type: 'exit'; code: number | null; signal: NodeJS.Signals | null };
 
 /** What starts keepers: this worker-thread spawner, or the bash launcher (keeper-launcher.ts). */
+/** A bind mount the keeper's setup script would make; a starter that can make it itself sets SKIFF_BOUND=1. */
+export interface KeeperBind {
+  host: string;
+  at: string;
+  readOnly: boolean;
+}
+
+export type KeeperSpawnOptions = SpawnOptions & {
+  env: Record<string, string>;
+  /** The binds of an in-place mount namespace, for a starter that can make them (perl-launcher.ts); others ignore them. */
+  binds?: readonly KeeperBind[];
+};
+
 export interface KeeperStarter {
-  spawn(file: string, args: string[], options: SpawnOptions & { env: Record<string, string> }): Promise<KeeperProcess>;
+  spawn(file: string, args: string[], options: KeeperSpawnOptions): Promise<KeeperProcess>;
 }
 
 /** A keeper started elsewhere (a worker, the launcher), whose end is reported to us. */
@@ -103,7 +116,7 @@ export class KeeperSpawner implements KeeperStarter {
   private holds = 0;
 
   /** Spawns `file` as child_process.spawn would; resolves once it is started (pid known, or an 'error' to come). */
-  spawn(file: string, args: string[], options: SpawnOptions & { env: Record<string, string> }): Promise<KeeperProcess> {
+  spawn(file: string, args: string[], options: KeeperSpawnOptions): Promise<KeeperProcess> {
     const worker = this.ensureWorker();
     const id = this.nextId++;
     this.hold();

@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join, posix } from 'node:path';
 import { planMounts, realFs, type HostFs, type Mount, type MountOp } from './mount-namespace-plan.js';
+import type { KeeperBind } from './keeper-spawner.js';
 
 export type { Mount } from './mount-namespace-plan.js';
 
@@ -27,6 +28,11 @@ export interface NamespacedLaunch {
   setup: string;
   /** The container's command (chrooted into its private root, when it has one). */
   argv: string[];
+  /**
+   * An in-place view's binds, for a keeper starter that makes them itself (perl-launcher.ts)
+   * and says so with SKIFF_BOUND=1; the setup script makes them otherwise.
+   */
+  binds?: KeeperBind[];
 }
 
 /** Why mount namespaces cannot be used here; undefined when they can. */
@@ -97,12 +103,13 @@ export function renderSetupScript(root: string, ops: MountOp[], hostMountNsPath:
       case 'mkdir-host': lines.push(`mkdir -p -m 0755 ${q(o.host)}`); break;
       case 'touch-host': lines.push(`[ -e ${q(o.host)} ] || : >${q(o.host)}`); break;
       case 'bind':
-        lines.push(`mount --rbind ${q(o.host)} ${r(o.at)}`);
-        if (o.readOnly) lines.push(`mount -o remount,bind,ro ${r(o.at)}`);
+        // In place, the keeper's starter may have made the binds already (SKIFF_BOUND=1).
+        lines.push(`${inPlace ? '[ -n "${SKIFF_BOUND-}" ] || ' : ''}mount --rbind ${q(o.host)} ${r(o.at)}`);
+        if (o.readOnly) lines.push(`${inPlace ? '[ -n "${SKIFF_BOUND-}" ] || ' : ''}mount -o remount,bind,ro ${r(o.at)}`);
         break;
     }
   }
-  if (inPlace) lines.push(`cd -- ${q(workingDir || '/')}`);
+  if (inPlace) lines.push('unset SKIFF_BOUND', `cd -- ${q(workingDir || '/')}`);
   lines.push('trap - EXIT', ...(files.ready ? [`: >${q(files.ready)}`] : []), 'exec 2>&3 3>&-', 'set +eu');
   return `${lines.join('\n')}\n`;
 }
@@ -141,7 +148,7 @@ export function prepareNamespacedLaunch(base: string, id: string, argv: string[]
   rmSync(ready, { force: true });
   writeFileSync(script, renderSetupScript(root, ops, `/proc/${process.pid}/ns/mnt`, { ...opts.files, ready }, opts.workingDir), { mode: 0o700 });
   const keeperPrefix = [tool('unshare'), '--mount', '--propagation', 'private', '--'];
-  if (inPlace) return { keeperPrefix, setup: script, argv };
+  if (inPlace) return { keeperPrefix, setup: script, argv, binds: ops.flatMap((o) => (o.op === 'bind' ? [{ host: o.host, at: o.at, readOnly: o.readOnly }] : [])) };
   // chroot alone starts in the root's /: a shell to change directory only when there is one to change to.
   const inRoot = opts.workingDir && opts.workingDir !== '/' ? chrootPrefix(root, opts.workingDir) : [tool('chroot'), root];
   return { keeperPrefix, setup: script, argv: [...inRoot, ...argv] };

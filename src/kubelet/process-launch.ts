@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { onTerminal } from './container-tty.js';
-import type { KeeperProcess, KeeperStarter } from './keeper-spawner.js';
+import type { KeeperBind, KeeperProcess, KeeperStarter } from './keeper-spawner.js';
 
 export interface ContainerFiles {
   stdout: string;
@@ -54,7 +54,7 @@ const KEEPER = [
  * keeps the PID and process group the runtime knows. With a `spawner`, the fork and exec
  * happen elsewhere than the calling thread (keeper-launcher.ts, keeper-spawner.ts).
  */
-export async function launchContainer(exe: string, args: string[], opts: { env: Record<string, string>; cwd?: string; files: ContainerFiles; cgroupProcs?: string[]; setup?: string; wrap?: string[][]; tty?: boolean; spawner?: KeeperStarter }): Promise<KeeperProcess> {
+export async function launchContainer(exe: string, args: string[], opts: { env: Record<string, string>; cwd?: string; files: ContainerFiles; cgroupProcs?: string[]; setup?: string; binds?: readonly KeeperBind[]; wrap?: string[][]; tty?: boolean; spawner?: KeeperStarter }): Promise<KeeperProcess> {
   const { stdout, stderr, exit, stdin = '/dev/null' } = opts.files;
   const procs = opts.cgroupProcs ?? [];
   const prefix = (opts.wrap ?? []).flat();
@@ -62,7 +62,7 @@ export async function launchContainer(exe: string, args: string[], opts: { env: 
   const file = prefix[0] ?? '/bin/sh';
   const keeperArgs = [...prefix.slice(1), ...(prefix.length ? ['/bin/sh'] : []), '-c', KEEPER, 'skiff-keeper', stdout, stderr, exit, stdin, opts.setup ?? '-', String(procs.length), ...procs, ...argv];
   const options = { env: opts.env, cwd: opts.cwd || undefined, detached: true, stdio: 'ignore' } as const;
-  return opts.spawner ? opts.spawner.spawn(file, keeperArgs, options) : spawn(file, keeperArgs, options);
+  return opts.spawner ? opts.spawner.spawn(file, keeperArgs, { ...options, ...(opts.binds ? { binds: opts.binds } : {}) }) : spawn(file, keeperArgs, options);
 }
 
 /** The exit status the keeper recorded; 137 (SIGKILL) when it could not record one. */

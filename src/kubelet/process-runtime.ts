@@ -14,6 +14,7 @@ import { describeLimitations } from './process-limitations.js';
 import { RuntimeStateDir, type ContainerRecord } from './process-state.js';
 import { setUpContainer } from './container-setup.js';
 import { traceStart } from './start-trace.js';
+import { PerlKeeperLauncher } from './perl-launcher.js';
 import { ContainerMountNamespaces, resolveInContainer } from './mount-namespace.js';
 import { netnsExists, netnsWrap, PodNetwork, removeNetns, type PodNetworkConfig } from './pod-network.js';
 import {
@@ -85,7 +86,7 @@ export class ProcessRuntime implements Runtime {
   private readonly stateDir: string | undefined;
   private readonly mountNs: ContainerMountNamespaces;
   /** Keepers start from a bash launcher (cheap forks, keeper-launcher.ts); without bash, from a worker thread. */
-  private readonly spawner: KeeperStarter = existsSync(BASH) ? new KeeperLauncher() : new KeeperSpawner();
+  private readonly spawner: KeeperStarter = PerlKeeperLauncher.available() ? new PerlKeeperLauncher() : existsSync(BASH) ? new KeeperLauncher() : new KeeperSpawner();
 
   constructor(config: ProcessRuntimeConfig = {}) {
     this.loopback = new LoopbackAddresses(config.loopbackBase ?? 1);
@@ -211,7 +212,7 @@ export class ProcessRuntime implements Runtime {
     let child: KeeperProcess;
     try {
       const [bin, ...binArgs] = ns?.argv ?? [exe, ...args];
-      child = await launchContainer(bin as string, binArgs, { spawner: this.spawner, env, ...(c.config.workingDir && !ns ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}), ...(ns ? { setup: ns.setup } : {}), wrap: [...this.wrapOf(sb), ...(ns ? [ns.keeperPrefix] : [])], ...(c.config.tty ? { tty: true } : {}) });
+      child = await launchContainer(bin as string, binArgs, { spawner: this.spawner, env, ...(c.config.workingDir && !ns ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}), ...(ns ? { setup: ns.setup, ...(ns.binds ? { binds: ns.binds } : {}) } : {}), wrap: [...this.wrapOf(sb), ...(ns ? [ns.keeperPrefix] : [])], ...(c.config.tty ? { tty: true } : {}) });
       // Removed (runtime closing) while the keeper was starting: it must not outlive its record.
       if (this.containers.get(id) !== c) {
         if (child.pid !== undefined) killGroup(child.pid);
