@@ -4,6 +4,7 @@
  * at it through its admin kubeconfig. kubectl's cache and HOME live in the temp dir, so
  * ~/.kube is never touched.
  */
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ export interface KubectlHarness {
   kubeconfigPath: string;
   /** Runs kubectl (default: the dispatcher, which picks 1.32 for our /version). */
   kubectl(args: readonly string[], opts?: { binary?: string; stdin?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<KubectlResult>;
+  /** Runs kubectl, asserts it succeeded (its stderr in the message), returns its stdout. */
+  ok(args: readonly string[]): Promise<string>;
   /** Writes a file in the temp dir and returns its path. */
   file(name: string, text: string): string;
   stop(): Promise<void>;
@@ -41,10 +44,15 @@ export function kubectlHarnessFor(s: { url: string; dataDir: string; kubeconfigP
     KUBECACHEDIR: join(s.dataDir, 'kube-cache'),
     HOME: s.dataDir,
   };
-  return {
+  const h: KubectlHarness = {
     url: s.url,
     dataDir: s.dataDir,
     kubeconfigPath: s.kubeconfigPath,
+    async ok(args) {
+      const r = await h.kubectl(args);
+      assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
+      return r.stdout;
+    },
     kubectl(args, opts = {}) {
       return new Promise((resolve) => {
         const child = execFile(
@@ -69,6 +77,7 @@ export function kubectlHarnessFor(s: { url: string; dataDir: string; kubeconfigP
       await s.stop();
     },
   };
+  return h;
 }
 
 /** Replaces age cells (`0s`, `5s`, `2m3s`…) in table output with `AGE`, so outputs compare exactly. */

@@ -15,11 +15,7 @@ after(async () => {
   await h?.stop();
 });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await h.kubectl(args);
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
+const ok = (args: string[]): Promise<string> => h.ok(args);
 
 test('kubectl patch --subresource=status: stored when valid, Invalid when not', async () => {
   await ok(['run', 'st', '--image=busybox', '--restart=Never', '--overrides={"spec":{"nodeName":"n1"}}']);

@@ -14,11 +14,7 @@ after(async () => {
   await h?.stop();
 });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await h.kubectl(args);
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
+const ok = (args: string[]): Promise<string> => h.ok(args);
 
 const manifest = (containerPort: number) => `apiVersion: v1
 kind: Pod
