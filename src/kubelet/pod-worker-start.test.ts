@@ -5,7 +5,8 @@ import { FakeClock } from '../client/fake-clock.js';
 import { EventRecorder } from '../client/event-recorder.js';
 import { silentLogger } from '../client/logger.js';
 import { CrashBackoff } from './backoff.js';
-import { onlyStatusChanged, PodWorker } from './pod-worker.js';
+import { PodWorker } from './pod-worker.js';
+import { onlyStatusChanged } from './pod-update-echo.js';
 import type { ContainerStatus, Runtime } from './runtime.js';
 
 /** Just enough of a runtime for a pod with one container that starts and keeps running. */
