@@ -39,7 +39,7 @@ describe('setUpContainer (root)', { skip }, () => {
   it('makes the mount setup and the cgroup', () => withDir(async (dir) => {
     const mountNs = new ContainerMountNamespaces(join(dir, 'mounts'), true);
     const { ns, cgroup } = setUpContainer(mountNs, cgroups, request(dir, 'ok', [{ containerPath: join(dir, 'o'), hostPath: join(dir, 'e') }]));
-    assert.ok(ns && existsSync(ns.setup), 'the setup script is written');
+    assert.match(ns?.setup ?? '', /^set -eu$/m, 'the setup script is planned');
     assert.ok(cgroup && Object.values(cgroup.dirs).every((d) => existsSync(d)), 'the cgroup exists');
     assert.equal(await removeCgroup(cgroup), true);
   }));

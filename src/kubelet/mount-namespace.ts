@@ -1,7 +1,7 @@
 /**
  * A mount namespace per container (root only), for the process runtime: the keeper is
  * started under `unshare --mount --propagation private` and, before it starts the
- * container, sources a generated setup script that makes the container's view
+ * container, evaluates a generated setup script that makes the container's view
  * (mount-namespace-plan.ts explains how): its volumes at their mountPaths and the pod's
  * /etc/resolv.conf, either bound in place over the namespace's copy of the host's tree
  * (nothing new to create: the container runs as is, no chroot) or in a private root
@@ -13,7 +13,7 @@
  * needs nothing more than the pid the runtime already records.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { delimiter, join, posix } from 'node:path';
 import { planMounts, realFs, type HostFs, type Mount, type MountOp } from './mount-namespace-plan.js';
 import type { KeeperBind } from './keeper-spawner.js';
@@ -24,7 +24,11 @@ export type { Mount } from './mount-namespace-plan.js';
 export interface NamespacedLaunch {
   /** Argv prefix the keeper is started under (composable with other wrappers): unshare into a new mount namespace. */
   keeperPrefix: string[];
-  /** The setup script the keeper sources before it starts the container (process-launch.ts). */
+  /**
+   * The setup script's text, which the keeper evaluates before it starts the container
+   * (process-launch.ts). Passed on its command line, not written to a file: on a busy
+   * node every file created costs (see prepareNamespacedLaunch).
+   */
   setup: string;
   /** The container's command (chrooted into its private root, when it has one). */
   argv: string[];
@@ -74,7 +78,7 @@ export interface SetupFiles {
 }
 
 /**
- * The setup script for a plan, sourced by the keeper: `set -e`; a refusal to run in the
+ * The setup script for a plan, evaluated by the keeper: `set -e`; a refusal to run in the
  * host's namespace (its mounts would be the host's; `hostMountNsPath` is the kubelet's
  * /proc/<pid>/ns/mnt); on failure, the error in the container's stderr and status 128
  * (the keeper ends); on success it leaves the keeper's shell as it found it, in the
@@ -128,30 +132,37 @@ export function execPrefix(keeperPid: number, root: string | undefined, workingD
   return root ? [...enter, '--', ...chrootPrefix(root, workingDir)] : [...enter, `--wdns=${workingDir || '/'}`, '--'];
 }
 
-/** The container's directory under the runtime's own: `root` (an empty mount point on the host) and `setup.sh`. */
-export function containerDir(base: string, id: string): { dir: string; root: string; script: string; ready: string } {
+/**
+ * The container's paths under the runtime's own directory: `dir/root`, the empty mount
+ * point of a private root (an in-place view has no directory at all), and `ready`, which
+ * the setup script creates once the view is built.
+ */
+export function containerDir(base: string, id: string): { dir: string; root: string; ready: string } {
   const dir = join(base, id);
-  return { dir, root: join(dir, 'root'), script: join(dir, 'setup.sh'), ready: join(dir, 'ready') };
+  return { dir, root: join(dir, 'root'), ready: join(base, `${id}.ready`) };
 }
 
 /**
- * Plans and writes the container's setup; throws (MountPlanError or fs errors) when it
- * cannot. The writes are synchronous: three small file operations cost less than the
- * trips through the thread pool, which in a burst of starts wait behind every other pod's.
+ * Plans the container's setup; throws (MountPlanError or fs errors) when it cannot. An
+ * in-place view creates nothing on the host: the script travels on the keeper's command
+ * line. Creating a file is not free — on a journal-less ext4 whose block group had
+ * thousands of files deleted in the last minutes (a node that just replaced its pods), each
+ * new inode cost ~1 ms of system time in bench:kubelet. What is left is synchronous: the
+ * thread pool's round trips wait, in a burst of starts, behind every other pod's.
  */
 export function prepareNamespacedLaunch(base: string, id: string, argv: string[], opts: { mounts: Mount[]; workingDir?: string; fs?: HostFs; files: SetupFiles }): NamespacedLaunch {
-  const { dir, root, script, ready } = containerDir(base, id);
+  const { root, ready } = containerDir(base, id);
   const ops = planMounts(opts.mounts, opts.fs ?? realFs, opts.workingDir ? { workingDir: opts.workingDir } : {});
   const inPlace = ops[0]?.op === 'in-place';
   // Only a private root needs its (empty) mount point; its existence tells exec how to enter.
-  mkdirSync(inPlace ? dir : root, { recursive: true, mode: 0o700 });
+  mkdirSync(inPlace ? base : root, { recursive: true, mode: 0o700 });
   rmSync(ready, { force: true });
-  writeFileSync(script, renderSetupScript(root, ops, `/proc/${process.pid}/ns/mnt`, { ...opts.files, ready }, opts.workingDir), { mode: 0o700 });
+  const setup = renderSetupScript(root, ops, `/proc/${process.pid}/ns/mnt`, { ...opts.files, ready }, opts.workingDir);
   const keeperPrefix = [tool('unshare'), '--mount', '--propagation', 'private', '--'];
-  if (inPlace) return { keeperPrefix, setup: script, argv, binds: ops.flatMap((o) => (o.op === 'bind' ? [{ host: o.host, at: o.at, readOnly: o.readOnly }] : [])) };
+  if (inPlace) return { keeperPrefix, setup, argv, binds: ops.flatMap((o) => (o.op === 'bind' ? [{ host: o.host, at: o.at, readOnly: o.readOnly }] : [])) };
   // chroot alone starts in the root's /: a shell to change directory only when there is one to change to.
   const inRoot = opts.workingDir && opts.workingDir !== '/' ? chrootPrefix(root, opts.workingDir) : [tool('chroot'), root];
-  return { keeperPrefix, setup: script, argv: [...inRoot, ...argv] };
+  return { keeperPrefix, setup, argv: [...inRoot, ...argv] };
 }
 
 /**
@@ -160,9 +171,10 @@ export function prepareNamespacedLaunch(base: string, id: string, argv: string[]
  * something is wrong and it is left alone. Returns false then.
  */
 export function removeContainerDir(base: string, id: string): boolean {
-  const { dir, root, script, ready } = containerDir(base, id);
-  rmSync(script, { force: true });
+  const { dir, root, ready } = containerDir(base, id);
   rmSync(ready, { force: true });
+  // What an earlier version wrote in the container's directory (a re-adopted container).
+  for (const old of ['setup.sh', 'ready']) rmSync(join(dir, old), { force: true });
   try {
     rmdirSync(root);
   } catch (err) {
@@ -216,7 +228,7 @@ export function resolveInContainer(cmd: string, env: Record<string, string>, wor
 export class ContainerMountNamespaces {
   private why: string | undefined | null = null;
 
-  /** `base` holds each container's root mount point and setup script; `forced` overrides detection (tests). */
+  /** `base` holds each container's root mount point and ready mark; `forced` overrides detection (tests). */
   constructor(private readonly base: string, private readonly forced?: boolean) {}
 
   /** Why mounts cannot be made; undefined when they can. */

@@ -24,8 +24,8 @@ export interface ContainerFiles {
 // too; no exit file then means 137.
 // Before anything else it joins the container's cgroups (so the container inherits them);
 // if it cannot, the container does not run unconstrained: it ends with status 128.
-// Then it sources the container's setup script, if it has one (the mount namespace's view,
-// mount-namespace.ts) — in this same shell: one process image less per container start.
+// Then it evaluates the container's setup script, if it has one (the mount namespace's
+// view, mount-namespace.ts) — in this same shell: one process image less per container start.
 // A stdin FIFO is held open by the keeper (fd 4, read-write so opening never blocks), so
 // the container sees EOF only once SIGUSR1 tells the keeper to let go (stdinOnce).
 const KEEPER = [
@@ -35,7 +35,7 @@ const KEEPER = [
   '  echo $$ 2>>"$e" >"$1" || { echo "skiff: cannot join cgroup $1" >>"$e"; rec 128; exit 128; }',
   '  shift; n=$((n - 1))',
   'done',
-  'if [ "$s" != - ]; then . "$s"; fi',
+  'if [ "$s" != - ]; then eval "$s"; fi',
   '[ "$i" = /dev/null ] || { rm -f "$i" && mkfifo -m 600 "$i"; } 2>>"$e" || { rec 128; exit 128; }',
   'exec 4<>"$i"',
   "trap ':' TERM INT HUP",
@@ -48,7 +48,7 @@ const KEEPER = [
 
 /**
  * Starts the keeper; `cgroupProcs` are the cgroup.procs files it joins before starting the
- * container, `setup` a script it sources after that (set -e, its own failure handling).
+ * container, `setup` a script's text it evaluates after that (set -e, its own failure handling).
  * `wrap` are argv prefixes the keeper runs under, outermost first (e.g. nsenter into the
  * pod's network namespace); each must exec its command in place, so the keeper
  * keeps the PID and process group the runtime knows. With a `spawner`, the fork and exec
