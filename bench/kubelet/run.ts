@@ -6,7 +6,7 @@
  * Writes bench/kubelet/REPORT.md; last line: `kubelet: startup p99 <ms> ms, rss <MB> MB`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, REPO_ROOT } from '../../test/e2e/support/index.js';
@@ -24,8 +24,29 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
+/**
+ * Median time to create an empty file in `dir` (50 files, left for the cleanup). On a
+ * journal-less ext4 it is ~40 µs in a quiet block group, but ~1 ms where thousands of
+ * files were deleted in the last few minutes (the inode allocator steps over each recently
+ * freed inode): a run right after another in the same directory measures that.
+ */
+function fileCreationMicros(dir: string): number {
+  const probe = join(dir, 'fs-probe');
+  mkdirSync(probe);
+  const took: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const t = process.hrtime.bigint();
+    writeFileSync(join(probe, String(i)), '');
+    took.push(Number(process.hrtime.bigint() - t) / 1000);
+  }
+  return Math.round(took.sort((a, b) => a - b)[25] ?? 0);
+}
+
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-kubelet-'));
+  // BENCH_DATA_PARENT: where the data dir goes (default the temp dir). What a file creation
+  // costs there is measured and reported: see fileCreationMicros.
+  const dir = mkdtempSync(join(process.env.BENCH_DATA_PARENT || tmpdir(), 'skiff-bench-kubelet-'));
+  const createMicros = fileCreationMicros(dir);
   // The agent runs the compiled code, as `skiff agent` (bin/skiff.js) does: built from the
   // current sources first. BENCH_FROM_SOURCE=1 runs it through tsx instead (whose loader
   // thread and transpiled sources add ~35 MB of resident memory that a node does not have).
@@ -117,13 +138,14 @@ async function main(): Promise<void> {
       `| creation → Running (watch), p99 | ${p99} ms | < 1,000 ms (Kubernetes SLO 5 s) |`,
       `| creation → Running, max | ${lat.at(-1)} ms | |`,
       `| CPU used from the first create to the last Running (${burstMs} ms) | machine ${burstCpu.all} ms (of ${cpus().length * burstMs}); kubelet ${burstCpu.agent} ms; API server ${burstCpu.server} ms; everything else (the containers' setup processes, the load generator, other load on the machine) ${burstCpu.all - burstCpu.agent - burstCpu.server} ms | |`,
+      `| creating an empty file in the data dir (${dir.slice(0, dir.lastIndexOf('/') + 1) || '/'}), before the burst | ${createMicros} µs | |`,
       `| kubelet RSS with ${PODS} pods | ${rssMb.toFixed(1)} MB (anon ${(kb('RssAnon') / 1024).toFixed(1)}, file ${(kb('RssFile') / 1024).toFixed(1)}) | < 100 MB |`,
       '',
       'When the pods reached each step of their start, ms after the first create (the kubelet\'s SKIFF_TRACE lines):',
       '',
       ...timeline.table(),
       '',
-      'Run: `npm run bench:kubelet` (PODS=N to change the count; BENCH_FROM_SOURCE=1 runs the agent through tsx; AGENT_NODE_ARGS / SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profile the kubelet / the API server).',
+      'Run: `npm run bench:kubelet` (PODS=N to change the count; BENCH_DATA_PARENT=DIR puts the data dir there; BENCH_FROM_SOURCE=1 runs the agent through tsx; AGENT_NODE_ARGS / SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profile the kubelet / the API server).',
       '',
       ...(notes ? [notes] : []),
     ].join('\n');
