@@ -4,6 +4,7 @@ import { clientFromConnection, HttpsTransport, jsonLogger, loadKubeconfig, RestC
 import { startKubelet, type Taint } from '../kubelet/index.js';
 import { checkCidr, parsePort } from './flag-parsers.js';
 import { addNodeServiceOptions, startAgentNodeServices, type NodeServicesFlags } from './node-services.js';
+import { keepConnectionsWarm } from './warm-connections.js';
 
 function parseKv(v: string, prev: Record<string, string> = {}): Record<string, string> {
   const out = { ...prev };
@@ -84,6 +85,7 @@ export function registerAgentCommand(program: Command): void {
       const connection = loadKubeconfig(kubeconfig ? { path: kubeconfig } : {});
       const client = clientFromConnection(connection, { userAgent: 'skiff-kubelet' });
       const statusClient = pooledClient(connection, STATUS_SOCKETS);
+      const warmStatus = keepConnectionsWarm(statusClient, STATUS_SOCKETS);
       const eventClient = pooledClient(connection, EVENT_SOCKETS);
       const kubelet = await startKubelet({
         ...(o.disableDns ? {} : { clusterDNS: [o.clusterDns], clusterDomain: o.clusterDomain }),
@@ -111,6 +113,7 @@ export function registerAgentCommand(program: Command): void {
       // Pods keep running: a restarted agent finds them again.
       await services.stop();
       await kubelet.stop();
+      warmStatus.stop();
       for (const c of [client, statusClient, eventClient]) c.close();
     });
 }
