@@ -48,8 +48,10 @@ while :; do
   id=\${head%% *}
   IFS= read -r -N "\${head#* }" cmd || break
   if eval "( $cmd ) </dev/null >/dev/null 2>&1 &"; then
-    running[$!]=1
+    # "started" first: the kubelet drops an "exit" for a pid it was not told of, and the
+    # CHLD trap can run between any two commands here.
     echo "started $id $!"
+    running[$!]=1
     # Ended before it was registered: its CHLD trap found nothing to report.
     kill -0 "$!" 2>/dev/null || reap
   else
