@@ -4,15 +4,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { HttpsTransport } from '../client/https-transport.js';
 import { RestClient } from '../client/rest-client.js';
+import { waitFor } from '../../test/e2e/support/wait.js';
 import { keepConnectionsWarm } from './warm-connections.js';
-
-async function waitFor(what: string, ok: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test('a warmed pool opens its connections at once and uses the same ones again to keep them open', async () => {
   const connections = new Set<Socket>();
@@ -28,9 +21,9 @@ test('a warmed pool opens its connections at once and uses the same ones again t
   const client = new RestClient({ transport: new HttpsTransport({ connection: { namespace: 'default', context: 'test', server: url }, maxSockets: 3 }), namespace: 'default' });
   const warm = keepConnectionsWarm(client, 3, 100);
   try {
-    await waitFor('3 requests', () => paths.length >= 3);
+    await waitFor('3 requests', async () => (paths.length >= 3 ? true : undefined), 5000, 10);
     assert.equal(connections.size, 3, 'one connection per socket of the pool, opened before any real request');
-    await waitFor('a second round', () => paths.length >= 6);
+    await waitFor('a second round', async () => (paths.length >= 6 ? true : undefined), 5000, 10);
     assert.equal(connections.size, 3, 'the second round reuses the open connections');
     assert.ok(paths.every((p) => p === '/version'));
   } finally {
