@@ -74,7 +74,8 @@ const fieldKey = memoize((name: string) => `f:${name}`);
 
 /** Metadata's set: what clients own (not the server's fields, nor name and namespace). */
 function addMetadataFields(out: FieldSet, meta: Record<string, unknown>, old: unknown): void {
-  const client: Record<string, unknown> = {};
+  // No prototype: a JSON key "__proto__" is then an ordinary own key, as in the object.
+  const client: Record<string, unknown> = Object.create(null);
   for (const mk of Object.keys(meta)) if (!SERVER_META.has(mk) && mk !== 'name' && mk !== 'namespace') client[mk] = meta[mk];
   addFields(out, client, old, false);
 }
