@@ -145,7 +145,7 @@ async function main(): Promise<void> {
       '',
       ...timeline.table(),
       '',
-      'Run: `npm run bench:kubelet` (PODS=N to change the count; BENCH_DATA_PARENT=DIR puts the data dir there; BENCH_FROM_SOURCE=1 runs the agent through tsx; AGENT_NODE_ARGS / SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profile the kubelet / the API server).',
+      'Run: `npm run bench:kubelet` (PODS=N to change the count; BENCH_DATA_PARENT=DIR puts the data dir there; BENCH_SKIP_BUILD=1 measures dist/ as built; BENCH_FROM_SOURCE=1 runs the agent through tsx; AGENT_NODE_ARGS / SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profile the kubelet / the API server).',
       '',
       ...(notes ? [notes] : []),
     ].join('\n');
