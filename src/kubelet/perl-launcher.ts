@@ -89,6 +89,9 @@ while (1) {
     exec { $argv[0] } @argv;
     POSIX::_exit(127);
   }
+  # The child makes its own group too; doing it here as well (as a job-control shell
+  # does) means the group exists before "started" is said, whoever runs first.
+  POSIX::setpgid($pid, $pid);
   $running{$pid} = 1;
   say_("started $id $pid\\n");
   POSIX::sigprocmask(POSIX::SIG_UNBLOCK(), $chld);
