@@ -7,6 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KeyValue, Store, WatchEvent } from './store.js';
+import { EventLog } from './event-log.js';
 import { AlreadyExistsError, CompactedError, ConflictError, FutureRevisionError, NotFoundError } from './errors.js';
 
 export interface StoreHarness {
@@ -24,34 +25,6 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 const bytes = (s: string) => enc.encode(s);
 const text = (b: Uint8Array) => dec.decode(b);
-
-/** Collects watch events and lets a test wait for a condition on them, with a deadline. */
-export class EventLog {
-  readonly events: WatchEvent[] = [];
-  readonly batches: number[] = [];
-  error: Error | undefined;
-  readonly onEvents = (evs: WatchEvent[]) => {
-    this.batches.push(evs.length);
-    this.events.push(...evs);
-  };
-  readonly onError = (err: Error) => {
-    this.error = err;
-  };
-
-  async waitFor(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!cond()) {
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${what} (have ${this.events.length} events, error ${this.error?.message})`);
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-
-  waitForCount(n: number): Promise<void> {
-    return this.waitFor(() => this.events.length >= n || this.error !== undefined, `${n} events`);
-  }
-}
 
 function assertKv(kv: KeyValue | undefined, key: string, value: string): asserts kv is KeyValue {
   assert.ok(kv, `expected ${key} to exist`);

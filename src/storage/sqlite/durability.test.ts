@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from './sqlite-store.js';
 import { sha256, valueIsWhole } from './durability-child.js';
-import { EventLog } from '../contract-suite.js';
+import { EventLog } from '../event-log.js';
 
 const CHILD = fileURLToPath(new URL('./durability-child.ts', import.meta.url));
 const ROUNDS = 5;

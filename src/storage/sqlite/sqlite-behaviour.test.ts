@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from './sqlite-store.js';
-import { EventLog } from '../contract-suite.js';
+import { EventLog } from '../event-log.js';
 import { StorageError } from '../errors.js';
 import type { WatchEvent } from '../store.js';
 
