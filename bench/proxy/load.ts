@@ -41,6 +41,50 @@ export async function load(host: string, port: number, n: number, concurrency: n
 }
 
 /**
+ * `n` GETs sent at a fixed rate (open loop: each goes out on its schedule whether or not the
+ * earlier ones were answered), over up to `maxSockets` keep-alive connections. Latency counts
+ * from the scheduled time, so a client that falls behind is charged for it too. Below the
+ * machine's capacity no request waits behind the others, and the difference between two paths
+ * is what each adds itself, not the queueing a closed loop at saturation adds (stats.ts).
+ */
+export async function paced(host: string, port: number, n: number, ratePerSec: number, maxSockets = 50): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  const lat: number[] = [];
+  const pending: Promise<void>[] = [];
+  const t0 = performance.now();
+  const intervalMs = 1000 / ratePerSec;
+  for (let i = 0; i < n; ) {
+    const now = performance.now();
+    // Every request due by now goes out; timers fire in whole milliseconds.
+    for (; i < n && t0 + i * intervalMs <= now; i++) {
+      const due = t0 + i * intervalMs;
+      pending.push(once(agent, host, port).then(() => void lat.push(performance.now() - due)));
+    }
+    if (i < n) await new Promise((r) => setTimeout(r, Math.max(0, t0 + i * intervalMs - performance.now())));
+  }
+  await Promise.all(pending);
+  const secs = (performance.now() - t0) / 1000;
+  agent.destroy();
+  lat.sort((a, b) => a - b);
+  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!;
+  return { rps: n / secs, p50: pct(50), p90: pct(90), p99: pct(99) };
+}
+
+/** Like compare(), with paced() runs at `ratePerSec` (no warm-up: compare() ran first). */
+export async function comparePaced(direct: { host: string; port: number }, proxied: { host: string; port: number }, n: number, ratePerSec: number, pairs: number): Promise<Pair[]> {
+  const out: Pair[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const first = i % 2 === 0 ? 'direct' : 'proxied';
+    const [x, y] = first === 'direct' ? [direct, proxied] : [proxied, direct];
+    const a = await paced(x.host, x.port, n, ratePerSec);
+    const b = await paced(y.host, y.port, n, ratePerSec);
+    const load1 = loadavg()[0]!;
+    out.push(first === 'direct' ? { direct: a, proxied: b, first, load1 } : { direct: b, proxied: a, first, load1 });
+  }
+  return out;
+}
+
+/**
  * Warm-up of both paths, then `pairs` pairs of runs (a direct and a proxied run back to
  * back), the order alternating from pair to pair so slow drift of the machine's load
  * does not favour one path.

@@ -11,6 +11,8 @@
  * Statistics: after a warm-up, BENCH_PAIRS (default 5) pairs of runs, direct and proxied back to
  * back in alternating order; the figures are medians over pairs of each pair's own difference
  * (added p50/p99) and ratio, so one disturbed run moves them little. Every run is in the report.
+ * Then, for the userspace proxy, the same pairs below saturation: requests at a fixed rate, 30 % of
+ * the direct path's (BENCH_PACED_SHARE), so the added latency is the proxy's own hop and not queueing.
  * Env: BENCH_REQUESTS (default 20000), BENCH_CONCURRENCY (default 50), BENCH_PAIRS (default 5).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -27,12 +29,15 @@ import { clientFromKubeconfig } from '../../src/client/rest-client.js';
 import { startControllerManager } from '../../src/controllers/manager.js';
 import { REPO_ROOT, startTestServer } from '../../test/e2e/support/index.js';
 import { createTestHost, netnsUnavailable, type TestHost } from '../../test/e2e/support/netns.js';
-import { compare, once } from './load.js';
-import { littleNote, pairsTable, summarize, summaryLine, type Pair } from './stats.js';
+import { compare, comparePaced, once } from './load.js';
+import { littleNote, median, pairsTable, summarize, summaryLine, type Pair } from './stats.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 5);
+/** The userspace paths are also compared at this share of the direct path's capacity, open loop (load.ts paced); 0: not. */
+const PACED_SHARE = Number(process.env.BENCH_PACED_SHARE ?? 0.3);
+const PACED_SECONDS = 2;
 const POD_IP = '127.0.77.1';
 const SVC_PORT = 18080;
 
@@ -151,6 +156,23 @@ try {
   const proxiedRequests = 2000 + PAIRS * REQUESTS;
   const perReq = (k: 'user' | 'sys') => (cpu1[k] - cpu0[k]) / proxiedRequests;
   const us = summarize(user);
+  const pacedRate = Math.round((PACED_SHARE * median(user.map((p) => p.direct.rps))) / 100) * 100;
+  const pacedPairs = pacedRate > 0 ? await comparePaced({ host: POD_IP, port: podPort }, { host: bind, port: SVC_PORT }, pacedRate * PACED_SECONDS, pacedRate, PAIRS) : [];
+  const ps = pacedPairs.length ? summarize(pacedPairs) : undefined;
+  const pacedPart = ps
+    ? [
+        `## Userspace below saturation: ${pacedRate} requests/s (${Math.round(PACED_SHARE * 100)} % of the direct path's rate above), open loop`,
+        '',
+        `${pacedRate * PACED_SECONDS} GETs per run, each sent on a fixed schedule whatever the earlier ones did (up to 50 connections);`,
+        'latency counts from the scheduled time. With the cores not saturated, no request waits behind',
+        'the others, and the difference is what the proxy\'s hop itself adds. Pairs as above.',
+        '',
+        ...pairsTable(pacedPairs),
+        '',
+        summaryLine(`Userspace at ${pacedRate} requests/s`, ps),
+        '',
+      ]
+    : [];
   const kernel = host ? await kernelRun(host) : undefined;
   const ks = kernel && summarize(kernel.pairs);
   const kernelPart =
@@ -189,6 +211,7 @@ try {
     `Userspace proxy process CPU per proxied request: ${(perReq('user') + perReq('sys')).toFixed(1)} µs (user ${perReq('user').toFixed(1)}, system ${perReq('sys').toFixed(1)}),`,
     'the figure least disturbed by other load on the machine (bench/proxy/datapath.ts measures the listener alone).',
     '',
+    ...pacedPart,
     ...kernelPart,
     'The userspace proxy copies every byte through Node.js (two sockets per connection, a read and a',
     'write system call per chunk and direction), so on a 2-core machine it competes for CPU with the',
