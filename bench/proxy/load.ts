@@ -70,36 +70,36 @@ export async function paced(host: string, port: number, n: number, ratePerSec: n
   return { rps: n / secs, p50: pct(50), p90: pct(90), p99: pct(99) };
 }
 
-/** Like compare(), with paced() runs at `ratePerSec` (no warm-up: compare() ran first). */
-export async function comparePaced(direct: { host: string; port: number }, proxied: { host: string; port: number }, n: number, ratePerSec: number, pairs: number): Promise<Pair[]> {
+interface Target {
+  host: string;
+  port: number;
+}
+
+/**
+ * `pairs` pairs of runs (a direct and a proxied run back to back), the order alternating
+ * from pair to pair so slow drift of the machine's load does not favour one path.
+ */
+async function inPairs(direct: Target, proxied: Target, pairs: number, run: (t: Target) => Promise<LoadResult>): Promise<Pair[]> {
   const out: Pair[] = [];
   for (let i = 0; i < pairs; i++) {
     const first = i % 2 === 0 ? 'direct' : 'proxied';
     const [x, y] = first === 'direct' ? [direct, proxied] : [proxied, direct];
-    const a = await paced(x.host, x.port, n, ratePerSec);
-    const b = await paced(y.host, y.port, n, ratePerSec);
+    const a = await run(x);
+    const b = await run(y);
     const load1 = loadavg()[0]!;
     out.push(first === 'direct' ? { direct: a, proxied: b, first, load1 } : { direct: b, proxied: a, first, load1 });
   }
   return out;
 }
 
-/**
- * Warm-up of both paths, then `pairs` pairs of runs (a direct and a proxied run back to
- * back), the order alternating from pair to pair so slow drift of the machine's load
- * does not favour one path.
- */
-export async function compare(direct: { host: string; port: number }, proxied: { host: string; port: number }, n: number, concurrency: number, pairs: number): Promise<Pair[]> {
+/** Like compare(), with paced() runs at `ratePerSec` (no warm-up: compare() ran first). */
+export function comparePaced(direct: Target, proxied: Target, n: number, ratePerSec: number, pairs: number): Promise<Pair[]> {
+  return inPairs(direct, proxied, pairs, (t) => paced(t.host, t.port, n, ratePerSec));
+}
+
+/** Warm-up of both paths, then `pairs` pairs of closed-loop runs at `concurrency` in flight. */
+export async function compare(direct: Target, proxied: Target, n: number, concurrency: number, pairs: number): Promise<Pair[]> {
   await load(direct.host, direct.port, 2000, concurrency);
   await load(proxied.host, proxied.port, 2000, concurrency);
-  const out: Pair[] = [];
-  for (let i = 0; i < pairs; i++) {
-    const first = i % 2 === 0 ? 'direct' : 'proxied';
-    const [x, y] = first === 'direct' ? [direct, proxied] : [proxied, direct];
-    const a = await load(x.host, x.port, n, concurrency);
-    const b = await load(y.host, y.port, n, concurrency);
-    const load1 = loadavg()[0]!;
-    out.push(first === 'direct' ? { direct: a, proxied: b, first, load1 } : { direct: b, proxied: a, first, load1 });
-  }
-  return out;
+  return inPairs(direct, proxied, pairs, (t) => load(t.host, t.port, n, concurrency));
 }
