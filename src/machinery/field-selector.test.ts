@@ -18,6 +18,15 @@ test('parse → string (terms sorted, values escaped)', () => {
   for (const [input, want] of cases) assert.equal(parseFieldSelector(input).toString(), want, input);
 });
 
+test('terms are sorted as written, as Kubernetes does: `==` printed as `=` may then sort elsewhere', () => {
+  // ParseSelector sorts the raw terms ('=' sorts before 'x'), String() prints `==` as `=`.
+  const sel = parseFieldSelector('a=x,a==y');
+  assert.equal(sel.toString(), 'a=y,a=x');
+  const again = parseFieldSelector(sel.toString());
+  assert.equal(again.toString(), 'a=x,a=y');
+  assert.deepEqual(new Set(again.requirements.map((r) => `${r.field}${r.operator}${r.value}`)), new Set(sel.requirements.map((r) => `${r.field}${r.operator}${r.value}`)), 'the same requirements');
+});
+
 test('values are unescaped', () => {
   const s = FieldSelector.parse('involvedObject.name=a\\,b\\=c\\\\d');
   assert.deepEqual(s.requirements, [{ field: 'involvedObject.name', operator: '=', value: 'a,b=c\\d' }]);
