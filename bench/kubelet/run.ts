@@ -2,7 +2,8 @@
  * bench:kubelet — 100 pods created at once on one node (process runtime, one `sleep`
  * each); time from creation to Running as seen through a watch (p50/p99), and the
  * kubelet's resident memory with the 100 pods running. The kubelet runs in a child
- * process of its own (`skiff agent`) so its RSS is its own; the API server is another.
+ * process of its own (`skiff agent`) so its RSS is its own; the API server is another,
+ * warmed up first as a serving cluster's is (warm-up.ts).
  * Writes bench/kubelet/REPORT.md; last line: `kubelet: startup p99 <ms> ms, rss <MB> MB`.
  */
 import { spawn, spawnSync } from 'node:child_process';
