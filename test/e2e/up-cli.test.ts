@@ -22,6 +22,33 @@ function startUp(args: string[], home: string): Promise<SkiffUp> {
   return startSkiffUp(['--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', ...nets, ...args], { env: { HOME: home }, readyTimeoutMs: 60_000 });
 }
 
+/**
+ * The pids of the processes whose command line holds `marker`, without a process whose
+ * parent has the very same command line: that is a shell's fork on its way to exec (the
+ * pod's loop starts `sleep 1` every second), there one moment and gone the next.
+ */
+function markedProcesses(marker: string): string {
+  const pids = spawnSync('pgrep', ['-f', marker]).stdout.toString().trim().split('\n').filter(Boolean);
+  const read = (path: string): string | undefined => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined; // gone meanwhile
+    }
+  };
+  const parentOf = (pid: string): string | undefined => {
+    const stat = read(`/proc/${pid}/stat`);
+    return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+  };
+  return pids
+    .filter((pid) => {
+      const cmdline = read(`/proc/${pid}/cmdline`);
+      const parent = parentOf(pid);
+      return cmdline !== undefined && !(parent && pids.includes(parent) && read(`/proc/${parent}/cmdline`) === cmdline);
+    })
+    .join('\n');
+}
+
 describe('skiff up', { skip: kubectlMissing() }, () => {
   const dirs: string[] = [];
   const temp = (p: string): string => {
@@ -60,7 +87,7 @@ describe('skiff up', { skip: kubectlMissing() }, () => {
       if (Date.now() > deadline) assert.fail(`the deployment's pod is not Running on up-node: ${p.stdout}${p.stderr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const pids = () => spawnSync('pgrep', ['-f', marker]).stdout.toString().trim();
+    const pids = () => markedProcesses(marker);
     const before = pids();
     assert.notEqual(before, '', 'the pod runs as a host process');
     const podName = (await kubectl(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}'], { kubeconfig: kc })).stdout;
