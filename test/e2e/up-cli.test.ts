@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { kubectl, kubectlMissing, REPO_ROOT } from './support/index.js';
 import { killRunningSkiffUps, startSkiffUp, type SkiffUp } from './support/skiff-up.js';
+import { stopNodePods } from './support/node-pods.js';
 
 const CLI = join(REPO_ROOT, 'test/e2e/support/skiff-cli.ts');
 
@@ -58,6 +59,8 @@ describe('skiff up', { skip: kubectlMissing() }, () => {
   };
   after(async () => {
     killRunningSkiffUps();
+    // Pods outlive `skiff up` by design: a test that failed before its own killall leaves them running.
+    for (const d of dirs) await stopNodePods(d).catch(() => {});
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
