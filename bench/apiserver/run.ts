@@ -75,11 +75,13 @@ function call(c: Conn, agent: Agent, method: string, path: string, body?: unknow
   });
 }
 
+const podName = (i: number): string => `bench-${String(i).padStart(5, '0')}`;
+
 function pod(i: number): unknown {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: `bench-${String(i).padStart(5, '0')}`, labels: { app: 'bench', shard: String(i % 10) } },
+    metadata: { name: podName(i), labels: { app: 'bench', shard: String(i % 10) } },
     spec: { containers: [{ name: 'main', image: 'busybox:1.36', command: ['sleep', '3600'], resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
   };
 }
@@ -121,23 +123,22 @@ async function main(): Promise<void> {
     // paths through V8's JIT. Measured from a cold start, the first 100 creates waited for
     // 100 handshakes and unoptimized code (up to 1.6 s each) — exactly the 1 % of 10,000
     // that made the p99, which then said nothing of the creates after them.
-    let next = 0;
     if (WARM_UP > 0) {
       const ns = await conns[0]!.send('POST', '/api/v1/namespaces', createHeaders, Buffer.from(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: WARM_UP_NS } })));
       if (ns.code !== 201) throw new Error(`warm-up namespace: ${ns.code}`);
       const each = async (verb: (i: number, c: LeanConnection) => Promise<{ code: number }>, ok: number): Promise<void> => {
-        next = 0;
+        let i = 0;
         await Promise.all(conns.map(async (c) => {
-          for (let i = next++; i < WARM_UP; i = next++) {
-            const r = await verb(i, c);
-            if (r.code !== ok) throw new Error(`warm-up ${i}: ${r.code}`);
+          for (let mine = i++; mine < WARM_UP; mine = i++) {
+            const r = await verb(mine, c);
+            if (r.code !== ok) throw new Error(`warm-up ${mine}: ${r.code}`);
           }
         }));
       };
       await each((i, c) => create(pod(i), c, WARM_UP_NS), 201);
-      await each((i, c) => c.send('DELETE', `/api/v1/namespaces/${WARM_UP_NS}/pods/${(pod(i) as { metadata: { name: string } }).metadata.name}`, createHeaders), 200);
-      next = 0;
+      await each((i, c) => c.send('DELETE', `/api/v1/namespaces/${WARM_UP_NS}/pods/${podName(i)}`, createHeaders), 200);
     }
+    let next = 0;
     const cpu0 = processCpuMs(conn.pid);
     const ownCpu0 = process.cpuUsage();
     const t0 = performance.now();

@@ -10,6 +10,13 @@ export interface LoadResult {
   p99: number;
 }
 
+/** The figures of a run of `n` requests that took `secs`, from their latencies (ms). */
+function result(lat: number[], n: number, secs: number): LoadResult {
+  lat.sort((a, b) => a - b);
+  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!;
+  return { rps: n / secs, p50: pct(50), p90: pct(90), p99: pct(99) };
+}
+
 /** One GET; resolves to its latency in ms. */
 export function once(agent: Agent, host: string, port: number): Promise<number> {
   const t0 = process.hrtime.bigint();
@@ -35,9 +42,7 @@ export async function load(host: string, port: number, n: number, concurrency: n
   );
   const secs = (performance.now() - t0) / 1000;
   agent.destroy();
-  lat.sort((a, b) => a - b);
-  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!;
-  return { rps: n / secs, p50: pct(50), p90: pct(90), p99: pct(99) };
+  return result(lat, n, secs);
 }
 
 /**
@@ -65,9 +70,7 @@ export async function paced(host: string, port: number, n: number, ratePerSec: n
   await Promise.all(pending);
   const secs = (performance.now() - t0) / 1000;
   agent.destroy();
-  lat.sort((a, b) => a - b);
-  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]!;
-  return { rps: n / secs, p50: pct(50), p90: pct(90), p99: pct(99) };
+  return result(lat, n, secs);
 }
 
 interface Target {

@@ -1,10 +1,6 @@
-/**
- * Test support for the store suites: collects a watch's events and lets a test wait for a
- * condition on them, with a deadline.
- */
 import type { WatchEvent } from './store.js';
 
-/** Collects watch events and lets a test wait for a condition on them, with a deadline. */
+/** Test support for the store suites: collects a watch's events and lets a test wait for a condition on them, with a deadline. */
 export class EventLog {
   readonly events: WatchEvent[] = [];
   readonly batches: number[] = [];
