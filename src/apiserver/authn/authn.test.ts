@@ -110,3 +110,25 @@ test('the written admin kubeconfig authenticates as admin (system:masters) with 
   assert.equal(r.code, 200);
   assert.deepEqual(r.json().user, { name: 'admin', groups: ['system:masters', 'system:authenticated'] });
 });
+
+test('a connection that keeps its token is re-checked when tokens change, and when it sends another token', async () => {
+  const { TokenAuthenticator } = await import('./token.js');
+  const tokens = new TokenAuthenticator();
+  tokens.set('t-alice', { name: 'alice', groups: [] });
+  tokens.set('t-bob', { name: 'bob', groups: [] });
+  const socket = {};
+  const req = (token: string) => ({ socket, headers: { authorization: `Bearer ${token}` } }) as unknown as import('node:http').IncomingMessage;
+  const who = (token: string) => {
+    const r = tokens.authenticate(req(token));
+    return r.kind === 'user' ? r.user.name : r.kind;
+  };
+  assert.equal(who('t-alice'), 'alice');
+  assert.equal(who('t-alice'), 'alice'); // the remembered answer
+  assert.equal(who('t-bob'), 'bob'); // another header on the same connection
+  tokens.delete('t-bob');
+  assert.equal(who('t-bob'), 'invalid'); // revoked: not served from memory
+  tokens.set('t-bob', { name: 'bob2', groups: [] });
+  assert.equal(who('t-bob'), 'bob2');
+  // A request without a socket (in-process) is checked every time.
+  assert.equal(tokens.authenticate({ headers: { authorization: 'Bearer t-alice' } } as unknown as import('node:http').IncomingMessage).kind, 'user');
+});
