@@ -70,9 +70,10 @@ export async function handleEviction(a: VerbArgs): Promise<void> {
         allowed = healthy - needs;
       }
       if (isHealthy(pod) && allowed < 1) {
-        const err = tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.", 10);
+        // No Retry-After, as upstream: kubectl drain retries every 5 s up to its --timeout,
+        // while a Retry-After would make client-go retry inside each eviction call.
+        const err = tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.", 0);
         err.status.details = {
-          retryAfterSeconds: 10,
           causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${String(pdb.metadata?.name)} needs ${needs} healthy pods and has ${healthy} currently` }],
         };
         throw err;
