@@ -25,7 +25,7 @@ export async function handleCreate(a: VerbArgs): Promise<void> {
   const obj = decodeBody(body, req.headers['content-type'], spec, decodeProtobufBody);
   checkTypeMeta(obj, spec);
   checkNamespace(obj, spec, info.namespace);
-  const warnings = handleUnknownFields(obj, spec, opts.fieldValidation);
+  const warnings = handleUnknownFields(obj, spec, opts.fieldValidation, true);
   const meta = metaOf(obj);
   const wantsGenerated = (meta.name === undefined || meta.name === '') && typeof meta.generateName === 'string' && meta.generateName !== '';
   if (!wantsGenerated && (typeof meta.name !== 'string' || meta.name === '')) {

@@ -65,7 +65,10 @@ test('create: missing namespace 404, namespace mismatch 400, generateName, YAML 
 test('fieldValidation: Strict rejects, Warn warns, Ignore drops unknown fields', async () => {
   const strict = await h.req('POST', `${T}?fieldValidation=Strict`, { metadata: { name: 'fv1' }, bogus: 1 });
   assert.equal(strict.status, 400);
-  assert.equal(strict.body.message, 'strict decoding error: unknown field "bogus"');
+  assert.equal(strict.body.message, 'Thing in version "v1" cannot be handled as a Thing: strict decoding error: unknown field "bogus"');
+  // A PUT decodes a whole body too; a patch names no kind (as upstream).
+  const putStrict = await h.req('PUT', `${T}/fv-none?fieldValidation=Strict`, { metadata: { name: 'fv-none' }, bogus: 1 });
+  assert.equal(putStrict.body.message, 'Thing in version "v1" cannot be handled as a Thing: strict decoding error: unknown field "bogus"');
   const warn = await h.req('POST', `${T}?fieldValidation=Warn`, { metadata: { name: 'fv2' }, bogus: 1 });
   assert.equal(warn.status, 201);
   assert.equal(warn.headers.get('warning'), '299 - "unknown field \\"bogus\\""');
@@ -73,6 +76,20 @@ test('fieldValidation: Strict rejects, Warn warns, Ignore drops unknown fields',
   const ignore = await h.req('POST', `${T}?fieldValidation=Ignore`, { metadata: { name: 'fv3' }, bogus: 1 });
   assert.equal(ignore.status, 201);
   assert.equal(ignore.headers.get('warning'), null);
+});
+
+test('dry-run PATCH and PUT answer at the live resourceVersion and store nothing (kubectl diff compares them with the live object)', async () => {
+  const live = await h.req('POST', T, { metadata: { name: 'dry-rv' }, data: { a: '1' } });
+  const rv = live.body.metadata.resourceVersion;
+  const patched = await h.req('PATCH', `${T}/dry-rv?dryRun=All`, { data: { a: '2' } }, { 'content-type': 'application/merge-patch+json' });
+  assert.equal(patched.status, 200);
+  assert.equal(patched.body.data.a, '2');
+  assert.equal(patched.body.metadata.resourceVersion, rv);
+  const put = await h.req('PUT', `${T}/dry-rv?dryRun=All`, { ...live.body, data: { a: '3' } });
+  assert.equal(put.status, 200);
+  assert.equal(put.body.metadata.resourceVersion, rv);
+  const now = await h.req('GET', `${T}/dry-rv`);
+  assert.deepEqual([now.body.data.a, now.body.metadata.resourceVersion], ['1', rv]);
 });
 
 test('validation failure is 422 Invalid with causes', async () => {

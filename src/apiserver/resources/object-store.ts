@@ -162,7 +162,9 @@ export async function guaranteedUpdate(
         return { obj: current as KubeObject, created: false, deleted: true };
       }
       if (opts.dryRun) {
-        return { obj: decision.obj, created: !kv, deleted: false };
+        // What would be stored, at the live revision as upstream answers (kubectl diff
+        // compares it with the live object); an object that would be created has none yet.
+        return { obj: kv ? withRevision(decision.obj, kv.modRevision) : decision.obj, created: !kv, deleted: false };
       }
       if (!kv) {
         const created = await ctx.store.create(key, encodeForStore(decision.obj));

@@ -112,7 +112,7 @@ export async function handleUpdate(a: VerbArgs): Promise<void> {
     throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${info.name})`);
   }
   meta.name = info.name;
-  const warnings = handleUnknownFields(obj, spec, opts.fieldValidation);
+  const warnings = handleUnknownFields(obj, spec, opts.fieldValidation, true);
   const r = await updateObject(a, obj, opts, info.subresource);
   sendObject(a, r.created ? 201 : 200, r.obj, [...warnings, ...r.warnings]);
 }

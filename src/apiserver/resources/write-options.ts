@@ -61,12 +61,17 @@ export function checkNamespace(obj: KubeObject, spec: KindSpec, namespace: strin
 
 /**
  * Removes fields the schema does not know; Strict → 400 `strict decoding error: …`,
- * Warn → the warnings to send, Ignore → nothing.
+ * Warn → the warnings to send, Ignore → nothing. A body decoded whole (create, update)
+ * names its kind in the error, as upstream's decoder does: `ConfigMap in version "v1"
+ * cannot be handled as a ConfigMap: strict decoding error: …`; a patch does not.
  */
-export function handleUnknownFields(obj: KubeObject, spec: KindSpec, mode: WriteOptions['fieldValidation']): string[] {
+export function handleUnknownFields(obj: KubeObject, spec: KindSpec, mode: WriteOptions['fieldValidation'], decodedBody = false): string[] {
   const unknown = pruneUnknownFields(spec, obj);
   if (unknown.length === 0 || mode === 'Ignore') return [];
   const msgs = unknown.map(unknownFieldMessage);
-  if (mode === 'Strict') throw badRequest(`strict decoding error: ${msgs.join(', ')}`);
+  if (mode === 'Strict') {
+    const prefix = decodedBody ? `${spec.kind} in version "${spec.version}" cannot be handled as a ${spec.kind}: ` : '';
+    throw badRequest(`${prefix}strict decoding error: ${msgs.join(', ')}`);
+  }
   return msgs;
 }
