@@ -33,7 +33,8 @@ test('ClusterIPs come from the range, never twice; a full range is an error', as
   assert.deepEqual(headless.body.spec.clusterIPs, ['None']);
   const taken = await h.req('POST', S, svc('dup', { clusterIP: [...ips][0] }));
   assert.equal(taken.status, 422);
-  assert.match(taken.body.message, /provided IP is already allocated/);
+  // Go's %#v of the []string value, as upstream's field error prints it.
+  assert.equal(taken.body.message, `Service "dup" is invalid: spec.clusterIPs: Invalid value: []string{"${[...ips][0]}"}: failed to allocate IP ${[...ips][0]}: provided IP is already allocated`);
   // The IP survives updates that do not mention it.
   const cur = await h.req('GET', `${S}/s0`);
   const u = await h.req('PUT', `${S}/s0`, { ...cur.body, spec: { ...cur.body.spec, clusterIP: undefined, clusterIPs: undefined } });
@@ -59,4 +60,29 @@ test('NodePorts are allocated per port, unique, and a requested one is reserved'
   assert.equal(ok.status, 201, JSON.stringify(ok.body));
   const out = await h.req('POST', S, svc('np4', { type: 'NodePort', ports: [{ port: 80, nodePort: 40000 }] }));
   assert.equal(out.status, 422);
+});
+
+test('ipFamilyPolicy and ipFamilies are defaulted as on a single-stack IPv4 cluster; dual stack and IPv6 are refused', async () => {
+  const families = async (name: string, spec: Record<string, unknown>) => {
+    const r = await h.req('POST', S, svc(name, spec));
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return [r.body.spec.ipFamilyPolicy, r.body.spec.ipFamilies];
+  };
+  assert.deepEqual(await families('fam-cip', { selector: { app: 'x' } }), ['SingleStack', ['IPv4']]);
+  assert.deepEqual(await families('fam-headless', { clusterIP: 'None', selector: { app: 'x' } }), ['SingleStack', ['IPv4']]);
+  // Headless without a selector only lists endpoints someone else writes: any family.
+  assert.deepEqual(await families('fam-endpoints', { clusterIP: 'None' }), ['RequireDualStack', ['IPv4', 'IPv6']]);
+  assert.deepEqual(await families('fam-prefer', { ipFamilyPolicy: 'PreferDualStack' }), ['PreferDualStack', ['IPv4']]);
+  const ext = await h.req('POST', S, { metadata: { name: 'fam-ext' }, spec: { type: 'ExternalName', externalName: 'example.test' } });
+  assert.equal(ext.body.spec.ipFamilies, undefined);
+  const dual = await h.req('POST', S, svc('fam-dual', { ipFamilyPolicy: 'RequireDualStack' }));
+  assert.equal(dual.status, 422);
+  assert.equal(dual.body.message, 'Service "fam-dual" is invalid: spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not configured for dual-stack services');
+  const v6 = await h.req('POST', S, svc('fam-v6', { ipFamilies: ['IPv6'] }));
+  assert.equal(v6.status, 422);
+  assert.match(v6.body.message, /spec\.ipFamilies\[0\]: Invalid value: "IPv6": not configured on this cluster/);
+  // An update that leaves them out keeps them.
+  const cur = await h.req('GET', `${S}/fam-cip`);
+  const u = await h.req('PUT', `${S}/fam-cip`, { ...cur.body, spec: { ...cur.body.spec, ipFamilies: undefined, ipFamilyPolicy: undefined } });
+  assert.deepEqual([u.body.spec.ipFamilyPolicy, u.body.spec.ipFamilies], ['SingleStack', ['IPv4']]);
 });

@@ -1,7 +1,8 @@
 import type { Store } from '../../storage/store.js';
 import { AlreadyExistsError } from '../../storage/errors.js';
 import { decodeStored, type KubeObject } from '../watch-cache/cached-object.js';
-import { statusError } from '../resources/errors.js';
+import { invalid as invalidStatus, statusError } from '../resources/errors.js';
+import { invalid as invalidField, type FieldError } from '../../machinery/field-errors.js';
 import type { AdmissionPlugin } from './types.js';
 
 /**
@@ -23,6 +24,38 @@ export interface ServiceAllocationConfig {
 }
 
 const RECLAIM_AFTER_MS = 60_000;
+const SERVICE = { group: '', kind: 'Service' };
+
+/**
+ * `ipFamilyPolicy` and `ipFamilies`, defaulted and checked as upstream's
+ * initIPFamilyFields does on a single-stack IPv4 cluster: SingleStack + [IPv4], except a
+ * headless service without a selector (RequireDualStack, both families: it only lists
+ * endpoints); an update keeps the old policy; dual stack or IPv6 ClusterIPs are refused.
+ */
+function initIpFamilies(name: string, spec: Record<string, any>, oldSpec: Record<string, any>): void {
+  const selectorless = spec.selector === undefined || spec.selector === null || Object.keys(spec.selector).length === 0;
+  const headlessSelectorless = spec.clusterIP === 'None' && selectorless;
+  spec.ipFamilyPolicy ??= oldSpec.ipFamilyPolicy ?? (headlessSelectorless ? 'RequireDualStack' : 'SingleStack');
+  if (spec.ipFamilies === undefined && Array.isArray(oldSpec.ipFamilies) && (spec.clusterIP ?? oldSpec.clusterIP) === oldSpec.clusterIP) spec.ipFamilies = oldSpec.ipFamilies;
+  const families: string[] = Array.isArray(spec.ipFamilies) ? spec.ipFamilies : [];
+  const errs: FieldError[] = [];
+  if (spec.ipFamilyPolicy === 'SingleStack' && families.length === 2) {
+    errs.push(invalidField('spec.ipFamilyPolicy', spec.ipFamilyPolicy, "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified"));
+  }
+  if (headlessSelectorless) {
+    if (errs.length > 0) throw invalidStatus(SERVICE, name, errs);
+    if (families.length === 0) families.push('IPv4');
+    if (families.length < 2 && spec.ipFamilyPolicy !== 'SingleStack') families.push(families[0] === 'IPv4' ? 'IPv6' : 'IPv4');
+    spec.ipFamilies = families;
+    return;
+  }
+  if (spec.ipFamilyPolicy === 'RequireDualStack') errs.push(invalidField('spec.ipFamilyPolicy', spec.ipFamilyPolicy, 'this cluster is not configured for dual-stack services'));
+  families.forEach((f, i) => {
+    if (f !== 'IPv4') errs.push(invalidField(`spec.ipFamilies[${i}]`, f, 'not configured on this cluster'));
+  });
+  if (errs.length > 0) throw invalidStatus(SERVICE, name, errs);
+  spec.ipFamilies = families.length === 0 ? ['IPv4'] : families;
+}
 
 function parseCidr(cidr: string): { base: number; size: number } {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
@@ -95,12 +128,7 @@ export function serviceAllocation(config: ServiceAllocationConfig): AdmissionPlu
     throw statusError(500, 'InternalError', 'Internal error occurred: failed to allocate a nodePort: range is full');
   }
 
-  const invalid = (name: string, field: string, value: unknown, detail: string) =>
-    statusError(422, 'Invalid', `Service "${name}" is invalid: ${field}: Invalid value: ${JSON.stringify(value)}: ${detail}`, {
-      name,
-      kind: 'Service',
-      causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(value)}: ${detail}`, field }],
-    });
+  const invalid = (name: string, field: string, value: unknown, detail: string) => invalidStatus(SERVICE, name, [invalidField(field, value, detail)]);
 
   return {
     name: 'ServiceAllocation',
@@ -112,6 +140,7 @@ export function serviceAllocation(config: ServiceAllocationConfig): AdmissionPlu
       const owner = { ns: attrs.namespace ?? '', name: attrs.name, uid: String(obj.metadata?.uid ?? '') };
       const oldSpec = (old as KubeObject | undefined)?.spec ?? {};
       if (type === 'ExternalName') return;
+      initIpFamilies(attrs.name, spec, oldSpec);
       // ClusterIP: kept across updates, else allocated (or the requested one reserved).
       if (attrs.operation === 'UPDATE' && !spec.clusterIP && oldSpec.clusterIP) {
         spec.clusterIP = oldSpec.clusterIP;
