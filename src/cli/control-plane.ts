@@ -1,6 +1,7 @@
 import type { ApiServer, ApiServerConfig } from '../apiserver/server.js';
 import type { Logger } from '../client/logger.js';
 import type { NodeLifecycleOptions } from '../controllers/node-lifecycle.js';
+import type { KubernetesServiceConfig } from './kubernetes-service.js';
 
 /** Components `skiff server` / `skiff up` run beside the API server (k3s's `--disable` names). */
 export const EMBEDDED_COMPONENTS = ['controller-manager', 'scheduler'] as const;
@@ -16,6 +17,8 @@ export interface ControlPlaneConfig {
   nodeLifecycle?: NodeLifecycleOptions;
   /** Progress lines ("controllers running"), for the CLI to show. */
   progress?: (line: string) => void;
+  /** The in-cluster `default/kubernetes` Service to keep pointing at this server (its port is the server's). */
+  kubernetesService?: Omit<KubernetesServiceConfig, 'port'>;
 }
 
 export interface ControlPlane {
@@ -44,15 +47,26 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
   const progress = config.progress ?? (() => {});
   const server = await startApiServer(config.server);
   progress(`API server serving on ${server.url}`);
+  const { clientFromKubeconfig } = await import('../client/rest-client.js');
+  const { jsonLogger } = await import('../client/logger.js');
+  const log = config.log ?? jsonLogger('control-plane');
+  const client = clientFromKubeconfig({ path: server.kubeconfigPath, userAgent: 'skiff-control-plane' });
+  if (config.kubernetesService) {
+    const { ensureKubernetesService } = await import('./kubernetes-service.js');
+    try {
+      const warning = await ensureKubernetesService(client, { ...config.kubernetesService, port: server.port });
+      if (warning) progress(warning);
+    } catch (err) {
+      // Not fatal: the cluster works without it, only in-cluster clients miss it.
+      log.error('creating the kubernetes Service failed', { error: err });
+    }
+  }
   const wanted = EMBEDDED_COMPONENTS.filter((c) => !disable.has(c));
   if (wanted.length === 0) {
+    client.close();
     return { server, running: [], stop: () => server.close() };
   }
-  const { clientFromKubeconfig } = await import('../client/rest-client.js');
   const { SharedInformerFactory } = await import('../client/informer-factory.js');
-  const { jsonLogger } = await import('../client/logger.js');
-  const client = clientFromKubeconfig({ path: server.kubeconfigPath, userAgent: 'skiff-control-plane' });
-  const log = config.log ?? jsonLogger('control-plane');
   const informers = new SharedInformerFactory({ client, logger: log });
   const stoppers: Array<{ name: EmbeddedComponent; stop: () => Promise<void> }> = [];
   let stopped: Promise<void> | undefined;

@@ -8,6 +8,7 @@ import { createResourceHandler } from '../apiserver/resources/index.js';
 import { checkCidr, cidrFirstHost, collectList, parsePort } from './flag-parsers.js';
 import { addNodeLifecycleOptions, defaultTolerations, nodeLifecycleTimings, type NodeLifecycleFlags } from './node-lifecycle-flags.js';
 import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
+import { detectNodeIP } from '../kubelet/node-status.js';
 
 /** `/var/lib/skiff` as root, else `~/.skiff` (DESIGN.md). */
 export function defaultDataDir(): string {
@@ -129,6 +130,7 @@ async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }, dis
       },
       disable,
       nodeLifecycle: nodeLifecycleTimings(opts),
+      kubernetesService: { clusterIP: cidrFirstHost(opts.serviceCidr), endpointIP: opts.advertiseAddress ?? serverAddressOf(opts.bindAddress) },
       progress: (line) => process.stdout.write(`skiff server: ${line}\n`),
     });
   } catch (err) {
@@ -136,6 +138,11 @@ async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }, dis
   }
   process.stdout.write(`skiff server: serving on ${cp.server.url}\nskiff server: kubeconfig written to ${cp.server.kubeconfigPath}\n`);
   return stopOnSignal('skiff server', () => cp.stop());
+}
+
+/** The address this machine's API server is reached at: the bind address, or the node's IP for a wildcard one. */
+export function serverAddressOf(bindAddress: string): string {
+  return bindAddress === '0.0.0.0' || bindAddress === '::' ? detectNodeIP() : bindAddress;
 }
 
 /** '30000-32767' → [30000, 32767]. */

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import { mergeKubeconfig, defaultUserKubeconfig } from './kubeconfig-merge.js';
 import { checkCidr, cidrContains, cidrFirstHost, cidrOverlap, collectList, parsePort } from './flag-parsers.js';
-import { defaultDataDir } from './server.js';
+import { defaultDataDir, serverAddressOf } from './server.js';
 import { addNodeLifecycleOptions, defaultTolerations, kubeletLeaseDurationSeconds, nodeLifecycleTimings, type NodeLifecycleFlags } from './node-lifecycle-flags.js';
 import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
 import { addNodeServiceOptions, startNodeServices, type NodeServices, type NodeServicesFlags } from './node-services.js';
@@ -116,6 +116,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, dns: bool
       },
       disable,
       nodeLifecycle: nodeLifecycleTimings(opts),
+      kubernetesService: { clusterIP: cidrFirstHost(opts.serviceCidr), endpointIP: serverAddressOf(opts.bindAddress) },
       progress: say,
     });
   } catch (err) {

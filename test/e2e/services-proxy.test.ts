@@ -11,9 +11,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { checkServerIdentity } from 'node:tls';
 import { connect } from 'node:net';
 import { PodKind, type Pod } from '../../src/api/core/v1/pod.js';
 import { ServiceKind, type Service } from '../../src/api/core/v1/service.js';
+import { EndpointSliceKind, type EndpointSlice } from '../../src/api/discovery/v1/endpoint-slice.js';
 import { silentLogger } from '../../src/client/logger.js';
 import { clientFromKubeconfig, type RestClient } from '../../src/client/rest-client.js';
 import { startControllerManager, type ControllerManager } from '../../src/controllers/manager.js';
@@ -132,6 +135,32 @@ test('300 connections to the ClusterIP reach all 3 pods, each ≥ 20 %', async (
   const counts = await tally(bind, 18080, 300);
   assert.deepEqual([...counts.keys()].sort(), ['web-0', 'web-1', 'web-2']);
   for (const [pod, n] of counts) assert.ok(n >= 60, `${pod} got ${n}/300`);
+});
+
+/** GET /version over TLS at `host`, checking the certificate names `name` (the ClusterIP). */
+function versionAt(host: string, port: number, name: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ host, port, path: '/version', ca: server.caPem, agent: false, timeout: 3000, checkServerIdentity: (_h, cert) => checkServerIdentity(name, cert) }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body));
+    });
+    req.on('error', reject).on('timeout', () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}
+
+test('the kubernetes Service: the range\'s first address, port 443 to this API server, which answers there', async () => {
+  const { ip, bind, svc } = await clusterAddr('kubernetes');
+  assert.equal(ip, '198.19.0.1');
+  assert.deepEqual(svc.spec?.ports, [{ name: 'https', port: 443, protocol: 'TCP', targetPort: server.port }]);
+  assert.equal(svc.spec?.selector, undefined);
+  const slice = await client.resource<EndpointSlice>(EndpointSliceKind).get('kubernetes', { namespace: NS });
+  assert.deepEqual([slice.endpoints?.map((e) => e.addresses), slice.ports?.map((p) => p.port)], [[['127.0.0.1']], [server.port]]);
+  // Port 443 needs root; the certificate carries the ClusterIP (--service-cidr's first address).
+  if (process.getuid?.() !== 0) return;
+  const body = await waitFor('the API through the kubernetes ClusterIP', () => versionAt(bind, 443, ip), 15_000, 100);
+  assert.match(JSON.parse(body).gitVersion, /^v1\./);
 });
 
 test('NodePort answers on the node address', async () => {
