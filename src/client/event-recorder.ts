@@ -34,10 +34,14 @@ export interface EventRecorderConfig {
   logger?: Logger;
 }
 
-/** The kind/apiVersion to record when the object itself does not carry them (list items often do not). */
+/**
+ * The kind/apiVersion to record when the object itself does not carry them (list items
+ * often do not), and the part of the object the Event is about (`spec.containers{c}`).
+ */
 export interface InvolvedKind {
   kind: string;
   apiVersion: string;
+  fieldPath?: string;
 }
 
 interface Series {
@@ -109,6 +113,7 @@ export class EventRecorder {
       name: meta.name ?? '',
       ...(meta.uid ? { uid: meta.uid } : {}),
       ...(meta.resourceVersion ? { resourceVersion: meta.resourceVersion } : {}),
+      ...(involvedKind?.fieldPath ? { fieldPath: involvedKind.fieldPath } : {}),
     };
     // Cluster-scoped objects (nodes) get their events in 'default', as Kubernetes does.
     const namespace = meta.namespace || 'default';
@@ -117,7 +122,8 @@ export class EventRecorder {
       this.dropped++;
       return;
     }
-    const key = JSON.stringify([objectKey, type, reason, message]);
+    // One series per part of the object, as client-go's aggregation key has it.
+    const key = JSON.stringify([objectKey, involvedKind?.fieldPath ?? '', type, reason, message]);
     const now = rfc3339(this.clock.now());
     const build = (name: string, count: number, first: string): Event => ({
       apiVersion: 'v1',

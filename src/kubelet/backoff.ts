@@ -46,6 +46,11 @@ export class CrashBackoff {
     this.entries.set(key, e);
   }
 
+  /** Starts the container's back-off over (its definition changed): the next restart is immediate. */
+  reset(key: string): void {
+    this.entries.delete(key);
+  }
+
   forget(prefix: string): void {
     for (const k of [...this.entries.keys()]) if (k.startsWith(prefix)) this.entries.delete(k);
   }

@@ -10,7 +10,6 @@ import { SecretKind } from '../api/core/v1/secret.js';
 import type { Service } from '../api/core/v1/service.js';
 import { ServiceKind } from '../api/core/v1/service.js';
 import { realClock, type Clock } from '../client/clock.js';
-import { EventRecorder } from '../client/event-recorder.js';
 import { SharedInformerFactory } from '../client/informer-factory.js';
 import { jsonLogger, type Logger } from '../client/logger.js';
 import type { RestClient } from '../client/rest-client.js';
@@ -18,6 +17,7 @@ import { isConflict, isNotFound } from '../client/status-error.js';
 import { CrashBackoff } from './backoff.js';
 import { detectNodeIP, NodeAgent, type Taint } from './node-status.js';
 import { PodWorker } from './pod-worker.js';
+import { KubeletEvents } from './kubelet-events.js';
 import { DeferredEventClient, PriorityGate } from './event-sink.js';
 import { ProcessRuntime } from './process-runtime.js';
 import type { PodNetworkConfig } from './pod-network.js';
@@ -146,9 +146,11 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   // Pod starts and status patches first: Events queue behind them (event-sink.ts).
   const statusGate = new PriorityGate(clock);
   const events = new DeferredEventClient({ events: (config.eventClient ?? client).resource(EventKind), gate: statusGate, clock });
-  const recorder = new EventRecorder({ events, component: 'kubelet', host: nodeName, clock, logger });
+  const recorder = new KubeletEvents({ events, nodeName, clock, logger });
+  // Upstream's BirthCry.
+  recorder.node('Normal', 'Starting', 'Starting kubelet.');
   for (const msg of runtime.limitations()) {
-    recorder.event({ ...node, metadata: { ...node.metadata, namespace: 'default' } }, 'Warning', 'IsolationUnavailable', msg, { kind: 'Node', apiVersion: 'v1' });
+    recorder.node('Warning', 'IsolationUnavailable', msg);
     logger.warn('isolation unavailable', { message: msg });
   }
 
@@ -174,7 +176,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
     dns: { ...(config.clusterDNS ? { clusterDNS: config.clusterDNS } : {}), ...(config.clusterDomain ? { clusterDomain: config.clusterDomain } : {}) },
     root: process.getuid?.() === 0,
     logger,
-    event: (pod, type, reason, message) => recorder.event(pod, type, reason, message, { kind: 'Pod', apiVersion: 'v1' }),
+    event: (pod, type, reason, message) => recorder.event(pod, type, reason, message),
   });
   const backoff = new CrashBackoff({ ...(config.backoffBaseMs ? { baseMs: config.backoffBaseMs } : {}), ...(config.backoffMaxMs ? { maxMs: config.backoffMaxMs } : {}) });
   const logDir = join(config.dataDir, 'pods');
@@ -193,7 +195,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
     adoptable.delete(uid);
     w = new PodWorker(pod, {
       runtime,
-      recorder,
+      events: recorder,
       clock,
       logger,
       backoff,

@@ -63,7 +63,9 @@ export async function buildPodStatus(i: PodStatusInput): Promise<PodStatus> {
     else state = { waiting: { reason: isInit || i.initDone ? 'ContainerCreating' : 'PodInitializing' } };
     const status: ApiContainerStatus = {
       name: c.name ?? '',
-      image: c.image ?? '',
+      // The image the current instance was started from: after a spec change it is the new
+      // one only once the container has been restarted (upstream takes it from the runtime).
+      image: cur?.image ?? c.image ?? '',
       imageID: '',
       ...(cur ? { containerID: cid(cur.id) } : {}),
       ready: !isInit && cur?.state === 'running' && st.ready && st.started,

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from '../api/core/v1/pod.js';
 import { FakeClock } from '../client/fake-clock.js';
-import { EventRecorder } from '../client/event-recorder.js';
 import { silentLogger } from '../client/logger.js';
 import { CrashBackoff } from './backoff.js';
 import { PodWorker } from './pod-worker.js';
@@ -44,7 +43,7 @@ test('a pod start holds priority from its first sync until its status is posted,
   const patches: Array<() => void> = [];
   const worker = new PodWorker(pod, {
     runtime: fakeRuntime(),
-    recorder: new EventRecorder({ events: { create: async (e) => e, patch: async () => ({}) }, component: 'kubelet', host: 'n', clock, logger: silentLogger }),
+    events: { event: () => {} },
     envSources: { configMap: async () => undefined, secret: async () => undefined },
     clock,
     logger: silentLogger,

@@ -4,10 +4,10 @@ import type { Pod } from '../api/core/v1/pod.js';
 import type { PodStatus } from '../api/core/v1/pod-status.js';
 import type { Probe } from '../api/core/v1/probe.js';
 import type { Clock, Timer } from '../client/clock.js';
-import type { EventRecorder } from '../client/event-recorder.js';
 import type { Logger } from '../client/logger.js';
 import { rfc3339 } from '../client/micro-time.js';
 import type { CrashBackoff } from './backoff.js';
+import { containerFieldPath, type PodEventSink } from './kubelet-events.js';
 import { ContainerConfigError, containerEnv, expand, type EnvSources } from './container-env.js';
 import { containerResources } from './container-resources.js';
 import { buildPodStatus, shouldRestart, type Policy } from './pod-status-builder.js';
@@ -20,7 +20,8 @@ import { onlyStatusChanged } from './pod-update-echo.js';
 
 export interface PodWorkerDeps {
   runtime: Runtime;
-  recorder: EventRecorder;
+  /** Pod and container Events (kubelet-events.ts). */
+  events: PodEventSink;
   envSources: EnvSources;
   /** The pod's volumes and resolv.conf (volumes/volume-manager.ts); none: containers get no mounts. */
   volumes?: Pick<VolumeManager, 'setUp' | 'mountsFor' | 'tearDown'>;
@@ -161,8 +162,10 @@ export class PodWorker {
     traceStart(this.pod.metadata?.name ?? '', step);
   }
 
-  private event(type: 'Normal' | 'Warning', reason: string, message: string): void {
-    this.deps.recorder.event(this.pod, type, reason, message, { kind: 'Pod', apiVersion: 'v1' });
+  /** An Event about the pod, or about container c (its fieldPath in the pod, as Kubernetes' container references). */
+  private event(type: 'Normal' | 'Warning', reason: string, message: string, c?: Container): void {
+    const fieldPath = c ? containerFieldPath(this.pod, c.name ?? '') : undefined;
+    this.deps.events.event(this.pod, type, reason, message, fieldPath);
   }
 
   private policy(): Policy {
@@ -194,7 +197,7 @@ export class PodWorker {
       if (cur?.state === 'exited' && this.policy() === 'Never') failed = true;
       break;
     }
-    if (initDone) for (const c of this.pod.spec?.containers ?? []) await this.ensure(c, this.policy());
+    if (initDone) for (const c of this.pod.spec?.containers ?? []) await this.ensure(c, this.policy(), true);
     const status = await this.buildStatus(initDone, failed);
     if (status.phase === 'Succeeded' || status.phase === 'Failed') {
       this.terminal = true;
@@ -211,20 +214,39 @@ export class PodWorker {
     this.lastPosted = text;
   }
 
-  /** Brings one container to its desired state; returns the runtime status of its current instance. */
-  private async ensure(c: Container, policy: Policy): Promise<ContainerStatus | undefined> {
+  /**
+   * Brings one container to its desired state; returns the runtime status of its current
+   * instance. With restartChanged (app containers), a running instance started from another
+   * image than the spec's is killed and started again whatever the restartPolicy, as
+   * Kubernetes' computePodActions does when containerChanged (the image is the only
+   * container field a pod update may change; upstream hashes name and image). Blocks for
+   * that kill (up to the grace period).
+   */
+  private async ensure(c: Container, policy: Policy, restartChanged = false): Promise<ContainerStatus | undefined> {
     const rt = this.deps.runtime;
     const st = this.state(c.name ?? '');
-    const now = this.deps.clock.now();
     let cur = st.id ? await rt.containerStatus(st.id) : undefined;
-    if (cur?.state === 'running') return cur;
+    const changed = cur !== undefined && cur.image !== (c.image ?? '');
+    let killedForChange = false;
+    if (cur?.state === 'running') {
+      if (!changed || !restartChanged) return cur;
+      this.stopProbes(st);
+      await this.kill(c, cur.id, `Container ${c.name} definition changed, will be restarted`, this.graceSeconds());
+      cur = await rt.containerStatus(cur.id);
+      // Deleted meanwhile: terminate() takes over on the next sync, nothing to start.
+      if (cur?.state !== 'exited' || this.deleted || this.pod.metadata?.deletionTimestamp) return cur;
+      killedForChange = true;
+    }
+    const now = this.deps.clock.now();
     const bkey = `${this.key}/${c.name}`;
     if (cur?.state === 'exited') {
-      if (!shouldRestart(policy, cur.exitCode)) return cur;
+      if (!killedForChange && !shouldRestart(policy, cur.exitCode)) return cur;
+      // Upstream keys back-off by the container's hash: a new definition starts without one.
+      if (changed) this.deps.backoff.reset(bkey);
       const { at, delayMs } = this.deps.backoff.restartAt(bkey, cur.startedAt ?? cur.createdAt, cur.finishedAt ?? now);
       if (now < at) {
         const podName = `${this.pod.metadata?.name}_${this.pod.metadata?.namespace}(${this.pod.metadata?.uid})`;
-        if (st.waiting?.reason !== 'CrashLoopBackOff') this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podName}`);
+        if (st.waiting?.reason !== 'CrashLoopBackOff') this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podName}`, c);
         st.waiting = { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(delayMs / 1000)}s restarting failed container=${c.name} pod=${podName}` };
         this.resyncIn(at - now);
         return cur;
@@ -254,7 +276,7 @@ export class PodWorker {
       mounts = this.deps.volumes?.mountsFor(this.pod, c, env) ?? [];
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
-      if (st.waiting?.message !== err.message) this.event('Warning', 'Failed', `Error: ${err.message}`);
+      if (st.waiting?.message !== err.message) this.event('Warning', 'Failed', `Error: ${err.message}`, c);
       st.waiting = { reason: 'CreateContainerConfigError', message: err.message };
       this.deps.backoff.restarted(bkey);
       this.resyncIn(this.deps.backoff.restartAt(bkey, now, now).delayMs);
@@ -263,7 +285,7 @@ export class PodWorker {
     const argv = [...(c.command ?? []), ...(c.args ?? [])].map((a) => expand(a, env));
     const meta = this.pod.metadata ?? {};
     const logPath = join(this.deps.logDir, `${meta.namespace}_${meta.name}_${meta.uid}`, c.name ?? '', `${st.restartCount}.log`);
-    if (st.waiting?.reason !== 'RunContainerError') this.event('Normal', 'Pulled', `Container image "${c.image ?? ''}" already present on machine`);
+    if (st.waiting?.reason !== 'RunContainerError') this.event('Normal', 'Pulled', `Container image "${c.image ?? ''}" already present on machine`, c);
     const resources = containerResources(c);
     const id = await rt.createContainer(this.sandbox?.id ?? '', {
       name: c.name ?? '',
@@ -285,14 +307,14 @@ export class PodWorker {
     } catch (err) {
       await rt.removeContainer(id);
       if (!(err instanceof ContainerStartError)) throw err;
-      if (st.waiting?.message !== err.message) this.event('Warning', 'Failed', `Error: ${err.message}`);
+      if (st.waiting?.message !== err.message) this.event('Warning', 'Failed', `Error: ${err.message}`, c);
       st.waiting = { reason: 'RunContainerError', message: err.message };
       this.deps.backoff.restarted(bkey);
       this.resyncIn(this.deps.backoff.restartAt(bkey, now, now).delayMs);
       return undefined;
     }
-    this.event('Normal', 'Created', `Created container ${c.name}`);
-    this.event('Normal', 'Started', `Started container ${c.name}`);
+    this.event('Normal', 'Created', `Created container ${c.name}`, c);
+    this.event('Normal', 'Started', `Started container ${c.name}`, c);
     st.id = id;
     st.waiting = undefined;
     st.started = !c.startupProbe;
@@ -300,7 +322,7 @@ export class PodWorker {
     if (c.lifecycle?.postStart) {
       const r = await runProbe({ ...c.lifecycle.postStart, timeoutSeconds: 30 } as Probe, c, { runtime: rt, containerId: id, podIP: this.sandbox?.ip ?? '' }).catch((e: Error) => ({ ok: false, message: e.message }));
       if (!r.ok) {
-        this.event('Warning', 'FailedPostStartHook', `PostStartHook failed: ${r.message}`);
+        this.event('Warning', 'FailedPostStartHook', `PostStartHook failed: ${r.message}`, c);
         st.killedFor = 'postStart';
         await rt.stopContainer(id, this.pod.spec?.terminationGracePeriodSeconds ?? 30);
       }
@@ -311,7 +333,7 @@ export class PodWorker {
       podIP: () => this.sandbox?.ip ?? '',
       active: () => !this.terminal && !this.finished,
       podGraceSeconds: () => this.pod.spec?.terminationGracePeriodSeconds ?? 30,
-      event: (type, reason, message) => this.event(type, reason, message),
+      event: (type, reason, message) => this.event(type, reason, message, c),
       requestSync: () => this.requestSync(),
     });
     return rt.containerStatus(id);
@@ -347,21 +369,13 @@ export class PodWorker {
     if (this.finished) return;
     this.stopProbes();
     const rt = this.deps.runtime;
-    const grace = this.pod.metadata?.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const grace = this.graceSeconds();
     const all = [...(this.pod.spec?.initContainers ?? []), ...(this.pod.spec?.containers ?? [])];
     await Promise.all(all.map(async (c) => {
       const st = this.states.get(c.name ?? '');
       const cur = st?.id ? await rt.containerStatus(st.id) : undefined;
       if (!st?.id || cur?.state !== 'running') return;
-      const id = st.id;
-      this.event('Normal', 'Killing', `Stopping container ${c.name}`);
-      const started = this.deps.clock.now();
-      if (c.lifecycle?.preStop) {
-        const r = await runProbe({ ...c.lifecycle.preStop, timeoutSeconds: grace } as Probe, c, { runtime: rt, containerId: id, podIP: this.sandbox?.ip ?? '' }).catch((e: Error) => ({ ok: false, message: e.message }));
-        if (!r.ok) this.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${r.message}`);
-      }
-      const left = Math.max(2, grace - Math.floor((this.deps.clock.now() - started) / 1000));
-      await rt.stopContainer(id, grace === 0 ? 0 : left);
+      await this.kill(c, st.id, `Stopping container ${c.name}`, grace);
     }));
     if (this.sandbox) await rt.removePodSandbox(this.sandbox.id);
     await this.deps.volumes?.tearDown(this.pod);
@@ -371,6 +385,28 @@ export class PodWorker {
     this.deps.backoff.forget(this.key);
     if (!this.deleted) await this.deps.deletePod(this.pod);
     this.deps.onFinished();
+  }
+
+  /** The pod's grace period for killing its containers: the deletion's, else the spec's (default 30 s). */
+  private graceSeconds(): number {
+    return this.pod.metadata?.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
+  }
+
+  /**
+   * Kills a running container as Kubernetes' killContainer: a Killing Event with `message`,
+   * the preStop hook, SIGTERM, SIGKILL when the rest of the grace period is over. Resolves
+   * once it has exited.
+   */
+  private async kill(c: Container, id: string, message: string, grace: number): Promise<void> {
+    const rt = this.deps.runtime;
+    this.event('Normal', 'Killing', message, c);
+    const started = this.deps.clock.now();
+    if (c.lifecycle?.preStop) {
+      const r = await runProbe({ ...c.lifecycle.preStop, timeoutSeconds: grace } as Probe, c, { runtime: rt, containerId: id, podIP: this.sandbox?.ip ?? '' }).catch((e: Error) => ({ ok: false, message: e.message }));
+      if (!r.ok) this.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${r.message}`, c);
+    }
+    const left = Math.max(2, grace - Math.floor((this.deps.clock.now() - started) / 1000));
+    await rt.stopContainer(id, grace === 0 ? 0 : left);
   }
 
   /** The current (or previous) instance of a container: runtime id, log file, whether it runs. */

@@ -78,6 +78,23 @@ describe('kubelet with the process runtime', { timeout: 180_000 }, () => {
     assert.equal(r.stdout, 'KubeletReady');
   });
 
+  it('lists its node Events in kubectl describe node (Starting, IsolationUnavailable)', async () => {
+    const kc = kubectlFor(server);
+    let out = '';
+    await waitFor('node events in kubectl describe node', async () => {
+      const r = await kc(['describe', 'node', NODE]);
+      out = r.stdout + r.stderr;
+      return /Normal\s+Starting\s.*Starting kubelet\./.test(out) && /Warning\s+IsolationUnavailable\s/.test(out) ? true : undefined;
+    }, 30_000).catch(() => assert.fail(`kubectl describe node ${NODE}:\n${out}`));
+    // The reference kubectl searches by (pkg/kubelet nodeRef): no namespace, the node's name as uid.
+    const events = (await client.resource<Event>(EventKind).list({ namespace: 'default' })).items.filter((e) => e.involvedObject?.kind === 'Node' && e.involvedObject.name === NODE);
+    assert.ok(events.length >= 2);
+    for (const e of events) {
+      assert.equal(e.involvedObject?.namespace ?? '', '');
+      assert.equal(e.involvedObject?.uid, NODE);
+    }
+  });
+
   it('runs two replicas on the same port with distinct loopback IPs', async () => {
     const script = "require('http').createServer((q,s)=>s.end(process.env.MY_NAME)).listen(8080, process.env.POD_IP)";
     for (const n of ['web-a', 'web-b']) {
@@ -159,10 +176,47 @@ describe('kubelet with the process runtime', { timeout: 180_000 }, () => {
     await podWhere('crash', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff', 10_000);
   });
 
+  it('restarts a container whose image changed (kubectl patch), whatever the restartPolicy, with container Events', async () => {
+    const kc = kubectlFor(server);
+    await pods().create(podOf('tick', { restartPolicy: 'Never', containers: [{ name: 'tick', image: 'busybox:1', command: ['sleep', '300'] }] }));
+    const running = (p: Pod) => p.status?.containerStatuses?.[0]?.state?.running !== undefined;
+    const before = (await podWhere('tick', running)).status?.containerStatuses?.[0];
+    assert.equal(before?.image, 'busybox:1');
+    const runtimeId = (cs: typeof before) => (cs?.containerID ?? '').replace(/^process:\/\//, '');
+    const oldPid = (await kubelet.runtime.containerStatus(runtimeId(before)))?.pid;
+    assert.ok(oldPid);
+    const patch = await kc(['patch', 'pod', 'tick', '-p', JSON.stringify({ spec: { containers: [{ name: 'tick', image: 'busybox:2' }] } })]);
+    assert.equal(patch.code, 0, patch.stderr);
+    const after = await podWhere('tick', (p) => running(p) && p.status?.containerStatuses?.[0]?.restartCount === 1, 30_000);
+    const cs = after.status?.containerStatuses?.[0];
+    assert.equal(after.status?.phase, 'Running');
+    assert.equal(cs?.image, 'busybox:2');
+    assert.notEqual(cs?.containerID, before?.containerID);
+    assert.ok(cs?.lastState?.terminated, JSON.stringify(cs?.lastState));
+    const now = await kubelet.runtime.containerStatus(runtimeId(cs));
+    assert.equal(now?.image, 'busybox:2');
+    assert.notEqual(now?.pid, oldPid);
+    await eventsWith('tick', ['Killing', 'Pulled', 'Created', 'Started']);
+    const events = await eventsFor('tick');
+    assert.ok(events.some((e) => e.reason === 'Killing' && e.message === 'Container tick definition changed, will be restarted'), JSON.stringify(events.map((e) => e.message)));
+    assert.ok(events.some((e) => e.reason === 'Pulled' && e.message?.includes('"busybox:2"')));
+    for (const e of events.filter((x) => ['Killing', 'Pulled', 'Created', 'Started'].includes(x.reason ?? ''))) assert.equal(e.involvedObject?.fieldPath, 'spec.containers{tick}', `${e.reason}: ${e.message}`);
+    // A pod-scoped Event keeps no fieldPath.
+    assert.equal(events.find((e) => e.reason === 'MissingClusterDNS')?.involvedObject?.fieldPath, undefined);
+    // kubectl's SUBOBJECT column.
+    const wide = await kc(['get', 'events', '-o', 'wide', '--field-selector', 'involvedObject.name=tick,reason=Killing']);
+    assert.equal(wide.code, 0, wide.stderr);
+    assert.match(wide.stdout, /SUBOBJECT/);
+    assert.match(wide.stdout, /pod\/tick\s+spec\.containers\{tick\}\s/);
+  });
+
   it('terminates gracefully: the SIGTERM handler runs, then the pod is deleted', async () => {
     const marker = join(dataDir, 'term-marker');
-    await pods().create(podOf('graceful', { containers: [{ name: 'c', image: 'x', command: ['sh', '-c', `trap 'echo got-term > ${marker}; exit 0' TERM; while true; do sleep 0.1; done`] }] }));
+    const trapped = join(dataDir, 'term-trapped');
+    await pods().create(podOf('graceful', { containers: [{ name: 'c', image: 'x', command: ['sh', '-c', `trap 'echo got-term > ${marker}; exit 0' TERM; touch ${trapped}; while true; do sleep 0.1; done`] }] }));
     await podWhere('graceful', (x) => x.status?.phase === 'Running');
+    // Running means started, not that sh has reached its trap yet: a SIGTERM before it ends sh at once.
+    await waitFor('the TERM trap set', async () => (existsSync(trapped) ? true : undefined));
     await pods().delete('graceful', { namespace: 'default' });
     await waitFor('pod deleted', async () => {
       try {
