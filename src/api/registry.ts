@@ -7,6 +7,7 @@ import { discoveryV1Kinds } from './discovery/v1/index.js';
 import { eventsV1Kinds } from './events/v1/index.js';
 import { rbacV1Kinds } from './rbac/v1/index.js';
 import { policyV1Kinds } from './policy/v1/index.js';
+import { networkingV1Kinds } from './networking/v1/index.js';
 import { autoscalingV1Kinds } from './autoscaling/v1/index.js';
 import { schedulingV1Kinds } from './scheduling/v1/index.js';
 import { authorizationV1Kinds } from './authorization/v1/index.js';
@@ -27,6 +28,7 @@ export const builtinGroupVersions: readonly GroupVersion[] = [
   { group: 'authorization.k8s.io', version: 'v1', kinds: authorizationV1Kinds },
   { group: 'autoscaling', version: 'v1', kinds: autoscalingV1Kinds },
   { group: 'batch', version: 'v1', kinds: batchV1Kinds },
+  { group: 'networking.k8s.io', version: 'v1', kinds: networkingV1Kinds },
   { group: 'policy', version: 'v1', kinds: policyV1Kinds },
   { group: 'rbac.authorization.k8s.io', version: 'v1', kinds: rbacV1Kinds },
   { group: 'scheduling.k8s.io', version: 'v1', kinds: schedulingV1Kinds },

@@ -43,6 +43,11 @@ const commands: { needs: [apiVersion: string, kind: string]; args: string[] }[] 
   { needs: ['apps/v1', 'Deployment'], args: ['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=0', '--port=80', '-n', 'default'] },
   { needs: ['batch/v1', 'Job'], args: ['create', 'job', 'j', '--image=busybox', '-n', 'default', '--', 'sh', '-c', 'exit 0'] },
   { needs: ['batch/v1', 'CronJob'], args: ['create', 'cronjob', 'cj', '--image=busybox', '--schedule=*/5 * * * *', '-n', 'default'] },
+  {
+    needs: ['networking.k8s.io/v1', 'Ingress'],
+    args: ['create', 'ingress', 'web', '--class=nginx', '--rule=foo.com/bar*=svc1:8080,tls=my-cert', '--rule=bar.com/=svc2:http', '--annotation=team=a', '-n', 'default'],
+  },
+  { needs: ['networking.k8s.io/v1', 'Ingress'], args: ['create', 'ingress', 'catch-all', '--default-backend=svc:80', '-n', 'default'] },
 ];
 
 /** Resources the commands name (RBAC rules), served in discovery only if not yet declared. */

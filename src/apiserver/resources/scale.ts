@@ -49,7 +49,9 @@ export function toScale(spec: KindSpec, obj: KubeObject): KubeObject {
     const v = getPath(obj, sc.labelSelectorPath);
     selector = typeof v === 'string' ? v : v && typeof v === 'object' ? labelSelectorString(v as never) : '';
   } else if (obj.spec?.selector && typeof obj.spec.selector === 'object') {
-    selector = labelSelectorString(obj.spec.selector);
+    const sel = obj.spec.selector as Record<string, unknown>;
+    // A LabelSelector, or a plain label map (ReplicationController's spec.selector).
+    selector = labelSelectorString('matchLabels' in sel || 'matchExpressions' in sel ? sel : { matchLabels: sel as Record<string, string> });
   }
   const replicas = getPath(obj, sc?.specReplicasPath ?? '.spec.replicas');
   const statusReplicas = getPath(obj, sc?.statusReplicasPath ?? '.status.replicas');

@@ -9,6 +9,7 @@ import { PersistentVolumeKind } from './persistent-volume.js';
 import { PersistentVolumeClaimKind } from './persistent-volume-claim.js';
 import { PodKind } from './pod.js';
 import { PodTemplateKind } from './pod-template.js';
+import { ReplicationControllerKind } from './replication-controller.js';
 import { ResourceQuotaKind } from './resource-quota.js';
 import { SecretKind } from './secret.js';
 import { ServiceKind } from './service.js';
@@ -28,6 +29,7 @@ export * from './topology-spread.js';
 export * from './pod-spec.js';
 export * from './pod-spec-validation.js';
 export * from './pod-template.js';
+export * from './replication-controller.js';
 export * from './pod-status.js';
 export * from './pod-printer.js';
 export * from './pod-update.js';
@@ -59,6 +61,7 @@ export const coreV1Kinds: readonly KindSpec[] = [
   PersistentVolumeKind,
   PodKind,
   PodTemplateKind,
+  ReplicationControllerKind,
   ResourceQuotaKind,
   SecretKind,
   ServiceAccountKind,
