@@ -10,7 +10,7 @@ import { EventKind } from '../api/core/v1/event.js';
 import { FakeClock } from '../client/fake-clock.js';
 import { silentLogger } from '../client/logger.js';
 import { missedScheduleTimes, nextScheduleTime } from './cron-next.js';
-import { jobFromCronJob, jobNameFor } from './cronjob.js';
+import { jobFromCronJob, jobNameFor, rfc1123z } from './cronjob.js';
 import { startControllerManager, type ControllerManager } from './manager.js';
 import { startCluster, waitFor, type TestCluster } from './test-support.js';
 
@@ -38,6 +38,10 @@ describe('cron schedule arithmetic', () => {
     assert.ok(long.count > 100);
     assert.equal(iso(long.mostRecent), '2024-02-01T00:00:00.000Z');
     assert.equal(missedScheduleTimes(every5, at('2024-01-01T00:00:00Z'), at('2024-01-01T00:04:00Z'), 'UTC').mostRecent, undefined);
+  });
+
+  it('missed-schedule events print the time as Go\'s RFC1123Z', () => {
+    assert.equal(rfc1123z(at('2024-03-05T07:04:05Z')), 'Tue, 05 Mar 2024 07:04:05 +0000');
   });
 
   it('jobs are named <cronjob>-<minutes since epoch> and carry the scheduled timestamp', () => {
@@ -93,6 +97,9 @@ describe('cronjob controller (e2e, fake clock)', () => {
     await c.client.resource<Job>(JobKind).subresource('status').patch(first.metadata?.name ?? '', { status: { succeeded: 1, startTime: t, completionTime: t, conditions: [{ type: 'SuccessCriteriaMet', status: 'True', lastTransitionTime: t }, { type: 'Complete', status: 'True', lastTransitionTime: t }] } }, 'merge', { namespace: 'default' });
     const second = await waitFor('second job', async () => (await ownedJobs()).find((j) => j.metadata?.name !== first.metadata?.name));
     assert.equal(second.metadata?.name, `tick-${firstMinute + 1}`);
+    await waitFor('SawCompletedJob event', async () =>
+      (await c.client.resource<Event>(EventKind).list({ namespace: 'default' })).items.some((e) => e.reason === 'SawCompletedJob' && e.message === `Saw completed job: tick-${firstMinute}, condition: Complete`),
+    );
     await waitFor('lastSuccessfulTime', async () => (await c.client.resource<CronJob>(CronJobKind).get('tick', { namespace: 'default' })).status?.lastSuccessfulTime === t);
   });
 

@@ -47,12 +47,17 @@ export function newCronJobController(ctx: ControllerContext): RunningController 
 
     // Active = owned Jobs not finished; completions move lastSuccessfulTime.
     const running = owned.filter((j) => !finishedCondition(j) && !j.metadata?.deletionTimestamp);
+    const wasActive = new Set((cj.status?.active ?? []).map((r) => r.uid));
+    for (const j of owned) {
+      const done = finishedCondition(j);
+      if (done && wasActive.has(j.metadata?.uid)) recorder.event(cj, 'Normal', 'SawCompletedJob', `Saw completed job: ${j.metadata?.name ?? ''}, condition: ${done.type}`, GVK);
+    }
     for (const j of owned) {
       if (finishedCondition(j)?.type !== 'Complete') continue;
       const done = j.status?.completionTime ?? finishedCondition(j)?.lastTransitionTime;
       if (done && (!status.lastSuccessfulTime || Date.parse(done) > Date.parse(status.lastSuccessfulTime))) status.lastSuccessfulTime = done;
     }
-    status.active = running.map(jobRef);
+    status.active = [...running.map(jobRef), ...(await stillActive(cj, owned))];
     // A Job we made is proof of its run even when the cached status is older than it
     // (otherwise a stale cache would schedule the same time twice or rewind lastScheduleTime).
     for (const j of owned) {
@@ -67,7 +72,7 @@ export function newCronJobController(ctx: ControllerContext): RunningController 
       try {
         schedule = parseCronSchedule(cj.spec?.schedule ?? '');
       } catch (err) {
-        recorder.event(cj, 'Warning', 'UnparseableSchedule', `unparseable schedule: ${String(cj.spec?.schedule)} : ${err instanceof Error ? err.message : String(err)}`, GVK);
+        recorder.event(cj, 'Warning', 'UnparseableSchedule', `unparseable schedule: ${JSON.stringify(cj.spec?.schedule ?? '')} : ${err instanceof Error ? err.message : String(err)}`, GVK);
         await writeStatus(cj, status);
         return;
       }
@@ -83,7 +88,7 @@ export function newCronJobController(ctx: ControllerContext): RunningController 
       const due = missed.mostRecent;
       if (due !== undefined) {
         if (typeof sds === 'number' && due + sds * 1000 < now) {
-          recorder.event(cj, 'Warning', 'MissSchedule', `Missed scheduled time to start a job: ${rfc3339(due)}`, GVK);
+          recorder.event(cj, 'Warning', 'MissSchedule', `Missed scheduled time to start a job: ${rfc1123z(due)}`, GVK);
         } else if (cj.spec?.concurrencyPolicy === 'Forbid' && running.length > 0) {
           // The run waits (upstream keeps the missed time and starts it when the active Job ends).
           recorder.event(cj, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid', GVK);
@@ -106,6 +111,30 @@ export function newCronJobController(ctx: ControllerContext): RunningController 
     await writeStatus(cj, status);
     return requeueAt !== undefined ? { requeueAfterMs: Math.max(100, requeueAt - now + 100) } : undefined;
   };
+
+  /**
+   * Refs in status.active whose Job the cache does not hold: kept while a live read still
+   * finds the Job (a cache behind our own create; its completion is then seen once the
+   * cache has it), dropped with a MissingJob event once it is gone, as upstream's syncCronJob.
+   */
+  async function stillActive(cj: CronJob, owned: readonly Job[]): Promise<NonNullable<NonNullable<CronJob['status']>['active']>> {
+    const known = new Set(owned.map((j) => j.metadata?.uid));
+    const keep: NonNullable<NonNullable<CronJob['status']>['active']> = [];
+    for (const ref of cj.status?.active ?? []) {
+      if (known.has(ref.uid)) continue;
+      try {
+        const live = await jobs.get(ref.name ?? '', { namespace: ref.namespace ?? cj.metadata?.namespace ?? '' });
+        if (live.metadata?.uid === ref.uid) {
+          keep.push(ref);
+          continue;
+        }
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+      recorder.event(cj, 'Normal', 'MissingJob', `Active job went missing: ${ref.name ?? ''}`, GVK);
+    }
+    return keep;
+  }
 
   async function createJob(cj: CronJob, scheduledMs: number): Promise<Job | undefined> {
     const namespace = cj.metadata?.namespace ?? '';
@@ -157,6 +186,11 @@ export function newCronJobController(ctx: ControllerContext): RunningController 
     .watches(cjInformer)
     .owns(jobInformer, { kind: 'CronJob', group: 'batch' });
   return { start: () => c.start(), stop: () => c.stop() };
+}
+
+/** Go's time.RFC1123Z of a UTC time ("Mon, 02 Jan 2006 15:04:05 +0000"), as upstream's MissSchedule event. */
+export function rfc1123z(ms: number): string {
+  return new Date(ms).toUTCString().replace(/ GMT$/, ' +0000');
 }
 
 function jobRef(j: Job) {

@@ -4,6 +4,8 @@ import type { ControllerRevision } from '../api/apps/v1/controller-revision.js';
 import { ControllerRevisionKind } from '../api/apps/v1/controller-revision.js';
 import type { DaemonSet } from '../api/apps/v1/daemon-set.js';
 import { DaemonSetKind } from '../api/apps/v1/daemon-set.js';
+import type { Event } from '../api/core/v1/event.js';
+import { EventKind } from '../api/core/v1/event.js';
 import type { Node } from '../api/core/v1/node.js';
 import { NodeKind } from '../api/core/v1/node.js';
 import type { Pod } from '../api/core/v1/pod.js';
@@ -73,7 +75,14 @@ describe('daemonset controller (e2e)', () => {
     assert.deepEqual(first.map(daemonPodNode).sort(), ['a', 'b']);
     await waitFor('status', async () => {
       const s = (await getDs()).status;
-      return s?.desiredNumberScheduled === 2 && s.currentNumberScheduled === 2 && s.numberReady === 2 && s.updatedNumberScheduled === 2 && s.numberMisscheduled === 0;
+      // numberMisscheduled is printed even when 0; numberUnavailable (omitempty) goes once every pod is available.
+      return s?.desiredNumberScheduled === 2 && s.currentNumberScheduled === 2 && s.numberReady === 2 && s.updatedNumberScheduled === 2 && s.numberMisscheduled === 0 && !('numberUnavailable' in s);
+    });
+    // One SuccessfulCreate per pod, naming it (not the node).
+    const created = first.map((p) => `Created pod: ${p.metadata?.name ?? ''}`).sort();
+    await waitFor('SuccessfulCreate events', async () => {
+      const evs = (await c.client.resource<Event>(EventKind).list({ namespace: 'default' })).items.filter((e) => e.involvedObject?.name === 'agent' && e.reason === 'SuccessfulCreate');
+      return JSON.stringify(evs.map((e) => e.message).sort()) === JSON.stringify(created);
     });
 
     await c.client.resource<DaemonSet>(DaemonSetKind).patch('agent', { spec: { template: { spec: { containers: [{ name: 'c', image: 'agent:2' }] } } } }, 'strategic', { namespace: 'default' });

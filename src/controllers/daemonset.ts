@@ -18,6 +18,7 @@ import { Expectations, observeOwnedPods } from './expectations.js';
 import { newControllerRef } from './owner-refs.js';
 import { isPodAvailable, isPodReady } from './pod-util.js';
 import { selectorOf } from './replicaset.js';
+import { omitZero, statusMergePatch } from './status-fields.js';
 
 const COMPONENT = 'daemonset-controller';
 const GVK = { kind: 'DaemonSet', apiVersion: 'apps/v1' };
@@ -35,6 +36,9 @@ export function resolveMaxUnavailable(ds: DaemonSet, desired: number): number {
   const v = pct ? Math.ceil((Number(raw.slice(0, -1)) / 100) * desired) : (intOrPercentValue(raw as number | string) ?? 1);
   return Math.max(v, desired > 0 && v === 0 ? 1 : 0);
 }
+
+/** DaemonSetStatus counters tagged omitempty (the four scheduling counts are always printed). */
+const DS_OMITEMPTY = ['observedGeneration', 'updatedNumberScheduled', 'numberAvailable', 'numberUnavailable'] as const;
 
 type Strategy = { type?: string; rollingUpdate?: { maxUnavailable?: number | string } };
 const strategyOf = (ds: DaemonSet): Strategy | undefined => ds.spec?.updateStrategy as Strategy | undefined;
@@ -144,8 +148,8 @@ export function newDaemonSetController(ctx: ControllerContext): RunningControlle
     await Promise.all(
       nodesToCreate.map(async (node) => {
         try {
-          await pods.create(daemonPod(ds, node, hash), { namespace });
-          recorder.event(ds, 'Normal', 'SuccessfulCreate', `Created pod on node ${node}`, GVK);
+          const pod = await pods.create(daemonPod(ds, node, hash), { namespace });
+          recorder.event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`, GVK);
         } catch (err) {
           expectations.creationObserved(key);
           errors.push(err);
@@ -169,11 +173,11 @@ export function newDaemonSetController(ctx: ControllerContext): RunningControlle
   }
 
   async function writeStatus(ds: DaemonSet, status: NonNullable<DaemonSet['status']>): Promise<void> {
-    const cur = ds.status ?? ({} as NonNullable<DaemonSet['status']>);
-    const keys = Object.keys(status) as Array<keyof typeof status>;
-    if (keys.every((k) => (cur[k] ?? 0) === status[k])) return;
+    omitZero(status, DS_OMITEMPTY);
+    const cur = (ds.status ?? {}) as Record<string, unknown>;
+    if ([...Object.keys(status), ...DS_OMITEMPTY].every((k) => cur[k] === (status as Record<string, unknown>)[k])) return;
     try {
-      await daemonSets.subresource('status').patch(ds.metadata?.name ?? '', { status }, 'merge', { namespace: ds.metadata?.namespace ?? '' });
+      await daemonSets.subresource('status').patch(ds.metadata?.name ?? '', { status: statusMergePatch(undefined, status, DS_OMITEMPTY) }, 'merge', { namespace: ds.metadata?.namespace ?? '' });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }

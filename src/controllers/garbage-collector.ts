@@ -9,6 +9,7 @@ import type { ResourceClient } from '../client/resource-client.js';
 import { isConflict, isNotFound } from '../client/status-error.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.js';
 import { ensureIndex } from './indexes.js';
+import { removeOwnerReference } from './owner-refs.js';
 
 export const ORPHAN_FINALIZER = 'orphan';
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
@@ -132,13 +133,9 @@ export function newGarbageCollector(ctx: ControllerContext, kinds: readonly Kind
     );
   };
 
+  /** Drops one reference; the last one takes the field with it (an orphaned ReplicaSet has no `ownerReferences: []`). */
   const stripOwner = async (node: Node, obj: KubeObject, uid: string): Promise<void> => {
-    const ns = obj.metadata?.namespace;
-    try {
-      await node.client.patch(obj.metadata?.name ?? '', { metadata: { ownerReferences: [{ $patch: 'delete', uid }] } }, 'strategic', ns ? { namespace: ns } : {});
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    await removeOwnerReference(node.client, obj, uid);
   };
 
   const deleteObj = async (node: Node, obj: KubeObject, policy: 'Background' | 'Foreground'): Promise<void> => {

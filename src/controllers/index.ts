@@ -9,5 +9,5 @@
 export { startControllerManager, selectControllers, ALL_CONTROLLERS, type ControllerManager, type ControllerManagerConfig } from './manager.js';
 export type { ControllerContext, ControllerDescriptor, ControllerOptions, RunningController } from './context.js';
 export { NODE_LIFECYCLE_PRESETS, resolveNodeLifecycleTimings, type NodeLifecycleOptions, type NodeLifecycleTimings } from './node-lifecycle.js';
-export { TAINT_NOT_READY, TAINT_UNREACHABLE } from './node-taints.js';
+export { TAINT_NOT_READY, TAINT_UNREACHABLE, TAINT_UNSCHEDULABLE } from './node-taints.js';
 export { jobNameFor } from './cronjob.js';

@@ -4,6 +4,8 @@ import type { Job } from '../api/batch/v1/job.js';
 import { JobKind } from '../api/batch/v1/job.js';
 import type { Pod } from '../api/core/v1/pod.js';
 import { PodKind } from '../api/core/v1/pod.js';
+import type { Event } from '../api/core/v1/event.js';
+import { EventKind } from '../api/core/v1/event.js';
 import { countPods, formatIndexes, isJobComplete, missingIndexes, wantActive } from './job-status.js';
 import { jobBackoffMs, podForJob } from './job.js';
 import { silentLogger } from '../client/logger.js';
@@ -96,10 +98,20 @@ describe('job controller (e2e)', () => {
       return j.status?.conditions?.some((x) => x.type === 'Complete' && x.status === 'True') ? j : undefined;
     });
     assert.equal(j.status?.succeeded, 3);
-    assert.equal(j.status?.active, 0);
+    // As Go prints JobStatus: zero omitempty counters are left out, the pointer counters stay.
+    assert.ok(!('active' in (j.status ?? {})) && !('failed' in (j.status ?? {})), `no active/failed: ${JSON.stringify(j.status)}`);
+    assert.equal(j.status?.ready, 0);
+    assert.equal(j.status?.terminating, 0);
+    assert.deepEqual(j.status?.uncountedTerminatedPods, {});
     assert.ok(j.status?.startTime && j.status?.completionTime);
     assert.equal((await jobPods('three')).filter((p) => p.status?.phase === 'Succeeded').length, 3);
     assert.equal(seen.size, 3);
+    // One SuccessfulCreate event per pod, naming it (not "Created pod: 1").
+    const names = (await jobPods('three')).map((p) => `Created pod: ${p.metadata?.name ?? ''}`).sort();
+    await waitFor('a SuccessfulCreate event per pod', async () => {
+      const evs = (await c.client.resource<Event>(EventKind).list({ namespace: 'default' })).items.filter((e) => e.involvedObject?.name === 'three' && e.reason === 'SuccessfulCreate');
+      return JSON.stringify(evs.map((e) => e.message).sort()) === JSON.stringify(names);
+    });
   });
 
   it('fails with BackoffLimitExceeded after backoffLimit+1 failed pods, and deletes a finished Job after its TTL', async () => {
@@ -128,7 +140,7 @@ describe('job controller (e2e)', () => {
       const j = await getJob('slow');
       return j.status?.conditions?.find((x) => x.type === 'Failed' && x.reason === 'DeadlineExceeded') ? j : undefined;
     });
-    assert.equal(j.status?.active, 0);
+    assert.equal(j.status?.active, undefined, 'omitempty');
     await waitFor('active pod deleted', async () => (await jobPods('slow')).every((p) => p.metadata?.deletionTimestamp) || undefined);
 
     await create('idx', { completions: 2, parallelism: 2, completionMode: 'Indexed' });

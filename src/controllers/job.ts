@@ -13,9 +13,12 @@ import { setCondition } from './conditions.js';
 import { Expectations, observeOwnedPods } from './expectations.js';
 import { newControllerRef } from './owner-refs.js';
 import { selectorOf } from './replicaset.js';
+import { omitZero, sameJson, statusMergePatch } from './status-fields.js';
 import { countPods, finishedCondition, formatIndexes, isJobComplete, missingIndexes, wantActive } from './job-status.js';
 
 const COMPONENT = 'job-controller';
+/** JobStatus fields tagged omitempty that this controller writes (ready and terminating are pointers: 0 is printed). */
+const JOB_OMITEMPTY = ['active', 'succeeded', 'failed', 'completedIndexes'] as const;
 const GVK = { kind: 'Job', apiVersion: 'batch/v1' };
 
 /** The Job controller: runs pods until enough succeed, fails on backoff limit or deadline, deletes finished Jobs after their TTL. */
@@ -119,6 +122,10 @@ export function newJobController(ctx: ControllerContext): RunningController {
     status.ready = failure || complete ? 0 : counts.ready;
     status.terminating = owned.filter((p) => p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed').length;
     if (job.spec?.completionMode === 'Indexed') status.completedIndexes = formatIndexes(counts.succeededIndexes);
+    // JobStatus: active/succeeded/failed/completedIndexes are omitempty; ready and terminating are pointers, so 0 stays.
+    omitZero(status, JOB_OMITEMPTY);
+    // Upstream always sets the (here always empty) uncounted list, so Jobs print `uncountedTerminatedPods: {}`.
+    status.uncountedTerminatedPods ??= {};
     await writeStatus(job, status);
     if (failure || complete) return handleTtl({ ...job, status }, finishedCondition({ ...job, status })!, now);
     return requeueAfterMs !== undefined ? { requeueAfterMs: requeueAfterMs + 20 } : undefined;
@@ -148,8 +155,10 @@ export function newJobController(ctx: ControllerContext): RunningController {
     await Promise.all(
       slots.map(async (index) => {
         try {
-          await pods.create(podForJob(job, index), { namespace });
+          const pod = await pods.create(podForJob(job, index), { namespace });
           created++;
+          // One event per pod, named as the server generated it (RealPodControl.createPods).
+          recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`, GVK);
         } catch (err) {
           expectations.creationObserved(key);
           firstErr ??= err;
@@ -157,7 +166,6 @@ export function newJobController(ctx: ControllerContext): RunningController {
         }
       }),
     );
-    if (created > 0) recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod${created === 1 ? '' : 's'}: ${created}`, GVK);
     if (firstErr) throw firstErr;
     return created;
   }
@@ -178,9 +186,9 @@ export function newJobController(ctx: ControllerContext): RunningController {
   }
 
   async function writeStatus(job: Job, status: NonNullable<Job['status']>): Promise<void> {
-    if (JSON.stringify(job.status ?? {}) === JSON.stringify(status)) return;
+    if (sameJson(job.status ?? {}, status)) return;
     try {
-      await jobs.subresource('status').patch(job.metadata?.name ?? '', { status }, 'merge', { namespace: job.metadata?.namespace ?? '' });
+      await jobs.subresource('status').patch(job.metadata?.name ?? '', { status: statusMergePatch(job.status, status, JOB_OMITEMPTY) }, 'merge', { namespace: job.metadata?.namespace ?? '' });
     } catch (err) {
       if (!isNotFound(err)) throw err;
     }

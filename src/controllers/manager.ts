@@ -12,6 +12,7 @@ import { endpointSliceController } from './endpointslice.js';
 import { garbageCollectorController } from './garbage-collector.js';
 import { cronJobController } from './cronjob.js';
 import { daemonSetController } from './daemonset.js';
+import { disruptionController } from './disruption.js';
 import { jobController } from './job.js';
 import { nodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';
 import { namespaceController } from './namespace.js';
@@ -34,6 +35,7 @@ export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
   cronJobController,
   daemonSetController,
   statefulSetController,
+  disruptionController,
   nodeLifecycleController,
 ];
 

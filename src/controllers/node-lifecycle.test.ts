@@ -11,7 +11,7 @@ import type { ReplicaSet } from '../api/apps/v1/replica-set.js';
 import { ReplicaSetKind } from '../api/apps/v1/replica-set.js';
 import { silentLogger } from '../client/logger.js';
 import { startControllerManager, type ControllerManager } from './manager.js';
-import { evictionTime, reconcileTaints, wantedTaintKey, TAINT_UNREACHABLE, TAINT_NOT_READY } from './node-taints.js';
+import { evictionTime, reconcileTaints, reconcileUnschedulableTaint, wantedTaintKey, wantedTaints, TAINT_UNREACHABLE, TAINT_NOT_READY, TAINT_UNSCHEDULABLE } from './node-taints.js';
 import { resolveNodeLifecycleTimings } from './node-lifecycle.js';
 import { StallMeter } from './node-lifecycle-stalls.js';
 import { startCluster, waitFor, type TestCluster } from './test-support.js';
@@ -32,6 +32,20 @@ describe('node taints and evictions (pure)', () => {
     assert.equal(reconcileTaints(t, TAINT_UNREACHABLE, 'later'), undefined, 'no change, timeAdded kept');
     assert.deepEqual(reconcileTaints(t, undefined, 'later'), [{ key: 'gpu', effect: 'NoSchedule' }]);
     assert.deepEqual(reconcileTaints(t, TAINT_NOT_READY, 'x')?.map((x) => x.key), ['gpu', TAINT_NOT_READY, TAINT_NOT_READY]);
+  });
+
+  it('spec.unschedulable (cordon) ↔ the unschedulable:NoSchedule taint, beside the Ready taints; other taints kept', () => {
+    const gpu = { key: 'gpu', effect: 'NoSchedule' as const };
+    const onlyKey = { key: TAINT_UNSCHEDULABLE, effect: 'PreferNoSchedule' as const };
+    const added = reconcileUnschedulableTaint([gpu, onlyKey], true, '2024-01-01T00:00:00Z')!;
+    assert.deepEqual(added, [gpu, onlyKey, { key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule', timeAdded: '2024-01-01T00:00:00Z' }]);
+    assert.equal(reconcileUnschedulableTaint(added, true, 'later'), undefined, 'kept as it is');
+    assert.deepEqual(reconcileUnschedulableTaint(added, false, 'later'), [gpu, onlyKey], 'uncordon removes only ours');
+    assert.equal(reconcileUnschedulableTaint([gpu], false, 'x'), undefined);
+    const cordonedUnknown = { metadata: { name: 'n' }, spec: { unschedulable: true, taints: [gpu] }, status: { conditions: [{ type: 'Ready', status: 'Unknown' }] } } as Node;
+    assert.deepEqual(wantedTaints(cordonedUnknown, 't')?.map((x) => `${x.key}:${x.effect}`), ['gpu:NoSchedule', `${TAINT_UNREACHABLE}:NoSchedule`, `${TAINT_UNREACHABLE}:NoExecute`, `${TAINT_UNSCHEDULABLE}:NoSchedule`]);
+    assert.equal(wantedTaints({ ...cordonedUnknown, spec: { ...cordonedUnknown.spec, taints: wantedTaints(cordonedUnknown, 't') } } as Node, 'later'), undefined);
+    assert.equal(wantedTaints(nodeWith('True'), 't'), undefined);
   });
 
   it('eviction time: untolerated → now; tolerationSeconds from timeAdded (smallest match); no seconds → never', () => {
@@ -183,5 +197,22 @@ describe('node lifecycle controller (e2e, fast preset)', () => {
     await renew('dying');
     await nodes().subresource('status').patch('dying', { status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: now, lastTransitionTime: now }] } }, 'strategic');
     await waitFor('taints removed', async () => !((await nodes().get('dying')).spec?.taints ?? []).some((t) => t.key === TAINT_UNREACHABLE), 10_000);
+  });
+
+  it('kubectl cordon adds node.kubernetes.io/unschedulable:NoSchedule, uncordon removes it; other taints stay', { timeout: 30_000 }, async () => {
+    await addNode('cordoned');
+    await nodes().patch('cordoned', { spec: { taints: [{ key: 'team', value: 'a', effect: 'NoSchedule' }] } }, 'merge');
+    await c.kk(['cordon', 'cordoned']);
+    const taints = await waitFor('unschedulable taint', async () => {
+      const ts = (await nodes().get('cordoned')).spec?.taints ?? [];
+      return ts.some((t) => t.key === TAINT_UNSCHEDULABLE && t.effect === 'NoSchedule') ? ts : undefined;
+    }, 10_000);
+    assert.deepEqual(taints.map((t) => `${t.key}=${t.value ?? ''}:${t.effect}`), ['team=a:NoSchedule', `${TAINT_UNSCHEDULABLE}=:NoSchedule`]);
+    assert.ok(taints[1]?.timeAdded, 'timeAdded, as upstream sets it');
+    await c.kk(['uncordon', 'cordoned']);
+    await waitFor('unschedulable taint removed', async () => {
+      const ts = (await nodes().get('cordoned')).spec?.taints ?? [];
+      return ts.length === 1 && ts[0]?.key === 'team';
+    }, 10_000);
   });
 });

@@ -10,7 +10,7 @@ import { rfc3339 } from '../client/micro-time.js';
 import { isConflict, isNotFound } from '../client/status-error.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.js';
 import { StallMeter } from './node-lifecycle-stalls.js';
-import { evictionTime, reconcileTaints, wantedTaintKey } from './node-taints.js';
+import { evictionTime, wantedTaints } from './node-taints.js';
 
 const COMPONENT = 'node-controller';
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
@@ -69,7 +69,8 @@ const CONDITIONS_SET_UNKNOWN = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDP
 
 /**
  * The node lifecycle controller: marks nodes whose kubelet went silent Ready=Unknown,
- * keeps the unreachable / not-ready taints in step with the Ready condition, and evicts
+ * keeps the unreachable / not-ready taints in step with the Ready condition and the
+ * unschedulable taint in step with spec.unschedulable, and evicts
  * (deletes) pods from NoExecute-tainted nodes once their tolerations run out.
  */
 export function newNodeLifecycleController(ctx: ControllerContext, timings: NodeLifecycleTimings): RunningController {
@@ -110,8 +111,8 @@ export function newNodeLifecycleController(ctx: ControllerContext, timings: Node
       else staleIn = verdict - now;
     }
 
-    // Taints follow the Ready condition (ours, or the kubelet's False).
-    const next = reconcileTaints(current.spec?.taints ?? [], wantedTaintKey(current), rfc3339(now));
+    // Taints follow the Ready condition (ours, or the kubelet's False) and spec.unschedulable (cordon).
+    const next = wantedTaints(current, rfc3339(now));
     if (next) current = (await writeTaints(current, next)) ?? current;
 
     let wakeAt = staleIn > 0 ? now + staleIn : undefined;

@@ -1,6 +1,6 @@
 /**
- * Pure helpers of the node lifecycle controller: the taints a node's Ready condition calls
- * for, and when a pod on a NoExecute-tainted node must go (upstream's taint manager).
+ * Pure helpers of the node lifecycle controller: the taints a node's Ready condition and
+ * spec.unschedulable call for, and when a pod on a NoExecute-tainted node must go (upstream's taint manager).
  */
 import type { Node } from '../api/core/v1/node.js';
 import type { Pod } from '../api/core/v1/pod.js';
@@ -9,6 +9,7 @@ import { toleratesTaint } from '../scheduler/helpers.js';
 
 export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
 export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
+export const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
 const OURS = new Set([TAINT_UNREACHABLE, TAINT_NOT_READY]);
 
 /** Ready=Unknown → unreachable, Ready=False → not-ready (both NoSchedule and NoExecute), Ready=True → none. */
@@ -34,6 +35,26 @@ export function reconcileTaints(taints: readonly Taint[], key: string | undefine
   }
   const same = next.length === taints.length && next.every((t) => taints.includes(t));
   return same ? undefined : next;
+}
+
+/**
+ * The node's taints with `node.kubernetes.io/unschedulable:NoSchedule` present exactly
+ * while spec.unschedulable is true (`kubectl cordon`), as upstream's
+ * doNoScheduleTaintingPass; the taint gets a timeAdded, as SwapNodeControllerTaint gives
+ * it. Every other taint, including an unschedulable key with another effect, is left as it
+ * is. Returns undefined when nothing changes.
+ */
+export function reconcileUnschedulableTaint(taints: readonly Taint[], unschedulable: boolean, nowIso: string): Taint[] | undefined {
+  const ours = (t: Taint) => t.key === TAINT_UNSCHEDULABLE && t.effect === 'NoSchedule';
+  if (taints.some(ours) === unschedulable) return undefined;
+  return unschedulable ? [...taints, { key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule', timeAdded: nowIso }] : taints.filter((t) => !ours(t));
+}
+
+/** Both of the controller's taint passes (Ready condition, then spec.unschedulable); undefined when nothing changes. */
+export function wantedTaints(node: Node, nowIso: string): Taint[] | undefined {
+  const taints = node.spec?.taints ?? [];
+  const byReady = reconcileTaints(taints, wantedTaintKey(node), nowIso);
+  return reconcileUnschedulableTaint(byReady ?? taints, node.spec?.unschedulable === true, nowIso) ?? byReady;
 }
 
 /**

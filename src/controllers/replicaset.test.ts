@@ -1,11 +1,16 @@
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from '../api/core/v1/pod.js';
 import type { ReplicaSet } from '../api/apps/v1/replica-set.js';
+import { ReplicaSetKind } from '../api/apps/v1/replica-set.js';
+import type { Event } from '../api/core/v1/event.js';
+import { EventKind } from '../api/core/v1/event.js';
+import { PodKind } from '../api/core/v1/pod.js';
 import { FakeClock } from '../client/fake-clock.js';
 import { Expectations, EXPECTATIONS_TIMEOUT_MS } from './expectations.js';
 import { computeReplicaSetStatus, podFromTemplate } from './replicaset.js';
 import { slowStartBatch } from './slow-start.js';
+import { markPodsReady, startCluster, waitFor, type TestCluster } from './test-support.js';
 
 const rs = {
   metadata: { name: 'web-abc', namespace: 'ns', uid: 'u1', generation: 4 },
@@ -74,6 +79,7 @@ describe('replicaset helpers', () => {
       { r: s.replicas, f: s.fullyLabeledReplicas, ready: s.readyReplicas, a: s.availableReplicas, g: s.observedGeneration, c: s.conditions },
       { r: 3, f: 2, ready: 2, a: 1, g: 4, c: undefined },
     );
+    assert.deepEqual(computeReplicaSetStatus(rs, [], undefined, now), { replicas: 0, observedGeneration: 4 }, 'zero omitempty counters left out; replicas always printed');
     const failed = computeReplicaSetStatus(rs, pods.slice(0, 1), new Error('pods "x" is forbidden'), now);
     assert.equal(failed.conditions?.[0]?.type, 'ReplicaFailure');
     assert.equal(failed.conditions?.[0]?.reason, 'FailedCreate');
@@ -86,5 +92,48 @@ describe('replicaset helpers', () => {
     assert.deepEqual(p.metadata?.labels, { app: 'web', tier: 'fe' });
     assert.deepEqual(p.metadata?.ownerReferences, [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: 'u1', controller: true, blockOwnerDeletion: true }]);
     assert.equal(p.spec?.containers?.[0]?.image, 'nginx');
+  });
+});
+
+describe('replicaset controller (e2e)', () => {
+  let c: TestCluster;
+  before(async () => {
+    c = await startCluster({ controllers: ['replicaset'] });
+  });
+  after(async () => {
+    await c?.stop();
+  });
+
+  it('one SuccessfulCreate event per pod, naming it; status counters as Go prints them, zeros left out and later removed', async () => {
+    const api = c.client.resource<ReplicaSet>(ReplicaSetKind);
+    await api.create({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'solo' }, spec: { replicas: 2, selector: { matchLabels: { app: 'solo' } }, template: { metadata: { labels: { app: 'solo' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } } as ReplicaSet, { namespace: 'default' });
+    const pods = await waitFor('two pods', async () => {
+      const ps = (await c.client.resource<Pod>(PodKind).list({ namespace: 'default', labelSelector: 'app=solo' })).items;
+      return ps.length === 2 ? ps : undefined;
+    });
+    const want = pods.map((p) => `Created pod: ${p.metadata?.name ?? ''}`).sort();
+    await waitFor('SuccessfulCreate events', async () => {
+      const evs = (await c.client.resource<Event>(EventKind).list({ namespace: 'default' })).items.filter((e) => e.involvedObject?.name === 'solo' && e.reason === 'SuccessfulCreate');
+      return JSON.stringify(evs.map((e) => e.message).sort()) === JSON.stringify(want);
+    });
+    const st = await waitFor('status', async () => {
+      const s = (await api.get('solo', { namespace: 'default' })).status;
+      return s?.replicas === 2 ? s : undefined;
+    });
+    assert.deepEqual(st, { replicas: 2, fullyLabeledReplicas: 2, observedGeneration: 1 }, 'no readyReplicas: 0, availableReplicas: 0');
+
+    const ready = markPodsReady(c.client, 'default', (p) => p.metadata?.labels?.app === 'solo');
+    try {
+      await waitFor('ready', async () => (await api.get('solo', { namespace: 'default' })).status?.availableReplicas === 2);
+    } finally {
+      await ready.stop();
+    }
+    // Scaled to zero: the counters that drop to 0 leave the stored status (a merge patch must null them).
+    await api.patch('solo', { spec: { replicas: 0 } }, 'merge', { namespace: 'default' });
+    const zero = await waitFor('scaled to zero', async () => {
+      const s = (await api.get('solo', { namespace: 'default' })).status;
+      return s?.replicas === 0 && s.observedGeneration === 2 ? s : undefined;
+    });
+    assert.deepEqual(zero, { replicas: 0, observedGeneration: 2 });
   });
 });

@@ -14,6 +14,7 @@ import { podsToDelete } from './pod-ranking.js';
 import { isPodActive, isPodAvailable, isPodReady, labelsContain, msUntilAvailable } from './pod-util.js';
 import { setCondition, removeCondition } from './conditions.js';
 import { slowStartBatch } from './slow-start.js';
+import { omitZero, sameJson, statusMergePatch } from './status-fields.js';
 
 /** Kubernetes' BurstReplicas: at most this many creates or deletes per sync. */
 export const BURST_REPLICAS = 500;
@@ -104,7 +105,9 @@ export function newReplicaSetController(ctx: ControllerContext): RunningControll
       expectations.expectCreations(key, n);
       const { created, error } = await slowStartBatch(n, 1, async () => {
         try {
-          await pods.create(podFromTemplate(rs), { namespace });
+          const pod = await pods.create(podFromTemplate(rs), { namespace });
+          // One event per pod, named as the server generated it (RealPodControl.createPods).
+          recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`, { kind: 'ReplicaSet', apiVersion: 'apps/v1' });
         } catch (err) {
           if (err instanceof ApiError && err.status.code === 403 && /being terminated/.test(err.message)) return; // namespace going away
           recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`, { kind: 'ReplicaSet', apiVersion: 'apps/v1' });
@@ -114,9 +117,6 @@ export function newReplicaSetController(ctx: ControllerContext): RunningControll
       });
       // Creates that failed or never ran will never be observed.
       if (created < n) expectations.creationObserved(key, n - created);
-      if (created > 0) {
-        recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created ${created} pod${created === 1 ? '' : 's'}`, { kind: 'ReplicaSet', apiVersion: 'apps/v1' });
-      }
       if (error) throw error;
       return;
     }
@@ -143,11 +143,12 @@ export function newReplicaSetController(ctx: ControllerContext): RunningControll
   }
 
   async function updateStatusIfChanged(rs: ReplicaSet, status: NonNullable<ReplicaSet['status']>): Promise<void> {
-    if (JSON.stringify(normalizeStatus(rs.status)) === JSON.stringify(normalizeStatus(status))) return;
+    if (sameJson(normalizeStatus(rs.status), normalizeStatus(status))) return;
     // A merge patch of the whole status: it is computed from the cache as a whole, and a
     // spec change racing with it only means one more reconcile, not a conflict and backoff.
+    // Fields gone from it (zero counters, conditions) are nulled so the server drops them.
     try {
-      await replicaSets.subresource('status').patch(rs.metadata?.name ?? '', { status: { ...status, conditions: status.conditions ?? null } }, 'merge', { namespace: rs.metadata?.namespace ?? '' });
+      await replicaSets.subresource('status').patch(rs.metadata?.name ?? '', { status: statusMergePatch(rs.status, status, RS_OMITEMPTY) }, 'merge', { namespace: rs.metadata?.namespace ?? '' });
     } catch (err) {
       if (isNotFound(err)) return;
       throw err;
@@ -187,6 +188,9 @@ export function podFromTemplate(rs: ReplicaSet): Pod {
   } as Pod;
 }
 
+/** ReplicaSetStatus counters tagged omitempty (replicas is not: it is always printed). */
+const RS_OMITEMPTY = ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'] as const;
+
 /** Status from the owned active pods (calculateStatus in replica_set_utils.go). */
 export function computeReplicaSetStatus(rs: ReplicaSet, owned: readonly Pod[], manageErr: unknown, now: number): NonNullable<ReplicaSet['status']> {
   const tplLabels = rs.spec?.template?.metadata?.labels ?? {};
@@ -209,6 +213,8 @@ export function computeReplicaSetStatus(rs: ReplicaSet, owned: readonly Pod[], m
     availableReplicas: available,
     observedGeneration: rs.metadata?.generation ?? 0,
   };
+  // ReplicaSetStatus: replicas is always printed; the other counters are omitempty.
+  omitZero(status, RS_OMITEMPTY);
   const want = rs.spec?.replicas ?? 1;
   if (manageErr) {
     const reason = owned.length < want ? 'FailedCreate' : 'FailedDelete';
@@ -219,13 +225,14 @@ export function computeReplicaSetStatus(rs: ReplicaSet, owned: readonly Pod[], m
   return status;
 }
 
+/** What a status write would change: the counters as stored (a zero differs from an omitted one), conditions without their times. */
 function normalizeStatus(s: ReplicaSet['status']): unknown {
   return {
-    replicas: s?.replicas ?? 0,
-    fullyLabeledReplicas: s?.fullyLabeledReplicas ?? 0,
-    readyReplicas: s?.readyReplicas ?? 0,
-    availableReplicas: s?.availableReplicas ?? 0,
-    observedGeneration: s?.observedGeneration ?? 0,
+    replicas: s?.replicas,
+    fullyLabeledReplicas: s?.fullyLabeledReplicas,
+    readyReplicas: s?.readyReplicas,
+    availableReplicas: s?.availableReplicas,
+    observedGeneration: s?.observedGeneration,
     conditions: (s?.conditions ?? []).map((c) => [c.type, c.status, c.reason, c.message]),
   };
 }

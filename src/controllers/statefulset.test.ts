@@ -2,6 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StatefulSet } from '../api/apps/v1/stateful-set.js';
 import { StatefulSetKind } from '../api/apps/v1/stateful-set.js';
+import type { Event } from '../api/core/v1/event.js';
+import { EventKind } from '../api/core/v1/event.js';
 import type { PersistentVolumeClaim } from '../api/core/v1/persistent-volume-claim.js';
 import { PersistentVolumeClaimKind } from '../api/core/v1/persistent-volume-claim.js';
 import type { Pod } from '../api/core/v1/pod.js';
@@ -79,6 +81,11 @@ describe('statefulset controller (e2e)', () => {
       const st = (await c.client.resource<StatefulSet>(StatefulSetKind).get('web', { namespace: 'default' })).status;
       return st?.replicas === 3 && st.readyReplicas === 3 && st.currentRevision === st.updateRevision && st.updatedReplicas === 3;
     });
+    // Upstream's events for the claim and the pod of each ordinal.
+    await waitFor('claim and pod events', async () => {
+      const msgs = (await c.client.resource<Event>(EventKind).list({ namespace: 'default' })).items.filter((e) => e.involvedObject?.name === 'web' && e.reason === 'SuccessfulCreate').map((e) => e.message);
+      return [0, 1, 2].every((i) => msgs.includes(`create Claim data-web-${i} Pod web-${i} in StatefulSet web success`) && msgs.includes(`create Pod web-${i} in StatefulSet web successful`));
+    });
 
     await c.client.resource<StatefulSet>(StatefulSetKind).patch('web', { spec: { replicas: 1 } }, 'merge', { namespace: 'default' });
     await waitFor('web-2 terminating', async () => (await get('web-2'))?.metadata?.deletionTimestamp);
@@ -86,6 +93,20 @@ describe('statefulset controller (e2e)', () => {
     await podsApi().delete('web-2', { namespace: 'default', gracePeriodSeconds: 0 }); // the kubelet's part
     await waitFor('web-1 terminating', async () => (await get('web-1'))?.metadata?.deletionTimestamp);
     assert.equal((await get('web-0'))?.metadata?.deletionTimestamp, undefined);
+  });
+
+  it('status as Go prints it: replicas, availableReplicas and collisionCount even at 0, the omitempty counters left out', async () => {
+    const api = c.client.resource<StatefulSet>(StatefulSetKind);
+    await api.create(
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'idle' }, spec: { replicas: 0, selector: { matchLabels: { app: 'idle' } }, template: { metadata: { labels: { app: 'idle' } }, spec: { containers: [{ name: 'c', image: 'idle:1' }] } } } } as StatefulSet,
+      { namespace: 'default' },
+    );
+    const st = await waitFor('idle status', async () => {
+      const s = (await api.get('idle', { namespace: 'default' })).status;
+      return s?.updateRevision ? s : undefined;
+    });
+    assert.deepEqual(Object.keys(st).sort(), ['availableReplicas', 'collisionCount', 'currentRevision', 'observedGeneration', 'replicas', 'updateRevision']);
+    assert.deepEqual([st.replicas, st.availableReplicas, st.collisionCount], [0, 0, 0]);
   });
 
   it('rolling update: highest ordinal first, stops at the partition, then finishes when the partition drops', async () => {

@@ -15,6 +15,7 @@ import { REVISION_HASH_LABEL, syncRevisions } from './controller-revisions.js';
 import { isPodAvailable, isPodReady } from './pod-util.js';
 import { selectorOf } from './replicaset.js';
 import { ordinalOf, statefulClaims, statefulPod } from './statefulset-pod.js';
+import { omitZero, statusMergePatch } from './status-fields.js';
 
 const COMPONENT = 'statefulset-controller';
 const GVK = { kind: 'StatefulSet', apiVersion: 'apps/v1' };
@@ -26,6 +27,9 @@ export const statefulSetController: ControllerDescriptor = {
   name: 'statefulset',
   create: (ctx) => newStatefulSetController(ctx),
 };
+
+/** StatefulSetStatus fields tagged omitempty in k8s.io/api (replicas and availableReplicas are not). */
+const STS_OMITEMPTY = ['observedGeneration', 'readyReplicas', 'currentReplicas', 'updatedReplicas'] as const;
 
 const runningAndReady = (p: Pod) => p.status?.phase === 'Running' && isPodReady(p);
 
@@ -119,7 +123,7 @@ export function newStatefulSetController(ctx: ControllerContext): RunningControl
     const inRange = [...byOrdinal.values()];
     const updated = inRange.filter((p) => p.metadata?.labels?.[REVISION_HASH_LABEL] === updateHash).length;
     if (updated === replicas && inRange.length === replicas) currentHash = updateHash;
-    const status = {
+    const status: NonNullable<StatefulSet['status']> = {
       observedGeneration: set.metadata?.generation ?? 0,
       replicas: owned.length,
       readyReplicas: owned.filter(isPodReady).length,
@@ -128,11 +132,16 @@ export function newStatefulSetController(ctx: ControllerContext): RunningControl
       updatedReplicas: owned.filter((p) => p.metadata?.labels?.[REVISION_HASH_LABEL] === updateHash).length,
       currentRevision: revName(currentHash),
       updateRevision: revName(updateHash),
+      // A pointer upstream always sets: printed as 0 (this controller sees no hash collisions).
+      collisionCount: set.status?.collisionCount ?? 0,
     };
+    // StatefulSetStatus: replicas and availableReplicas are always printed, the other counters are omitempty.
+    omitZero(status, STS_OMITEMPTY);
     const cur = (set.status ?? {}) as Record<string, unknown>;
-    if (Object.entries(status).some(([k, v]) => (cur[k] ?? (typeof v === 'number' ? 0 : undefined)) !== v)) {
+    const managed = [...Object.keys(status), ...STS_OMITEMPTY];
+    if (managed.some((k) => cur[k] !== (status as Record<string, unknown>)[k])) {
       try {
-        await sets.subresource('status').patch(name, { status }, 'merge', { namespace });
+        await sets.subresource('status').patch(name, { status: statusMergePatch(undefined, status, STS_OMITEMPTY) }, 'merge', { namespace });
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
@@ -142,14 +151,20 @@ export function newStatefulSetController(ctx: ControllerContext): RunningControl
 
   async function createPod(set: StatefulSet, ordinal: number, t: { template: Template; hash: string }): Promise<void> {
     const namespace = set.metadata?.namespace ?? '';
+    const pod = statefulPod(set, ordinal, t.template, t.hash);
+    const podName = pod.metadata?.name ?? '';
+    const setName = set.metadata?.name ?? '';
     for (const claim of statefulClaims(set, ordinal)) {
+      const claimName = claim.metadata?.name ?? '';
       try {
         await claims.create(claim, { namespace });
+        recorder.event(set, 'Normal', 'SuccessfulCreate', `create Claim ${claimName} Pod ${podName} in StatefulSet ${setName} success`, GVK);
       } catch (err) {
-        if (!isAlreadyExists(err)) throw err;
+        if (isAlreadyExists(err)) continue;
+        recorder.event(set, 'Warning', 'FailedCreate', `create Claim ${claimName} for Pod ${podName} in StatefulSet ${setName} failed error: ${err instanceof Error ? err.message : String(err)}`, GVK);
+        throw err;
       }
     }
-    const pod = statefulPod(set, ordinal, t.template, t.hash);
     try {
       await pods.create(pod, { namespace });
       recorder.event(set, 'Normal', 'SuccessfulCreate', `create Pod ${pod.metadata?.name ?? ''} in StatefulSet ${set.metadata?.name ?? ''} successful`, GVK);

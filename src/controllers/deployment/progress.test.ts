@@ -31,9 +31,10 @@ describe('deployment status and conditions', () => {
     const n = rs('web-new', 3, { available: 3 });
     const { status, requeueAfterMs } = rolloutStatus(dep({ observedGeneration: 1 }), [rs('web-old', 0), n], n, NOW);
     assert.deepEqual(
-      { r: status.replicas, u: status.updatedReplicas, a: status.availableReplicas, un: status.unavailableReplicas, g: status.observedGeneration },
-      { r: 3, u: 3, a: 3, un: 0, g: 2 },
+      { r: status.replicas, u: status.updatedReplicas, a: status.availableReplicas, ready: status.readyReplicas, g: status.observedGeneration },
+      { r: 3, u: 3, a: 3, ready: 3, g: 2 },
     );
+    assert.ok(!('unavailableReplicas' in status), 'a zero counter is left out, as Go omitempty does');
     assert.equal(cond(status, 'Available').reason, 'MinimumReplicasAvailable');
     assert.equal(cond(status, 'Progressing').reason, 'NewReplicaSetAvailable');
     assert.equal(cond(status, 'Progressing').message, 'ReplicaSet "web-new" has successfully progressed.');
@@ -43,6 +44,13 @@ describe('deployment status and conditions', () => {
   it('progress: ReplicaSetUpdated and a requeue at the deadline', () => {
     const n = rs('web-new', 1, { available: 0 });
     const { status, requeueAfterMs } = rolloutStatus(dep({ updatedReplicas: 0, replicas: 3 }), [rs('web-old', 3, { available: 3 }), n], n, NOW);
+    assert.deepEqual([status.replicas, status.updatedReplicas, status.availableReplicas, status.unavailableReplicas], [4, 1, 3, 1]);
+    const scaledToZero = rolloutStatus(dep({}, { replicas: 0 }), [rs('web-new', 0)], rs('web-new', 0), NOW).status;
+    assert.deepEqual(
+      ['replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas'].filter((k) => k in scaledToZero),
+      [],
+      'no replicas: 0, updatedReplicas: 0, …',
+    );
     assert.equal(cond(status, 'Progressing').reason, 'ReplicaSetUpdated');
     assert.equal(cond(status, 'Available').status, 'True', '3 of 3 old ones still available (maxUnavailable 0)');
     assert.ok(requeueAfterMs !== undefined && requeueAfterMs > 50_000 && requeueAfterMs <= 62_000, `requeue in ~60 s, got ${requeueAfterMs}`);

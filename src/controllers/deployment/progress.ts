@@ -3,9 +3,13 @@ import type { ReplicaSet } from '../../api/apps/v1/replica-set.js';
 import { deploymentConditionReasons as R, deploymentConditionTypes as T } from '../../api/apps/v1/well-known.js';
 import { rfc3339 } from '../../client/micro-time.js';
 import { getCondition, removeCondition, setCondition } from '../conditions.js';
+import { omitZero } from '../status-fields.js';
 import { maxUnavailable, replicasOf, sumStatus } from './util.js';
 
 type Status = NonNullable<Deployment['status']>;
+
+/** DeploymentStatus counters tagged omitempty in k8s.io/api: a zero is left out. */
+export const DEPLOYMENT_OMITEMPTY = ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas'] as const;
 
 /** Replica counts and the Available condition (calculateStatus). */
 export function calculateStatus(d: Deployment, allRSs: readonly ReplicaSet[], newRS: ReplicaSet | undefined, now: number): Status {
@@ -21,6 +25,7 @@ export function calculateStatus(d: Deployment, allRSs: readonly ReplicaSet[], ne
     availableReplicas: available,
     unavailableReplicas: Math.max(0, total - available),
   };
+  omitZero(status, DEPLOYMENT_OMITEMPTY);
   if (available >= replicasOf(d) - maxUnavailable(d)) {
     setCondition(status, { type: T.available, status: 'True', reason: R.minimumReplicasAvailable, message: 'Deployment has minimum availability.' }, now, true);
   } else {
@@ -72,7 +77,7 @@ export function rolloutStatus(d: Deployment, allRSs: readonly ReplicaSet[], newR
   const secs = deadlineSeconds(d);
   if (secs === undefined) removeCondition(s, T.progressing);
   const cur = getCondition(s, T.progressing);
-  const complete = s.replicas === s.updatedReplicas && cur?.reason === R.newReplicaSetAvailable;
+  const complete = (s.replicas ?? 0) === (s.updatedReplicas ?? 0) && cur?.reason === R.newReplicaSetAvailable;
   if (secs !== undefined && !complete && !d.spec?.paused) {
     const name = newRS?.metadata?.name ?? '';
     if (deploymentComplete(d, s)) {

@@ -10,7 +10,8 @@ import { getCondition, setCondition } from '../conditions.js';
 import { newControllerRef } from '../owner-refs.js';
 import { computeHash } from './hash.js';
 import { replicaSetsToCleanUp } from './history.js';
-import { calculateStatus, pausedCondition, rolloutStatus } from './progress.js';
+import { calculateStatus, DEPLOYMENT_OMITEMPTY, pausedCondition, rolloutStatus } from './progress.js';
+import { sameJson, statusMergePatch } from '../status-fields.js';
 import { deploymentAnnotationsFor, setNewReplicaSetAnnotations, setReplicasAnnotations } from './rollback.js';
 import { newReplicaSetReplicas } from './rolling.js';
 import { proportionalSizes } from './scale.js';
@@ -198,7 +199,8 @@ export class DeploymentSyncer {
 
   async patchStatus(d: Deployment, s: NonNullable<Deployment['status']>): Promise<void> {
     try {
-      await this.cfg.deployments.subresource('status').patch(d.metadata?.name ?? '', { status: { ...s, conditions: s.conditions ?? null } }, 'merge', { namespace: d.metadata?.namespace ?? '' });
+      // Fields gone from the new status (zero counters, conditions) are nulled so the server drops them.
+      await this.cfg.deployments.subresource('status').patch(d.metadata?.name ?? '', { status: statusMergePatch(d.status, s, DEPLOYMENT_OMITEMPTY) }, 'merge', { namespace: d.metadata?.namespace ?? '' });
       d.status = s;
     } catch (err) {
       if (!isNotFound(err)) throw err;
@@ -211,5 +213,5 @@ function sameStatus(a: Deployment['status'], b: Deployment['status']): boolean {
     ...s,
     conditions: (s?.conditions ?? []).map((c) => ({ ...c })),
   });
-  return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
+  return sameJson(norm(a), norm(b));
 }
