@@ -4,34 +4,45 @@ import type { KubeObject } from '../watch-cache/cached-object.js';
 import type { VerbArgs } from './context.js';
 import { decodeBody, readBody } from './body.js';
 import { deleteObject } from './delete.js';
-import { badRequest, tooManyRequests, statusError } from './errors.js';
+import { badRequest, forbidden, notFound, tooManyRequests, statusError, type ApiError } from './errors.js';
 import { listPrefix } from './keys.js';
-import { mustReadObject } from './object-store.js';
+import { guaranteedUpdate, mustReadObject } from './object-store.js';
+import type { KindSpec } from '../../api/schema/dsl.js';
+import { rfc3339 } from '../../client/micro-time.js';
 import { decodeProtobufBody } from './protobuf-body.js';
 import { sendJson, successStatus } from './respond.js';
 
-function scaled(v: unknown, total: number, roundUp: boolean): number | undefined {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && /^\d+%$/.test(v)) {
-    const x = (Number(v.slice(0, -1)) * total) / 100;
-    return roundUp ? Math.ceil(x) : Math.floor(x);
-  }
-  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
-  return undefined;
+const DENIED = "Cannot evict pod as it would violate the pod's disruption budget.";
+/** Upstream's MaxDisruptedPodSize: evictions the disruption controller has not yet confirmed. */
+const MAX_DISRUPTED_PODS = 2000;
+
+function isReady(pod: KubeObject): boolean {
+  const ready = (pod.status?.conditions as { type?: string; status?: string }[] | undefined)?.find((c) => c.type === 'Ready');
+  return ready?.status === 'True';
 }
 
-function isHealthy(pod: KubeObject): boolean {
-  if (pod.metadata?.deletionTimestamp) return false;
-  if (pod.status?.phase !== 'Running') return false;
-  const ready = (pod.status?.conditions as { type?: string; status?: string }[] | undefined)?.find((c) => c.type === 'Ready');
-  return ready ? ready.status === 'True' : true;
+/** A pod whose deletion cannot disrupt anything (upstream's canIgnorePDB). */
+function canIgnoreBudgets(pod: KubeObject): boolean {
+  const phase = pod.status?.phase;
+  return phase === 'Succeeded' || phase === 'Failed' || phase === 'Pending' || Boolean(pod.metadata?.deletionTimestamp);
+}
+
+/** 429 TooManyRequests without Retry-After (kubectl drain retries on its own every 5 s, up to its --timeout). */
+function denied(cause: string): ApiError {
+  const err = tooManyRequests(DENIED, 0);
+  err.status.details = { causes: [{ reason: 'DisruptionBudget', message: cause }] };
+  return err;
 }
 
 /**
- * POST pods/<name>/eviction (policy/v1 Eviction): deletes the pod unless a
- * PodDisruptionBudget selecting it would be violated (429 TooManyRequests, as
- * Kubernetes). Budgets are checked from the live pods: minAvailable (count or %), or
- * maxUnavailable (count or %).
+ * POST pods/<name>/eviction (policy/v1 Eviction), as upstream's eviction REST: deletes the
+ * pod unless the PodDisruptionBudget selecting it (at most one; a selector that selects
+ * nothing is ignored) has no disruption left in its status, which the disruption
+ * controller keeps. An allowed eviction of a ready pod takes one disruption from the
+ * status and records the pod in `disruptedPods`, with a compare-and-swap write, before
+ * the pod is deleted: two concurrent evictions cannot both spend the last one. An unready
+ * pod goes without spending one when the budget is healthy or its
+ * unhealthyPodEvictionPolicy is AlwaysAllow.
  */
 export async function handleEviction(a: VerbArgs): Promise<void> {
   const { info, spec, ctx, req } = a;
@@ -42,44 +53,69 @@ export async function handleEviction(a: VerbArgs): Promise<void> {
   if (body.metadata?.name && body.metadata.name !== name) throw badRequest(`name in URL does not match name in Eviction object`);
   const { obj: pod } = await mustReadObject(ctx, spec, info.namespace, name);
   const pdbSpec = ctx.registry.byGroupVersionResource('policy', 'v1', 'poddisruptionbudgets');
-  const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' || pod.status?.phase === 'Pending';
-  if (pdbSpec && !terminal) {
+  const dryRun = Array.isArray(body.deleteOptions?.dryRun) && body.deleteOptions.dryRun.includes('All');
+  if (pdbSpec && !canIgnoreBudgets(pod)) {
     await ctx.cache.syncWithStore(ctx.consistentReadTimeoutMs);
-    const pdbs = ctx.cache.resource(listPrefix(pdbSpec)).list(listPrefix(pdbSpec, info.namespace));
-    const pods = ctx.cache.resource(listPrefix(spec)).list(listPrefix(spec, info.namespace)).map((o) => o.obj);
     const labels = (pod.metadata?.labels ?? {}) as Record<string, string>;
-    for (const { obj: pdb } of pdbs) {
-      let sel: LabelSelector;
-      try {
-        sel = LabelSelector.fromObject(pdb.spec?.selector);
-      } catch {
-        continue;
-      }
-      if (!sel.matches(labels)) continue;
-      const matching = pods.filter((p) => sel.matches((p.metadata?.labels ?? {}) as Record<string, string>));
-      const expected = matching.length;
-      const healthy = matching.filter(isHealthy).length;
-      let allowed: number;
-      let needs: number;
-      if (pdb.spec?.maxUnavailable !== undefined) {
-        const maxUn = scaled(pdb.spec.maxUnavailable, expected, true) ?? 0;
-        needs = expected - maxUn;
-        allowed = healthy - needs;
-      } else {
-        needs = scaled(pdb.spec?.minAvailable ?? 1, expected, true) ?? 1;
-        allowed = healthy - needs;
-      }
-      if (isHealthy(pod) && allowed < 1) {
-        // No Retry-After, as upstream: kubectl drain retries every 5 s up to its --timeout,
-        // while a Retry-After would make client-go retry inside each eviction call.
-        const err = tooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.", 0);
-        err.status.details = {
-          causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${String(pdb.metadata?.name)} needs ${needs} healthy pods and has ${healthy} currently` }],
-        };
-        throw err;
-      }
-    }
+    const pdbs = ctx.cache
+      .resource(listPrefix(pdbSpec))
+      .list(listPrefix(pdbSpec, info.namespace))
+      .map((o) => o.obj)
+      .filter((pdb) => selects(pdb.spec?.selector, labels));
+    if (pdbs.length > 1) throw statusError(500, 'InternalError', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
+    const pdb = pdbs[0];
+    if (pdb) await spendDisruption(a, pdbSpec, pdb, pod, dryRun);
   }
   await deleteObject(ctx, spec, info.namespace, name, (body.deleteOptions ?? {}) as never, a.user);
   sendJson(a.res, 201, successStatus({}));
+}
+
+/** Whether a budget's selector selects these labels; an empty or unreadable one selects nothing. */
+function selects(selector: unknown, labels: Record<string, string>): boolean {
+  let sel: LabelSelector;
+  try {
+    sel = LabelSelector.fromObject(selector as never);
+  } catch {
+    return false;
+  }
+  return !sel.isEmpty() && sel.matches(labels);
+}
+
+/** Upstream's checkAndDecrement (after the unready-pod shortcuts): throws when the budget says no. */
+async function spendDisruption(a: VerbArgs, pdbSpec: KindSpec, seen: KubeObject, pod: KubeObject, dryRun: boolean): Promise<void> {
+  const podName = String(pod.metadata?.name ?? '');
+  const pdbName = String(seen.metadata?.name ?? '');
+  await guaranteedUpdate(a.ctx, pdbSpec, a.info.namespace, pdbName, (pdb) => {
+    if (!pdb) throw notFound(pdbSpec, pdbName);
+    const status = (pdb.status ?? {}) as Record<string, any>;
+    const unready = !isReady(pod);
+    if (unready && pdb.spec?.unhealthyPodEvictionPolicy === 'AlwaysAllow') return { action: 'none' };
+    const healthy = Number(status.currentHealthy ?? 0);
+    const desired = Number(status.desiredHealthy ?? 0);
+    if (unready && healthy >= desired && desired > 0) return { action: 'none' };
+    if (Number(status.observedGeneration ?? 0) < Number(pdb.metadata?.generation ?? 0)) throw denied(`The disruption budget ${pdbName} is still being processed by the server.`);
+    const allowed = Number(status.disruptionsAllowed ?? 0);
+    if (allowed < 0) throw forbidden(pdbSpec, pdbName, 'pdb disruptions allowed is negative');
+    if (Object.keys(status.disruptedPods ?? {}).length > MAX_DISRUPTED_PODS) throw forbidden(pdbSpec, pdbName, 'DisruptedPods map too big - too many evictions not confirmed by PDB controller');
+    if (allowed === 0) throw denied(`The disruption budget ${pdbName} needs ${desired} healthy pods and has ${healthy} currently`);
+    if (dryRun) return { action: 'none' };
+    const next: Record<string, any> = { ...status, disruptionsAllowed: allowed - 1, disruptedPods: { ...(status.disruptedPods ?? {}), [podName]: rfc3339(Date.now()) } };
+    if (allowed - 1 === 0) next.conditions = withInsufficientPods(status.conditions, Number(pdb.metadata?.generation ?? 0));
+    return { action: 'write', obj: { ...pdb, status: next } };
+  });
+}
+
+/** The DisruptionAllowed condition turned False (InsufficientPods), as upstream's UpdateDisruptionAllowedCondition does at 0. */
+function withInsufficientPods(conditions: unknown, generation: number): unknown[] {
+  const list = Array.isArray(conditions) ? (conditions as Array<Record<string, unknown>>) : [];
+  const old = list.find((c) => c.type === 'DisruptionAllowed');
+  const next = {
+    type: 'DisruptionAllowed',
+    status: 'False',
+    reason: 'InsufficientPods',
+    message: '',
+    observedGeneration: generation,
+    lastTransitionTime: old?.status === 'False' ? old.lastTransitionTime : rfc3339(Date.now()),
+  };
+  return [...list.filter((c) => c.type !== 'DisruptionAllowed'), next];
 }

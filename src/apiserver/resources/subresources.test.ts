@@ -64,20 +64,29 @@ test('graceful pod deletion: scheduled pods wait for grace 0, unscheduled go at 
   assert.equal((await h.req('GET', `${P}/g2`)).status, 404);
 });
 
-test('eviction honours a PodDisruptionBudget (429) and deletes otherwise', async () => {
+test('eviction spends a disruption from the PodDisruptionBudget status (429 when none is left) and deletes otherwise', async () => {
   await h.req('POST', '/api/v1/namespaces', { metadata: { name: 'ev' } });
   const EP = '/api/v1/namespaces/ev/pods';
-  for (const n of ['e1', 'e2']) {
+  const PDB = '/apis/policy/v1/namespaces/ev/poddisruptionbudgets/db-pdb';
+  const ready = { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } };
+  for (const n of ['e1', 'e2', 'e3']) {
     await h.req('POST', EP, { metadata: { name: n, labels: { app: 'db' } }, spec: {} });
-    await h.req('PATCH', `${EP}/${n}/status`, { status: { phase: 'Running' } }, merge);
+    await h.req('PATCH', `${EP}/${n}/status`, n === 'e3' ? { status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] } } : ready, merge);
   }
   const pdb = await h.req('POST', '/apis/policy/v1/namespaces/ev/poddisruptionbudgets', {
     metadata: { name: 'db-pdb' },
     spec: { minAvailable: 2, selector: { matchLabels: { app: 'db' } } },
   });
   assert.equal(pdb.status, 201, JSON.stringify(pdb.body));
-  const ev = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'e1', namespace: 'ev' } };
-  const denied = await h.req('POST', `${EP}/e1/eviction`, ev);
+  const ev = (name: string) => ({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'ev' } });
+  // Not yet looked at by the disruption controller: no status for this generation.
+  const unseen = await h.req('POST', `${EP}/e1/eviction`, ev('e1'));
+  assert.equal(unseen.status, 429);
+  assert.deepEqual(unseen.body.details.causes, [{ reason: 'DisruptionBudget', message: 'The disruption budget db-pdb is still being processed by the server.' }]);
+  const setStatus = (disruptionsAllowed: number) =>
+    h.req('PATCH', `${PDB}/status`, { status: { observedGeneration: 1, currentHealthy: 2, desiredHealthy: 2, expectedPods: 3, disruptionsAllowed } }, merge);
+  await setStatus(0);
+  const denied = await h.req('POST', `${EP}/e1/eviction`, ev('e1'));
   assert.equal(denied.status, 429);
   assert.equal(denied.body.reason, 'TooManyRequests');
   assert.equal(denied.body.message, "Cannot evict pod as it would violate the pod's disruption budget.");
@@ -85,10 +94,18 @@ test('eviction honours a PodDisruptionBudget (429) and deletes otherwise', async
   assert.equal(denied.headers.get('retry-after'), null);
   assert.equal(denied.body.details.retryAfterSeconds, undefined);
   assert.deepEqual(denied.body.details.causes, [{ reason: 'DisruptionBudget', message: 'The disruption budget db-pdb needs 2 healthy pods and has 2 currently' }]);
-  await h.req('PATCH', '/apis/policy/v1/namespaces/ev/poddisruptionbudgets/db-pdb', { spec: { minAvailable: 1 } }, merge);
-  const ok = await h.req('POST', `${EP}/e1/eviction`, ev);
+  // An unready pod goes without spending anything while the budget is healthy.
+  assert.equal((await h.req('POST', `${EP}/e3/eviction`, ev('e3'))).status, 201);
+  await setStatus(1);
+  const ok = await h.req('POST', `${EP}/e1/eviction`, ev('e1'));
   assert.equal(ok.status, 201);
   assert.equal((await h.req('GET', `${EP}/e1`)).status, 404);
+  const spent = (await h.req('GET', PDB)).body.status;
+  assert.equal(spent.disruptionsAllowed, 0);
+  assert.deepEqual(Object.keys(spent.disruptedPods), ['e1']);
+  assert.deepEqual(spent.conditions.map((c: { type: string; status: string; reason: string }) => [c.type, c.status, c.reason]), [['DisruptionAllowed', 'False', 'InsufficientPods']]);
+  // The disruption is spent: the next eviction waits for the controller.
+  assert.equal((await h.req('POST', `${EP}/e2/eviction`, ev('e2'))).status, 429);
 });
 
 test('namespace deletion waits for spec.finalizers (Terminating) until /finalize empties them', async () => {
