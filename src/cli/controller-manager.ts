@@ -79,12 +79,15 @@ async function runControllerManager(flags: ControllerManagerFlags): Promise<void
   const log = jsonLogger('controller-manager');
   // Errors thrown from here reach the CLI's one error sink (message on stderr, exit code 1).
   const client = clientFromKubeconfig({ ...(flags.kubeconfig ? { path: flags.kubeconfig } : {}), qps: 200, burst: 400, userAgent: 'skiff-controller-manager' });
+  // The CA the kubeconfig trusts is the cluster's: published to namespaces as kube-root-ca.crt.
+  const { loadKubeconfig } = await import('../client/kubeconfig.js');
+  const rootCaPem = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {}).ca?.toString('utf8');
   const options = { terminatedPodGcThreshold: flags.terminatedPodGcThreshold, workers: flags.concurrentSyncs };
   let manager: { stop(): Promise<void> } | undefined;
   let starting: Promise<void> | undefined;
   const startManager = (): Promise<void> =>
     (starting ??= (async () => {
-      manager = await startControllerManager({ client, log, controllers: flags.controllers, options, nodeLifecycle: nodeLifecycleTimings(flags) });
+      manager = await startControllerManager({ client, log, controllers: flags.controllers, options, nodeLifecycle: nodeLifecycleTimings(flags), ...(rootCaPem ? { rootCaPem } : {}) });
       process.stdout.write('skiff controller-manager: controllers running\n');
     })());
   const stopManager = async (): Promise<void> => {

@@ -18,6 +18,7 @@ import { nodeLifecycleController, type NodeLifecycleOptions } from './node-lifec
 import { namespaceController } from './namespace.js';
 import { podGcController } from './podgc.js';
 import { replicaSetController } from './replicaset.js';
+import { rootCaPublisherController } from './root-ca-publisher.js';
 import { serviceAccountController } from './serviceaccount.js';
 import { statefulSetController } from './statefulset.js';
 
@@ -30,6 +31,7 @@ export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
   endpointSliceController,
   endpointsController,
   serviceAccountController,
+  rootCaPublisherController,
   podGcController,
   jobController,
   cronJobController,
@@ -55,6 +57,8 @@ export interface ControllerManagerConfig {
   nodeLifecycle?: NodeLifecycleOptions;
   /** Job controller: base of the pod failure backoff (default 10 s, doubling per failure, capped at 6 min). */
   job?: { podFailureBackoffBaseMs?: number };
+  /** The cluster CA (PEM) the root-ca-cert-publisher puts in every namespace's kube-root-ca.crt; none: not published. */
+  rootCaPem?: string;
 }
 
 export interface ControllerManager {
@@ -105,7 +109,7 @@ export async function startControllerManager(config: ControllerManagerConfig): P
     clock,
     log,
     // Extra per-controller settings ride along in options (read by their controllers).
-    options: { ...(config.options ?? {}), ...(config.nodeLifecycle !== undefined ? { nodeLifecycle: config.nodeLifecycle } : {}), ...(config.job ? { job: config.job } : {}) } as ControllerOptions,
+    options: { ...(config.options ?? {}), ...(config.nodeLifecycle !== undefined ? { nodeLifecycle: config.nodeLifecycle } : {}), ...(config.job ? { job: config.job } : {}), ...(config.rootCaPem ? { rootCaPem: config.rootCaPem } : {}) } as ControllerOptions,
     recorder: (component) => {
       let r = recorders.get(component);
       if (!r) {
