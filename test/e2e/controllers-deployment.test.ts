@@ -54,7 +54,7 @@ describe('controllers e2e: deployments', { timeout: 240_000 }, () => {
     const pods = await podsOf('web');
     for (const p of pods) assert.equal(p.metadata?.ownerReferences?.[0]?.name, rs[0].metadata.name);
     const events = await c.kk(['get', 'events', '--field-selector', 'involvedObject.name=web', '-o', 'json']);
-    assert.match(events, new RegExp(`Scaled up replica set web-${hash} to 3`));
+    assert.match(events, new RegExp(`Scaled up replica set web-${hash} from 0 to 3`));
   });
 
   it('set image rolls out within maxSurge/maxUnavailable; history and undo', async () => {

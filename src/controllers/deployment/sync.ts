@@ -113,7 +113,7 @@ export class DeploymentSyncer {
       this.cfg.recorder.event(d, 'Warning', 'ReplicaSetCreateError', msg, INVOLVED);
       throw err;
     }
-    if (replicas > 0) this.cfg.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name} to ${replicas}`, INVOLVED);
+    if (replicas > 0) this.cfg.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name} from 0 to ${replicas}`, INVOLVED);
     if (d.spec?.progressDeadlineSeconds !== undefined) {
       const s = structuredClone(d.status ?? {});
       setCondition(s, { type: T.progressing, status: 'True', reason: R.newReplicaSetCreated, message: `Created new replica set "${name}"` }, this.cfg.now(), true);
@@ -132,7 +132,7 @@ export class DeploymentSyncer {
     const out = await this.cfg.replicaSets.patch(rs.metadata?.name ?? '', { metadata: { annotations: copy.metadata?.annotations }, spec: { replicas } }, 'merge', { namespace: rs.metadata?.namespace ?? '' });
     if (from !== replicas) {
       const dir = replicas > from ? 'up' : 'down';
-      this.cfg.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${dir} replica set ${rs.metadata?.name ?? ''} to ${replicas}`, INVOLVED);
+      this.cfg.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${dir} replica set ${rs.metadata?.name ?? ''} from ${from} to ${replicas}`, INVOLVED);
     }
     return out;
   }
