@@ -113,7 +113,9 @@ describe('kubelet with the process runtime', { timeout: 180_000 }, () => {
 
   it('serves kubectl logs (tail, timestamps, -f) and exec with the exit code', async () => {
     const kc = kubectlFor(server);
-    await pods().create(podOf('talker', { containers: [{ name: 'c', image: 'x', command: ['sh', '-c', 'echo one; echo two; echo err >&2; sleep 1; echo three; sleep 300'] }] }));
+    // stdout and stderr are separate files the kubelet reads as they grow: the pause lets
+    // their order in the log be the order written even when the kubelet is slow to wake.
+    await pods().create(podOf('talker', { containers: [{ name: 'c', image: 'x', command: ['sh', '-c', 'echo one; echo two; sleep 0.5; echo err >&2; sleep 1; echo three; sleep 300'] }] }));
     await podWhere('talker', (x) => x.status?.phase === 'Running');
     await waitFor('first lines', async () => ((await kc(['logs', 'talker'])).stdout.includes('two') ? true : undefined));
     const tail = await kc(['logs', 'talker', '--tail=1']);
