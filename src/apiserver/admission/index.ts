@@ -6,5 +6,6 @@ export { createStrategy, podQosClass } from './create-strategy.js';
 export { serviceAllocation, type ServiceAllocationConfig } from './service-allocation.js';
 export { namespaceLifecycle, SYSTEM_NAMESPACES } from './namespace-lifecycle.js';
 export { ensureSystemNamespaces } from './system-namespaces.js';
+export { ensureSystemPriorityClasses } from './system-priority-classes.js';
 export { defaultTolerationSeconds, addDefaultTolerations, DEFAULT_TOLERATION_SECONDS } from './default-toleration-seconds.js';
 export { priorityAdmission } from './priority.js';

@@ -11,6 +11,7 @@ import {
   defaultTolerationSeconds,
   priorityAdmission,
   ensureSystemNamespaces,
+  ensureSystemPriorityClasses,
   namespaceLifecycle,
   schemaValidation,
   serviceAllocation,
@@ -106,7 +107,10 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
     },
   };
   const ready = (async () => {
-    if (!config.skipSystemNamespaces) await ensureSystemNamespaces({ store, now: ctx.now });
+    if (!config.skipSystemNamespaces) {
+      await ensureSystemNamespaces({ store, now: ctx.now });
+      if (config.registry.byGroupVersionResource('scheduling.k8s.io', 'v1', 'priorityclasses')) await ensureSystemPriorityClasses({ store, now: ctx.now });
+    }
     await cache.start();
   })();
   ready.catch((err: unknown) => console.error(JSON.stringify({ component: 'apiserver-resources', error: `startup failed: ${String(err)}` })));
