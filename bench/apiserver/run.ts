@@ -299,6 +299,23 @@ machine: the same build measured 0.38 to 0.58 ms of server CPU per create from o
 A larger young generation (\`--max-semi-space-size\` 32 or 64) halved the number of collections
 but not their total time, and cost 30–80 MB of RSS; not kept.
 
+Where the tail comes from (2026-11-27, fourth session; latencies logged with their start times).
+In a calm stretch creates finish in groups of 25–30 every ~10 ms, p50 31–38 ms and p99 per
+500 ms 47–64 ms; the run's p99 comes from slower stretches: the machine (the same build measured
+0.39 to 0.67 ms of server CPU per create minutes apart) and the first second after the warm-up.
+Tried, measured, not kept:
+- SQLite's automatic checkpoints stop the event loop for 12–17 ms every ~2,000 writes (fsync of
+  the database file is ~10 ms of it). A prototype that checkpoints from a worker thread with its
+  own connection (giving up exclusive locking) removed those stalls, but over 4 alternated rounds
+  p99 stayed within the noise (92 / 78 / 69 / 76 against 92 / 80 / 76 / 65 ms). Without any
+  checkpoint the WAL grows and every fdatasync must also commit its size: p99 133–142 ms.
+- Plain HTTP instead of TLS (an experiment): 0.57–0.60 against 0.63–0.64 ms of server CPU per
+  create, so TLS is ~8 % of a create; a thread terminating TLS would gain at most that.
+- fdatasync on the event loop right after COMMIT (no thread-pool round trip): no change.
+Kept: a connection's bearer token is hashed once, not per request (~10 µs of a create).
+So the goal stays out of reach on this machine for the reason above: p99 < 50 ms at 100 in
+flight needs ~3,000 creates/s, i.e. the request work on both cores.
+
 Rerun: \`npm run bench:apiserver\` (\`BENCH_PODS=n\` for a smaller run; \`BENCH_WARMUP=n\` warm-up creates, default 1000, 0 for none). The figures vary with
 the machine and with other load on it; the 2-core test machine is shared.
 `;
