@@ -92,6 +92,18 @@ test('dry-run PATCH and PUT answer at the live resourceVersion and store nothing
   assert.deepEqual([now.body.data.a, now.body.metadata.resourceVersion], ['1', rv]);
 });
 
+test('emptied finalizers and ownerReferences are left out, as Go prints ObjectMeta (omitempty)', async () => {
+  const owner = { apiVersion: 'v1', kind: 'Thing', name: 'o', uid: '6b7a4c1e-0000-4000-8000-000000000001' };
+  const c = await h.req('POST', T, { metadata: { name: 'omit', finalizers: ['example.com/x'], ownerReferences: [owner] } });
+  assert.deepEqual([c.body.metadata.finalizers, c.body.metadata.ownerReferences?.length], [['example.com/x'], 1]);
+  const p = await h.req('PATCH', `${T}/omit`, [{ op: 'replace', path: '/metadata/finalizers', value: [] }, { op: 'replace', path: '/metadata/ownerReferences', value: [] }], { 'content-type': 'application/json-patch+json' });
+  assert.equal(p.status, 200, JSON.stringify(p.body));
+  assert.equal('finalizers' in p.body.metadata, false);
+  assert.equal('ownerReferences' in p.body.metadata, false);
+  const made = await h.req('POST', T, { metadata: { name: 'omit2', finalizers: [], ownerReferences: [] } });
+  assert.deepEqual(['finalizers' in made.body.metadata, 'ownerReferences' in made.body.metadata], [false, false]);
+});
+
 test('validation failure is 422 Invalid with causes', async () => {
   const r = await h.req('POST', W, { metadata: { name: 'bad' }, spec: { replicas: -1 } });
   assert.equal(r.status, 422);

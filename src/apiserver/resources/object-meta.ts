@@ -38,6 +38,16 @@ export function stampCreate(obj: KubeObject, spec: KindSpec, opts: { now: Date; 
   delete m.deletionGracePeriodSeconds;
   if (spec.hasGeneration) m.generation = 1;
   else delete m.generation;
+  omitEmptyLists(m);
+}
+
+/**
+ * Drops empty `finalizers` and `ownerReferences`: Go's encoding of ObjectMeta leaves them
+ * out (omitempty), so a patch that removes the last entry leaves no `[]` behind upstream.
+ */
+function omitEmptyLists(m: Record<string, any>): void {
+  if (Array.isArray(m.finalizers) && m.finalizers.length === 0) delete m.finalizers;
+  if (Array.isArray(m.ownerReferences) && m.ownerReferences.length === 0) delete m.ownerReferences;
 }
 
 /**
@@ -57,6 +67,7 @@ export function carryOverOnUpdate(obj: KubeObject, old: KubeObject, spec: KindSp
     m.generation = specChanged(obj, old) ? prev + 1 : prev;
   } else if (om.generation === undefined) delete m.generation;
   else m.generation = om.generation;
+  omitEmptyLists(m);
 }
 
 /** True when anything other than metadata and status differs. */
