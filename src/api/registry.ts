@@ -10,6 +10,7 @@ import { policyV1Kinds } from './policy/v1/index.js';
 import { networkingV1Kinds } from './networking/v1/index.js';
 import { autoscalingV1Kinds } from './autoscaling/v1/index.js';
 import { schedulingV1Kinds } from './scheduling/v1/index.js';
+import { authenticationV1Kinds } from './authentication/v1/index.js';
 import { authorizationV1Kinds } from './authorization/v1/index.js';
 import { apiextensionsV1Kinds } from './apiextensions/v1/index.js';
 
@@ -25,6 +26,7 @@ export const builtinGroupVersions: readonly GroupVersion[] = [
   { group: '', version: 'v1', kinds: coreV1Kinds },
   { group: 'apps', version: 'v1', kinds: appsV1Kinds },
   { group: 'events.k8s.io', version: 'v1', kinds: eventsV1Kinds },
+  { group: 'authentication.k8s.io', version: 'v1', kinds: authenticationV1Kinds },
   { group: 'authorization.k8s.io', version: 'v1', kinds: authorizationV1Kinds },
   { group: 'autoscaling', version: 'v1', kinds: autoscalingV1Kinds },
   { group: 'batch', version: 'v1', kinds: batchV1Kinds },

@@ -1,10 +1,11 @@
 import { BOOTSTRAPPERS_GROUP } from '../authn/bootstrap-token.js';
-import type { AuthorizationAttributes, Authorizer, Decision } from './authorizer.js';
+import type { UserInfo } from '../types.js';
+import type { AuthorizationAttributes, Authorizer, Decision, Rules } from './authorizer.js';
 
 /** Where a joining node may go with a bootstrap token: read its server's identity, ask for a certificate. */
-const BOOTSTRAP_PATHS: ReadonlyArray<{ verb: string; path: RegExp }> = [
-  { verb: 'get', path: /^\/(version|cacerts|healthz|livez|readyz)$/ },
-  { verb: 'post', path: /^\/v1-skiff\/node-certificate$/ },
+const BOOTSTRAP_PATHS: ReadonlyArray<{ verb: string; path: RegExp; urls: string[] }> = [
+  { verb: 'get', path: /^\/(version|cacerts|healthz|livez|readyz)$/, urls: ['/version', '/cacerts', '/healthz', '/livez', '/readyz'] },
+  { verb: 'post', path: /^\/v1-skiff\/node-certificate$/, urls: ['/v1-skiff/node-certificate'] },
 ];
 
 /**
@@ -19,6 +20,12 @@ export function restrictBootstrappers(inner: Authorizer): Authorizer {
       if (!a.user.groups.includes(BOOTSTRAPPERS_GROUP)) return inner.authorize(a);
       if (a.resourceRequest) return denied;
       return BOOTSTRAP_PATHS.some((p) => p.verb === a.verb && p.path.test(a.path)) ? { allowed: true, reason: '' } : denied;
+    },
+    rulesFor(user: UserInfo, namespace: string): Rules | Promise<Rules> {
+      if (user.groups.includes(BOOTSTRAPPERS_GROUP)) {
+        return { resourceRules: [], nonResourceRules: BOOTSTRAP_PATHS.map((p) => ({ verbs: [p.verb], nonResourceURLs: p.urls })), incomplete: false };
+      }
+      return inner.rulesFor ? inner.rulesFor(user, namespace) : { resourceRules: [], nonResourceRules: [], incomplete: true };
     },
   };
 }
