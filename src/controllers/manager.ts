@@ -17,7 +17,7 @@ import { jobController } from './job.js';
 import { nodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';
 import { namespaceController } from './namespace.js';
 import { podGcController } from './podgc.js';
-import { replicaSetController } from './replicaset.js';
+import { replicaSetController, replicationControllerController } from './replicaset.js';
 import { rootCaPublisherController } from './root-ca-publisher.js';
 import { serviceAccountController } from './serviceaccount.js';
 import { statefulSetController } from './statefulset.js';
@@ -25,6 +25,7 @@ import { statefulSetController } from './statefulset.js';
 /** Every controller this manager knows, in start order. */
 export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
   replicaSetController,
+  replicationControllerController,
   deploymentController,
   garbageCollectorController,
   namespaceController,

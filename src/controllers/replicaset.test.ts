@@ -137,3 +137,24 @@ describe('replicaset controller (e2e)', () => {
     assert.deepEqual(zero, { replicas: 0, observedGeneration: 2 });
   });
 });
+
+describe('replicationcontroller controller (e2e)', () => {
+  let c: TestCluster;
+  before(async () => {
+    c = await startCluster({ controllers: ['replicationcontroller'] });
+  });
+  after(async () => {
+    await c?.stop();
+  });
+
+  it('keeps spec.replicas pods of a ReplicationController (plain label selector), owned by it, and scales down', async () => {
+    await c.kk(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'legacy', namespace: 'default' }, spec: { replicas: 3, selector: { app: 'legacy' }, template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } }));
+    const list = () => c.client.resource<Pod>(PodKind).list({ namespace: 'default', labelSelector: 'app=legacy' }).then((l) => l.items.filter((p) => !p.metadata?.deletionTimestamp));
+    const pods = await waitFor('three pods', async () => ((await list()).length === 3 ? list() : undefined));
+    for (const p of pods) assert.deepEqual(p.metadata?.ownerReferences?.map((r) => [r.apiVersion, r.kind, r.name, r.controller]), [['v1', 'ReplicationController', 'legacy', true]]);
+    await waitFor('status.replicas 3', async () => JSON.parse(await c.kk(['get', 'rc', 'legacy', '-o', 'json'])).status?.replicas === 3);
+    await c.kk(['scale', 'rc', 'legacy', '--replicas=1']);
+    await waitFor('one pod', async () => ((await list()).length === 1 ? true : undefined));
+    await waitFor('status.replicas 1', async () => JSON.parse(await c.kk(['get', 'rc', 'legacy', '-o', 'json'])).status?.replicas === 1);
+  });
+});

@@ -2,6 +2,8 @@ import type { Pod } from '../api/core/v1/pod.js';
 import { PodKind } from '../api/core/v1/pod.js';
 import type { ReplicaSet } from '../api/apps/v1/replica-set.js';
 import { ReplicaSetKind } from '../api/apps/v1/replica-set.js';
+import { ReplicationControllerKind } from '../api/core/v1/replication-controller.js';
+import type { KindSpec } from '../api/schema/dsl.js';
 import { controller } from '../client/controller.js';
 import { controllerRef, objectKey, splitKey } from '../client/object-key.js';
 import { isNotFound, ApiError } from '../client/status-error.js';
@@ -18,7 +20,33 @@ import { omitZero, sameJson, statusMergePatch } from './status-fields.js';
 
 /** Kubernetes' BurstReplicas: at most this many creates or deletes per sync. */
 export const BURST_REPLICAS = 500;
-const COMPONENT = 'replicaset-controller';
+/**
+ * What the controller keeps replicas of: ReplicaSets, or legacy ReplicationControllers,
+ * which upstream runs through the same controller (their selector is a plain label map).
+ */
+interface ReplicatedKind {
+  spec: KindSpec;
+  apiVersion: string;
+  kind: string;
+  /** The controller's name, and the component its Events come from. */
+  name: string;
+  component: string;
+  selector(obj: ReplicaSet): LabelSelector;
+}
+
+const REPLICA_SET: ReplicatedKind = { spec: ReplicaSetKind, apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'replicaset', component: 'replicaset-controller', selector: (rs) => selectorOf(rs) };
+const REPLICATION_CONTROLLER: ReplicatedKind = {
+  spec: ReplicationControllerKind,
+  apiVersion: 'v1',
+  kind: 'ReplicationController',
+  name: 'replicationcontroller',
+  component: 'replication-controller',
+  selector: (rc) => {
+    const sel = rc.spec?.selector as Record<string, string> | undefined;
+    // An empty selector selects nothing (the server defaults it from the template labels).
+    return sel && Object.keys(sel).length > 0 ? LabelSelector.fromSet(sel) : LabelSelector.nothing();
+  },
+};
 
 /** The ReplicaSet controller: keeps spec.replicas pods matching the selector. */
 export const replicaSetController: ControllerDescriptor = {
@@ -26,24 +54,31 @@ export const replicaSetController: ControllerDescriptor = {
   create: (ctx) => newReplicaSetController(ctx),
 };
 
-export function newReplicaSetController(ctx: ControllerContext): RunningController & { expectations: Expectations } {
-  const rsInformer = ctx.informers.informerFor<ReplicaSet>(ReplicaSetKind);
+/** The ReplicationController controller: the same, for the legacy core/v1 kind. */
+export const replicationControllerController: ControllerDescriptor = {
+  name: 'replicationcontroller',
+  create: (ctx) => newReplicaSetController(ctx, REPLICATION_CONTROLLER),
+};
+
+export function newReplicaSetController(ctx: ControllerContext, of: ReplicatedKind = REPLICA_SET): RunningController & { expectations: Expectations } {
+  const rsInformer = ctx.informers.informerFor<ReplicaSet>(of.spec);
   const podInformer = ctx.informers.informerFor<Pod>(PodKind);
   const pods = ctx.client.resource<Pod>(PodKind);
-  const replicaSets = ctx.client.resource<ReplicaSet>(ReplicaSetKind);
-  const recorder = ctx.recorder(COMPONENT);
+  const replicaSets = ctx.client.resource<ReplicaSet>(of.spec);
+  const recorder = ctx.recorder(of.component);
   const expectations = new Expectations({ clock: ctx.clock });
+  const involved = { kind: of.kind, apiVersion: of.apiVersion };
 
-  observeOwnedPods(podInformer, expectations, 'ReplicaSet');
+  observeOwnedPods(podInformer, expectations, of.kind);
 
   /** Orphans wake every ReplicaSet in their namespace whose selector matches (to adopt). */
   const podKeys = (pod: Pod): string[] => {
-    const k = controllerOwnerKey(pod, 'ReplicaSet');
+    const k = controllerOwnerKey(pod, of.kind);
     if (k) return [k];
     if (controllerRef(pod)) return [];
     const out: string[] = [];
     for (const rs of rsInformer.indexer.byIndex(NAMESPACE_INDEX, pod.metadata?.namespace ?? '')) {
-      if (selectorOf(rs).matches(pod.metadata?.labels)) out.push(objectKey(rs));
+      if (of.selector(rs).matches(pod.metadata?.labels)) out.push(objectKey(rs));
     }
     return out;
   };
@@ -55,12 +90,12 @@ export function newReplicaSetController(ctx: ControllerContext): RunningControll
       return;
     }
     const { namespace } = splitKey(key);
-    const selector = selectorOf(rs);
+    const selector = of.selector(rs);
     const all = podInformer.indexer.byIndex(NAMESPACE_INDEX, namespace).filter(isPodActive);
     const owned = await claimObjects<Pod>(all, {
       owner: rs,
-      ownerApiVersion: 'apps/v1',
-      ownerKind: 'ReplicaSet',
+      ownerApiVersion: of.apiVersion,
+      ownerKind: of.kind,
       selector,
       dependents: pods,
       canAdopt: async () => {
@@ -72,7 +107,7 @@ export function newReplicaSetController(ctx: ControllerContext): RunningControll
           throw err;
         }
       },
-      onError: (err, pod) => ctx.log.warn('cannot adopt or release pod', { controller: 'replicaset', key, pod: objectKey(pod), error: err }),
+      onError: (err, pod) => ctx.log.warn('cannot adopt or release pod', { controller: of.name, key, pod: objectKey(pod), error: err }),
     });
 
     let manageErr: unknown;
@@ -105,12 +140,12 @@ export function newReplicaSetController(ctx: ControllerContext): RunningControll
       expectations.expectCreations(key, n);
       const { created, error } = await slowStartBatch(n, 1, async () => {
         try {
-          const pod = await pods.create(podFromTemplate(rs), { namespace });
+          const pod = await pods.create(podFromTemplate(rs, of), { namespace });
           // One event per pod, named as the server generated it (RealPodControl.createPods).
-          recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`, { kind: 'ReplicaSet', apiVersion: 'apps/v1' });
+          recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`, involved);
         } catch (err) {
           if (err instanceof ApiError && err.status.code === 403 && /being terminated/.test(err.message)) return; // namespace going away
-          recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`, { kind: 'ReplicaSet', apiVersion: 'apps/v1' });
+          recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${err instanceof Error ? err.message : String(err)}`, involved);
           throw err;
         }
         return;
@@ -128,12 +163,12 @@ export function newReplicaSetController(ctx: ControllerContext): RunningControll
         victims.map(async (p) => {
           try {
             await pods.delete(p.metadata?.name ?? '', { namespace });
-            recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata?.name ?? ''}`, { kind: 'ReplicaSet', apiVersion: 'apps/v1' });
+            recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata?.name ?? ''}`, involved);
           } catch (err) {
             expectations.deletionObserved(key, objectKey(p));
             if (!isNotFound(err)) {
               errors.push(err);
-              recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${err instanceof Error ? err.message : String(err)}`, { kind: 'ReplicaSet', apiVersion: 'apps/v1' });
+              recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${err instanceof Error ? err.message : String(err)}`, involved);
             }
           }
         }),
@@ -155,7 +190,7 @@ export function newReplicaSetController(ctx: ControllerContext): RunningControll
     }
   }
 
-  const c = controller('replicaset', { reconcile, workers: ctx.options.workers ?? 5, clock: ctx.clock, logger: ctx.log })
+  const c = controller(of.name, { reconcile, workers: ctx.options.workers ?? 5, clock: ctx.clock, logger: ctx.log })
     .watches(rsInformer)
     .watches(podInformer, podKeys);
   return { start: () => c.start(), stop: () => c.stop(), expectations };
@@ -170,7 +205,7 @@ export function selectorOf(obj: { spec?: { selector?: unknown } }): LabelSelecto
 }
 
 /** A pod from the ReplicaSet's template, controlled by it (controller.GetPodFromTemplate). */
-export function podFromTemplate(rs: ReplicaSet): Pod {
+export function podFromTemplate(rs: ReplicaSet, owner: { apiVersion: string; kind: string } = REPLICA_SET): Pod {
   const tpl = rs.spec?.template ?? {};
   const meta = tpl.metadata ?? {};
   return {
@@ -182,7 +217,7 @@ export function podFromTemplate(rs: ReplicaSet): Pod {
       ...(meta.labels ? { labels: { ...meta.labels } } : {}),
       ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}),
       ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
-      ownerReferences: [newControllerRef(rs, 'apps/v1', 'ReplicaSet')],
+      ownerReferences: [newControllerRef(rs, owner.apiVersion, owner.kind)],
     },
     spec: structuredClone(tpl.spec ?? {}),
   } as Pod;
