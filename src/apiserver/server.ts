@@ -19,6 +19,8 @@ import { parseTokenFile } from './authn/token-file.js';
 import { unionAuthenticator } from './authn/union.js';
 import { X509Authenticator } from './authn/x509.js';
 import { BootstrapTokenAuthenticator } from './authn/bootstrap-token.js';
+import { ServiceAccountKeys, ServiceAccountTokenAuthenticator } from './authn/service-account-token.js';
+import { feedServiceAccounts } from './service-account-feed.js';
 import { restrictBootstrappers } from './authz/bootstrappers.js';
 import { feedBootstrapTokens } from './bootstrap-token-feed.js';
 import { feedCustomResourceDefinitions } from './crd-feed.js';
@@ -122,7 +124,9 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     for (const [t, u] of parseTokenFile(readFileSync(config.tokenAuthFile, 'utf8'))) tokens.set(t, u as UserInfo);
   }
   const bootstrapTokens = new BootstrapTokenAuthenticator();
-  const authenticator = unionAuthenticator(new X509Authenticator(), tokens, bootstrapTokens);
+  const serviceAccountKeys = ServiceAccountKeys.loadOrCreate(join(config.dataDir, 'tls', 'service-account.key'));
+  const serviceAccountTokens = new ServiceAccountTokenAuthenticator(serviceAccountKeys);
+  const authenticator = unionAuthenticator(new X509Authenticator(), tokens, bootstrapTokens, serviceAccountTokens);
 
   const registry = config.registry ?? new Registry();
   const ownsStore = !config.store;
@@ -210,9 +214,10 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
       });
     });
     const kubelet = { cert: pki.kubeletClient.certPem, key: pki.kubeletClient.keyPem };
-    const live = create({ registry, store, maxRequestBodyBytes, authorizer, kubelet });
+    const live = create({ registry, store, maxRequestBodyBytes, authorizer, kubelet, serviceAccountKeys });
     resources = live;
     const tokenFeed = feedBootstrapTokens(pipeline.request, adminToken, bootstrapTokens, logger);
+    const accountFeed = feedServiceAccounts(pipeline.request, adminToken, serviceAccountTokens, logger);
     const crdFeed = config.serveCustomResources === false ? undefined : feedCustomResourceDefinitions(pipeline.request, adminToken, registry, logger);
     if (crdFeed) {
       // Served from the first answer on (in process, this takes milliseconds); readyz tells if it ever lags.
@@ -240,6 +245,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
       (closed ??= (async () => {
         closing = true;
         await tokenFeed.stop();
+        await accountFeed.stop();
         await crdFeed?.stop();
         const stopped = new Promise<void>((resolve) => srv.close(() => resolve()));
         await live.close().catch((err: unknown) => logger.error('closing the resource layer failed', { error: err }));

@@ -1,4 +1,5 @@
 import type { KubeletClientConfig } from './resources/kubelet-proxy.js';
+import type { ServiceAccountKeys } from './authn/service-account-token.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Registry } from '../api/registry.js';
@@ -70,4 +71,6 @@ export interface ResourceLayerConfig {
   authorizer?: Authorizer;
   /** How the server reaches kubelets: its client certificate (logs, exec, attach, port-forward). */
   kubelet?: KubeletClientConfig;
+  /** The key service-account tokens are signed with (serviceaccounts/token); none: not served. */
+  serviceAccountKeys?: ServiceAccountKeys;
 }

@@ -5,10 +5,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kubectl, kubectlMissing, startTestServer, type TestServer } from './support/index.js';
+import { kubectl, kubectlMissing, startTestServer, waitFor, type TestServer } from './support/index.js';
 
 let server: TestServer;
 const cacheDir = mkdtempSync(join(tmpdir(), 'skiff-auth-kcache-'));
@@ -17,6 +17,20 @@ const run = async (args: string[], version?: '1.33') => {
   assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 };
+/** A kubeconfig that authenticates with `token` only (the admin one also carries a client certificate, which wins). */
+function tokenKubeconfig(token: string): string {
+  const path = join(cacheDir, `token-${Math.random().toString(36).slice(2)}.kubeconfig`);
+  const cfg = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'c', cluster: { server: server.url, 'certificate-authority-data': Buffer.from(server.caPem).toString('base64') } }],
+    users: [{ name: 'u', user: { token } }],
+    contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+    'current-context': 'x',
+  };
+  writeFileSync(path, JSON.stringify(cfg));
+  return path;
+}
 const cells = (out: string) => out.trim().split('\n').map((l) => l.trim().split(/\s{2,}/));
 
 describe('kubectl auth whoami and can-i --list', { skip: kubectlMissing() }, () => {
@@ -43,5 +57,29 @@ describe('kubectl auth whoami and can-i --list', { skip: kubectlMissing() }, () 
       ['*.*', '[]', '[]', '[*]'],
       ['[*]', '[]', '[*]'],
     ]);
+  });
+
+  it('create token: a service-account token that authenticates as the account, until the account is deleted', async () => {
+    await run(['create', 'serviceaccount', 'bot']);
+    const token = (await run(['create', 'token', 'bot'])).trim();
+    assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+    const as = tokenKubeconfig(token);
+    const whoami = () => kubectl(['auth', 'whoami'], { kubeconfig: as, cacheDir });
+    const ok = await whoami();
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(cells(ok.stdout).slice(1), [
+      ['Username', 'system:serviceaccount:default:bot'],
+      ['UID', JSON.parse(await run(['get', 'sa', 'bot', '-o', 'json'])).metadata.uid],
+      ['Groups', '[system:serviceaccounts system:serviceaccounts:default system:authenticated]'],
+    ]);
+    // A token whose signature does not match is refused.
+    const forged = kubectl(['get', 'pods'], { kubeconfig: tokenKubeconfig(`${token.slice(0, -4)}AAAA`), cacheDir });
+    assert.match((await forged).stderr, /Unauthorized|must be logged in/);
+    // Too short a lifetime is refused as upstream does.
+    const short = await kubectl(['create', 'token', 'bot', '--duration=5m'], { kubeconfig: server.kubeconfigPath, cacheDir });
+    assert.notEqual(short.code, 0);
+    assert.match(short.stderr, /may not specify a duration less than 10 minutes/);
+    await run(['delete', 'serviceaccount', 'bot']);
+    await waitFor('the token refused', async () => ((await whoami()).code !== 0 ? true : undefined));
   });
 });

@@ -22,6 +22,7 @@ const EXTRA: Readonly<Record<string, ReadonlyArray<Omit<SubresourceInfo, 'respon
     { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
   ],
   '/namespaces': [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }],
+  '/serviceaccounts': [{ name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] }],
 };
 
 /** Every subresource of a kind, sorted by name. */

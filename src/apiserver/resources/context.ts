@@ -7,6 +7,7 @@ import type { Authorizer } from '../authz/authorizer.js';
 import type { RequestInfo, UserInfo } from '../types.js';
 import type { WatchCache } from '../watch-cache/watch-cache.js';
 import type { KubeletClientConfig } from './kubelet-proxy.js';
+import type { ServiceAccountKeys } from '../authn/service-account-token.js';
 
 /** Everything the verbs share; built once by `createResourceHandler`. */
 export interface ResourceContext {
@@ -29,6 +30,8 @@ export interface ResourceContext {
   maxBodyBytes: number;
   /** How pods/log, exec, attach and portforward reach the node's kubelet. */
   kubelet: KubeletClientConfig;
+  /** Signs service-account tokens (serviceaccounts/token); none: that subresource is not served. */
+  serviceAccountKeys?: ServiceAccountKeys;
   /** Registers a watch response so `close()` can end it. */
   trackWatch(end: () => void): () => void;
 }

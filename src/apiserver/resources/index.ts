@@ -100,6 +100,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
     maxWatcherBufferBytes: config.maxWatcherBufferBytes ?? 16 * 1024 * 1024,
     consistentReadTimeoutMs: config.consistentReadTimeoutMs ?? 3000,
     kubelet: config.kubelet ?? {},
+    ...(config.serviceAccountKeys ? { serviceAccountKeys: config.serviceAccountKeys } : {}),
     maxBodyBytes: config.maxBodyBytes ?? config.maxRequestBodyBytes ?? 3 * 1024 * 1024,
     trackWatch(end) {
       watches.add(end);

@@ -6,6 +6,7 @@ import { handleUpdate } from './update.js';
 import { handleScale } from './scale.js';
 import { handleBinding } from './pod-binding.js';
 import { handleEviction } from './pod-eviction.js';
+import { handleTokenRequest } from './service-account-token.js';
 import { handleKubeletProxy, KUBELET_SUBRESOURCES } from './kubelet-proxy.js';
 
 /**
@@ -19,6 +20,7 @@ const extra = new Map<string, SubresourceHandler>([
   ['*/scale', handleScale],
   ['pods/binding', handleBinding],
   ['pods/eviction', handleEviction],
+  ['serviceaccounts/token', (a) => handleTokenRequest(a, a.ctx.serviceAccountKeys)],
 ]);
 
 /** Registers a handler for `<resource>/<subresource>` (e.g. 'pods/binding'); '*\/scale' matches any resource. */
