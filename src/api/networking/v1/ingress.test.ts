@@ -42,12 +42,12 @@ test('Ingress: a realistic manifest is valid and prints NAME CLASS HOSTS ADDRESS
   assert.deepEqual(render(validateObject(IngressKind, o)), []);
   assert.deepEqual(columns(IngressKind), ['Name:0', 'Class:0', 'Hosts:0', 'Address:0', 'Ports:0', 'Age:0']);
   assert.deepEqual(table(IngressKind, [o]).rows[0]?.cells, ['web', 'nginx', 'foo.com,*.bar.com', '', '80, 443', '60m']);
-  o.status = { loadBalancer: { ingress: [{ ip: '10.0.0.9' }, { hostname: 'lb.example.com' }, { ip: '10.0.0.10' }, { ip: '10.0.0.9' }] } };
+  o.status = { loadBalancer: { ingress: [{ ip: '198.18.0.9' }, { hostname: 'lb.example.com' }, { ip: '198.18.0.10' }, { ip: '198.18.0.9' }] } };
   delete o.spec!.tls;
   delete o.spec!.ingressClassName;
   o.spec!.rules!.push({ host: 'c.com' }, { host: 'd.com' }, { host: 'e.com' });
   // Upstream's formatHosts: three hosts, then the count of the remaining rules; addresses sorted, unique, never clipped.
-  assert.deepEqual(table(IngressKind, [o]).rows[0]?.cells, ['web', '<none>', 'foo.com,*.bar.com,c.com + 2 more...', '10.0.0.10,10.0.0.9,lb.example.com', '80', '60m']);
+  assert.deepEqual(table(IngressKind, [o]).rows[0]?.cells, ['web', '<none>', 'foo.com,*.bar.com,c.com + 2 more...', '198.18.0.10,198.18.0.9,lb.example.com', '80', '60m']);
   const catchAll: Ingress = { metadata: { name: 'all' }, spec: { defaultBackend: { service: { name: 'web', port: { number: 80 } } } } };
   assert.deepEqual(render(validateObject(IngressKind, catchAll)), []);
   assert.deepEqual(table(IngressKind, [catchAll]).rows[0]?.cells, ['all', '<none>', '*', '', '80', '<unknown>']);
@@ -72,7 +72,7 @@ test('Ingress: upstream’s spec rules and messages', () => {
       delete p.path;
     }, []],
     ['empty paths', (o) => (o.spec!.rules![0]!.http!.paths = []), ['spec.rules[0].http.paths: Required value']],
-    ['IP host', (o) => (o.spec!.rules![0]!.host = '10.1.2.3'), ['spec.rules[0].host: Invalid value: "10.1.2.3": must be a DNS name, not an IP address']],
+    ['IP host', (o) => (o.spec!.rules![0]!.host = '198.18.2.3'), ['spec.rules[0].host: Invalid value: "198.18.2.3": must be a DNS name, not an IP address']],
     ['bad wildcard', (o) => (o.spec!.rules![1]!.host = 'a.*.com'), [
       "spec.rules[1].host: Invalid value: \"a.*.com\": a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
     ]],
@@ -176,7 +176,7 @@ test('networking.k8s.io/v1: discovery facts, OpenAPI names and protobuf numbers 
   assert.deepEqual(Object.fromEntries(Object.entries(backend.ref().fields).map(([k, v]) => [k, v.proto])), { service: 4, resource: 3 });
 
   const o = ingress();
-  o.status = { loadBalancer: { ingress: [{ ip: '10.0.0.9', ports: [{ port: 443, protocol: 'TCP', error: '' }] }] } };
+  o.status = { loadBalancer: { ingress: [{ ip: '198.18.0.9', ports: [{ port: 443, protocol: 'TCP', error: '' }] }] } };
   assert.deepEqual(decodeObject(IngressKind, encodeObject(IngressKind, o)), o);
   const c = ingressClass();
   assert.deepEqual(decodeObject(IngressClassKind, encodeObject(IngressClassKind, c)), c);
