@@ -2,7 +2,7 @@ import type { OwnerReference } from '../api/meta/v1/object-meta.js';
 import type { KubeObject } from '../client/object-key.js';
 import { controllerRef } from '../client/object-key.js';
 import type { ResourceClient } from '../client/resource-client.js';
-import { ApiError, isNotFound } from '../client/status-error.js';
+import { isNotFound } from '../client/status-error.js';
 import type { LabelSelector } from '../machinery/label-selector.js';
 
 /** The controller reference an owner puts on what it creates. */
@@ -85,38 +85,16 @@ export async function claimObjects<T extends KubeObject>(candidates: readonly T[
 /**
  * Removes the owner reference with `uid` from `obj` by a strategic-merge delete keyed on
  * UID (as upstream's garbage collector and ReleasePod), with the dependent's UID as a
- * precondition. Go prints no empty `ownerReferences` (omitempty), so when that leaves the
- * list empty the field itself is removed, guarded by a test that it is still empty (a
- * reference added meanwhile is kept). Resolves to the object as stored, or undefined when
- * it is gone; other failures are thrown.
+ * precondition. (Removing the last one leaves no `ownerReferences: []`: the API server
+ * stores ObjectMeta as Go's omitempty prints it.) Resolves to the object as stored, or
+ * undefined when it is gone; other failures are thrown.
  */
 export async function removeOwnerReference<T extends KubeObject>(client: ResourceClient<T>, obj: T, uid: string): Promise<T | undefined> {
   const ns = obj.metadata?.namespace;
-  const name = obj.metadata?.name ?? '';
-  const opts = ns ? { namespace: ns } : {};
-  let out: T;
   try {
-    out = await client.patch(name, { metadata: { ownerReferences: [{ $patch: 'delete', uid }], uid: obj.metadata?.uid } }, 'strategic', opts);
+    return await client.patch(obj.metadata?.name ?? '', { metadata: { ownerReferences: [{ $patch: 'delete', uid }], uid: obj.metadata?.uid } }, 'strategic', ns ? { namespace: ns } : {});
   } catch (err) {
     if (isNotFound(err)) return undefined;
-    throw err;
-  }
-  const left = out.metadata?.ownerReferences;
-  if (!Array.isArray(left) || left.length > 0) return out;
-  try {
-    return await client.patch(
-      name,
-      [
-        { op: 'test', path: '/metadata/uid', value: obj.metadata?.uid ?? '' },
-        { op: 'test', path: '/metadata/ownerReferences', value: [] },
-        { op: 'remove', path: '/metadata/ownerReferences' },
-      ],
-      'json',
-      opts,
-    );
-  } catch (err) {
-    // Gone, or no longer an empty list (a test failed: 422): nothing left to tidy.
-    if (isNotFound(err) || (err instanceof ApiError && (err.status.code === 422 || err.status.code === 409))) return out;
     throw err;
   }
 }
