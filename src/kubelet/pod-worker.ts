@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { Container } from '../api/core/v1/container.js';
 import type { Pod } from '../api/core/v1/pod.js';
 import type { PodStatus } from '../api/core/v1/pod-status.js';
@@ -8,8 +7,9 @@ import type { Logger } from '../client/logger.js';
 import { rfc3339 } from '../client/micro-time.js';
 import type { CrashBackoff } from './backoff.js';
 import { containerFieldPath, type PodEventSink } from './kubelet-events.js';
-import { ContainerConfigError, containerEnv, expand, type EnvSources } from './container-env.js';
-import { containerResources } from './container-resources.js';
+import { ContainerConfigError, containerEnv, type EnvSources } from './container-env.js';
+import { containerConfig } from './container-config.js';
+import { killContainer } from './container-kill.js';
 import { buildPodStatus, shouldRestart, type Policy } from './pod-status-builder.js';
 import { startProbeLoops } from './probe-loop.js';
 import { runProbe } from './prober.js';
@@ -282,25 +282,8 @@ export class PodWorker {
       this.resyncIn(this.deps.backoff.restartAt(bkey, now, now).delayMs);
       return undefined;
     }
-    const argv = [...(c.command ?? []), ...(c.args ?? [])].map((a) => expand(a, env));
-    const meta = this.pod.metadata ?? {};
-    const logPath = join(this.deps.logDir, `${meta.namespace}_${meta.name}_${meta.uid}`, c.name ?? '', `${st.restartCount}.log`);
     if (st.waiting?.reason !== 'RunContainerError') this.event('Normal', 'Pulled', `Container image "${c.image ?? ''}" already present on machine`, c);
-    const resources = containerResources(c);
-    const id = await rt.createContainer(this.sandbox?.id ?? '', {
-      name: c.name ?? '',
-      image: c.image ?? '',
-      argv,
-      env,
-      ...(c.workingDir ? { workingDir: c.workingDir } : {}),
-      logPath,
-      ...(resources ? { resources } : {}),
-      mounts,
-      // spec.stdin/stdinOnce/tty: a stdin attach can write to, and a terminal.
-      ...(c.stdin ? { stdin: true, stdinOnce: c.stdinOnce === true } : {}),
-      ...(c.tty ? { tty: true } : {}),
-      labels: { 'io.kubernetes.pod.uid': meta.uid ?? '', 'io.kubernetes.pod.name': meta.name ?? '', 'io.kubernetes.pod.namespace': meta.namespace ?? '', 'io.kubernetes.container.name': c.name ?? '', 'skiff.dev/restart-count': String(st.restartCount) },
-    });
+    const id = await rt.createContainer(this.sandbox?.id ?? '', containerConfig(this.pod, c, { env, mounts, logDir: this.deps.logDir, restartCount: st.restartCount }));
     this.trace('created');
     try {
       await rt.startContainer(id);
@@ -392,21 +375,10 @@ export class PodWorker {
     return this.pod.metadata?.deletionGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
   }
 
-  /**
-   * Kills a running container as Kubernetes' killContainer: a Killing Event with `message`,
-   * the preStop hook, SIGTERM, SIGKILL when the rest of the grace period is over. Resolves
-   * once it has exited.
-   */
-  private async kill(c: Container, id: string, message: string, grace: number): Promise<void> {
-    const rt = this.deps.runtime;
-    this.event('Normal', 'Killing', message, c);
-    const started = this.deps.clock.now();
-    if (c.lifecycle?.preStop) {
-      const r = await runProbe({ ...c.lifecycle.preStop, timeoutSeconds: grace } as Probe, c, { runtime: rt, containerId: id, podIP: this.sandbox?.ip ?? '' }).catch((e: Error) => ({ ok: false, message: e.message }));
-      if (!r.ok) this.event('Warning', 'FailedPreStopHook', `PreStopHook failed: ${r.message}`, c);
-    }
-    const left = Math.max(2, grace - Math.floor((this.deps.clock.now() - started) / 1000));
-    await rt.stopContainer(id, grace === 0 ? 0 : left);
+  /** killContainer with this pod's runtime, address and Events. */
+  private kill(c: Container, id: string, message: string, graceSeconds: number): Promise<void> {
+    const { runtime, clock } = this.deps;
+    return killContainer(c, id, { runtime, clock, podIP: this.sandbox?.ip ?? '', message, graceSeconds, event: (type, reason, msg) => this.event(type, reason, msg, c) });
   }
 
   /** The current (or previous) instance of a container: runtime id, log file, whether it runs. */

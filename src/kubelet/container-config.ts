@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import type { Container } from '../api/core/v1/container.js';
+import type { Pod } from '../api/core/v1/pod.js';
+import { expand } from './container-env.js';
+import { containerResources } from './container-resources.js';
+import type { ContainerConfig, Mount } from './runtime.js';
+
+/**
+ * What the runtime is asked to create for one instance of container `c`: argv with
+ * `$(VAR)` expanded, its env and mounts, its log file (one per restart, under
+ * `<logDir>/<ns>_<pod>_<uid>/<container>/`), resources, stdin/tty, and the labels
+ * Kubernetes' CRI puts on a container.
+ */
+export function containerConfig(pod: Pod, c: Container, i: { env: Record<string, string>; mounts: Mount[]; logDir: string; restartCount: number }): ContainerConfig {
+  const meta = pod.metadata ?? {};
+  const resources = containerResources(c);
+  return {
+    name: c.name ?? '',
+    image: c.image ?? '',
+    argv: [...(c.command ?? []), ...(c.args ?? [])].map((a) => expand(a, i.env)),
+    env: i.env,
+    ...(c.workingDir ? { workingDir: c.workingDir } : {}),
+    logPath: join(i.logDir, `${meta.namespace}_${meta.name}_${meta.uid}`, c.name ?? '', `${i.restartCount}.log`),
+    ...(resources ? { resources } : {}),
+    mounts: i.mounts,
+    // spec.stdin/stdinOnce/tty: a stdin attach can write to, and a terminal.
+    ...(c.stdin ? { stdin: true, stdinOnce: c.stdinOnce === true } : {}),
+    ...(c.tty ? { tty: true } : {}),
+    labels: { 'io.kubernetes.pod.uid': meta.uid ?? '', 'io.kubernetes.pod.name': meta.name ?? '', 'io.kubernetes.pod.namespace': meta.namespace ?? '', 'io.kubernetes.container.name': c.name ?? '', 'skiff.dev/restart-count': String(i.restartCount) },
+  };
+}
