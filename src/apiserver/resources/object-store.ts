@@ -2,6 +2,7 @@ import type { KindSpec } from '../../api/schema/dsl.js';
 import type { KeyValue } from '../../storage/store.js';
 import { AlreadyExistsError, ConflictError, NotFoundError } from '../../storage/errors.js';
 import { decodeStored, type KubeObject } from '../watch-cache/cached-object.js';
+import { noteCreated } from '../watch-cache/own-writes.js';
 import type { ResourceContext } from './context.js';
 import { notFound, toApiError } from './errors.js';
 import { objectKey } from './keys.js';
@@ -82,6 +83,7 @@ export async function createStored(ctx: ResourceContext, spec: KindSpec, obj: Ku
   const name = String(obj.metadata?.name ?? '');
   try {
     const enc = encodeStored(obj);
+    noteCreated(enc.bytes, obj);
     const kv = await ctx.store.create(objectKey(spec, obj.metadata?.namespace, name), enc.bytes);
     return { obj: withRevision(obj, kv.modRevision), json: jsonWithRevision(enc, kv.modRevision) };
   } catch (err) {

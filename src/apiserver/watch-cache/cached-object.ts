@@ -1,4 +1,5 @@
 import type { KeyValue } from '../../storage/store.js';
+import { takeCreated } from './own-writes.js';
 
 /** A stored Kubernetes object as JSON (the resource layer never assumes more than this). */
 export type KubeObject = Record<string, any> & {
@@ -62,4 +63,16 @@ export function decodeStored(kv: KeyValue): KubeObject {
 /** Builds a CachedObject from a store KeyValue. */
 export function cachedFromKv(kv: KeyValue): CachedObject {
   return new CachedObject(kv.key, kv.modRevision, decodeStored(kv));
+}
+
+/**
+ * Like cachedFromKv, for a watch event: an object this server just created is taken as
+ * is (with its resourceVersion stamped on copies of its top level and metadata) rather
+ * than parsed back from the bytes it was serialized to.
+ */
+export function cachedFromEvent(kv: KeyValue): CachedObject {
+  const own = takeCreated(kv.value);
+  if (own === undefined) return cachedFromKv(kv);
+  const obj = { ...own, metadata: { ...(own.metadata ?? {}), resourceVersion: String(kv.modRevision) } };
+  return new CachedObject(kv.key, kv.modRevision, obj);
 }

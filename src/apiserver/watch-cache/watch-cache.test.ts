@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openStore, type Store } from '../../storage/index.js';
 import { WatchCache } from './watch-cache.js';
 import type { CacheEvent } from './cache-event.js';
+import { noteCreated, takeCreated } from './own-writes.js';
 
 const enc = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
 
@@ -110,6 +111,27 @@ test('a failed store watch makes the cache re-list, run reset hooks and keep fol
     assert.equal(await cache.syncWithStore(2000), true);
     assert.deepEqual(cache.resource('/registry/core/configmaps/').list().map((o) => o.obj.metadata?.name), ['x', 'y']);
     assert.ok(!dropped.includes('/registry/core/configmaps/default/y'), 'old listeners are cut off after a reset');
+    cache.close();
+  });
+});
+
+test('takes an object the server noted as created instead of parsing its bytes back', async () => {
+  await withStore(async (store) => {
+    const cache = new WatchCache({ store });
+    await cache.start();
+    const rc = cache.resource('/registry/core/configmaps/');
+    const noted = { metadata: { name: 'own' }, data: { k: 'v' } };
+    const bytes = enc(noted);
+    noteCreated(bytes, noted);
+    const own = await store.create('/registry/core/configmaps/default/own', bytes);
+    const other = await store.create('/registry/core/configmaps/default/other', enc({ metadata: { name: 'other' }, data: { k: 'v' } }));
+    assert.equal(await cache.syncWithStore(2000), true);
+    const cached = rc.get(own.key)?.obj;
+    assert.equal(cached?.data, noted.data, 'the noted object itself, not a parsed copy');
+    assert.equal(cached?.metadata?.resourceVersion, String(own.modRevision));
+    assert.equal(noted.metadata.hasOwnProperty('resourceVersion'), false, 'the noted object is not changed');
+    assert.equal(takeCreated(bytes), undefined, 'taken once');
+    assert.deepEqual(rc.get(other.key)?.obj, { metadata: { name: 'other', resourceVersion: String(other.modRevision) }, data: { k: 'v' } });
     cache.close();
   });
 });

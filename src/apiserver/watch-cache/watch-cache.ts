@@ -1,5 +1,5 @@
 import type { Store, WatchEvent, Watcher } from '../../storage/store.js';
-import { CachedObject, cachedFromKv } from './cached-object.js';
+import { CachedObject, cachedFromEvent, cachedFromKv } from './cached-object.js';
 import { ResourceCache } from './resource-cache.js';
 
 export interface WatchCacheConfig {
@@ -174,7 +174,7 @@ export class WatchCache {
       if (!prefix) continue;
       const rc = this.resource(prefix);
       try {
-        if (e.type === 'PUT') rc.apply(e.kv.key, rev, cachedFromKv(e.kv));
+        if (e.type === 'PUT') rc.apply(e.kv.key, rev, cachedFromEvent(e.kv));
         else {
           let deleted: CachedObject | undefined;
           try {
