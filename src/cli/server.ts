@@ -48,9 +48,17 @@ interface ServerOptions extends NodeLifecycleFlags {
   serviceCidr: string;
   serviceNodePortRange: readonly [number, number];
   disable: string[];
+  disableAdmissionPlugins: string[];
   disableControllers?: boolean;
   disableScheduler?: boolean;
 }
+
+/**
+ * Admission plugins `--disable-admission-plugins` may turn off. ServiceAccount needs a
+ * controller manager making each namespace's default account: an API server run alone
+ * (tests, `--disable controller-manager` without a `skiff controller-manager`) turns it off.
+ */
+const OPTIONAL_ADMISSION_PLUGINS = ['ServiceAccount'];
 
 /** `skiff server`: runs the API server until SIGTERM/SIGINT. */
 export function registerServerCommand(program: Command): void {
@@ -71,6 +79,7 @@ export function registerServerCommand(program: Command): void {
     .option('--in-process', 'run the controller manager and the scheduler in this process (the default; kept for compatibility)')
     .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler (comma-separated, repeatable)', collectList, [])
     .option('--disable-controllers', 'do not run the controller manager in-process (run `skiff controller-manager` instead)')
+    .option('--disable-admission-plugins <names>', `admission plugins to turn off: ${OPTIONAL_ADMISSION_PLUGINS.join(', ')} (comma-separated, repeatable)`, collectList, [])
     .option('--disable-scheduler', 'do not run the scheduler in-process (run `skiff scheduler` instead)');
   addNodeLifecycleOptions(cmd, { admission: true })
     .addHelpText(
@@ -99,6 +108,8 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
       } catch (err) {
         cmd.error(`error: --disable: ${err instanceof Error ? err.message : String(err)}`);
       }
+      const unknownPlugin = opts.disableAdmissionPlugins.find((p) => !OPTIONAL_ADMISSION_PLUGINS.includes(p));
+      if (unknownPlugin) cmd.error(`error: --disable-admission-plugins: "${unknownPlugin}" is not one that can be turned off (${OPTIONAL_ADMISSION_PLUGINS.join(', ')})`);
       const dataDir = resolve(opts.dataDir);
       const datastore: StoreConfig =
         opts.datastore === 'etcd'
@@ -126,7 +137,7 @@ async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }, dis
         datastore: opts.storeConfig,
         ...(opts.tokenAuthFile ? { tokenAuthFile: opts.tokenAuthFile } : {}),
         tlsSans: [...opts.tlsSan, cidrFirstHost(opts.serviceCidr)],
-        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, nodePortRange: opts.serviceNodePortRange, defaultTolerations: defaultTolerations(opts) }),
+        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, nodePortRange: opts.serviceNodePortRange, defaultTolerations: defaultTolerations(opts), serviceAccounts: !opts.disableAdmissionPlugins.includes('ServiceAccount') }),
       },
       disable,
       nodeLifecycle: nodeLifecycleTimings(opts),

@@ -112,7 +112,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, dns: bool
         // The in-cluster `kubernetes` Service IP is the service range's first address.
         tlsSans: [cidrFirstHost(opts.serviceCidr)],
         datastore: { backend: 'sqlite', path: join(opts.dataDir, 'db', 'state.db') },
-        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, defaultTolerations: defaultTolerations(opts) }),
+        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, defaultTolerations: defaultTolerations(opts), serviceAccounts: true }),
       },
       disable,
       nodeLifecycle: nodeLifecycleTimings(opts),

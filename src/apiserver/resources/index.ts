@@ -14,6 +14,7 @@ import {
   ensureSystemPriorityClasses,
   namespaceLifecycle,
   schemaValidation,
+  serviceAccountAdmission,
   serviceAllocation,
   type AdmissionPlugin,
 } from '../admission/index.js';
@@ -47,6 +48,12 @@ export interface ResourceLayerOptions {
   eventTtlMs?: number;
   /** How often expired events are swept (default 5 min). */
   eventSweepIntervalMs?: number;
+  /**
+   * ServiceAccount admission: pods run as an existing account and get its token mounted.
+   * Off by default because it needs the controller that makes each namespace's "default"
+   * account (`skiff server` and `skiff up` run it and turn this on).
+   */
+  serviceAccounts?: boolean;
   /** tolerationSeconds the DefaultTolerationSeconds admission gives pods (default 300 each). */
   defaultTolerations?: { notReadySeconds?: number; unreachableSeconds?: number };
 }
@@ -79,6 +86,9 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
       store,
       listClasses: () => cache.resource('/registry/scheduling.k8s.io/priorityclasses/').list().map((c) => c.obj),
     }),
+    ...(config.serviceAccounts
+      ? [serviceAccountAdmission({ store, cachedAccount: (ns, name) => cache.resource('/registry/core/serviceaccounts/').get(`/registry/core/serviceaccounts/${ns}/${name}`)?.obj })]
+      : []),
     serviceAllocation({
       store,
       now,

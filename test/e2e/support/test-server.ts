@@ -102,7 +102,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       store.push('--datastore', 'etcd', '--etcd-endpoints', opts.datastore.etcdEndpoints.join(','));
       if (opts.datastore.etcdPrefix) store.push('--etcd-prefix', opts.datastore.etcdPrefix);
     }
-    const components = opts.components ? [] : ['--disable', 'controller-manager,scheduler'];
+    // The API server alone: nothing makes each namespace's default ServiceAccount, so pods would be refused.
+    const components = opts.components ? [] : ['--disable', 'controller-manager,scheduler', '--disable-admission-plugins', 'ServiceAccount'];
     const cli = opts.compiled ? [join(REPO_ROOT, 'bin/skiff.js')] : ['--import', 'tsx', CLI];
     const args = [...(opts.nodeArgs ?? []), ...cli, 'server', '--data-dir', dataDir, '--port', '0', '--bind-address', '127.0.0.1', ...store, ...components, ...(opts.args ?? [])];
     // Should the test process die without teardown, take the server and its dir with it.
