@@ -7,6 +7,7 @@ import type { Pod } from '../api/core/v1/pod.js';
 import { PodKind } from '../api/core/v1/pod.js';
 import type { Secret } from '../api/core/v1/secret.js';
 import { SecretKind } from '../api/core/v1/secret.js';
+import { ServiceAccountKind } from '../api/core/v1/service-account.js';
 import type { Service } from '../api/core/v1/service.js';
 import { ServiceKind } from '../api/core/v1/service.js';
 import { realClock, type Clock } from '../client/clock.js';
@@ -27,6 +28,7 @@ import { serviceEnv } from './service-env.js';
 import { startKubeletServer } from './kubelet-server.js';
 import { VolumeManager } from './volumes/volume-manager.js';
 import { cachedSources, resyncUsersOnChange } from './volumes/volume-sources.js';
+import { ServiceAccountTokens } from './volumes/service-account-tokens.js';
 import { traceStart } from './start-trace.js';
 import { createCa, issueServerCertificate } from '../apiserver/tls/pki.js';
 
@@ -161,6 +163,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   const podStatusClient = (config.statusClient ?? client).resource<Pod>(PodKind).subresource('status');
   const cmClient = client.resource<ConfigMap>(ConfigMapKind);
   const secretClient = client.resource<Secret>(SecretKind);
+  const accountClient = client.resource(ServiceAccountKind);
   const orUndefined = async <T>(p: Promise<T>): Promise<T | undefined> => p.catch((err) => (isNotFound(err) ? undefined : Promise.reject(err)));
   const envSources = {
     configMap: (ns: string, name: string) => orUndefined(cmClient.get(name, { namespace: ns })),
@@ -176,6 +179,10 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
     dns: { ...(config.clusterDNS ? { clusterDNS: config.clusterDNS } : {}), ...(config.clusterDomain ? { clusterDomain: config.clusterDomain } : {}) },
     root: process.getuid?.() === 0,
     logger,
+    tokens: new ServiceAccountTokens(async (ns, account, spec) => {
+      const tr = (await accountClient.subresource('token').create(account, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec }, { namespace: ns })) as { status?: { token?: string; expirationTimestamp?: string } };
+      return { token: tr.status?.token ?? '', expirationTimestamp: tr.status?.expirationTimestamp ?? '' };
+    }),
     event: (pod, type, reason, message) => recorder.event(pod, type, reason, message),
   });
   const backoff = new CrashBackoff({ ...(config.backoffBaseMs ? { baseMs: config.backoffBaseMs } : {}), ...(config.backoffMaxMs ? { maxMs: config.backoffMaxMs } : {}) });

@@ -70,4 +70,10 @@ describe('volume projections', () => {
     assert.deepEqual(text(r.payload), { 'cfg/b': ['B', '440'], user: ['admin', '400'], name: ['p', '440'] });
     assert.deepEqual(r.skipped, ['serviceAccountToken (token)']);
   });
+
+  it('projected: a fetched service account token is written at its path', () => {
+    const r = projectedPayload(pod, { sources: [{ serviceAccountToken: { path: 'token' } }, { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } }] }, { configMaps: new Map(), secrets: new Map(), tokens: new Map([['token', 'eyJ.x.y']]) });
+    assert.deepEqual(text(r.payload), { token: ['eyJ.x.y', '644'], namespace: ['ns', '644'] });
+    assert.deepEqual(r.skipped, []);
+  });
 });

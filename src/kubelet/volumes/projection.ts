@@ -145,6 +145,8 @@ export function downwardPayload(pod: Pod, items: DownwardFile[] | null | undefin
 export interface ProjectedSources {
   configMaps: Map<string, ConfigMap | undefined>;
   secrets: Map<string, Secret | undefined>;
+  /** Service account tokens by their source's path; a source without one is skipped. */
+  tokens?: Map<string, string>;
 }
 
 export interface ProjectedSource {
@@ -153,15 +155,15 @@ export interface ProjectedSource {
     configMap?: { name?: string; items?: KeyToPath[] | null; optional?: boolean | null } | null;
     secret?: { name?: string; items?: KeyToPath[] | null; optional?: boolean | null } | null;
     downwardAPI?: { items?: DownwardFile[] | null } | null;
-    serviceAccountToken?: { path?: string } | null;
+    serviceAccountToken?: { path?: string; audience?: string; expirationSeconds?: number | null } | null;
     clusterTrustBundle?: { path?: string } | null;
   }> | null;
 }
 
 /**
- * A projected volume: its configMap, secret and downwardAPI sources merged. Service
- * account tokens and cluster trust bundles are not available: they are left out and
- * named in `skipped`, for the caller to report.
+ * A projected volume: its configMap, secret, downwardAPI and serviceAccountToken sources
+ * merged (tokens fetched by the caller). Cluster trust bundles, and tokens the caller
+ * could not have, are left out and named in `skipped`, for the caller to report.
  */
 export function projectedPayload(pod: Pod, src: ProjectedSource, objs: ProjectedSources, nodeAllocatable?: Record<string, string>): { payload: Payload; skipped: string[] } {
   const mode = src.defaultMode ?? DEFAULT_VOLUME_MODE;
@@ -171,7 +173,11 @@ export function projectedPayload(pod: Pod, src: ProjectedSource, objs: Projected
     if (s.configMap) addKeys(out, { kind: 'configmap', name: s.configMap.name ?? '', data: configMapData(objs.configMaps.get(s.configMap.name ?? '')), items: s.configMap.items, optional: s.configMap.optional }, mode);
     if (s.secret) addKeys(out, { kind: 'secret', name: s.secret.name ?? '', data: secretData(objs.secrets.get(s.secret.name ?? '')), items: s.secret.items, optional: s.secret.optional }, mode);
     if (s.downwardAPI) for (const [k, v] of downwardPayload(pod, s.downwardAPI.items, mode, nodeAllocatable)) out.set(k, v);
-    if (s.serviceAccountToken) skipped.push(`serviceAccountToken (${s.serviceAccountToken.path ?? ''})`);
+    if (s.serviceAccountToken) {
+      const token = objs.tokens?.get(s.serviceAccountToken.path ?? '');
+      if (token === undefined) skipped.push(`serviceAccountToken (${s.serviceAccountToken.path ?? ''})`);
+      else out.set(s.serviceAccountToken.path ?? '', { data: Buffer.from(token, 'utf8'), mode });
+    }
     if (s.clusterTrustBundle) skipped.push(`clusterTrustBundle (${s.clusterTrustBundle.path ?? ''})`);
   }
   return { payload: out, skipped };

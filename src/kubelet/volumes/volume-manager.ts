@@ -20,6 +20,7 @@ import { mountTmpfs, unmountAllUnder } from './mounts.js';
 import { podResolvConf, renderResolvConf, type DnsSettings } from './pod-dns.js';
 import { ResolvConfFiles } from './resolv-conf-files.js';
 import { configMapPayload, downwardPayload, projectedPayload, secretPayload, VolumeSetUpError } from './projection.js';
+import type { ServiceAccountTokens } from './service-account-tokens.js';
 
 export interface VolumeManagerConfig {
   /** `<dataDir>/pods`. */
@@ -29,6 +30,8 @@ export interface VolumeManagerConfig {
   /** Memory-medium emptyDirs become a tmpfs (root only). */
   root: boolean;
   logger: Logger;
+  /** Service account tokens for projected volumes (without it those sources are left out). */
+  tokens?: ServiceAccountTokens;
   /** Reports a pod Event (FailedMount, DNSConfigForming…), deduplicated here. */
   event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
@@ -137,7 +140,8 @@ export class VolumeManager {
         const srcs = v.projected?.sources ?? [];
         const configMaps = new Map(await Promise.all(srcs.filter((s) => s.configMap).map(async (s) => [s.configMap?.name ?? '', await this.cfg.sources.configMap(ns, s.configMap?.name ?? '')] as const)));
         const secrets = new Map(await Promise.all(srcs.filter((s) => s.secret).map(async (s) => [s.secret?.name ?? '', await this.cfg.sources.secret(ns, s.secret?.name ?? '')] as const)));
-        const r = projectedPayload(pod, v.projected ?? {}, { configMaps, secrets });
+        const tokens = await this.tokensFor(pod, srcs);
+        const r = projectedPayload(pod, v.projected ?? {}, { configMaps, secrets, ...(tokens ? { tokens } : {}) });
         if (r.skipped.length) this.report(pod, 'Warning', 'VolumeSourceUnavailable', `volume "${v.name}": ${r.skipped.join(', ')} not available on this node (left out)`);
         payload = r.payload;
         break;
@@ -146,6 +150,23 @@ export class VolumeManager {
         throw new VolumeSetUpError(`volume type ${kind} is not supported by this kubelet`);
     }
     if (writeAtomic(dir, payload)) this.cfg.logger.info('volume updated', { pod: `${ns}/${pod.metadata?.name}`, volume: v.name, kind });
+  }
+
+  /** The tokens a projected volume's serviceAccountToken sources need, by path. */
+  private async tokensFor(pod: Pod, srcs: NonNullable<NonNullable<Volume['projected']>['sources']>): Promise<Map<string, string> | undefined> {
+    const tokens = this.cfg.tokens;
+    if (!tokens) return undefined;
+    const out = new Map<string, string>();
+    for (const s of srcs) {
+      const src = s.serviceAccountToken;
+      if (!src) continue;
+      try {
+        out.set(src.path ?? '', await tokens.tokenFor(pod, src));
+      } catch (err) {
+        throw new VolumeSetUpError(`failed to fetch token: ${(err as Error).message}`);
+      }
+    }
+    return out;
   }
 
   private resolvConfPath(pod: Pod): string {
@@ -193,6 +214,7 @@ export class VolumeManager {
     }
     await rm(dir, { recursive: true, force: true });
     this.resolvConfs.forget(this.resolvConfPath(pod));
+    this.cfg.tokens?.forget(pod.metadata.uid);
     for (const k of this.reported) if (k.startsWith(`${pod.metadata.uid}/`)) this.reported.delete(k);
   }
 }
