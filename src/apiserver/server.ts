@@ -97,7 +97,13 @@ export interface ApiServer {
 }
 
 /** The resource layer as the server drives it; `ready()` (if present) gates /readyz. */
-export type ResourceLayer = ResourceHandler & { close(): Promise<void>; ready?(): Promise<void>; upgrade?: UpgradeHandler };
+export type ResourceLayer = ResourceHandler & {
+  close(): Promise<void>;
+  ready?(): Promise<void>;
+  upgrade?: UpgradeHandler;
+  /** The uid of a stored Pod or Secret, from memory (bound service-account tokens are checked against it); null while it cannot tell. */
+  boundObjectUid?(kind: 'Pod' | 'Secret', namespace: string, name: string): string | undefined | null;
+};
 
 const DEFAULT_BODY_LIMIT = 3 * 1024 * 1024;
 
@@ -216,6 +222,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const kubelet = { cert: pki.kubeletClient.certPem, key: pki.kubeletClient.keyPem };
     const live = create({ registry, store, maxRequestBodyBytes, authorizer, kubelet, serviceAccountKeys });
     resources = live;
+    if (live.boundObjectUid) serviceAccountTokens.setBoundObjects(live.boundObjectUid.bind(live));
     const tokenFeed = feedBootstrapTokens(pipeline.request, adminToken, bootstrapTokens, logger);
     const accountFeed = feedServiceAccounts(pipeline.request, adminToken, serviceAccountTokens, logger);
     const crdFeed = config.serveCustomResources === false ? undefined : feedCustomResourceDefinitions(pipeline.request, adminToken, registry, logger);

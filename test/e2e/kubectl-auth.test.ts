@@ -82,4 +82,24 @@ describe('kubectl auth whoami and can-i --list', { skip: kubectlMissing() }, () 
     await run(['delete', 'serviceaccount', 'bot']);
     await waitFor('the token refused', async () => ((await whoami()).code !== 0 ? true : undefined));
   });
+
+  it('create token --bound-object-kind Pod: the token works while that pod exists', async () => {
+    await run(['create', 'serviceaccount', 'runner']);
+    const pod = join(cacheDir, 'bound-pod.json');
+    writeFileSync(pod, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'holder' }, spec: { containers: [{ name: 'c', image: 'x' }] } }));
+    await run(['create', '-f', pod]);
+    const token = (await run(['create', 'token', 'runner', '--bound-object-kind', 'Pod', '--bound-object-name', 'holder'])).trim();
+    const whoami = () => kubectl(['auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}'], { kubeconfig: tokenKubeconfig(token), cacheDir });
+    const ok = await whoami();
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout, 'system:serviceaccount:default:runner');
+    // Deleted (unscheduled, so at once) and created again under the same name: a new uid, and the token is done.
+    await run(['delete', 'pod', 'holder']);
+    await run(['create', '-f', pod]);
+    const refused = await waitFor('the token refused', async () => {
+      const r = await whoami();
+      return r.code !== 0 ? r : undefined;
+    });
+    assert.match(refused.stderr, /Unauthorized|must be logged in/);
+  });
 });

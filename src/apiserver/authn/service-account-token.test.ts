@@ -51,3 +51,19 @@ test('tokens this key did not sign are not ours: alg none, another key, a change
   }
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('a token bound to a pod or secret ends with that object (while the lookup can tell)', () => {
+  const bound = keys.issue({ ...claims, bound: { kind: 'Pod', name: 'web', uid: 'p-1' } });
+  const a = authn();
+  assert.equal(a.authenticate(req(bound)).kind, 'user', 'not checked without a lookup');
+  let pods = new Map([['ns/web', 'p-1']]);
+  let ready = true;
+  a.setBoundObjects((kind, ns, name) => (!ready ? null : kind === 'Pod' ? pods.get(`${ns}/${name}`) : undefined));
+  assert.equal(a.authenticate(req(bound)).kind, 'user');
+  pods = new Map([['ns/web', 'p-2']]); // recreated under the same name
+  assert.deepEqual(a.authenticate(req(bound)), { kind: 'invalid', reason: 'service account token has been invalidated: pod ns/web is gone' });
+  ready = false;
+  assert.equal(a.authenticate(req(bound)).kind, 'user', 'accepted while the lookup cannot tell');
+  ready = true;
+  assert.equal(a.authenticate(req(keys.issue({ ...claims, bound: { kind: 'Secret', name: 's', uid: 's-1' } }))).kind, 'invalid');
+});

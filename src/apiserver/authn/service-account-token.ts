@@ -4,7 +4,8 @@
  * the account's namespace, name and uid under the `kubernetes.io` claim. A token is
  * accepted while it is unexpired, meant for this server (issuer and audience), and its
  * service account still exists with the same uid (fed in by a watch, so the check stays
- * synchronous): deleting the account revokes its tokens.
+ * synchronous): deleting the account revokes its tokens. A token bound to a Pod or Secret
+ * (the kubelet's projected tokens are bound to their pod) also ends with that object.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -97,9 +98,13 @@ export class ServiceAccountKeys {
  * are not ours (`none`, another authenticator may know them); ours that are expired,
  * for another audience, or of an account that is gone are `invalid`.
  */
+/** The uid of an existing object a token may be bound to; undefined when there is none, null when it cannot tell yet. */
+export type BoundObjectLookup = (kind: 'Pod' | 'Secret', namespace: string, name: string) => string | undefined | null;
+
 export class ServiceAccountTokenAuthenticator implements Authenticator {
   /** `<namespace>/<name>` → uid of every existing service account. */
   private readonly accounts = new Map<string, string>();
+  private boundObjects: BoundObjectLookup | undefined;
 
   constructor(
     private readonly keys: ServiceAccountKeys,
@@ -112,6 +117,11 @@ export class ServiceAccountTokenAuthenticator implements Authenticator {
 
   remove(namespace: string, name: string): void {
     this.accounts.delete(`${namespace}/${name}`);
+  }
+
+  /** Where bound objects are looked up (the watch cache, once the resource layer runs); without it bindings are not checked. */
+  setBoundObjects(lookup: BoundObjectLookup): void {
+    this.boundObjects = lookup;
   }
 
   authenticate(req: IncomingMessage): AuthnResult {
@@ -130,6 +140,20 @@ export class ServiceAccountTokenAuthenticator implements Authenticator {
     const uid = k8s?.serviceaccount?.uid ?? '';
     if (claims.sub !== `${SERVICE_ACCOUNT_PREFIX}${namespace}:${name}`) return { kind: 'invalid', reason: 'service account token has a malformed subject' };
     if (this.accounts.get(`${namespace}/${name}`) !== uid) return { kind: 'invalid', reason: `service account ${namespace}/${name} has been deleted` };
+    const gone = this.boundObjectGone(namespace, k8s as Record<string, { name?: string; uid?: string } | undefined>);
+    if (gone) return { kind: 'invalid', reason: `service account token has been invalidated: ${gone}` };
     return { kind: 'user', user: { name: claims.sub, uid, groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`] } };
+  }
+
+  /** What is wrong with the object the token is bound to (gone, or recreated with a new uid); undefined if nothing. */
+  private boundObjectGone(namespace: string, k8s: Record<string, { name?: string; uid?: string } | undefined>): string | undefined {
+    if (!this.boundObjects) return undefined;
+    for (const kind of ['Pod', 'Secret'] as const) {
+      const ref = k8s[kind.toLowerCase()];
+      if (!ref) continue;
+      const uid = this.boundObjects(kind, namespace, ref.name ?? '');
+      if (uid !== null && uid !== ref.uid) return `${kind.toLowerCase()} ${namespace}/${ref.name ?? ''} is gone`;
+    }
+    return undefined;
   }
 }

@@ -63,7 +63,7 @@ export interface ResourceLayerOptions {
  * namespaces in the background; requests wait for that as needed. `close()` ends every
  * open watch and stops the cache (the store stays open: it belongs to the caller).
  */
-export function createResourceHandler(config: ResourceLayerConfig & ResourceLayerOptions): ResourceHandler & { upgrade: UpgradeHandler; close(): Promise<void>; ready(): Promise<void> } {
+export function createResourceHandler(config: ResourceLayerConfig & ResourceLayerOptions): ResourceHandler & { upgrade: UpgradeHandler; close(): Promise<void>; ready(): Promise<void>; boundObjectUid(kind: 'Pod' | 'Secret', namespace: string, name: string): string | undefined | null } {
   const { store, registry } = config;
   const cache = new WatchCache({
     store,
@@ -117,18 +117,20 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
       return () => watches.delete(end);
     },
   };
+  let cacheStarted = false;
   const ready = (async () => {
     if (!config.skipSystemNamespaces) {
       await ensureSystemNamespaces({ store, now: ctx.now });
       if (config.registry.byGroupVersionResource('scheduling.k8s.io', 'v1', 'priorityclasses')) await ensureSystemPriorityClasses({ store, now: ctx.now });
     }
     await cache.start();
+    cacheStarted = true;
   })();
   ready.catch((err: unknown) => console.error(JSON.stringify({ component: 'apiserver-resources', error: `startup failed: ${String(err)}` })));
   const handler = (async (req, res, info, user) => {
     await ready.catch(() => {});
     await serveResource(ctx, req, res, info, user);
-  }) as ResourceHandler & { upgrade: UpgradeHandler; close(): Promise<void>; ready(): Promise<void> };
+  }) as ReturnType<typeof createResourceHandler>;
   handler.upgrade = async (req, socket, head, info, user) => {
     await ready.catch(() => {});
     await serveUpgrade(ctx, req, socket, head, info, user);
@@ -136,6 +138,12 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
   const eventTtl = config.eventTtlMs ?? 3_600_000;
   const stopEventTtl = eventTtl > 0 ? startEventTtl(ctx, eventTtl, config.eventSweepIntervalMs ?? 300_000) : () => {};
   handler.ready = () => ready;
+  handler.boundObjectUid = (kind, namespace, name) => {
+    if (!cacheStarted) return null; // cannot tell yet (just started): do not refuse tokens for that
+    const prefix = kind === 'Pod' ? '/registry/core/pods/' : '/registry/core/secrets/';
+    const uid = cache.resource(prefix).get(`${prefix}${namespace}/${name}`)?.obj.metadata?.uid;
+    return typeof uid === 'string' ? uid : undefined;
+  };
   handler.close = async () => {
     stopEventTtl();
     for (const end of [...watches]) end();
