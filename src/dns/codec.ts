@@ -1,15 +1,17 @@
 /**
  * A small DNS message codec (RFC 1035): enough for a cluster DNS server — header,
- * questions, and A/AAAA/SRV/PTR/CNAME/TXT/SOA answers. Decoding never throws on
- * malformed input from outside `decodeMessage`'s contract: it throws `DnsFormatError`,
- * which the server turns into FORMERR (or silence), and nothing else.
+ * questions, and A/AAAA/SRV/PTR/CNAME/TXT/SOA answers (OPT and other types kept raw).
+ * Decoding never throws on malformed input from outside `decodeMessage`'s contract: it
+ * throws `DnsFormatError`, which the server turns into FORMERR (or silence), and nothing else.
  */
+import { DnsFormatError, Reader, Writer, ipv4Bytes, ipv4ToString, ipv6Bytes, ipv6ToString } from './wire.js';
 
 export const RR = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, TXT: 16, AAAA: 28, SRV: 33, OPT: 41, ANY: 255 } as const;
 export const CLASS_IN = 1;
-export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
+/** BADVERS (16) does not fit the header's 4 bits: its upper bits travel in the OPT record (RFC 6891 §6.1.3). */
+export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5, BADVERS: 16 } as const;
 
-export class DnsFormatError extends Error {}
+export { DnsFormatError };
 
 export interface Question {
   name: string;
@@ -21,6 +23,7 @@ export type RecordData =
   | { type: 1; address: string }
   | { type: 28; address: string }
   | { type: 5 | 12 | 2; target: string }
+  | { type: 16; texts: string[] }
   | { type: 33; priority: number; weight: number; port: number; target: string }
   | { type: 6; mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number }
   | { type: number; raw: Uint8Array };
@@ -48,72 +51,11 @@ export function normalizeName(name: string): string {
   return name.toLowerCase().replace(/\.$/, '');
 }
 
-class Reader {
-  constructor(
-    private readonly buf: Uint8Array,
-    public pos = 0,
-  ) {}
-  need(n: number): void {
-    if (this.pos + n > this.buf.length) throw new DnsFormatError('message truncated');
-  }
-  u8(): number {
-    this.need(1);
-    return this.buf[this.pos++]!;
-  }
-  u16(): number {
-    return (this.u8() << 8) | this.u8();
-  }
-  u32(): number {
-    return ((this.u16() << 16) >>> 0) + this.u16();
-  }
-  bytes(n: number): Uint8Array {
-    this.need(n);
-    const b = this.buf.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return b;
-  }
-  /** A name with compression pointers; a pointer must point backwards, so loops are impossible. */
-  name(): string {
-    const labels: string[] = [];
-    let pos = this.pos;
-    let jumped = false;
-    let total = 0;
-    for (;;) {
-      if (pos >= this.buf.length) throw new DnsFormatError('name runs past the end');
-      const len = this.buf[pos]!;
-      if (len === 0) {
-        pos++;
-        break;
-      }
-      if ((len & 0xc0) === 0xc0) {
-        if (pos + 1 >= this.buf.length) throw new DnsFormatError('truncated pointer');
-        const target = ((len & 0x3f) << 8) | this.buf[pos + 1]!;
-        if (target >= pos) throw new DnsFormatError('forward compression pointer');
-        if (!jumped) this.pos = pos + 2;
-        jumped = true;
-        pos = target;
-        continue;
-      }
-      if ((len & 0xc0) !== 0) throw new DnsFormatError('bad label type');
-      if (pos + 1 + len > this.buf.length) throw new DnsFormatError('label runs past the end');
-      total += len + 1;
-      if (total > 255) throw new DnsFormatError('name too long');
-      labels.push(String.fromCharCode(...this.buf.subarray(pos + 1, pos + 1 + len)));
-      pos += 1 + len;
-    }
-    if (!jumped) this.pos = pos;
-    return labels.join('.');
-  }
-}
-
-function ipv4ToString(b: Uint8Array): string {
-  return Array.from(b).join('.');
-}
-
-function ipv6ToString(b: Uint8Array): string {
-  const parts: string[] = [];
-  for (let i = 0; i < 16; i += 2) parts.push(((b[i]! << 8) | b[i + 1]!).toString(16));
-  return parts.join(':');
+/** TXT RDATA: one or more <character-string>s, each a length byte and that many bytes. */
+function readTexts(r: Reader, end: number): string[] {
+  const texts: string[] = [];
+  while (r.pos < end) texts.push(String.fromCharCode(...r.bytes(r.u8())));
+  return texts;
 }
 
 function readRecord(r: Reader): ResourceRecord {
@@ -129,6 +71,8 @@ function readRecord(r: Reader): ResourceRecord {
   if (type === RR.A && len === 4) rec = { ...base, type: 1, address: ipv4ToString(r.bytes(4)) };
   else if (type === RR.AAAA && len === 16) rec = { ...base, type: 28, address: ipv6ToString(r.bytes(16)) };
   else if (type === RR.CNAME || type === RR.PTR || type === RR.NS) rec = { ...base, type, target: r.name() };
+  else if (type === RR.SOA) rec = { ...base, type: 6, mname: r.name(), rname: r.name(), serial: r.u32(), refresh: r.u32(), retry: r.u32(), expire: r.u32(), minimum: r.u32() };
+  else if (type === RR.TXT) rec = { ...base, type: 16, texts: readTexts(r, end) };
   else if (type === RR.SRV) rec = { ...base, type: 33, priority: r.u16(), weight: r.u16(), port: r.u16(), target: r.name() };
   else rec = { ...base, type, raw: r.bytes(len).slice() };
   if (r.pos !== end) throw new DnsFormatError('record data length mismatch');
@@ -167,74 +111,6 @@ export function decodeMessage(buf: Uint8Array): DnsMessage {
   };
 }
 
-class Writer {
-  private buf = new Uint8Array(512);
-  len = 0;
-  private grow(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    const b = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
-    b.set(this.buf.subarray(0, this.len));
-    this.buf = b;
-  }
-  u8(v: number): void {
-    this.grow(1);
-    this.buf[this.len++] = v & 255;
-  }
-  u16(v: number): void {
-    this.u8(v >> 8);
-    this.u8(v);
-  }
-  u32(v: number): void {
-    this.u16((v >>> 16) & 0xffff);
-    this.u16(v & 0xffff);
-  }
-  bytes(b: Uint8Array): void {
-    this.grow(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-  }
-  name(name: string): void {
-    const n = name.replace(/\.$/, '');
-    if (n.length > 0) {
-      for (const label of n.split('.')) {
-        if (label.length === 0 || label.length > 63) throw new RangeError(`bad DNS label in ${JSON.stringify(name)}`);
-        this.u8(label.length);
-        for (let i = 0; i < label.length; i++) this.u8(label.charCodeAt(i));
-      }
-    }
-    this.u8(0);
-  }
-  setU16(at: number, v: number): void {
-    this.buf[at] = (v >> 8) & 255;
-    this.buf[at + 1] = v & 255;
-  }
-  result(): Uint8Array {
-    return this.buf.slice(0, this.len);
-  }
-}
-
-function ipv4Bytes(ip: string): Uint8Array {
-  const p = ip.split('.').map(Number);
-  if (p.length !== 4 || p.some((x) => !Number.isInteger(x) || x < 0 || x > 255)) throw new RangeError(`bad IPv4 address ${ip}`);
-  return Uint8Array.from(p);
-}
-
-function ipv6Bytes(ip: string): Uint8Array {
-  const [head = '', tail] = ip.split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
-  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
-  if (groups.length !== 8) throw new RangeError(`bad IPv6 address ${ip}`);
-  const out = new Uint8Array(16);
-  groups.forEach((g, i) => {
-    const v = parseInt(g, 16);
-    if (!/^[0-9a-f]{1,4}$/i.test(g)) throw new RangeError(`bad IPv6 address ${ip}`);
-    out[i * 2] = v >> 8;
-    out[i * 2 + 1] = v & 255;
-  });
-  return out;
-}
-
 function writeRecord(w: Writer, rec: ResourceRecord): void {
   w.name(rec.name);
   w.u16(rec.type);
@@ -250,7 +126,13 @@ function writeRecord(w: Writer, rec: ResourceRecord): void {
     w.u16(rec.port);
     w.name(rec.target);
   } else if ('target' in rec) w.name(rec.target);
-  else if ('mname' in rec) {
+  else if ('texts' in rec) {
+    for (const t of rec.texts) {
+      if (t.length > 255) throw new RangeError('TXT string longer than 255 bytes');
+      w.u8(t.length);
+      for (let i = 0; i < t.length; i++) w.u8(t.charCodeAt(i));
+    }
+  } else if ('mname' in rec) {
     w.name(rec.mname);
     w.name(rec.rname);
     for (const v of [rec.serial, rec.refresh, rec.retry, rec.expire, rec.minimum]) w.u32(v);

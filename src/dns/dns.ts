@@ -1,12 +1,25 @@
+import { NamespaceKind, type Namespace } from '../api/core/v1/namespace.js';
 import { ServiceKind, type Service } from '../api/core/v1/service.js';
 import { EndpointSliceKind, serviceNameLabel, type EndpointSlice } from '../api/discovery/v1/endpoint-slice.js';
 import { SharedInformerFactory } from '../client/informer-factory.js';
 import { jsonLogger, type Logger } from '../client/logger.js';
 import type { RestClient } from '../client/rest-client.js';
 import type { DnsCatalog } from './records.js';
+import { serviceIPKeys, sliceIPKeys } from './reverse.js';
 import { startDnsServer } from './server.js';
 
 const SLICE_BY_SERVICE = 'dns-service-name';
+const SERVICE_BY_IP = 'dns-cluster-ip';
+const SLICE_BY_IP = 'dns-endpoint-ip';
+
+/** Adds an index unless an earlier startDns on the same factory already did. */
+function ensureIndexer<T>(informer: { addIndexer(name: string, fn: (o: T) => string[]): void }, name: string, fn: (o: T) => string[]): void {
+  try {
+    informer.addIndexer(name, fn);
+  } catch {
+    // Already there.
+  }
+}
 
 export interface DnsConfig {
   client: RestClient;
@@ -29,22 +42,25 @@ export async function startDns(config: DnsConfig): Promise<{ port: number; stop(
   const factory = config.informers ?? new SharedInformerFactory({ client: config.client, logger: log });
   const services = factory.informerFor<Service>(ServiceKind);
   const slices = factory.informerFor<EndpointSlice>(EndpointSliceKind);
-  try {
-    slices.addIndexer(SLICE_BY_SERVICE, (s) => {
-      const name = s.metadata?.labels?.[serviceNameLabel];
-      return name ? [`${s.metadata?.namespace ?? ''}/${name}`] : [];
-    });
-  } catch {
-    // Already there: an earlier startDns on the same factory added it.
-  }
+  // CoreDNS watches Namespaces too: names under one that does not exist are NXDOMAIN.
+  const namespaces = factory.informerFor<Namespace>(NamespaceKind);
+  ensureIndexer<EndpointSlice>(slices, SLICE_BY_SERVICE, (s) => {
+    const name = s.metadata?.labels?.[serviceNameLabel];
+    return name ? [`${s.metadata?.namespace ?? ''}/${name}`] : [];
+  });
+  // Reverse (PTR) lookups go from an address to its Service or endpoints.
+  ensureIndexer<Service>(services, SERVICE_BY_IP, serviceIPKeys);
+  ensureIndexer<EndpointSlice>(slices, SLICE_BY_IP, sliceIPKeys);
   if (ownFactory) factory.start();
   // Started here too (idempotent) so awaiting startDns before factory.start() cannot deadlock.
-  services.start();
-  slices.start();
-  await Promise.all([services.waitForSync(), slices.waitForSync()]);
+  for (const i of [services, slices, namespaces]) i.start();
+  await Promise.all([services.waitForSync(), slices.waitForSync(), namespaces.waitForSync()]);
   const catalog: DnsCatalog = {
     service: (ns, name) => services.get(`${ns}/${name}`),
     slices: (ns, name) => slices.byIndex(SLICE_BY_SERVICE, `${ns}/${name}`),
+    namespaceExists: (ns) => namespaces.get(ns) !== undefined,
+    servicesByIP: (ip) => services.byIndex(SERVICE_BY_IP, ip),
+    slicesByIP: (ip) => slices.byIndex(SLICE_BY_IP, ip),
   };
   try {
     const server = await startDnsServer({

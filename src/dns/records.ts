@@ -1,12 +1,23 @@
 import type { Service } from '../api/core/v1/service.js';
 import type { EndpointSlice } from '../api/discovery/v1/endpoint-slice.js';
 import { CLASS_IN, RCODE, RR, normalizeName, type Question, type ResourceRecord } from './codec.js';
+import { endpointAddrs, type EndpointAddr } from './endpoints.js';
+import { parseClusterName, podLabelToIp } from './query-name.js';
+import { DNS_SCHEMA_VERSION, DNS_VERSION_TTL, TTL, addrRecord, cname, pickAddrs, soa } from './rr.js';
+
+export { TTL } from './rr.js';
 
 /** What the resolver reads: the informers' caches, or a fixed list in tests. */
 export interface DnsCatalog {
   service(namespace: string, name: string): Service | undefined;
   /** The EndpointSlices labelled kubernetes.io/service-name=<name> in the namespace. */
   slices(namespace: string, name: string): EndpointSlice[];
+  /** Whether the namespace exists (CoreDNS answers NXDOMAIN under one that does not); absent: assume it does. */
+  namespaceExists?(namespace: string): boolean;
+  /** Services with this (canonical, see canonicalIp) address among their clusterIPs; for PTR. */
+  servicesByIP?(ip: string): Service[];
+  /** EndpointSlices with an endpoint at this (canonical) address; for PTR. */
+  slicesByIP?(ip: string): EndpointSlice[];
 }
 
 export interface Resolution {
@@ -15,12 +26,9 @@ export interface Resolution {
   /** SOA for NXDOMAIN / no-data answers. */
   authorities: ResourceRecord[];
   additionals: ResourceRecord[];
+  /** An ExternalName's target outside the zone: the server resolves it upstream and appends the answers (CoreDNS does). */
+  chase?: string;
 }
-
-/** CoreDNS's kubernetes plugin answers with a 5 s TTL by default. */
-export const TTL = 5;
-
-const isV6 = (ip: string) => ip.includes(':');
 
 /** True when `name` (normalized) is the cluster domain or below it: ours to answer, never forwarded. */
 export function inClusterDomain(name: string, domain: string): boolean {
@@ -29,116 +37,105 @@ export function inClusterDomain(name: string, domain: string): boolean {
   return n === d || n.endsWith(`.${d}`);
 }
 
-function soa(domain: string): ResourceRecord {
-  return { name: domain, type: 6, class: CLASS_IN, ttl: TTL, mname: `ns.dns.${domain}`, rname: `hostmaster.${domain}`, serial: Math.floor(Date.now() / 1000) >>> 0, refresh: 7200, retry: 1800, expire: 86400, minimum: TTL };
-}
+/** CoreDNS follows at most 8 CNAMEs inside its zone before giving up on a chain. */
+const MAX_CNAME_DEPTH = 8;
 
-interface EndpointAddr {
-  ip: string;
-  hostname: string | undefined;
-}
-
-/** Addresses of a headless service: ready endpoints (all of them with publishNotReadyAddresses). */
-function endpointAddrs(svc: Service, slices: readonly EndpointSlice[]): EndpointAddr[] {
-  const out = new Map<string, EndpointAddr>();
-  for (const s of slices) {
-    if (s.addressType === 'FQDN') continue;
-    for (const ep of s.endpoints ?? []) {
-      if (!(svc.spec?.publishNotReadyAddresses || (ep.conditions?.ready ?? true))) continue;
-      const ip = ep.addresses?.[0];
-      if (ip && !out.has(ip)) out.set(ip, { ip, hostname: ep.hostname });
-    }
-  }
-  return [...out.values()].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
-}
-
-const addrRecord = (name: string, ip: string): ResourceRecord => (isV6(ip) ? { name, type: 28, class: CLASS_IN, ttl: TTL, address: ip } : { name, type: 1, class: CLASS_IN, ttl: TTL, address: ip });
-
-/** Keeps the records of the asked type (A or AAAA); the others exist but are not answers. */
-function pickAddrs(name: string, type: number, ips: readonly string[]): ResourceRecord[] {
-  return ips.filter((ip) => (type === RR.AAAA ? isV6(ip) : !isV6(ip))).map((ip) => addrRecord(name, ip));
-}
-
-const dashed = (ip: string) => (isV6(ip) ? ip.replace(/:/g, '-') : ip.replace(/\./g, '-'));
+const srvWeight = (n: number) => Math.max(1, Math.floor(100 / n));
 
 /**
- * Answers one question about the cluster domain, as CoreDNS's kubernetes plugin does:
- * - `<svc>.<ns>.svc.<domain>` A/AAAA → the ClusterIPs; headless → ready endpoint IPs;
- *   ExternalName → CNAME;
- * - `_<port>._<proto>.<svc>.<ns>.svc.<domain>` SRV → one per named port (headless: one per endpoint);
- * - `<hostname>.<svc>.<ns>.svc.<domain>` → the endpoint with that hostname (or dashed IP);
- * - `<a-b-c-d>.<ns>.pod.<domain>` → that IP;
- * - anything else in the domain → NXDOMAIN; a name that exists without records of the type → NOERROR, no answers.
+ * Answers one question about the cluster domain as CoreDNS's kubernetes plugin does
+ * (the kubernetes/dns specification plus CoreDNS's extensions). A name that does not exist
+ * → NXDOMAIN; one that exists without records of the asked type → NOERROR, no answers
+ * (NODATA); both with the zone's SOA in the authority section (RFC 2308). Answers carry the
+ * question's spelling of the name.
  */
-export function resolveClusterName(q: Question, catalog: DnsCatalog, domain: string): Resolution {
-  const d = normalizeName(domain);
-  const name = normalizeName(q.name);
-  const rel = name === d ? '' : name.slice(0, -(d.length + 1));
-  const labels = rel ? rel.split('.') : [];
-  const nx: Resolution = { rcode: RCODE.NXDOMAIN, answers: [], authorities: [soa(d)], additionals: [] };
-  const nodata: Resolution = { rcode: RCODE.NOERROR, answers: [], authorities: [soa(d)], additionals: [] };
+export function resolveClusterName(q: Question, catalog: DnsCatalog, domain: string, depth = 0): Resolution {
+  const zone = normalizeName(domain);
+  const serial = Math.floor(Date.now() / 1000);
+  const nx: Resolution = { rcode: RCODE.NXDOMAIN, answers: [], authorities: [soa(zone, serial)], additionals: [] };
+  const nodata: Resolution = { rcode: RCODE.NOERROR, answers: [], authorities: [soa(zone, serial)], additionals: [] };
   const ok = (answers: ResourceRecord[], additionals: ResourceRecord[] = []): Resolution => (answers.length ? { rcode: RCODE.NOERROR, answers, authorities: [], additionals } : nodata);
-  const wantsAddr = q.type === RR.A || q.type === RR.AAAA || q.type === RR.ANY;
-  const addrType = q.type === RR.AAAA ? RR.AAAA : RR.A;
+  const nsExists = (ns: string) => catalog.namespaceExists?.(ns) ?? true;
+  const parsed = parseClusterName(normalizeName(q.name), zone);
+  // The zone's name server: skiff's kube-system/kube-dns Service holds the address every node's DNS
+  // binds — what CoreDNS finds as the Service in front of its own pod.
+  const nameservers = () => catalog.service('kube-system', 'kube-dns')?.spec?.clusterIPs ?? [];
 
-  // Zone apex and the intermediate names exist (empty non-terminals).
-  if (labels.length === 0 || (labels.length === 1 && (labels[0] === 'svc' || labels[0] === 'pod'))) return nodata;
-  const kind = labels[labels.length - 1];
-  if (kind === 'pod') {
-    if (labels.length !== 3) return labels.length === 2 ? nodata : nx;
-    const ipv4 = labels[0]!.replace(/-/g, '.');
-    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ipv4) || ipv4.split('.').some((x) => Number(x) > 255)) return nx;
-    return wantsAddr ? ok(pickAddrs(q.name, addrType, [ipv4])) : nodata;
-  }
-  if (kind !== 'svc') return nx;
-  if (labels.length === 2) return nodata; // <ns>.svc.<domain>
-  const ns = labels[labels.length - 2]!;
-  const svcName = labels[labels.length - 3]!;
-  const svc = catalog.service(ns, svcName);
-  if (!svc) return nx;
-  const svcFqdn = `${svcName}.${ns}.svc.${d}`;
-  const headless = svc.spec?.clusterIP === 'None';
-  const prefix = labels.slice(0, -3);
-
-  if (prefix.length === 0) {
-    if (svc.spec?.type === 'ExternalName' && svc.spec.externalName) {
-      return ok([{ name: q.name, type: 5, class: CLASS_IN, ttl: TTL, target: svc.spec.externalName }]);
-    }
-    if (!wantsAddr) return nodata;
-    const ips = headless ? endpointAddrs(svc, catalog.slices(ns, svcName)).map((e) => e.ip) : (svc.spec?.clusterIPs?.length ? svc.spec.clusterIPs : svc.spec?.clusterIP ? [svc.spec.clusterIP] : []);
-    return ok(pickAddrs(q.name, addrType, ips));
-  }
-
-  if (prefix.length === 2 && prefix[0]!.startsWith('_') && prefix[1]!.startsWith('_')) {
-    const portName = prefix[0]!.slice(1);
-    const proto = prefix[1]!.slice(1).toUpperCase();
-    const port = (svc.spec?.ports ?? []).find((p) => p.name && p.name.toLowerCase() === portName && (p.protocol ?? 'TCP') === proto);
-    if (!port) return nx;
-    if (q.type !== RR.SRV && q.type !== RR.ANY) return nodata;
-    if (!headless) {
-      const extra = pickAddrs(svcFqdn, RR.A, svc.spec?.clusterIPs ?? (svc.spec?.clusterIP ? [svc.spec.clusterIP] : []));
-      return ok([{ name: q.name, type: 33, class: CLASS_IN, ttl: TTL, priority: 0, weight: 100, port: port.port ?? 0, target: svcFqdn }], extra);
-    }
-    const answers: ResourceRecord[] = [];
-    const extra: ResourceRecord[] = [];
-    const slices = catalog.slices(ns, svcName);
-    for (const s of slices) {
-      const sp = (s.ports ?? []).find((p) => (p.name ?? '') === port.name && (p.protocol ?? 'TCP') === proto);
-      if (sp?.port === undefined) continue;
-      for (const e of endpointAddrs(svc, [s])) {
-        const target = `${e.hostname ?? dashed(e.ip)}.${svcFqdn}`;
-        answers.push({ name: q.name, type: 33, class: CLASS_IN, ttl: TTL, priority: 0, weight: 100, port: sp.port, target });
-        extra.push(addrRecord(target, e.ip));
+  switch (parsed.kind) {
+    case 'invalid':
+      return nx;
+    case 'apex':
+      if (parsed.zoneApex && q.type === RR.SOA) return ok([{ ...soa(zone, serial), name: q.name }]);
+      if (parsed.zoneApex && q.type === RR.NS) {
+        const target = `ns.dns.${zone}`;
+        return ok([{ name: q.name, type: 2, class: CLASS_IN, ttl: TTL, target }], nameservers().map((ip) => addrRecord(target, ip)));
       }
+      return nodata;
+    case 'nameserver':
+      return ok(pickAddrs(q.name, q.type, nameservers()));
+    case 'dns-version':
+      return q.type === RR.TXT ? ok([{ name: q.name, type: 16, class: CLASS_IN, ttl: DNS_VERSION_TTL, texts: [DNS_SCHEMA_VERSION] }]) : nodata;
+    case 'namespace':
+      return nsExists(parsed.namespace) ? nodata : nx;
+    case 'pod': {
+      // CoreDNS's `pods insecure` (the kubeadm default): any well-formed address, in an existing namespace.
+      const ip = podLabelToIp(parsed.pod);
+      return ip && nsExists(parsed.namespace) ? ok(pickAddrs(q.name, q.type, [ip])) : nx;
     }
-    return ok(answers, extra);
+    case 'service':
+      break;
   }
 
-  if (prefix.length === 1) {
-    const host = prefix[0]!;
-    const match = endpointAddrs(svc, catalog.slices(ns, svcName)).filter((e) => e.hostname === host || dashed(e.ip) === host);
-    if (match.length === 0) return nx;
-    return wantsAddr ? ok(pickAddrs(q.name, addrType, match.map((e) => e.ip))) : nodata;
+  const { namespace: ns, service: name, endpoint, port, protocol } = parsed;
+  const svc = nsExists(ns) ? catalog.service(ns, name) : undefined;
+  if (!svc) return nx;
+  const svcFqdn = `${name}.${ns}.svc.${zone}`;
+
+  if (svc.spec?.type === 'ExternalName') {
+    const target = normalizeName(svc.spec.externalName ?? '');
+    if (endpoint !== undefined || !target) return nx;
+    // CoreDNS answers only A, AAAA and CNAME with the alias (SRV, TXT… get NODATA), and never x CNAME x.
+    if (target === normalizeName(q.name) || (q.type !== RR.A && q.type !== RR.AAAA && q.type !== RR.CNAME)) return nodata;
+    const alias = cname(q.name, target);
+    if (q.type === RR.CNAME) return ok([alias]);
+    if (!inClusterDomain(target, zone)) return { ...ok([alias]), chase: target };
+    if (depth >= MAX_CNAME_DEPTH) return nodata;
+    const next = resolveClusterName({ ...q, name: target }, catalog, zone, depth + 1);
+    return next.answers.length ? ok([alias, ...next.answers]) : nodata;
   }
-  return nx;
+
+  const wants = (p: { name: string; protocol: string }) => (port === undefined || p.name.toLowerCase() === port) && (protocol === undefined || p.protocol.toLowerCase() === protocol);
+
+  // Endpoint names, and every name of a headless Service, are answered from its endpoints (spec §2.4).
+  if (svc.spec?.clusterIP === 'None' || endpoint !== undefined) {
+    const eps = endpointAddrs(svc, catalog.slices(ns, name)).filter((e) => endpoint === undefined || e.name.toLowerCase() === endpoint);
+    const unfiltered = port === undefined && protocol === undefined;
+    const entries: Array<{ e: EndpointAddr; port?: number }> = eps.flatMap((e) => (unfiltered && e.ports.length === 0 ? [{ e }] : e.ports.filter(wants).map((p) => ({ e, port: p.port }))));
+    // No ready endpoint (spec §2.4.1), or none with that name or port: the name does not exist.
+    if (entries.length === 0) return nx;
+    if (q.type !== RR.SRV) return ok(pickAddrs(q.name, q.type, entries.map((x) => x.e.ip)));
+    const srv = entries.filter((x) => x.port !== undefined);
+    const weight = srvWeight(srv.length);
+    const answers = srv.map(({ e, port: p }) => ({ name: q.name, type: 33 as const, class: CLASS_IN, ttl: TTL, priority: 0, weight, port: p!, target: `${e.name}.${svcFqdn}` }));
+    const extra = srv.map(({ e }) => addrRecord(`${e.name}.${svcFqdn}`, e.ip));
+    return ok(dedup(answers), dedup(extra));
+  }
+
+  const ports = (svc.spec?.ports ?? []).map((p) => ({ name: p.name ?? '', protocol: p.protocol ?? 'TCP', port: p.port ?? 0 })).filter(wants);
+  if (ports.length === 0 && (port !== undefined || protocol !== undefined)) return nx;
+  const clusterIPs = svc.spec?.clusterIPs?.length ? svc.spec.clusterIPs : svc.spec?.clusterIP ? [svc.spec.clusterIP] : [];
+  if (q.type !== RR.SRV) return ok(pickAddrs(q.name, q.type, clusterIPs));
+  // CoreDNS spreads weight 100 over its (port × cluster IP) entries, then drops SRVs that repeat.
+  const weight = srvWeight(ports.length * clusterIPs.length);
+  const answers = ports.map((p) => ({ name: q.name, type: 33 as const, class: CLASS_IN, ttl: TTL, priority: 0, weight, port: p.port, target: svcFqdn }));
+  return ok(dedup(answers), clusterIPs.map((ip) => addrRecord(svcFqdn, ip)));
+}
+
+/** Drops records identical to an earlier one (CoreDNS's dnsutil.Dedup). */
+function dedup(records: ResourceRecord[]): ResourceRecord[] {
+  const seen = new Set<string>();
+  return records.filter((r) => {
+    const key = JSON.stringify(r);
+    return !seen.has(key) && !!seen.add(key);
+  });
 }

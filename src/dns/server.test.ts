@@ -83,7 +83,9 @@ test('headless service → ready endpoint IPs; pod hostnames; SRV per named port
 });
 
 test('ExternalName → CNAME; pod A records; NXDOMAIN in the cluster domain', async () => {
-  assert.deepEqual(addrs(await queryUdp(dns.port, 'ext.default.svc.cluster.local', RR.A)), ['example.com']);
+  // The alias, completed through the upstream as CoreDNS does; without an upstream, the alias alone.
+  assert.deepEqual(addrs(await queryUdp(dns.port, 'ext.default.svc.cluster.local', RR.A)), ['example.com', '192.0.2.1']);
+  assert.deepEqual(addrs(await queryUdp(bare.port, 'ext.default.svc.cluster.local', RR.A)), ['example.com']);
   assert.deepEqual(addrs(await queryUdp(dns.port, '198-18-0-9.default.pod.cluster.local', RR.A)), ['198.18.0.9']);
   for (const n of ['nope.default.svc.cluster.local', 'web.other.svc.cluster.local', 'x.y.z.cluster.local', 'a.b.c.web.default.svc.cluster.local']) {
     const r = await queryUdp(dns.port, n, RR.A);

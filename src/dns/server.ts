@@ -1,14 +1,17 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import { jsonLogger, type Logger } from '../client/logger.js';
-import { CLASS_IN, DnsFormatError, RCODE, RR, decodeMessage, encodeMessage, type DnsMessage } from './codec.js';
+import { CLASS_IN, DnsFormatError, RCODE, decodeMessage, encodeMessage, type DnsMessage } from './codec.js';
+import { CLASSIC_UDP_SIZE, encodeWithin, queryEdns, withEdns } from './edns.js';
+import { Upstream } from './forward.js';
 import { inClusterDomain, resolveClusterName, type DnsCatalog } from './records.js';
+import { resolveReverse } from './reverse.js';
 
 export interface DnsServerConfig {
   catalog: DnsCatalog;
   listen: { address: string; port: number };
   clusterDomain?: string;
-  /** Where names outside the cluster domain go (over UDP); null/undefined → REFUSED. */
+  /** Where names outside the cluster domain go (over the client's transport); null/undefined → REFUSED. */
   upstream?: { address: string; port: number } | null;
   /** Default 2 s; an upstream that does not answer in time → SERVFAIL. */
   upstreamTimeoutMs?: number;
@@ -21,14 +24,14 @@ export interface DnsServer {
   stop(): Promise<void>;
 }
 
-const header = (q: DnsMessage, rcode: number): DnsMessage => ({
+const header = (q: DnsMessage, rcode: number, recursionAvailable: boolean): DnsMessage => ({
   id: q.id,
   response: true,
   opcode: q.opcode,
   authoritative: false,
   truncated: false,
   recursionDesired: q.recursionDesired,
-  recursionAvailable: false,
+  recursionAvailable,
   rcode,
   questions: q.questions,
   answers: [],
@@ -48,36 +51,21 @@ function formErr(packet: Uint8Array): Uint8Array | undefined {
 }
 
 /**
- * The cluster DNS server over UDP and TCP on one port: names in the cluster domain are
- * answered from the catalog (authoritatively); others go to `upstream` or are REFUSED.
- * Malformed packets get FORMERR or are dropped; nothing a client sends can crash it.
+ * The cluster DNS server over UDP and TCP on one port: names in the cluster domain, and PTR
+ * names of cluster addresses, are answered from the catalog (authoritatively); others go to
+ * `upstream` or are REFUSED. EDNS(0) is honoured; a UDP answer larger than the client
+ * accepts is truncated (TC) so it retries over TCP. Malformed packets get FORMERR or are
+ * dropped; nothing a client sends can crash it.
  */
 export async function startDnsServer(config: DnsServerConfig): Promise<DnsServer> {
   const log = config.log ?? jsonLogger('dns');
   const domain = config.clusterDomain ?? 'cluster.local';
-  const upstreamTimeoutMs = config.upstreamTimeoutMs ?? 2000;
-  const pending = new Set<UdpSocket>();
+  const upstream = config.upstream ? new Upstream({ ...config.upstream, timeoutMs: config.upstreamTimeoutMs ?? 2000 }) : undefined;
+  // RA: recursion is on offer exactly when there is an upstream to recurse through.
+  const ra = !!upstream;
 
-  function forward(packet: Uint8Array): Promise<Uint8Array | undefined> {
-    const up = config.upstream;
-    if (!up) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      const s = createSocket(up.address.includes(':') ? 'udp6' : 'udp4');
-      pending.add(s);
-      const done = (r: Uint8Array | undefined) => {
-        clearTimeout(timer);
-        if (pending.delete(s)) s.close();
-        resolve(r);
-      };
-      const timer = setTimeout(() => done(undefined), upstreamTimeoutMs);
-      s.on('message', (m) => done(m));
-      s.on('error', () => done(undefined));
-      s.send(packet, up.port, up.address, (err) => err && done(undefined));
-    });
-  }
-
-  /** The reply to one query packet, or undefined to stay silent. */
-  async function answer(packet: Uint8Array, maxSize: number | undefined): Promise<Uint8Array | undefined> {
+  /** The reply to one query packet that came over TCP or UDP, or undefined to stay silent. */
+  async function answer(packet: Uint8Array, tcp: boolean): Promise<Uint8Array | undefined> {
     let q: DnsMessage;
     try {
       q = decodeMessage(packet);
@@ -86,25 +74,23 @@ export async function startDnsServer(config: DnsServerConfig): Promise<DnsServer
       return formErr(packet);
     }
     if (q.response) return undefined;
-    if (q.opcode !== 0) return encodeMessage(header(q, RCODE.NOTIMP));
+    const edns = queryEdns(q);
+    if (edns === 'formerr') return encodeMessage(header(q, RCODE.FORMERR, ra));
+    const reply = (m: DnsMessage) => encodeWithin(withEdns(m, edns), tcp ? 0xffff : (edns?.udpSize ?? CLASSIC_UDP_SIZE));
+    if (edns && edns.version > 0) return reply(header(q, RCODE.BADVERS, ra));
+    if (q.opcode !== 0) return reply(header(q, RCODE.NOTIMP, ra));
     const question = q.questions[0];
-    if (q.questions.length !== 1 || !question) return encodeMessage(header(q, RCODE.FORMERR));
-    if (question.class !== CLASS_IN) return encodeMessage(header(q, RCODE.REFUSED));
-    if (!inClusterDomain(question.name, domain)) {
-      if (!config.upstream) return encodeMessage(header(q, RCODE.REFUSED));
-      const reply = await forward(packet);
-      if (reply && reply.length >= 2 && reply[0] === packet[0] && reply[1] === packet[1]) return reply;
-      return encodeMessage({ ...header(q, RCODE.SERVFAIL), recursionAvailable: true });
+    if (q.questions.length !== 1 || !question) return reply(header(q, RCODE.FORMERR, ra));
+    if (question.class !== CLASS_IN) return reply(header(q, RCODE.REFUSED, ra));
+    const res = inClusterDomain(question.name, domain) ? resolveClusterName(question, config.catalog, domain) : resolveReverse(question, config.catalog, domain);
+    if (!res) {
+      if (!upstream) return reply(header(q, RCODE.REFUSED, ra));
+      const up = await upstream.exchange(packet, tcp);
+      if (up && up.length >= 2 && up[0] === packet[0] && up[1] === packet[1]) return up;
+      return reply(header(q, RCODE.SERVFAIL, ra));
     }
-    const res = resolveClusterName(question, config.catalog, domain);
-    const msg: DnsMessage = { ...header(q, res.rcode), authoritative: true, answers: res.answers, authorities: res.authorities, additionals: res.additionals };
-    let out = encodeMessage(msg);
-    if (maxSize !== undefined) {
-      const opt = q.additionals.find((r) => r.type === RR.OPT);
-      const limit = Math.max(512, opt ? opt.class : 512);
-      if (out.length > limit) out = encodeMessage({ ...msg, truncated: true, answers: [], authorities: [], additionals: [] });
-    }
-    return out;
+    const chased = res.chase && upstream ? await upstream.lookup(res.chase, question.type, tcp) : [];
+    return reply({ ...header(q, res.rcode, ra), authoritative: true, answers: [...res.answers, ...chased], authorities: res.authorities, additionals: res.additionals });
   }
 
   const conns = new Set<Socket>();
@@ -119,7 +105,7 @@ export async function startDnsServer(config: DnsServerConfig): Promise<DnsServer
         if (buf.length < 2 + len) break;
         const packet = buf.subarray(2, 2 + len);
         buf = buf.subarray(2 + len);
-        answer(packet, undefined)
+        answer(packet, true)
           .then((reply) => {
             if (!reply || sock.destroyed) return;
             const framed = Buffer.alloc(2 + reply.length);
@@ -134,7 +120,7 @@ export async function startDnsServer(config: DnsServerConfig): Promise<DnsServer
     sock.on('close', () => conns.delete(sock));
   };
   const serveUdpPacket = (udp: UdpSocket) => (packet: Buffer, rinfo: { port: number; address: string }) => {
-    answer(packet, 512)
+    answer(packet, false)
       .then((reply) => reply && udp.send(reply, rinfo.port, rinfo.address))
       .catch((err: unknown) => log.error('dns query failed', { error: String(err) }));
   };
@@ -146,8 +132,7 @@ export async function startDnsServer(config: DnsServerConfig): Promise<DnsServer
   return {
     port,
     async stop() {
-      for (const s of pending) s.close();
-      pending.clear();
+      upstream?.close();
       for (const c of conns) c.destroy();
       await Promise.all([new Promise<void>((r) => tcp.close(() => r())), new Promise<void>((r) => udp.close(() => r()))]);
     },

@@ -16,6 +16,9 @@ import { createTestHost, netnsUnavailable, type TestHost } from './support/netns
 import { SKIFF_CLI } from './support/run-skiff.js';
 
 const SERVER = "require('http').createServer((q, s) => s.end(process.env.HOSTNAME)).listen(8080, process.env.POD_IP)";
+/** Runs DNS queries from a pod through its resolv.conf (c-ares, FQDNs: no search list) and prints the results as JSON. */
+const LOOKUPS = (ops: Array<[string, string]>) =>
+  `const d = require('dns').promises; Promise.all(${JSON.stringify(ops)}.map(([m, n]) => d[m](n).then((v) => v, (e) => e.code))).then((r) => console.log(JSON.stringify(r)))`;
 const GET = (url: string) => `require('http').get('${url}', (r) => { let b = ''; r.on('data', (d) => (b += d)); r.on('end', () => console.log(b)); }).on('error', (e) => { console.error(e.message); process.exit(1); })`;
 
 describe('pods reach Services by name through the cluster DNS', { skip: netnsUnavailable() || kubectlMissing(), timeout: 240_000 }, () => {
@@ -94,5 +97,34 @@ describe('pods reach Services by name through the cluster DNS', { skip: netnsUna
       for (const name of seen) assert.ok(webPods.includes(name), `${url} answered by ${name}, one of ${webPods.join(', ')}`);
       assert.equal(seen.size, 2, `${url} reached both web pods`);
     }
+  });
+
+  it('answers as the Kubernetes DNS specification says: headless A, PTR, SRV, dns-version, NXDOMAIN vs NODATA', async () => {
+    // Runs after the test above: the web pods, their Service and the client pod exist.
+    assert.equal((await k(['expose', 'deployment', 'web', '--name=web-headless', '--cluster-ip=None', '--port=8080'])).code, 0);
+    const clusterIP = (await k(['get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).stdout.trim();
+    const podIPs = (await k(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].status.podIP}'])).stdout.trim().split(' ').sort();
+    const lookups: Array<[string, string]> = [
+      ['resolve4', 'web.default.svc.cluster.local'],
+      ['resolve6', 'web.default.svc.cluster.local'],
+      ['resolve4', 'nope.default.svc.cluster.local'],
+      ['reverse', clusterIP],
+      ['resolveTxt', 'dns-version.cluster.local'],
+      ['resolveSrv', 'web.default.svc.cluster.local'],
+      ['resolve4', 'web-headless.default.svc.cluster.local'],
+    ];
+    // The headless Service's endpoints appear once the controller has written its EndpointSlice.
+    const got = await waitFor('the headless Service resolves to both web pods', async () => {
+      const r = await k(['exec', 'client', '--', process.execPath, '-e', LOOKUPS(lookups)]);
+      const out = JSON.parse(r.stdout || 'null') as unknown[] | null;
+      return Array.isArray(out?.[6]) && (out[6] as string[]).length === 2 ? out : undefined;
+    }, 60_000, 250);
+    assert.deepEqual(got[0], [clusterIP], 'A: the ClusterIP');
+    assert.equal(got[1], 'ENODATA', 'AAAA of an IPv4 Service: the name exists, no record (NODATA)');
+    assert.equal(got[2], 'ENOTFOUND', 'a missing Service: NXDOMAIN');
+    assert.deepEqual(got[3], ['web.default.svc.cluster.local'], 'PTR of the ClusterIP');
+    assert.deepEqual(got[4], [['1.1.0']], 'dns-version TXT');
+    assert.deepEqual((got[5] as Array<{ name: string; port: number }>).map((x) => `${x.port} ${x.name}`), ['8080 web.default.svc.cluster.local'], 'SRV at the Service name, as CoreDNS');
+    assert.deepEqual((got[6] as string[]).sort(), podIPs, 'headless: an A per ready pod');
   });
 });
