@@ -2,60 +2,21 @@ import type { Container } from '../api/core/v1/container.js';
 import type { Pod } from '../api/core/v1/pod.js';
 import type { PodStatus } from '../api/core/v1/pod-status.js';
 import type { Probe } from '../api/core/v1/probe.js';
-import type { Clock, Timer } from '../client/clock.js';
-import type { Logger } from '../client/logger.js';
+import type { Timer } from '../client/clock.js';
 import { rfc3339 } from '../client/micro-time.js';
-import type { CrashBackoff } from './backoff.js';
-import { containerFieldPath, type PodEventSink } from './kubelet-events.js';
-import { ContainerConfigError, containerEnv, type EnvSources } from './container-env.js';
+import { containerFieldPath } from './kubelet-events.js';
+import { ContainerConfigError, containerEnv } from './container-env.js';
 import { containerConfig } from './container-config.js';
 import { killContainer } from './container-kill.js';
 import { buildPodStatus, shouldRestart, type Policy } from './pod-status-builder.js';
 import { startProbeLoops } from './probe-loop.js';
 import { runProbe } from './prober.js';
-import { ContainerStartError, type ContainerStatus, type Mount, type PodSandbox, type Runtime } from './runtime.js';
-import type { VolumeManager } from './volumes/volume-manager.js';
+import { ContainerStartError, type ContainerStatus, type Mount, type PodSandbox } from './runtime.js';
+import type { CState, PodWorkerDeps } from './pod-worker-deps.js';
 import { traceStart } from './start-trace.js';
 import { onlyStatusChanged } from './pod-update-echo.js';
 
-export interface PodWorkerDeps {
-  runtime: Runtime;
-  /** Pod and container Events (kubelet-events.ts). */
-  events: PodEventSink;
-  envSources: EnvSources;
-  /** The pod's volumes and resolv.conf (volumes/volume-manager.ts); none: containers get no mounts. */
-  volumes?: Pick<VolumeManager, 'setUp' | 'mountsFor' | 'tearDown'>;
-  clock: Clock;
-  logger: Logger;
-  backoff: CrashBackoff;
-  /** Root of container logs: <logDir>/<ns>_<name>_<uid>/<container>/<restartCount>.log. */
-  logDir: string;
-  hostIP: string;
-  /** Extra environment for every container (the service variables). */
-  baseEnv(pod: Pod): Record<string, string>;
-  patchStatus(pod: Pod, status: PodStatus): Promise<void>;
-  /** Final deletion (grace 0, uid precondition) once everything is stopped. */
-  deletePod(pod: Pod): Promise<void>;
-  /** Called when the worker has torn the pod down and can be forgotten. */
-  onFinished(): void;
-  /**
-   * Called as a sync of a pod whose status was never posted begins (a pod start); the
-   * function it returns, when that sync ends. The kubelet holds Events back meanwhile.
-   */
-  podStarting?(): () => void;
-}
-
-interface CState {
-  id?: string;
-  restartCount: number;
-  last?: ContainerStatus;
-  waiting?: { reason: string; message?: string };
-  ready: boolean;
-  started: boolean;
-  probeTimers: Timer[];
-  /** Set while the kubelet itself is killing the container (liveness, postStart failure). */
-  killedFor?: string;
-}
+export type { PodWorkerDeps } from './pod-worker-deps.js';
 
 /**
  * Drives one pod towards its spec on the runtime: sandbox, init containers in order, app
@@ -243,7 +204,8 @@ export class PodWorker {
       if (!killedForChange && !shouldRestart(policy, cur.exitCode)) return cur;
       // Upstream keys back-off by the container's hash: a new definition starts without one.
       if (changed) this.deps.backoff.reset(bkey);
-      const { at, delayMs } = this.deps.backoff.restartAt(bkey, cur.startedAt ?? cur.createdAt, cur.finishedAt ?? now);
+      // A failed start never ran (startedAt 0): its run counts from its creation.
+      const { at, delayMs } = this.deps.backoff.restartAt(bkey, cur.startedAt || cur.createdAt, cur.finishedAt ?? now);
       if (now < at) {
         const podName = `${this.pod.metadata?.name}_${this.pod.metadata?.namespace}(${this.pod.metadata?.uid})`;
         if (st.waiting?.reason !== 'CrashLoopBackOff') this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podName}`, c);
@@ -288,6 +250,16 @@ export class PodWorker {
     try {
       await rt.startContainer(id);
     } catch (err) {
+      const failed = err instanceof ContainerStartError ? await rt.containerStatus(id) : undefined;
+      if (failed?.state === 'exited') {
+        // Recorded as an exit (128, StartError), as containerd does: the restart policy and
+        // back-off take it from here (CrashLoopBackOff, or a failed pod with Never).
+        this.event('Warning', 'Failed', `Error: ${(err as Error).message}`, c);
+        st.id = id;
+        st.waiting = undefined;
+        this.requestSync(); // no exit event will come for it
+        return failed;
+      }
       await rt.removeContainer(id);
       if (!(err instanceof ContainerStartError)) throw err;
       if (st.waiting?.message !== err.message) this.event('Warning', 'Failed', `Error: ${err.message}`, c);

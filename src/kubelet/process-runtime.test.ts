@@ -40,11 +40,13 @@ describe('ProcessRuntime', () => {
     }
   });
 
-  it('refuses a missing executable with a RunContainerError-style message', async () => {
+  it('refuses a missing executable, leaving the container exited with 128 StartError', async () => {
     const rt = new ProcessRuntime();
     const sb = await rt.runPodSandbox({ uid: 'u', namespace: 'ns', name: 'p' });
     const id = await rt.createContainer(sb.id, { name: 'c', image: 'x', argv: ['no-such-binary-xyz'], env: {}, logPath: join(tmpdir(), 'unused.log'), labels: {} });
     await assert.rejects(rt.startContainer(id), (err: Error) => err instanceof ContainerStartError && /executable file not found in \$PATH/.test(err.message));
+    const st = await rt.containerStatus(id);
+    assert.deepEqual([st?.state, st?.exitCode, st?.reason, st?.startedAt], ['exited', 128, 'StartError', 0], 'recorded as containerd records a failed start');
     await rt.close();
   });
 

@@ -193,6 +193,17 @@ export class ProcessRuntime implements Runtime {
     return id;
   }
 
+  /**
+   * A start that failed leaves the container exited with 128 and reason StartError, never
+   * having started (startedAt 0), as containerd records it: the kubelet's restart policy
+   * and back-off then apply as to any exit.
+   */
+  private failStart(c: Container, message: string): never {
+    Object.assign(c.status, { state: 'exited', exitCode: 128, reason: 'StartError', message, startedAt: 0, finishedAt: this.now() });
+    this.save(c);
+    throw new ContainerStartError(message);
+  }
+
   async startContainer(id: string): Promise<void> {
     const c = this.containers.get(id);
     if (!c) throw new Error(`container ${id} not found`);
@@ -202,7 +213,7 @@ export class ProcessRuntime implements Runtime {
     const env = { ...containerEnv(c.config, sb), SKIFF_POD_IP: sb?.ip ?? '' };
     const mounts = this.mountNs.uses(c.config.mounts) ? c.config.mounts : undefined;
     const exe = mounts ? resolveInContainer(cmd, env, c.config.workingDir, mounts) : resolveExecutable(cmd, env, c.config.workingDir);
-    if (!exe) throw new ContainerStartError(`failed to start container "${c.config.name}": exec: "${cmd}": executable file not found in $PATH`);
+    if (!exe) this.failStart(c, `failed to start container "${c.config.name}": exec: "${cmd}": executable file not found in $PATH`);
     mkdirSync(dirname(c.config.logPath), { recursive: true });
     const files = filesOf(c);
     for (const f of Object.values(files)) rmSync(f, { force: true });
@@ -220,7 +231,7 @@ export class ProcessRuntime implements Runtime {
       }
     } catch (err) {
       await this.dropCgroup(c);
-      throw new ContainerStartError(`failed to start container "${c.config.name}": ${(err as Error).message}`);
+      this.failStart(c, `failed to start container "${c.config.name}": ${(err as Error).message}`);
     }
     traceStart(tk, 'spawned');
     c.child = child;

@@ -141,11 +141,18 @@ describe('kubelet with the process runtime', { timeout: 180_000 }, () => {
     assert.equal(t?.reason, 'Error');
   });
 
-  it('leaves a missing command in RunContainerError and a missing configMap in CreateContainerConfigError, with events', async () => {
+  it('a missing command is a StartError (exit 128) that backs off, or fails a Never pod; a missing configMap is a CreateContainerConfigError; with events', async () => {
     await pods().create(podOf('nocmd', { containers: [{ name: 'c', image: 'x', command: ['/no/such/binary'] }] }));
+    await pods().create(podOf('nocmd-never', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'x', command: ['/no/such/binary'] }] }));
     await pods().create(podOf('nocm', { containers: [{ name: 'c', image: 'x', command: ['sleep', '100'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'absent', key: 'k' } } }] }] }));
-    const p1 = await podWhere('nocmd', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'RunContainerError');
-    assert.equal(p1.status?.phase, 'Pending');
+    // As with containerd: the failed start is an exit (128, StartError, never started), then CrashLoopBackOff.
+    const p1 = await podWhere('nocmd', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff' && (x.status.containerStatuses[0].restartCount ?? 0) >= 1, 30_000);
+    const last = p1.status?.containerStatuses?.[0]?.lastState?.terminated;
+    assert.deepEqual([last?.exitCode, last?.reason, last?.startedAt], [128, 'StartError', '1970-01-01T00:00:00Z']);
+    assert.match(last?.message ?? '', /exec: "\/no\/such\/binary": executable file not found in \$PATH/);
+    assert.equal(p1.status?.phase, 'Running');
+    const never = await podWhere('nocmd-never', (x) => x.status?.phase === 'Failed');
+    assert.deepEqual([never.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, never.status?.containerStatuses?.[0]?.state?.terminated?.reason], [128, 'StartError']);
     const p2 = await podWhere('nocm', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
     assert.match(p2.status?.containerStatuses?.[0]?.state?.waiting?.message ?? '', /configmap "absent" not found/);
     await waitFor('Failed events', async () => ((await eventsFor('nocmd')).some((e) => e.reason === 'Failed') && (await eventsFor('nocm')).some((e) => e.reason === 'Failed') ? true : undefined));
