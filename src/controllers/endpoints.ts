@@ -10,7 +10,7 @@ import { splitKey } from '../client/object-key.js';
 import { isAlreadyExists, isNotFound } from '../client/status-error.js';
 import { LabelSelector } from '../machinery/label-selector.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.js';
-import { hasSelector, servicesSelectingPod, portsKey, serviceBackends } from './service-endpoints.js';
+import { managesEndpoints, sameLabels, servicesSelectingPod, portsKey, serviceBackends } from './service-endpoints.js';
 
 /**
  * The legacy Endpoints subsets for a Service: backends grouped by port set; ready ones in
@@ -32,9 +32,12 @@ export function desiredSubsets(svc: Service, pods: readonly Pod[]): NonNullable<
     };
     (b.ready ? g.addresses : g.notReadyAddresses).push(addr);
   }
+  // Addresses in IP order (then pod UID), as upstream's RepackSubsets leaves them.
+  const byIp = (a: { ip: string; targetRef: { uid: string } }, b: { ip: string; targetRef: { uid: string } }) =>
+    a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : a.targetRef.uid < b.targetRef.uid ? -1 : a.targetRef.uid > b.targetRef.uid ? 1 : 0;
   return [...groups.values()].map((g) => ({
-    ...(g.addresses.length ? { addresses: g.addresses } : {}),
-    ...(g.notReadyAddresses.length ? { notReadyAddresses: g.notReadyAddresses } : {}),
+    ...(g.addresses.length ? { addresses: g.addresses.sort(byIp) } : {}),
+    ...(g.notReadyAddresses.length ? { notReadyAddresses: g.notReadyAddresses.sort(byIp) } : {}),
     ...(g.ports.length ? { ports: g.ports } : {}),
   })) as NonNullable<Endpoints['subsets']>;
 }
@@ -61,14 +64,17 @@ export function newEndpointsController(ctx: ControllerContext): RunningControlle
       if (current) await endpoints.delete(name, { namespace }).catch((err: unknown) => { if (!isNotFound(err)) throw err; });
       return;
     }
-    if (!hasSelector(svc)) return; // user-managed Endpoints
+    if (!managesEndpoints(svc)) return; // user-managed Endpoints, or an ExternalName alias (left as it is, as upstream does)
     const selector = LabelSelector.fromSet(svc.spec?.selector ?? {});
     const pods = podInformer.indexer.byIndex(NAMESPACE_INDEX, namespace).filter((p) => selector.matches(p.metadata?.labels));
     const subsets = desiredSubsets(svc, pods);
     const labels: Record<string, string> = { ...(svc.metadata?.labels ?? {}) };
     if (svc.spec?.clusterIP === 'None') labels['service.kubernetes.io/headless'] = '';
-    if (current && JSON.stringify(current.subsets ?? []) === JSON.stringify(subsets) && JSON.stringify(current.metadata?.labels ?? {}) === JSON.stringify(labels)) return;
-    const body = { apiVersion: 'v1', kind: 'Endpoints', metadata: { ...(current ? structuredClone(current.metadata) : { name, namespace }), labels }, subsets } as Endpoints;
+    if (current && JSON.stringify(current.subsets ?? []) === JSON.stringify(subsets) && sameLabels(current.metadata?.labels, labels)) return;
+    const meta: NonNullable<Endpoints['metadata']> = { ...(current ? structuredClone(current.metadata) : { name, namespace }), labels };
+    // No `labels: {}` on the object: Kubernetes' omitempty drops an empty map.
+    if (Object.keys(labels).length === 0) delete meta.labels;
+    const body = { apiVersion: 'v1', kind: 'Endpoints', metadata: meta, subsets } as Endpoints;
     if (current) await endpoints.update(body, { namespace });
     else {
       try {

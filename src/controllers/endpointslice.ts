@@ -11,11 +11,13 @@ import { isNotFound } from '../client/status-error.js';
 import { LabelSelector } from '../machinery/label-selector.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.js';
 import { newControllerRef } from './owner-refs.js';
-import { hasSelector, servicesSelectingPod, portsKey, serviceBackends, type Backend } from './service-endpoints.js';
+import { managesEndpoints, sameLabels, servicesSelectingPod, portsKey, serviceBackends, type Backend } from './service-endpoints.js';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 export const MANAGED_BY = 'endpointslice-controller.k8s.io';
+export const HEADLESS_LABEL = 'service.kubernetes.io/headless';
+const RESERVED_LABELS = new Set([SERVICE_NAME_LABEL, MANAGED_BY_LABEL, HEADLESS_LABEL]);
 /** Endpoints per slice (--max-endpoints-per-slice default). */
 export const MAX_ENDPOINTS_PER_SLICE = 100;
 
@@ -53,6 +55,21 @@ export function desiredSlices(svc: Service, pods: readonly Pod[]): Array<Pick<En
 }
 
 /**
+ * A slice's labels: the Service's own, except the keys the controller reserves, then the
+ * service name, managed-by and, for a headless Service, `service.kubernetes.io/headless`
+ * (as the upstream controller sets them; clients select headless slices by it).
+ */
+export function sliceLabels(svc: Service): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(svc.metadata?.labels ?? {})) if (!RESERVED_LABELS.has(k)) labels[k] = v;
+  const clusterIP = svc.spec?.clusterIP ?? '';
+  if (clusterIP === '' || clusterIP === 'None') labels[HEADLESS_LABEL] = '';
+  labels[SERVICE_NAME_LABEL] = svc.metadata?.name ?? '';
+  labels[MANAGED_BY_LABEL] = MANAGED_BY;
+  return labels;
+}
+
+/**
  * The EndpointSlice controller: for each Service with a selector, managed slices
  * (labelled with the service name and managed-by) listing the selected pods that have an
  * IP, with ready/serving/terminating, node, targetRef, hostname and resolved ports.
@@ -81,19 +98,20 @@ export function newEndpointSliceController(ctx: ControllerContext): RunningContr
         if (!isNotFound(err)) throw err;
       });
     };
-    if (!svc || !hasSelector(svc) || svc.metadata?.deletionTimestamp) {
+    // Upstream leaves the slices of a Service turned ExternalName in place; removing them is tidier and nothing reads them.
+    if (!svc || !managesEndpoints(svc) || svc.metadata?.deletionTimestamp) {
       for (const s of mine) await remove(s);
       return;
     }
     const selector = LabelSelector.fromSet(svc.spec?.selector ?? {});
     const pods = podInformer.indexer.byIndex(NAMESPACE_INDEX, namespace).filter((p) => selector.matches(p.metadata?.labels));
     const want = desiredSlices(svc, pods);
-    const labels = { ...(svc.metadata?.labels ?? {}), [SERVICE_NAME_LABEL]: name, [MANAGED_BY_LABEL]: MANAGED_BY };
+    const labels = sliceLabels(svc);
     const unused = [...mine];
     const sig = (s: Pick<EndpointSlice, 'addressType' | 'endpoints' | 'ports'>) => JSON.stringify([s.addressType, s.ports ?? [], s.endpoints ?? []]);
     // Keep slices that already hold exactly what we want; reuse the others (same address type) for the rest.
     const pending = want.filter((w) => {
-      const i = unused.findIndex((s) => sig(s) === sig(w) && JSON.stringify(s.metadata?.labels ?? {}) === JSON.stringify(labels));
+      const i = unused.findIndex((s) => sig(s) === sig(w) && sameLabels(s.metadata?.labels, labels));
       if (i < 0) return true;
       unused.splice(i, 1);
       return false;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { Pod } from '../api/core/v1/pod.js';
 import type { Service } from '../api/core/v1/service.js';
 import { desiredSubsets } from './endpoints.js';
-import { desiredSlices } from './endpointslice.js';
+import { desiredSlices, sliceLabels } from './endpointslice.js';
+import { managesEndpoints, resolveTargetPort } from './service-endpoints.js';
 import { terminatedPodsToDelete } from './podgc.js';
 import { selectControllers } from './manager.js';
 
@@ -34,9 +35,9 @@ describe('service endpoints', () => {
     assert.equal(byName.a?.nodeName, 'n1');
   });
 
-  it('publishNotReadyAddresses makes every backend ready', () => {
+  it('publishNotReadyAddresses makes every backend ready, but serving still says whether the pod is Ready', () => {
     const [s] = desiredSlices(svc(true), [pod('b', '198.18.0.2')]);
-    assert.deepEqual(s?.endpoints?.[0]?.conditions, { ready: true, serving: true, terminating: false });
+    assert.deepEqual(s?.endpoints?.[0]?.conditions, { ready: true, serving: false, terminating: false });
     const subsets = desiredSubsets(svc(true), [pod('b', '198.18.0.2')]);
     assert.equal(subsets[0]?.addresses?.[0]?.ip, '198.18.0.2');
   });
@@ -47,6 +48,34 @@ describe('service endpoints', () => {
     assert.deepEqual(subsets[0]?.addresses?.map((a) => a.ip), ['198.18.0.1']);
     assert.deepEqual(subsets[0]?.notReadyAddresses?.map((a) => a.ip), ['198.18.0.2']);
     assert.deepEqual(subsets[0]?.ports, [{ name: 'web', port: 8080, protocol: 'TCP' }]);
+  });
+
+  it('legacy Endpoints list addresses in IP order', () => {
+    const subsets = desiredSubsets(svc(), [pod('a', '198.18.0.9', { ready: true }), pod('b', '198.18.0.10', { ready: true }), pod('c', '198.18.0.1', { ready: true })]);
+    assert.deepEqual(subsets[0]?.addresses?.map((a) => a.ip), ['198.18.0.1', '198.18.0.10', '198.18.0.9']);
+  });
+
+  it('slice labels: the service labels minus reserved keys, plus the headless label for a headless service', () => {
+    const s = (clusterIP: string) =>
+      ({ metadata: { name: 'svc', namespace: 'ns', labels: { team: 'a', 'kubernetes.io/service-name': 'other', 'service.kubernetes.io/headless': 'x' } }, spec: { clusterIP } }) as unknown as Service;
+    assert.deepEqual(sliceLabels(s('None')), { team: 'a', 'service.kubernetes.io/headless': '', 'kubernetes.io/service-name': 'svc', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' });
+    assert.deepEqual(sliceLabels(s('198.18.0.1')), { team: 'a', 'kubernetes.io/service-name': 'svc', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' });
+  });
+
+  it('ExternalName services get no endpoints, even with a selector', () => {
+    const ext = { metadata: { name: 'x', namespace: 'ns' }, spec: { type: 'ExternalName', externalName: 'a.example', selector: { app: 'x' } } } as unknown as Service;
+    assert.equal(managesEndpoints(ext), false);
+    assert.equal(managesEndpoints(svc()), true);
+  });
+
+  it('a named target port is also found on a sidecar (restartable init container), not on a plain init container', () => {
+    const p = pod('a', '198.18.0.1');
+    p.spec!.initContainers = [
+      { name: 'init', image: 'i', ports: [{ name: 'init-port', containerPort: 7000, protocol: 'TCP' }] },
+      { name: 'side', image: 'i', restartPolicy: 'Always', ports: [{ name: 'side-port', containerPort: 7001, protocol: 'TCP' }] },
+    ] as NonNullable<Pod['spec']>['initContainers'];
+    assert.equal(resolveTargetPort(p, { port: 80, targetPort: 'side-port' }), 7001);
+    assert.equal(resolveTargetPort(p, { port: 80, targetPort: 'init-port' }), undefined);
   });
 
   it('pod GC picks the oldest terminated pods over the threshold', () => {

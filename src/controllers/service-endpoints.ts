@@ -19,12 +19,17 @@ export interface Backend {
   ports: Array<{ name: string; port: number; protocol: string; appProtocol?: string }>;
 }
 
-/** A Service port's target on one pod: a number, or a named container port looked up (FindPort). */
+/**
+ * A Service port's target on one pod: a number, or a named container port looked up
+ * (FindPort) in the containers, then in the sidecars (init containers with
+ * restartPolicy Always), which serve for the pod's whole life.
+ */
 export function resolveTargetPort(pod: Pod, port: { port?: number; targetPort?: number | string; protocol?: string }): number | undefined {
   const tp = port.targetPort ?? port.port;
   if (typeof tp === 'number') return tp;
   if (typeof tp === 'string' && /^\d+$/.test(tp)) return Number(tp);
-  for (const c of pod.spec?.containers ?? []) {
+  const sidecars = (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always');
+  for (const c of [...(pod.spec?.containers ?? []), ...sidecars]) {
     for (const cp of c.ports ?? []) {
       if (cp.name === tp && (cp.protocol ?? 'TCP') === (port.protocol ?? 'TCP')) return cp.containerPort;
     }
@@ -34,9 +39,10 @@ export function resolveTargetPort(pod: Pod, port: { port?: number; targetPort?: 
 
 /**
  * The Service's backends among `pods` (already selected by its selector): pods with an IP
- * that have not finished. Ready = pod Ready and not terminating; serving = pod Ready;
- * publishNotReadyAddresses makes every backend ready and serving. A named port a pod
- * does not declare leaves that port out for that pod.
+ * that have not finished. Ready = pod Ready and not terminating; serving = pod Ready, always
+ * (consumers fall back to serving terminating endpoints on it); publishNotReadyAddresses
+ * makes every backend ready, not serving. A named port a pod does not declare leaves that
+ * port out for that pod.
  */
 export function serviceBackends(svc: Service, pods: readonly Pod[]): Backend[] {
   const out: Backend[] = [];
@@ -57,7 +63,7 @@ export function serviceBackends(svc: Service, pods: readonly Pod[]): Backend[] {
     out.push({
       ip,
       ready: publishAll || (podReady && !terminating),
-      serving: publishAll || podReady,
+      serving: podReady,
       terminating,
       ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
       ...(hostname ? { hostname } : {}),
@@ -77,10 +83,24 @@ export function hasSelector(svc: Service): boolean {
   return Object.keys(svc.spec?.selector ?? {}).length > 0;
 }
 
+/**
+ * Whether the controllers keep endpoints for this Service: it has a selector and is not
+ * an ExternalName Service (a DNS alias has no endpoints, even with a selector).
+ */
+export function managesEndpoints(svc: Service): boolean {
+  return hasSelector(svc) && svc.spec?.type !== 'ExternalName';
+}
+
 /** Keys of the Services in the pod's namespace whose selector matches the pod. */
 export function servicesSelectingPod(services: Informer<Service>, pod: Pod): string[] {
   return services.indexer
     .byIndex(NAMESPACE_INDEX, pod.metadata?.namespace ?? '')
     .filter((s) => hasSelector(s) && LabelSelector.fromSet(s.spec?.selector ?? {}).matches(pod.metadata?.labels))
     .map(objectKey);
+}
+
+/** Whether two label maps hold the same pairs, in whatever key order the server returned them. */
+export function sameLabels(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  const ka = Object.keys(a ?? {});
+  return ka.length === Object.keys(b ?? {}).length && ka.every((k) => b?.[k] === a?.[k]);
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EndpointSlice } from '../api/discovery/v1/endpoint-slice.js';
-import { AffinityTable, RoundRobin, affinityTimeoutMs, backendsFor, usableBackends, type Backend } from './endpoints.js';
+import type { Service } from '../api/core/v1/service.js';
+import { AffinityTable, RoundRobin, affinityTimeoutMs, backendsFor, backendsForPolicy, usableBackends, type Backend } from './endpoints.js';
 
 const slice = (ports: EndpointSlice['ports'], eps: Array<[string, { ready?: boolean; serving?: boolean; terminating?: boolean }?]>): EndpointSlice => ({
   addressType: 'IPv4',
@@ -61,4 +62,27 @@ test('affinityTimeoutMs', () => {
   assert.equal(affinityTimeoutMs({ spec: { sessionAffinity: 'None' } }), undefined);
   assert.equal(affinityTimeoutMs({ spec: { sessionAffinity: 'ClientIP' } }), 10800_000);
   assert.equal(affinityTimeoutMs({ spec: { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 5 } } } }), 5000);
+});
+
+test('traffic policies: Local keeps the endpoints on this node, per traffic source; no node name means Cluster', () => {
+  const slices: EndpointSlice[] = [
+    {
+      addressType: 'IPv4',
+      ports: [{ name: '', port: 8080, protocol: 'TCP' }],
+      endpoints: [
+        { addresses: ['198.18.0.1'], nodeName: 'here' },
+        { addresses: ['198.18.0.2'], nodeName: 'there' },
+      ],
+    },
+  ];
+  const all = backendsFor({ port: 80, protocol: 'TCP' }, slices);
+  assert.deepEqual(all.map((b) => b.nodeName), ['here', 'there']);
+  const svc = (spec: NonNullable<Service['spec']>) => ({ spec }) as Service;
+  const itp = svc({ type: 'NodePort', internalTrafficPolicy: 'Local', externalTrafficPolicy: 'Cluster' });
+  assert.deepEqual(backendsForPolicy(itp, all, 'internal', 'here').map((b) => b.ip), ['198.18.0.1']);
+  assert.deepEqual(backendsForPolicy(itp, all, 'external', 'here').map((b) => b.ip), ['198.18.0.1', '198.18.0.2']);
+  const etp = svc({ type: 'LoadBalancer', internalTrafficPolicy: 'Cluster', externalTrafficPolicy: 'Local' });
+  assert.deepEqual(backendsForPolicy(etp, all, 'internal', 'here').map((b) => b.ip), ['198.18.0.1', '198.18.0.2']);
+  assert.deepEqual(backendsForPolicy(etp, all, 'external', 'elsewhere'), [], 'no local endpoint: refused, not sent to another node');
+  assert.deepEqual(backendsForPolicy(etp, all, 'external', undefined).length, 2);
 });

@@ -8,6 +8,8 @@ export interface Backend {
   ready: boolean;
   serving: boolean;
   terminating: boolean;
+  /** The node the endpoint runs on, when the slice says (traffic policies need it). */
+  nodeName?: string;
 }
 
 /**
@@ -27,7 +29,7 @@ export function backendsFor(svcPort: ServicePort, slices: readonly EndpointSlice
       const ip = ep.addresses?.[0];
       if (!ip) continue;
       const c = ep.conditions ?? {};
-      const b: Backend = { ip, port: port.port, ready: c.ready ?? true, serving: c.serving ?? true, terminating: c.terminating ?? false };
+      const b: Backend = { ip, port: port.port, ready: c.ready ?? true, serving: c.serving ?? true, terminating: c.terminating ?? false, ...(ep.nodeName ? { nodeName: ep.nodeName } : {}) };
       const key = `${ip}|${port.port}`;
       const prev = byAddr.get(key);
       if (!prev || (!prev.ready && b.ready)) byAddr.set(key, b);
@@ -46,6 +48,22 @@ export function usableBackends(backends: readonly Backend[]): Backend[] {
   const ready = backends.filter((b) => b.ready && !b.terminating);
   if (ready.length > 0) return ready;
   return backends.filter((b) => b.serving && b.terminating);
+}
+
+/** Which traffic a listener or rule carries: from inside the cluster (ClusterIP) or from outside (NodePort, load balancer, external IP). */
+export type TrafficSource = 'internal' | 'external';
+
+/**
+ * The backends a service port may use for traffic of one kind, as kube-proxy applies the
+ * traffic policies: `internalTrafficPolicy: Local` (ClusterIP traffic) or
+ * `externalTrafficPolicy: Local` (NodePort and load-balancer traffic) keeps only the
+ * endpoints on this node — none there means the traffic is refused, never sent elsewhere.
+ * Without a node name the proxy cannot tell which endpoints are local and applies Cluster.
+ */
+export function backendsForPolicy(svc: Service, backends: Backend[], source: TrafficSource, nodeName: string | undefined): Backend[] {
+  const policy = source === 'internal' ? svc.spec?.internalTrafficPolicy : svc.spec?.externalTrafficPolicy;
+  if (policy !== 'Local' || !nodeName) return backends;
+  return backends.filter((b) => b.nodeName === nodeName);
 }
 
 /** Round-robin over a changing list: the cursor survives list changes (modulo the new length). */

@@ -4,7 +4,7 @@ import { SharedInformerFactory } from '../client/informer-factory.js';
 import { jsonLogger, type Logger } from '../client/logger.js';
 import type { RestClient } from '../client/rest-client.js';
 import { DummyInterface } from './dummy-interface.js';
-import { affinityTimeoutMs, backendsFor } from './endpoints.js';
+import { affinityTimeoutMs, backendsFor, backendsForPolicy } from './endpoints.js';
 import { loadBalancerStatusWriter } from './lb-status.js';
 import { syncLoop } from './sync-loop.js';
 import { listenTcp, listenUdp, type ListenerTarget, type PortListener } from './listeners.js';
@@ -27,6 +27,11 @@ export interface ProxyConfig {
    * whose ClusterIP:53 the node's DNS server binds itself (it has no endpoints to forward to).
    */
   skipService?: (svc: Service) => boolean;
+  /**
+   * This node's name: endpoints on it are the local ones that `internalTrafficPolicy` /
+   * `externalTrafficPolicy: Local` keep to. Unset, both policies act as Cluster.
+   */
+  nodeName?: string;
   log?: Logger;
   /** Delay that coalesces bursts of events into one sync; default 20 ms. */
   syncDelayMs?: number;
@@ -98,16 +103,19 @@ export async function startProxy(config: ProxyConfig): Promise<Proxy> {
         const port = p.port;
         const proto = p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? undefined : 'tcp';
         if (!proto) continue;
-        const target: ListenerTarget = { backends: backendsFor(p, svcSlices), affinityTimeoutMs: affinityTimeoutMs(svc) };
+        const all = backendsFor(p, svcSlices);
+        const affinity = affinityTimeoutMs(svc);
+        const target: ListenerTarget = { backends: backendsForPolicy(svc, all, 'internal', config.nodeName), affinityTimeoutMs: affinity };
+        const external: ListenerTarget = { backends: backendsForPolicy(svc, all, 'external', config.nodeName), affinityTimeoutMs: affinity };
         for (const ip of clusterIPs) {
           const mapped = config.bindAddressMapping?.(ip);
           add({ proto, address: mapped ?? ip, port, target, needsInterface: mapped === undefined && !isLoopback(ip) });
         }
         if ((spec.type === 'NodePort' || spec.type === 'LoadBalancer') && p.nodePort) {
-          add({ proto, address: config.nodeAddress ?? '0.0.0.0', port: p.nodePort, target, needsInterface: false });
+          add({ proto, address: config.nodeAddress ?? '0.0.0.0', port: p.nodePort, target: external, needsInterface: false });
         }
         if (spec.type === 'LoadBalancer' && !spec.loadBalancerClass) {
-          add({ proto, address: config.nodeAddress ?? '0.0.0.0', port, target, needsInterface: false });
+          add({ proto, address: config.nodeAddress ?? '0.0.0.0', port, target: external, needsInterface: false });
         }
       }
     }

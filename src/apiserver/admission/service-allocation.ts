@@ -4,14 +4,19 @@ import { decodeStored, type KubeObject } from '../watch-cache/cached-object.js';
 import { invalid as invalidStatus, statusError } from '../resources/errors.js';
 import { invalid as invalidField, type FieldError } from '../../machinery/field-errors.js';
 import type { AdmissionPlugin } from './types.js';
+import { dropTypeDependentFields, needsHealthCheckNodePort } from '../../api/core/v1/service-type-change.js';
 
 /**
  * Service ClusterIP and NodePort allocation (what kube-apiserver's service REST does):
  * a free IP from the service CIDR and a free node port per port of NodePort/LoadBalancer
  * services, each reserved by creating a key (`/registry/core/serviceipallocations/<ip>`,
  * `…/servicenodeportallocations/<port>`) so concurrent creates never share one.
- * Reservations are not released on delete; an allocator that meets a reservation whose
- * service no longer exists (after a grace period, so in-flight creates are safe) reclaims it.
+ * Reservations are not released on delete or update; an allocator that meets a reservation
+ * whose service no longer exists, or no longer uses it (its type changed, a port went),
+ * reclaims it after a grace period, so in-flight writes are safe. LoadBalancer Services
+ * with externalTrafficPolicy Local also get a healthCheckNodePort; allocateLoadBalancerNodePorts
+ * false means no new node ports for a LoadBalancer. A type change first drops what the
+ * old type needed (dropTypeDependentFields).
  */
 export interface ServiceAllocationConfig {
   store: Store;
@@ -76,6 +81,15 @@ function ipNumber(ip: string): number | undefined {
   return ((p[0]! << 24) >>> 0) + (p[1]! << 16) + (p[2]! << 8) + p[3]!;
 }
 
+/** Whether the stored Service still holds the IP or node port reserved under `key`. */
+function stillUses(svc: KubeObject, key: string): boolean {
+  const value = key.slice(key.lastIndexOf('/') + 1);
+  const spec = (svc.spec ?? {}) as Record<string, any>;
+  if (key.includes('/serviceipallocations/')) return spec.clusterIP === value || (Array.isArray(spec.clusterIPs) && spec.clusterIPs.includes(value));
+  const port = Number(value);
+  return spec.healthCheckNodePort === port || (Array.isArray(spec.ports) && spec.ports.some((p: any) => p?.nodePort === port));
+}
+
 export function serviceAllocation(config: ServiceAllocationConfig): AdmissionPlugin {
   const { base, size } = parseCidr(config.serviceCidr ?? '10.43.0.0/16');
   const [portMin, portMax] = config.nodePortRange ?? [30000, 32767];
@@ -95,10 +109,12 @@ export function serviceAllocation(config: ServiceAllocationConfig): AdmissionPlu
     const kv = await config.store.get(key);
     if (!kv) return false;
     const held = decodeStored(kv) as { owner?: { ns?: string; name?: string; uid?: string }; at?: string };
-    if (held.owner?.uid === owner.uid) return true;
+    // The owner taking its own key again (a dropped port re-added): refresh the time, so no one reclaims it meanwhile.
+    if (held.owner?.uid === owner.uid) return config.store.update(key, value, kv.modRevision).then(() => true, () => false);
     if (now().getTime() - Date.parse(held.at ?? '') < RECLAIM_AFTER_MS) return false;
     const svc = await config.store.get(`/registry/core/services/${held.owner?.ns ?? ''}/${held.owner?.name ?? ''}`);
-    if (svc && decodeStored(svc).metadata?.uid === held.owner?.uid) return false;
+    const holder = svc ? decodeStored(svc) : undefined;
+    if (holder && holder.metadata?.uid === held.owner?.uid && stillUses(holder, key)) return false;
     try {
       await config.store.update(key, value, kv.modRevision);
       return true;
@@ -139,6 +155,7 @@ export function serviceAllocation(config: ServiceAllocationConfig): AdmissionPlu
       const type = spec.type ?? 'ClusterIP';
       const owner = { ns: attrs.namespace ?? '', name: attrs.name, uid: String(obj.metadata?.uid ?? '') };
       const oldSpec = (old as KubeObject | undefined)?.spec ?? {};
+      if (attrs.operation === 'UPDATE' && old) dropTypeDependentFields(obj as any, old as any);
       if (type === 'ExternalName') return;
       initIpFamilies(attrs.name, spec, oldSpec);
       // ClusterIP: kept across updates, else allocated (or the requested one reserved).
@@ -167,23 +184,37 @@ export function serviceAllocation(config: ServiceAllocationConfig): AdmissionPlu
       );
       const ports = Array.isArray(spec.ports) ? spec.ports : [];
       const used = new Set<number>(ports.map((p: any) => p?.nodePort).filter((n: unknown): n is number => typeof n === 'number'));
+      if (typeof spec.healthCheckNodePort === 'number') used.add(spec.healthCheckNodePort);
+      const heldBefore = new Set<number>([...oldPorts.values(), ...(typeof oldSpec.healthCheckNodePort === 'number' ? [oldSpec.healthCheckNodePort] : [])]);
+      const anyPort = async () => (attrs.dryRun ? portMin + Math.floor(random() * (portMax - portMin + 1)) : await allocatePort(owner, used));
+      /** Reserves a port the request names; `what` prefixes the reason as upstream words it. */
+      const claim = async (field: string, port: unknown, what = '') => {
+        if (typeof port !== 'number' || port < portMin || port > portMax) {
+          throw invalid(attrs.name, field, port, `${what}provided port is not in the valid range. The range of valid ports is ${portMin}-${portMax}`);
+        }
+        if (!attrs.dryRun && !(await reserve(`/registry/core/servicenodeportallocations/${port}`, owner))) {
+          throw invalid(attrs.name, field, port, `${what}provided port is already allocated`);
+        }
+      };
+      // allocateLoadBalancerNodePorts: false — a LoadBalancer reached without node ports gets none (those it has stay).
+      const allocateNew = type === 'NodePort' || spec.allocateLoadBalancerNodePorts !== false;
       for (let i = 0; i < ports.length; i++) {
         const p = ports[i];
         if (!p || typeof p !== 'object') continue;
         if (!p.nodePort) {
           const kept = oldPorts.get(`${p.port}/${p.protocol ?? 'TCP'}`);
-          p.nodePort = kept ?? (attrs.dryRun ? portMin + Math.floor(random() * (portMax - portMin + 1)) : await allocatePort(owner, used));
+          if (kept === undefined && !allocateNew) continue;
+          p.nodePort = kept ?? (await anyPort());
           used.add(p.nodePort);
-        } else if ([...oldPorts.values()].includes(p.nodePort)) {
-          continue;
-        } else {
-          if (typeof p.nodePort !== 'number' || p.nodePort < portMin || p.nodePort > portMax) {
-            throw invalid(attrs.name, `spec.ports[${i}].nodePort`, p.nodePort, `provided port is not in the valid range. The range of valid ports is ${portMin}-${portMax}`);
-          }
-          if (!attrs.dryRun && !(await reserve(`/registry/core/servicenodeportallocations/${p.nodePort}`, owner))) {
-            throw invalid(attrs.name, `spec.ports[${i}].nodePort`, p.nodePort, 'provided port is already allocated');
-          }
+        } else if (!heldBefore.has(p.nodePort)) {
+          await claim(`spec.ports[${i}].nodePort`, p.nodePort);
         }
+      }
+      if (!needsHealthCheckNodePort(spec)) return;
+      if (!spec.healthCheckNodePort) {
+        spec.healthCheckNodePort = needsHealthCheckNodePort(oldSpec) && oldSpec.healthCheckNodePort ? oldSpec.healthCheckNodePort : await anyPort();
+      } else if (!heldBefore.has(spec.healthCheckNodePort)) {
+        await claim('spec.healthCheckNodePort', spec.healthCheckNodePort, `failed to allocate requested HealthCheck NodePort ${String(spec.healthCheckNodePort)}: `);
       }
     },
   };

@@ -19,6 +19,8 @@ export interface KernelProxyConfig {
   loadBalancerIP?: string;
   /** Services this node serves by other means (e.g. the cluster DNS IP): no rules, not even a reject. */
   skipService?: (svc: Service) => boolean;
+  /** This node's name, for the Local traffic policies; unset, they act as Cluster. */
+  nodeName?: string;
   log?: Logger;
   /** Delay that coalesces bursts of events into one transaction; default 20 ms. */
   syncDelayMs?: number;
@@ -66,6 +68,7 @@ export async function startKernelProxy(config: KernelProxyConfig): Promise<Kerne
       slices: slices.list(),
       ...(config.nodeAddress ? { nodeAddress: config.nodeAddress } : {}),
       ...(config.skipService ? { skipService: config.skipService } : {}),
+      ...(config.nodeName ? { nodeName: config.nodeName } : {}),
     });
     // The from-scratch text is the ruleset's canonical form: equal text, nothing to do.
     const full = transactionText(ruleset);

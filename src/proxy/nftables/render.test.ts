@@ -195,3 +195,42 @@ ${HOOKS}\tchain services {
     assert.equal(deleteTableText(), 'add table ip skiff\ndelete table ip skiff\n');
   });
 });
+
+describe('renderRuleset: traffic policies', () => {
+  const local = (etp: 'Local' | 'Cluster', itp: 'Local' | 'Cluster'): RenderInput => ({
+    services: [svc('lb', { type: 'NodePort', clusterIP: '198.19.0.20', externalTrafficPolicy: etp, internalTrafficPolicy: itp, ports: [{ port: 80, protocol: 'TCP', nodePort: 30080 }] })],
+    slices: [
+      {
+        metadata: { namespace: 'default', name: 'lb-x', labels: { 'kubernetes.io/service-name': 'lb' } },
+        addressType: 'IPv4',
+        ports: [{ name: '', port: 8080, protocol: 'TCP' }],
+        endpoints: [
+          { addresses: ['198.18.1.1'], nodeName: 'here' },
+          { addresses: ['198.18.1.2'], nodeName: 'there' },
+        ],
+      },
+    ],
+    nodeName: 'here',
+  });
+  const ext = 'ext-default/lb/tcp/80';
+  const svcc = 'svc-default/lb/tcp/80';
+
+  it('externalTrafficPolicy Local: NodePort traffic goes to this node\'s endpoint only, without masquerade; ClusterIP traffic to all', () => {
+    const r = renderRuleset(local('Local', 'Cluster'));
+    assert.deepEqual(r.chains.get(ext), ['goto ep-default/lb/tcp/80__198.18.1.1/8080']);
+    assert.match(r.chains.get(svcc)?.[0] ?? '', /numgen random mod 2/);
+  });
+
+  it('externalTrafficPolicy Local without a local endpoint drops; internalTrafficPolicy Local narrows the ClusterIP', () => {
+    const r = renderRuleset({ ...local('Local', 'Cluster'), nodeName: 'elsewhere' });
+    assert.deepEqual(r.chains.get(ext), ['drop']);
+    assert.match(r.chains.get(svcc)?.[0] ?? '', /numgen random mod 2/);
+    const away = renderRuleset({ ...local('Cluster', 'Local'), nodeName: 'elsewhere' });
+    assert.equal(away.chains.get(svcc), undefined);
+    assert.ok(away.chains.get('service-endpoints-check')?.[0]?.includes('198.19.0.20 . tcp . 80 : goto reject-chain'));
+    const itp = renderRuleset(local('Cluster', 'Local'));
+    assert.deepEqual(itp.chains.get(svcc), ['goto ep-default/lb/tcp/80__198.18.1.1/8080']);
+    assert.equal(itp.chains.get(ext)?.[0], 'jump mark-for-masquerade');
+    assert.match(itp.chains.get(ext)?.[1] ?? '', /numgen random mod 2/);
+  });
+});

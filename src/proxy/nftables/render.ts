@@ -1,7 +1,7 @@
 import { isIPv4 } from 'node:net';
 import type { Service } from '../../api/core/v1/service.js';
 import { serviceNameLabel, type EndpointSlice } from '../../api/discovery/v1/endpoint-slice.js';
-import { affinityTimeoutMs, backendsFor, usableBackends, type Backend } from '../endpoints.js';
+import { affinityTimeoutMs, backendsFor, backendsForPolicy, usableBackends, type Backend } from '../endpoints.js';
 
 /**
  * The desired content of skiff's nftables table (`ip skiff`), computed from Services and
@@ -17,7 +17,10 @@ import { affinityTimeoutMs, backendsFor, usableBackends, type Backend } from '..
  * - `ep-…` masquerades hairpin traffic (an endpoint reaching itself), records affinity and DNATs;
  * - a Service port without usable endpoints is rejected (TCP reset, else ICMP port
  *   unreachable: "connection refused" either way) by filter chains that run before DNAT;
- * - postrouting masquerades what was marked.
+ * - postrouting masquerades what was marked;
+ * - `externalTrafficPolicy: Local`: `ext-…` picks among this node's endpoints and keeps the
+ *   client's address (no masquerade), dropping the traffic when there are none here;
+ *   `internalTrafficPolicy: Local` narrows `svc-…` to this node's endpoints likewise.
  *
  * IPv4 only (the table is `ip`); IPv6 ClusterIPs and endpoints are left out.
  */
@@ -33,6 +36,8 @@ export interface RenderInput {
   nodeAddress?: string;
   /** Services the node serves by other means (e.g. the cluster DNS IP): no rules at all. */
   skipService?: (svc: Service) => boolean;
+  /** This node's name, for the Local traffic policies; unset, they act as Cluster. */
+  nodeName?: string;
 }
 
 export interface Ruleset {
@@ -52,7 +57,12 @@ interface PortPlan {
   external: string[];
   /** `proto . port` keys on any local address (NodePorts, load-balancer ports without a node address). */
   local: string[];
+  /** Where svc- (internal traffic) goes. */
   endpoints: Backend[];
+  /** Where ext- (external traffic) goes: the same, or this node's only with externalTrafficPolicy Local. */
+  externalEndpoints: Backend[];
+  /** externalTrafficPolicy Local: keep the client's source address. */
+  externalLocal: boolean;
   affinitySeconds?: number;
 }
 
@@ -92,13 +102,17 @@ function plans(input: RenderInput): PortPlan[] {
     for (const p of spec.ports ?? []) {
       const proto = p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? undefined : 'tcp';
       if (!proto || p.port === undefined) continue;
+      const all = backendsFor(p, bySvc.get(key(svc)) ?? []).filter((b) => isIPv4(b.ip));
+      const externalLocal = spec.externalTrafficPolicy === 'Local' && input.nodeName !== undefined;
       const plan: PortPlan = {
         base: `${key(svc)}/${proto}/${p.name || p.port}`,
         proto,
         internal: [],
         external: [],
         local: [],
-        endpoints: usableBackends(backendsFor(p, bySvc.get(key(svc)) ?? [])).filter((b) => isIPv4(b.ip)),
+        endpoints: usableBackends(backendsForPolicy(svc, all, 'internal', input.nodeName)),
+        externalEndpoints: usableBackends(backendsForPolicy(svc, all, 'external', input.nodeName)),
+        externalLocal,
       };
       const affinity = affinityTimeoutMs(svc);
       if (affinity !== undefined) plan.affinitySeconds = Math.round(affinity / 1000);
@@ -147,29 +161,38 @@ export function renderRuleset(input: RenderInput): Ruleset {
   for (const plan of plans(input)) {
     const entries = plan.internal.length + plan.external.length + plan.local.length;
     if (entries === 0) continue;
-    if (plan.endpoints.length === 0) {
-      for (const k of [...plan.internal, ...plan.external]) rejectAddr.push(`${k} : goto reject-chain`);
-      for (const k of plan.local) rejectLocal.push(`${k} : goto reject-chain`);
-      continue;
-    }
     const svc = svcChain(plan.base);
     const ext = extChain(plan.base);
-    for (const k of plan.internal) byAddr.push(`${k} : goto ${svc}`);
-    for (const k of plan.external) byAddr.push(`${k} : goto ${ext}`);
-    for (const k of plan.local) byLocal.push(`${k} : goto ${ext}`);
+    // No endpoint at all: refused. With endpoints only elsewhere (a Local policy): see the chains below.
+    const none = plan.endpoints.length === 0 && plan.externalEndpoints.length === 0;
+    for (const k of plan.internal) (none || plan.endpoints.length === 0 ? rejectAddr : byAddr).push(`${k} : goto ${none || plan.endpoints.length === 0 ? 'reject-chain' : svc}`);
+    for (const k of plan.external) (none ? rejectAddr : byAddr).push(`${k} : goto ${none ? 'reject-chain' : ext}`);
+    for (const k of plan.local) (none ? rejectLocal : byLocal).push(`${k} : goto ${none ? 'reject-chain' : ext}`);
+    if (none) continue;
 
-    const svcRules: string[] = [];
-    if (plan.affinitySeconds !== undefined) {
-      for (const b of plan.endpoints) {
-        sets.set(affinitySet(plan.base, b), ['type ipv4_addr', 'flags dynamic,timeout', `timeout ${plan.affinitySeconds}s`]);
-        svcRules.push(`ip saddr @${affinitySet(plan.base, b)} goto ${epChain(plan.base, b)}`);
+    /** Affinity lookups, then a random pick among `backends`. */
+    const pick = (backends: Backend[]): string[] => {
+      const rules: string[] = [];
+      if (plan.affinitySeconds !== undefined) {
+        for (const b of backends) {
+          sets.set(affinitySet(plan.base, b), ['type ipv4_addr', 'flags dynamic,timeout', `timeout ${plan.affinitySeconds}s`]);
+          rules.push(`ip saddr @${affinitySet(plan.base, b)} goto ${epChain(plan.base, b)}`);
+        }
       }
+      const eps = backends.map((b) => epChain(plan.base, b));
+      rules.push(eps.length === 1 ? `goto ${eps[0]}` : vmap(`numgen random mod ${eps.length}`, eps.map((c, i) => `${i} : goto ${c}`)));
+      return rules;
+    };
+    if (plan.endpoints.length > 0) perService.set(svc, pick(plan.endpoints));
+    if (plan.external.length + plan.local.length > 0) {
+      const sameAsInternal = plan.endpoints.map((b) => epChain(plan.base, b)).join() === plan.externalEndpoints.map((b) => epChain(plan.base, b)).join();
+      if (plan.externalEndpoints.length === 0) perService.set(ext, ['drop']);
+      else if (plan.externalLocal) perService.set(ext, pick(plan.externalEndpoints));
+      else perService.set(ext, ['jump mark-for-masquerade', ...(sameAsInternal ? [`goto ${svc}`] : pick(plan.externalEndpoints))]);
     }
-    const eps = plan.endpoints.map((b) => epChain(plan.base, b));
-    svcRules.push(eps.length === 1 ? `goto ${eps[0]}` : vmap(`numgen random mod ${eps.length}`, eps.map((c, i) => `${i} : goto ${c}`)));
-    perService.set(svc, svcRules);
-    if (plan.external.length + plan.local.length > 0) perService.set(ext, ['jump mark-for-masquerade', `goto ${svc}`]);
-    for (const b of plan.endpoints) {
+    const chained = new Map<string, Backend>();
+    for (const b of [...plan.endpoints, ...plan.externalEndpoints]) chained.set(epChain(plan.base, b), b);
+    for (const b of chained.values()) {
       perService.set(epChain(plan.base, b), [
         `ip saddr ${b.ip} jump mark-for-masquerade`,
         ...(plan.affinitySeconds !== undefined ? [`update @${affinitySet(plan.base, b)} { ip saddr }`] : []),

@@ -2,6 +2,7 @@ import type { SchemaFieldError } from '../../schema/dsl.js';
 import { fe } from './field-errors.js';
 import { isDns1123Label, isDns1123Subdomain, isValidIP, isValidPortName, isValidPortNum } from './names.js';
 import type { Service } from './service.js';
+import { validateServiceExposure, validateServiceExposureUpdate } from './service-validation-exposure.js';
 
 const isHeadless = (s: Service): boolean => s.spec?.clusterIP === 'None';
 
@@ -16,7 +17,10 @@ export function validateService(svc: Service): SchemaFieldError[] {
   if (type === 'ExternalName') {
     if (!spec.externalName) errs.push(fe.required('spec.externalName', ''));
     else for (const msg of isDns1123Subdomain(spec.externalName.replace(/\.$/, ''))) errs.push(fe.invalid('spec.externalName', spec.externalName, msg));
-    if (spec.clusterIP) errs.push(fe.forbidden('spec.clusterIP', 'may not be set for ExternalName services'));
+    // The strategy copies clusterIP into clusterIPs first, so upstream reports the plural field.
+    if (spec.clusterIP || (spec.clusterIPs ?? []).length > 0) errs.push(fe.forbidden('spec.clusterIPs', 'may not be set for ExternalName services'));
+    if ((spec.ipFamilies ?? []).length > 0) errs.push(fe.forbidden('spec.ipFamilies', 'may not be set for ExternalName services'));
+    if (spec.ipFamilyPolicy !== undefined) errs.push(fe.forbidden('spec.ipFamilyPolicy', 'may not be set for ExternalName services'));
   } else {
     if (ports.length === 0 && !isHeadless(svc)) errs.push(fe.required('spec.ports', ''));
     (spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])).forEach((ip, i) => {
@@ -52,7 +56,7 @@ export function validateService(svc: Service): SchemaFieldError[] {
       errs.push(fe.invalid('spec.sessionAffinityConfig.clientIP.timeoutSeconds', timeout, 'must be greater than 0 and less than 86400'));
     }
   } else if (spec.sessionAffinityConfig) {
-    errs.push(fe.invalid('spec.sessionAffinityConfig', spec.sessionAffinityConfig, `must not be set when session affinity is ${spec.sessionAffinity ?? 'None'}`));
+    errs.push(fe.forbidden('spec.sessionAffinityConfig', `must not be set when session affinity is ${spec.sessionAffinity ?? 'None'}`));
   }
   if (spec.externalTrafficPolicy && !(type === 'LoadBalancer' || type === 'NodePort' || (spec.externalIPs ?? []).length > 0)) {
     errs.push(fe.invalid('spec.externalTrafficPolicy', spec.externalTrafficPolicy, 'may only be set for externally-accessible services'));
@@ -63,7 +67,7 @@ export function validateService(svc: Service): SchemaFieldError[] {
   for (const [i, ip] of (spec.externalIPs ?? []).entries()) {
     if (!isValidIP(ip)) errs.push(fe.invalid(`spec.externalIPs[${i}]`, ip, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'));
   }
-  return errs;
+  return [...errs, ...validateServiceExposure(svc)];
 }
 
 /**
@@ -71,7 +75,7 @@ export function validateService(svc: Service): SchemaFieldError[] {
  * becomes, or stops being, an ExternalName Service (ValidateServiceUpdate).
  */
 export function validateServiceUpdate(svc: Service, old: Service): SchemaFieldError[] {
-  const errs: SchemaFieldError[] = [];
+  const errs = validateServiceExposureUpdate(svc, old);
   if (svc.spec?.type === 'ExternalName' || old.spec?.type === 'ExternalName') return errs;
   const oldIPs = old.spec?.clusterIPs ?? (old.spec?.clusterIP ? [old.spec.clusterIP] : []);
   const newIPs = svc.spec?.clusterIPs ?? (svc.spec?.clusterIP ? [svc.spec.clusterIP] : []);
