@@ -98,9 +98,10 @@ export function loopbackMapping(ip: string): string | undefined {
  * `skiff agent`'s proxy and DNS (its flags as parsed), progress on stdout. The agent does
  * not write LoadBalancer ingress IPs: with several nodes writing their own they would flap.
  */
-export function startAgentNodeServices(client: RestClient, o: NodeServicesFlags & { disableDns?: boolean; nodeIp?: string }): Promise<NodeServices> {
+export function startAgentNodeServices(client: RestClient, o: NodeServicesFlags & { disableDns?: boolean; nodeIp?: string; nodeName: string }): Promise<NodeServices> {
   return startNodeServices({
     client,
+    nodeName: o.nodeName,
     proxyMode: o.proxyMode,
     clusterDns: o.clusterDns,
     clusterDomain: o.clusterDomain,
@@ -114,6 +115,8 @@ export function startAgentNodeServices(client: RestClient, o: NodeServicesFlags 
 
 export interface NodeServicesConfig extends NodeServicesFlags {
   client: RestClient;
+  /** This node: its endpoints are the local ones of `internal/externalTrafficPolicy: Local`. */
+  nodeName: string;
   /** Run the cluster DNS (false: --disable dns / --disable-dns). */
   dns: boolean;
   /** Where NodePorts and LoadBalancer ports listen; default all addresses. */
@@ -195,6 +198,7 @@ export async function startNodeServices(config: NodeServicesConfig): Promise<Nod
       const proxy = await startProxy({
         client: config.client,
         informers,
+        nodeName: config.nodeName,
         ...(config.nodeAddress ? { nodeAddress: config.nodeAddress } : {}),
         ...(config.loadBalancerIP !== undefined ? { loadBalancerIP: config.loadBalancerIP } : {}),
         ...(mapping ? { bindAddressMapping: mapping } : {}),
@@ -213,6 +217,7 @@ export async function startNodeServices(config: NodeServicesConfig): Promise<Nod
       const proxy = await startKernelProxy({
         client: config.client,
         informers,
+        nodeName: config.nodeName,
         ...(config.nodeAddress ? { nodeAddress: config.nodeAddress } : {}),
         ...(config.loadBalancerIP !== undefined ? { loadBalancerIP: config.loadBalancerIP } : {}),
         // The DNS above answers on the cluster DNS IP itself: no DNAT, and no reject for its endpoint-less Service.

@@ -161,6 +161,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, dns: bool
     const wildcard = opts.bindAddress === '0.0.0.0';
     services = await startNodeServices({
       client: kc,
+      nodeName: opts.nodeName,
       proxyMode: opts.proxyMode,
       clusterDns: opts.clusterDns,
       clusterDomain: opts.clusterDomain,

@@ -247,6 +247,18 @@ describe('skiff agent: service proxy and cluster DNS', { timeout: 200_000 }, () 
         assert.equal(await waitFor('the ClusterIP to answer', async () => (await readTcp(clusterIP, svcPort).catch(() => '')) || undefined, 20_000, 50), 'echo-backend');
         const a = await queryUdp(Number(m[2]), 'echo.default.svc.cluster.local', 1, { address: m[1] as string });
         assert.deepEqual(a.answers.map((r) => (r as { address?: string }).address), [clusterIP]);
+        // internalTrafficPolicy Local: only endpoints on this node (agent-svc) take ClusterIP traffic.
+        const localPort = await freePort();
+        const local = await client.resource<Service>(ServiceKind).create({ metadata: { name: 'echo-local' }, spec: { internalTrafficPolicy: 'Local', ports: [{ port: localPort, protocol: 'TCP' }] } }, { namespace: 'default' });
+        const localIP = local.spec?.clusterIP ?? '';
+        const slices = client.resource<EndpointSlice>(EndpointSliceKind);
+        const onNode = (nodeName: string): EndpointSlice => ({ ...slice, metadata: { name: 'echo-local-1', labels: { [serviceNameLabel]: 'echo-local' } }, endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true }, nodeName }] }) as EndpointSlice;
+        await slices.create(onNode('elsewhere'), { namespace: 'default' });
+        await waitFor('the listener for echo-local', async () => (await readTcp(localIP, localPort).then(() => true, (e: NodeJS.ErrnoException) => (e.code === 'ECONNREFUSED' ? undefined : true))), 20_000, 50);
+        assert.equal(await readTcp(localIP, localPort).catch(() => ''), '', 'an endpoint on another node gets no traffic under internalTrafficPolicy Local');
+        const placed = await slices.get('echo-local-1', { namespace: 'default' });
+        await slices.update({ ...onNode('agent-svc'), metadata: placed.metadata } as EndpointSlice, { namespace: 'default' });
+        assert.equal(await waitFor('the local endpoint to answer', async () => (await readTcp(localIP, localPort).catch(() => '')) || undefined, 20_000, 50), 'echo-backend');
       } finally {
         assert.equal(await agent.stop(), 0, agent.output().slice(-2000));
       }
