@@ -16,6 +16,7 @@ import { isConflict, isNotFound } from '../client/status-error.js';
 import { LabelSelector } from '../machinery/label-selector.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.js';
 import { sameJson } from './status-fields.js';
+import { scalableResource, type DiscoveryCache } from './scale-target.js';
 import { countHealthy, desiredHealthyFor, disruptedPodsStillPending, expectedFromScale, failSafeStatus, goLabelSelectorString, nextPdbStatus, type PdbStatus } from './disruption-status.js';
 
 /** Upstream's disruption controller records its events as this component. */
@@ -136,7 +137,7 @@ export function newDisruptionController(ctx: ControllerContext): RunningControll
   async function expectedScale(pods: readonly Pod[]): Promise<{ expected: number; unmanaged: string[] }> {
     const scales = new Map<string, number>();
     const unmanaged: string[] = [];
-    const discovery = new Map<string, Promise<ApiResources>>();
+    const discovery: DiscoveryCache = new Map();
     for (const pod of pods) {
       const ref = controllerRef(pod);
       if (!ref) {
@@ -193,26 +194,11 @@ export function newDisruptionController(ctx: ControllerContext): RunningControll
    * (getScaleController): undefined when it is gone or is another object by now; an error
    * when its kind is not served or has no scale subresource (a DaemonSet's or a Job's pods).
    */
-  async function scaleFromApi(ref: OwnerReference, ns: string, discovery: Map<string, Promise<ApiResources>>): Promise<ControllerScale | undefined> {
-    const apiVersion = ref.apiVersion ?? '';
-    const group = groupOf(apiVersion);
-    const version = group ? apiVersion.slice(group.length + 1) : apiVersion;
-    const path = group ? `/apis/${group}/${version}` : `/api/${version}`;
-    let list = discovery.get(path);
-    if (!list) {
-      list = ctx.client.request<ApiResources>({ method: 'GET', path }).catch((err: unknown) => {
-        if (isNotFound(err)) return { resources: [] };
-        throw err;
-      });
-      discovery.set(path, list);
-    }
-    const resources = (await list).resources ?? [];
-    const res = resources.find((r) => r.kind === ref.kind && !r.name.includes('/'));
-    if (!res) throw new Error(`no matches for kind ${JSON.stringify(ref.kind ?? '')} in version ${JSON.stringify(apiVersion)}`);
-    if (!resources.some((r) => r.name === `${res.name}/scale`)) throw new Error(`${res.name}${group ? `.${group}` : ''} does not implement the scale subresource`);
+  async function scaleFromApi(ref: OwnerReference, ns: string, discovery: DiscoveryCache): Promise<ControllerScale | undefined> {
+    const { resource, namespaced } = await scalableResource(ctx.client, ref.apiVersion ?? '', ref.kind ?? '', discovery);
     let scale: { metadata?: { uid?: string }; spec?: { replicas?: number } };
     try {
-      scale = await ctx.client.resource({ group, version, plural: res.name, namespaced: res.namespaced, kind: res.kind }).subresource('scale').get(ref.name ?? '', res.namespaced ? { namespace: ns } : {});
+      scale = await resource.subresource('scale').get(ref.name ?? '', namespaced ? { namespace: ns } : {});
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -250,6 +236,3 @@ export function newDisruptionController(ctx: ControllerContext): RunningControll
   };
 }
 
-interface ApiResources {
-  resources?: Array<{ name: string; kind: string; namespaced: boolean }>;
-}
