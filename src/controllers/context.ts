@@ -12,6 +12,10 @@ export interface ControllerOptions {
   workers?: number;
   /** How often periodic controllers (pod GC, garbage collector resync) run, ms (default 20 s). */
   resyncPeriodMs?: number;
+  /** How often each HPA is evaluated (--horizontal-pod-autoscaler-sync-period, default 15 s). */
+  hpaSyncPeriodMs?: number;
+  /** How long recent higher recommendations hold a scale-down back (--horizontal-pod-autoscaler-downscale-stabilization, default 5 min). */
+  hpaDownscaleStabilizationMs?: number;
 }
 
 /** What every controller gets: the shared API client, caches, time, logs and events. */

@@ -19,6 +19,7 @@ import { namespaceController } from './namespace.js';
 import { podGcController } from './podgc.js';
 import { replicaSetController, replicationControllerController } from './replicaset.js';
 import { rootCaPublisherController } from './root-ca-publisher.js';
+import { horizontalPodAutoscalerController } from './horizontal-pod-autoscaler.js';
 import { serviceAccountController } from './serviceaccount.js';
 import { statefulSetController } from './statefulset.js';
 
@@ -39,6 +40,7 @@ export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
   daemonSetController,
   statefulSetController,
   disruptionController,
+  horizontalPodAutoscalerController,
   nodeLifecycleController,
 ];
 

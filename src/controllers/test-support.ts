@@ -16,6 +16,7 @@ import { clientFromKubeconfig, type RestClient } from '../client/rest-client.js'
 import { isNotFound, isConflict } from '../client/status-error.js';
 import { kubectl, startTestServer, REPO_ROOT, type KubectlResult, type TestServer } from '../../test/e2e/support/index.js';
 import { startControllerManager, type ControllerManager } from './manager.js';
+import type { ControllerOptions } from './context.js';
 
 export interface TestCluster {
   server: TestServer;
@@ -28,13 +29,13 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-export async function startCluster(opts: { manager?: boolean; controllers?: string[] } = {}): Promise<TestCluster> {
+export async function startCluster(opts: { manager?: boolean; controllers?: string[]; options?: ControllerOptions } = {}): Promise<TestCluster> {
   const server = await startTestServer();
   const cacheDir = mkdtempSync(join(tmpdir(), 'skiff-cm-kcache-'));
   const client = clientFromKubeconfig({ path: server.kubeconfigPath, qps: 1000, burst: 1000 });
   let manager: ControllerManager | undefined;
   try {
-    if (opts.manager !== false) manager = await startControllerManager({ client, log: silentLogger, ...(opts.controllers ? { controllers: opts.controllers } : {}), options: { resyncPeriodMs: 2000 } });
+    if (opts.manager !== false) manager = await startControllerManager({ client, log: silentLogger, ...(opts.controllers ? { controllers: opts.controllers } : {}), options: { resyncPeriodMs: 2000, ...opts.options } });
   } catch (err) {
     client.close();
     await server.stop();

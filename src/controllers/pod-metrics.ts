@@ -1,0 +1,40 @@
+/**
+ * Pods' CPU use as the resource metrics API (metrics.k8s.io/v1beta1, metrics-server's)
+ * reports it: per pod, the sum of its containers' usage over the sample's window.
+ */
+import type { RestClient } from '../client/rest-client.js';
+import { Quantity } from '../machinery/quantity.js';
+import type { PodUsage } from './hpa-replicas.js';
+
+interface PodMetricsList {
+  items?: Array<{
+    metadata?: { name?: string };
+    timestamp?: string;
+    window?: string;
+    containers?: Array<{ usage?: { cpu?: string } }>;
+  }>;
+}
+
+/** A Go duration as metav1.Duration prints it ("15s", "1m0.5s", "20.046s"), in ms; 0 if unreadable. */
+export function goDurationMs(text: string | undefined): number {
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
+  let ms = 0;
+  for (const [, n, unit] of (text ?? '').matchAll(/([\d.]+)(h|ms|m|s|us|µs|ns)/g)) ms += Number(n) * (units[unit as string] ?? 0);
+  return ms;
+}
+
+/** CPU use (millicores) of the namespace's pods matching `selector`, by pod name. */
+export async function podCpuUsage(client: RestClient, namespace: string, selector: string): Promise<Map<string, PodUsage>> {
+  const list = await client.request<PodMetricsList>({
+    method: 'GET',
+    path: `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods`,
+    query: new URLSearchParams(selector ? { labelSelector: selector } : {}),
+  });
+  const out = new Map<string, PodUsage>();
+  for (const m of list.items ?? []) {
+    let nanos = 0n;
+    for (const c of m.containers ?? []) nanos += Quantity.parse(c.usage?.cpu ?? '0').nanos;
+    out.set(m.metadata?.name ?? '', { milli: Number(nanos) / 1e6, timestamp: Date.parse(m.timestamp ?? '') || 0, windowMs: goDurationMs(m.window) });
+  }
+  return out;
+}
