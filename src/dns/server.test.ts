@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import type { Service } from '../api/core/v1/service.js';
 import type { EndpointSlice } from '../api/discovery/v1/endpoint-slice.js';
-import { silentLogger } from '../client/logger.js';
-import { CLASS_IN, RCODE, RR, decodeMessage, encodeMessage } from './codec.js';
-import { startDnsServer, type DnsServer } from './server.js';
+import { CLASS_IN, RCODE, RR } from './codec.js';
+import type { DnsServer } from './server.js';
 import { queryTcp, queryUdp } from './test-client.js';
+import { startDnsPair } from './test-catalog.js';
 
 const services: Record<string, Service> = {
   'default/web': { metadata: { name: 'web', namespace: 'default' }, spec: { clusterIP: '198.19.0.10', clusterIPs: ['198.19.0.10'], ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } },
@@ -30,27 +30,17 @@ const catalog = { service: (ns: string, n: string) => services[`${ns}/${n}`], sl
 
 let dns: DnsServer;
 let bare: DnsServer;
-const upstream = createSocket('udp4');
+let stop: () => Promise<void>;
 let upstreamQueries = 0;
 
 before(async () => {
-  // A tiny loopback "upstream resolver": answers every A query with 192.0.2.1.
-  upstream.on('message', (m, r) => {
+  // A tiny loopback "upstream resolver": answers every question with an A record 192.0.2.1.
+  ({ dns, bare, stop } = await startDnsPair(catalog, (x) => {
     upstreamQueries++;
-    const q = decodeMessage(m);
-    const reply = encodeMessage({ ...q, response: true, recursionAvailable: true, answers: q.questions.map((x) => ({ name: x.name, type: 1 as const, class: CLASS_IN, ttl: 60, address: '192.0.2.1' })) });
-    upstream.send(reply, r.port, r.address);
-  });
-  await new Promise<void>((r) => upstream.bind(0, '127.0.0.1', r));
-  dns = await startDnsServer({ catalog, listen: { address: '127.0.0.1', port: 0 }, upstream: { address: '127.0.0.1', port: upstream.address().port }, log: silentLogger });
-  bare = await startDnsServer({ catalog, listen: { address: '127.0.0.1', port: 0 }, upstream: null, log: silentLogger });
+    return [{ name: x.name, type: 1 as const, class: CLASS_IN, ttl: 60, address: '192.0.2.1' }];
+  }));
 });
-after(async () => {
-  // Close what exists even if `before` failed half-way, so the process can exit.
-  upstream.close();
-  await dns?.stop();
-  await bare?.stop();
-});
+after(async () => stop?.());
 
 const addrs = (m: { answers: Array<{ type: number } & Record<string, unknown>> }) => m.answers.map((a) => a.address ?? a.target);
 

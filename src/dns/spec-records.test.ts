@@ -5,12 +5,10 @@
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
 import type { Service } from '../api/core/v1/service.js';
-import { silentLogger } from '../client/logger.js';
-import { CLASS_IN, RCODE, RR, decodeMessage, encodeMessage, type DnsMessage, type ResourceRecord } from './codec.js';
-import { startDnsServer, type DnsServer } from './server.js';
-import { fixedCatalog, slice } from './test-catalog.js';
+import { CLASS_IN, RCODE, RR, type DnsMessage, type ResourceRecord } from './codec.js';
+import type { DnsServer } from './server.js';
+import { fixedCatalog, slice, startDnsPair } from './test-catalog.js';
 import { queryUdp } from './test-client.js';
 
 const svc = (ns: string, name: string, spec: Service['spec']): Service => ({ metadata: { name, namespace: ns }, spec });
@@ -41,27 +39,17 @@ const catalog = fixedCatalog(
 
 let dns: DnsServer;
 let bare: DnsServer;
-const upstream = createSocket('udp4');
+let stop: () => Promise<void>;
 const upstreamSeen: string[] = [];
 
 before(async () => {
   // A loopback stand-in for the node's resolver: A → 192.0.2.1, PTR → host.example.
-  upstream.on('message', (m, r) => {
-    const q = decodeMessage(m);
-    const x = q.questions[0]!;
+  ({ dns, bare, stop } = await startDnsPair(catalog, (x): ResourceRecord[] => {
     upstreamSeen.push(x.name);
-    const answer: ResourceRecord = x.type === RR.PTR ? { name: x.name, type: 12, class: CLASS_IN, ttl: 60, target: 'host.example' } : { name: x.name, type: 1, class: CLASS_IN, ttl: 60, address: '192.0.2.1' };
-    upstream.send(encodeMessage({ ...q, response: true, recursionAvailable: true, answers: [answer] }), r.port, r.address);
-  });
-  await new Promise<void>((r) => upstream.bind(0, '127.0.0.1', r));
-  dns = await startDnsServer({ catalog, listen: { address: '127.0.0.1', port: 0 }, upstream: { address: '127.0.0.1', port: upstream.address().port }, log: silentLogger });
-  bare = await startDnsServer({ catalog, listen: { address: '127.0.0.1', port: 0 }, upstream: null, log: silentLogger });
+    return [x.type === RR.PTR ? { name: x.name, type: 12, class: CLASS_IN, ttl: 60, target: 'host.example' } : { name: x.name, type: 1, class: CLASS_IN, ttl: 60, address: '192.0.2.1' }];
+  }));
 });
-after(async () => {
-  upstream.close();
-  await dns?.stop();
-  await bare?.stop();
-});
+after(async () => stop?.());
 
 const q = (name: string, type: number) => queryUdp(dns.port, name, type);
 const show = (m: DnsMessage) => m.answers.map((a) => ('port' in a ? `${a.weight} ${a.port} ${a.target}` : 'address' in a ? a.address : 'target' in a ? a.target : 'texts' in a ? a.texts.join(' ') : '?'));
