@@ -14,7 +14,7 @@ import { queryUdp } from './test-client.js';
 const svc = (ns: string, name: string, spec: Service['spec']): Service => ({ metadata: { name, namespace: ns }, spec });
 const catalog = fixedCatalog(
   [
-    svc('default', 'web', { clusterIP: '198.19.0.10', clusterIPs: ['198.19.0.10', 'fd00:19::a'], ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { port: 8443, protocol: 'TCP' }] }),
+    svc('default', 'web', { clusterIP: '198.19.0.20', clusterIPs: ['198.19.0.20', 'fd00:19::a'], ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { port: 8443, protocol: 'TCP' }] }),
     svc('default', 'db', { clusterIP: 'None', ports: [{ name: 'sql', port: 5432, protocol: 'TCP' }] }),
     svc('default', 'empty', { clusterIP: 'None', ports: [{ name: 'sql', port: 5432, protocol: 'TCP' }] }),
     svc('default', 'ext', { type: 'ExternalName', externalName: 'example.com' }),
@@ -71,11 +71,11 @@ test('§2.2: dns-version.<zone> TXT carries the schema version', async () => {
 });
 
 test('§2.3.3 / §2.4.3: PTR for ClusterIPs (IPv4 and IPv6) and for ready endpoints', async () => {
-  assert.deepEqual(show(await q('10.0.19.198.in-addr.arpa', RR.PTR)), ['web.default.svc.cluster.local']);
+  assert.deepEqual(show(await q('20.0.19.198.in-addr.arpa', RR.PTR)), ['web.default.svc.cluster.local']);
   const v6 = 'a.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.9.1.0.0.0.0.d.f.ip6.arpa';
   assert.deepEqual(show(await q(v6, RR.PTR)), ['web.default.svc.cluster.local']);
   // The question's spelling comes back in the answer.
-  assert.equal((await q('10.0.19.198.IN-ADDR.ARPA', RR.PTR)).answers[0]?.name, '10.0.19.198.IN-ADDR.ARPA');
+  assert.equal((await q('20.0.19.198.IN-ADDR.ARPA', RR.PTR)).answers[0]?.name, '20.0.19.198.IN-ADDR.ARPA');
   assert.deepEqual(show(await q('5.0.18.198.in-addr.arpa', RR.PTR)), ['db-0.db.default.svc.cluster.local']);
   // Without a hostname CoreDNS names the endpoint by its dashed address.
   assert.deepEqual(show(await q('6.0.18.198.in-addr.arpa', RR.PTR)), ['198-18-0-6.db.default.svc.cluster.local']);
@@ -113,7 +113,7 @@ test('§2.3.2 / §2.4.2: SRV records, their weights, and the target addresses in
 
 test('§2.5: ExternalName is a CNAME, completed with the target’s addresses', async () => {
   const inZone = await q('alias.default.svc.cluster.local', RR.A);
-  assert.deepEqual(show(inZone), ['web.default.svc.cluster.local', '198.19.0.10']);
+  assert.deepEqual(show(inZone), ['web.default.svc.cluster.local', '198.19.0.20']);
   negative(await q('ext.default.svc.cluster.local', RR.SRV), RCODE.NOERROR, 'CoreDNS gives no SRV for an ExternalName');
   negative(await q('ext.default.svc.cluster.local', RR.TXT), RCODE.NOERROR, 'nor TXT');
   assert.deepEqual(show(await q('ext.default.svc.cluster.local', RR.CNAME)), ['example.com']);
