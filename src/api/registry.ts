@@ -13,6 +13,7 @@ import { schedulingV1Kinds } from './scheduling/v1/index.js';
 import { authenticationV1Kinds } from './authentication/v1/index.js';
 import { authorizationV1Kinds } from './authorization/v1/index.js';
 import { apiextensionsV1Kinds } from './apiextensions/v1/index.js';
+import { metricsV1beta1Kinds } from './metrics/v1beta1/index.js';
 
 /** A group/version and the kinds served in it. */
 export interface GroupVersion {
@@ -37,6 +38,7 @@ export const builtinGroupVersions: readonly GroupVersion[] = [
   { group: 'coordination.k8s.io', version: 'v1', kinds: coordinationV1Kinds },
   { group: 'discovery.k8s.io', version: 'v1', kinds: discoveryV1Kinds },
   { group: 'apiextensions.k8s.io', version: 'v1', kinds: apiextensionsV1Kinds },
+  { group: 'metrics.k8s.io', version: 'v1beta1', kinds: metricsV1beta1Kinds },
 ];
 
 /**

@@ -11,6 +11,7 @@ import { runExec } from './exec-session.js';
 import { endSession, webSocketChannels, type StreamChannels } from './stream-channels.js';
 import { acceptSpdyStreams } from './stream-spdy.js';
 import { PortForwardServer } from './port-forward.js';
+import { PROMETHEUS_TEXT } from './resource-metrics.js';
 import type { Runtime } from './runtime.js';
 
 /** What the kubelet API needs to find a container. */
@@ -32,6 +33,8 @@ export interface KubeletServerConfig {
   /** 10250 in production; 0 picks a free port. */
   port: number;
   logger: Logger;
+  /** `GET /metrics/resource`: the resource metrics text (resource-metrics.ts); absent, 404. */
+  resourceMetrics?: () => Promise<string>;
 }
 
 const CHANNEL_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
@@ -60,8 +63,8 @@ function status(code: number, reason: string, message: string): string {
  * The kubelet's HTTPS API as the API server's proxy uses it: /containerLogs/{ns}/{pod}/{c}
  * (follow, tailLines, sinceSeconds, sinceTime, timestamps, limitBytes, previous),
  * /exec|/attach/{ns}/{pod}/{c} over WebSocket (v5/v4.channel.k8s.io framing) or SPDY/3.1
- * (v4.channel.k8s.io streams), and /portForward/{ns}/{pod} (SPDY/3.1, SPDY in a WebSocket,
- * or v4.channel.k8s.io).
+ * (v4.channel.k8s.io streams), /portForward/{ns}/{pod} (SPDY/3.1, SPDY in a WebSocket,
+ * or v4.channel.k8s.io), and /metrics/resource (what metrics-server scrapes).
  */
 export async function startKubeletServer(config: KubeletServerConfig): Promise<{ port: number; close(): Promise<void> }> {
   // ws loads on the first exec/attach: most kubelets never serve one, and it is a start-up import less.
@@ -148,6 +151,9 @@ async function podTarget(runtime: Runtime, ns: string, pod: string): Promise<{ i
 async function handleHttp(config: KubeletServerConfig, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://kubelet');
   if (url.pathname === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+  if (url.pathname === '/metrics/resource' && config.resourceMetrics && req.method === 'GET') {
+    return void res.writeHead(200, { 'content-type': PROMETHEUS_TEXT }).end(await config.resourceMetrics());
+  }
   if (/^\/(portForward|exec|attach)\//.test(url.pathname)) {
     return void res.writeHead(400, { 'content-type': 'application/json' }).end(status(400, 'BadRequest', 'Upgrade request required'));
   }

@@ -26,6 +26,7 @@ import { recordPodCidr } from './pod-cidr.js';
 import type { ContainerStatus, PodSandbox, Runtime } from './runtime.js';
 import { serviceEnv } from './service-env.js';
 import { startKubeletServer } from './kubelet-server.js';
+import { collectResourceSnapshot, formatResourceMetrics } from './resource-metrics.js';
 import { VolumeManager } from './volumes/volume-manager.js';
 import { cachedSources, resyncUsersOnChange } from './volumes/volume-sources.js';
 import { ServiceAccountTokens } from './volumes/service-account-tokens.js';
@@ -121,6 +122,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
       host: hostIP,
       port: config.apiPort ?? 10250,
       logger,
+      resourceMetrics: async () => formatResourceMetrics(await collectResourceSnapshot(runtime)),
     });
   }
   const agent = new NodeAgent({

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { oomKilled, openCgroups, procsFiles, removeCgroup, type Cgroups } from './cgroups.js';
 import { attachContainer } from './container-attach.js';
+import { readContainerStats } from './container-stats.js';
 import { CriLogTailer } from './cri-log-tailer.js';
 import { containerEnv, execIn, execSyncIn, resolveExecutable } from './process-exec.js';
 import { KeeperSpawner, type KeeperProcess, type KeeperStarter } from './keeper-spawner.js';
@@ -20,6 +21,7 @@ import { netnsExists, netnsWrap, PodNetwork, removeNetns, type PodNetworkConfig 
 import {
   ContainerStartError,
   type ContainerConfig,
+  type ContainerStats,
   type ContainerStatus,
   type ExecSession,
   type ExecSyncResult,
@@ -337,6 +339,12 @@ export class ProcessRuntime implements Runtime {
 
   async listContainers(filter: { sandboxId?: string } = {}): Promise<ContainerStatus[]> {
     return [...this.containers.values()].filter((c) => !filter.sandboxId || c.status.sandboxId === filter.sandboxId).map((c) => ({ ...c.status }));
+  }
+
+  /** CRI ListContainerStats: each running container's cgroup, or its process tree without one (container-stats.ts). */
+  async listContainerStats(): Promise<ContainerStats[]> {
+    const running = [...this.containers.values()].filter((c) => c.status.state === 'running' && c.status.pid);
+    return readContainerStats(running.map((c) => ({ id: c.status.id, pid: c.status.pid as number, ...(c.cgroup ? { cgroup: c.cgroup } : {}) })), this.now);
   }
 
   async containerStatus(id: string): Promise<ContainerStatus | undefined> {

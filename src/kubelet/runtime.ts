@@ -78,6 +78,16 @@ export interface ContainerStatus {
   pid?: number;
 }
 
+/** CRI ContainerStats, reduced to what the resource metrics need: cumulative CPU and the working set. */
+export interface ContainerStats {
+  id: string;
+  /** When the figures were read (ms since the epoch). */
+  timestampMs: number;
+  /** CPU time used since the container started, in nanoseconds. */
+  cpuUsageCoreNanoSeconds?: number;
+  workingSetBytes?: number;
+}
+
 /** A streaming exec session (CRI Exec/Attach, served by the kubelet API). */
 export interface ExecSession {
   stdin: NodeJS.WritableStream;
@@ -145,6 +155,8 @@ export interface Runtime {
    * without stdin, or closed for good by stdinOnce. Runtimes without it serve output-only attach.
    */
   attach?(id: string, opts: { stdin: boolean }): Promise<ContainerAttach>;
+  /** CRI ListContainerStats: usage of the running containers (runtimes without it serve no container metrics). */
+  listContainerStats?(): Promise<ContainerStats[]>;
   /** Called whenever a container changes state (exit), so pod workers resync at once. */
   onContainerEvent(fn: (status: ContainerStatus) => void): void;
   /** Isolation this runtime cannot provide in the current environment (reported as an Event). */

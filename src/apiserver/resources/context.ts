@@ -8,6 +8,7 @@ import type { RequestInfo, UserInfo } from '../types.js';
 import type { WatchCache } from '../watch-cache/watch-cache.js';
 import type { KubeletClientConfig } from './kubelet-proxy.js';
 import type { ServiceAccountKeys } from '../authn/service-account-token.js';
+import type { MetricsScraper } from '../metrics-api/scraper.js';
 
 /** Everything the verbs share; built once by `createResourceHandler`. */
 export interface ResourceContext {
@@ -32,6 +33,8 @@ export interface ResourceContext {
   kubelet: KubeletClientConfig;
   /** Signs service-account tokens (serviceaccounts/token); none: that subresource is not served. */
   serviceAccountKeys?: ServiceAccountKeys;
+  /** Scrapes kubelets for metrics.k8s.io (metrics-api/); none: that group answers 503. */
+  metricsScraper?: MetricsScraper;
   /** Registers a watch response so `close()` can end it. */
   trackWatch(end: () => void): () => void;
 }

@@ -14,6 +14,7 @@ import { handlePatch } from './patch.js';
 import { sendError } from './respond.js';
 import { handleSubresource } from './subresources.js';
 import { handleUpdate } from './update.js';
+import { METRICS_GROUP, serveMetrics } from '../metrics-api/handler.js';
 import { handleWatch } from './watch.js';
 
 const DEFAULT_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -39,6 +40,8 @@ export async function serveResource(ctx: ResourceContext, req: IncomingMessage, 
       // A namespaced object is addressed only through its namespace.
       throw resourceNotFound();
     }
+    // metrics.k8s.io is computed from kubelet scrapes, never stored.
+    if (spec.group === METRICS_GROUP) return await serveMetrics(a, ctx.metricsScraper);
     if (info.subresource) {
       await handleSubresource(a);
       return;

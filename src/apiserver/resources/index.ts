@@ -24,6 +24,7 @@ import type { ResourceContext } from './context.js';
 import { serveResource, serveUpgrade } from './handler.js';
 import type { KubeletClientConfig } from './kubelet-proxy.js';
 import { startEventTtl } from './event-ttl.js';
+import { kubeletMetricsScraper } from '../metrics-api/handler.js';
 
 export type { KubeletClientConfig } from './kubelet-proxy.js';
 
@@ -44,6 +45,8 @@ export interface ResourceLayerOptions {
   nodePortRange?: readonly [number, number];
   /** How the API server reaches kubelets (pods/log, exec, attach, portforward). */
   kubelet?: KubeletClientConfig;
+  /** metrics.k8s.io: kubelet scrape period (default 15 s) and the shortest on-demand window (default 1 s). */
+  metrics?: { resolutionMs?: number; minWindowMs?: number };
   /** Events older than this are deleted (default 1 h, as --event-ttl); 0 keeps them. */
   eventTtlMs?: number;
   /** How often expired events are swept (default 5 min). */
@@ -117,6 +120,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
       return () => watches.delete(end);
     },
   };
+  ctx.metricsScraper = kubeletMetricsScraper(ctx, config.metrics ?? {});
   let cacheStarted = false;
   const ready = (async () => {
     if (!config.skipSystemNamespaces) {
@@ -146,6 +150,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
   };
   handler.close = async () => {
     stopEventTtl();
+    ctx.metricsScraper?.close();
     for (const end of [...watches]) end();
     cache.close();
   };

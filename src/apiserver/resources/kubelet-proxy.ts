@@ -57,10 +57,17 @@ async function kubeletBase(ctx: ResourceContext, nodeName: string, scheme: strin
   const got = await ctx.store.get(`/registry/core/nodes/${nodeName}`);
   if (!got) throw notFound(nodeSpec, nodeName);
   const node = JSON.parse(Buffer.from(got.value).toString('utf8')) as KubeObject;
+  const base = kubeletBaseOf(node, scheme);
+  if (!base) throw badRequest(`node ${nodeName} has no address`);
+  return base;
+}
+
+/** A node's kubelet URL (no path), or undefined when it has no address. Also used by the metrics API's scraper. */
+export function kubeletBaseOf(node: KubeObject, scheme: string): string | undefined {
   const addresses = (node.status?.addresses ?? []) as { type?: string; address?: string }[];
   const pick = (t: string) => addresses.find((a) => a.type === t && a.address)?.address;
   const host = pick('InternalIP') ?? pick('ExternalIP') ?? pick('Hostname');
-  if (!host) throw badRequest(`node ${nodeName} has no address`);
+  if (!host) return undefined;
   const port = Number(node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250) || 10250;
   return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
@@ -92,7 +99,8 @@ async function resolveTarget(ctx: ResourceContext, spec: KindSpec, info: Request
   return { url: new URL(`${base}${path}${qs ? `?${qs}` : ''}`) };
 }
 
-function open(cfg: KubeletClientConfig, url: URL, headers: Record<string, string | string[]>): ClientRequest {
+/** A GET to a kubelet with the API server's client certificate. */
+export function openKubelet(cfg: KubeletClientConfig, url: URL, headers: Record<string, string | string[]>): ClientRequest {
   const common = { method: 'GET', headers, timeout: 30_000 } as const;
   if (url.protocol === 'http:') return httpRequest(url, common);
   return httpsRequest(url, {
@@ -119,7 +127,7 @@ export async function handleKubeletProxy(a: VerbArgs, cfg: KubeletClientConfig):
   if (info.verb !== 'get') throw statusError(405, 'MethodNotAllowed', `${info.verb} is not supported on resources of kind "pods/log"`);
   const { url } = await resolveTarget(ctx, spec, info, cfg.scheme ?? 'https');
   await new Promise<void>((resolve, reject) => {
-    const up = open(cfg, url, { accept: '*/*' });
+    const up = openKubelet(cfg, url, { accept: '*/*' });
     up.on('timeout', () => up.destroy(new Error('timeout')));
     up.on('error', (err) => (res.headersSent ? (res.destroy(), resolve()) : reject(unreachable(err, url))));
     up.on('response', (kres: IncomingMessage) => {
@@ -158,7 +166,7 @@ export async function proxyUpgrade(ctx: ResourceContext, spec: KindSpec, req: In
     if (v !== undefined) headers[h] = v;
   }
   await new Promise<void>((resolve, reject) => {
-    const up = open(cfg, url, headers);
+    const up = openKubelet(cfg, url, headers);
     up.on('timeout', () => up.destroy(new Error('timeout')));
     up.on('error', (err) => reject(unreachable(err, url)));
     up.on('upgrade', (kres: IncomingMessage, ksock: Duplex, khead: Buffer) => {
