@@ -26,6 +26,7 @@ interface UpOptions extends NodeLifecycleFlags, NodeServicesFlags {
   disable: string[];
   podNetwork?: 'bridge' | 'loopback';
   podBridge: string;
+  nodeIp?: string;
 }
 
 function parseIp4(v: string): string {
@@ -58,6 +59,7 @@ export function registerUpCommand(program: Command): void {
     .option('--cluster-dns <ip>', 'cluster DNS IP: the kube-dns Service, answered by the node\'s DNS on port 53 and the nameserver of pods with dnsPolicy ClusterFirst (as root; inside --service-cidr)', parseIp4, '10.43.0.10')
     .addOption(new Option('--runtime <kind>', 'how the local node runs containers').choices(['process']).default('process'))
     .option('--node-name <name>', 'name of the local node', hostname().toLowerCase())
+    .option('--node-ip <ip>', "the local node's InternalIP, where the API server reaches its kubelet (default: this machine's address)", parseIp4)
     .option('--kubelet-port <port>', 'port of the local kubelet API (logs, exec; 0 picks a free port)', parsePort, 10250)
     .option('--no-kubeconfig', 'do not merge a "skiff" context into ~/.kube/config (admin.kubeconfig is written regardless)')
     .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler, dns (comma-separated)', collectList, []);
@@ -144,7 +146,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, dns: bool
     const bridged = opts.podNetwork === 'bridge';
     say(`starting the local node "${opts.nodeName}" (runtime: ${opts.runtime}; pods ${bridged ? `in their own network namespaces on bridge ${opts.podBridge}, addresses from ${opts.clusterCidr}` : `on loopback addresses 127.${opts.clusterCidr.split('.')[1]}.y.z`})`);
     if (bridged && opts.serviceCidr.startsWith('127.')) say(`pods in their own network namespace cannot reach the loopback service range ${opts.serviceCidr} (ClusterIPs, cluster DNS); the host can`);
-    kubelet = await startKubelet({ client, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, apiPort: opts.kubeletPort, clientCaPem: server.caPem, ...(dns ? { clusterDNS: [opts.clusterDns], clusterDomain: opts.clusterDomain } : {}), podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), ...(bridged ? { podNetwork: { podCidr: opts.clusterCidr, bridge: opts.podBridge } } : {}), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
+    kubelet = await startKubelet({ client, nodeName: opts.nodeName, ...(opts.nodeIp ? { nodeIP: opts.nodeIp } : {}), dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, apiPort: opts.kubeletPort, clientCaPem: server.caPem, ...(dns ? { clusterDNS: [opts.clusterDns], clusterDomain: opts.clusterDomain } : {}), podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), ...(bridged ? { podNetwork: { podCidr: opts.clusterCidr, bridge: opts.podBridge } } : {}), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
     say(`node "${opts.nodeName}" registered`);
   } catch (err) {
     kubeletClient?.close();

@@ -34,7 +34,7 @@ describe('kubectl autoscale on CPU (root)', { skip: unavailable() }, () => {
   });
 
   it('scales a busy deployment up to maxReplicas', { timeout: 240_000 }, async () => {
-    const up = await startSkiffUp(['--data-dir', dataDir, '--no-kubeconfig', '--node-name', 'hpa-node', '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', ...NETS]);
+    const up = await startSkiffUp(['--data-dir', dataDir, '--no-kubeconfig', '--node-name', 'hpa-node', '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', '--node-ip', '127.0.0.1', ...NETS]);
     const file = join(dataDir, 'burn.json');
     writeFileSync(file, JSON.stringify({
       apiVersion: 'apps/v1',

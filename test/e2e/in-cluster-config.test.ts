@@ -52,7 +52,9 @@ describe('in-cluster config from a pod (root)', { skip: unavailable() }, () => {
   });
 
   it('a pod lists pods with its service account token, through the kubernetes Service', { timeout: 240_000 }, async () => {
-    const up = await startSkiffUp(['--data-dir', dataDir, '--no-kubeconfig', '--node-name', 'ic-node', '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', ...NETS]);
+    const up = await startSkiffUp(['--data-dir', dataDir, '--no-kubeconfig', '--node-name', 'ic-node', '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', '--node-ip', '127.0.0.1', ...NETS]);
+    // --node-ip: the API server reaches the kubelet (kubectl logs below) on loopback.
+    assert.equal((await k(['get', 'node', 'ic-node', '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}'])).stdout, '127.0.0.1');
     const sa = await k(['create', 'serviceaccount', 'reader']);
     assert.equal(sa.code, 0, sa.stderr);
     const file = join(dataDir, 'pod.json');

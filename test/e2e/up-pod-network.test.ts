@@ -29,7 +29,7 @@ function unavailable(): string | false {
 }
 
 function startUp(dataDir: string): Promise<SkiffUp> {
-  return startSkiffUp(['--data-dir', dataDir, '--no-kubeconfig', '--node-name', 'pn-node', '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', ...NETS, '--pod-network', 'bridge', '--pod-bridge', BRIDGE]);
+  return startSkiffUp(['--data-dir', dataDir, '--no-kubeconfig', '--node-name', 'pn-node', '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', '--node-ip', '127.0.0.1', ...NETS, '--pod-network', 'bridge', '--pod-bridge', BRIDGE]);
 }
 
 
