@@ -9,15 +9,16 @@ import { CriLogTailer } from './cri-log-tailer.js';
 import { containerEnv, execIn, execSyncIn, resolveExecutable } from './process-exec.js';
 import { KeeperSpawner, type KeeperProcess, type KeeperStarter } from './keeper-spawner.js';
 import { BASH, KeeperLauncher } from './keeper-launcher.js';
-import { isSameProcessAlive, killGroup, launchContainer, processStartTime, recordedExitCode, type ContainerFiles } from './process-launch.js';
+import { isSameProcessAlive, killGroup, launchContainer, processStartTime, recordedExitCode } from './process-launch.js';
 import { LoopbackAddresses } from './loopback-ipam.js';
 import { describeLimitations } from './process-limitations.js';
-import { RuntimeStateDir, type ContainerRecord } from './process-state.js';
+import { RuntimeStateDir } from './process-state.js';
 import { setUpContainer } from './container-setup.js';
 import { traceStart } from './start-trace.js';
 import { PerlKeeperLauncher } from './perl-launcher.js';
 import { ContainerMountNamespaces, resolveInContainer } from './mount-namespace.js';
-import { netnsExists, netnsWrap, PodNetwork, removeNetns, type PodNetworkConfig } from './pod-network.js';
+import { netnsExists, netnsWrap, PodNetwork, removeNetns } from './pod-network.js';
+import { filesOf, type Container, type ProcessRuntimeConfig } from './process-runtime-config.js';
 import {
   ContainerStartError,
   type ContainerConfig,
@@ -30,35 +31,10 @@ import {
   type Runtime,
 } from './runtime.js';
 
-export interface ProcessRuntimeConfig {
-  /** Loopback addresses are 127.<base>.y.z (default 127.1.0.2 upwards). */
-  loopbackBase?: number;
-  hostIP?: string;
-  now?: () => number;
-  /** Where sandboxes and containers are remembered, so a new runtime re-adopts running pods; none = in memory only. */
-  stateDir?: string;
-  /** Per-container cgroups enforcing CPU and memory limits; default: found on this machine when root; null: none. */
-  cgroups?: Cgroups | null;
-  /** As root, each pod gets its own network namespace on a node bridge with an address from podCidr (pod-network.ts); else loopback addresses. */
-  podNetwork?: PodNetworkConfig;
-  /** A mount namespace per container showing its mounts (mount-namespace.ts); default: when root; false: never. */
-  mountNamespaces?: boolean;
-}
-
-interface Container extends ContainerRecord {
-  /** The keeper, when this runtime started it (not after a restart). */
-  child?: KeeperProcess;
-  tailer?: CriLogTailer;
-  /** Polls a re-adopted keeper, which is not our child, for its end. */
-  poll?: NodeJS.Timeout;
-  exited?: Promise<void>;
-}
-
 const ADOPTED_POLL_MS = 250;
 const OFFSET_SAVE_MS = 1000;
 
-/** The keeper's files beside the CRI log: raw output and the exit status. */
-const filesOf = (c: ContainerRecord): ContainerFiles => ({ stdout: `${c.config.logPath}.stdout`, stderr: `${c.config.logPath}.stderr`, exit: `${c.config.logPath}.exit`, ...(c.config.stdin ? { stdin: `${c.config.logPath}.stdin` } : {}) });
+export type { ProcessRuntimeConfig } from './process-runtime-config.js';
 
 /**
  * The `process` runtime: each container is a host process in its own process group,
