@@ -6,7 +6,9 @@
  *   - 100 watchers receiving every one of 1,000 further creates (delivery time),
  *   - the server's resident memory holding 10,000 pods.
  * Writes bench/apiserver/REPORT.md; the last line printed is the summary.
- * BENCH_PODS=n: fewer pods; BENCH_WARMUP=n: creates before the clock (default 1000, 0: none); BENCH_ONLY=create: the creates only (no report); BENCH_PROF=dir: CPU profile of the server.
+ * BENCH_PODS=n: fewer pods; BENCH_WARMUP=n: creates before the clock (default 1000, 0: none); BENCH_ONLY=create: the creates only (no report); BENCH_PROF=dir: CPU profile of the server;
+ * BENCH_LATENCIES=file: every create's start (ms since the clock started, and the clock's epoch ms) and latency, as JSON, to see when the slow ones happened;
+ * BENCH_GC_LOG=file: the server's garbage collections (epoch ms, duration, kind) as JSON, to lay beside them.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync, readFileSync } from 'node:fs';
@@ -117,6 +119,7 @@ async function main(): Promise<void> {
     const rssIdle = rssMb(conn.pid);
     // 1. Creates at 100 in flight.
     const lat: number[] = [];
+    const started: number[] = [];
     const createHeaders = { host: target.host, authorization: `Bearer ${conn.token}`, accept: 'application/json', 'content-type': 'application/json' };
     const create = (p: unknown, c: LeanConnection, ns = 'default') => c.send('POST', `/api/v1/namespaces/${ns}/pods`, createHeaders, Buffer.from(JSON.stringify(p)));
     // Warm-up, before the clock: every connection's TLS handshake, and the server's request
@@ -150,6 +153,7 @@ async function main(): Promise<void> {
           const s = performance.now();
           const r = await create(pod(i), c);
           lat.push(performance.now() - s);
+          started.push(s - t0);
           if (r.code !== 201) throw new Error(`create ${i}: ${r.code} ${r.body.toString()}`);
         }
       }),
@@ -158,6 +162,7 @@ async function main(): Promise<void> {
     const serverCpuPerCreate = (processCpuMs(conn.pid) - cpu0) / PODS;
     const ownCpu = process.cpuUsage(ownCpu0);
     const clientCpuPerCreate = (ownCpu.user + ownCpu.system) / 1000 / PODS;
+    if (process.env.BENCH_LATENCIES) writeFileSync(process.env.BENCH_LATENCIES, JSON.stringify({ clockEpochMs: performance.timeOrigin + t0, startMs: started, latencyMs: lat }));
     lat.sort((a, b) => a - b);
     const createP50 = percentile(lat, 50);
     const createP99 = percentile(lat, 99);

@@ -4,6 +4,7 @@
  * does — under tsx the server would also carry the TypeScript loader's thread and
  * compiled sources, ~30 MB of resident memory no real server has.
  * Prints one JSON line {url, caPem, token, pid} once listening; stops on SIGTERM.
+ * BENCH_GC_LOG=file: on exit, writes every garbage collection as [epoch ms, duration ms, kind].
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,3 +39,13 @@ process.on('SIGUSR2', () => {
   const mb = (n) => `${(n / 2 ** 20).toFixed(0)} MB`;
   process.stderr.write(`server memory after GC: rss ${mb(m.rss)}, heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)} (array buffers ${mb(m.arrayBuffers)})\n`);
 });
+
+if (process.env.BENCH_GC_LOG) {
+  const { PerformanceObserver, performance } = await import('node:perf_hooks');
+  const { writeFileSync } = await import('node:fs');
+  const gcs = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push([performance.timeOrigin + e.startTime, e.duration, e.detail?.kind]);
+  }).observe({ entryTypes: ['gc'] });
+  process.on('exit', () => writeFileSync(process.env.BENCH_GC_LOG, JSON.stringify(gcs)));
+}
