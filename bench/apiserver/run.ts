@@ -321,6 +321,26 @@ Kept: a connection's bearer token is hashed once, not per request (~10 µs of a 
 So the goal stays out of reach on this machine for the reason above: p99 < 50 ms at 100 in
 flight needs ~3,000 creates/s, i.e. the request work on both cores.
 
+On a quiet machine (2026-11-27, fifth session, a freshly booted VM with nothing else running;
+\`BENCH_LATENCIES\`, \`BENCH_GC_LOG\`): 3,700–5,000 creates/s at 0.22–0.33 ms of server CPU per
+create, p50 17–21 ms — and still p99 58–76 ms. Throughput is no longer what misses the goal;
+the tail is, and it has three parts:
+- The start: the 100 connections send their first creates in the same instant, so for the
+  first ~300 ms each group commit holds ~100 creates, answered together after 50–80 ms.
+  That alone is 1 % of 10,000 creates.
+- Convoys: a group commit acknowledges its whole batch at once, so those clients send again
+  together and arrive in the same poll phase; batches of 75–88 persist for seconds. A convoy
+  is answered after it has all been parsed (~25 ms of CPU), so with 100 in flight a p50 of
+  ~20 ms has a p99 about three times that whenever something else lands on the convoy.
+- Stalls: SQLite's automatic checkpoint (5–10 ms here) and the occasional mark-compact
+  (11–13 ms) stop every request in flight.
+Two experiments against the convoys, 3 alternated rounds each, showed nothing through the noise
+(the same build measured 0.26 to 0.45 ms of CPU per create minutes apart): fdatasync on the
+event loop right after COMMIT, so a batch is answered in the same tick (its fdatasync takes
+0.1–0.2 ms on this disk), and committing whenever 16 or 32 writes are queued instead of once
+per tick. Kept: the watch cache takes an object this server just created as it is rather than
+parsing its stored bytes back (that JSON.parse was ~5.8 % of the busy CPU in a profile).
+
 Rerun: \`npm run bench:apiserver\` (\`BENCH_PODS=n\` for a smaller run; \`BENCH_WARMUP=n\` warm-up creates, default 1000, 0 for none). The figures vary with
 the machine and with other load on it; the 2-core test machine is shared.
 `;
