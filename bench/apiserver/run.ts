@@ -334,7 +334,7 @@ the tail is, and it has three parts:
   ~20 ms has a p99 about three times that whenever something else lands on the convoy.
 - Stalls: SQLite's automatic checkpoint (5–10 ms here) and the occasional mark-compact
   (11–13 ms) stop every request in flight.
-Two experiments against the convoys, 3 alternated rounds each, showed nothing through the noise
+Two experiments against the convoys, 2–3 alternated rounds each, showed nothing through the noise
 (the same build measured 0.26 to 0.45 ms of CPU per create minutes apart): fdatasync on the
 event loop right after COMMIT, so a batch is answered in the same tick (its fdatasync takes
 0.1–0.2 ms on this disk), and committing whenever 16 or 32 writes are queued instead of once
