@@ -36,6 +36,7 @@ describe('horizontal pod autoscaler controller (e2e)', () => {
     // Within bounds now, and no pod runs anywhere: there is no CPU to go by, which it says.
     const failed = await waitFor('a metrics failure event', async () => (await eventsFor('web')).find((x) => x.reason === 'FailedGetResourceMetric'));
     assert.equal(failed.type, 'Warning');
+    assert.match(failed.message ?? '', /^failed to get cpu utilization: /);
     assert.equal((await c.client.resource<Deployment>(DeploymentKind).get('web', { namespace: 'default' })).spec?.replicas, 2, 'no metrics: no change');
   });
 

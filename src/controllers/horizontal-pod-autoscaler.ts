@@ -96,8 +96,9 @@ export function newHorizontalPodAutoscalerController(ctx: ControllerContext): Ru
     } else {
       const computed = await cpuRecommendation(hpa, ns, scale.status?.selector ?? '', current, now);
       if ('error' in computed) {
-        recorder.event(hpa, 'Warning', 'FailedGetResourceMetric', computed.error, GVK);
-        recorder.event(hpa, 'Warning', 'FailedComputeMetricsReplicas', `invalid metrics (1 invalid out of 1), first error is: failed to get cpu resource metric value: ${computed.error}`, GVK);
+        const failure = `failed to get cpu utilization: ${computed.error}`;
+        recorder.event(hpa, 'Warning', 'FailedGetResourceMetric', failure, GVK);
+        recorder.event(hpa, 'Warning', 'FailedComputeMetricsReplicas', `invalid metrics (1 invalid out of 1), first error is: ${failure}`, GVK);
       } else {
         utilization = computed.utilization;
         desired = boundedReplicas(current, stabilized(key, computed.replicas, now), min, max);
