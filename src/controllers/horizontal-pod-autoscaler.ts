@@ -17,7 +17,7 @@ import { rfc3339 } from '../client/micro-time.js';
 import { isNotFound } from '../client/status-error.js';
 import { LabelSelector } from '../machinery/label-selector.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from './context.js';
-import { boundedReplicas, cpuReplicas } from './hpa-replicas.js';
+import { boundedReplicas, cpuReplicas, RecommendationWindow } from './hpa-replicas.js';
 import { podCpuUsage } from './pod-metrics.js';
 import { scalableResource } from './scale-target.js';
 import { sameJson } from './status-fields.js';
@@ -45,21 +45,12 @@ export function newHorizontalPodAutoscalerController(ctx: ControllerContext): Ru
   const podInformer = ctx.informers.informerFor<Pod>(PodKind);
   const hpas = ctx.client.resource<HorizontalPodAutoscaler>(HorizontalPodAutoscalerKind);
   const recorder = ctx.recorder('horizontal-pod-autoscaler');
-  /** Recent recommendations per HPA, for the downscale stabilization window. */
-  const recommendations = new Map<string, Array<{ at: number; replicas: number }>>();
-
-  /** The highest recommendation within the window, this one included (upstream's stabilizeRecommendation). */
-  const stabilized = (key: string, replicas: number, now: number): number => {
-    const recent = (recommendations.get(key) ?? []).filter((r) => now - r.at < stabilization);
-    recent.push({ at: now, replicas });
-    recommendations.set(key, recent);
-    return Math.max(...recent.map((r) => r.replicas));
-  };
+  const recommendations = new RecommendationWindow(stabilization);
 
   const reconcile = async (key: string) => {
     const hpa = hpaInformer.indexer.get(key);
     if (!hpa) {
-      recommendations.delete(key);
+      recommendations.forget(key);
       return;
     }
     await sync(key, hpa);
@@ -101,7 +92,7 @@ export function newHorizontalPodAutoscalerController(ctx: ControllerContext): Ru
         recorder.event(hpa, 'Warning', 'FailedComputeMetricsReplicas', `invalid metrics (1 invalid out of 1), first error is: ${failure}`, GVK);
       } else {
         utilization = computed.utilization;
-        desired = boundedReplicas(current, stabilized(key, computed.replicas, now), min, max);
+        desired = boundedReplicas(current, recommendations.stabilize(key, computed.replicas, now), min, max);
         reason = desired > current ? 'cpu resource utilization (percentage of request) above target' : 'All metrics below target';
       }
     }

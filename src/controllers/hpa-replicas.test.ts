@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from '../api/core/v1/pod.js';
-import { boundedReplicas, cpuReplicas, podCpuRequest, type PodUsage } from './hpa-replicas.js';
+import { boundedReplicas, cpuReplicas, podCpuRequest, RecommendationWindow, type PodUsage } from './hpa-replicas.js';
 import { goDurationMs } from './pod-metrics.js';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
@@ -54,4 +54,16 @@ test('bounds: min and max replicas, and at most max(2 × current, 4) in one step
 
 test('metrics windows in Go duration notation', () => {
   assert.deepEqual(['15s', '1m0.5s', '20.046s', '1h2m', '250ms', ''].map(goDurationMs), [15_000, 60_500, 20_046, 3_720_000, 250, 0]);
+});
+
+test('downscale stabilization: the highest recommendation of the window is acted on', () => {
+  const w = new RecommendationWindow(300_000);
+  assert.equal(w.stabilize('ns/web', 5, 0), 5);
+  assert.equal(w.stabilize('ns/web', 2, 60_000), 5, 'a dip a minute later does not scale down');
+  assert.equal(w.stabilize('ns/web', 7, 120_000), 7, 'scaling up is never held back');
+  assert.equal(w.stabilize('ns/web', 2, 350_000), 7);
+  assert.equal(w.stabilize('ns/web', 2, 420_001), 2, 'five minutes after the last higher one');
+  assert.equal(w.stabilize('ns/other', 1, 420_001), 1, 'per autoscaler');
+  w.forget('ns/web');
+  assert.equal(w.stabilize('ns/web', 1, 420_002), 1);
 });

@@ -103,3 +103,25 @@ export function boundedReplicas(current: number, desired: number, min: number, m
   const highest = Math.min(max, upLimit);
   return desired < min ? min : desired > highest ? highest : desired;
 }
+
+/**
+ * Upstream's downscale stabilization: each HPA's recommendations of the last `windowMs`;
+ * the one acted on is the highest of them, so a brief dip does not scale down.
+ */
+export class RecommendationWindow {
+  private readonly recent = new Map<string, Array<{ at: number; replicas: number }>>();
+
+  constructor(private readonly windowMs: number) {}
+
+  /** Records `replicas` for `key` at `now`; returns the highest recommendation within the window. */
+  stabilize(key: string, replicas: number, now: number): number {
+    const kept = (this.recent.get(key) ?? []).filter((r) => now - r.at < this.windowMs);
+    kept.push({ at: now, replicas });
+    this.recent.set(key, kept);
+    return Math.max(...kept.map((r) => r.replicas));
+  }
+
+  forget(key: string): void {
+    this.recent.delete(key);
+  }
+}
