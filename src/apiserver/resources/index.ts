@@ -12,6 +12,7 @@ import {
   priorityAdmission,
   ensureSystemNamespaces,
   ensureSystemPriorityClasses,
+  limitRanger,
   namespaceLifecycle,
   schemaValidation,
   serviceAccountAdmission,
@@ -84,6 +85,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
       cachedNamespace: (n) => cache.resource('/registry/core/namespaces/').get(`/registry/core/namespaces/${n}`)?.obj,
     }),
     createStrategy,
+    limitRanger({ limitRanges: (ns) => cache.resource('/registry/core/limitranges/').list(`/registry/core/limitranges/${ns}/`).map((c) => c.obj) }),
     defaultTolerationSeconds(config.defaultTolerations),
     priorityAdmission({
       store,
