@@ -20,6 +20,7 @@ import { podGcController } from './podgc.js';
 import { replicaSetController, replicationControllerController } from './replicaset.js';
 import { rootCaPublisherController } from './root-ca-publisher.js';
 import { horizontalPodAutoscalerController } from './horizontal-pod-autoscaler.js';
+import { resourceQuotaController } from './resource-quota.js';
 import { serviceAccountController } from './serviceaccount.js';
 import { statefulSetController } from './statefulset.js';
 
@@ -41,6 +42,7 @@ export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
   statefulSetController,
   disruptionController,
   horizontalPodAutoscalerController,
+  resourceQuotaController,
   nodeLifecycleController,
 ];
 

@@ -10,4 +10,5 @@ export { ensureSystemPriorityClasses } from './system-priority-classes.js';
 export { defaultTolerationSeconds, addDefaultTolerations, DEFAULT_TOLERATION_SECONDS } from './default-toleration-seconds.js';
 export { priorityAdmission } from './priority.js';
 export { limitRanger } from './limit-ranger.js';
+export { resourceQuotaAdmission } from './resource-quota.js';
 export { serviceAccountAdmission, SERVICE_ACCOUNT_MOUNT_PATH } from './service-account.js';

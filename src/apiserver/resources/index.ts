@@ -13,6 +13,7 @@ import {
   ensureSystemNamespaces,
   ensureSystemPriorityClasses,
   limitRanger,
+  resourceQuotaAdmission,
   namespaceLifecycle,
   schemaValidation,
   serviceAccountAdmission,
@@ -101,6 +102,8 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
       ...(config.nodePortRange ? { nodePortRange: config.nodePortRange } : {}),
     }),
     schemaValidation,
+    // Last, as upstream: a quota charges the object as it will be stored.
+    resourceQuotaAdmission({ store, quotas: (ns) => cache.resource('/registry/core/resourcequotas/').list(`/registry/core/resourcequotas/${ns}/`).map((c) => c.obj) }),
     ...(config.admission ?? []),
   ];
   const ctx: ResourceContext = {
