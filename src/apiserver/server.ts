@@ -22,6 +22,8 @@ import { BootstrapTokenAuthenticator } from './authn/bootstrap-token.js';
 import { ServiceAccountKeys, ServiceAccountTokenAuthenticator } from './authn/service-account-token.js';
 import { feedServiceAccounts } from './service-account-feed.js';
 import { restrictBootstrappers } from './authz/bootstrappers.js';
+import { nodeRbacAuthorizer } from './authz/chain.js';
+import { deferredPolicySource, EMPTY_POLICY, rbacAuthorizer, type PolicySource } from './rbac/index.js';
 import { feedBootstrapTokens } from './bootstrap-token-feed.js';
 import { feedCustomResourceDefinitions } from './crd-feed.js';
 import { alwaysAllowAuthorizer, type Authorizer } from './authz/authorizer.js';
@@ -59,8 +61,14 @@ export interface ApiServerConfig {
   registry?: Registry;
   /** A `--token-auth-file` in Kubernetes' CSV form. */
   tokenAuthFile?: string;
-  /** Default: allow every authenticated request. */
+  /** Default: decided by `authorizationMode`. */
   authorizer?: Authorizer;
+  /**
+   * As kube-apiserver's --authorization-mode: 'RBAC' is Node,RBAC (system:masters and
+   * nodes allowed, everyone else by the stored roles, whose defaults are created);
+   * 'AlwaysAllow' (the default here; `skiff server` defaults to RBAC) allows every authenticated request.
+   */
+  authorizationMode?: 'AlwaysAllow' | 'RBAC';
   /** Serve custom resources of the stored CRDs (default true; off for a stand-in resource layer that has no CRDs). */
   serveCustomResources?: boolean;
   /** Builds the resource layer; default: `createResourceHandler` of ./resources. */
@@ -101,6 +109,8 @@ export type ResourceLayer = ResourceHandler & {
   close(): Promise<void>;
   ready?(): Promise<void>;
   upgrade?: UpgradeHandler;
+  /** The stored roles and bindings, for the RBAC authorizer (none: RBAC allows nothing). */
+  rbacPolicy?: PolicySource;
   /** The uid of a stored Pod or Secret, from memory (bound service-account tokens are checked against it); null while it cannot tell. */
   boundObjectUid?(kind: 'Pod' | 'Secret', namespace: string, name: string): string | undefined | null;
 };
@@ -145,7 +155,9 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
   try {
     const maxRequestBodyBytes = config.maxRequestBodyBytes ?? DEFAULT_BODY_LIMIT;
     const create = config.createResources ?? createResourceHandler;
-    const authorizer = restrictBootstrappers(config.authorizer ?? alwaysAllowAuthorizer);
+    const rbac = config.authorizationMode === 'RBAC';
+    const policy = deferredPolicySource(() => (resources ? (resources.rbacPolicy ?? EMPTY_POLICY) : undefined), () => serviceUnavailable('the server is starting'));
+    const authorizer = restrictBootstrappers(config.authorizer ?? (rbac ? nodeRbacAuthorizer(rbacAuthorizer(policy)) : alwaysAllowAuthorizer));
 
     const metrics = apiServerMetrics();
     let closing = false;
@@ -220,7 +232,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
       });
     });
     const kubelet = { cert: pki.kubeletClient.certPem, key: pki.kubeletClient.keyPem };
-    const live = create({ registry, store, maxRequestBodyBytes, authorizer, kubelet, serviceAccountKeys });
+    const live = create({ registry, store, maxRequestBodyBytes, authorizer, kubelet, serviceAccountKeys, ...(rbac ? { rbac } : {}) });
     resources = live;
     if (live.boundObjectUid) serviceAccountTokens.setBoundObjects(live.boundObjectUid.bind(live));
     const tokenFeed = feedBootstrapTokens(pipeline.request, adminToken, bootstrapTokens, logger);

@@ -73,4 +73,6 @@ export interface ResourceLayerConfig {
   kubelet?: KubeletClientConfig;
   /** The key service-account tokens are signed with (serviceaccounts/token); none: not served. */
   serviceAccountKeys?: ServiceAccountKeys;
+  /** The server authorizes with RBAC: create the default roles and bindings if missing. */
+  rbac?: boolean;
 }

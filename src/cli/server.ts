@@ -49,6 +49,7 @@ interface ServerOptions extends NodeLifecycleFlags {
   serviceNodePortRange: readonly [number, number];
   disable: string[];
   disableAdmissionPlugins: string[];
+  authorizationMode: 'AlwaysAllow' | 'RBAC';
   disableControllers?: boolean;
   disableScheduler?: boolean;
 }
@@ -74,6 +75,11 @@ export function registerServerCommand(program: Command): void {
     .option('--etcd-endpoints <urls>', 'etcd client URLs, comma-separated (with --datastore etcd)', parseEndpoints, [])
     .option('--etcd-prefix <prefix>', 'key prefix in etcd, so several clusters can share one etcd')
     .option('--token-auth-file <file>', 'static bearer tokens, CSV lines: token,user,uid,"group1,group2"')
+    .addOption(
+      new Option('--authorization-mode <mode>', 'RBAC: as kube-apiserver\'s Node,RBAC (system:masters and nodes may do anything, others what their roles grant); AlwaysAllow: every authenticated request')
+        .choices(['AlwaysAllow', 'RBAC'])
+        .default('RBAC'),
+    )
     .option('--service-cidr <cidr>', 'Service ClusterIP range', checkCidr, '10.43.0.0/16')
     .option('--service-node-port-range <from-to>', 'NodePort range', parsePortRange, [30000, 32767] as const)
     .option('--in-process', 'run the controller manager and the scheduler in this process (the default; kept for compatibility)')
@@ -136,6 +142,7 @@ async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }, dis
         ...(opts.advertiseAddress ? { advertiseAddress: opts.advertiseAddress } : {}),
         datastore: opts.storeConfig,
         ...(opts.tokenAuthFile ? { tokenAuthFile: opts.tokenAuthFile } : {}),
+        authorizationMode: opts.authorizationMode,
         tlsSans: [...opts.tlsSan, cidrFirstHost(opts.serviceCidr)],
         createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, nodePortRange: opts.serviceNodePortRange, defaultTolerations: defaultTolerations(opts), serviceAccounts: !opts.disableAdmissionPlugins.includes('ServiceAccount') }),
       },

@@ -114,6 +114,8 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, dns: bool
         // The in-cluster `kubernetes` Service IP is the service range's first address.
         tlsSans: [cidrFirstHost(opts.serviceCidr)],
         datastore: { backend: 'sqlite', path: join(opts.dataDir, 'db', 'state.db') },
+        // As a kubeadm cluster: Node,RBAC (the in-process components run as system:masters).
+        authorizationMode: 'RBAC',
         createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, defaultTolerations: defaultTolerations(opts), serviceAccounts: true }),
       },
       disable,

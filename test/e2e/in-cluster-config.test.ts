@@ -5,7 +5,8 @@
  * fills it with a pod-bound token, the cluster CA and the namespace; inside the pod,
  * @kubernetes/client-node's loadFromCluster() reaches the API server through
  * $KUBERNETES_SERVICE_HOST (the `kubernetes` Service's ClusterIP, via the proxy) and is
- * authenticated as system:serviceaccount:<ns>:<account>. A pod naming an account that
+ * authenticated as system:serviceaccount:<ns>:<account>, and authorized by RBAC (a
+ * RoleBinding to `view` lets it list its namespace's pods). A pod naming an account that
  * does not exist is refused as upstream refuses it.
  */
 import { after, describe, it } from 'node:test';
@@ -57,6 +58,9 @@ describe('in-cluster config from a pod (root)', { skip: unavailable() }, () => {
     assert.equal((await k(['get', 'node', 'ic-node', '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}'])).stdout, '127.0.0.1');
     const sa = await k(['create', 'serviceaccount', 'reader']);
     assert.equal(sa.code, 0, sa.stderr);
+    // RBAC is on (as in any real cluster): the account may list pods only once bound to a role that says so.
+    const bound = await k(['create', 'rolebinding', 'reader-view', '--clusterrole=view', '--serviceaccount=default:reader']);
+    assert.equal(bound.code, 0, bound.stderr);
     const file = join(dataDir, 'pod.json');
     writeFileSync(file, JSON.stringify({
       apiVersion: 'v1',

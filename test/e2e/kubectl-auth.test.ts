@@ -51,7 +51,7 @@ describe('kubectl auth whoami and can-i --list', { skip: kubectlMissing() }, () 
     assert.match(await run(['auth', 'whoami'], '1.33'), /Username\s+admin/);
   });
 
-  it('can-i --list lists what the authorizer allows (everything, until RBAC is enforced)', async () => {
+  it('can-i --list lists what the authorizer allows the admin (system:masters: everything)', async () => {
     assert.deepEqual(cells(await run(['auth', 'can-i', '--list'])), [
       ['Resources', 'Non-Resource URLs', 'Resource Names', 'Verbs'],
       ['*.*', '[]', '[]', '[*]'],

@@ -7,3 +7,4 @@ export {
   type Decision,
 } from './authorizer.js';
 export { forbiddenError } from './forbidden.js';
+export { nodeRbacAuthorizer } from './chain.js';

@@ -21,6 +21,7 @@ import {
   type AdmissionPlugin,
 } from '../admission/index.js';
 import { alwaysAllowAuthorizer } from '../authz/authorizer.js';
+import { cachePolicySource, ensureBootstrapPolicy, type PolicySource } from '../rbac/index.js';
 import { WatchCache } from '../watch-cache/watch-cache.js';
 import type { ResourceContext } from './context.js';
 import { serveResource, serveUpgrade } from './handler.js';
@@ -68,7 +69,7 @@ export interface ResourceLayerOptions {
  * namespaces in the background; requests wait for that as needed. `close()` ends every
  * open watch and stops the cache (the store stays open: it belongs to the caller).
  */
-export function createResourceHandler(config: ResourceLayerConfig & ResourceLayerOptions): ResourceHandler & { upgrade: UpgradeHandler; close(): Promise<void>; ready(): Promise<void>; boundObjectUid(kind: 'Pod' | 'Secret', namespace: string, name: string): string | undefined | null } {
+export function createResourceHandler(config: ResourceLayerConfig & ResourceLayerOptions): ResourceHandler & { upgrade: UpgradeHandler; close(): Promise<void>; ready(): Promise<void>; rbacPolicy: PolicySource; boundObjectUid(kind: 'Pod' | 'Secret', namespace: string, name: string): string | undefined | null } {
   const { store, registry } = config;
   const cache = new WatchCache({
     store,
@@ -132,6 +133,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
       await ensureSystemNamespaces({ store, now: ctx.now });
       if (config.registry.byGroupVersionResource('scheduling.k8s.io', 'v1', 'priorityclasses')) await ensureSystemPriorityClasses({ store, now: ctx.now });
     }
+    if (config.rbac) await ensureBootstrapPolicy({ store, now: ctx.now });
     await cache.start();
     cacheStarted = true;
   })();
@@ -147,6 +149,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
   const eventTtl = config.eventTtlMs ?? 3_600_000;
   const stopEventTtl = eventTtl > 0 ? startEventTtl(ctx, eventTtl, config.eventSweepIntervalMs ?? 300_000) : () => {};
   handler.ready = () => ready;
+  handler.rbacPolicy = cachePolicySource(cache, () => ready);
   handler.boundObjectUid = (kind, namespace, name) => {
     if (!cacheStarted) return null; // cannot tell yet (just started): do not refuse tokens for that
     const prefix = kind === 'Pod' ? '/registry/core/pods/' : '/registry/core/secrets/';
