@@ -7,12 +7,11 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kubectl, kubectlMissing, waitFor } from './support/index.js';
+import { kubectlMissing, waitFor } from './support/index.js';
 import { stopNodePods } from './support/node-pods.js';
-import { killRunningSkiffUps, startSkiffUp } from './support/skiff-up.js';
+import { loopbackUpCluster } from './support/skiff-up.js';
 
 // The test's own ranges (DESIGN.md): loopback services and pods, no DNS upstream.
 const NETS = ['--cluster-cidr', '198.18.67.0/24', '--service-cidr', '127.54.0.0/16', '--cluster-dns', '127.54.0.10', '--dns-upstream', 'none'];
@@ -23,18 +22,12 @@ function unavailable(): string | false {
 }
 
 describe('kubectl autoscale on CPU (root)', { skip: unavailable() }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'skiff-autoscale-'));
-  const kc = join(dataDir, 'admin.kubeconfig');
-  const cacheDir = join(dataDir, 'kube-cache');
-  const k = (args: string[]) => kubectl(args, { kubeconfig: kc, cacheDir });
-  after(async () => {
-    killRunningSkiffUps();
-    await stopNodePods(dataDir).catch(() => {});
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const cluster = loopbackUpCluster('skiff-autoscale-', stopNodePods);
+  const { dataDir, k } = cluster;
+  after(() => cluster.cleanup());
 
   it('scales a busy deployment up to maxReplicas', { timeout: 240_000 }, async () => {
-    const up = await startSkiffUp(['--data-dir', dataDir, '--no-kubeconfig', '--node-name', 'hpa-node', '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', '--node-ip', '127.0.0.1', ...NETS]);
+    const up = await cluster.start('hpa-node', NETS);
     const file = join(dataDir, 'burn.json');
     writeFileSync(file, JSON.stringify({
       apiVersion: 'apps/v1',

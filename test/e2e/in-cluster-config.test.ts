@@ -11,12 +11,11 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kubectl, kubectlMissing, REPO_ROOT, waitFor } from './support/index.js';
+import { kubectlMissing, REPO_ROOT, waitFor } from './support/index.js';
 import { stopNodePods } from './support/node-pods.js';
-import { killRunningSkiffUps, startSkiffUp } from './support/skiff-up.js';
+import { loopbackUpCluster } from './support/skiff-up.js';
 
 // The test's own ranges (DESIGN.md): loopback services and pods, no DNS upstream.
 const NETS = ['--cluster-cidr', '198.18.66.0/24', '--service-cidr', '127.53.0.0/16', '--cluster-dns', '127.53.0.10', '--dns-upstream', 'none'];
@@ -42,18 +41,12 @@ console.log('pods ' + pods.items.map((p) => p.metadata.name).join(','));
 `;
 
 describe('in-cluster config from a pod (root)', { skip: unavailable() }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'skiff-in-cluster-'));
-  const kc = join(dataDir, 'admin.kubeconfig');
-  const cacheDir = join(dataDir, 'kube-cache');
-  const k = (args: string[]) => kubectl(args, { kubeconfig: kc, cacheDir });
-  after(async () => {
-    killRunningSkiffUps();
-    await stopNodePods(dataDir).catch(() => {});
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const cluster = loopbackUpCluster('skiff-in-cluster-', stopNodePods);
+  const { dataDir, k } = cluster;
+  after(() => cluster.cleanup());
 
   it('a pod lists pods with its service account token, through the kubernetes Service', { timeout: 240_000 }, async () => {
-    const up = await startSkiffUp(['--data-dir', dataDir, '--no-kubeconfig', '--node-name', 'ic-node', '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', '--node-ip', '127.0.0.1', ...NETS]);
+    const up = await cluster.start('ic-node', NETS);
     // --node-ip: the API server reaches the kubelet (kubectl logs below) on loopback.
     assert.equal((await k(['get', 'node', 'ic-node', '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}'])).stdout, '127.0.0.1');
     const sa = await k(['create', 'serviceaccount', 'reader']);

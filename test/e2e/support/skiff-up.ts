@@ -1,4 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kubectl } from './kubectl.js';
 import { REPO_ROOT } from './test-server.js';
 import { SKIFF_CLI } from './run-skiff.js';
 import { waitFor } from './wait.js';
@@ -49,4 +53,26 @@ export async function startSkiffUp(args: readonly string[], opts: { env?: NodeJS
   }
   const url = /serving on (https:\/\/[^\s]+)/.exec(out)?.[1] ?? '';
   return { child: c, url, output: () => out, stop };
+}
+
+/**
+ * A `skiff up` cluster in a temp data dir for one e2e file: `k` runs the real kubectl
+ * against it (own cache dir), `start` launches it on loopback (API and node at 127.0.0.1),
+ * `cleanup` (for after()) kills it, stops its pods and removes the dir.
+ */
+export function loopbackUpCluster(prefix: string, stopPods: (dataDir: string) => Promise<void>) {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const kubeconfig = join(dataDir, 'admin.kubeconfig');
+  const cacheDir = join(dataDir, 'kube-cache');
+  return {
+    dataDir,
+    k: (args: string[]) => kubectl(args, { kubeconfig, cacheDir }),
+    start: (nodeName: string, more: readonly string[]) =>
+      startSkiffUp(['--data-dir', dataDir, '--no-kubeconfig', '--node-name', nodeName, '--port', '0', '--kubelet-port', '0', '--bind-address', '127.0.0.1', '--node-ip', '127.0.0.1', ...more]),
+    async cleanup(): Promise<void> {
+      killRunningSkiffUps();
+      await stopPods(dataDir).catch(() => {});
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
