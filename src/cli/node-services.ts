@@ -123,20 +123,25 @@ export interface NodeServicesConfig extends NodeServicesFlags {
   nodeAddress?: string;
   /** Ingress IP written to LoadBalancer Services; default nodeAddress; '' for none. */
   loadBalancerIP?: string;
+  /** Run the built-in ingress controller (absent: not run); `port` as --ingress-port. */
+  ingress?: { port?: number };
   /** Lines for the CLI to show (what runs where). */
   progress?: (line: string) => void;
-  log?: (component: 'proxy' | 'dns') => Logger;
+  log?: (component: 'proxy' | 'dns' | 'ingress') => Logger;
 }
 
 export interface NodeServices {
   /** Where the cluster DNS answers, when it runs. */
   dnsAddress?: { address: string; port: number };
-  /** Stops DNS and proxy and removes any address they put on the dummy interface. Idempotent. */
+  /** Where the ingress controller listens, when it runs. */
+  ingressAddress?: { address: string; port: number };
+  /** Stops ingress, DNS and proxy and removes any address they put on the dummy interface. Idempotent. */
   stop(): Promise<void>;
 }
 
 /**
- * Starts the proxy and the DNS on one shared informer factory; resolves once both serve.
+ * Starts the proxy, the DNS and the ingress controller on one shared informer factory;
+ * resolves once they serve.
  * DNS binds the cluster DNS IP itself on port 53: a loopback IP as is, another one on the
  * dummy interface with root, or its loopback mapping without root. Port 53 needs root (or
  * a lowered net.ipv4.ip_unprivileged_port_start); without it DNS falls back to port 1053.
@@ -192,6 +197,24 @@ export async function startNodeServices(config: NodeServicesConfig): Promise<Nod
         progress(`cluster DNS on ${dnsAddress.address}:${dnsAddress.port}${why}, domain ${config.clusterDomain}, upstream ${upstream ? `${upstream.address}:${upstream.port}` : 'none'}`);
       }
     }
+    let ingressAddress: { address: string; port: number } | undefined;
+    if (config.ingress) {
+      const { startNodeIngress } = await import('./node-ingress.js');
+      const address = config.nodeAddress ?? '0.0.0.0';
+      const ingress = await startNodeIngress({
+        client: config.client,
+        informers,
+        address,
+        ...(config.ingress.port !== undefined ? { port: config.ingress.port } : {}),
+        ingressIP: config.loadBalancerIP ?? config.nodeAddress ?? '',
+        progress,
+        log: log('ingress'),
+      });
+      if (ingress) {
+        stops.push(() => ingress.stop());
+        ingressAddress = { address, port: ingress.port };
+      }
+    }
     if (config.proxyMode === 'userspace') {
       const { startProxy } = await import('../proxy/proxy.js');
       const dnsIp = config.clusterDns;
@@ -232,7 +255,7 @@ export async function startNodeServices(config: NodeServicesConfig): Promise<Nod
       informers.start();
       progress('service proxy: none (--proxy-mode none)');
     }
-    return { ...(dnsAddress ? { dnsAddress } : {}), stop };
+    return { ...(dnsAddress ? { dnsAddress } : {}), ...(ingressAddress ? { ingressAddress } : {}), stop };
   } catch (err) {
     await stop();
     throw err;

@@ -12,7 +12,7 @@ import { parseDisable } from './control-plane.js';
 test('skiff up --help lists its flags and defaults', async () => {
   const r = await runCli(['up', '--help']);
   assert.equal(r.code, 0);
-  for (const f of ['--data-dir', '--port', '--cluster-cidr', '--service-cidr', '--cluster-dns', '--runtime', '--node-name', '--no-kubeconfig', '--disable']) assert.ok(r.out.includes(f), f);
+  for (const f of ['--data-dir', '--port', '--cluster-cidr', '--service-cidr', '--cluster-dns', '--runtime', '--node-name', '--no-kubeconfig', '--disable', '--ingress-port']) assert.ok(r.out.includes(f), f);
   const flat = r.out.replace(/\s+/g, ' ');
   assert.match(flat, /--cluster-cidr <cidr> .*?\(default: "10\.42\.0\.0\/16"\)/);
   assert.match(flat, /--cluster-dns <ip> .*?\(default: "10\.43\.0\.10"\)/);

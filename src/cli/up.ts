@@ -9,6 +9,7 @@ import { defaultDataDir, serverAddressOf } from './server.js';
 import { addNodeLifecycleOptions, defaultTolerations, kubeletLeaseDurationSeconds, nodeLifecycleTimings, type NodeLifecycleFlags } from './node-lifecycle-flags.js';
 import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
 import { addNodeServiceOptions, startNodeServices, type NodeServices, type NodeServicesFlags } from './node-services.js';
+import { DEFAULT_INGRESS_PORT, UNPRIVILEGED_INGRESS_PORT } from './node-ingress.js';
 import { ensureClusterDnsService } from './cluster-dns-service.js';
 import { detectNodeIP } from '../kubelet/node-status.js';
 import type { RestClient } from '../client/rest-client.js';
@@ -27,6 +28,7 @@ interface UpOptions extends NodeLifecycleFlags, NodeServicesFlags {
   podNetwork?: 'bridge' | 'loopback';
   podBridge: string;
   nodeIp?: string;
+  ingressPort?: number;
 }
 
 function parseIp4(v: string): string {
@@ -62,7 +64,8 @@ export function registerUpCommand(program: Command): void {
     .option('--node-ip <ip>', "the local node's InternalIP, where the API server reaches its kubelet (default: this machine's address)", parseIp4)
     .option('--kubelet-port <port>', 'port of the local kubelet API (logs, exec; 0 picks a free port)', parsePort, 10250)
     .option('--no-kubeconfig', 'do not merge a "skiff" context into ~/.kube/config (admin.kubeconfig is written regardless)')
-    .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler, dns (comma-separated)', collectList, []);
+    .option('--ingress-port <port>', `port of the built-in ingress controller (default ${DEFAULT_INGRESS_PORT}, or ${UNPRIVILEGED_INGRESS_PORT} when ${DEFAULT_INGRESS_PORT} needs root; 0 picks a free port)`, parsePort)
+    .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler, dns, ingress (comma-separated)', collectList, []);
   addNodeServiceOptions(cmd, { agent: false });
   addNodeLifecycleOptions(cmd, { admission: true })
     .addHelpText(
@@ -82,13 +85,15 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
       opts.podNetwork ??= defaultPodNetwork(process.getuid?.() === 0, opts.serviceCidr);
       let disable: Set<EmbeddedComponent>;
       // The cluster DNS runs with the local node, not in the control plane (k3s calls it coredns).
-      const dns = !opts.disable.some((c) => c === 'dns' || c === 'coredns');
+      const dns = !opts.disable.some((c) => NODE_DNS.has(c));
+      // So does the ingress controller (k3s: traefik).
+      const ingress = !opts.disable.some((c) => NODE_INGRESS.has(c));
       try {
-        disable = parseDisable(opts.disable.filter((c) => c !== 'dns' && c !== 'coredns'));
+        disable = parseDisable(opts.disable.filter((c) => !NODE_DNS.has(c) && !NODE_INGRESS.has(c)));
       } catch (err) {
         cmd.error(`error: --disable: ${err instanceof Error ? err.message : String(err)}`);
       }
-      const failure = await runUp({ ...opts, dataDir: resolve(opts.dataDir) }, disable, dns);
+      const failure = await runUp({ ...opts, dataDir: resolve(opts.dataDir) }, disable, { dns, ingress });
       if (failure) {
         process.stderr.write(`error: ${failure}\n`);
         throw new CommanderError(1, 'skiff.up.failed', failure);
@@ -100,7 +105,12 @@ const say = (line: string): void => {
   process.stdout.write(`skiff up: ${line}\n`);
 };
 
-async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, dns: boolean): Promise<string | undefined> {
+/** `--disable` names of what runs with the local node rather than in the control plane (k3s's names too). */
+const NODE_DNS = new Set(['dns', 'coredns']);
+const NODE_INGRESS = new Set(['ingress', 'traefik']);
+
+async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { dns: boolean; ingress: boolean }): Promise<string | undefined> {
+  const { dns } = node;
   const restart = existsSync(join(opts.dataDir, 'admin.kubeconfig'));
   say(`${restart ? 'restarting the cluster kept' : 'starting a new cluster'} in ${opts.dataDir}`);
   const { createResourceHandler } = await import('../apiserver/resources/index.js');
@@ -171,7 +181,8 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, dns: bool
       clusterDomain: opts.clusterDomain,
       dnsUpstream: opts.dnsUpstream,
       dns,
-      // NodePorts and LoadBalancers are served where the API is; the ingress IP is the node's, as k3s ServiceLB writes it.
+      ...(node.ingress ? { ingress: opts.ingressPort === undefined ? {} : { port: opts.ingressPort } } : {}),
+      // NodePorts, LoadBalancers and the ingress are served where the API is; the ingress IP is the node's, as k3s ServiceLB writes it.
       ...(wildcard ? {} : { nodeAddress: opts.bindAddress }),
       loadBalancerIP: wildcard ? detectNodeIP() : opts.bindAddress,
       progress: say,
@@ -191,6 +202,12 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, dns: bool
       `  kubectl --kubeconfig ${kcfg} create deployment web --image=node:20 --replicas=2 -- node -e 'require("http").createServer((q, s) => s.end(process.env.HOSTNAME + "\\n")).listen(8080, process.env.POD_IP)'`,
       `  kubectl --kubeconfig ${kcfg} expose deployment web --type=LoadBalancer --port=8000 --target-port=8080`,
       `  curl http://${lb}:8000                          # one of the pods answers${opts.proxyMode === 'none' ? ' (not with --proxy-mode none)' : ''}`,
+      ...(services.ingressAddress
+        ? [
+            `  kubectl --kubeconfig ${kcfg} create ingress web --rule='/*=web:8000'`,
+            `  curl http://${lb}${services.ingressAddress.port === 80 ? '' : `:${services.ingressAddress.port}`}/                            # the same, through the ingress controller`,
+          ]
+        : []),
       `  skiff sim --kubeconfig ${kcfg} --nodes 3     # more (simulated) nodes`,
       `  skiff token create --kubeconfig ${kcfg}        # then on another machine: skiff agent --server https://<this machine>:${server.port} --token <token> --data-dir <dir>`,
       `  Ctrl-C stops the cluster and leaves its pods running; \`skiff up --data-dir ${opts.dataDir}\` starts it again with its state and takes them back; \`skiff killall --data-dir ${opts.dataDir}\` stops them.`,

@@ -15,6 +15,8 @@ import { silentLogger } from '../../src/client/logger.js';
 import { clientFromKubeconfig, type RestClient } from '../../src/client/rest-client.js';
 import { ensureDefaultIngressClass, startIngressController, type IngressController } from '../../src/ingress/index.js';
 import { startTestServer, waitFor, type TestServer } from './support/index.js';
+import { SharedInformerFactory } from '../../src/client/informer-factory.js';
+import { startNodeIngress } from '../../src/cli/node-ingress.js';
 
 const NS = 'default';
 let server: TestServer;
@@ -191,4 +193,36 @@ test('stop() closes the listener', async () => {
     new Promise((resolve, reject) => request({ host: '127.0.0.1', port, path: '/', agent: false }, resolve).on('error', reject).end()),
     (err: NodeJS.ErrnoException) => err.code === 'ECONNREFUSED',
   );
+});
+
+test('on a node: a port in use is reported and the ingress skipped; a free one is served', async () => {
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', () => resolve()));
+  const busyPort = (busy.address() as AddressInfo).port;
+  const informers = new SharedInformerFactory({ client, logger: silentLogger });
+  const lines: string[] = [];
+  try {
+    const none = await startNodeIngress({ client, informers, address: '127.0.0.1', port: busyPort, ingressIP: '', progress: (l) => lines.push(l), log: silentLogger });
+    assert.equal(none, undefined);
+    assert.deepEqual(lines, [`ingress controller not started: cannot listen on 127.0.0.1:${busyPort} (EADDRINUSE)`]);
+
+    lines.length = 0;
+    const node = await startNodeIngress({ client, informers, address: '127.0.0.1', port: 0, ingressIP: '', progress: (l) => lines.push(l), log: silentLogger });
+    assert.ok(node);
+    try {
+      informers.start();
+      await node.ready();
+      // The class exists already (made in before()), so it is not created again.
+      assert.deepEqual(lines, [`ingress controller on 127.0.0.1:${node.port}, IngressClass "skiff"`]);
+      const answer = await new Promise<string | undefined>((resolve, reject) =>
+        request({ host: '127.0.0.1', port: node.port, path: '/api', headers: { host: 'app.test' }, agent: false }, (res) => (res.resume(), resolve(res.headers['x-backend'] as string | undefined))).on('error', reject).end(),
+      );
+      assert.equal(answer, 'api');
+    } finally {
+      await node.stop();
+    }
+  } finally {
+    await informers.stop();
+    busy.close();
+  }
 });

@@ -264,6 +264,8 @@ async function runMutating(ctx: Ctx, line: TourLine): Promise<void> {
     } else if (step.kind === 'expose') {
       ctx.services.set(step.service, step.deployment);
       await exposed(ctx, step);
+    } else if (step.kind === 'create-ingress') {
+      await ingressServed(ctx, step);
     } else if (READ_ONLY.has(step.kind)) {
       await checkReadOnly(ctx, line, step, r);
     } else throw new Error(`no check for ${step.kind} in a changing line`);
@@ -284,6 +286,26 @@ async function exposed(ctx: Ctx, step: Extract<TourStep, { kind: 'expose' }>): P
     assert.ok((ep.subsets ?? []).every((s) => s.ports?.some((p) => p.port === step.targetPort)), `endpoint ports: ${JSON.stringify(ep.subsets)}`);
     return true;
   }, DEADLINE_MS, 100);
+}
+
+/**
+ * The Ingress routes to a service the tour exposed, skiff up's own ingress controller
+ * serves it (the tour then curls localhost on its port), and its status has the node's address.
+ */
+async function ingressServed(ctx: Ctx, step: Extract<TourStep, { kind: 'create-ingress' }>): Promise<void> {
+  const backend = /=([a-z0-9-]+):\d+$/.exec(step.rule)?.[1];
+  assert.ok(backend && ctx.services.has(backend), `--rule=${step.rule} names no service the tour exposed (${[...ctx.services.keys()].join(', ')})`);
+  assert.match(ctx.cluster?.output() ?? '', /skiff up: ingress controller on 127\.0\.0\.1:(80|8080)\b/, 'skiff up serves no ingress on localhost');
+  await waitFor(`ingress ${step.name} to get the node's address`, async () => {
+    const ing = await get<{ status?: { loadBalancer?: { ingress?: Array<{ ip?: string }> } } }>(ctx, ['get', 'ingress', step.name]);
+    return ing.status?.loadBalancer?.ingress?.[0]?.ip === '127.0.0.1' ? true : undefined;
+  }, DEADLINE_MS, 100);
+}
+
+/** `curl http://localhost/` reaches the ingress on port 80, which without root is 8080 (as the README's comment says). */
+function ingressPortFixed(ctx: Ctx, text: string): string {
+  const port = /skiff up: ingress controller on 127\.0\.0\.1:(\d+)/.exec(ctx.cluster?.output() ?? '')?.[1];
+  return port && port !== '80' ? text.replace('http://localhost/', `http://localhost:${port}/`) : text;
 }
 
 const localAddresses = (): Set<string> => new Set(Object.values(networkInterfaces()).flatMap((l) => (l ?? []).map((a) => a.address)));
@@ -313,7 +335,7 @@ async function runLine(ctx: Ctx, line: TourLine): Promise<void> {
   } else if (line.steps.every((s) => READ_ONLY.has(s.kind))) {
     let last: Run | undefined;
     await waitFor(`"${line.text}" to show what it promises`, async () => {
-      last = await sh(line.text, ctx);
+      last = await sh(ingressPortFixed(ctx, line.text), ctx);
       for (const s of line.steps) await checkReadOnly(ctx, line, s, last);
       return true;
     }, DEADLINE_MS, 200).catch((err: unknown) => {

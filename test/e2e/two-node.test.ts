@@ -82,6 +82,7 @@ describe('two nodes: an agent joins with a token', { skip: kubectlMissing() }, (
     up = run([
       'up', '--data-dir', dataA, '--port', '0', '--bind-address', host ? '0.0.0.0' : '127.0.0.1', '--no-kubeconfig',
       '--node-name', 'node-a', '--kubelet-port', '0', '--node-lifecycle', 'fast', '--service-cidr', '127.43.0.0/16', '--cluster-dns', '127.43.0.10', '--dns-upstream', 'none',
+      '--disable', 'ingress', // port 80 is the README tour's
     ]);
     await waitFor('skiff up to be ready', async () => {
       if (up.child.exitCode !== null) throw new Error(`skiff up exited:\n${up.output().slice(-3000)}`);

@@ -138,7 +138,7 @@ describe('skiff up: service proxy and cluster DNS', { skip: kubectlMissing(), ti
   const dirs: string[] = [];
   after(() => cleanUp(dirs));
 
-  it('exposes a deployment through ClusterIP, NodePort and LoadBalancer, answers DNS, and frees it all on SIGTERM', async () => {
+  it('exposes a deployment through ClusterIP, NodePort, LoadBalancer and Ingress, answers DNS, and frees it all on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'skiff-up-svc-'));
     dirs.push(dir);
     const kc = join(dir, 'data', 'admin.kubeconfig');
@@ -147,7 +147,8 @@ describe('skiff up: service proxy and cluster DNS', { skip: kubectlMissing(), ti
       assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
       return r.stdout;
     };
-    const up = startSkiff(['up', '--data-dir', join(dir, 'data'), '--port', '0', '--bind-address', '127.0.0.1', '--kubelet-port', '0', '--no-kubeconfig', '--node-name', 'svc-node', ...NETS, '--dns-upstream', 'none'], { HOME: dir });
+    const ingressPort = await freePort();
+    const up = startSkiff(['up', '--data-dir', join(dir, 'data'), '--port', '0', '--bind-address', '127.0.0.1', '--kubelet-port', '0', '--no-kubeconfig', '--node-name', 'svc-node', ...NETS, '--dns-upstream', 'none', '--ingress-port', String(ingressPort)], { HOME: dir });
     let stopped = false;
     try {
       await waitOutput(up, /skiff up: ready/);
@@ -157,6 +158,8 @@ describe('skiff up: service proxy and cluster DNS', { skip: kubectlMissing(), ti
       if (process.getuid?.() === 0) assert.equal(dns.port, 53, 'as root the cluster DNS serves port 53');
       assert.match(up.output(), /service proxy \(userspace\)/);
       assert.match(up.output(), /curl http:\/\/127\.0\.0\.1:8000/, 'the "next" text shows how to reach a service');
+      assert.match(up.output(), new RegExp(`ingress controller on 127\\.0\\.0\\.1:${ingressPort}, IngressClass "skiff" \\(created as the default class\\)`));
+      assert.match(up.output(), new RegExp(`create ingress web --rule='/\\*=web:8000'\\n\\s+curl http://127\\.0\\.0\\.1:${ingressPort}/ `), 'the "next" text shows the ingress');
 
       const [podPort, lbPort] = [await freePort(), await freePort()];
       const server = `require("http").createServer((q, s) => s.end(process.env.HOSTNAME + "\\n")).listen(${podPort}, process.env.POD_IP)`;
@@ -176,6 +179,13 @@ describe('skiff up: service proxy and cluster DNS', { skip: kubectlMissing(), ti
       const ingress = await waitFor('the load-balancer ingress IP', async () => (await k(['get', 'service', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'])) || undefined, 10_000, 100);
       assert.equal(ingress, '127.0.0.1', 'the node address (--bind-address) is the ingress');
 
+      // An Ingress of the default class (made at start) is served on --ingress-port.
+      assert.match(await k(['get', 'ingressclass']), /^skiff\s+skiff\.io\/ingress\s/m);
+      await k(['create', 'ingress', 'web', `--rule=/*=web:${lbPort}`]);
+      const ingressIP = await waitFor('the Ingress status IP', async () => (await k(['get', 'ingress', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'])) || undefined, 10_000, 100);
+      assert.equal(ingressIP, '127.0.0.1');
+      await reachesAll('127.0.0.1', ingressPort, pods);
+
       const a = await queryUdp(dns.port, 'web.default.svc.cluster.local', 1, { address: dns.address });
       assert.deepEqual(a.answers.map((r) => (r as { address?: string }).address), [clusterIP]);
       const t = await queryTcp(dns.port, 'kube-dns.kube-system.svc.cluster.local', 1, { address: dns.address });
@@ -190,16 +200,18 @@ describe('skiff up: service proxy and cluster DNS', { skip: kubectlMissing(), ti
 
       stopped = true;
       assert.equal(await up.stop(), 0, up.output().slice(-2000));
-      for (const [host, port] of [[clusterIP as string, lbPort], ['127.0.0.1', Number(nodePort)], ['127.0.0.1', lbPort], [dns.address, dns.port]] as const) {
+      for (const [host, port] of [[clusterIP as string, lbPort], ['127.0.0.1', Number(nodePort)], ['127.0.0.1', lbPort], ['127.0.0.1', ingressPort], [dns.address, dns.port]] as const) {
         assert.ok(await refused(host, port), `${host}:${port} still accepts connections after SIGTERM`);
       }
       assert.ok(await udpFree(dns.address, dns.port), 'the DNS UDP socket is closed');
 
-      // A restart finds kube-dns in place and serves again.
-      const again = startSkiff(['up', '--data-dir', join(dir, 'data'), '--port', '0', '--bind-address', '127.0.0.1', '--kubelet-port', '0', '--no-kubeconfig', '--node-name', 'svc-node', ...NETS, '--dns-upstream', 'none'], { HOME: dir });
+      // A restart finds kube-dns in place and serves again; `--disable traefik` (k3s's name) leaves the ingress out.
+      const again = startSkiff(['up', '--data-dir', join(dir, 'data'), '--port', '0', '--bind-address', '127.0.0.1', '--kubelet-port', '0', '--no-kubeconfig', '--node-name', 'svc-node', ...NETS, '--dns-upstream', 'none', '--ingress-port', String(ingressPort), '--disable', 'traefik'], { HOME: dir });
       try {
         await waitOutput(again, /skiff up: ready/);
         assert.doesNotMatch(again.output(), /kube-dns has clusterIP/);
+        assert.doesNotMatch(again.output(), /skiff up: ingress|create ingress/);
+        assert.ok(await refused('127.0.0.1', ingressPort), 'no ingress listener with --disable traefik');
         const r = await queryUdp(dns.port, 'web.default.svc.cluster.local', 1, { address: dns.address });
         assert.deepEqual(r.answers.map((x) => (x as { address?: string }).address), [clusterIP]);
       } finally {

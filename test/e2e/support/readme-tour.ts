@@ -21,6 +21,7 @@ export type TourStep =
   | { kind: 'rollout-undo'; name: string }
   | { kind: 'delete-pod'; pod: string; placeholder: boolean }
   | { kind: 'expose'; deployment: string; service: string; port: number; targetPort: number; type: string }
+  | { kind: 'create-ingress'; name: string; rule: string }
   | { kind: 'curl'; url: string };
 
 export interface TourLine {
@@ -225,6 +226,11 @@ function classifyCommand(cmd: Token[]): TourStep {
       const image = a.flags.get('--image');
       if (!more[0] || !image) throw new Error('create deployment needs a name and --image');
       return { kind: 'create-deployment', name: more[0], image, replicas: count(a.flags.get('--replicas'), '--replicas', 1) };
+    }
+    case 'create ingress': {
+      const rule = a.flags.get('--rule');
+      if (!more[0] || !rule || more.length !== 1) throw new Error('create ingress needs a name and one --rule=HOST/PATH=SERVICE:PORT');
+      return { kind: 'create-ingress', name: more[0], rule };
     }
     case 'delete pod':
     case 'delete pods': {

@@ -25,11 +25,14 @@ export function killRunningSkiffUps(): void {
 
 /**
  * Starts `skiff up ARGS` from source as a child process and resolves once it prints
- * "ready" (rejects with its output if it exits or does not get there in time).
+ * "ready" (rejects with its output if it exits or does not get there in time), without
+ * the ingress controller unless ARGS give `--ingress-port`.
  * KUBECONFIG is cleared; `env` adds to the environment (e.g. a temp HOME).
  */
 export async function startSkiffUp(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } = {}): Promise<SkiffUp> {
-  const c = spawn(process.execPath, ['--import', 'tsx', SKIFF_CLI, 'up', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '', ...opts.env } });
+  // The ingress controller's default port 80 belongs to the README tour test: only a test that names its port gets one.
+  const ingress = args.includes('--ingress-port') ? [] : ['--disable', 'ingress'];
+  const c = spawn(process.execPath, ['--import', 'tsx', SKIFF_CLI, 'up', ...args, ...ingress], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '', ...opts.env } });
   running.add(c);
   let out = '';
   c.stdout?.on('data', (d: Buffer) => (out += d.toString()));
