@@ -3,18 +3,22 @@ import type { Logger } from '../client/logger.js';
 import type { RestClient } from '../client/rest-client.js';
 import type { IngressController } from '../ingress/index.js';
 
-/** The port the ingress controller takes unless told: HTTP's, as k3s's Traefik serves it. */
+/** The ports the ingress controller takes unless told: HTTP's and HTTPS's, as k3s's Traefik serves them. */
 export const DEFAULT_INGRESS_PORT = 80;
-/** Where it goes when port 80 needs root (as the cluster DNS goes from 53 to 1053). */
+export const DEFAULT_INGRESS_HTTPS_PORT = 443;
+/** Where they go when ports below 1024 need root (as the cluster DNS goes from 53 to 1053). */
 export const UNPRIVILEGED_INGRESS_PORT = 8080;
+export const UNPRIVILEGED_INGRESS_HTTPS_PORT = 8443;
 
 export interface NodeIngressConfig {
   client: RestClient;
   informers: SharedInformerFactory;
   /** Listen address ('0.0.0.0' for all). */
   address: string;
-  /** A fixed port (0: any free one); undefined: 80, else 8080 without the privilege for 80. */
+  /** A fixed HTTP port (0: any free one); undefined: 80, else 8080 without the privilege for 80. */
   port?: number;
+  /** The same for HTTPS: 443, else 8443. */
+  httpsPort?: number;
   /** Written to served Ingresses' status; '' for none. */
   ingressIP: string;
   progress: (line: string) => void;
@@ -32,17 +36,26 @@ export async function startNodeIngress(config: NodeIngressConfig): Promise<Ingre
     config.progress(`ingress: could not create the default IngressClass (${String(err)})`);
     return false;
   });
-  const ports = config.port === undefined ? [DEFAULT_INGRESS_PORT, UNPRIVILEGED_INGRESS_PORT] : [config.port];
-  for (const port of ports) {
+  const wanted = { http: config.port ?? DEFAULT_INGRESS_PORT, https: config.httpsPort ?? DEFAULT_INGRESS_HTTPS_PORT };
+  const unprivileged = { http: config.port ?? UNPRIVILEGED_INGRESS_PORT, https: config.httpsPort ?? UNPRIVILEGED_INGRESS_HTTPS_PORT };
+  for (const ports of [wanted, unprivileged]) {
     try {
-      const c = await startIngressController({ client: config.client, informers: config.informers, listen: { address: config.address, port }, ingressIP: config.ingressIP, log: config.log });
-      const why = port !== ports[0] ? ` (port ${DEFAULT_INGRESS_PORT} needs root)` : '';
-      config.progress(`ingress controller on ${config.address}:${c.port}${why}, IngressClass "${DEFAULT_INGRESS_CLASS}"${created ? ' (created as the default class)' : ''}`);
+      const c = await startIngressController({
+        client: config.client,
+        informers: config.informers,
+        listen: { address: config.address, port: ports.http },
+        listenTls: { address: config.address, port: ports.https },
+        ingressIP: config.ingressIP,
+        log: config.log,
+      });
+      const why = ports === unprivileged ? ' (ports below 1024 need root)' : '';
+      config.progress(`ingress controller on ${config.address}:${c.port} (HTTP) and :${c.tlsPort} (HTTPS)${why}, IngressClass "${DEFAULT_INGRESS_CLASS}"${created ? ' (created as the default class)' : ''}`);
       return c;
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EACCES' && port !== ports[ports.length - 1]) continue;
-      config.progress(`ingress controller not started: cannot listen on ${config.address}:${port} (${code ?? String(err)})`);
+      const e = err as NodeJS.ErrnoException & { port?: number };
+      const fallback = e.code === 'EACCES' && ports === wanted && (wanted.http !== unprivileged.http || wanted.https !== unprivileged.https);
+      if (fallback) continue;
+      config.progress(`ingress controller not started: cannot listen on ${config.address}:${e.port ?? `${ports.http}/${ports.https}`} (${e.code ?? String(err)})`);
       return undefined;
     }
   }

@@ -123,8 +123,8 @@ export interface NodeServicesConfig extends NodeServicesFlags {
   nodeAddress?: string;
   /** Ingress IP written to LoadBalancer Services; default nodeAddress; '' for none. */
   loadBalancerIP?: string;
-  /** Run the built-in ingress controller (absent: not run); `port` as --ingress-port. */
-  ingress?: { port?: number };
+  /** Run the built-in ingress controller (absent: not run); ports as --ingress-port / --ingress-https-port. */
+  ingress?: { port?: number; httpsPort?: number };
   /** Lines for the CLI to show (what runs where). */
   progress?: (line: string) => void;
   log?: (component: 'proxy' | 'dns' | 'ingress') => Logger;
@@ -206,6 +206,7 @@ export async function startNodeServices(config: NodeServicesConfig): Promise<Nod
         informers,
         address,
         ...(config.ingress.port !== undefined ? { port: config.ingress.port } : {}),
+        ...(config.ingress.httpsPort !== undefined ? { httpsPort: config.ingress.httpsPort } : {}),
         ingressIP: config.loadBalancerIP ?? config.nodeAddress ?? '',
         progress,
         log: log('ingress'),

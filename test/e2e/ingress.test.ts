@@ -202,18 +202,18 @@ test('on a node: a port in use is reported and the ingress skipped; a free one i
   const informers = new SharedInformerFactory({ client, logger: silentLogger });
   const lines: string[] = [];
   try {
-    const none = await startNodeIngress({ client, informers, address: '127.0.0.1', port: busyPort, ingressIP: '', progress: (l) => lines.push(l), log: silentLogger });
+    const none = await startNodeIngress({ client, informers, address: '127.0.0.1', port: busyPort, httpsPort: 0, ingressIP: '', progress: (l) => lines.push(l), log: silentLogger });
     assert.equal(none, undefined);
     assert.deepEqual(lines, [`ingress controller not started: cannot listen on 127.0.0.1:${busyPort} (EADDRINUSE)`]);
 
     lines.length = 0;
-    const node = await startNodeIngress({ client, informers, address: '127.0.0.1', port: 0, ingressIP: '', progress: (l) => lines.push(l), log: silentLogger });
+    const node = await startNodeIngress({ client, informers, address: '127.0.0.1', port: 0, httpsPort: 0, ingressIP: '', progress: (l) => lines.push(l), log: silentLogger });
     assert.ok(node);
     try {
       informers.start();
       await node.ready();
       // The class exists already (made in before()), so it is not created again.
-      assert.deepEqual(lines, [`ingress controller on 127.0.0.1:${node.port}, IngressClass "skiff"`]);
+      assert.deepEqual(lines, [`ingress controller on 127.0.0.1:${node.port} (HTTP) and :${node.tlsPort} (HTTPS), IngressClass "skiff"`]);
       const answer = await new Promise<string | undefined>((resolve, reject) =>
         request({ host: '127.0.0.1', port: node.port, path: '/api', headers: { host: 'app.test' }, agent: false }, (res) => (res.resume(), resolve(res.headers['x-backend'] as string | undefined))).on('error', reject).end(),
       );

@@ -147,8 +147,8 @@ describe('skiff up: service proxy and cluster DNS', { skip: kubectlMissing(), ti
       assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
       return r.stdout;
     };
-    const ingressPort = await freePort();
-    const up = startSkiff(['up', '--data-dir', join(dir, 'data'), '--port', '0', '--bind-address', '127.0.0.1', '--kubelet-port', '0', '--no-kubeconfig', '--node-name', 'svc-node', ...NETS, '--dns-upstream', 'none', '--ingress-port', String(ingressPort)], { HOME: dir });
+    const [ingressPort, ingressHttpsPort] = [await freePort(), await freePort()];
+    const up = startSkiff(['up', '--data-dir', join(dir, 'data'), '--port', '0', '--bind-address', '127.0.0.1', '--kubelet-port', '0', '--no-kubeconfig', '--node-name', 'svc-node', ...NETS, '--dns-upstream', 'none', '--ingress-port', String(ingressPort), '--ingress-https-port', String(ingressHttpsPort)], { HOME: dir });
     let stopped = false;
     try {
       await waitOutput(up, /skiff up: ready/);
@@ -158,7 +158,7 @@ describe('skiff up: service proxy and cluster DNS', { skip: kubectlMissing(), ti
       if (process.getuid?.() === 0) assert.equal(dns.port, 53, 'as root the cluster DNS serves port 53');
       assert.match(up.output(), /service proxy \(userspace\)/);
       assert.match(up.output(), /curl http:\/\/127\.0\.0\.1:8000/, 'the "next" text shows how to reach a service');
-      assert.match(up.output(), new RegExp(`ingress controller on 127\\.0\\.0\\.1:${ingressPort}, IngressClass "skiff" \\(created as the default class\\)`));
+      assert.match(up.output(), new RegExp(`ingress controller on 127\\.0\\.0\\.1:${ingressPort} \\(HTTP\\) and :${ingressHttpsPort} \\(HTTPS\\), IngressClass "skiff" \\(created as the default class\\)`));
       assert.match(up.output(), new RegExp(`create ingress web --rule='/\\*=web:8000'\\n\\s+curl http://127\\.0\\.0\\.1:${ingressPort}/ `), 'the "next" text shows the ingress');
 
       const [podPort, lbPort] = [await freePort(), await freePort()];
@@ -200,7 +200,7 @@ describe('skiff up: service proxy and cluster DNS', { skip: kubectlMissing(), ti
 
       stopped = true;
       assert.equal(await up.stop(), 0, up.output().slice(-2000));
-      for (const [host, port] of [[clusterIP as string, lbPort], ['127.0.0.1', Number(nodePort)], ['127.0.0.1', lbPort], ['127.0.0.1', ingressPort], [dns.address, dns.port]] as const) {
+      for (const [host, port] of [[clusterIP as string, lbPort], ['127.0.0.1', Number(nodePort)], ['127.0.0.1', lbPort], ['127.0.0.1', ingressPort], ['127.0.0.1', ingressHttpsPort], [dns.address, dns.port]] as const) {
         assert.ok(await refused(host, port), `${host}:${port} still accepts connections after SIGTERM`);
       }
       assert.ok(await udpFree(dns.address, dns.port), 'the DNS UDP socket is closed');
