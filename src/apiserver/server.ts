@@ -232,7 +232,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
       });
     });
     const kubelet = { cert: pki.kubeletClient.certPem, key: pki.kubeletClient.keyPem };
-    const live = create({ registry, store, maxRequestBodyBytes, authorizer, kubelet, serviceAccountKeys, ...(rbac ? { rbac } : {}) });
+    const live = create({ registry, store, maxRequestBodyBytes, authorizer, authenticator, kubelet, serviceAccountKeys, ...(rbac ? { rbac } : {}) });
     resources = live;
     if (live.boundObjectUid) serviceAccountTokens.setBoundObjects(live.boundObjectUid.bind(live));
     const tokenFeed = feedBootstrapTokens(pipeline.request, adminToken, bootstrapTokens, logger);

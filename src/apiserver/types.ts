@@ -1,3 +1,4 @@
+import type { Authenticator } from './authn/types.js';
 import type { KubeletClientConfig } from './resources/kubelet-proxy.js';
 import type { ServiceAccountKeys } from './authn/service-account-token.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -69,6 +70,8 @@ export interface ResourceLayerConfig {
   maxRequestBodyBytes?: number;
   /** The server's authorizer (for SelfSubjectAccessReview / `kubectl auth can-i`). */
   authorizer?: Authorizer;
+  /** The server's authenticator (for TokenReview). */
+  authenticator?: Authenticator;
   /** How the server reaches kubelets: its client certificate (logs, exec, attach, port-forward). */
   kubelet?: KubeletClientConfig;
   /** The key service-account tokens are signed with (serviceaccounts/token); none: not served. */

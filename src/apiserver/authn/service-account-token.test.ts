@@ -25,7 +25,7 @@ test('the key is created once, private (0600), and reloaded with the same kid', 
 
 test('a token authenticates as its service account with the serviceaccounts groups', () => {
   const r = authn().authenticate(req(keys.issue(claims)));
-  assert.deepEqual(r, { kind: 'user', user: { name: 'system:serviceaccount:ns:bot', uid: 'u-1', groups: ['system:serviceaccounts', 'system:serviceaccounts:ns'] } });
+  assert.deepEqual(r, { kind: 'user', user: { name: 'system:serviceaccount:ns:bot', uid: 'u-1', groups: ['system:serviceaccounts', 'system:serviceaccounts:ns'] }, audiences: [API_AUDIENCE] });
 });
 
 test('expired, other-audience, deleted-account and recreated-account tokens are invalid', () => {

@@ -124,7 +124,7 @@ export class ServiceAccountTokenAuthenticator implements Authenticator {
     this.boundObjects = lookup;
   }
 
-  authenticate(req: IncomingMessage): AuthnResult {
+  authenticate(req: IncomingMessage, audiences: readonly string[] = [API_AUDIENCE]): AuthnResult {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (!m || (m[1] as string).split('.').length !== 3) return { kind: 'none' };
     const claims = this.keys.verify(m[1] as string);
@@ -133,7 +133,8 @@ export class ServiceAccountTokenAuthenticator implements Authenticator {
     if (typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return { kind: 'invalid', reason: 'service account token has expired' };
     if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds + 60) return { kind: 'invalid', reason: 'service account token is not valid yet' };
     const aud: unknown[] = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!aud.includes(API_AUDIENCE)) return { kind: 'invalid', reason: 'service account token is for another audience' };
+    const matching = audiences.filter((a) => aud.includes(a));
+    if (matching.length === 0) return { kind: 'invalid', reason: 'service account token is for another audience' };
     const k8s = claims['kubernetes.io'] as { namespace?: string; serviceaccount?: { name?: string; uid?: string } } | undefined;
     const namespace = k8s?.namespace ?? '';
     const name = k8s?.serviceaccount?.name ?? '';
@@ -142,7 +143,7 @@ export class ServiceAccountTokenAuthenticator implements Authenticator {
     if (this.accounts.get(`${namespace}/${name}`) !== uid) return { kind: 'invalid', reason: `service account ${namespace}/${name} has been deleted` };
     const gone = this.boundObjectGone(namespace, k8s as Record<string, { name?: string; uid?: string } | undefined>);
     if (gone) return { kind: 'invalid', reason: `service account token has been invalidated: ${gone}` };
-    return { kind: 'user', user: { name: claims.sub, uid, groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`] } };
+    return { kind: 'user', user: { name: claims.sub, uid, groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`] }, audiences: matching };
   }
 
   /** What is wrong with the object the token is bound to (gone, or recreated with a new uid); undefined if nothing. */

@@ -4,6 +4,7 @@ import type { KindSpec } from '../../api/schema/dsl.js';
 import type { Store } from '../../storage/store.js';
 import type { Admission } from '../admission/types.js';
 import type { Authorizer } from '../authz/authorizer.js';
+import type { Authenticator } from '../authn/types.js';
 import type { RequestInfo, UserInfo } from '../types.js';
 import type { WatchCache } from '../watch-cache/watch-cache.js';
 import type { KubeletClientConfig } from './kubelet-proxy.js';
@@ -18,6 +19,8 @@ export interface ResourceContext {
   admission: Admission;
   /** Answers access reviews (kubectl auth can-i). */
   authorizer: Authorizer;
+  /** Answers token reviews; none: every token is unauthenticated. */
+  authenticator?: Authenticator;
   /** Current time (injected so tests can drive it). */
   now: () => Date;
   newUid: () => string;

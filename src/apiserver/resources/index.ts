@@ -113,6 +113,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
     cache,
     admission: new AdmissionChain({ plugins }),
     authorizer: config.authorizer ?? alwaysAllowAuthorizer,
+    ...(config.authenticator ? { authenticator: config.authenticator } : {}),
     now,
     newUid: randomUUID,
     bookmarkIntervalMs: config.bookmarkIntervalMs ?? 60_000,

@@ -7,9 +7,17 @@ import { badRequest } from './errors.js';
 import { decodeProtobufBody } from './protobuf-body.js';
 import { sendObject } from './respond.js';
 import { checkTypeMeta } from './write-options.js';
+import { reviewRequest, subjectAccessReview, tokenReview } from './subject-reviews.js';
 
-/** Review kinds answered at once and never stored (`kubectl auth can-i`, `can-i --list`, `auth whoami`). */
-export const REVIEW_RESOURCES = new Set(['authorization.k8s.io/selfsubjectaccessreviews', 'authorization.k8s.io/selfsubjectrulesreviews', 'authentication.k8s.io/selfsubjectreviews']);
+/** Review kinds answered at once and never stored (`kubectl auth can-i`, `can-i --list`, `auth whoami`, auth proxies' reviews). */
+export const REVIEW_RESOURCES = new Set([
+  'authorization.k8s.io/selfsubjectaccessreviews',
+  'authorization.k8s.io/selfsubjectrulesreviews',
+  'authorization.k8s.io/subjectaccessreviews',
+  'authorization.k8s.io/localsubjectaccessreviews',
+  'authentication.k8s.io/selfsubjectreviews',
+  'authentication.k8s.io/tokenreviews',
+]);
 
 /** POST of a review kind: answered from the caller's identity and the authorizer (201, as kube-apiserver). */
 export async function handleReview(a: VerbArgs, authorizer: Authorizer): Promise<void> {
@@ -19,6 +27,8 @@ export async function handleReview(a: VerbArgs, authorizer: Authorizer): Promise
   const answered = { ...obj, apiVersion: `${spec.group}/${spec.version}`, kind: spec.kind, metadata: { ...(obj.metadata ?? {}), creationTimestamp: null } };
   if (spec.plural === 'selfsubjectreviews') return sendObject(a, 201, { ...answered, status: { userInfo: userInfoOf(a.user) } });
   if (spec.plural === 'selfsubjectrulesreviews') return sendObject(a, 201, { ...answered, status: await rulesOf(authorizer, a.user, String(obj.spec?.namespace ?? '')) });
+  if (spec.plural === 'subjectaccessreviews' || spec.plural === 'localsubjectaccessreviews') return subjectAccessReview(a, authorizer, { ...answered, metadata: obj.metadata ?? {} });
+  if (spec.plural === 'tokenreviews') return tokenReview(a, ctx.authenticator, answered);
   return accessReview(a, authorizer, obj);
 }
 
@@ -39,22 +49,7 @@ async function accessReview(a: VerbArgs, authorizer: Authorizer, obj: KubeObject
   const ra = obj.spec?.resourceAttributes as Record<string, string> | undefined;
   const nra = obj.spec?.nonResourceAttributes as Record<string, string> | undefined;
   if (!ra && !nra) throw badRequest('spec: Invalid value: exactly one of nonResourceAttributes or resourceAttributes must be specified');
-  const decision = await authorizer.authorize(
-    ra
-      ? {
-          user,
-          verb: ra.verb ?? '',
-          resourceRequest: true,
-          path: '',
-          ...(ra.namespace ? { namespace: ra.namespace } : {}),
-          apiGroup: ra.group ?? '',
-          ...(ra.version ? { apiVersion: ra.version } : {}),
-          ...(ra.resource ? { resource: ra.resource } : {}),
-          ...(ra.subresource ? { subresource: ra.subresource } : {}),
-          ...(ra.name ? { name: ra.name } : {}),
-        }
-      : { user, verb: nra?.verb ?? '', resourceRequest: false, path: nra?.path ?? '' },
-  );
+  const decision = await authorizer.authorize(reviewRequest(user, ra, nra));
   const out = {
     ...obj,
     metadata: { ...(obj.metadata ?? {}), creationTimestamp: null },
