@@ -28,7 +28,7 @@ test('bad flags and values: one error line and a non-zero exit', async () => {
     [['server', '--no-such-flag'], /unknown option '--no-such-flag'/],
     [['server', '--service-cidr', '198.19.0.0'], /must be an IPv4 CIDR/],
     [['server', '--service-node-port-range', '40000-30000'], /must be a port range/],
-    [['server', '--disable-admission-plugins', 'ServiceAccount,NamespaceLifecycle'], /^error: --disable-admission-plugins: "NamespaceLifecycle" is not one that can be turned off \(ServiceAccount\)$/m],
+    [['server', '--disable-admission-plugins', 'ServiceAccount,NamespaceLifecycle'], /^error: --disable-admission-plugins: "NamespaceLifecycle" is not one that can be turned off \(ServiceAccount, PodSecurity\)$/m],
   ];
   for (const [args, want] of cases) {
     const r = await runCli(args);

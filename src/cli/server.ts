@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import type { StoreConfig } from '../storage/index.js';
 import { createResourceHandler } from '../apiserver/resources/index.js';
+import { podSecurityAdmission, podSecurityStoreLookups } from '../apiserver/admission/index.js';
 import { checkCidr, cidrFirstHost, collectList, parsePort } from './flag-parsers.js';
 import { addNodeLifecycleOptions, defaultTolerations, nodeLifecycleTimings, type NodeLifecycleFlags } from './node-lifecycle-flags.js';
 import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
@@ -58,8 +59,9 @@ interface ServerOptions extends NodeLifecycleFlags {
  * Admission plugins `--disable-admission-plugins` may turn off. ServiceAccount needs a
  * controller manager making each namespace's default account: an API server run alone
  * (tests, `--disable controller-manager` without a `skiff controller-manager`) turns it off.
+ * PodSecurity is on by default, as in Kubernetes.
  */
-const OPTIONAL_ADMISSION_PLUGINS = ['ServiceAccount'];
+const OPTIONAL_ADMISSION_PLUGINS = ['ServiceAccount', 'PodSecurity'];
 
 /** `skiff server`: runs the API server until SIGTERM/SIGINT. */
 export function registerServerCommand(program: Command): void {
@@ -144,7 +146,7 @@ async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }, dis
         ...(opts.tokenAuthFile ? { tokenAuthFile: opts.tokenAuthFile } : {}),
         authorizationMode: opts.authorizationMode,
         tlsSans: [...opts.tlsSan, cidrFirstHost(opts.serviceCidr)],
-        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, nodePortRange: opts.serviceNodePortRange, defaultTolerations: defaultTolerations(opts), serviceAccounts: !opts.disableAdmissionPlugins.includes('ServiceAccount') }),
+        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, nodePortRange: opts.serviceNodePortRange, defaultTolerations: defaultTolerations(opts), serviceAccounts: !opts.disableAdmissionPlugins.includes('ServiceAccount'), admission: opts.disableAdmissionPlugins.includes('PodSecurity') ? [] : [podSecurityAdmission(podSecurityStoreLookups(c.store))] }),
       },
       disable,
       nodeLifecycle: nodeLifecycleTimings(opts),

@@ -22,6 +22,12 @@ export interface AdmissionAttributes {
  */
 export interface AdmissionPlugin {
   readonly name: string;
+  /**
+   * Run just before the plugin of this name, when the chain has it: a plugin added after
+   * the built-ins can take its upstream place (PodSecurity validates before ResourceQuota
+   * charges a quota for an object that would then be refused).
+   */
+  readonly before?: string;
   admit(attrs: AdmissionAttributes, obj: KubeObject | undefined, old: KubeObject | undefined): Promise<string[] | void> | string[] | void;
 }
 
