@@ -29,6 +29,7 @@ function positiveInt(v: string): number {
 
 interface AgentOptions extends NodeServicesFlags {
   disableDns?: boolean;
+  disableIngress?: boolean;
   kubeconfig?: string;
   server?: string;
   token?: string;

@@ -4,6 +4,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Service } from '../api/core/v1/service.js';
 import type { RestClient } from '../client/rest-client.js';
 import type { Logger } from '../client/logger.js';
+import { parsePort } from './flag-parsers.js';
+import { DEFAULT_INGRESS_HTTPS_PORT, DEFAULT_INGRESS_PORT, UNPRIVILEGED_INGRESS_HTTPS_PORT, UNPRIVILEGED_INGRESS_PORT } from './node-ingress.js';
 
 /**
  * What every node runs beside its kubelet: the service proxy and the cluster DNS, as
@@ -19,6 +21,8 @@ export interface NodeServicesFlags {
   clusterDns: string;
   clusterDomain: string;
   dnsUpstream?: DnsUpstream;
+  ingressPort?: number;
+  ingressHttpsPort?: number;
 }
 
 /** `--proxy-mode`: nftables (alias kernel) is kube-proxy's kernel mode; its iptables and ipvs modes are names we know but do not have. */
@@ -52,7 +56,7 @@ function parseIp4(v: string): string {
   return v;
 }
 
-/** Adds the proxy and DNS flags; with `agent` also --cluster-dns and --disable-dns (skiff up has its own and --disable dns). */
+/** Adds the proxy, DNS and ingress flags; with `agent` also --cluster-dns, --disable-dns and --disable-ingress (skiff up has its own and --disable dns,ingress). */
 export function addNodeServiceOptions(cmd: Command, o: { agent: boolean }): Command {
   cmd.option(
     '--proxy-mode <mode>',
@@ -63,8 +67,11 @@ export function addNodeServiceOptions(cmd: Command, o: { agent: boolean }): Comm
   if (o.agent) {
     cmd.option('--cluster-dns <ip>', 'cluster DNS IP this node serves DNS on (port 53)', parseIp4, '10.43.0.10');
     cmd.option('--disable-dns', 'do not run the cluster DNS on this node');
+    cmd.option('--disable-ingress', 'do not run the ingress controller on this node');
   }
   return cmd
+    .option('--ingress-port <port>', `HTTP port of the built-in ingress controller (default ${DEFAULT_INGRESS_PORT}, or ${UNPRIVILEGED_INGRESS_PORT} without root; 0 picks a free port)`, parsePort)
+    .option('--ingress-https-port <port>', `its HTTPS port (default ${DEFAULT_INGRESS_HTTPS_PORT}, or ${UNPRIVILEGED_INGRESS_HTTPS_PORT} without root; 0 picks a free port)`, parsePort)
     .option('--cluster-domain <domain>', 'cluster DNS domain', 'cluster.local')
     .option('--dns-upstream <addr[:port]|none>', 'where the cluster DNS forwards other names (default: the first nameserver in /etc/resolv.conf)', parseDnsUpstream);
 }
@@ -94,11 +101,17 @@ export function loopbackMapping(ip: string): string | undefined {
   return `127.${ip.split('.').slice(1).join('.')}`;
 }
 
+/** The ingress controller's ports as --ingress-port / --ingress-https-port give them (absent: the defaults). */
+export function ingressPorts(o: Pick<NodeServicesFlags, 'ingressPort' | 'ingressHttpsPort'>): { port?: number; httpsPort?: number } {
+  return { ...(o.ingressPort !== undefined ? { port: o.ingressPort } : {}), ...(o.ingressHttpsPort !== undefined ? { httpsPort: o.ingressHttpsPort } : {}) };
+}
+
 /**
- * `skiff agent`'s proxy and DNS (its flags as parsed), progress on stdout. The agent does
- * not write LoadBalancer ingress IPs: with several nodes writing their own they would flap.
+ * `skiff agent`'s proxy, DNS and ingress (its flags as parsed), progress on stdout. The
+ * agent does not write LoadBalancer or Ingress ingress IPs: with several nodes writing
+ * their own they would flap (the `skiff up` node writes them).
  */
-export function startAgentNodeServices(client: RestClient, o: NodeServicesFlags & { disableDns?: boolean; nodeIp?: string; nodeName: string }): Promise<NodeServices> {
+export function startAgentNodeServices(client: RestClient, o: NodeServicesFlags & { disableDns?: boolean; disableIngress?: boolean; nodeIp?: string; nodeName: string }): Promise<NodeServices> {
   return startNodeServices({
     client,
     nodeName: o.nodeName,
@@ -107,6 +120,7 @@ export function startAgentNodeServices(client: RestClient, o: NodeServicesFlags 
     clusterDomain: o.clusterDomain,
     dnsUpstream: o.dnsUpstream,
     dns: !o.disableDns,
+    ...(o.disableIngress ? {} : { ingress: ingressPorts(o) }),
     ...(o.nodeIp ? { nodeAddress: o.nodeIp } : {}),
     loadBalancerIP: '',
     progress: (line) => process.stdout.write(`${line}\n`),

@@ -8,8 +8,7 @@ import { checkCidr, cidrContains, cidrFirstHost, cidrOverlap, collectList, parse
 import { defaultDataDir, serverAddressOf } from './server.js';
 import { addNodeLifecycleOptions, defaultTolerations, kubeletLeaseDurationSeconds, nodeLifecycleTimings, type NodeLifecycleFlags } from './node-lifecycle-flags.js';
 import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
-import { addNodeServiceOptions, startNodeServices, type NodeServices, type NodeServicesFlags } from './node-services.js';
-import { DEFAULT_INGRESS_HTTPS_PORT, DEFAULT_INGRESS_PORT, UNPRIVILEGED_INGRESS_HTTPS_PORT, UNPRIVILEGED_INGRESS_PORT } from './node-ingress.js';
+import { addNodeServiceOptions, ingressPorts, startNodeServices, type NodeServices, type NodeServicesFlags } from './node-services.js';
 import { ensureClusterDnsService } from './cluster-dns-service.js';
 import { detectNodeIP } from '../kubelet/node-status.js';
 import type { RestClient } from '../client/rest-client.js';
@@ -28,8 +27,6 @@ interface UpOptions extends NodeLifecycleFlags, NodeServicesFlags {
   podNetwork?: 'bridge' | 'loopback';
   podBridge: string;
   nodeIp?: string;
-  ingressPort?: number;
-  ingressHttpsPort?: number;
 }
 
 function parseIp4(v: string): string {
@@ -65,8 +62,6 @@ export function registerUpCommand(program: Command): void {
     .option('--node-ip <ip>', "the local node's InternalIP, where the API server reaches its kubelet (default: this machine's address)", parseIp4)
     .option('--kubelet-port <port>', 'port of the local kubelet API (logs, exec; 0 picks a free port)', parsePort, 10250)
     .option('--no-kubeconfig', 'do not merge a "skiff" context into ~/.kube/config (admin.kubeconfig is written regardless)')
-    .option('--ingress-port <port>', `HTTP port of the built-in ingress controller (default ${DEFAULT_INGRESS_PORT}, or ${UNPRIVILEGED_INGRESS_PORT} without root; 0 picks a free port)`, parsePort)
-    .option('--ingress-https-port <port>', `its HTTPS port (default ${DEFAULT_INGRESS_HTTPS_PORT}, or ${UNPRIVILEGED_INGRESS_HTTPS_PORT} without root; 0 picks a free port)`, parsePort)
     .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler, dns, ingress (comma-separated)', collectList, []);
   addNodeServiceOptions(cmd, { agent: false });
   addNodeLifecycleOptions(cmd, { admission: true })
@@ -184,7 +179,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
       clusterDomain: opts.clusterDomain,
       dnsUpstream: opts.dnsUpstream,
       dns,
-      ...(node.ingress ? { ingress: { ...(opts.ingressPort !== undefined ? { port: opts.ingressPort } : {}), ...(opts.ingressHttpsPort !== undefined ? { httpsPort: opts.ingressHttpsPort } : {}) } } : {}),
+      ...(node.ingress ? { ingress: ingressPorts(opts) } : {}),
       // NodePorts, LoadBalancers and the ingress are served where the API is; the ingress IP is the node's, as k3s ServiceLB writes it.
       ...(wildcard ? {} : { nodeAddress: opts.bindAddress }),
       loadBalancerIP: wildcard ? detectNodeIP() : opts.bindAddress,

@@ -49,7 +49,7 @@ describe('skiff agent (unprivileged)', { timeout: 180_000 }, () => {
     const kc = join(dir, 'agent.kubeconfig');
     copyFileSync(server.kubeconfigPath, kc);
     chmodSync(kc, 0o644);
-    const args = ['--import', 'tsx', CLI, 'agent', '--kubeconfig', kc, '--data-dir', join(dir, 'data'), '--node-name', NODE, '--node-ip', '127.0.0.1', '--port', '0', '--proxy-mode', 'none', '--disable-dns'];
+    const args = ['--import', 'tsx', CLI, 'agent', '--kubeconfig', kc, '--data-dir', join(dir, 'data'), '--node-name', NODE, '--node-ip', '127.0.0.1', '--port', '0', '--proxy-mode', 'none', '--disable-dns', '--disable-ingress'];
     const drop = isRoot && hasSetpriv ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath] : [process.execPath];
     agent = spawn(drop[0] as string, [...drop.slice(1), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, HOME: dir } });
     agent.stdout?.on('data', (d: Buffer) => (out += d.toString()));

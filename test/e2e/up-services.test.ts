@@ -12,12 +12,13 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { get } from 'node:http';
+import { createServer as createHttpServer, get } from 'node:http';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServiceKind, type Service } from '../../src/api/core/v1/service.js';
 import { EndpointSliceKind, serviceNameLabel, type EndpointSlice } from '../../src/api/discovery/v1/endpoint-slice.js';
+import { IngressKind, type Ingress } from '../../src/api/networking/v1/ingress.js';
 import { clientFromKubeconfig } from '../../src/client/rest-client.js';
 import { queryTcp, queryUdp } from '../../src/dns/test-client.js';
 import { kubectl, kubectlMissing, REPO_ROOT, startTestServer, waitFor } from './support/index.js';
@@ -227,11 +228,12 @@ describe('skiff agent: service proxy and cluster DNS', { timeout: 200_000 }, () 
   const dirs: string[] = [];
   after(() => cleanUp(dirs));
 
-  it('serves ClusterIPs and DNS by default, neither with --proxy-mode none --disable-dns, refuses kernel modes', async () => {
+  it('serves ClusterIPs, DNS and Ingresses by default, none of them with --proxy-mode none --disable-dns --disable-ingress, refuses kernel modes', async () => {
     const server = await startTestServer({ args: ['--service-cidr', '127.48.0.0/16'] });
     const backend = createServer((c) => c.end('echo-backend'));
     await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
     const client = clientFromKubeconfig({ path: server.kubeconfigPath });
+    const web = createHttpServer((_q, res) => res.end('web-backend'));
     try {
       // A Service without selector, its one endpoint a listener of this test.
       const svcPort = await freePort();
@@ -245,6 +247,12 @@ describe('skiff agent: service proxy and cluster DNS', { timeout: 200_000 }, () 
         ports: [{ port: (backend.address() as { port: number }).port, protocol: 'TCP' }],
       } as EndpointSlice;
       await client.resource<EndpointSlice>(EndpointSliceKind).create(slice, { namespace: 'default' });
+      // An HTTP backend behind an Ingress, for the agent's ingress controller.
+      await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+      await client.resource<Service>(ServiceKind).create({ metadata: { name: 'web' }, spec: { ports: [{ port: 80, protocol: 'TCP' }] } }, { namespace: 'default' });
+      await client.resource<EndpointSlice>(EndpointSliceKind).create({ ...slice, metadata: { name: 'web-1', labels: { [serviceNameLabel]: 'web' } }, ports: [{ port: (web.address() as { port: number }).port, protocol: 'TCP' }] } as EndpointSlice, { namespace: 'default' });
+      await client.resource<Ingress>(IngressKind).create({ metadata: { name: 'web' }, spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] } }, { namespace: 'default' });
+      const [ingressPort, ingressHttpsPort] = [await freePort(), await freePort()];
 
       const agentArgs = (name: string, more: string[]): string[] => {
         const dir = mkdtempSync(join(tmpdir(), 'skiff-agent-svc-'));
@@ -252,10 +260,14 @@ describe('skiff agent: service proxy and cluster DNS', { timeout: 200_000 }, () 
         return ['agent', '--kubeconfig', server.kubeconfigPath, '--data-dir', dir, '--node-name', name, '--node-ip', '127.0.0.1', '--port', '0', '--cluster-dns', '127.48.0.10', '--dns-upstream', 'none', ...more];
       };
 
-      const agent = startSkiff(agentArgs('agent-svc', []));
+      const agent = startSkiff(agentArgs('agent-svc', ['--ingress-port', String(ingressPort), '--ingress-https-port', String(ingressHttpsPort)]));
       try {
         const m = await waitOutput(agent, /cluster DNS on (127\.48\.0\.10):(\d+)/);
         await waitOutput(agent, /service proxy \(userspace\)/);
+        await waitOutput(agent, new RegExp(`ingress controller on 127\\.0\\.0\\.1:${ingressPort} \\(HTTP\\) and :${ingressHttpsPort} \\(HTTPS\\), IngressClass "skiff" \\(created as the default class\\)`));
+        assert.equal(await waitFor('the Ingress to answer on the agent', async () => (await httpGet('127.0.0.1', ingressPort).catch(() => '')) === 'web-backend' || undefined, 20_000, 50), true);
+        const ing = await client.resource<Ingress>(IngressKind).get('web', { namespace: 'default' });
+        assert.equal(ing.status?.loadBalancer?.ingress, undefined, 'an agent writes no ingress IP');
         assert.equal(await waitFor('the ClusterIP to answer', async () => (await readTcp(clusterIP, svcPort).catch(() => '')) || undefined, 20_000, 50), 'echo-backend');
         const a = await queryUdp(Number(m[2]), 'echo.default.svc.cluster.local', 1, { address: m[1] as string });
         assert.deepEqual(a.answers.map((r) => (r as { address?: string }).address), [clusterIP]);
@@ -276,10 +288,13 @@ describe('skiff agent: service proxy and cluster DNS', { timeout: 200_000 }, () 
       }
       assert.ok(await refused(clusterIP, svcPort), 'the ClusterIP listener outlived the agent');
 
-      const bare = startSkiff(agentArgs('agent-bare', ['--proxy-mode', 'none', '--disable-dns']));
+      assert.ok(await refused('127.0.0.1', ingressPort), 'the ingress listener outlived the agent');
+      const bare = startSkiff(agentArgs('agent-bare', ['--proxy-mode', 'none', '--disable-dns', '--disable-ingress', '--ingress-port', String(ingressPort)]));
       try {
         await waitOutput(bare, /service proxy: none/);
         assert.doesNotMatch(bare.output(), /cluster DNS on/);
+        assert.doesNotMatch(bare.output(), /ingress controller/);
+        assert.ok(await refused('127.0.0.1', ingressPort), 'an Ingress is served with --disable-ingress');
         assert.ok(await refused(clusterIP, svcPort), 'a ClusterIP is served with --proxy-mode none');
       } finally {
         assert.equal(await bare.stop(), 0, bare.output().slice(-2000));
@@ -294,6 +309,7 @@ describe('skiff agent: service proxy and cluster DNS', { timeout: 200_000 }, () 
     } finally {
       client.close();
       backend.close();
+      web.close();
       await server.stop();
     }
   });
