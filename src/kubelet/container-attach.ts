@@ -7,7 +7,7 @@
  */
 import { constants, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { resizesInOrder, resizeTerminal } from './container-tty.js';
+import { resizesInOrder, resizeTerminal, terminalStarted } from './container-tty.js';
 import { NoStdinError, type ContainerAttach } from './runtime.js';
 
 const OPEN_TIMEOUT_MS = 2000;
@@ -56,8 +56,9 @@ export async function attachContainer(cfg: AttachConfig): Promise<ContainerAttac
     writer.on('error', () => writer?.destroy());
   }
   let ended = false;
-  // One after the other, so the last size wins (kubectl sends two at once on attach).
-  const resize = resizesInOrder((cols, rows) => resizeTerminal(cfg.keeperPid, cols, rows));
+  // One after the other, so the last size wins (kubectl sends two at once on attach), and
+  // only once the container is on its terminal: `kubectl debug -it` attaches right after the start.
+  const resize = resizesInOrder((cols, rows) => resizeTerminal(cfg.keeperPid, cols, rows), cfg.tty ? terminalStarted(cfg.keeperPid) : undefined);
   return {
     ...(writer ? { stdin: writer } : {}),
     end: () => {

@@ -8,10 +8,10 @@ import type { ContainerConfig, Mount } from './runtime.js';
 /**
  * What the runtime is asked to create for one instance of container `c`: argv with
  * `$(VAR)` expanded, its env and mounts, its log file (one per restart, under
- * `<logDir>/<ns>_<pod>_<uid>/<container>/`), resources, stdin/tty, and the labels
- * Kubernetes' CRI puts on a container.
+ * `<logDir>/<ns>_<pod>_<uid>/<container>/`), resources, stdin/tty, an ephemeral
+ * container's target, and the labels Kubernetes' CRI puts on a container.
  */
-export function containerConfig(pod: Pod, c: Container, i: { env: Record<string, string>; mounts: Mount[]; logDir: string; restartCount: number }): ContainerConfig {
+export function containerConfig(pod: Pod, c: Container, i: { env: Record<string, string>; mounts: Mount[]; logDir: string; restartCount: number; targetContainerId?: string }): ContainerConfig {
   const meta = pod.metadata ?? {};
   const resources = containerResources(c);
   return {
@@ -26,6 +26,7 @@ export function containerConfig(pod: Pod, c: Container, i: { env: Record<string,
     // spec.stdin/stdinOnce/tty: a stdin attach can write to, and a terminal.
     ...(c.stdin ? { stdin: true, stdinOnce: c.stdinOnce === true } : {}),
     ...(c.tty ? { tty: true } : {}),
+    ...(i.targetContainerId ? { targetContainerId: i.targetContainerId } : {}),
     labels: { 'io.kubernetes.pod.uid': meta.uid ?? '', 'io.kubernetes.pod.name': meta.name ?? '', 'io.kubernetes.pod.namespace': meta.namespace ?? '', 'io.kubernetes.container.name': c.name ?? '', 'skiff.dev/restart-count': String(i.restartCount) },
   };
 }

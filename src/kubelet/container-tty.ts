@@ -7,7 +7,7 @@
  * with a TTY runs the same way (process-exec.ts), script being the exec'd process.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 
 const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
 
@@ -75,6 +75,27 @@ export async function commandStarted(scriptPid: number, shellCommand: string, al
     await new Promise((r) => setTimeout(r, 5));
   }
   return false;
+}
+
+/**
+ * Resolves true once the container whose keeper is `keeperPid` runs on its terminal
+ * (keeper → script → a process whose fd 0 is a pty), so a size set from then on reaches it;
+ * false after `timeoutMs`. A container reported running may still be on its way there
+ * (mount set-up, script's fork): an attach right after its start must wait. Polls /proc.
+ */
+export async function terminalStarted(keeperPid: number, timeoutMs = 10_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const script = firstChild(keeperPid);
+    const child = script === undefined ? undefined : firstChild(script);
+    try {
+      if (child !== undefined && readlinkSync(`/proc/${child}/fd/0`).startsWith('/dev/pts/')) return true;
+    } catch {
+      // gone, or not there yet
+    }
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 /**

@@ -37,15 +37,15 @@ const NODE = { kind: 'Node', apiVersion: '' };
 
 /**
  * A container's fieldPath in its pod: `spec.containers{name}`, `spec.initContainers{name}`,
- * or by index for an unnamed one; undefined when the pod has no such container.
+ * `spec.ephemeralContainers{name}`, or by index for an unnamed one; undefined when the pod has no such container.
  */
 export function containerFieldPath(pod: Pod, name: string): string | undefined {
-  const find = (list: Container[] | undefined, field: string): string | undefined => {
+  const find = (list: Pick<Container, 'name'>[] | undefined, field: string): string | undefined => {
     const i = (list ?? []).findIndex((c) => (c.name ?? '') === name);
     if (i < 0) return undefined;
     return name ? `${field}{${name}}` : `${field}[${i}]`;
   };
-  return find(pod.spec?.containers, 'spec.containers') ?? find(pod.spec?.initContainers, 'spec.initContainers');
+  return find(pod.spec?.containers, 'spec.containers') ?? find(pod.spec?.initContainers, 'spec.initContainers') ?? find(pod.spec?.ephemeralContainers, 'spec.ephemeralContainers');
 }
 
 /** The kubelet's Event recorder: node, pod and container Events (see the file comment). */

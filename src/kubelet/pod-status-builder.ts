@@ -1,12 +1,14 @@
 /**
  * The PodStatus Kubernetes reports for a pod, built from what its worker knows of each
  * container (restart count, waiting reason, probe results) and what the runtime says of
- * its current and last instances: phase, conditions, container statuses.
+ * its current and last instances: phase, conditions, container statuses (ephemeral
+ * containers' too, which count for neither phase nor readiness).
  */
 import type { Container } from '../api/core/v1/container.js';
 import type { Pod } from '../api/core/v1/pod.js';
 import type { ContainerStatus as ApiContainerStatus, PodCondition, PodStatus } from '../api/core/v1/pod-status.js';
 import { rfc3339 } from '../client/micro-time.js';
+import { ephemeralContainers } from './ephemeral-containers.js';
 import type { ContainerStatus, PodSandbox } from './runtime.js';
 
 export type Policy = 'Always' | 'OnFailure' | 'Never';
@@ -78,6 +80,11 @@ export async function buildPodStatus(i: PodStatusInput): Promise<PodStatus> {
   };
   const inits = await Promise.all((i.pod.spec?.initContainers ?? []).map((c) => one(c, true)));
   const apps = await Promise.all((i.pod.spec?.containers ?? []).map((c) => one(c, false)));
+  // Never ready (as init containers), and without `started`: upstream's prober does not track them.
+  const ephemerals = await Promise.all(ephemeralContainers(i.pod).map(async ({ container }) => {
+    const { started: _started, ...status } = (await one(container, true)).status;
+    return status as ApiContainerStatus;
+  }));
   let phase: string;
   if (i.initFailed) phase = 'Failed';
   else if (!i.initDone) phase = 'Pending';
@@ -110,6 +117,7 @@ export async function buildPodStatus(i: PodStatusInput): Promise<PodStatus> {
     ...(i.startTime ? { startTime: i.startTime } : {}),
     ...(inits.length ? { initContainerStatuses: inits.map((x) => x.status) } : {}),
     containerStatuses: apps.map((a) => a.status),
+    ...(ephemerals.length ? { ephemeralContainerStatuses: ephemerals } : {}),
     qosClass: i.pod.status?.qosClass ?? 'BestEffort',
   } as PodStatus;
 }

@@ -7,6 +7,7 @@ import { rfc3339 } from '../client/micro-time.js';
 import { containerFieldPath } from './kubelet-events.js';
 import { ContainerConfigError, containerEnv } from './container-env.js';
 import { containerConfig } from './container-config.js';
+import { ephemeralContainers } from './ephemeral-containers.js';
 import { killContainer } from './container-kill.js';
 import { buildPodStatus, shouldRestart, type Policy } from './pod-status-builder.js';
 import { startProbeLoops } from './probe-loop.js';
@@ -17,6 +18,9 @@ import { traceStart } from './start-trace.js';
 import { onlyStatusChanged } from './pod-update-echo.js';
 
 export type { PodWorkerDeps } from './pod-worker-deps.js';
+
+/** The waiting reason of an ephemeral container whose target has not started yet. */
+const NO_TARGET = 'CreateContainerConfigError';
 
 /**
  * Drives one pod towards its spec on the runtime: sandbox, init containers in order, app
@@ -50,7 +54,8 @@ export class PodWorker {
   /** Re-adopts what the runtime still runs for this pod (kubelet restart). */
   private adopt(sandbox: PodSandbox, containers: ContainerStatus[]): void {
     this.sandbox = sandbox;
-    const prev = new Map((this.pod.status?.containerStatuses ?? []).concat(this.pod.status?.initContainerStatuses ?? []).map((s) => [s.name, s]));
+    const st = this.pod.status;
+    const prev = new Map([...(st?.containerStatuses ?? []), ...(st?.initContainerStatuses ?? []), ...(st?.ephemeralContainerStatuses ?? [])].map((s) => [s.name, s]));
     const byName = new Map<string, ContainerStatus[]>();
     for (const c of containers) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
     for (const [name, list] of byName) {
@@ -149,6 +154,9 @@ export class PodWorker {
     this.trace('volumes');
     if (!volumesOk) this.resyncIn(2000);
     if (!(this.volumesReady ||= volumesOk)) return this.post(await this.buildStatus(!inits.length, false));
+    // Before the init containers, as upstream: a pod stuck initializing can still be debugged.
+    const ephemeral = ephemeralContainers(this.pod);
+    for (const e of ephemeral) await this.ensureEphemeral(e);
     let initDone = true;
     let failed = false;
     for (const c of inits) {
@@ -158,7 +166,9 @@ export class PodWorker {
       if (cur?.state === 'exited' && this.policy() === 'Never') failed = true;
       break;
     }
-    if (initDone) for (const c of this.pod.spec?.containers ?? []) await this.ensure(c, this.policy(), true);
+    if (initDone) for (const c of this.pod.spec?.containers ?? []) await this.ensure(c, this.policy(), { restartChanged: true });
+    // Those whose target has only now been started (upstream retries on the next sync).
+    for (const e of ephemeral) if (this.states.get(e.container.name ?? '')?.waiting?.reason === NO_TARGET) await this.ensureEphemeral(e);
     const status = await this.buildStatus(initDone, failed);
     if (status.phase === 'Succeeded' || status.phase === 'Failed') {
       this.terminal = true;
@@ -181,9 +191,11 @@ export class PodWorker {
    * image than the spec's is killed and started again whatever the restartPolicy, as
    * Kubernetes' computePodActions does when containerChanged (the image is the only
    * container field a pod update may change; upstream hashes name and image). Blocks for
-   * that kill (up to the grace period).
+   * that kill (up to the grace period). With targetId (an ephemeral container's target),
+   * a new instance joins that container's process namespace.
    */
-  private async ensure(c: Container, policy: Policy, restartChanged = false): Promise<ContainerStatus | undefined> {
+  private async ensure(c: Container, policy: Policy, opts: { restartChanged?: boolean; targetId?: string } = {}): Promise<ContainerStatus | undefined> {
+    const restartChanged = opts.restartChanged ?? false;
     const rt = this.deps.runtime;
     const st = this.state(c.name ?? '');
     let cur = st.id ? await rt.containerStatus(st.id) : undefined;
@@ -245,7 +257,7 @@ export class PodWorker {
       return undefined;
     }
     if (st.waiting?.reason !== 'RunContainerError') this.event('Normal', 'Pulled', `Container image "${c.image ?? ''}" already present on machine`, c);
-    const id = await rt.createContainer(this.sandbox?.id ?? '', containerConfig(this.pod, c, { env, mounts, logDir: this.deps.logDir, restartCount: st.restartCount }));
+    const id = await rt.createContainer(this.sandbox?.id ?? '', containerConfig(this.pod, c, { env, mounts, logDir: this.deps.logDir, restartCount: st.restartCount, ...(opts.targetId ? { targetContainerId: opts.targetId } : {}) }));
     this.trace('created');
     try {
       await rt.startContainer(id);
@@ -294,6 +306,23 @@ export class PodWorker {
     return rt.containerStatus(id);
   }
 
+  /**
+   * An ephemeral container: started once, never restarted (policy Never). Its target must
+   * have an instance first, whose process namespace it joins; until then it waits with
+   * CreateContainerConfigError, as upstream's getTargetID makes it.
+   */
+  private async ensureEphemeral({ container: c, target }: { container: Container; target?: string }): Promise<void> {
+    const st = this.state(c.name ?? '');
+    const targetId = target ? this.states.get(target)?.id : undefined;
+    if (!st.id && target && !targetId) {
+      const message = `unable to find target container ${target}`;
+      if (st.waiting?.message !== message) this.event('Warning', 'Failed', `Error: ${message}`, c);
+      st.waiting = { reason: NO_TARGET, message };
+      return;
+    }
+    await this.ensure(c, 'Never', { ...(targetId ? { targetId } : {}) });
+  }
+
   private stopProbes(only?: CState): void {
     for (const st of only ? [only] : this.states.values()) {
       for (const t of st.probeTimers) t.cancel();
@@ -325,7 +354,7 @@ export class PodWorker {
     this.stopProbes();
     const rt = this.deps.runtime;
     const grace = this.graceSeconds();
-    const all = [...(this.pod.spec?.initContainers ?? []), ...(this.pod.spec?.containers ?? [])];
+    const all = [...(this.pod.spec?.initContainers ?? []), ...(this.pod.spec?.containers ?? []), ...ephemeralContainers(this.pod).map((e) => e.container)];
     await Promise.all(all.map(async (c) => {
       const st = this.states.get(c.name ?? '');
       const cur = st?.id ? await rt.containerStatus(st.id) : undefined;

@@ -47,6 +47,12 @@ export interface ContainerConfig {
   stdinOnce?: boolean;
   /** spec.tty: the container runs on a terminal (stderr merged into stdout). */
   tty?: boolean;
+  /**
+   * An ephemeral container's targetContainerName, as the runtime id of its current
+   * instance: the new container joins that container's process namespace (CRI's
+   * NamespaceMode TARGET). Process runtime: every container already shares the host's.
+   */
+  targetContainerId?: string;
 }
 
 export interface ContainerResources {

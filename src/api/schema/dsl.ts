@@ -246,8 +246,11 @@ export interface KindSpec<O = any> {
   printerColumns: readonly PrinterColumn<O>[];
   /** Field selectors beyond metadata.name / metadata.namespace, e.g. 'spec.nodeName'. */
   fieldSelectors?: Readonly<Record<string, (obj: O) => string | undefined>>;
-  /** Validation beyond the schema's, on create (old undefined) and update. */
-  validate?: (obj: O, old?: O) => SchemaFieldError[];
+  /**
+   * Validation beyond the schema's, on create (old undefined) and update. `subresource`:
+   * the update came through it, and its own rules apply (pods/ephemeralcontainers).
+   */
+  validate?: (obj: O, old?: O, subresource?: string) => SchemaFieldError[];
   /** Whether a spec change bumps metadata.generation (true for kinds with spec). */
   hasGeneration?: boolean;
   /**

@@ -44,10 +44,11 @@ interface Walk {
  * With `old` (an update), immutable fields must be unchanged and hooks see the old value.
  * Runs, in order: schema types/required/enums/formats/ranges/list uniqueness, field hooks,
  * object hooks (inner first), metadata rules, then the kind's hook. Hooks only run on
- * subtrees without type errors, so they may trust the declared types.
+ * subtrees without type errors, so they may trust the declared types. `subresource` (an
+ * update through one) is passed to the kind's hook.
  */
-export function validateObject(spec: KindSpec, obj: unknown, old?: unknown): SchemaFieldError[] {
-  return validateWalk(spec, obj, old, false);
+export function validateObject(spec: KindSpec, obj: unknown, old?: unknown, subresource?: string): SchemaFieldError[] {
+  return validateWalk(spec, obj, old, false, undefined, subresource);
 }
 
 /** validateObject visiting every declared field: the straightforward walk, which tests hold the fast one to. */
@@ -70,7 +71,7 @@ export function validateStatusUpdate(spec: KindSpec, obj: unknown, old: unknown)
 /** The top-level fields a status update can change or carries for concurrency. */
 const STATUS_UPDATE_FIELDS: ReadonlySet<string> = new Set(['metadata', 'status']);
 
-function validateWalk(spec: KindSpec, obj: unknown, old: unknown, visitAll: boolean, only?: ReadonlySet<string>): SchemaFieldError[] {
+function validateWalk(spec: KindSpec, obj: unknown, old: unknown, visitAll: boolean, only?: ReadonlySet<string>, subresource?: string): SchemaFieldError[] {
   const walk: Walk = { errors: [], typeErrors: 0, update: old !== undefined, depth: 0, context: {}, visitAll };
   if (!isPlainObject(obj)) {
     typeError(walk, '', obj, 'must be a JSON object');
@@ -81,7 +82,7 @@ function validateWalk(spec: KindSpec, obj: unknown, old: unknown, visitAll: bool
   else validateFields(spec.schema, obj, '', oldObj, walk);
   const meta = obj['metadata'];
   if (isPlainObject(meta)) walk.errors.push(...validateObjectMeta(spec, meta));
-  if (!only && walk.typeErrors === 0 && spec.validate) runHook(walk, '', () => spec.validate!(obj, old));
+  if (!only && walk.typeErrors === 0 && spec.validate) runHook(walk, '', () => spec.validate!(obj, old, subresource));
   return walk.errors;
 }
 

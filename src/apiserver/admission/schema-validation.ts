@@ -10,6 +10,7 @@ import type { AdmissionPlugin } from './types.js';
  * update through the status subresource validates only what it can change, metadata and
  * status (prepareUpdate copied the rest from the stored object), as upstream's status
  * strategies do; defaults still run on the whole object, so what is stored is unchanged.
+ * Other subresources' updates reach the kind's hook with their name (their own rules).
  */
 export const schemaValidation: AdmissionPlugin = {
   name: 'SchemaValidation',
@@ -19,7 +20,9 @@ export const schemaValidation: AdmissionPlugin = {
     const errs =
       attrs.operation === 'UPDATE' && attrs.subresource === 'status' && old
         ? validateStatusUpdate(attrs.spec, obj, old)
-        : validateObject(attrs.spec, obj, attrs.operation === 'UPDATE' ? old : undefined);
+        : attrs.operation === 'UPDATE'
+          ? validateObject(attrs.spec, obj, old, attrs.subresource)
+          : validateObject(attrs.spec, obj);
     if (errs.length > 0) throw invalid(attrs.spec, attrs.name, errs as FieldError[]);
   },
 };

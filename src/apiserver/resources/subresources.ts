@@ -6,6 +6,7 @@ import { handleUpdate } from './update.js';
 import { handleScale } from './scale.js';
 import { handleBinding } from './pod-binding.js';
 import { handleEviction } from './pod-eviction.js';
+import { handleEphemeralContainers } from './pod-ephemeral-containers.js';
 import { handleTokenRequest } from './service-account-token.js';
 import { handleKubeletProxy, KUBELET_SUBRESOURCES } from './kubelet-proxy.js';
 
@@ -20,6 +21,7 @@ const extra = new Map<string, SubresourceHandler>([
   ['*/scale', handleScale],
   ['pods/binding', handleBinding],
   ['pods/eviction', handleEviction],
+  ['pods/ephemeralcontainers', handleEphemeralContainers],
   ['serviceaccounts/token', (a) => handleTokenRequest(a, a.ctx.serviceAccountKeys)],
 ]);
 

@@ -11,6 +11,9 @@ type AnyContainer = Container | EphemeralContainer;
 /** Kind of container list, which decides what a container may set. */
 export type ContainerRole = 'container' | 'initContainer' | 'ephemeralContainer';
 
+/** Container fields an ephemeral container may not set, in upstream's field order (its error order). */
+const EPHEMERAL_FORBIDDEN = ['ports', 'resources', 'resizePolicy', 'restartPolicy', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle'] as const;
+
 /** Probe checks: exactly one handler, positive periods, and successThreshold 1 where required. */
 export function validateProbe(probe: Probe | undefined, path: string, mustSucceedOnce: boolean): SchemaFieldError[] {
   const errs: SchemaFieldError[] = [];
@@ -120,11 +123,19 @@ export function validateContainer(c: AnyContainer, path: string, role: Container
       if (c[k] != null) errs.push(fe.forbidden(child(path, k), 'may not be set for init containers without restartPolicy=Always'));
     }
   } else if (role === 'ephemeralContainer') {
-    for (const k of ['ports', 'lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe', 'resources'] as const) {
+    // Upstream allows ephemeral containers a list of fields and forbids the rest (set = not
+    // the zero value), so nothing the pod relies on (ports, probes, resources) is set.
+    for (const k of EPHEMERAL_FORBIDDEN) {
       const v = c[k];
-      const empty = v == null || (Array.isArray(v) && v.length === 0) || (k === 'resources' && Object.keys(v as object).length === 0);
+      const empty = v == null || (Array.isArray(v) && v.length === 0) || (k === 'resources' && Object.values(v as object).every((x) => x == null || Object.keys(x).length === 0));
       if (!empty) errs.push(fe.forbidden(child(path, k), 'cannot be set for an Ephemeral Container'));
     }
+    // A subPath is a bind mount that outlives the container until the pod ends.
+    (c.volumeMounts ?? []).forEach((m, i) => {
+      for (const k of ['subPath', 'subPathExpr'] as const) {
+        if (m[k]) errs.push(fe.forbidden(child(index(child(path, 'volumeMounts'), i), k), 'cannot be set for an Ephemeral Container'));
+      }
+    });
   } else {
     errs.push(...validateProbe(c.livenessProbe, child(path, 'livenessProbe'), true));
     errs.push(...validateProbe(c.startupProbe, child(path, 'startupProbe'), true));

@@ -1,5 +1,6 @@
 import type { SchemaFieldError, ValidationContext } from '../../schema/dsl.js';
 import type { Affinity, NodeSelectorTerm, PodAffinityTerm, WeightedPodAffinityTerm } from './affinity.js';
+import type { EphemeralContainer } from './container.js';
 import { validateContainer, type ContainerRole } from './container-validation.js';
 import { child, fe, index } from './field-errors.js';
 import { isValidLabelValue } from '../../../machinery/names.js';
@@ -161,6 +162,9 @@ export function extraVolumeNames(context: ValidationContext | undefined): string
   return Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string') : [];
 }
 
+/** Whether a container from this list (by its field) may be an ephemeral container's target. */
+const isTargetable = (field: string | undefined): boolean => field === 'containers' || field === 'initContainers';
+
 /**
  * Kubernetes' ValidatePodSpec, for the checks skiff's components rely on. `path` is the
  * spec's own path ('spec' for a Pod, 'spec.template.spec' for a Deployment);
@@ -191,6 +195,9 @@ export function validatePodSpec(spec: PodSpec, path: string, extraVolumes: reado
         if (first !== undefined && first !== field) errs.push(fe.duplicate(child(cp, 'name'), c.name));
         if (first === undefined) containerNames.set(c.name, field);
       }
+      // The target shares its namespaces with the ephemeral container: it must be a regular or init container.
+      const target = role === 'ephemeralContainer' ? (c as EphemeralContainer).targetContainerName : undefined;
+      if (target && !isTargetable(containerNames.get(target))) errs.push(fe.notFound(child(cp, 'targetContainerName'), target));
     });
   }
 

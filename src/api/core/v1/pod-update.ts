@@ -11,7 +11,7 @@ export const POD_UPDATE_FORBIDDEN_MESSAGE =
  * Deep equality of JSON values as their sorted-key JSON would compare: key order and
  * undefined-valued keys do not matter, null is a value. Cheaper than serializing both.
  */
-function sameJson(a: unknown, b: unknown): boolean {
+export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) || Array.isArray(b)) {

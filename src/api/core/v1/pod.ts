@@ -8,6 +8,7 @@ import { podRow as computePodRow, type PodRow } from './pod-printer.js';
 import { PodSpecSchema } from './pod-spec.js';
 import { PodStatusSchema } from './pod-status.js';
 import { validatePodSpecUpdate } from './pod-update.js';
+import { validateEphemeralContainersUpdate } from './pod-ephemeral-containers.js';
 
 /**
  * Pod-only defaults (Kubernetes' SetDefaults_Pod, which templates do not get): requests
@@ -49,12 +50,16 @@ export const PodSchema = object(
 );
 export type Pod = Infer<typeof PodSchema>;
 
-/** Create- and update-time rules beyond the spec's own (ValidatePodCreate / ValidatePodUpdate). */
-export function validatePod(pod: Pod, old?: Pod): SchemaFieldError[] {
+/**
+ * Create- and update-time rules beyond the spec's own (ValidatePodCreate / ValidatePodUpdate,
+ * and ValidatePodEphemeralContainersUpdate for an update through pods/ephemeralcontainers).
+ */
+export function validatePod(pod: Pod, old?: Pod, subresource?: string): SchemaFieldError[] {
   if (!old) {
     if ((pod.spec?.ephemeralContainers ?? []).length > 0) return [fe.forbidden('spec.ephemeralContainers', 'cannot be set on create')];
     return [];
   }
+  if (subresource === 'ephemeralcontainers') return validateEphemeralContainersUpdate(pod, old);
   if (!pod.spec || !old.spec) return [];
   return validatePodSpecUpdate(pod.spec, old.spec, 'spec');
 }
