@@ -14,6 +14,7 @@ import { authenticationV1Kinds } from './authentication/v1/index.js';
 import { authorizationV1Kinds } from './authorization/v1/index.js';
 import { apiextensionsV1Kinds } from './apiextensions/v1/index.js';
 import { metricsV1beta1Kinds } from './metrics/v1beta1/index.js';
+import { storageV1Kinds } from './storage/v1/index.js';
 
 /** A group/version and the kinds served in it. */
 export interface GroupVersion {
@@ -35,6 +36,7 @@ export const builtinGroupVersions: readonly GroupVersion[] = [
   { group: 'policy', version: 'v1', kinds: policyV1Kinds },
   { group: 'rbac.authorization.k8s.io', version: 'v1', kinds: rbacV1Kinds },
   { group: 'scheduling.k8s.io', version: 'v1', kinds: schedulingV1Kinds },
+  { group: 'storage.k8s.io', version: 'v1', kinds: storageV1Kinds },
   { group: 'coordination.k8s.io', version: 'v1', kinds: coordinationV1Kinds },
   { group: 'discovery.k8s.io', version: 'v1', kinds: discoveryV1Kinds },
   { group: 'apiextensions.k8s.io', version: 'v1', kinds: apiextensionsV1Kinds },

@@ -23,6 +23,8 @@ import { horizontalPodAutoscalerController } from './horizontal-pod-autoscaler.j
 import { resourceQuotaController } from './resource-quota.js';
 import { serviceAccountController } from './serviceaccount.js';
 import { statefulSetController } from './statefulset.js';
+import { persistentVolumeBinderController } from './pv-binder.js';
+import { localPathProvisionerController } from './local-path-provisioner.js';
 
 /** Every controller this manager knows, in start order. */
 export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
@@ -40,6 +42,8 @@ export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
   cronJobController,
   daemonSetController,
   statefulSetController,
+  persistentVolumeBinderController,
+  localPathProvisionerController,
   disruptionController,
   horizontalPodAutoscalerController,
   resourceQuotaController,

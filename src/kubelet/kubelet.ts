@@ -31,6 +31,9 @@ import { VolumeManager } from './volumes/volume-manager.js';
 import { cachedSources, resyncUsersOnChange } from './volumes/volume-sources.js';
 import { ServiceAccountTokens } from './volumes/service-account-tokens.js';
 import { traceStart } from './start-trace.js';
+import { advertiseStorageDir, startLocalPathCleanup } from './volumes/local-path-cleanup.js';
+import { PersistentVolumeKind, type PersistentVolume } from '../api/core/v1/persistent-volume.js';
+import { PersistentVolumeClaimKind, type PersistentVolumeClaim } from '../api/core/v1/persistent-volume-claim.js';
 import { createCa, issueServerCertificate } from '../apiserver/tls/pki.js';
 
 /** A serving certificate from a throwaway CA (the API server does not verify kubelets by default). */
@@ -147,6 +150,10 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   agent.start();
   const podCidr = runtime instanceof ProcessRuntime ? runtime.podCidr : undefined;
   if (podCidr) await recordPodCidr(client, node, podCidr, logger);
+  // local-path volumes of this node live here (k3s: <data-dir>/storage).
+  const storageDir = join(config.dataDir, 'storage');
+  mkdirSync(storageDir, { recursive: true });
+  await advertiseStorageDir(client, nodeName, storageDir, logger);
   // Pod starts and status patches first: Events queue behind them (event-sink.ts).
   const statusGate = new PriorityGate(clock);
   const events = new DeferredEventClient({ events: (config.eventClient ?? client).resource(EventKind), gate: statusGate, clock });
@@ -185,8 +192,13 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
       const tr = (await accountClient.subresource('token').create(account, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec }, { namespace: ns })) as { status?: { token?: string; expirationTimestamp?: string } };
       return { token: tr.status?.token ?? '', expirationTimestamp: tr.status?.expirationTimestamp ?? '' };
     }),
+    claims: {
+      claim: (ns, name) => orUndefined(client.resource<PersistentVolumeClaim>(PersistentVolumeClaimKind).get(name, { namespace: ns })),
+      volume: (name) => orUndefined(client.resource<PersistentVolume>(PersistentVolumeKind).get(name)),
+    },
     event: (pod, type, reason, message) => recorder.event(pod, type, reason, message),
   });
+  startLocalPathCleanup({ client, volumes: factory.informerFor<PersistentVolume>(PersistentVolumeKind), nodeName, storageDir, logger });
   const backoff = new CrashBackoff({ ...(config.backoffBaseMs ? { baseMs: config.backoffBaseMs } : {}), ...(config.backoffMaxMs ? { maxMs: config.backoffMaxMs } : {}) });
   const logDir = join(config.dataDir, 'pods');
 

@@ -4,7 +4,7 @@ import type { QueuedPod } from './interfaces.js';
 import { podKey } from './node-info.js';
 
 /** Cluster events that can make an unschedulable pod schedulable. */
-export type ClusterEvent = 'NodeAdd' | 'NodeUpdate' | 'AssignedPodDelete' | 'AssignedPodAdd' | 'AssignedPodUpdate';
+export type ClusterEvent = 'NodeAdd' | 'NodeUpdate' | 'AssignedPodDelete' | 'AssignedPodAdd' | 'AssignedPodUpdate' | 'VolumeChange';
 
 export interface SchedulingQueueConfig {
   less: (a: QueuedPod, b: QueuedPod) => boolean;

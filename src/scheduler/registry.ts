@@ -12,6 +12,7 @@ import { nodeUnschedulable } from './plugins/node-unschedulable.js';
 import { podTopologySpread, type PodTopologySpreadArgs } from './plugins/pod-topology-spread.js';
 import { prioritySort } from './plugins/priority-sort.js';
 import { taintToleration } from './plugins/taint-toleration.js';
+import { volumeBinding, VOLUME_BINDING, type VolumeBindingIo, type VolumeListers } from './plugins/volume-binding.js';
 
 /** kube-scheduler's default plugins, in its order (Filter stops at the first rejection, so order shapes the reasons). */
 export const DEFAULT_PLUGINS: readonly string[] = [
@@ -22,6 +23,7 @@ export const DEFAULT_PLUGINS: readonly string[] = [
   'NodeAffinity',
   'NodePorts',
   'NodeResourcesFit',
+  'VolumeBinding',
   'PodTopologySpread',
   'InterPodAffinity',
   'DefaultPreemption',
@@ -30,7 +32,7 @@ export const DEFAULT_PLUGINS: readonly string[] = [
 ];
 
 /** Every in-tree plugin by name. The I/O plugins get their API calls injected. */
-export function inTreeRegistry(io: { bind: BindFn; preemption: PreemptionActions }): Map<string, PluginFactory> {
+export function inTreeRegistry(io: { bind: BindFn; preemption: PreemptionActions; volumes?: { listers: VolumeListers; io: VolumeBindingIo } }): Map<string, PluginFactory> {
   return new Map<string, PluginFactory>([
     ['PrioritySort', () => prioritySort()],
     ['NodeUnschedulable', () => nodeUnschedulable()],
@@ -39,6 +41,8 @@ export function inTreeRegistry(io: { bind: BindFn; preemption: PreemptionActions
     ['NodeAffinity', () => nodeAffinity()],
     ['NodePorts', () => nodePorts()],
     ['NodeResourcesFit', ({ args }) => nodeResourcesFit(args as NodeResourcesFitArgs)],
+    // Without volume listers (benchmarks, unit tests) the plugin has nothing to check.
+    ['VolumeBinding', () => (io.volumes ? volumeBinding(io.volumes.listers, io.volumes.io) : { name: VOLUME_BINDING })],
     ['PodTopologySpread', ({ args }) => podTopologySpread(args as PodTopologySpreadArgs)],
     ['InterPodAffinity', ({ handle, args }) => interPodAffinity(handle, args as { hardPodAffinityWeight?: number })],
     ['DefaultPreemption', ({ handle, framework }) => defaultPreemption(handle, framework, io.preemption)],

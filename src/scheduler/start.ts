@@ -24,6 +24,7 @@ import { prioritySortLess } from './plugins/priority-sort.js';
 import { SchedulingQueue } from './queue.js';
 import { DEFAULT_PLUGINS, inTreeRegistry } from './registry.js';
 import { Scheduler } from './schedule-one.js';
+import { schedulerVolumes } from './volume-io.js';
 
 export interface StartSchedulerOptions {
   client: RestClient;
@@ -98,8 +99,12 @@ export function startScheduler(opts: StartSchedulerOptions): RunningScheduler {
     const body = { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata?.name, namespace: pod.metadata?.namespace, ...(pod.metadata?.uid ? { uid: pod.metadata.uid } : {}) }, target: { apiVersion: 'v1', kind: 'Node', name: nodeName } };
     await binding.run(() => podClient.subresource('binding').create(name, body, { namespace }));
   };
+  // Assigned below, once the queue exists; claim changes before that have no pods to move.
+  let onVolumeChange: (filter: (q: QueuedPod) => boolean) => void = () => {};
+  const volumes = schedulerVolumes({ client, factory, clock, onChange: (f) => onVolumeChange(f) });
   const registry = inTreeRegistry({
     bind,
+    volumes,
     preemption: {
       evict: async (victim, preemptor) => {
         recorder.event(victim, 'Normal', 'Preempted', `Preempted by pod ${preemptor.metadata?.uid ?? podKey(preemptor)} on node ${victim.spec?.nodeName ?? ''}`, { kind: 'Pod', apiVersion: 'v1' });
@@ -121,6 +126,7 @@ export function startScheduler(opts: StartSchedulerOptions): RunningScheduler {
   const firstFw = frameworks.values().next().value as Framework | undefined;
   const less = firstFw?.queueSort?.less ?? prioritySortLess;
   const queue = new SchedulingQueue({ less, priorityOf, clock, initialBackoffMs: config.podInitialBackoffMs, maxBackoffMs: config.podMaxBackoffMs });
+  onVolumeChange = (f) => queue.moveAllOnEvent('VolumeChange', f);
 
   const lastMessage = new Map<string, string>();
   const sinks = {
@@ -237,6 +243,7 @@ export function startScheduler(opts: StartSchedulerOptions): RunningScheduler {
       await loop.catch(() => {});
       await scheduler.drainBindings();
       for (const u of unregister) u();
+      volumes.stop();
       await recorder.flush().catch(() => {});
       if (ownFactory) await factory.stop();
     },

@@ -244,6 +244,8 @@ export interface KindSpec<O = any> {
   };
   /** Columns for Table output (after NAME, which is implicit). */
   printerColumns: readonly PrinterColumn<O>[];
+  /** The NAME cell, when it is more than metadata.name (StorageClass appends " (default)"). */
+  nameCell?: (obj: O) => string;
   /** Field selectors beyond metadata.name / metadata.namespace, e.g. 'spec.nodeName'. */
   fieldSelectors?: Readonly<Record<string, (obj: O) => string | undefined>>;
   /**

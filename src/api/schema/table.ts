@@ -45,7 +45,8 @@ export function toTable(spec: KindSpec, objects: readonly object[], opts: TableO
     const meta = isPlainObject((obj as Record<string, unknown>)['metadata'])
       ? ((obj as Record<string, unknown>)['metadata'] as Record<string, unknown>)
       : {};
-    const cells: unknown[] = [typeof meta['name'] === 'string' ? meta['name'] : ''];
+    const name = typeof meta['name'] === 'string' ? meta['name'] : '';
+    const cells: unknown[] = [spec.nameCell ? spec.nameCell(obj) : name];
     for (const c of columns) cells.push(cell(c, obj, now));
     const row: Record<string, unknown> = { cells };
     if (include === 'Object') row['object'] = obj;

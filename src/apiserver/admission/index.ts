@@ -9,6 +9,7 @@ export { ensureSystemNamespaces } from './system-namespaces.js';
 export { ensureSystemPriorityClasses } from './system-priority-classes.js';
 export { defaultTolerationSeconds, addDefaultTolerations, DEFAULT_TOLERATION_SECONDS } from './default-toleration-seconds.js';
 export { priorityAdmission } from './priority.js';
+export { defaultStorageClass } from './default-storage-class.js';
 export { limitRanger } from './limit-ranger.js';
 export { resourceQuotaAdmission } from './resource-quota.js';
 export { serviceAccountAdmission, SERVICE_ACCOUNT_MOUNT_PATH } from './service-account.js';

@@ -10,6 +10,7 @@ import {
   createStrategy,
   defaultTolerationSeconds,
   priorityAdmission,
+  defaultStorageClass,
   ensureSystemNamespaces,
   ensureSystemPriorityClasses,
   limitRanger,
@@ -93,6 +94,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
       store,
       listClasses: () => cache.resource('/registry/scheduling.k8s.io/priorityclasses/').list().map((c) => c.obj),
     }),
+    defaultStorageClass({ listClasses: () => cache.resource('/registry/storage.k8s.io/storageclasses/').list().map((c) => c.obj) }),
     ...(config.serviceAccounts
       ? [serviceAccountAdmission({ store, cachedAccount: (ns, name) => cache.resource('/registry/core/serviceaccounts/').get(`/registry/core/serviceaccounts/${ns}/${name}`)?.obj })]
       : []),

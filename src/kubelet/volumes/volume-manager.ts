@@ -21,6 +21,7 @@ import { podResolvConf, renderResolvConf, type DnsSettings } from './pod-dns.js'
 import { ResolvConfFiles } from './resolv-conf-files.js';
 import { configMapPayload, downwardPayload, projectedPayload, secretPayload, VolumeSetUpError } from './projection.js';
 import type { ServiceAccountTokens } from './service-account-tokens.js';
+import { claimHostPath, ClaimNotReadyError, type ClaimSource } from './claim-volumes.js';
 
 export interface VolumeManagerConfig {
   /** `<dataDir>/pods`. */
@@ -32,6 +33,8 @@ export interface VolumeManagerConfig {
   logger: Logger;
   /** Service account tokens for projected volumes (without it those sources are left out). */
   tokens?: ServiceAccountTokens;
+  /** Claims and volumes for persistentVolumeClaim volumes (without it those are refused). */
+  claims?: ClaimSource;
   /** Reports a pod Event (FailedMount, DNSConfigForming…), deduplicated here. */
   event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): void;
 }
@@ -68,6 +71,8 @@ export class VolumeManager {
   /** Events already reported (pod uid/reason/message), so a failing sync does not flood Events. */
   private readonly reported = new Set<string>();
   private readonly resolvConfs: ResolvConfFiles;
+  /** Host directories of resolved claims by `<pod uid>/<volume>`: a bound claim's volume never changes. */
+  private readonly claimPaths = new Map<string, string>();
 
   constructor(private readonly cfg: VolumeManagerConfig) {
     this.resolvConfs = new ResolvConfFiles({ ...(cfg.dns.hostResolvConfPath ? { hostPath: cfg.dns.hostResolvConfPath } : {}) });
@@ -81,6 +86,7 @@ export class VolumeManager {
   hostPathOf(pod: Pod, v: Volume): string {
     const kind = volumeKind(v);
     if (kind === 'hostPath') return v.hostPath?.path ?? '';
+    if (kind === 'persistentVolumeClaim') return this.claimPaths.get(`${pod.metadata?.uid}/${v.name}`) ?? '';
     return join(this.podDir(pod), 'volumes', KIND_DIRS[kind] ?? `skiff~${kind}`, v.name ?? '');
   }
 
@@ -104,7 +110,8 @@ export class VolumeManager {
       } catch (err) {
         if (!(err instanceof VolumeSetUpError) && !(err instanceof Error && 'code' in err)) throw err;
         ok = false;
-        this.report(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${v.name}" : ${(err as Error).message}`);
+        if (err instanceof ClaimNotReadyError) this.report(pod, 'Warning', 'FailedMount', `Unable to attach or mount volumes: unmounted volumes=[${v.name}], unattached volumes=[${v.name}]: ${err.message}`);
+        else this.report(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${v.name}" : ${(err as Error).message}`);
       }
     }
     this.writeResolvConf(pod);
@@ -119,6 +126,13 @@ export class VolumeManager {
     switch (kind) {
       case 'hostPath':
         return checkHostPath(dir, v.hostPath?.type as HostPathType | undefined);
+      case 'persistentVolumeClaim': {
+        const key = `${pod.metadata?.uid}/${v.name}`;
+        if (this.claimPaths.has(key)) return;
+        if (!this.cfg.claims) throw new VolumeSetUpError('persistentVolumeClaim volumes are not supported by this kubelet');
+        this.claimPaths.set(key, await claimHostPath(ns, v.persistentVolumeClaim?.claimName ?? '', this.cfg.claims));
+        return;
+      }
       case 'emptyDir':
         // Synchronous, as resolv-conf-files.ts explains: made once, the creation is the cost, on whichever thread.
         if (existsSync(dir)) return;
@@ -198,7 +212,7 @@ export class VolumeManager {
         // Missing sub-paths of writable volumes are created as directories, as the kubelet does.
         if (!existsSync(host) && !API_DATA.includes(volumeKind(v) as (typeof API_DATA)[number])) mkdirSync(host, { recursive: true, mode: 0o755 });
       }
-      out.push({ containerPath: m.mountPath ?? '', hostPath: host, readOnly: !!m.readOnly || API_DATA.includes(volumeKind(v) as (typeof API_DATA)[number]) });
+      out.push({ containerPath: m.mountPath ?? '', hostPath: host, readOnly: !!m.readOnly || !!v.persistentVolumeClaim?.readOnly || API_DATA.includes(volumeKind(v) as (typeof API_DATA)[number]) });
     }
     if (!out.some((m) => posix.normalize(m.containerPath) === '/etc/resolv.conf')) out.push({ containerPath: '/etc/resolv.conf', hostPath: this.resolvConfPath(pod), readOnly: false });
     return out;
@@ -207,6 +221,7 @@ export class VolumeManager {
   /** Removes the pod's volumes (unmounting tmpfs emptyDirs first) and forgets its events. */
   async tearDown(pod: Pod): Promise<void> {
     const dir = this.podDir(pod);
+    for (const k of this.claimPaths.keys()) if (k.startsWith(`${pod.metadata?.uid}/`)) this.claimPaths.delete(k);
     if (!pod.metadata?.uid || !existsSync(dir)) return;
     if (!(await unmountAllUnder(dir))) {
       this.cfg.logger.warn('pod volumes still mounted: left in place', { pod: `${pod.metadata.namespace}/${pod.metadata.name}`, dir });

@@ -124,7 +124,7 @@ export const PersistentVolumeClaimKind = kind<PersistentVolumeClaim>({
       description: 'Storage class of the claim.',
       value: (c) => c.metadata?.annotations?.[BETA_CLASS_ANNOTATION] ?? c.spec?.storageClassName ?? '',
     },
-    { name: 'VolumeAttributesClass', type: 'string', description: 'VolumeAttributesClass in effect.', value: (c) => c.status?.currentVolumeAttributesClassName ?? '<unset>' },
+    { name: 'VolumeAttributesClass', type: 'string', description: 'VolumeAttributesClass in effect.', value: (c) => c.spec?.volumeAttributesClassName || '<unset>' },
     ageColumn<PersistentVolumeClaim>(),
     { name: 'VolumeMode', type: 'string', priority: 1, description: 'Filesystem or Block.', value: (c) => c.spec?.volumeMode ?? '<unset>' },
   ],

@@ -123,7 +123,7 @@ export const PersistentVolumeKind = kind<PersistentVolume>({
       description: 'StorageClass of the volume.',
       value: (pv) => pv.metadata?.annotations?.[BETA_CLASS_ANNOTATION] ?? pv.spec?.storageClassName ?? '',
     },
-    { name: 'VolumeAttributesClass', type: 'string', description: 'VolumeAttributesClass of the volume.', value: (pv) => pv.spec?.volumeAttributesClassName ?? '<unset>' },
+    { name: 'VolumeAttributesClass', type: 'string', description: 'VolumeAttributesClass of the volume.', value: (pv) => pv.spec?.volumeAttributesClassName || '<unset>' },
     { name: 'Reason', type: 'string', description: 'Reason for failures.', value: (pv) => pv.status?.reason ?? '' },
     ageColumn<PersistentVolume>(),
     { name: 'VolumeMode', type: 'string', priority: 1, description: 'Filesystem or Block.', value: (pv) => pv.spec?.volumeMode ?? '<unset>' },
