@@ -40,8 +40,9 @@ describe('controllers e2e: chaos', { timeout: 180_000 }, () => {
   it('SIGKILL/restart during a 100-replica rollout: never over replicas + maxSurge, ends right', async () => {
     cm = spawn();
     let slow = false;
-    // Pods become ready after 0.3–1.5 s during the rollout, so it lasts long enough to be interrupted.
-    marker = markPodsReady(c.client, 'default', () => true, { delayMs: () => (slow ? 300 + Math.random() * 1200 : 0) });
+    // Pods become ready after 1–3 s during the rollout, so it lasts long enough (≥ 4 waves of
+    // 25) to be interrupted more than once even when the controller manager is quick.
+    marker = markPodsReady(c.client, 'default', () => true, { delayMs: () => (slow ? 1000 + Math.random() * 2000 : 0) });
     let maxPods = 0;
     watch = new Informer<Pod>({ listerWatcher: c.client.resource<Pod>(PodKind), namespace: 'default', labelSelector: 'app=big', logger: silentLogger });
     const observe = () => {
