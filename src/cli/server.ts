@@ -5,7 +5,6 @@ import { existsSync } from 'node:fs';
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import type { StoreConfig } from '../storage/index.js';
 import { createResourceHandler } from '../apiserver/resources/index.js';
-import { podSecurityAdmission, podSecurityStoreLookups } from '../apiserver/admission/index.js';
 import { checkCidr, cidrFirstHost, collectList, parsePort } from './flag-parsers.js';
 import { addNodeLifecycleOptions, defaultTolerations, nodeLifecycleTimings, type NodeLifecycleFlags } from './node-lifecycle-flags.js';
 import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
@@ -146,7 +145,7 @@ async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }, dis
         ...(opts.tokenAuthFile ? { tokenAuthFile: opts.tokenAuthFile } : {}),
         authorizationMode: opts.authorizationMode,
         tlsSans: [...opts.tlsSan, cidrFirstHost(opts.serviceCidr)],
-        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, nodePortRange: opts.serviceNodePortRange, defaultTolerations: defaultTolerations(opts), serviceAccounts: !opts.disableAdmissionPlugins.includes('ServiceAccount'), admission: opts.disableAdmissionPlugins.includes('PodSecurity') ? [] : [podSecurityAdmission(podSecurityStoreLookups(c.store))] }),
+        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, nodePortRange: opts.serviceNodePortRange, defaultTolerations: defaultTolerations(opts), serviceAccounts: !opts.disableAdmissionPlugins.includes('ServiceAccount'), podSecurity: !opts.disableAdmissionPlugins.includes('PodSecurity') }),
       },
       disable,
       nodeLifecycle: nodeLifecycleTimings(opts),

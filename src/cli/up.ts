@@ -111,7 +111,6 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
   const restart = existsSync(join(opts.dataDir, 'admin.kubeconfig'));
   say(`${restart ? 'restarting the cluster kept' : 'starting a new cluster'} in ${opts.dataDir}`);
   const { createResourceHandler } = await import('../apiserver/resources/index.js');
-  const { podSecurityAdmission, podSecurityStoreLookups } = await import('../apiserver/admission/index.js');
   let cp;
   try {
     cp = await startControlPlane({
@@ -124,7 +123,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
         datastore: { backend: 'sqlite', path: join(opts.dataDir, 'db', 'state.db') },
         // As a kubeadm cluster: Node,RBAC (the in-process components run as system:masters).
         authorizationMode: 'RBAC',
-        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, defaultTolerations: defaultTolerations(opts), serviceAccounts: true, admission: [podSecurityAdmission(podSecurityStoreLookups(c.store))] }),
+        createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, defaultTolerations: defaultTolerations(opts), serviceAccounts: true, podSecurity: true }),
       },
       disable,
       nodeLifecycle: nodeLifecycleTimings(opts),

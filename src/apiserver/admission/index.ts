@@ -14,4 +14,3 @@ export { limitRanger } from './limit-ranger.js';
 export { resourceQuotaAdmission } from './resource-quota.js';
 export { serviceAccountAdmission, SERVICE_ACCOUNT_MOUNT_PATH } from './service-account.js';
 export { podSecurityAdmission, type PodSecurityConfig, type PodSecurityAuditRecord } from './pod-security.js';
-export { podSecurityStoreLookups } from './pod-security/store-lookups.js';

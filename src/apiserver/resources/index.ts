@@ -14,6 +14,7 @@ import {
   ensureSystemNamespaces,
   ensureSystemPriorityClasses,
   limitRanger,
+  podSecurityAdmission,
   resourceQuotaAdmission,
   namespaceLifecycle,
   schemaValidation,
@@ -61,6 +62,8 @@ export interface ResourceLayerOptions {
    * account (`skiff server` and `skiff up` run it and turn this on).
    */
   serviceAccounts?: boolean;
+  /** Run the PodSecurity admission (`skiff server` and `skiff up` do unless it is disabled). */
+  podSecurity?: boolean;
   /** tolerationSeconds the DefaultTolerationSeconds admission gives pods (default 300 each). */
   defaultTolerations?: { notReadySeconds?: number; unreachableSeconds?: number };
 }
@@ -105,6 +108,14 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
       ...(config.nodePortRange ? { nodePortRange: config.nodePortRange } : {}),
     }),
     schemaValidation,
+    ...(config.podSecurity
+      ? [
+          podSecurityAdmission({
+            getNamespace: async (n) => cache.resource('/registry/core/namespaces/').get(`/registry/core/namespaces/${n}`)?.obj,
+            listPods: async (ns) => cache.resource('/registry/core/pods/').list(`/registry/core/pods/${ns}/`).map((c) => c.obj),
+          }),
+        ]
+      : []),
     // Last, as upstream: a quota charges the object as it will be stored.
     resourceQuotaAdmission({ store, quotas: (ns) => cache.resource('/registry/core/resourcequotas/').list(`/registry/core/resourcequotas/${ns}/`).map((c) => c.obj) }),
     ...(config.admission ?? []),
