@@ -9,12 +9,13 @@ import { rbacV1Kinds } from './rbac/v1/index.js';
 import { policyV1Kinds } from './policy/v1/index.js';
 import { networkingV1Kinds } from './networking/v1/index.js';
 import { autoscalingV1Kinds } from './autoscaling/v1/index.js';
+import { autoscalingV2Kinds } from './autoscaling/v2/index.js';
 import { schedulingV1Kinds } from './scheduling/v1/index.js';
+import { storageV1Kinds } from './storage/v1/index.js';
 import { authenticationV1Kinds } from './authentication/v1/index.js';
 import { authorizationV1Kinds } from './authorization/v1/index.js';
 import { apiextensionsV1Kinds } from './apiextensions/v1/index.js';
 import { metricsV1beta1Kinds } from './metrics/v1beta1/index.js';
-import { storageV1Kinds } from './storage/v1/index.js';
 
 /** A group/version and the kinds served in it. */
 export interface GroupVersion {
@@ -31,6 +32,7 @@ export const builtinGroupVersions: readonly GroupVersion[] = [
   { group: 'authentication.k8s.io', version: 'v1', kinds: authenticationV1Kinds },
   { group: 'authorization.k8s.io', version: 'v1', kinds: authorizationV1Kinds },
   { group: 'autoscaling', version: 'v1', kinds: autoscalingV1Kinds },
+  { group: 'autoscaling', version: 'v2', kinds: autoscalingV2Kinds },
   { group: 'batch', version: 'v1', kinds: batchV1Kinds },
   { group: 'networking.k8s.io', version: 'v1', kinds: networkingV1Kinds },
   { group: 'policy', version: 'v1', kinds: policyV1Kinds },
@@ -51,6 +53,8 @@ export class Registry {
   private readonly groupVersions: GroupVersion[] = [];
   private readonly byResource = new Map<string, KindSpec>();
   private readonly byKind = new Map<string, KindSpec>();
+  /** Storage-version kinds that other served versions convert to. */
+  private readonly conversionTargets = new Set<KindSpec>();
 
   constructor(groupVersions: readonly GroupVersion[] = builtinGroupVersions) {
     for (const gv of groupVersions) for (const k of gv.kinds) this.add(k);
@@ -66,6 +70,12 @@ export class Registry {
     gv.kinds = [...gv.kinds.filter((k) => k.plural !== spec.plural), spec];
     this.byResource.set(`${spec.group}/${spec.version}/${spec.plural}`, spec);
     this.byKind.set(`${apiVersionOf(spec)}/${spec.kind}`, spec);
+    if (spec.conversion) this.conversionTargets.add(spec.conversion.storage);
+  }
+
+  /** Whether `spec` is the storage version of a kind also served in other versions. */
+  isConversionTarget(spec: KindSpec): boolean {
+    return this.conversionTargets.has(spec);
   }
 
   /** Removes a kind added at run time. */

@@ -25,6 +25,7 @@ export function collectableKinds(groupVersions = builtinGroupVersions): KindSpec
       const verbs = k.verbs ?? ['list', 'watch', 'delete'];
       if (!verbs.includes('list') || !verbs.includes('watch') || !verbs.includes('delete')) continue;
       if (SKIP.has(`${k.group}/${k.plural}`)) continue;
+      if (k.conversion) continue; // another version of a kind listed in its storage version
       out.push(k);
     }
   }

@@ -17,7 +17,8 @@ export function namespacedKinds(groupVersions = builtinGroupVersions): KindSpec[
   for (const gv of groupVersions) {
     for (const k of gv.kinds) {
       const verbs = k.verbs ?? ['list', 'delete'];
-      if (k.namespaced && verbs.includes('list') && verbs.includes('delete')) out.push(k);
+      // A version served by conversion holds no objects of its own: its storage version is listed.
+      if (k.namespaced && !k.conversion && verbs.includes('list') && verbs.includes('delete')) out.push(k);
     }
   }
   return out;

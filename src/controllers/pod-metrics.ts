@@ -1,6 +1,7 @@
 /**
- * Pods' CPU use as the resource metrics API (metrics.k8s.io/v1beta1, metrics-server's)
- * reports it: per pod, the sum of its containers' usage over the sample's window.
+ * Pods' resource use (cpu, memory) as the resource metrics API (metrics.k8s.io/v1beta1,
+ * metrics-server's) reports it: per pod, the sum of its containers' usage over the
+ * sample's window.
  */
 import type { RestClient } from '../client/rest-client.js';
 import { Quantity } from '../machinery/quantity.js';
@@ -11,7 +12,7 @@ interface PodMetricsList {
     metadata?: { name?: string };
     timestamp?: string;
     window?: string;
-    containers?: Array<{ usage?: { cpu?: string } }>;
+    containers?: Array<{ name?: string; usage?: Record<string, string> }>;
   }>;
 }
 
@@ -23,8 +24,12 @@ export function goDurationMs(text: string | undefined): number {
   return ms;
 }
 
-/** CPU use (millicores) of the namespace's pods matching `selector`, by pod name. */
-export async function podCpuUsage(client: RestClient, namespace: string, selector: string): Promise<Map<string, PodUsage>> {
+/**
+ * Use of `resource` (milli-units: millicores, milli-bytes) by the namespace's pods matching
+ * `selector`, by pod name: the sum over their containers, or the one named `container`
+ * (a pod without it is left out, as upstream's resource metrics client does).
+ */
+export async function podResourceUsage(client: RestClient, namespace: string, selector: string, resource: string, container?: string): Promise<Map<string, PodUsage>> {
   const list = await client.request<PodMetricsList>({
     method: 'GET',
     path: `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace)}/pods`,
@@ -32,9 +37,16 @@ export async function podCpuUsage(client: RestClient, namespace: string, selecto
   });
   const out = new Map<string, PodUsage>();
   for (const m of list.items ?? []) {
+    const containers = (m.containers ?? []).filter((c) => container === undefined || c.name === container);
+    if (containers.length === 0) continue;
     let nanos = 0n;
-    for (const c of m.containers ?? []) nanos += Quantity.parse(c.usage?.cpu ?? '0').nanos;
+    for (const c of containers) nanos += Quantity.parse(c.usage?.[resource] ?? '0').nanos;
     out.set(m.metadata?.name ?? '', { milli: Number(nanos) / 1e6, timestamp: Date.parse(m.timestamp ?? '') || 0, windowMs: goDurationMs(m.window) });
   }
   return out;
+}
+
+/** CPU use (millicores) of the namespace's pods matching `selector`, by pod name. */
+export function podCpuUsage(client: RestClient, namespace: string, selector: string): Promise<Map<string, PodUsage>> {
+  return podResourceUsage(client, namespace, selector, 'cpu');
 }

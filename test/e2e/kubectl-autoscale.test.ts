@@ -42,7 +42,8 @@ test('kubectl autoscale creates an HPA that kubectl get hpa prints', { skip: kub
   assert.deepEqual(rows[1]!.slice(0, 6), ['web', 'Deployment/web', 'cpu: <unknown>/50%', '1', '3', '0']);
   assert.match(rows[1]![6]!, /^\d+s$/);
 
-  const hpa = JSON.parse(await ok(['get', 'hpa', 'web', '-o', 'json'])) as Record<string, any>;
+  // kubectl prefers autoscaling/v2 (as on Kubernetes 1.32): ask for the v1 view by name.
+  const hpa = JSON.parse(await ok(['get', 'horizontalpodautoscalers.v1.autoscaling', 'web', '-o', 'json'])) as Record<string, any>;
   assert.equal(hpa['apiVersion'], 'autoscaling/v1');
   assert.equal(hpa['kind'], 'HorizontalPodAutoscaler');
   assert.equal(hpa['metadata'].name, 'web');

@@ -266,6 +266,24 @@ export interface KindSpec<O = any> {
    * resources set false: like upstream, they take JSON and merge patches only.
    */
   strategicMergePatch?: boolean;
+  /**
+   * Set on a version that is served but not stored (autoscaling/v1 HorizontalPodAutoscaler):
+   * the storage version's kind and the conversions between them. The API server stores and
+   * caches only the storage form, and converts requests and responses in this version.
+   */
+  conversion?: KindConversion;
+}
+
+/**
+ * Conversions between one served version of a kind and its storage version. Both are
+ * pure: they return new objects (sharing no nested object they change) and never change
+ * their argument, which the watch cache shares. Both must be total (never throw).
+ */
+export interface KindConversion {
+  /** The kind in its storage version (same group, kind and resource). */
+  readonly storage: KindSpec;
+  toStorage(obj: Record<string, any>): Record<string, any>;
+  fromStorage(obj: Record<string, any>): Record<string, any>;
 }
 
 export function kind<O>(spec: KindSpec<O>): KindSpec<O> {

@@ -10,6 +10,7 @@ import type { WatchCache } from '../watch-cache/watch-cache.js';
 import type { KubeletClientConfig } from './kubelet-proxy.js';
 import type { ServiceAccountKeys } from '../authn/service-account-token.js';
 import type { MetricsScraper } from '../metrics-api/scraper.js';
+import type { VersionBridge } from './versions.js';
 
 /** Everything the verbs share; built once by `createResourceHandler`. */
 export interface ResourceContext {
@@ -50,4 +51,6 @@ export interface VerbArgs {
   user: UserInfo;
   spec: KindSpec;
   ctx: ResourceContext;
+  /** How `spec`'s version relates to the stored one (see versions.ts); unset: worked out on use. */
+  bridge?: VersionBridge;
 }

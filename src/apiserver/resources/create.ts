@@ -10,6 +10,7 @@ import { createStored } from './object-store.js';
 import { decodeProtobufBody } from './protobuf-body.js';
 import { sendObject } from './respond.js';
 import { checkNamespace, checkTypeMeta, handleUnknownFields, parseWriteOptions } from './write-options.js';
+import { bridgeOf } from './versions.js';
 
 /** Attempts at a fresh generated name when one collides. */
 const GENERATE_NAME_ATTEMPTS = 5;
@@ -17,9 +18,12 @@ const GENERATE_NAME_ATTEMPTS = 5;
 /**
  * POST: creates an object from a JSON, YAML or protobuf body. Defaults and validation
  * run in admission; `generateName` picks a fresh name; `dryRun=All` stores nothing.
+ * A body in a version other than the stored one is converted after its creator's fields
+ * are recorded (in the body's version) and before admission (on the stored form).
  */
 export async function handleCreate(a: VerbArgs): Promise<void> {
   const { info, spec, ctx, req } = a;
+  const bridge = bridgeOf(a);
   const opts = parseWriteOptions(info, req.headers['user-agent']);
   const body = await readBody(req, ctx.maxBodyBytes);
   const obj = decodeBody(body, req.headers['content-type'], spec, decodeProtobufBody);
@@ -39,18 +43,21 @@ export async function handleCreate(a: VerbArgs): Promise<void> {
     const now = ctx.now();
     stampCreate(candidate, spec, { now, uid: ctx.newUid() });
     recordCreator(spec, candidate, opts.fieldManager, now);
+    const stored = bridge.toStorage(candidate);
     const admitted = await ctx.admission.admit(
-      { operation: 'CREATE', spec, namespace: info.namespace, name: String(cm.name), user: a.user, dryRun: opts.dryRun, defaulted: true },
-      candidate,
+      // Converted: the storage version's defaults are still to apply.
+      { operation: 'CREATE', spec: bridge.storage, namespace: info.namespace, name: String(cm.name), user: a.user, dryRun: opts.dryRun, defaulted: !bridge.converts },
+      stored,
       undefined,
     );
     if (opts.dryRun) {
-      sendObject(a, 201, candidate, [...warnings, ...admitted]);
+      sendObject(a, 201, bridge.toServed(stored), [...warnings, ...admitted]);
       return;
     }
     try {
-      const created = await createStored(ctx, spec, candidate);
-      sendObject(a, 201, created.obj, [...warnings, ...admitted], created.json);
+      const created = await createStored(ctx, bridge.storage, stored);
+      if (bridge.converts) sendObject(a, 201, bridge.toServed(created.obj), [...warnings, ...admitted]);
+      else sendObject(a, 201, created.obj, [...warnings, ...admitted], created.json);
       return;
     } catch (err) {
       if (wantsGenerated && err instanceof ApiError && err.status.reason === 'AlreadyExists' && attempt + 1 < GENERATE_NAME_ATTEMPTS) continue;

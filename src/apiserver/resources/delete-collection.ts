@@ -6,6 +6,7 @@ import { listJson, readList } from './list.js';
 import { sendJson } from './respond.js';
 import { CachedObject } from '../watch-cache/cached-object.js';
 import { compileFilter } from './selectors.js';
+import { bridgeOf } from './versions.js';
 
 /**
  * DELETE on a collection: deletes every object matching the selectors (as upstream:
@@ -30,6 +31,7 @@ export async function handleDeleteCollection(a: VerbArgs): Promise<void> {
       throw err;
     }
   }
-  const items = deleted.map((o) => new CachedObject('', 0, o));
+  const bridge = bridgeOf(a);
+  const items = deleted.map((o) => new CachedObject('', 0, bridge.toServed(o)));
   sendJson(a.res, 200, listJson(spec, { items, revision: page.revision }));
 }

@@ -8,6 +8,7 @@ import { readDeleteOptions } from './delete-options.js';
 import { cloneObject, metaOf, rfc3339 } from './object-meta.js';
 import { guaranteedUpdate } from './object-store.js';
 import { sendObject } from './respond.js';
+import { bridgeOf } from './versions.js';
 
 export const ORPHAN_FINALIZER = 'orphan';
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
@@ -151,5 +152,5 @@ export async function handleDelete(a: VerbArgs): Promise<void> {
   const { info, spec, ctx } = a;
   const opts = await readDeleteOptions(a.req, info, ctx.maxBodyBytes);
   const out = await deleteObject(ctx, spec, info.namespace, info.name as string, opts, a.user);
-  sendObject(a, 200, out.obj);
+  sendObject(a, 200, bridgeOf(a).toServed(out.obj));
 }

@@ -3,6 +3,7 @@ import { badRequest, notFound } from './errors.js';
 import { objectKey, resourcePrefix } from './keys.js';
 import { mustReadObject } from './object-store.js';
 import { sendObject } from './respond.js';
+import { bridgeOf } from './versions.js';
 
 /**
  * GET of one object. `resourceVersion` unset: a consistent read from the store;
@@ -10,6 +11,7 @@ import { sendObject } from './respond.js';
  */
 export async function handleGet(a: VerbArgs): Promise<void> {
   const { info, spec, ctx } = a;
+  const bridge = bridgeOf(a);
   const name = info.name as string;
   const rv = info.query.get('resourceVersion');
   if (rv) {
@@ -19,10 +21,10 @@ export async function handleGet(a: VerbArgs): Promise<void> {
     if (n === 0 || (await ctx.cache.waitForRevision(n, ctx.consistentReadTimeoutMs))) {
       const hit = ctx.cache.resource(resourcePrefix(spec)).get(objectKey(spec, info.namespace, name));
       if (!hit) throw notFound(spec, name);
-      sendObject(a, 200, hit.obj);
+      sendObject(a, 200, bridge.cached(hit).obj);
       return;
     }
   }
   const { obj } = await mustReadObject(ctx, spec, info.namespace, name);
-  sendObject(a, 200, obj);
+  sendObject(a, 200, bridge.toServed(obj));
 }

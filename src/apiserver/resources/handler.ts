@@ -16,6 +16,7 @@ import { handleSubresource } from './subresources.js';
 import { handleUpdate } from './update.js';
 import { METRICS_GROUP, serveMetrics } from '../metrics-api/handler.js';
 import { handleWatch } from './watch.js';
+import { versionBridge } from './versions.js';
 
 const DEFAULT_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -30,7 +31,7 @@ export async function serveResource(ctx: ResourceContext, req: IncomingMessage, 
     drain(req);
     return;
   }
-  const a: VerbArgs = { req, res, info, user, spec, ctx };
+  const a: VerbArgs = { req, res, info, user, spec, ctx, bridge: versionBridge(ctx.registry, spec) };
   try {
     if (!spec.namespaced && info.namespace && spec.plural !== 'namespaces') {
       // A cluster-scoped resource has no namespaced path.

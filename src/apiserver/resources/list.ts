@@ -10,6 +10,7 @@ import { responseShape } from './media-type.js';
 import { sendJson } from './respond.js';
 import { compileFilter, type ObjectFilter } from './selectors.js';
 import { parseIncludeObject, renderTable } from './table.js';
+import { bridgeOf } from './versions.js';
 
 /** One page of a list, whichever source served it. */
 export interface ListPage {
@@ -176,7 +177,10 @@ export function listJson(spec: KindSpec, page: ListPage): Buffer {
 export async function handleList(a: VerbArgs): Promise<void> {
   const { info, spec, ctx } = a;
   const filter = compileFilter(spec, info);
-  const page = await readList(ctx, spec, info.namespace, info.query, filter);
+  const stored = await readList(ctx, spec, info.namespace, info.query, filter);
+  // Filters ran on the stored form; the client gets its own version.
+  const bridge = bridgeOf(a);
+  const page = { ...stored, items: stored.items.map(bridge.cached) };
   const shape = responseShape(a.req.headers.accept);
   const listMeta: Record<string, unknown> = { resourceVersion: String(page.revision) };
   if (page.continueToken) listMeta.continue = page.continueToken;

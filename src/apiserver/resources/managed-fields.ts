@@ -114,8 +114,12 @@ export function recordManager(
     if (entries.length > 0) meta.managedFields = entries;
     return;
   }
+  // As upstream's manager identifier: an Update entry is per API version too (an Apply is not).
   const same = (e: Record<string, unknown>) =>
-    e.manager === opts.manager && e.operation === opts.operation && (e.subresource ?? '') === (opts.subresource ?? '');
+    e.manager === opts.manager &&
+    e.operation === opts.operation &&
+    (e.subresource ?? '') === (opts.subresource ?? '') &&
+    (opts.operation === 'Apply' || e.apiVersion === undefined || e.apiVersion === opts.apiVersion);
   // An update takes ownership of what it changed; a forced apply of what it overrode.
   // (With no other entries there is nobody to take from: skip listing the leaves.)
   const taken = entries.length === 0 ? [] : opts.operation === 'Update' ? leaves(fields) : [...(opts.forced ?? [])];

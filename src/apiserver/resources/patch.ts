@@ -11,7 +11,7 @@ import type { VerbArgs } from './context.js';
 import { parseJsonObject, parseYamlObject, readBody } from './body.js';
 import { ApiError, badRequest, conflict, OPTIMISTIC_LOCK_MESSAGE, unsupportedMediaType, statusError } from './errors.js';
 import { shouldDeleteAfterUpdate } from './delete.js';
-import { fieldSet, recordManager } from './managed-fields.js';
+import { fieldSet } from './managed-fields.js';
 import { conflictError, findConflicts, leaves, owns, removeAt } from './field-ownership.js';
 import { parseMediaType } from './media-type.js';
 import { cloneObject, metaOf, sameIgnoringTimes, stampCreate } from './object-meta.js';
@@ -19,6 +19,7 @@ import { guaranteedUpdate } from './object-store.js';
 import { sendObject } from './respond.js';
 import { prepareUpdate } from './update.js';
 import { checkTypeMeta, handleUnknownFields, parseWriteOptions } from './write-options.js';
+import { bridgeOf, recordManagerAs } from './versions.js';
 
 export const PATCH_TYPES = [
   'application/json-patch+json',
@@ -107,27 +108,33 @@ export async function handlePatch(a: VerbArgs): Promise<void> {
     }
   }
   const warnings: string[] = [];
+  // Patches apply to the object in the request's version (`view`); the result is stored
+  // in the storage version (`current`'s).
+  const bridge = bridgeOf(a);
   const result = await guaranteedUpdate(
     ctx,
     spec,
     info.namespace,
     name,
-    async (current) => {
+    async (stored) => {
       warnings.length = 0;
       const now = ctx.now();
       const apiVersion = apiVersionOf(spec);
-      if (!current) {
+      if (!stored) {
         // Only server-side apply gets here (createIfMissing).
-        const obj = cloneObject(patch as KubeObject);
-        const m = metaOf(obj);
+        const served = cloneObject(patch as KubeObject);
+        const m = metaOf(served);
         m.name = name;
         if (spec.namespaced) m.namespace = info.namespace;
-        warnings.push(...handleUnknownFields(obj, spec, opts.fieldValidation));
-        stampCreate(obj, spec, { now, uid: ctx.newUid() });
-        warnings.push(...(await ctx.admission.admit({ operation: 'CREATE', spec, namespace: info.namespace, name, user: a.user, dryRun: opts.dryRun }, obj, undefined)));
-        recordManager(obj, undefined, { manager: opts.fieldManager, operation: 'Apply', apiVersion, now, applied: patch as KubeObject });
+        warnings.push(...handleUnknownFields(served, spec, opts.fieldValidation));
+        stampCreate(served, spec, { now, uid: ctx.newUid() });
+        const obj = bridge.toStorage(served);
+        warnings.push(...(await ctx.admission.admit({ operation: 'CREATE', spec: bridge.storage, namespace: info.namespace, name, user: a.user, dryRun: opts.dryRun }, obj, undefined)));
+        recordManagerAs(bridge, obj, undefined, { manager: opts.fieldManager, operation: 'Apply', apiVersion, now, applied: patch as KubeObject });
         return { action: 'write', obj };
       }
+      const current = bridge.stored(stored);
+      const view = bridge.toServed(current);
       const curRv = current.metadata?.resourceVersion;
       let patched: KubeObject;
       let forced: string[][] = [];
@@ -135,19 +142,19 @@ export async function handlePatch(a: VerbArgs): Promise<void> {
         const applied = cloneObject(patch as KubeObject);
         delete metaOf(applied).managedFields;
         const appliedSet = fieldSet(applied);
-        const conflicts = findConflicts(current, appliedSet, applied, opts.fieldManager);
+        const conflicts = findConflicts(view, appliedSet, applied, opts.fieldManager);
         if (conflicts.length > 0 && !force) throw conflictError(conflicts, spec, name);
         forced = conflicts.map((c) => c.path);
-        patched = applyPatch(spec, 'strategic', current, applied);
+        patched = applyPatch(spec, 'strategic', view, applied);
         // Fields this manager applied before but no longer does, and nobody else owns, go.
-        const entries = (Array.isArray(current.metadata?.managedFields) ? current.metadata!.managedFields : []) as Record<string, unknown>[];
+        const entries = (Array.isArray(view.metadata?.managedFields) ? view.metadata!.managedFields : []) as Record<string, unknown>[];
         const mine = entries.find((e) => e.manager === opts.fieldManager && e.operation === 'Apply' && !e.subresource);
         for (const path of mine ? leaves(mine.fieldsV1) : []) {
           if (owns(appliedSet, path)) continue;
           if (entries.some((e) => e !== mine && owns(e.fieldsV1, path))) continue;
           removeAt(patched, path);
         }
-      } else patched = applyPatch(spec, type, current, patch);
+      } else patched = applyPatch(spec, type, view, patch);
       if (patched.apiVersion !== apiVersion || patched.kind !== spec.kind) checkTypeMeta(patched, spec);
       const pm = metaOf(patched);
       const rv = pm.resourceVersion;
@@ -155,16 +162,16 @@ export async function handlePatch(a: VerbArgs): Promise<void> {
       if (pm.name !== name) throw badRequest(`metadata.name: Invalid value: "${String(pm.name)}": field is immutable`);
       if (spec.namespaced && pm.namespace !== info.namespace) throw badRequest(`metadata.namespace: Invalid value: "${String(pm.namespace)}": field is immutable`);
       warnings.push(...handleUnknownFields(patched, spec, opts.fieldValidation));
-      const next = prepareUpdate(spec, patched, current, sub);
+      const next = prepareUpdate(bridge.storage, bridge.toStorage(patched), current, sub);
       delete metaOf(next).resourceVersion;
       warnings.push(
         ...(await ctx.admission.admit(
-          { operation: 'UPDATE', spec, ...(sub ? { subresource: sub } : {}), namespace: info.namespace, name, user: a.user, dryRun: opts.dryRun },
+          { operation: 'UPDATE', spec: bridge.storage, ...(sub ? { subresource: sub } : {}), namespace: info.namespace, name, user: a.user, dryRun: opts.dryRun },
           next,
           current,
         )),
       );
-      recordManager(next, current, {
+      recordManagerAs(bridge, next, current, {
         manager: opts.fieldManager,
         operation: type === 'apply' ? 'Apply' : 'Update',
         apiVersion,
@@ -182,5 +189,5 @@ export async function handlePatch(a: VerbArgs): Promise<void> {
     },
     { createIfMissing: type === 'apply' && !sub, dryRun: opts.dryRun },
   );
-  sendObject(a, result.created ? 201 : 200, result.obj, warnings);
+  sendObject(a, result.created ? 201 : 200, bridge.toServed(result.obj), warnings);
 }

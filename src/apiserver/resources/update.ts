@@ -4,13 +4,14 @@ import type { KubeObject } from '../watch-cache/cached-object.js';
 import type { VerbArgs } from './context.js';
 import { decodeBody, readBody } from './body.js';
 import { badRequest, conflict, notFound, OPTIMISTIC_LOCK_MESSAGE } from './errors.js';
-import { recordCreator, recordManager } from './managed-fields.js';
+import { recordCreator } from './managed-fields.js';
 import { carryOverOnUpdate, cloneObject, metaOf, sameIgnoringTimes, stampCreate } from './object-meta.js';
 import { guaranteedUpdate } from './object-store.js';
 import { shouldDeleteAfterUpdate } from './delete.js';
 import { decodeProtobufBody } from './protobuf-body.js';
 import { sendObject } from './respond.js';
 import { checkNamespace, checkTypeMeta, handleUnknownFields, parseWriteOptions, type WriteOptions } from './write-options.js';
+import { bridgeOf, recordManagerAs } from './versions.js';
 
 /** Kinds whose create-on-update is allowed (PUT to a missing name creates it), as Kubernetes. */
 const CREATE_ON_UPDATE = new Set(['/endpoints', 'coordination.k8s.io/leases', '/events', 'events.k8s.io/events']);
@@ -46,7 +47,8 @@ export function prepareUpdate(spec: KindSpec, desired: KubeObject, current: Kube
 /**
  * Stores `desired` as the new state of an existing object: optimistic concurrency on
  * `metadata.resourceVersion` (409 when stale, unconditional when empty), admission,
- * managed fields. Shared by PUT and the subresources that replace objects.
+ * managed fields. Shared by PUT and the subresources that replace objects. `desired` is
+ * in the request's version; the object returned is in the stored one.
  */
 export async function updateObject(
   a: VerbArgs,
@@ -55,6 +57,7 @@ export async function updateObject(
   subresource: string | undefined,
 ): Promise<{ obj: KubeObject; created: boolean; warnings: string[] }> {
   const { info, spec, ctx } = a;
+  const bridge = bridgeOf(a);
   const name = info.name as string;
   const warnings: string[] = [];
   const allowCreate = !subresource && CREATE_ON_UPDATE.has(`${spec.group}/${spec.plural}`);
@@ -64,28 +67,30 @@ export async function updateObject(
     spec,
     info.namespace,
     name,
-    async (current) => {
+    async (stored) => {
       const now = ctx.now();
-      if (!current) {
+      if (!stored) {
         if (!allowCreate) throw notFound(spec, name);
-        const obj = cloneObject(desired);
-        stampCreate(obj, spec, { now, uid: ctx.newUid() });
-        recordCreator(spec, obj, opts.fieldManager, now);
-        warnings.push(...(await ctx.admission.admit({ operation: 'CREATE', spec, namespace: info.namespace, name, user: a.user, dryRun: opts.dryRun, defaulted: true }, obj, undefined)));
+        const served = cloneObject(desired);
+        stampCreate(served, spec, { now, uid: ctx.newUid() });
+        recordCreator(spec, served, opts.fieldManager, now);
+        const obj = bridge.toStorage(served);
+        warnings.push(...(await ctx.admission.admit({ operation: 'CREATE', spec: bridge.storage, namespace: info.namespace, name, user: a.user, dryRun: opts.dryRun, defaulted: !bridge.converts }, obj, undefined)));
         return { action: 'write', obj };
       }
+      const current = bridge.stored(stored);
       if (requestedRv !== undefined && requestedRv !== '' && String(requestedRv) !== current.metadata?.resourceVersion) {
         throw conflict(spec, name, OPTIMISTIC_LOCK_MESSAGE);
       }
-      const next = prepareUpdate(spec, cloneObject(desired), current, subresource);
+      const next = prepareUpdate(bridge.storage, bridge.toStorage(cloneObject(desired)), current, subresource);
       delete metaOf(next).resourceVersion;
       const w = await ctx.admission.admit(
-        { operation: 'UPDATE', spec, ...(subresource ? { subresource } : {}), namespace: info.namespace, name, user: a.user, dryRun: opts.dryRun },
+        { operation: 'UPDATE', spec: bridge.storage, ...(subresource ? { subresource } : {}), namespace: info.namespace, name, user: a.user, dryRun: opts.dryRun },
         next,
         current,
       );
       warnings.push(...w);
-      recordManager(next, current, { manager: opts.fieldManager, operation: 'Update', apiVersion: apiVersionOf(spec), now, ...(subresource ? { subresource } : {}) });
+      recordManagerAs(bridge, next, current, { manager: opts.fieldManager, operation: 'Update', apiVersion: apiVersionOf(spec), now, ...(subresource ? { subresource } : {}) });
       const { resourceVersion: _cur, ...curMeta } = current.metadata ?? {};
       void _cur;
       if (shouldDeleteAfterUpdate(spec, next)) return { action: 'delete' };
@@ -114,5 +119,5 @@ export async function handleUpdate(a: VerbArgs): Promise<void> {
   meta.name = info.name;
   const warnings = handleUnknownFields(obj, spec, opts.fieldValidation, true);
   const r = await updateObject(a, obj, opts, info.subresource);
-  sendObject(a, r.created ? 201 : 200, r.obj, [...warnings, ...r.warnings]);
+  sendObject(a, r.created ? 201 : 200, bridgeOf(a).toServed(r.obj), [...warnings, ...r.warnings]);
 }

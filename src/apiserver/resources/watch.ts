@@ -10,6 +10,7 @@ import { responseShape } from './media-type.js';
 import { sendError } from './respond.js';
 import { compileFilter } from './selectors.js';
 import { parseIncludeObject, renderTable } from './table.js';
+import { bridgeOf } from './versions.js';
 
 type OutType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -57,8 +58,14 @@ export async function handleWatch(a: VerbArgs): Promise<void> {
   const nsPrefix = listPrefix(spec, info.namespace);
   const rc = ctx.cache.resource(resourcePrefix(spec));
   const now = ctx.now;
-  const formatBase = shape.as === 'Table' ? `table/${shape.version}/${includeObject}` : shape.as === 'PartialObjectMetadata' ? `pom/${shape.version}` : 'json';
+  // Events hold the stored form; a watcher in another version gets them converted. The
+  // version is part of the memo key, so each event is converted and serialized once per
+  // version and format, whatever the number of watchers.
+  const bridge = bridgeOf(a);
+  const format = shape.as === 'Table' ? `table/${shape.version}/${includeObject}` : shape.as === 'PartialObjectMetadata' ? `pom/${shape.version}` : 'json';
+  const formatBase = bridge.converts ? `${apiVersionOf(spec)}/${format}` : format;
 
+  /** An event line; `obj` is in the served version already (or a Status for ERROR). */
   const render = (type: OutType | 'ERROR', obj: KubeObject): Buffer => {
     let payload: unknown = obj;
     if (type !== 'ERROR') {
@@ -119,7 +126,7 @@ export async function handleWatch(a: VerbArgs): Promise<void> {
     if (type === undefined) return;
     const t = type;
     const o = obj;
-    write(ev.encode(key, () => render(t, o)));
+    write(ev.encode(key, () => render(t, bridge.toServed(o))));
   };
 
   req.on('close', finish);
@@ -151,7 +158,7 @@ export async function handleWatch(a: VerbArgs): Promise<void> {
     if (initial) {
       for (const o of rc.list(nsPrefix)) {
         if (!filter.everything && !filter.matches(o.obj)) continue;
-        write(render('ADDED', o.obj));
+        write(render('ADDED', bridge.cached(o).obj));
       }
     }
     const sub = rc.subscribe(from, deliver);

@@ -19,11 +19,28 @@ export class CachedObject {
   readonly obj: KubeObject;
   private text: string | undefined;
   private buf: Buffer | undefined;
+  /** This object as other API versions serve it (kinds served in several versions). */
+  private versions: Map<string, CachedObject> | undefined;
 
   constructor(key: string, rev: number, obj: KubeObject) {
     this.key = key;
     this.rev = rev;
     this.obj = obj;
+  }
+
+  /**
+   * The object in another API version: `convert` runs the first time that version is
+   * asked for; the result (and, lazily, its bytes) is kept with this object, so every list
+   * and watch in that version shares one conversion and one serialization.
+   */
+  as(apiVersion: string, convert: (obj: KubeObject) => KubeObject): CachedObject {
+    this.versions ??= new Map();
+    let o = this.versions.get(apiVersion);
+    if (o === undefined) {
+      o = new CachedObject(this.key, this.rev, convert(this.obj));
+      this.versions.set(apiVersion, o);
+    }
+    return o;
   }
 
   /** The object's JSON text (computed on first use, then reused). */

@@ -1,9 +1,13 @@
 import { f, kind, object, t, type Infer, type SchemaFieldError } from '../../schema/dsl.js';
 import { ObjectMetaSchema, ageColumn, fieldError, nonNegative } from '../../meta/v1/index.js';
 import { isPathSegmentName } from '../../networking/v1/names.js';
+import { formatHpaMetrics, HorizontalPodAutoscalerKind as HorizontalPodAutoscalerV2Kind, type HorizontalPodAutoscaler as HorizontalPodAutoscalerV2 } from '../v2/index.js';
+import { METRIC_SPECS_ANNOTATION, METRIC_STATUSES_ANNOTATION } from './annotations.js';
+import { hpaV1ToV2, hpaV2ToV1 } from './conversion.js';
 
-/** autoscaling.DefaultCPUUtilization: the target when an autoscaler names no metric. */
-export const DEFAULT_CPU_UTILIZATION = 80;
+import { DEFAULT_CPU_UTILIZATION } from '../v2/index.js';
+
+export { DEFAULT_CPU_UTILIZATION };
 
 export const CrossVersionObjectReferenceSchema = object('CrossVersionObjectReference', 'The kind, name and API version of a resource.', {
   kind: f(1, t.string(), 'Kind of the referent (Deployment).'),
@@ -43,11 +47,12 @@ export const HorizontalPodAutoscalerSchema = object(
   },
   {
     applyDefaults: (hpa) => {
-      // kube-apiserver stores autoscaling/v2, whose defaults add an 80% CPU metric when there
-      // is none; read back as v1 that is targetCPUUtilizationPercentage: 80.
+      // kube-apiserver stores autoscaling/v2, whose conversion adds an 80% CPU metric when
+      // there is no metric at all; read back as v1 that is targetCPUUtilizationPercentage: 80.
+      // Metrics in the annotation count: then there is no CPU default.
       const spec = (hpa.spec ??= {});
       spec.minReplicas ??= 1; // the field default, for a spec this hook just created
-      spec.targetCPUUtilizationPercentage ??= DEFAULT_CPU_UTILIZATION;
+      if (hpa.metadata?.annotations?.[METRIC_SPECS_ANNOTATION] === undefined) spec.targetCPUUtilizationPercentage ??= DEFAULT_CPU_UTILIZATION;
       // Go's status is a struct whose replica counts have no omitempty: every object reads
       // back with `status: {currentReplicas: 0, desiredReplicas: 0}` at least.
       const status = (hpa.status ??= {});
@@ -92,8 +97,16 @@ export function validateHorizontalPodAutoscalerV1(hpa: HorizontalPodAutoscaler):
   return errs;
 }
 
-/** formatHPAMetrics for the single CPU metric a v1 autoscaler can have. */
+/**
+ * formatHPAMetrics, as upstream prints a v1 object (converted): with the round-trip
+ * annotations, every metric; without, the single CPU metric v1 can name.
+ */
 export function hpaV1Targets(hpa: HorizontalPodAutoscaler): string {
+  const annotations = hpa.metadata?.annotations;
+  if (annotations?.[METRIC_SPECS_ANNOTATION] !== undefined || annotations?.[METRIC_STATUSES_ANNOTATION] !== undefined) {
+    const v2 = hpaV1ToV2(hpa) as HorizontalPodAutoscalerV2;
+    return formatHpaMetrics(v2.spec?.metrics, v2.status?.currentMetrics);
+  }
   const target = hpa.spec?.targetCPUUtilizationPercentage;
   if (target === undefined) return '<none>';
   const current = hpa.status?.currentCPUUtilizationPercentage;
@@ -116,6 +129,8 @@ export const HorizontalPodAutoscalerKind = kind<HorizontalPodAutoscaler>({
   hasGeneration: true,
   nameFormat: 'dns1123-subdomain',
   validate: (hpa) => validateHorizontalPodAutoscalerV1(hpa),
+  // Served from the autoscaling/v2 objects storage holds.
+  conversion: { storage: HorizontalPodAutoscalerV2Kind, toStorage: hpaV1ToV2, fromStorage: hpaV2ToV1 },
   printerColumns: [
     {
       name: 'Reference',

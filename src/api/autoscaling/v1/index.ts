@@ -4,10 +4,12 @@ import { HorizontalPodAutoscalerKind } from './horizontal-pod-autoscaler.js';
 
 export * from './scale.js';
 export * from './horizontal-pod-autoscaler.js';
+export * from './annotations.js';
+export { hpaV1ToV2, hpaV2ToV1 } from './conversion.js';
 
 /**
- * Every top-level autoscaling/v1 resource, in discovery order. autoscaling/v2 is not served:
- * its objects share storage with v1's and skiff has no conversion between versions yet.
+ * Every top-level autoscaling/v1 resource, in discovery order. HorizontalPodAutoscalers are
+ * stored as autoscaling/v2 and converted (conversion.ts).
  */
 export const autoscalingV1Kinds: readonly KindSpec[] = [HorizontalPodAutoscalerKind];
 
