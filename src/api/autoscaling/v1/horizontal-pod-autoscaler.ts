@@ -1,6 +1,6 @@
+import { validateCrossVersionObjectReference } from '../v2/validation.js';
 import { f, kind, object, t, type Infer, type SchemaFieldError } from '../../schema/dsl.js';
 import { ObjectMetaSchema, ageColumn, fieldError, nonNegative } from '../../meta/v1/index.js';
-import { isPathSegmentName } from '../../networking/v1/names.js';
 import { formatHpaMetrics, HorizontalPodAutoscalerKind as HorizontalPodAutoscalerV2Kind, type HorizontalPodAutoscaler as HorizontalPodAutoscalerV2 } from '../v2/index.js';
 import { METRIC_SPECS_ANNOTATION, METRIC_STATUSES_ANNOTATION } from './annotations.js';
 import { hpaV1ToV2, hpaV2ToV1 } from './conversion.js';
@@ -63,19 +63,8 @@ export const HorizontalPodAutoscalerSchema = object(
 );
 export type HorizontalPodAutoscaler = Infer<typeof HorizontalPodAutoscalerSchema>;
 
-/**
- * ValidateCrossVersionObjectReference (pkg/apis/autoscaling/validation): kind and name
- * are required and must be path segments.
- */
-export function validateCrossVersionObjectReference(ref: CrossVersionObjectReference | undefined, path: string): SchemaFieldError[] {
-  const errs: SchemaFieldError[] = [];
-  for (const key of ['kind', 'name'] as const) {
-    const v = ref?.[key] ?? '';
-    if (v === '') errs.push(fieldError.required(`${path}.${key}`));
-    else for (const msg of isPathSegmentName(v)) errs.push(fieldError.invalid(`${path}.${key}`, v, msg));
-  }
-  return errs;
-}
+// ValidateCrossVersionObjectReference is the same in both versions (v2's validation.ts).
+export { validateCrossVersionObjectReference } from '../v2/validation.js';
 
 /**
  * validateHorizontalPodAutoscalerSpec with upstream's messages. Upstream validates the
