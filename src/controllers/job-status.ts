@@ -5,6 +5,7 @@
 import type { Job } from '../api/batch/v1/job.js';
 import { jobLabels } from '../api/batch/v1/job-selector.js';
 import type { Pod } from '../api/core/v1/pod.js';
+import { isCountedFailure } from './job-pod-failure-policy.js';
 import { isPodActive, isPodReady } from './pod-util.js';
 
 export interface PodCounts {
@@ -25,7 +26,7 @@ export function podIndex(pod: Pod): number | undefined {
   return Number(raw);
 }
 
-/** Counts the Job's pods by phase (finished pods count even while being deleted). */
+/** Counts the Job's pods by phase (finished pods count even while being deleted; failures the pod failure policy ignores do not). */
 export function countPods(job: Job, pods: readonly Pod[]): PodCounts {
   const completions = job.spec?.completions ?? 1;
   const indexed = job.spec?.completionMode === 'Indexed';
@@ -38,7 +39,7 @@ export function countPods(job: Job, pods: readonly Pod[]): PodCounts {
         if (idx !== undefined && idx < completions) out.succeededIndexes.add(idx);
       } else out.succeeded++;
     } else if (phase === 'Failed') {
-      out.failed++;
+      if (isCountedFailure(job, p)) out.failed++;
     } else if (isPodActive(p)) {
       out.active.push(p);
       if (isPodReady(p)) out.ready++;
@@ -66,11 +67,11 @@ export function wantActive(job: Job, succeeded: number): number {
   return Math.max(0, Math.min(parallelism, completions - succeeded));
 }
 
-/** Indexed Jobs: the lowest `n` indexes neither succeeded nor active. */
-export function missingIndexes(completions: number, c: PodCounts, n: number): number[] {
+/** Indexed Jobs: the lowest `n` indexes neither succeeded, active nor failed for good. */
+export function missingIndexes(completions: number, c: PodCounts, n: number, failed: ReadonlySet<number> = new Set()): number[] {
   const out: number[] = [];
   for (let i = 0; i < completions && out.length < n; i++) {
-    if (!c.succeededIndexes.has(i) && !c.activeIndexes.has(i)) out.push(i);
+    if (!c.succeededIndexes.has(i) && !c.activeIndexes.has(i) && !failed.has(i)) out.push(i);
   }
   return out;
 }

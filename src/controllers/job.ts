@@ -14,7 +14,11 @@ import { Expectations, observeOwnedPods } from './expectations.js';
 import { newControllerRef } from './owner-refs.js';
 import { selectorOf } from './replicaset.js';
 import { omitZero, sameJson, statusMergePatch } from './status-fields.js';
-import { countPods, finishedCondition, formatIndexes, isJobComplete, missingIndexes, wantActive } from './job-status.js';
+import { countPods, finishedCondition, formatIndexes, isJobComplete, missingIndexes, podIndex, wantActive } from './job-status.js';
+import { allPodsTerminal, interimConditionType, recordedFinish, type JobFinish } from './job-finish.js';
+import { failJobMessage } from './job-pod-failure-policy.js';
+import { failedIndexes, indexFailureAnnotations } from './job-failed-indexes.js';
+import { matchSuccessPolicy } from './job-success-policy.js';
 
 const COMPONENT = 'job-controller';
 /** JobStatus fields tagged omitempty that this controller writes (ready and terminating are pointers: 0 is printed). */
@@ -80,61 +84,93 @@ export function newJobController(ctx: ControllerContext): RunningController {
     const deadline = job.spec?.activeDeadlineSeconds;
     let requeueAfterMs: number | undefined;
 
-    let failure: { reason: string; message: string } | undefined;
-    if (failed > (job.spec?.backoffLimit ?? 6)) failure = { reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
+    const indexed = job.spec?.completionMode === 'Indexed';
+    const perIndex = indexed && job.spec?.backoffLimitPerIndex !== undefined && job.spec?.backoffLimitPerIndex !== null;
+    const failedIdx = perIndex ? failedIndexes(job, owned) : new Set<number>();
+    // Upstream's order: an outcome already recorded, a FailJob rule, backoff limit, deadline, failed indexes, success.
+    let finish: JobFinish | undefined = recordedFinish(job);
+    const failMessage = finish ? undefined : failJobMessage(job, owned);
+    if (finish) {
+      // decided earlier
+    } else if (failMessage) finish = { type: 'Failed', reason: 'PodFailurePolicy', message: failMessage };
+    else if (failed > (job.spec?.backoffLimit ?? 6)) finish = { type: 'Failed', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' };
     else if (deadline !== undefined && deadline !== null && !job.spec?.suspend) {
       const left = start + deadline * 1000 - now;
-      if (left <= 0) failure = { reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' };
+      if (left <= 0) finish = { type: 'Failed', reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' };
       else requeueAfterMs = left;
     }
+    if (!finish && perIndex) {
+      const maxFailed = job.spec?.maxFailedIndexes;
+      if (maxFailed !== undefined && maxFailed !== null && failedIdx.size > maxFailed) {
+        finish = { type: 'Failed', reason: 'MaxFailedIndexesExceeded', message: 'Job has exceeded the specified maximal number of failed indexes' };
+      } else if (failedIdx.size > 0 && failedIdx.size + counts.succeededIndexes.size >= (job.spec?.completions ?? 1)) {
+        finish = { type: 'Failed', reason: 'FailedIndexes', message: 'Job has failed indexes' };
+      }
+    }
+    const policyMessage = !finish && indexed ? matchSuccessPolicy(job, counts.succeededIndexes) : undefined;
+    if (policyMessage) finish = { type: 'Complete', reason: 'SuccessPolicy', message: policyMessage };
+    if (!finish && isJobComplete(job, { ...counts, succeeded })) {
+      finish = { type: 'Complete', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' };
+    }
 
-    const complete = !failure && isJobComplete(job, { ...counts, succeeded });
     let active = counts.active.length;
-    if (failure || complete) {
-      // A finished Job keeps no running pods.
+    let terminal = false;
+    if (finish) {
+      // A finishing Job keeps no running pods; it is Failed or Complete only once they all stopped.
       await deletePods(job, counts.active);
       active = 0;
-      if (failure) {
-        setCondition(status, { type: 'FailureTarget', status: 'True', reason: failure.reason, message: failure.message }, now);
-        setCondition(status, { type: 'Failed', status: 'True', reason: failure.reason, message: failure.message }, now);
-        recorder.event(job, 'Warning', failure.reason, failure.message, GVK);
-      } else {
-        setCondition(status, { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' }, now);
-        setCondition(status, { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods' }, now);
-        status.completionTime = rfc3339(now);
-        recorder.event(job, 'Normal', 'Completed', 'Job completed', GVK);
+      const cond = { status: 'True' as const, reason: finish.reason, message: finish.message };
+      setCondition(status, { type: interimConditionType[finish.type], ...cond }, now);
+      // Pods deleted just now still show in the cache: their deletion events bring the next sync.
+      terminal = counts.active.length === 0 && allPodsTerminal(owned);
+      if (terminal) {
+        setCondition(status, { type: finish.type, ...cond }, now);
+        if (finish.type === 'Complete') {
+          status.completionTime = rfc3339(now);
+          recorder.event(job, 'Normal', 'Completed', 'Job completed', GVK);
+        } else recorder.event(job, 'Warning', finish.reason, finish.message, GVK);
       }
     } else if (expectations.satisfied(key)) {
       const seen = lastFailure.get(key);
       if (!seen || seen.failed !== failed) lastFailure.set(key, { failed, at: now });
       const wait = failed > 0 ? (lastFailure.get(key)?.at ?? now) + jobBackoffMs(failed, backoffBaseMs) - now : 0;
+      // Failed indexes are done too: they are never retried.
+      const done = succeeded + failedIdx.size;
       // After failures, new pods wait out the backoff (deletions never do).
-      if (wait > 0 && counts.active.length < wantActive(job, succeeded)) {
+      if (wait > 0 && counts.active.length < wantActive(job, done)) {
         requeueAfterMs = Math.min(requeueAfterMs ?? wait, wait);
       } else {
-        active += await manageJob(job, key, counts, succeeded);
+        active += await manageJob(job, key, counts, done, owned, failedIdx);
       }
     }
 
     status.active = active;
     status.succeeded = succeeded;
     status.failed = failed;
-    status.ready = failure || complete ? 0 : counts.ready;
+    status.ready = finish ? 0 : counts.ready;
     status.terminating = owned.filter((p) => p.metadata?.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed').length;
-    if (job.spec?.completionMode === 'Indexed') status.completedIndexes = formatIndexes(counts.succeededIndexes);
+    if (indexed) status.completedIndexes = formatIndexes(counts.succeededIndexes);
+    if (perIndex) status.failedIndexes = formatIndexes(failedIdx);
     // JobStatus: active/succeeded/failed/completedIndexes are omitempty; ready and terminating are pointers, so 0 stays.
     omitZero(status, JOB_OMITEMPTY);
     // Upstream always sets the (here always empty) uncounted list, so Jobs print `uncountedTerminatedPods: {}`.
     status.uncountedTerminatedPods ??= {};
     await writeStatus(job, status);
-    if (failure || complete) return handleTtl({ ...job, status }, finishedCondition({ ...job, status })!, now);
+    if (terminal) return handleTtl({ ...job, status }, finishedCondition({ ...job, status })!, now);
     return requeueAfterMs !== undefined ? { requeueAfterMs: requeueAfterMs + 20 } : undefined;
   };
 
   /** Creates or deletes pods toward wantActive; returns the change in active pods. */
-  async function manageJob(job: Job, key: string, counts: ReturnType<typeof countPods>, succeeded: number): Promise<number> {
+  async function manageJob(job: Job, key: string, counts: ReturnType<typeof countPods>, succeeded: number, owned: readonly Pod[], failedIdx: ReadonlySet<number>): Promise<number> {
     const namespace = job.metadata?.namespace ?? '';
     const want = wantActive(job, succeeded);
+    // A failed index is not retried: its running pods go (a FailIndex rule may fire while a sibling runs).
+    const doomed = counts.active.filter((p) => failedIdx.has(podIndex(p) ?? -1));
+    if (doomed.length > 0) {
+      expectations.expectDeletions(key, doomed.map(objectKey));
+      await deletePods(job, doomed, key);
+      return -doomed.length;
+    }
     const active = counts.active.length;
     if (active > want) {
       // Newest first: the least progress is lost.
@@ -145,8 +181,9 @@ export function newJobController(ctx: ControllerContext): RunningController {
     }
     if (active === want) return 0;
     const indexed = job.spec?.completionMode === 'Indexed';
+    const perIndex = indexed && job.spec?.backoffLimitPerIndex !== undefined && job.spec?.backoffLimitPerIndex !== null;
     const slots: Array<number | undefined> = indexed
-      ? missingIndexes(job.spec?.completions ?? 1, counts, want - active)
+      ? missingIndexes(job.spec?.completions ?? 1, counts, want - active, failedIdx)
       : Array.from({ length: want - active }, () => undefined);
     if (slots.length === 0) return 0;
     expectations.expectCreations(key, slots.length);
@@ -155,7 +192,8 @@ export function newJobController(ctx: ControllerContext): RunningController {
     await Promise.all(
       slots.map(async (index) => {
         try {
-          const pod = await pods.create(podForJob(job, index), { namespace });
+          const extra = index !== undefined && perIndex ? indexFailureAnnotations(job, owned, index) : undefined;
+          const pod = await pods.create(podForJob(job, index, extra), { namespace });
           created++;
           // One event per pod, named as the server generated it (RealPodControl.createPods).
           recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata?.name ?? ''}`, GVK);
@@ -216,7 +254,7 @@ export function newJobController(ctx: ControllerContext): RunningController {
 }
 
 /** A pod for the Job (index given for Indexed Jobs): template labels, completion index, controller reference. */
-export function podForJob(job: Job, index?: number): Pod {
+export function podForJob(job: Job, index?: number, indexAnnotations?: Record<string, string>): Pod {
   const tpl = job.spec?.template ?? {};
   const meta = tpl.metadata ?? {};
   const name = job.metadata?.name ?? '';
@@ -228,6 +266,7 @@ export function podForJob(job: Job, index?: number): Pod {
   const spec = structuredClone(tpl.spec ?? {}) as NonNullable<Pod['spec']>;
   if (index !== undefined) {
     annotations[jobLabels.completionIndexAnnotation] = String(index);
+    Object.assign(annotations, indexAnnotations);
     labels[jobLabels.podIndexLabel] = String(index);
     if (spec.subdomain) spec.hostname ??= `${name}-${index}`;
   }

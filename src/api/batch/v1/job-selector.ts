@@ -8,6 +8,8 @@ export const jobLabels = {
   legacyControllerUid: 'controller-uid',
   completionIndexAnnotation: 'batch.kubernetes.io/job-completion-index',
   podIndexLabel: 'batch.kubernetes.io/job-index',
+  indexFailureCountAnnotation: 'batch.kubernetes.io/job-index-failure-count',
+  indexIgnoredFailureCountAnnotation: 'batch.kubernetes.io/job-index-ignored-failure-count',
   trackingFinalizer: 'batch.kubernetes.io/job-tracking',
   cronJobScheduledTimestamp: 'batch.kubernetes.io/cronjob-scheduled-timestamp',
 } as const;
