@@ -294,7 +294,8 @@ export class ProcessRuntime implements Runtime {
     const kill = (sig: NodeJS.Signals): void => killGroup(pgid, sig);
     if (timeoutSeconds > 0) {
       kill('SIGTERM');
-      const timer = setTimeout(() => kill('SIGKILL'), timeoutSeconds * 1000);
+      // Not holding the kubelet's process open: pods outlive it, and the next one finishes the stop.
+      const timer = setTimeout(() => kill('SIGKILL'), timeoutSeconds * 1000).unref();
       await c.exited;
       clearTimeout(timer);
     } else {
