@@ -2,13 +2,15 @@
  * The PodStatus Kubernetes reports for a pod, built from what its worker knows of each
  * container (restart count, waiting reason, probe results) and what the runtime says of
  * its current and last instances: phase, conditions, container statuses (ephemeral
- * containers' too, which count for neither phase nor readiness).
+ * containers' too, which count for neither phase nor readiness; sidecars count for
+ * readiness but not the phase, which the app containers decide).
  */
 import type { Container } from '../api/core/v1/container.js';
 import type { Pod } from '../api/core/v1/pod.js';
 import type { ContainerStatus as ApiContainerStatus, PodCondition, PodStatus } from '../api/core/v1/pod-status.js';
 import { rfc3339 } from '../client/micro-time.js';
 import { ephemeralContainers } from './ephemeral-containers.js';
+import { isSidecar } from './pod-sidecars.js';
 import type { ContainerStatus, PodSandbox } from './runtime.js';
 
 export type Policy = 'Always' | 'OnFailure' | 'Never';
@@ -70,7 +72,8 @@ export async function buildPodStatus(i: PodStatusInput): Promise<PodStatus> {
       image: cur?.image ?? c.image ?? '',
       imageID: '',
       ...(cur ? { containerID: cid(cur.id) } : {}),
-      ready: !isInit && cur?.state === 'running' && st.ready && st.started,
+      // Of init containers, only sidecars are ever ready (from their readinessProbe).
+      ready: (!isInit || isSidecar(c)) && cur?.state === 'running' && st.ready && st.started,
       started: cur?.state === 'running' && st.started,
       restartCount: st.restartCount,
       state,
@@ -92,14 +95,16 @@ export async function buildPodStatus(i: PodStatusInput): Promise<PodStatus> {
   else if (apps.every((a) => a.cur?.state === 'exited' && !shouldRestart(i.policy, a.cur.exitCode))) phase = apps.every((a) => a.cur?.exitCode === 0) ? 'Succeeded' : 'Failed';
   else if (apps.some((a) => !a.cur && a.status.restartCount === 0)) phase = 'Pending';
   else phase = 'Running';
-  const ready = i.initDone && apps.every((a) => a.status.ready);
+  // Sidecars count for the pod's readiness, listed first among the unready, as upstream.
+  const sidecars = inits.filter((_, n) => isSidecar(i.pod.spec?.initContainers?.[n]));
+  const ready = i.initDone && apps.every((a) => a.status.ready) && sidecars.every((a) => a.status.ready);
   const old = i.pod.status?.conditions ?? [];
   const cond = (type: string, ok: boolean, reason?: string): PodCondition => {
     const status = ok ? 'True' : 'False';
     const prev = old.find((c) => c.type === type);
     return { type, status, lastProbeTime: null, lastTransitionTime: prev?.status === status ? prev.lastTransitionTime : ts(undefined), ...(!ok && reason ? { reason } : {}) } as unknown as PodCondition;
   };
-  const notReady = apps.filter((a) => !a.status.ready).map((a) => a.status.name);
+  const notReady = [...sidecars, ...apps].filter((a) => !a.status.ready).map((a) => a.status.name);
   const conditions: PodCondition[] = [
     cond('PodReadyToStartContainers', !!i.sandbox && i.sandbox.state === 'ready' && !i.terminal),
     cond('Initialized', i.initDone, 'ContainersNotInitialized'),

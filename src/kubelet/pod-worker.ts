@@ -16,6 +16,7 @@ import { ContainerStartError, type ContainerStatus, type Mount, type PodSandbox 
 import type { CState, PodWorkerDeps } from './pod-worker-deps.js';
 import { traceStart } from './start-trace.js';
 import { onlyStatusChanged } from './pod-update-echo.js';
+import { sidecarsReversed, stopWaves, syncInitContainers, terminationWaves, wasInitialized } from './pod-sidecars.js';
 
 export type { PodWorkerDeps } from './pod-worker-deps.js';
 
@@ -23,9 +24,9 @@ export type { PodWorkerDeps } from './pod-worker-deps.js';
 const NO_TARGET = 'CreateContainerConfigError';
 
 /**
- * Drives one pod towards its spec on the runtime: sandbox, init containers in order, app
- * containers with restartPolicy and CrashLoopBackOff, probes and hooks, and writes the
- * status Kubernetes reports. Syncs are serialized; requestSync() coalesces requests.
+ * Drives one pod towards its spec on the runtime: sandbox, init containers in order (and
+ * sidecars, pod-sidecars.ts), app containers with restartPolicy and CrashLoopBackOff, probes
+ * and hooks, and writes the status Kubernetes reports. Syncs are serialized; requestSync() coalesces requests.
  */
 export class PodWorker {
   pod: Pod;
@@ -36,6 +37,8 @@ export class PodWorker {
   private deleted = false;
   private terminal = false;
   private finished = false;
+  /** The init sequence has completed once: from then on only sidecars are kept running. */
+  private initialized = false;
   private resyncTimer: Timer | undefined;
   private resyncAt = Infinity;
   private lastPosted = '';
@@ -54,6 +57,7 @@ export class PodWorker {
   /** Re-adopts what the runtime still runs for this pod (kubelet restart). */
   private adopt(sandbox: PodSandbox, containers: ContainerStatus[]): void {
     this.sandbox = sandbox;
+    this.initialized = wasInitialized(this.pod);
     const st = this.pod.status;
     const prev = new Map([...(st?.containerStatuses ?? []), ...(st?.initContainerStatuses ?? []), ...(st?.ephemeralContainerStatuses ?? [])].map((s) => [s.name, s]));
     const byName = new Map<string, ContainerStatus[]>();
@@ -157,22 +161,18 @@ export class PodWorker {
     // Before the init containers, as upstream: a pod stuck initializing can still be debugged.
     const ephemeral = ephemeralContainers(this.pod);
     for (const e of ephemeral) await this.ensureEphemeral(e);
-    let initDone = true;
-    let failed = false;
-    for (const c of inits) {
-      const cur = await this.ensure(c, this.policy() === 'Never' ? 'Never' : 'OnFailure');
-      if (cur?.state === 'exited' && cur.exitCode === 0) continue;
-      initDone = false;
-      if (cur?.state === 'exited' && this.policy() === 'Never') failed = true;
-      break;
-    }
+    const host = { ensure: (c: Container, p: Policy) => this.ensure(c, p), started: (n: string) => this.states.get(n)?.started ?? false };
+    const { done: initDone, failed } = await syncInitContainers(inits, this.policy(), this.initialized, host);
+    this.initialized ||= initDone;
     if (initDone) for (const c of this.pod.spec?.containers ?? []) await this.ensure(c, this.policy(), { restartChanged: true });
     // Those whose target has only now been started (upstream retries on the next sync).
     for (const e of ephemeral) if (this.states.get(e.container.name ?? '')?.waiting?.reason === NO_TARGET) await this.ensureEphemeral(e);
-    const status = await this.buildStatus(initDone, failed);
+    let status = await this.buildStatus(initDone, failed);
     if (status.phase === 'Succeeded' || status.phase === 'Failed') {
-      this.terminal = true;
+      this.terminal = true; // first: sidecars stopped below must not be restarted
       this.stopProbes();
+      // The app containers are done (a Job's pod): its sidecars stop after them, last declared first.
+      if (await this.stopWaves(sidecarsReversed(this.pod).map((c) => [c]), this.graceSeconds())) status = await this.buildStatus(initDone, failed);
       await this.deps.runtime.stopPodSandbox(this.sandbox.id);
     }
     await this.post(status);
@@ -353,14 +353,7 @@ export class PodWorker {
     if (this.finished) return;
     this.stopProbes();
     const rt = this.deps.runtime;
-    const grace = this.graceSeconds();
-    const all = [...(this.pod.spec?.initContainers ?? []), ...(this.pod.spec?.containers ?? []), ...ephemeralContainers(this.pod).map((e) => e.container)];
-    await Promise.all(all.map(async (c) => {
-      const st = this.states.get(c.name ?? '');
-      const cur = st?.id ? await rt.containerStatus(st.id) : undefined;
-      if (!st?.id || cur?.state !== 'running') return;
-      await this.kill(c, st.id, `Stopping container ${c.name}`, grace);
-    }));
+    await this.stopWaves(terminationWaves(this.pod, ephemeralContainers(this.pod).map((e) => e.container)), this.graceSeconds());
     if (this.sandbox) await rt.removePodSandbox(this.sandbox.id);
     await this.deps.volumes?.tearDown(this.pod);
     this.sandbox = undefined;
@@ -369,6 +362,12 @@ export class PodWorker {
     this.deps.backoff.forget(this.key);
     if (!this.deleted) await this.deps.deletePod(this.pod);
     this.deps.onFinished();
+  }
+
+  /** stopWaves (pod-sidecars.ts) with this pod's containers and kill. */
+  private stopWaves(waves: Container[][], grace: number): Promise<boolean> {
+    const { clock, runtime } = this.deps;
+    return stopWaves(waves, grace, { clock, runtime, idOf: (name) => this.states.get(name)?.id, kill: (c, id, g) => this.kill(c, id, `Stopping container ${c.name}`, g) });
   }
 
   /** The pod's grace period for killing its containers: the deletion's, else the spec's (default 30 s). */

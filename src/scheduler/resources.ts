@@ -1,5 +1,6 @@
 import type { Pod } from '../api/core/v1/pod.js';
 import type { Node } from '../api/core/v1/node.js';
+import { podResourceTotals, type AmountMath } from '../api/core/v1/pod-resource-totals.js';
 import { Quantity } from '../machinery/quantity.js';
 
 /**
@@ -44,12 +45,8 @@ export function parseResourceList(list: Record<string, unknown> | null | undefin
   return out;
 }
 
-function addInto(into: ResourceAmounts, r: ResourceAmounts): void {
-  for (const k in r) into[k] = (into[k] ?? 0) + (r[k] ?? 0);
-}
-function maxInto(into: ResourceAmounts, r: ResourceAmounts): void {
-  for (const k in r) into[k] = Math.max(into[k] ?? 0, r[k] ?? 0);
-}
+const NUMBERS: AmountMath<number> = { parse: amount, add: (a, b) => a + b, max: Math.max };
+const NON_ZERO_DEFAULTS = { cpu: DEFAULT_MILLI_CPU_REQUEST, memory: DEFAULT_MEMORY_REQUEST };
 
 export interface PodRequests {
   /** Effective requests: max(sum of app containers + sidecars, any init step) + overhead. */
@@ -84,46 +81,11 @@ export function podRequests(pod: Pod): PodRequests {
     lastRequests = cached;
     return cached;
   }
-  const spec = pod.spec;
-  const sum: ResourceAmounts = {};
-  let nzCpu = 0;
-  let nzMem = 0;
-  for (const c of spec?.containers ?? []) {
-    const r = parseResourceList(c.resources?.requests as Record<string, unknown> | undefined);
-    addInto(sum, r);
-    nzCpu += r.cpu ?? DEFAULT_MILLI_CPU_REQUEST;
-    nzMem += r.memory ?? DEFAULT_MEMORY_REQUEST;
-  }
-  const sidecars: ResourceAmounts = {};
-  const initMax: ResourceAmounts = {};
-  let nzInitCpu = 0;
-  let nzInitMem = 0;
-  let nzSideCpu = 0;
-  let nzSideMem = 0;
-  for (const c of spec?.initContainers ?? []) {
-    const r = parseResourceList(c.resources?.requests as Record<string, unknown> | undefined);
-    if (c.restartPolicy === 'Always') {
-      addInto(sidecars, r);
-      nzSideCpu += r.cpu ?? 0;
-      nzSideMem += r.memory ?? 0;
-      const step = { ...sidecars };
-      maxInto(initMax, step);
-    } else {
-      const step = { ...sidecars };
-      addInto(step, r);
-      maxInto(initMax, step);
-      nzInitCpu = Math.max(nzInitCpu, nzSideCpu + (r.cpu ?? 0));
-      nzInitMem = Math.max(nzInitMem, nzSideMem + (r.memory ?? 0));
-    }
-  }
-  addInto(sum, sidecars);
-  maxInto(sum, initMax);
-  nzCpu = Math.max(nzCpu + nzSideCpu, nzInitCpu);
-  nzMem = Math.max(nzMem + nzSideMem, nzInitMem);
-  const overhead = parseResourceList(spec?.overhead as Record<string, unknown> | undefined);
-  addInto(sum, overhead);
-  nzCpu += overhead.cpu ?? 0;
-  nzMem += overhead.memory ?? 0;
+  const sum: ResourceAmounts = Object.fromEntries(podResourceTotals(pod.spec, 'requests', NUMBERS));
+  // Scoring assumes defaults for every container that states no cpu/memory, as upstream's NonMissingContainerRequests.
+  const nonZero = podResourceTotals(pod.spec, 'requests', NUMBERS, { nonMissing: NON_ZERO_DEFAULTS });
+  const nzCpu = nonZero.get('cpu') ?? 0;
+  const nzMem = nonZero.get('memory') ?? 0;
   for (const k of Object.keys(sum)) if (sum[k] === 0) delete sum[k];
   const scalar: Array<readonly [string, number]> = [];
   for (const k in sum) if (k !== 'cpu' && k !== 'memory' && k !== 'pods') scalar.push([k, sum[k] as number]);

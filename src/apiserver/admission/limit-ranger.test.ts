@@ -35,6 +35,13 @@ describe('LimitRanger admission', () => {
     await plugin(bounds, pods).admit(attrs(), fits, undefined);
   });
 
+  it('counts sidecars (restartPolicy Always init containers) with the app containers in the Pod totals', async () => {
+    const pods = range({ type: 'Pod', max: { cpu: '1' } });
+    const withSidecar = (restartPolicy?: string) => ({ spec: { initContainers: [{ name: 's', ...(restartPolicy ? { restartPolicy } : {}), resources: { limits: { cpu: '600m' } } }], containers: [{ name: 'a', resources: { limits: { cpu: '600m' } } }] } });
+    await rejects(plugin(pods), withSidecar('Always'), 'maximum cpu usage per Pod is 1, but limit is 1200m');
+    await plugin(pods).admit(attrs(), withSidecar() as unknown as KubeObject, undefined); // a plain init container runs alone
+  });
+
   it('leaves pods without a LimitRange, pod updates and other kinds alone', async () => {
     const bare = { spec: { containers: [{ name: 'a' }] } } as any;
     await limitRanger({ limitRanges: () => [] }).admit(attrs(), bare, undefined);

@@ -1,4 +1,5 @@
 import { Quantity } from '../../machinery/quantity.js';
+import { podResourceTotals, QUANTITIES } from '../../api/core/v1/pod-resource-totals.js';
 import { forbidden } from '../resources/errors.js';
 import type { KubeObject } from '../watch-cache/cached-object.js';
 import type { AdmissionPlugin } from './types.js';
@@ -87,12 +88,9 @@ function violations(spec: { containers?: Container[]; initContainers?: Container
   return out;
 }
 
-/** The pod's total of requests or limits: the app containers summed, or the largest init container if higher. */
+/** The pod's effective requests or limits, without overhead (pod-resource-totals.ts: sidecars count with the app containers). */
 function podTotal(spec: { containers?: Container[]; initContainers?: Container[] }, which: 'requests' | 'limits'): Record<string, Quantity> {
-  const total: Record<string, Quantity> = {};
-  for (const c of spec.containers ?? []) for (const [k, v] of Object.entries(c.resources?.[which] ?? {})) total[k] = total[k] ? total[k].add(q(v)) : q(v);
-  for (const c of spec.initContainers ?? []) for (const [k, v] of Object.entries(c.resources?.[which] ?? {})) if (!total[k] || q(v).cmp(total[k]) > 0) total[k] = q(v);
-  return total;
+  return Object.fromEntries(podResourceTotals(spec, which, QUANTITIES, { excludeOverhead: true }));
 }
 
 function check(type: string, item: LimitItem, requests: Record<string, string | number | Quantity>, limits: Record<string, string | number | Quantity>): string[] {

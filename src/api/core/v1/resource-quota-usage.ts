@@ -2,12 +2,13 @@
  * What an object counts against a ResourceQuota, as upstream's quota evaluators say:
  * one `count/<resource>[.<group>]` for anything; for pods (not yet finished) `pods`, and
  * their CPU, memory and ephemeral-storage requests and limits (`requests.cpu`, `cpu`,
- * `limits.memory`…: the app containers summed, or the largest init container if higher);
+ * `limits.memory`…: the effective amounts, app containers and sidecars summed, init steps as floors);
  * `services`, `services.nodeports` and `services.loadbalancers`; `configmaps`, `secrets`,
  * `persistentvolumeclaims` (and `requests.storage`), `replicationcontrollers`,
  * `resourcequotas`. And whether a quota's scopes take a pod in. Pure.
  */
 import { Quantity } from '../../../machinery/quantity.js';
+import { podResourceTotals, QUANTITIES } from './pod-resource-totals.js';
 
 type Obj = Record<string, any>;
 export type Usage = Map<string, Quantity>;
@@ -23,20 +24,9 @@ export function podCounts(pod: Obj): boolean {
   return phase !== 'Succeeded' && phase !== 'Failed';
 }
 
-/** The pod's requests or limits: app containers summed, each init container as a floor. */
+/** The pod's effective requests or limits (pod-resource-totals.ts: sidecars count with the app containers). */
 export function podResources(pod: Obj, which: 'requests' | 'limits'): Map<string, Quantity> {
-  const total = new Map<string, Quantity>();
-  for (const c of pod.spec?.containers ?? []) {
-    for (const [k, v] of Object.entries(c.resources?.[which] ?? {})) total.set(k, (total.get(k) ?? Quantity.fromValue(0)).add(Quantity.parse(String(v))));
-  }
-  for (const c of pod.spec?.initContainers ?? []) {
-    for (const [k, v] of Object.entries(c.resources?.[which] ?? {})) {
-      const q = Quantity.parse(String(v));
-      const cur = total.get(k);
-      if (!cur || q.cmp(cur) > 0) total.set(k, q);
-    }
-  }
-  return total;
+  return podResourceTotals(pod.spec, which, QUANTITIES);
 }
 
 /** Everything `obj` of `plural` in `group` adds to a quota's usage. */
