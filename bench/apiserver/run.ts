@@ -341,6 +341,18 @@ event loop right after COMMIT, so a batch is answered in the same tick (its fdat
 per tick. Kept: the watch cache takes an object this server just created as it is rather than
 parsing its stored bytes back (that JSON.parse was ~5.8 % of the busy CPU in a profile).
 
+Sixth session (2026-11-27, evening; 0.35–0.47 ms of server CPU per create, the VM slower
+than in the morning): the two experiments combined — commit and fdatasync synchronously as
+soon as 8 or 16 creates are queued and answer them at once, so the start burst and the
+convoys drain first-in first-out instead of one batch per tick — gave create-only p99s of
+106 / 145 ms (16) and 135 / 97 ms (8) against 85 / 113 ms as is, over two alternated
+rounds: nothing through the noise. Waiting for the server to be idle after the warm-up
+before starting the clock changed nothing either (it was idle already); the first 500 ms
+after the 100 connections start together still hold most of the creates over 50 ms.
+What is left is architectural: p50 is ~100 × the CPU of a create on one event loop, and
+p99 < 50 ms needs the request work spread over both cores (several API server processes
+over one store, as kube-apiservers share etcd).
+
 Rerun: \`npm run bench:apiserver\` (\`BENCH_PODS=n\` for a smaller run; \`BENCH_WARMUP=n\` warm-up creates, default 1000, 0 for none). The figures vary with
 the machine and with other load on it; the 2-core test machine is shared.
 `;
