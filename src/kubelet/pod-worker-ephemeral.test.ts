@@ -12,45 +12,7 @@ import { FakeClock } from '../client/fake-clock.js';
 import { silentLogger } from '../client/logger.js';
 import { CrashBackoff } from './backoff.js';
 import { PodWorker } from './pod-worker.js';
-import { ContainerStartError, type ContainerConfig, type ContainerStatus, type Runtime } from './runtime.js';
-
-/** Containers run until exit() or a stop; `failStart` names containers whose start fails before they run. */
-function fakeRuntime(clock: FakeClock, failStart: string[] = []) {
-  const containers = new Map<string, ContainerStatus>();
-  const configs = new Map<string, ContainerConfig>();
-  const stopped: string[] = [];
-  let n = 0;
-  const runtime = {
-    name: 'fake',
-    version: '0',
-    runPodSandbox: async (config) => ({ id: 'sb', config, ip: '198.18.0.2', state: 'ready', createdAt: 0 }),
-    stopPodSandbox: async () => {},
-    removePodSandbox: async () => {},
-    createContainer: async (sandboxId, config) => {
-      const id = `c${n++}`;
-      containers.set(id, { id, sandboxId, name: config.name, image: config.image, state: 'created', createdAt: n, logPath: config.logPath, labels: config.labels });
-      configs.set(id, config);
-      return id;
-    },
-    startContainer: async (id) => {
-      const c = containers.get(id) as ContainerStatus;
-      if (failStart.includes(c.name)) throw new ContainerStartError(`cannot start ${c.name}`);
-      Object.assign(c, { state: 'running', startedAt: clock.now() });
-    },
-    stopContainer: async (id) => {
-      stopped.push(id);
-      const c = containers.get(id) as ContainerStatus;
-      if (c.state === 'running') Object.assign(c, { state: 'exited', exitCode: 137, reason: 'Error', finishedAt: clock.now() });
-    },
-    removeContainer: async (id) => void containers.delete(id),
-    containerStatus: async (id) => (containers.has(id) ? { ...(containers.get(id) as ContainerStatus) } : undefined),
-  } as Partial<Runtime> as Runtime;
-  const byName = (name: string) => [...containers.values()].filter((c) => c.name === name);
-  const exit = (name: string, exitCode: number): void => {
-    for (const c of byName(name)) if (c.state === 'running') Object.assign(c, { state: 'exited', exitCode, reason: exitCode ? 'Error' : 'Completed', finishedAt: clock.now() });
-  };
-  return { runtime, configs, stopped, byName, exit };
-}
+import { fakeRuntime } from './test-fake-runtime.js';
 
 const debug = (name: string, extra: Partial<EphemeralContainer> = {}): EphemeralContainer => ({ name, image: 'busybox', command: ['sh'], targetContainerName: 'main', ...extra });
 
@@ -63,7 +25,7 @@ function podWith(ephemeral: EphemeralContainer[] = [], rv = '1'): Pod {
 
 function start(pod: Pod, failStart: string[] = []) {
   const clock = new FakeClock();
-  const rt = fakeRuntime(clock, failStart);
+  const rt = fakeRuntime({ clock, failStart, stopped: { exitCode: 137, reason: 'Error' }, exitReasons: true });
   const events: { reason: string; message: string; fieldPath: string | undefined }[] = [];
   const statuses: PodStatus[] = [];
   let deleted = false;

@@ -6,46 +6,7 @@ import { FakeClock } from '../client/fake-clock.js';
 import { silentLogger } from '../client/logger.js';
 import { CrashBackoff } from './backoff.js';
 import { PodWorker } from './pod-worker.js';
-import type { ContainerStatus, Runtime } from './runtime.js';
-
-/** A runtime whose containers run until stopped (exit 143, as after SIGTERM) or exit() is called. */
-function fakeRuntime(clock: FakeClock) {
-  const containers = new Map<string, ContainerStatus>();
-  const stopped: string[] = [];
-  const removed: string[] = [];
-  let n = 0;
-  const runtime = {
-    name: 'fake',
-    version: '0',
-    runPodSandbox: async (config) => ({ id: 'sb', config, ip: '198.18.0.2', state: 'ready', createdAt: 0 }),
-    stopPodSandbox: async () => {},
-    createContainer: async (sandboxId, config) => {
-      const id = `c${n++}`;
-      containers.set(id, { id, sandboxId, name: config.name, image: config.image, state: 'created', createdAt: n, logPath: config.logPath, labels: config.labels });
-      return id;
-    },
-    startContainer: async (id) => {
-      const c = containers.get(id) as ContainerStatus;
-      c.state = 'running';
-      c.startedAt = clock.now();
-      c.pid = 1000 + n;
-    },
-    stopContainer: async (id) => {
-      stopped.push(id);
-      const c = containers.get(id) as ContainerStatus;
-      if (c.state === 'running') Object.assign(c, { state: 'exited', exitCode: 143, finishedAt: clock.now() });
-    },
-    removeContainer: async (id) => {
-      removed.push(id);
-      containers.delete(id);
-    },
-    containerStatus: async (id) => containers.get(id),
-  } as Partial<Runtime> as Runtime;
-  const exit = (name: string, exitCode: number): void => {
-    for (const c of containers.values()) if (c.name === name && c.state === 'running') Object.assign(c, { state: 'exited', exitCode, finishedAt: clock.now() });
-  };
-  return { runtime, containers, stopped, removed, exit };
-}
+import { fakeRuntime } from './test-fake-runtime.js';
 
 interface Recorded {
   type: string;
@@ -68,7 +29,7 @@ function podWith(opts: { image: string; initImage?: string; sidekick?: boolean; 
 
 function start(pod: Pod) {
   const clock = new FakeClock();
-  const rt = fakeRuntime(clock);
+  const rt = fakeRuntime({ clock });
   const events: Recorded[] = [];
   const statuses: PodStatus[] = [];
   /** resourceVersion of the pod at each sync's start (volume set-up opens every sync). */

@@ -8,42 +8,8 @@ import { silentLogger } from '../client/logger.js';
 import { CrashBackoff } from './backoff.js';
 import { syncInitContainers, terminationWaves } from './pod-sidecars.js';
 import { PodWorker } from './pod-worker.js';
-import type { ContainerStatus, Runtime } from './runtime.js';
-
-/** A runtime whose containers run until stopped (exit 143) or exit() is called; it logs starts and stops by name. */
-function fakeRuntime(clock: FakeClock) {
-  const containers = new Map<string, ContainerStatus>();
-  const log: string[] = [];
-  let n = 0;
-  const runtime = {
-    name: 'fake',
-    version: '0',
-    runPodSandbox: async (config) => ({ id: 'sb', config, ip: '198.18.0.2', state: 'ready', createdAt: 0 }),
-    stopPodSandbox: async () => {},
-    removePodSandbox: async () => {},
-    createContainer: async (sandboxId, config) => {
-      const id = `c${n++}`;
-      containers.set(id, { id, sandboxId, name: config.name, image: config.image, state: 'created', createdAt: n, logPath: config.logPath, labels: config.labels });
-      return id;
-    },
-    startContainer: async (id) => {
-      const c = containers.get(id) as ContainerStatus;
-      Object.assign(c, { state: 'running', startedAt: clock.now() });
-      log.push(`start ${c.name}`);
-    },
-    stopContainer: async (id) => {
-      const c = containers.get(id) as ContainerStatus;
-      log.push(`stop ${c.name}`);
-      if (c.state === 'running') Object.assign(c, { state: 'exited', exitCode: 143, finishedAt: clock.now() });
-    },
-    removeContainer: async (id) => void containers.delete(id),
-    containerStatus: async (id) => containers.get(id),
-  } as Partial<Runtime> as Runtime;
-  const exit = (name: string, exitCode: number): void => {
-    for (const c of containers.values()) if (c.name === name && c.state === 'running') Object.assign(c, { state: 'exited', exitCode, finishedAt: clock.now() });
-  };
-  return { runtime, log, exit };
-}
+import { fakeRuntime } from './test-fake-runtime.js';
+import type { ContainerStatus } from './runtime.js';
 
 const sidecar = (name: string): Container => ({ name, image: 'x', restartPolicy: 'Always' });
 const plain = (name: string): Container => ({ name, image: 'x' });
@@ -54,7 +20,7 @@ function podWith(initContainers: Container[], restartPolicy = 'Always'): Pod {
 
 function start(pod: Pod) {
   const clock = new FakeClock();
-  const rt = fakeRuntime(clock);
+  const rt = fakeRuntime({ clock });
   const statuses: PodStatus[] = [];
   let finished = false;
   const worker = new PodWorker(pod, {

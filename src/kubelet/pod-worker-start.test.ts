@@ -5,29 +5,8 @@ import { FakeClock } from '../client/fake-clock.js';
 import { silentLogger } from '../client/logger.js';
 import { CrashBackoff } from './backoff.js';
 import { PodWorker } from './pod-worker.js';
+import { fakeRuntime } from './test-fake-runtime.js';
 import { onlyStatusChanged } from './pod-update-echo.js';
-import type { ContainerStatus, Runtime } from './runtime.js';
-
-/** Just enough of a runtime for a pod with one container that starts and keeps running. */
-function fakeRuntime(): Runtime {
-  const containers = new Map<string, ContainerStatus>();
-  return {
-    name: 'fake',
-    version: '0',
-    runPodSandbox: async (config) => ({ id: 'sb', config, ip: '198.18.0.2', state: 'ready', createdAt: 0 }),
-    createContainer: async (sandboxId, config) => {
-      const id = `c${containers.size}`;
-      containers.set(id, { id, sandboxId, name: config.name, image: config.image, state: 'created', createdAt: 0, logPath: config.logPath, labels: config.labels });
-      return id;
-    },
-    startContainer: async (id) => {
-      const c = containers.get(id) as ContainerStatus;
-      c.state = 'running';
-      c.startedAt = 0;
-    },
-    containerStatus: async (id) => containers.get(id),
-  } as Partial<Runtime> as Runtime;
-}
 
 const pod = { metadata: { name: 'p', namespace: 'ns', uid: 'u1' }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '1'] }] } } as Pod;
 
@@ -42,7 +21,7 @@ test('a pod start holds priority from its first sync until its status is posted,
   let holds = 0;
   const patches: Array<() => void> = [];
   const worker = new PodWorker(pod, {
-    runtime: fakeRuntime(),
+    runtime: fakeRuntime().runtime,
     events: { event: () => {} },
     envSources: { configMap: async () => undefined, secret: async () => undefined },
     clock,
