@@ -5,6 +5,7 @@ import { startKubelet, type Taint } from '../kubelet/index.js';
 import { checkCidr, parsePort } from './flag-parsers.js';
 import { addNodeServiceOptions, startAgentNodeServices, type NodeServicesFlags } from './node-services.js';
 import { keepConnectionsWarm } from './warm-connections.js';
+import { criEndpointProblem, DEFAULT_CRI_ENDPOINT } from '../kubelet/cri/endpoint.js';
 
 function parseKv(v: string, prev: Record<string, string> = {}): Record<string, string> {
   const out = { ...prev };
@@ -36,6 +37,7 @@ interface AgentOptions extends NodeServicesFlags {
   dataDir: string;
   nodeName: string;
   runtime: string;
+  containerRuntimeEndpoint: string;
   nodeIp?: string;
   port: number;
   nodeLabels?: Record<string, string>;
@@ -61,7 +63,8 @@ export function registerAgentCommand(program: Command): void {
     .option('--token <token>', 'join token from `skiff token create` on the server (K10<ca hash>::<id>.<secret>)')
     .requiredOption('--data-dir <dir>', 'directory for logs and runtime state')
     .option('--node-name <name>', 'node name', hostname().toLowerCase())
-    .option('--runtime <name>', 'container runtime: process', 'process')
+    .option('--runtime <name>', 'container runtime: process, or cri (containerd)', 'process')
+    .option('--container-runtime-endpoint <endpoint>', 'with --runtime cri: the CRI socket', DEFAULT_CRI_ENDPOINT)
     .option('--node-ip <ip>', 'address advertised as InternalIP and served by the kubelet API')
     .option('--port <n>', 'kubelet API port', parsePort, 10250)
     .option('--node-labels <k=v,…>', 'labels to register the node with', parseKv)
@@ -73,7 +76,10 @@ export function registerAgentCommand(program: Command): void {
     .option('--pod-bridge <name>', 'name of the node bridge with --pod-cidr', 'skiffbr0')
     .option('--node-lease-duration-seconds <n>', 'node lease duration; renewed every quarter of it (match the server\'s --node-lifecycle: 40 default, 8 fast)', positiveInt, 40)
     .action(async (o: AgentOptions) => {
-      if (o.runtime !== 'process') throw new InvalidArgumentError(`runtime "${o.runtime}" is not available (process only)`);
+      if (o.runtime !== 'process' && o.runtime !== 'cri') throw new InvalidArgumentError(`runtime "${o.runtime}" is not available (process or cri)`);
+      if (o.runtime === 'cri' && o.podCidr) throw new InvalidArgumentError('--pod-cidr is for the process runtime; with cri, containerd\'s CNI config gives pods their addresses');
+      const criProblem = o.runtime === 'cri' ? criEndpointProblem(o.containerRuntimeEndpoint) : undefined;
+      if (criProblem) fail(1, criProblem);
       if (o.podCidr && process.getuid?.() !== 0) fail(2, '--pod-cidr needs root (network namespaces and a bridge)');
       // Listen for SIGTERM/SIGINT from the start: one that comes while the node is still
       // starting must still lead to a clean stop, not the default kill.
@@ -102,6 +108,8 @@ export function registerAgentCommand(program: Command): void {
         kubeReserved: o.kubeReserved ?? {},
         systemReserved: o.systemReserved ?? {},
         maxPods: o.maxPods,
+        runtime: o.runtime as 'process' | 'cri',
+        containerRuntimeEndpoint: o.containerRuntimeEndpoint,
         ...(o.podCidr ? { podNetwork: { podCidr: o.podCidr, bridge: o.podBridge } } : {}),
         // Only the API server (its kubelet client certificate, signed by the cluster CA) may use the kubelet API.
         ...(connection.ca ? { clientCaPem: connection.ca.toString('utf8') } : {}),

@@ -12,6 +12,7 @@ import { addNodeServiceOptions, ingressPorts, startNodeServices, type NodeServic
 import { ensureClusterDnsService } from './cluster-dns-service.js';
 import { detectNodeIP } from '../kubelet/node-status.js';
 import type { RestClient } from '../client/rest-client.js';
+import { criEndpointProblem, DEFAULT_CRI_ENDPOINT } from '../kubelet/cri/endpoint.js';
 
 interface UpOptions extends NodeLifecycleFlags, NodeServicesFlags {
   dataDir: string;
@@ -19,7 +20,8 @@ interface UpOptions extends NodeLifecycleFlags, NodeServicesFlags {
   bindAddress: string;
   clusterCidr: string;
   serviceCidr: string;
-  runtime: 'process';
+  runtime: 'process' | 'cri';
+  containerRuntimeEndpoint: string;
   nodeName: string;
   kubeletPort: number;
   kubeconfig: boolean;
@@ -57,7 +59,8 @@ export function registerUpCommand(program: Command): void {
     .option('--pod-bridge <name>', 'name of the node bridge with --pod-network bridge', 'skiffbr0')
     .option('--service-cidr <cidr>', 'Service ClusterIP range', checkCidr, '10.43.0.0/16')
     .option('--cluster-dns <ip>', 'cluster DNS IP: the kube-dns Service, answered by the node\'s DNS on port 53 and the nameserver of pods with dnsPolicy ClusterFirst (as root; inside --service-cidr)', parseIp4, '10.43.0.10')
-    .addOption(new Option('--runtime <kind>', 'how the local node runs containers').choices(['process']).default('process'))
+    .addOption(new Option('--runtime <kind>', 'how the local node runs containers: host processes, or containerd over CRI').choices(['process', 'cri']).default('process'))
+    .option('--container-runtime-endpoint <endpoint>', 'with --runtime cri: the CRI socket', DEFAULT_CRI_ENDPOINT)
     .option('--node-name <name>', 'name of the local node', hostname().toLowerCase())
     .option('--node-ip <ip>', "the local node's InternalIP, where the API server reaches its kubelet (default: this machine's address)", parseIp4)
     .option('--kubelet-port <port>', 'port of the local kubelet API (logs, exec; 0 picks a free port)', parsePort, 10250)
@@ -80,6 +83,8 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
       if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(opts.nodeName)) cmd.error(`error: --node-name "${opts.nodeName}" is not a valid DNS subdomain`);
       if (opts.podNetwork === 'bridge' && process.getuid?.() !== 0) cmd.error('error: --pod-network bridge needs root (network namespaces and a bridge); use --pod-network loopback');
       opts.podNetwork ??= defaultPodNetwork(process.getuid?.() === 0, opts.serviceCidr);
+      const criProblem = opts.runtime === 'cri' ? criEndpointProblem(opts.containerRuntimeEndpoint) : undefined;
+      if (criProblem) cmd.error(`error: ${criProblem}`);
       let disable: Set<EmbeddedComponent>;
       // The cluster DNS runs with the local node, not in the control plane (k3s calls it coredns).
       const dns = !opts.disable.some((c) => NODE_DNS.has(c));
@@ -152,10 +157,11 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
     // The local node uses the admin credentials: it lives in the server's own process.
     const client = clientFromKubeconfig({ path: server.kubeconfigPath, userAgent: `skiff-kubelet/${opts.nodeName}` });
     kubeletClient = client;
-    const bridged = opts.podNetwork === 'bridge';
-    say(`starting the local node "${opts.nodeName}" (runtime: ${opts.runtime}; pods ${bridged ? `in their own network namespaces on bridge ${opts.podBridge}, addresses from ${opts.clusterCidr}` : `on loopback addresses 127.${opts.clusterCidr.split('.')[1]}.y.z`})`);
+    // With cri, containerd's CNI config gives pods their network.
+    const bridged = opts.podNetwork === 'bridge' && opts.runtime === 'process';
+    say(`starting the local node "${opts.nodeName}" (runtime: ${opts.runtime}; pods ${opts.runtime === 'cri' ? `in containerd at ${opts.containerRuntimeEndpoint}` : bridged ? `in their own network namespaces on bridge ${opts.podBridge}, addresses from ${opts.clusterCidr}` : `on loopback addresses 127.${opts.clusterCidr.split('.')[1]}.y.z`})`);
     if (bridged && opts.serviceCidr.startsWith('127.')) say(`pods in their own network namespace cannot reach the loopback service range ${opts.serviceCidr} (ClusterIPs, cluster DNS); the host can`);
-    kubelet = await startKubelet({ client, nodeName: opts.nodeName, ...(opts.nodeIp ? { nodeIP: opts.nodeIp } : {}), dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, apiPort: opts.kubeletPort, clientCaPem: server.caPem, ...(dns ? { clusterDNS: [opts.clusterDns], clusterDomain: opts.clusterDomain } : {}), podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), ...(bridged ? { podNetwork: { podCidr: opts.clusterCidr, bridge: opts.podBridge } } : {}), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
+    kubelet = await startKubelet({ client, nodeName: opts.nodeName, ...(opts.nodeIp ? { nodeIP: opts.nodeIp } : {}), dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, containerRuntimeEndpoint: opts.containerRuntimeEndpoint, apiPort: opts.kubeletPort, clientCaPem: server.caPem, ...(dns ? { clusterDNS: [opts.clusterDns], clusterDomain: opts.clusterDomain } : {}), podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), ...(bridged ? { podNetwork: { podCidr: opts.clusterCidr, bridge: opts.podBridge } } : {}), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
     say(`node "${opts.nodeName}" registered`);
   } catch (err) {
     kubeletClient?.close();

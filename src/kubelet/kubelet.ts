@@ -21,6 +21,7 @@ import { PodWorker } from './pod-worker.js';
 import { KubeletEvents } from './kubelet-events.js';
 import { DeferredEventClient, PriorityGate } from './event-sink.js';
 import { ProcessRuntime } from './process-runtime.js';
+import { DEFAULT_CRI_ENDPOINT } from './cri/endpoint.js';
 import type { PodNetworkConfig } from './pod-network.js';
 import { recordPodCidr } from './pod-cidr.js';
 import type { ContainerStatus, PodSandbox, Runtime } from './runtime.js';
@@ -53,8 +54,10 @@ export interface KubeletConfig {
   nodeName: string;
   /** Logs and runtime state live under it. */
   dataDir: string;
-  /** 'process' (default) or a runtime instance (tests, a future CRI runtime). */
-  runtime?: 'process' | Runtime;
+  /** 'process' (default), 'cri' (containerd at containerRuntimeEndpoint) or a runtime instance (tests). */
+  runtime?: 'process' | 'cri' | Runtime;
+  /** With runtime 'cri': unix:///path/to/containerd.sock. */
+  containerRuntimeEndpoint?: string;
   labels?: Record<string, string>;
   taints?: Taint[];
   kubeReserved?: Record<string, string>;
@@ -107,7 +110,8 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   const nodeName = config.nodeName;
   const hostIP = config.nodeIP ?? detectNodeIP();
   mkdirSync(config.dataDir, { recursive: true });
-  const runtime: Runtime = typeof config.runtime === 'object' ? config.runtime : new ProcessRuntime({ hostIP, stateDir: join(config.dataDir, 'runtime'), ...(config.podLoopbackOctet !== undefined ? { loopbackBase: config.podLoopbackOctet } : {}), ...(config.podNetwork ? { podNetwork: config.podNetwork } : {}) });
+  // cri loads gRPC only when asked for: the process runtime's start stays as fast as before.
+  const runtime: Runtime = typeof config.runtime === 'object' ? config.runtime : config.runtime === 'cri' ? await (await import('./cri/cri-runtime.js')).CriRuntime.connect({ endpoint: config.containerRuntimeEndpoint ?? DEFAULT_CRI_ENDPOINT, logDir: join(config.dataDir, 'pods') }) : new ProcessRuntime({ hostIP, stateDir: join(config.dataDir, 'runtime'), ...(config.podLoopbackOctet !== undefined ? { loopbackBase: config.podLoopbackOctet } : {}), ...(config.podNetwork ? { podNetwork: config.podNetwork } : {}) });
   const workers = new Map<string, PodWorker>();
   const findWorker = (ns: string, name: string): PodWorker | undefined => {
     for (const w of workers.values()) if (w.pod.metadata?.namespace === ns && w.pod.metadata?.name === name) return w;

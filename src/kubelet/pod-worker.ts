@@ -16,6 +16,7 @@ import { ContainerStartError, type ContainerStatus, type Mount, type PodSandbox 
 import type { CState, PodWorkerDeps } from './pod-worker-deps.js';
 import { traceStart } from './start-trace.js';
 import { onlyStatusChanged } from './pod-update-echo.js';
+import { ImagePulls } from './image-pulls.js';
 import { sidecarsReversed, stopWaves, syncInitContainers, terminationWaves, wasInitialized } from './pod-sidecars.js';
 
 export type { PodWorkerDeps } from './pod-worker-deps.js';
@@ -32,6 +33,7 @@ export class PodWorker {
   pod: Pod;
   private sandbox: PodSandbox | undefined;
   private readonly states = new Map<string, CState>();
+  private readonly pulls: ImagePulls;
   private syncing = false;
   private dirty = false;
   private deleted = false;
@@ -49,6 +51,7 @@ export class PodWorker {
 
   constructor(pod: Pod, private readonly deps: PodWorkerDeps, adopted?: { sandbox: PodSandbox; containers: ContainerStatus[] }) {
     this.pod = pod;
+    this.pulls = new ImagePulls(deps.backoff);
     this.key = `${pod.metadata?.namespace}/${pod.metadata?.name}/${pod.metadata?.uid}`;
     this.startTime = pod.status?.startTime ?? undefined;
     if (adopted) this.adopt(adopted.sandbox, adopted.containers);
@@ -235,6 +238,12 @@ export class PodWorker {
       st.killedFor = undefined;
       await rt.removeContainer(cur.id);
       cur = undefined;
+    } else if (ImagePulls.failed(st)) {
+      const wait = this.pulls.backingOff(c, st, now);
+      if (wait !== undefined) {
+        this.resyncIn(wait);
+        return undefined;
+      }
     } else if (st.waiting && (st.waiting.reason === 'RunContainerError' || st.waiting.reason === 'CreateContainerConfigError')) {
       const { at } = this.deps.backoff.restartAt(bkey, now, now);
       if (now < at) {
@@ -254,6 +263,11 @@ export class PodWorker {
       st.waiting = { reason: 'CreateContainerConfigError', message: err.message };
       this.deps.backoff.restarted(bkey);
       this.resyncIn(this.deps.backoff.restartAt(bkey, now, now).delayMs);
+      return undefined;
+    }
+    const pullRetryMs = await this.pulls.ensure(rt, c, st, bkey, now, (message) => this.event('Warning', 'Failed', message, c));
+    if (pullRetryMs !== undefined) {
+      this.resyncIn(pullRetryMs);
       return undefined;
     }
     if (st.waiting?.reason !== 'RunContainerError') this.event('Normal', 'Pulled', `Container image "${c.image ?? ''}" already present on machine`, c);

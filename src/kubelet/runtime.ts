@@ -14,6 +14,8 @@ export interface PodSandboxConfig {
   name: string;
   /** Pods with hostNetwork share the node's address. */
   hostNetwork?: boolean;
+  /** The pod's resolver settings (CRI DNSConfig); none = the runtime's default. */
+  dns?: { servers: string[]; searches: string[]; options: string[] };
 }
 
 export interface PodSandbox {
@@ -31,6 +33,9 @@ export interface ContainerConfig {
   image: string;
   /** command + args, already expanded ($(VAR) references resolved). */
   argv: string[];
+  /** The same split as in the spec (for CRI: an empty command keeps the image's entrypoint). */
+  command?: string[];
+  args?: string[];
   env: Record<string, string>;
   workingDir?: string;
   /** Where the runtime writes the CRI-format log (`<ts> stdout|stderr F|P <line>`). */
@@ -130,6 +135,18 @@ export class ContainerStartError extends Error {
   }
 }
 
+/** Raised by ensureImage: the kubelet's waiting reason (ErrImagePull, ErrImageNeverPull) and message. */
+export class ImagePullError extends Error {
+  constructor(
+    readonly reason: 'ErrImagePull' | 'ErrImageNeverPull',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ImagePullError';
+  }
+}
+
 /** Raised by attach when stdin is asked for and the container has none (→ a BadRequest Status). */
 export class NoStdinError extends Error {
   constructor(message: string) {
@@ -146,6 +163,12 @@ export interface Runtime {
   stopPodSandbox(id: string): Promise<void>;
   removePodSandbox(id: string): Promise<void>;
   listPodSandboxes(): Promise<PodSandbox[]>;
+  /**
+   * Makes the image present per the pull policy before createContainer (CRI ImageStatus,
+   * then PullImage). Resolves with true when it pulled, false when the image was there;
+   * rejects with ImagePullError. Runtimes without images (process) leave it out.
+   */
+  ensureImage?(image: string, policy: 'Always' | 'IfNotPresent' | 'Never'): Promise<boolean>;
   createContainer(sandboxId: string, config: ContainerConfig): Promise<string>;
   startContainer(id: string): Promise<void>;
   /** SIGTERM, then SIGKILL after timeoutSeconds; resolves once the container has exited. */

@@ -1,0 +1,150 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ImagePullError, type ContainerStatus } from '../runtime.js';
+import { CriError, type CriCaller } from './client.js';
+import { CriRuntime } from './cri-runtime.js';
+
+type Handler = (req: any) => unknown;
+
+/** A CRI server in memory: each RPC answers from `handlers`; every request is recorded. */
+function fakeClient(handlers: Record<string, Handler>): CriCaller & { calls: { method: string; req: any }[] } {
+  const calls: { method: string; req: any }[] = [];
+  const call = async (method: string, req: object): Promise<any> => {
+    calls.push({ method, req });
+    const h = handlers[method];
+    if (!h) throw new Error(`unexpected ${method}`);
+    return h(req);
+  };
+  return { calls, rt: call, img: call, close: () => {} };
+}
+
+const sandboxStatus = (hostNetwork = false) => ({
+  status: { id: 'sb1', metadata: { name: 'web', uid: 'u1', namespace: 'ns', attempt: 0 }, state: 'SANDBOX_READY', created_at: '1000000000', network: { ip: '198.18.0.5' }, labels: { 'skiff.dev/host-network': String(hostNetwork) } },
+});
+
+async function runtime(handlers: Record<string, Handler>) {
+  const client = fakeClient({ Version: () => ({ runtime_name: 'containerd', runtime_version: '1.6.20' }), ...handlers });
+  const rt = await CriRuntime.connect({ endpoint: 'unix:///nowhere.sock', logDir: '/data/pods', relistMs: 3_600_000 }, { client });
+  return { rt, client };
+}
+
+test('connect names the runtime after Version', async () => {
+  const { rt } = await runtime({});
+  assert.equal(rt.name, 'containerd');
+  assert.equal(rt.version, '1.6.20');
+  await rt.close();
+});
+
+test('runPodSandbox: log directory, cgroup parent, hostname; the pod IP from PodSandboxStatus', async () => {
+  const { rt, client } = await runtime({ ListPodSandbox: () => ({ items: [] }), RunPodSandbox: () => ({ pod_sandbox_id: 'sb1' }), PodSandboxStatus: () => sandboxStatus() });
+  const sb = await rt.runPodSandbox({ uid: 'u1', namespace: 'ns', name: 'web' });
+  assert.equal(sb.ip, '198.18.0.5');
+  assert.equal(sb.state, 'ready');
+  const cfg = client.calls.find((c) => c.method === 'RunPodSandbox')!.req.config;
+  assert.deepEqual(cfg.metadata, { name: 'web', uid: 'u1', namespace: 'ns', attempt: 0 });
+  assert.equal(cfg.hostname, 'web');
+  assert.equal(cfg.log_directory, '/data/pods/ns_web_u1');
+  assert.equal(cfg.linux.cgroup_parent, '/skiff-cri/podu1');
+  assert.equal(cfg.linux.security_context.namespace_options.network, 'POD');
+  await rt.close();
+});
+
+test('runPodSandbox with hostNetwork: no hostname (runc refuses one without a UTS namespace), network NODE', async () => {
+  const { rt, client } = await runtime({ ListPodSandbox: () => ({ items: [] }), RunPodSandbox: () => ({ pod_sandbox_id: 'sb1' }), PodSandboxStatus: () => sandboxStatus(true) });
+  await rt.runPodSandbox({ uid: 'u1', namespace: 'ns', name: 'web', hostNetwork: true });
+  const cfg = client.calls.find((c) => c.method === 'RunPodSandbox')!.req.config;
+  assert.equal(cfg.hostname, '');
+  assert.equal(cfg.linux.security_context.namespace_options.network, 'NODE');
+  await rt.close();
+});
+
+test('a failed RunPodSandbox removes the sandbox it left behind', async () => {
+  let listed = 0;
+  const { rt, client } = await runtime({
+    ListPodSandbox: () => ({ items: listed++ === 0 ? [] : [{ id: 'left', metadata: { name: 'web', uid: 'u1', namespace: 'ns', attempt: 0 }, state: 'SANDBOX_NOTREADY', created_at: '0' }] }),
+    RunPodSandbox: () => {
+      throw new CriError('RunPodSandbox', 2, 'cni plugin not initialized');
+    },
+    StopPodSandbox: () => ({}),
+    RemovePodSandbox: () => ({}),
+  });
+  await assert.rejects(rt.runPodSandbox({ uid: 'u1', namespace: 'ns', name: 'web' }), /cni plugin not initialized/);
+  assert.ok(client.calls.some((c) => c.method === 'RemovePodSandbox' && c.req.pod_sandbox_id === 'left'));
+  await rt.close();
+});
+
+test('createContainer always sends sandbox_config, a relative log path, command and args apart, limits', async () => {
+  const { rt, client } = await runtime({ PodSandboxStatus: () => sandboxStatus(), CreateContainer: () => ({ container_id: 'c1' }) });
+  const id = await rt.createContainer('sb1', {
+    name: 'web',
+    image: 'localhost/x/busybox:1',
+    argv: ['sh', '-c', 'echo hi'],
+    command: ['sh', '-c'],
+    args: ['echo hi'],
+    env: { A: '1' },
+    logPath: '/data/pods/ns_web_u1/web/0.log',
+    labels: { 'skiff.dev/restart-count': '0' },
+    resources: { cpuMillis: 500, memoryBytes: 1 << 26 },
+    mounts: [{ containerPath: '/etc/resolv.conf', hostPath: '/data/r', readOnly: true }],
+  });
+  assert.equal(id, 'c1');
+  const req = client.calls.find((c) => c.method === 'CreateContainer')!.req;
+  assert.deepEqual(req.sandbox_config.metadata, { name: 'web', uid: 'u1', namespace: 'ns', attempt: 0 });
+  assert.equal(req.config.log_path, 'web/0.log');
+  assert.deepEqual(req.config.command, ['sh', '-c']);
+  assert.deepEqual(req.config.args, ['echo hi']);
+  assert.deepEqual(req.config.envs, [{ key: 'A', value: '1' }]);
+  assert.equal(req.config.labels['skiff.dev/image'], 'localhost/x/busybox:1');
+  assert.deepEqual(req.config.linux.resources, { cpu_period: 100000, cpu_quota: 50000, cpu_shares: 512, memory_limit_in_bytes: 1 << 26 });
+  assert.deepEqual(req.config.mounts, [{ container_path: '/etc/resolv.conf', host_path: '/data/r', readonly: true }]);
+  await rt.close();
+});
+
+test('containerStatus maps an exit and reports the image the spec named; NOT_FOUND is undefined', async () => {
+  const { rt } = await runtime({
+    ContainerStatus: (req) => {
+      if (req.container_id !== 'c1') throw new CriError('ContainerStatus', 5, 'not found');
+      return { status: { id: 'c1', metadata: { name: 'web' }, state: 'CONTAINER_EXITED', created_at: '1000000000', started_at: '2000000000', finished_at: '3000000000', exit_code: 1, image: { image: 'sha256:abc' }, reason: 'Error', message: '', labels: { 'skiff.dev/image': 'localhost/x/busybox:1' }, log_path: '/data/pods/ns_web_u1/web/0.log' } };
+    },
+    ListContainers: () => ({ containers: [{ id: 'c1', pod_sandbox_id: 'sb1' }] }),
+  });
+  const st = await rt.containerStatus('c1');
+  assert.deepEqual(
+    { state: st?.state, exitCode: st?.exitCode, reason: st?.reason, image: st?.image, sandboxId: st?.sandboxId, startedAt: st?.startedAt, finishedAt: st?.finishedAt },
+    { state: 'exited', exitCode: 1, reason: 'Error', image: 'localhost/x/busybox:1', sandboxId: 'sb1', startedAt: 2000, finishedAt: 3000 },
+  );
+  assert.equal(await rt.containerStatus('gone'), undefined);
+  await rt.close();
+});
+
+test('ensureImage: present, Never without the image, a failed pull', async () => {
+  const present = new Set(['here:1']);
+  const { rt } = await runtime({
+    ImageStatus: (req) => ({ image: present.has(req.image.image) ? { id: 'sha256:1' } : null }),
+    PullImage: () => {
+      throw new CriError('PullImage', 2, 'dial tcp 127.0.0.1:80: connect: connection refused');
+    },
+  });
+  assert.equal(await rt.ensureImage('here:1', 'IfNotPresent'), false);
+  await assert.rejects(rt.ensureImage('gone:1', 'Never'), (e: unknown) => e instanceof ImagePullError && e.reason === 'ErrImageNeverPull');
+  await assert.rejects(rt.ensureImage('gone:1', 'IfNotPresent'), (e: unknown) => e instanceof ImagePullError && e.reason === 'ErrImagePull' && /connection refused/.test(e.message));
+  await rt.close();
+});
+
+test('exec is refused with a clear error (no streaming yet)', async () => {
+  const { rt } = await runtime({});
+  await assert.rejects(rt.exec(), /not supported by the cri runtime/);
+  await rt.close();
+});
+
+test('relist reports a container first seen already exited', async () => {
+  const client = fakeClient({
+    Version: () => ({ runtime_name: 'containerd', runtime_version: '1.6.20' }),
+    ListContainers: () => ({ containers: [{ id: 'c1', pod_sandbox_id: 'sb1', state: 'CONTAINER_EXITED' }] }),
+    ContainerStatus: () => ({ status: { id: 'c1', metadata: { name: 'x' }, state: 'CONTAINER_EXITED', created_at: '0', started_at: '0', finished_at: '0', exit_code: 1, image: null, reason: 'Error', message: '', labels: {}, log_path: '' } }),
+  });
+  const rt = await CriRuntime.connect({ endpoint: 'unix:///nowhere.sock', logDir: '/d', relistMs: 5 }, { client });
+  const seen = await new Promise<ContainerStatus>((resolve) => rt.onContainerEvent(resolve));
+  assert.equal(seen.state, 'exited');
+  await rt.close();
+});

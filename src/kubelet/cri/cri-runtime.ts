@@ -1,0 +1,405 @@
+import { existsSync, readdirSync, rmdirSync } from 'node:fs';
+import { relative } from 'node:path';
+import {
+  ContainerStartError,
+  ImagePullError,
+  type ContainerConfig,
+  type ContainerStats,
+  type ContainerStatus,
+  type ExecSession,
+  type ExecSyncResult,
+  type PodSandbox,
+  type PodSandboxConfig,
+  type Runtime,
+} from '../runtime.js';
+import { CriClient, CriError, type CriCaller } from './client.js';
+import { criEndpointProblem } from './endpoint.js';
+import { HOST_NETWORK_LABEL, IMAGE_LABEL, MANAGED_LABEL, containerStateOf, criMounts, linuxResources, nsToMs, podCgroupParent, podLogDirectory } from './mapping.js';
+
+export interface CriRuntimeConfig {
+  /** unix:///run/containerd/containerd.sock (k3s's --container-runtime-endpoint). */
+  endpoint: string;
+  /** The kubelet's pod log root: each sandbox's log_directory is `<logDir>/<ns>_<name>_<uid>`. */
+  logDir: string;
+  /** cgroupfs directory (under every hierarchy) holding the pods' cgroups. */
+  cgroupRoot?: string;
+  /** How often containers are relisted to notice exits (containerd 1.6 has no event stream over CRI). */
+  relistMs?: number;
+}
+
+/** The endpoint's socket is not there: a one-line reason for the CLI. */
+export class CriUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CriUnavailableError';
+  }
+}
+
+const NOT_FOUND = 5;
+const DEADLINE_EXCEEDED = 4;
+const CGROUP_FS = '/sys/fs/cgroup';
+
+/**
+ * The `cri` runtime: pods as containerd sandboxes, containers from images, over CRI v1.
+ * Exits are noticed by relisting (generic PLEG). Streaming exec/attach/port-forward are
+ * not implemented: exec() rejects with a clear error.
+ */
+export class CriRuntime implements Runtime {
+  readonly name: string;
+  readonly version: string;
+  private readonly listeners: Array<(s: ContainerStatus) => void> = [];
+  private readonly lastStates = new Map<string, string>();
+  private readonly sandboxOf = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly cgroupRoot: string;
+
+  private constructor(
+    private readonly client: CriCaller,
+    private readonly config: CriRuntimeConfig,
+    version: { runtime_name: string; runtime_version: string },
+  ) {
+    this.name = version.runtime_name || 'cri';
+    this.version = version.runtime_version || 'unknown';
+    this.cgroupRoot = config.cgroupRoot ?? 'skiff-cri';
+    this.timer = setInterval(() => void this.relist().catch(() => {}), config.relistMs ?? 1000);
+  }
+
+  /** Connects and checks the runtime answers CRI v1 (Version); rejects with CriUnavailableError when the socket is missing. */
+  static async connect(config: CriRuntimeConfig, deps: { client?: CriCaller } = {}): Promise<CriRuntime> {
+    const problem = deps.client ? undefined : criEndpointProblem(config.endpoint);
+    if (problem) throw new CriUnavailableError(problem);
+    const client = deps.client ?? new CriClient({ endpoint: config.endpoint });
+    try {
+      const v = await client.rt<{ runtime_name: string; runtime_version: string; runtime_api_version: string }>('Version', {}, 10_000);
+      return new CriRuntime(client, config, v);
+    } catch (err) {
+      client.close();
+      throw new CriUnavailableError(`container runtime endpoint ${config.endpoint} does not answer CRI v1: ${(err as Error).message}`);
+    }
+  }
+
+  /** The sandbox config, rebuilt the same way on every call: CreateContainer must repeat it (containerd 1.6 crashes without it). */
+  private sandboxConfig(c: PodSandboxConfig, attempt = 0): object {
+    const hostNetwork = c.hostNetwork === true;
+    return {
+      metadata: { name: c.name, uid: c.uid, namespace: c.namespace, attempt },
+      // With the node's network the UTS namespace is the host's too: runc refuses a hostname then.
+      hostname: hostNetwork ? '' : c.name,
+      log_directory: podLogDirectory(this.config.logDir, c),
+      dns_config: c.dns ? { servers: c.dns.servers, searches: c.dns.searches, options: c.dns.options } : null,
+      port_mappings: [],
+      labels: { [MANAGED_LABEL]: 'true', [HOST_NETWORK_LABEL]: String(hostNetwork), 'io.kubernetes.pod.uid': c.uid, 'io.kubernetes.pod.name': c.name, 'io.kubernetes.pod.namespace': c.namespace },
+      annotations: {},
+      linux: {
+        cgroup_parent: podCgroupParent(this.cgroupRoot, c.uid),
+        security_context: { namespace_options: { network: hostNetwork ? 'NODE' : 'POD', pid: 'CONTAINER', ipc: 'POD' } },
+      },
+    };
+  }
+
+  async runPodSandbox(config: PodSandboxConfig): Promise<PodSandbox> {
+    // A sandbox name (<name>_<ns>_<uid>_<attempt>) must be unique among those containerd still has.
+    const before = (await this.rawSandboxes()).filter((s) => s.metadata?.uid === config.uid);
+    const attempt = before.reduce((n, s) => Math.max(n, (s.metadata?.attempt ?? 0) + 1), 0);
+    let id: string;
+    try {
+      id = (await this.client.rt<{ pod_sandbox_id: string }>('RunPodSandbox', { config: this.sandboxConfig(config, attempt) })).pod_sandbox_id;
+    } catch (err) {
+      // A failed RunPodSandbox (CNI) can leave a NOTREADY sandbox behind.
+      for (const s of await this.rawSandboxes()) if (s.metadata?.uid === config.uid && s.metadata.attempt === attempt) await this.removePodSandbox(s.id).catch(() => {});
+      throw err;
+    }
+    const st = await this.client.rt<{ status: { network: { ip: string } | null; created_at: string; state: string } }>('PodSandboxStatus', { pod_sandbox_id: id });
+    return { id, config, ip: st.status.network?.ip ?? '', state: st.status.state === 'SANDBOX_READY' ? 'ready' : 'notready', createdAt: nsToMs(st.status.created_at) ?? Date.now() };
+  }
+
+  async stopPodSandbox(id: string): Promise<void> {
+    await this.ignoreNotFound(this.client.rt('StopPodSandbox', { pod_sandbox_id: id }));
+  }
+
+  async removePodSandbox(id: string): Promise<void> {
+    const sb = (await this.rawSandboxes()).find((s) => s.id === id);
+    await this.ignoreNotFound(this.client.rt('StopPodSandbox', { pod_sandbox_id: id }));
+    await this.ignoreNotFound(this.client.rt('RemovePodSandbox', { pod_sandbox_id: id }));
+    // runc creates the pod's cgroup parent in every hierarchy but removes only the leaves.
+    if (sb?.metadata?.uid) removePodCgroups(podCgroupParent(this.cgroupRoot, sb.metadata.uid));
+  }
+
+  async listPodSandboxes(): Promise<PodSandbox[]> {
+    const out: PodSandbox[] = [];
+    for (const s of await this.rawSandboxes()) {
+      const st = await this.ignoreNotFound(this.client.rt<{ status: { network: { ip: string } | null } }>('PodSandboxStatus', { pod_sandbox_id: s.id }));
+      const m = s.metadata ?? { name: '', uid: '', namespace: '' };
+      out.push({
+        id: s.id,
+        config: { uid: m.uid, name: m.name, namespace: m.namespace, hostNetwork: s.labels?.[HOST_NETWORK_LABEL] === 'true' },
+        ip: st?.status.network?.ip ?? '',
+        state: s.state === 'SANDBOX_READY' ? 'ready' : 'notready',
+        createdAt: nsToMs(s.created_at) ?? 0,
+      });
+    }
+    return out;
+  }
+
+  async ensureImage(image: string, policy: 'Always' | 'IfNotPresent' | 'Never'): Promise<boolean> {
+    if (policy !== 'Always') {
+      const st = await this.client.img<{ image: unknown }>('ImageStatus', { image: { image } });
+      if (st.image) return false;
+      if (policy === 'Never') throw new ImagePullError('ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
+    }
+    try {
+      await this.client.img('PullImage', { image: { image } });
+      return true;
+    } catch (err) {
+      throw new ImagePullError('ErrImagePull', `failed to pull image "${image}": ${err instanceof CriError ? err.details : String(err)}`, { cause: err });
+    }
+  }
+
+  async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
+    const sb = await this.sandboxById(sandboxId);
+    if (!sb) throw new ContainerStartError(`pod sandbox ${sandboxId} not found`);
+    const logDir = podLogDirectory(this.config.logDir, sb.config);
+    const hostNetwork = sb.config.hostNetwork === true;
+    const command = config.command ?? config.argv;
+    const req = {
+      pod_sandbox_id: sandboxId,
+      config: {
+        metadata: { name: config.name, attempt: Number(config.labels['skiff.dev/restart-count'] ?? 0) },
+        image: { image: config.image },
+        command,
+        args: config.command ? (config.args ?? []) : [],
+        working_dir: config.workingDir ?? '',
+        envs: Object.entries(config.env).map(([key, value]) => ({ key, value })),
+        mounts: criMounts(config.mounts),
+        labels: { ...config.labels, [MANAGED_LABEL]: 'true', [IMAGE_LABEL]: config.image },
+        annotations: {},
+        // Relative to the sandbox's log_directory; the kubelet's log readers use the absolute path.
+        log_path: relative(logDir, config.logPath),
+        stdin: config.stdin === true,
+        stdin_once: config.stdinOnce === true,
+        tty: config.tty === true,
+        linux: {
+          resources: linuxResources(config.resources),
+          security_context: {
+            namespace_options: {
+              network: hostNetwork ? 'NODE' : 'POD',
+              pid: config.targetContainerId ? 'TARGET' : 'CONTAINER',
+              ipc: 'POD',
+              target_id: config.targetContainerId ?? '',
+            },
+          },
+        },
+      },
+      sandbox_config: this.sandboxConfig(sb.config),
+    };
+    try {
+      const id = (await this.client.rt<{ container_id: string }>('CreateContainer', req)).container_id;
+      this.sandboxOf.set(id, sandboxId);
+      return id;
+    } catch (err) {
+      throw new ContainerStartError(err instanceof CriError ? err.details : String(err));
+    }
+  }
+
+  async startContainer(id: string): Promise<void> {
+    try {
+      await this.client.rt('StartContainer', { container_id: id });
+    } catch (err) {
+      throw new ContainerStartError(err instanceof CriError ? err.details : String(err));
+    }
+  }
+
+  async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    await this.ignoreNotFound(this.client.rt('StopContainer', { container_id: id, timeout: timeoutSeconds }, (timeoutSeconds + 30) * 1000));
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    await this.ignoreNotFound(this.client.rt('RemoveContainer', { container_id: id }));
+    this.sandboxOf.delete(id);
+  }
+
+  async listContainers(filter?: { sandboxId?: string }): Promise<ContainerStatus[]> {
+    const res = await this.client.rt<{ containers: { id: string; pod_sandbox_id: string }[] }>('ListContainers', {
+      filter: { label_selector: { [MANAGED_LABEL]: 'true' }, ...(filter?.sandboxId ? { pod_sandbox_id: filter.sandboxId } : {}) },
+    });
+    const out: ContainerStatus[] = [];
+    for (const c of res.containers) {
+      this.sandboxOf.set(c.id, c.pod_sandbox_id);
+      const st = await this.containerStatus(c.id);
+      if (st) out.push(st);
+    }
+    return out;
+  }
+
+  async containerStatus(id: string): Promise<ContainerStatus | undefined> {
+    const res = await this.ignoreNotFound(this.client.rt<{ status: CriContainerStatus | null }>('ContainerStatus', { container_id: id }));
+    const s = res?.status;
+    if (!s) return undefined;
+    // ContainerStatus does not name the sandbox: remembered from create/list, else asked once.
+    let sandboxId = this.sandboxOf.get(id);
+    if (sandboxId === undefined) {
+      sandboxId = (await this.client.rt<{ containers: { pod_sandbox_id: string }[] }>('ListContainers', { filter: { id } })).containers[0]?.pod_sandbox_id ?? '';
+      this.sandboxOf.set(id, sandboxId);
+    }
+    return toContainerStatus(s, sandboxId);
+  }
+
+  async execSync(id: string, argv: string[], timeoutMs: number): Promise<ExecSyncResult> {
+    try {
+      const r = await this.client.rt<{ stdout: Buffer; stderr: Buffer; exit_code: number }>('ExecSync', { container_id: id, cmd: argv, timeout: Math.max(1, Math.ceil(timeoutMs / 1000)) }, timeoutMs + 5000);
+      return { exitCode: r.exit_code, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+    } catch (err) {
+      if (err instanceof CriError && err.code === DEADLINE_EXCEEDED) throw new Error(`command timed out after ${timeoutMs} ms`, { cause: err });
+      throw err;
+    }
+  }
+
+  exec(): Promise<ExecSession> {
+    return Promise.reject(new Error('exec is not supported by the cri runtime yet (streaming exec through containerd is not implemented); probes and ExecSync work'));
+  }
+
+  async listContainerStats(): Promise<ContainerStats[]> {
+    const res = await this.client.rt<{ stats: CriStats[] }>('ListContainerStats', { filter: { label_selector: { [MANAGED_LABEL]: 'true' } } });
+    return res.stats.map((s) => ({
+      id: s.attributes?.id ?? '',
+      timestampMs: nsToMs(s.cpu?.timestamp ?? s.memory?.timestamp) ?? Date.now(),
+      ...(s.cpu?.usage_core_nano_seconds ? { cpuUsageCoreNanoSeconds: Number(s.cpu.usage_core_nano_seconds.value) } : {}),
+      ...(s.memory?.working_set_bytes ? { workingSetBytes: Number(s.memory.working_set_bytes.value) } : {}),
+    }));
+  }
+
+  onContainerEvent(fn: (status: ContainerStatus) => void): void {
+    this.listeners.push(fn);
+  }
+
+  limitations(): string[] {
+    return ['cri runtime: kubectl exec, attach and port-forward are not implemented yet (exec probes work)'];
+  }
+
+  async close(): Promise<void> {
+    this.release();
+  }
+
+  release(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.client.close();
+  }
+
+  /** Generic PLEG: a container whose state changed since the last relist is reported to the listeners. */
+  private async relist(): Promise<void> {
+    if (!this.listeners.length) return;
+    const res = await this.client.rt<{ containers: { id: string; state: string }[] }>('ListContainers', { filter: { label_selector: { [MANAGED_LABEL]: 'true' } } }, 10_000);
+    const seen = new Set<string>();
+    for (const c of res.containers) {
+      seen.add(c.id);
+      const prev = this.lastStates.get(c.id);
+      this.lastStates.set(c.id, c.state);
+      // A first sighting counts too: a short-lived container may be EXITED by its first relist.
+      if (prev === c.state) continue;
+      const st = await this.containerStatus(c.id);
+      if (st) for (const fn of this.listeners) fn(st);
+    }
+    for (const id of this.lastStates.keys()) if (!seen.has(id)) this.lastStates.delete(id);
+  }
+
+  /** One sandbox's identity, from PodSandboxStatus (undefined when containerd does not know it). */
+  private async sandboxById(id: string): Promise<PodSandbox | undefined> {
+    const res = await this.ignoreNotFound(
+      this.client.rt<{ status: { id: string; metadata: CriSandbox['metadata']; state: string; created_at: string; network: { ip: string } | null; labels: Record<string, string> } | null }>('PodSandboxStatus', { pod_sandbox_id: id }),
+    );
+    const s = res?.status;
+    if (!s?.metadata) return undefined;
+    return {
+      id: s.id,
+      config: { uid: s.metadata.uid, name: s.metadata.name, namespace: s.metadata.namespace, hostNetwork: s.labels[HOST_NETWORK_LABEL] === 'true' },
+      ip: s.network?.ip ?? '',
+      state: s.state === 'SANDBOX_READY' ? 'ready' : 'notready',
+      createdAt: nsToMs(s.created_at) ?? 0,
+    };
+  }
+
+  private async rawSandboxes(): Promise<CriSandbox[]> {
+    const res = await this.client.rt<{ items: CriSandbox[] }>('ListPodSandbox', { filter: { label_selector: { [MANAGED_LABEL]: 'true' } } });
+    return res.items;
+  }
+
+  private async ignoreNotFound<T>(p: Promise<T>): Promise<T | undefined> {
+    try {
+      return await p;
+    } catch (err) {
+      if (err instanceof CriError && err.code === NOT_FOUND) return undefined;
+      throw err;
+    }
+  }
+}
+
+interface CriSandbox {
+  id: string;
+  metadata: { name: string; uid: string; namespace: string; attempt?: number } | null;
+  state: string;
+  created_at: string;
+  labels?: Record<string, string>;
+}
+
+interface CriContainerStatus {
+  id: string;
+  metadata: { name: string } | null;
+  state: string;
+  created_at: string;
+  started_at: string;
+  finished_at: string;
+  exit_code: number;
+  image: { image: string } | null;
+  reason: string;
+  message: string;
+  labels: Record<string, string>;
+  log_path: string;
+}
+
+interface CriStats {
+  attributes: { id: string } | null;
+  cpu: { timestamp: string; usage_core_nano_seconds: { value: string } | null } | null;
+  memory: { timestamp: string; working_set_bytes: { value: string } | null } | null;
+}
+
+function toContainerStatus(s: CriContainerStatus, sandboxId: string): ContainerStatus {
+  const state = containerStateOf(s.state);
+  const startedAt = nsToMs(s.started_at);
+  const finishedAt = nsToMs(s.finished_at);
+  return {
+    id: s.id,
+    sandboxId,
+    name: s.metadata?.name ?? '',
+    image: s.labels[IMAGE_LABEL] ?? s.image?.image ?? '',
+    state,
+    createdAt: nsToMs(s.created_at) ?? 0,
+    ...(startedAt !== undefined ? { startedAt } : {}),
+    ...(finishedAt !== undefined ? { finishedAt } : {}),
+    ...(state === 'exited' ? { exitCode: s.exit_code } : {}),
+    ...(s.reason ? { reason: s.reason } : {}),
+    ...(s.message ? { message: s.message } : {}),
+    logPath: s.log_path,
+    labels: s.labels,
+  };
+}
+
+/** Removes the pod's cgroup directory (and its now-empty leaves) in every v1 hierarchy; best effort. */
+function removePodCgroups(parent: string): void {
+  let hierarchies: string[] = [];
+  try {
+    hierarchies = readdirSync(CGROUP_FS);
+  } catch {
+    return;
+  }
+  for (const h of hierarchies) {
+    const dir = `${CGROUP_FS}/${h}${parent}`;
+    if (!existsSync(dir)) continue;
+    try {
+      for (const child of readdirSync(dir, { withFileTypes: true })) if (child.isDirectory()) rmdirSync(`${dir}/${child.name}`);
+      rmdirSync(dir);
+    } catch {
+      // Still in use (a process left) or already gone: the next removal or a reboot takes it.
+    }
+  }
+}
