@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export interface TailSource {
@@ -94,7 +94,10 @@ export class CriLogTailer {
     if (size < this.rotation.maxBytes) return;
     // 20261127-004500.123: sorts by time; milliseconds keep two rotations in one second apart.
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').replace('Z', '');
-    renameSync(this.logPath, `${this.logPath}.${stamp}`);
+    // Two rotations in one millisecond must not overwrite each other: `.123-1` sorts after `.123`.
+    let target = `${this.logPath}.${stamp}`;
+    for (let n = 1; existsSync(target); n++) target = `${this.logPath}.${stamp}-${n}`;
+    renameSync(this.logPath, target);
     const prefix = `${basename(this.logPath)}.`;
     const rotated = readdirSync(dirname(this.logPath))
       .filter((f) => f.startsWith(prefix) && /^\d{8}-\d{6}/.test(f.slice(prefix.length)))
