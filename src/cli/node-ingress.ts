@@ -2,6 +2,7 @@ import type { SharedInformerFactory } from '../client/informer-factory.js';
 import type { Logger } from '../client/logger.js';
 import type { RestClient } from '../client/rest-client.js';
 import type { IngressController } from '../ingress/index.js';
+import { nodeAddresses } from '../proxy/node-addresses.js';
 
 /** The ports the ingress controller takes unless told: HTTP's and HTTPS's, as k3s's Traefik serves them. */
 export const DEFAULT_INGRESS_PORT = 80;
@@ -13,7 +14,7 @@ export const UNPRIVILEGED_INGRESS_HTTPS_PORT = 8443;
 export interface NodeIngressConfig {
   client: RestClient;
   informers: SharedInformerFactory;
-  /** Listen address ('0.0.0.0' for all). */
+  /** Listen address ('0.0.0.0' for all of the node's, node-addresses.ts). */
   address: string;
   /** A fixed HTTP port (0: any free one); undefined: 80, else 8080 without the privilege for 80. */
   port?: number;
@@ -36,6 +37,8 @@ export async function startNodeIngress(config: NodeIngressConfig): Promise<Ingre
     config.progress(`ingress: could not create the default IngressClass (${String(err)})`);
     return false;
   });
+  // All addresses: each one bound by itself, so ClusterIPs on 80/443 (the `kubernetes` Service) keep theirs.
+  const addresses = config.address === '0.0.0.0' ? nodeAddresses() : [config.address];
   const wanted = { http: config.port ?? DEFAULT_INGRESS_PORT, https: config.httpsPort ?? DEFAULT_INGRESS_HTTPS_PORT };
   const unprivileged = { http: config.port ?? UNPRIVILEGED_INGRESS_PORT, https: config.httpsPort ?? UNPRIVILEGED_INGRESS_HTTPS_PORT };
   for (const ports of [wanted, unprivileged]) {
@@ -43,13 +46,14 @@ export async function startNodeIngress(config: NodeIngressConfig): Promise<Ingre
       const c = await startIngressController({
         client: config.client,
         informers: config.informers,
-        listen: { address: config.address, port: ports.http },
-        listenTls: { address: config.address, port: ports.https },
+        listen: { address: addresses, port: ports.http },
+        listenTls: { address: addresses, port: ports.https },
         ingressIP: config.ingressIP,
         log: config.log,
       });
       const why = ports === unprivileged ? ' (ports below 1024 need root)' : '';
-      config.progress(`ingress controller on ${config.address}:${c.port} (HTTP) and :${c.tlsPort} (HTTPS)${why}, IngressClass "${DEFAULT_INGRESS_CLASS}"${created ? ' (created as the default class)' : ''}`);
+      const where = addresses.length === 1 ? `${addresses[0]}:${c.port} (HTTP) and :${c.tlsPort} (HTTPS)` : `${addresses.join(', ')}, ports ${c.port} (HTTP) and ${c.tlsPort} (HTTPS)`;
+      config.progress(`ingress controller on ${where}${why}, IngressClass "${DEFAULT_INGRESS_CLASS}"${created ? ' (created as the default class)' : ''}`);
       return c;
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { port?: number };

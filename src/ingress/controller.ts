@@ -22,14 +22,20 @@ import { requestHost, requestPath } from './match.js';
 import { buildRouteTable, type RouteTable } from './route-table.js';
 import { ingressStatusWriter } from './status.js';
 
+/** One address, or several served on the same port. */
+export interface ListenAt {
+  address: string | readonly string[];
+  port: number;
+}
+
 export interface IngressControllerConfig {
   client: RestClient;
   /** Shared informers (the caller starts them); default: the controller's own, started and stopped with it. */
   informers?: SharedInformerFactory;
-  /** Where HTTP is served; port 0 picks a free one (see `port`). */
-  listen: { address: string; port: number };
+  /** Where HTTP is served (one listener per address); port 0 picks a free one (see `port`). */
+  listen: ListenAt;
   /** Where HTTPS is served (certificates from the Ingresses' `spec.tls` Secrets); absent: no HTTPS. */
-  listenTls?: { address: string; port: number };
+  listenTls?: ListenAt;
   /** The address written to served Ingresses' status.loadBalancer; '' (or a wildcard) writes none. */
   ingressIP: string;
   /** The IngressClass served; default "skiff". */
@@ -124,22 +130,27 @@ export async function startIngressController(config: IngressControllerConfig): P
   const unsubscribe = informers.map((i) => i.addEventHandler(handler));
 
   const servers: Server[] = [];
-  const serve = async (server: Server, at: { address: string; port: number }, proto: 'http' | 'https'): Promise<number> => {
-    servers.push(server);
-    // A stalled client must not hold a socket forever; streaming bodies keep the default request timeout off.
-    server.headersTimeout = 30_000;
-    server.requestTimeout = 0;
-    server.on('clientError', (_err, socket) => socket.destroy());
-    server.on('upgrade', upgrade(proto));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(at.port, at.address, () => {
-        server.off('error', reject);
-        resolve();
+  /** Listens on every address of `at` (port 0: the first one's pick for all); resolves with the port. */
+  const serve = async (make: () => Server, at: ListenAt, proto: 'http' | 'https'): Promise<number> => {
+    let port = at.port;
+    for (const address of typeof at.address === 'string' ? [at.address] : at.address) {
+      const server = make();
+      servers.push(server);
+      // A stalled client must not hold a socket forever; streaming bodies keep the default request timeout off.
+      server.headersTimeout = 30_000;
+      server.requestTimeout = 0;
+      server.on('clientError', (_err, socket) => socket.destroy());
+      server.on('upgrade', upgrade(proto));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, address, () => {
+          server.off('error', reject);
+          resolve();
+        });
       });
-    });
-    const port = (server.address() as AddressInfo).port;
-    log.info('ingress controller listening', { address: at.address, port, proto, className });
+      port = (server.address() as AddressInfo).port;
+      log.info('ingress controller listening', { address, port, proto, className });
+    }
     return port;
   };
   const closeAll = (): Promise<unknown> =>
@@ -156,13 +167,12 @@ export async function startIngressController(config: IngressControllerConfig): P
   let port: number;
   let tlsPort: number | undefined;
   try {
-    port = await serve(createServer(handle('http')), config.listen, 'http');
+    port = await serve(() => createServer(handle('http')), config.listen, 'http');
     if (config.listenTls) {
       const own = await defaultCertificate();
       const certs = certificateStore({ ingresses: () => (synced() ? currentTable().ingresses : []), secret: (ns, name) => secrets?.get(`${ns}/${name}`), fallback: createSecureContext(own), log });
       // Clients that send no server name get the default certificate.
-      const tls = createTlsServer({ SNICallback: (name, cb) => cb(null, certs.contextFor(name)), ...own }, handle('https'));
-      tlsPort = await serve(tls, config.listenTls, 'https');
+      tlsPort = await serve(() => createTlsServer({ SNICallback: (name, cb) => cb(null, certs.contextFor(name)), ...own }, handle('https')), config.listenTls, 'https');
     }
   } catch (err) {
     for (const u of unsubscribe) u();

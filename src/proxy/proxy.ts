@@ -8,12 +8,13 @@ import { affinityTimeoutMs, backendsFor, backendsForPolicy } from './endpoints.j
 import { loadBalancerStatusWriter } from './lb-status.js';
 import { syncLoop } from './sync-loop.js';
 import { listenTcp, listenUdp, type ListenerTarget, type PortListener } from './listeners.js';
+import { nodeAddresses } from './node-addresses.js';
 
 export interface ProxyConfig {
   client: RestClient;
   /** Shared informers (the caller starts them); default: the proxy's own, started and stopped with it. */
   informers?: SharedInformerFactory;
-  /** Where NodePorts and load-balancer ports listen, and the ingress IP written for LoadBalancer Services; default all addresses (no ingress written). */
+  /** Where NodePorts and load-balancer ports listen, and the ingress IP written for LoadBalancer Services; default all the node's addresses, each bound by itself (no ingress written). */
   nodeAddress?: string;
   /**
    * Maps a ClusterIP to the local address to bind instead (e.g. 10.43.0.7 → 127.43.0.7 when
@@ -92,6 +93,8 @@ export async function startProxy(config: ProxyConfig): Promise<Proxy> {
       const key = `${d.proto}|${d.address}|${d.port}`;
       if (!out.has(key)) out.set(key, d);
     };
+    // All addresses: each one bound by itself, so the ClusterIPs keep their ports (node-addresses.ts).
+    const nodeAddrs = config.nodeAddress ? [config.nodeAddress] : nodeAddresses();
     for (const svc of services.list()) {
       const spec = svc.spec ?? {};
       if (spec.type === 'ExternalName' || config.skipService?.(svc)) continue;
@@ -111,11 +114,9 @@ export async function startProxy(config: ProxyConfig): Promise<Proxy> {
           const mapped = config.bindAddressMapping?.(ip);
           add({ proto, address: mapped ?? ip, port, target, needsInterface: mapped === undefined && !isLoopback(ip) });
         }
-        if ((spec.type === 'NodePort' || spec.type === 'LoadBalancer') && p.nodePort) {
-          add({ proto, address: config.nodeAddress ?? '0.0.0.0', port: p.nodePort, target: external, needsInterface: false });
-        }
-        if (spec.type === 'LoadBalancer' && !spec.loadBalancerClass) {
-          add({ proto, address: config.nodeAddress ?? '0.0.0.0', port, target: external, needsInterface: false });
+        for (const address of nodeAddrs) {
+          if ((spec.type === 'NodePort' || spec.type === 'LoadBalancer') && p.nodePort) add({ proto, address, port: p.nodePort, target: external, needsInterface: false });
+          if (spec.type === 'LoadBalancer' && !spec.loadBalancerClass) add({ proto, address, port, target: external, needsInterface: false });
         }
       }
     }
