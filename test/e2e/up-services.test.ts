@@ -183,6 +183,7 @@ describe('skiff up: service proxy and cluster DNS', { skip: kubectlMissing(), ti
       // An Ingress of the default class (made at start) is served on --ingress-port.
       assert.match(await k(['get', 'ingressclass']), /^skiff\s+skiff\.io\/ingress\s/m);
       await k(['create', 'ingress', 'web', `--rule=/*=web:${lbPort}`]);
+      assert.match(await k(['get', 'ingress', 'web']), /^web\s+skiff\s+\*\s/m, 'DefaultIngressClass gave it the default class');
       const ingressIP = await waitFor('the Ingress status IP', async () => (await k(['get', 'ingress', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'])) || undefined, 10_000, 100);
       assert.equal(ingressIP, '127.0.0.1');
       await reachesAll('127.0.0.1', ingressPort, pods);

@@ -1,25 +1,14 @@
 import { isDefaultClass } from '../../api/storage/v1/storage-class.js';
 import type { KubeObject } from '../watch-cache/cached-object.js';
 import type { AdmissionPlugin } from './types.js';
+import { newestDefaultName, type ClassMeta } from './newest-default.js';
 
 /** The class annotation claims used before spec.storageClassName existed; a claim with it keeps it. */
 const BETA_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
 
-type ClassMeta = { metadata?: { name?: string; creationTimestamp?: string; annotations?: Record<string, string> | null } | null };
-
-/**
- * helper.GetDefaultClass: of the classes marked default, the newest (creationTimestamp),
- * then the first by name; undefined when none is marked.
- */
+/** helper.GetDefaultClass: the newest class marked default, then the first by name. */
 export function defaultStorageClassName(classes: readonly ClassMeta[]): string | undefined {
-  const defaults = classes.filter(isDefaultClass);
-  defaults.sort((a, b) => {
-    const ta = Date.parse(a.metadata?.creationTimestamp ?? '') || 0;
-    const tb = Date.parse(b.metadata?.creationTimestamp ?? '') || 0;
-    if (ta !== tb) return tb - ta;
-    return (a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1;
-  });
-  return defaults[0]?.metadata?.name;
+  return newestDefaultName(classes, isDefaultClass);
 }
 
 /**

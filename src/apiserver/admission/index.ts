@@ -10,6 +10,7 @@ export { ensureSystemPriorityClasses } from './system-priority-classes.js';
 export { defaultTolerationSeconds, addDefaultTolerations, DEFAULT_TOLERATION_SECONDS } from './default-toleration-seconds.js';
 export { priorityAdmission } from './priority.js';
 export { defaultStorageClass } from './default-storage-class.js';
+export { defaultIngressClass } from './default-ingress-class.js';
 export { limitRanger } from './limit-ranger.js';
 export { resourceQuotaAdmission } from './resource-quota.js';
 export { serviceAccountAdmission, SERVICE_ACCOUNT_MOUNT_PATH } from './service-account.js';

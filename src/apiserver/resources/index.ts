@@ -11,6 +11,7 @@ import {
   defaultTolerationSeconds,
   priorityAdmission,
   defaultStorageClass,
+  defaultIngressClass,
   ensureSystemNamespaces,
   ensureSystemPriorityClasses,
   limitRanger,
@@ -98,6 +99,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
       listClasses: () => cache.resource('/registry/scheduling.k8s.io/priorityclasses/').list().map((c) => c.obj),
     }),
     defaultStorageClass({ listClasses: () => cache.resource('/registry/storage.k8s.io/storageclasses/').list().map((c) => c.obj) }),
+    defaultIngressClass({ listClasses: () => cache.resource('/registry/networking.k8s.io/ingressclasses/').list().map((c) => c.obj) }),
     ...(config.serviceAccounts
       ? [serviceAccountAdmission({ store, cachedAccount: (ns, name) => cache.resource('/registry/core/serviceaccounts/').get(`/registry/core/serviceaccounts/${ns}/${name}`)?.obj })]
       : []),
