@@ -9,10 +9,8 @@ import type { EphemeralContainer } from '../api/core/v1/container.js';
 import type { Pod } from '../api/core/v1/pod.js';
 import type { PodStatus } from '../api/core/v1/pod-status.js';
 import { FakeClock } from '../client/fake-clock.js';
-import { silentLogger } from '../client/logger.js';
-import { CrashBackoff } from './backoff.js';
 import { PodWorker } from './pod-worker.js';
-import { fakeRuntime } from './test-fake-runtime.js';
+import { fakeRuntime, workerDeps } from './test-fake-runtime.js';
 
 const debug = (name: string, extra: Partial<EphemeralContainer> = {}): EphemeralContainer => ({ name, image: 'busybox', command: ['sh'], targetContainerName: 'main', ...extra });
 
@@ -31,21 +29,12 @@ function start(pod: Pod, failStart: string[] = []) {
   let deleted = false;
   // Volume set-up opens every sync: how many syncs ran.
   let syncs = 0;
-  const worker = new PodWorker(pod, {
-    runtime: rt.runtime,
+  const worker = new PodWorker(pod, workerDeps(rt.runtime, clock, {
     events: { event: (_pod, _type, reason, message, fieldPath) => events.push({ reason, message, fieldPath }) },
-    envSources: { configMap: async () => undefined, secret: async () => undefined },
     volumes: { setUp: async () => (syncs++, true), mountsFor: () => [], tearDown: async () => {} },
-    clock,
-    logger: silentLogger,
-    backoff: new CrashBackoff({}),
-    logDir: '/nonexistent',
-    hostIP: '198.18.0.1',
-    baseEnv: () => ({}),
     patchStatus: async (_p, s) => void statuses.push(structuredClone(s)),
     deletePod: async () => void (deleted = true),
-    onFinished: () => {},
-  });
+  }));
   worker.update(pod);
   const last = () => statuses.at(-1);
   const ephemeralState = (name: string) => last()?.ephemeralContainerStatuses?.find((s) => s.name === name)?.state;

@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import type { Pod } from '../api/core/v1/pod.js';
 import type { PodStatus } from '../api/core/v1/pod-status.js';
 import { FakeClock } from '../client/fake-clock.js';
-import { silentLogger } from '../client/logger.js';
-import { CrashBackoff } from './backoff.js';
 import { PodWorker } from './pod-worker.js';
+import { workerDeps } from './test-fake-runtime.js';
 import { ImagePullError, type Runtime } from './runtime.js';
 
 /** Polls until `ok` (a deadline, not a sleep standing in for the condition). */
@@ -30,20 +29,9 @@ function pullFailingRuntime(reason: 'ErrImagePull' | 'ErrImageNeverPull') {
 }
 
 function worker(runtime: Runtime, clock: FakeClock, statuses: PodStatus[]): PodWorker {
-  return new PodWorker(pod, {
-    runtime,
-    events: { event: () => {} },
-    envSources: { configMap: async () => undefined, secret: async () => undefined },
-    clock,
-    logger: silentLogger,
-    backoff: new CrashBackoff({}),
-    logDir: '/nonexistent',
-    hostIP: '198.18.0.1',
-    baseEnv: () => ({}),
+  return new PodWorker(pod, workerDeps(runtime, clock, {
     patchStatus: async (_p: Pod, s: PodStatus) => void statuses.push(s),
-    deletePod: async () => {},
-    onFinished: () => {},
-  });
+  }));
 }
 
 const pod = { metadata: { name: 'p', namespace: 'ns', uid: 'u1' }, spec: { containers: [{ name: 'c', image: 'localhost/x:1', imagePullPolicy: 'IfNotPresent' }] } } as Pod;

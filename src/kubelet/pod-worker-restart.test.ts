@@ -3,10 +3,8 @@ import assert from 'node:assert/strict';
 import type { Pod } from '../api/core/v1/pod.js';
 import type { PodStatus } from '../api/core/v1/pod-status.js';
 import { FakeClock } from '../client/fake-clock.js';
-import { silentLogger } from '../client/logger.js';
-import { CrashBackoff } from './backoff.js';
 import { PodWorker } from './pod-worker.js';
-import { fakeRuntime } from './test-fake-runtime.js';
+import { fakeRuntime, workerDeps } from './test-fake-runtime.js';
 
 interface Recorded {
   type: string;
@@ -34,21 +32,11 @@ function start(pod: Pod) {
   const statuses: PodStatus[] = [];
   /** resourceVersion of the pod at each sync's start (volume set-up opens every sync). */
   const syncs: string[] = [];
-  const worker = new PodWorker(pod, {
-    runtime: rt.runtime,
+  const worker = new PodWorker(pod, workerDeps(rt.runtime, clock, {
     events: { event: (_pod, type, reason, message, fieldPath) => events.push({ type, reason, message, fieldPath }) },
-    envSources: { configMap: async () => undefined, secret: async () => undefined },
     volumes: { setUp: async (p) => (syncs.push(p.metadata?.resourceVersion ?? ''), true), mountsFor: () => [], tearDown: async () => {} },
-    clock,
-    logger: silentLogger,
-    backoff: new CrashBackoff({}),
-    logDir: '/nonexistent',
-    hostIP: '198.18.0.1',
-    baseEnv: () => ({}),
     patchStatus: async (_p, status) => void statuses.push(status),
-    deletePod: async () => {},
-    onFinished: () => {},
-  });
+  }));
   worker.update(pod);
   const last = (): PodStatus | undefined => statuses.at(-1);
   /** Hands the worker a pod update and waits until a sync of it has finished (a second one has begun). */

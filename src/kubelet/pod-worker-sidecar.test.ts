@@ -4,11 +4,9 @@ import type { Container } from '../api/core/v1/container.js';
 import type { Pod } from '../api/core/v1/pod.js';
 import type { PodStatus } from '../api/core/v1/pod-status.js';
 import { FakeClock } from '../client/fake-clock.js';
-import { silentLogger } from '../client/logger.js';
-import { CrashBackoff } from './backoff.js';
 import { syncInitContainers, terminationWaves } from './pod-sidecars.js';
 import { PodWorker } from './pod-worker.js';
-import { fakeRuntime } from './test-fake-runtime.js';
+import { fakeRuntime, workerDeps } from './test-fake-runtime.js';
 import type { ContainerStatus } from './runtime.js';
 
 const sidecar = (name: string): Container => ({ name, image: 'x', restartPolicy: 'Always' });
@@ -23,20 +21,10 @@ function start(pod: Pod) {
   const rt = fakeRuntime({ clock });
   const statuses: PodStatus[] = [];
   let finished = false;
-  const worker = new PodWorker(pod, {
-    runtime: rt.runtime,
-    events: { event: () => {} },
-    envSources: { configMap: async () => undefined, secret: async () => undefined },
-    clock,
-    logger: silentLogger,
-    backoff: new CrashBackoff({}),
-    logDir: '/nonexistent',
-    hostIP: '198.18.0.1',
-    baseEnv: () => ({}),
+  const worker = new PodWorker(pod, workerDeps(rt.runtime, clock, {
     patchStatus: async (_p, status) => void statuses.push(status),
-    deletePod: async () => {},
     onFinished: () => (finished = true),
-  });
+  }));
   worker.update(pod);
   const last = (): PodStatus | undefined => statuses.at(-1);
   const init = (name: string) => last()?.initContainerStatuses?.find((s) => s.name === name);

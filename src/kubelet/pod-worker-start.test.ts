@@ -2,10 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from '../api/core/v1/pod.js';
 import { FakeClock } from '../client/fake-clock.js';
-import { silentLogger } from '../client/logger.js';
-import { CrashBackoff } from './backoff.js';
 import { PodWorker } from './pod-worker.js';
-import { fakeRuntime } from './test-fake-runtime.js';
+import { fakeRuntime, workerDeps } from './test-fake-runtime.js';
 import { onlyStatusChanged } from './pod-update-echo.js';
 
 const pod = { metadata: { name: 'p', namespace: 'ns', uid: 'u1' }, spec: { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '1'] }] } } as Pod;
@@ -20,25 +18,14 @@ test('a pod start holds priority from its first sync until its status is posted,
   let held = 0;
   let holds = 0;
   const patches: Array<() => void> = [];
-  const worker = new PodWorker(pod, {
-    runtime: fakeRuntime().runtime,
-    events: { event: () => {} },
-    envSources: { configMap: async () => undefined, secret: async () => undefined },
-    clock,
-    logger: silentLogger,
-    backoff: new CrashBackoff({}),
-    logDir: '/nonexistent',
-    hostIP: '198.18.0.1',
-    baseEnv: () => ({}),
+  const worker = new PodWorker(pod, workerDeps(fakeRuntime().runtime, clock, {
     patchStatus: () => new Promise<void>((resolve) => patches.push(resolve)),
-    deletePod: async () => {},
-    onFinished: () => {},
     podStarting: () => {
       held++;
       holds++;
       return () => held--;
     },
-  });
+  }));
   worker.update(pod);
   await until('the first status patch', () => patches.length === 1);
   assert.equal(held, 1, 'still starting while its status patch is in flight');

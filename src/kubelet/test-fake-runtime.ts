@@ -1,9 +1,12 @@
 /**
- * Test support only: a Runtime double for pod-worker tests. Containers run until they are
+ * Test support only: a Runtime double and default dependencies for pod-worker tests. Containers run until they are
  * stopped or a test calls exit(name, code); the double records what was started, stopped
  * and removed, so a test can assert order without a real runtime.
  */
 import type { FakeClock } from '../client/fake-clock.js';
+import { silentLogger } from '../client/logger.js';
+import { CrashBackoff } from './backoff.js';
+import type { PodWorkerDeps } from './pod-worker-deps.js';
 import { ContainerStartError, type ContainerConfig, type ContainerStatus, type Runtime } from './runtime.js';
 
 export interface FakeRuntimeOptions {
@@ -63,4 +66,23 @@ export function fakeRuntime(o: FakeRuntimeOptions = {}) {
     }
   };
   return { runtime, containers, configs, stopped, removed, log, byName, exit };
+}
+
+/** A pod worker's dependencies for tests: quiet defaults around `runtime`, replaced where `over` says. */
+export function workerDeps(runtime: Runtime, clock: FakeClock, over: Partial<PodWorkerDeps> = {}): PodWorkerDeps {
+  return {
+    runtime,
+    events: { event: () => {} },
+    envSources: { configMap: async () => undefined, secret: async () => undefined },
+    clock,
+    logger: silentLogger,
+    backoff: new CrashBackoff({}),
+    logDir: '/nonexistent',
+    hostIP: '198.18.0.1',
+    baseEnv: () => ({}),
+    patchStatus: async () => {},
+    deletePod: async () => {},
+    onFinished: () => {},
+    ...over,
+  };
 }
