@@ -1,4 +1,3 @@
-import { existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { relative } from 'node:path';
 import {
   ContainerStartError,
@@ -14,6 +13,7 @@ import {
 } from '../runtime.js';
 import { CriClient, CriError, type CriCaller } from './client.js';
 import { criEndpointProblem } from './endpoint.js';
+import { removePodCgroups } from './pod-cgroups.js';
 import { HOST_NETWORK_LABEL, IMAGE_LABEL, MANAGED_LABEL, containerStateOf, criMounts, linuxResources, nsToMs, podCgroupParent, podLogDirectory } from './mapping.js';
 
 export interface CriRuntimeConfig {
@@ -37,7 +37,6 @@ export class CriUnavailableError extends Error {
 
 const NOT_FOUND = 5;
 const DEADLINE_EXCEEDED = 4;
-const CGROUP_FS = '/sys/fs/cgroup';
 
 /**
  * The `cri` runtime: pods as containerd sandboxes, containers from images, over CRI v1.
@@ -382,24 +381,4 @@ function toContainerStatus(s: CriContainerStatus, sandboxId: string): ContainerS
     logPath: s.log_path,
     labels: s.labels,
   };
-}
-
-/** Removes the pod's cgroup directory (and its now-empty leaves) in every v1 hierarchy; best effort. */
-function removePodCgroups(parent: string): void {
-  let hierarchies: string[] = [];
-  try {
-    hierarchies = readdirSync(CGROUP_FS);
-  } catch {
-    return;
-  }
-  for (const h of hierarchies) {
-    const dir = `${CGROUP_FS}/${h}${parent}`;
-    if (!existsSync(dir)) continue;
-    try {
-      for (const child of readdirSync(dir, { withFileTypes: true })) if (child.isDirectory()) rmdirSync(`${dir}/${child.name}`);
-      rmdirSync(dir);
-    } catch {
-      // Still in use (a process left) or already gone: the next removal or a reboot takes it.
-    }
-  }
 }
