@@ -8,13 +8,14 @@ import { endSession, writeStdin, type StreamChannels } from './stream-channels.j
 export async function runExec(runtime: Runtime, containerId: string, io: StreamChannels, q: URLSearchParams): Promise<void> {
   const tty = q.get('tty') === 'true';
   const command = q.getAll('command');
+  const useStdin = q.get('stdin') === 'true';
+  const failed = (err: unknown): void => endSession(io, { status: 'Failure', message: (err as Error).message, reason: 'InternalError', code: 500 });
   let session;
   try {
-    session = await runtime.exec(containerId, command, { tty });
+    session = await runtime.exec(containerId, command, { tty, stdin: useStdin });
   } catch (err) {
-    return endSession(io, { status: 'Failure', message: (err as Error).message, reason: 'InternalError', code: 500 });
+    return failed(err);
   }
-  const useStdin = q.get('stdin') === 'true';
   io.onInput({
     stdin: (d) => useStdin && writeStdin(io, session.stdin, d),
     stdinEnd: () => session.stdin.end(),
@@ -28,7 +29,14 @@ export async function runExec(runtime: Runtime, containerId: string, io: StreamC
     new Promise<void>((r) => session.stdout.on('end', () => r())),
     session.stderr ? new Promise<void>((r) => session.stderr?.on('end', () => r())) : Promise.resolve(),
   ]);
-  const code = await session.wait();
+  let code: number;
+  try {
+    code = await session.wait();
+  } catch (err) {
+    // The command never ran (not found, container gone): the runtime's reason, as a Status.
+    await Promise.race([outDone, new Promise((r) => setTimeout(r, 500))]);
+    return failed(err);
+  }
   await Promise.race([outDone, new Promise((r) => setTimeout(r, 500))]);
   if (code === 0) endSession(io, { status: 'Success' });
   else endSession(io, { status: 'Failure', message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${code}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(code) }] } });

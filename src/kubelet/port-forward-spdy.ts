@@ -171,6 +171,8 @@ export class SpdySession {
   private lastRemoteId = 0;
   private nextId: number;
   private goingAway = false;
+  /** The transport ended: the frames already buffered are still read, then the session closes. */
+  private peerGone = false;
   closed = false;
   readonly done: Promise<void>;
   private markDone!: () => void;
@@ -183,8 +185,10 @@ export class SpdySession {
       this.buf = this.buf.length ? Buffer.concat([this.buf, c]) : c;
       void this.pump();
     });
-    this.transport.on('end', () => this.close());
-    this.transport.on('close', () => this.close());
+    // A peer often writes its last frames and hangs up at once (the CRI streaming server
+    // sends the exit status, resets its streams and closes): those frames still count.
+    this.transport.on('end', () => this.drainThenClose());
+    this.transport.on('close', () => this.drainThenClose());
     this.transport.on('error', () => this.close());
   }
 
@@ -205,10 +209,7 @@ export class SpdySession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const s of [...this.streams.values()]) {
-      s.reset = true;
-      s.destroy();
-    }
+    for (const s of [...this.streams.values()]) this.abort(s);
     this.deflate.close();
     this.inflate.close();
     this.transport.destroy();
@@ -253,6 +254,25 @@ export class SpdySession {
 
   // ---- reading ----
 
+  private drainThenClose(): void {
+    this.peerGone = true;
+    if (!this.pumping) this.close();
+  }
+
+  /**
+   * The peer reset the stream, or the connection is gone: what already arrived is still
+   * delivered (then the readable side ends), and the stream is destroyed once it has been read.
+   */
+  private abort(stream: SpdyStream): void {
+    stream.reset = true;
+    if (!stream.remoteFin) {
+      stream.remoteFin = true;
+      stream.push(null);
+    }
+    if (stream.readableEnded || stream.readableLength === 0) stream.destroy();
+    else stream.once('end', () => stream.destroy());
+  }
+
   private write(frame: Buffer): void {
     if (!this.closed) this.transport.write(frame);
   }
@@ -281,6 +301,7 @@ export class SpdySession {
       this.close();
     } finally {
       this.pumping = false;
+      if (this.peerGone) this.close();
     }
   }
 
@@ -313,10 +334,7 @@ export class SpdySession {
       }
       case RST_STREAM: {
         const stream = this.streams.get(id);
-        if (stream) {
-          stream.reset = true;
-          stream.destroy();
-        }
+        if (stream) this.abort(stream);
         return;
       }
       case PING: {

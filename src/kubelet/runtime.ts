@@ -1,7 +1,7 @@
 /**
  * The container runtime interface, shaped like CRI v1 (RuntimeService): a pod is a
- * sandbox (network identity) holding containers. The process runtime implements it now;
- * a containerd runtime over CRI gRPC is meant to implement the same interface later.
+ * sandbox (network identity) holding containers. Two implementations: the process runtime
+ * (process-runtime.ts) and containerd over CRI gRPC (cri/cri-runtime.ts).
  */
 
 import type { Mount } from './mount-namespace-plan.js';
@@ -106,7 +106,7 @@ export interface ExecSession {
   /** Absent with a TTY (stderr is merged into stdout). */
   stderr?: NodeJS.ReadableStream;
   resize(width: number, height: number): void;
-  /** Resolves with the exit code. */
+  /** Resolves with the exit code; rejects when the command could not run (the message says why). */
   wait(): Promise<number>;
   kill(): void;
 }
@@ -177,7 +177,8 @@ export interface Runtime {
   listContainers(filter?: { sandboxId?: string }): Promise<ContainerStatus[]>;
   containerStatus(id: string): Promise<ContainerStatus | undefined>;
   execSync(id: string, argv: string[], timeoutMs: number): Promise<ExecSyncResult>;
-  exec(id: string, argv: string[], opts: { tty: boolean }): Promise<ExecSession>;
+  /** A streaming exec; `stdin: false` tells the runtime no input will come (default: stdin is open). */
+  exec(id: string, argv: string[], opts: { tty: boolean; stdin?: boolean }): Promise<ExecSession>;
   /**
    * Joins a running container's stdin (when `stdin`) and terminal for an attach session.
    * Rejects with NoStdinError when stdin is asked for and the container has none: created

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ImagePullError, type ContainerStatus } from '../runtime.js';
+import { ImagePullError, NoStdinError, type ContainerStatus } from '../runtime.js';
 import { CriError, type CriCaller } from './client.js';
 import { CriRuntime } from './cri-runtime.js';
 
@@ -131,9 +131,41 @@ test('ensureImage: present, Never without the image, a failed pull', async () =>
   await rt.close();
 });
 
-test('exec is refused with a clear error (no streaming yet)', async () => {
-  const { rt } = await runtime({});
-  await assert.rejects(rt.exec(), /not supported by the cri runtime/);
+test('exec asks CRI Exec for stdin only when the client sends some, stderr only without a TTY', async () => {
+  // The streaming URL points nowhere that answers: the request is what is checked here.
+  const { rt, client } = await runtime({ Exec: () => ({ url: 'http://127.0.0.1:1/exec/x' }) });
+  await assert.rejects(rt.exec('c1', ['sh', '-c', 'true'], { tty: false, stdin: false }));
+  await assert.rejects(rt.exec('c1', ['sh'], { tty: true, stdin: true }));
+  const reqs = client.calls.filter((c) => c.method === 'Exec').map((c) => c.req);
+  assert.deepEqual(reqs, [
+    { container_id: 'c1', cmd: ['sh', '-c', 'true'], tty: false, stdin: false, stdout: true, stderr: true },
+    { container_id: 'c1', cmd: ['sh'], tty: true, stdin: true, stdout: true, stderr: false },
+  ]);
+  await rt.close();
+});
+
+test('attach refuses stdin to a container created without it (NoStdinError), before any CRI Attach', async () => {
+  const status = (labels: Record<string, string>) => ({ status: { id: 'c1', metadata: { name: 'x' }, state: 'CONTAINER_RUNNING', created_at: '0', started_at: '0', finished_at: '0', exit_code: 0, image: null, reason: '', message: '', labels, log_path: '' } });
+  let labels: Record<string, string> = { 'skiff.dev/stdin': 'false', 'skiff.dev/tty': 'false' };
+  const { rt, client } = await runtime({ ContainerStatus: () => status(labels), ListContainers: () => ({ containers: [{ pod_sandbox_id: 'sb1' }] }), Attach: () => ({ url: 'http://127.0.0.1:1/attach/x' }) });
+  await assert.rejects(rt.attach('c1', { stdin: true }), (e: unknown) => e instanceof NoStdinError);
+  // A container created before the labels existed has no stdin either.
+  labels = {};
+  await assert.rejects(rt.attach('c1', { stdin: true }), (e: unknown) => e instanceof NoStdinError);
+  assert.equal(client.calls.filter((c) => c.method === 'Attach').length, 0);
+  labels = { 'skiff.dev/stdin': 'once', 'skiff.dev/tty': 'true' };
+  await assert.rejects(rt.attach('c1', { stdin: true }), (e: unknown) => !(e instanceof NoStdinError));
+  assert.deepEqual(client.calls.find((c) => c.method === 'Attach')?.req, { container_id: 'c1', stdin: true, tty: true, stdout: false, stderr: false });
+  await rt.close();
+});
+
+test('createContainer records stdin, stdinOnce and tty in the config and as labels', async () => {
+  const { rt, client } = await runtime({ PodSandboxStatus: () => sandboxStatus(), CreateContainer: () => ({ container_id: 'c1' }) });
+  await rt.createContainer('sb1', { name: 'c', image: 'img:1', argv: ['cat'], env: {}, logPath: '/data/pods/ns_web_u1/c/0.log', labels: {}, stdin: true, stdinOnce: true, tty: true });
+  const cfg = client.calls.find((c) => c.method === 'CreateContainer')?.req.config;
+  assert.deepEqual([cfg.stdin, cfg.stdin_once, cfg.tty], [true, true, true]);
+  assert.equal(cfg.labels['skiff.dev/stdin'], 'once');
+  assert.equal(cfg.labels['skiff.dev/tty'], 'true');
   await rt.close();
 });
 

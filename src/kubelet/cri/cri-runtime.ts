@@ -2,6 +2,8 @@ import { relative } from 'node:path';
 import {
   ContainerStartError,
   ImagePullError,
+  NoStdinError,
+  type ContainerAttach,
   type ContainerConfig,
   type ContainerStats,
   type ContainerStatus,
@@ -13,8 +15,9 @@ import {
 } from '../runtime.js';
 import { CriClient, CriError, type CriCaller } from './client.js';
 import { criEndpointProblem } from './endpoint.js';
+import { openAttachSession, openExecSession } from './cri-streams.js';
 import { removePodCgroups } from './pod-cgroups.js';
-import { HOST_NETWORK_LABEL, IMAGE_LABEL, MANAGED_LABEL, containerStateOf, criMounts, linuxResources, nsToMs, podCgroupParent, podLogDirectory } from './mapping.js';
+import { HOST_NETWORK_LABEL, IMAGE_LABEL, MANAGED_LABEL, containerStateOf, criMounts, linuxResources, nsToMs, podCgroupParent, podLogDirectory, stdioLabels, stdioOf } from './mapping.js';
 
 export interface CriRuntimeConfig {
   /** unix:///run/containerd/containerd.sock (k3s's --container-runtime-endpoint). */
@@ -40,8 +43,9 @@ const DEADLINE_EXCEEDED = 4;
 
 /**
  * The `cri` runtime: pods as containerd sandboxes, containers from images, over CRI v1.
- * Exits are noticed by relisting (generic PLEG). Streaming exec/attach/port-forward are
- * not implemented: exec() rejects with a clear error.
+ * Exits are noticed by relisting (generic PLEG). Streaming exec and attach go through
+ * CRI Exec/Attach and the runtime's streaming server, dialled as SPDY (cri-streams.ts);
+ * port-forward needs nothing of the runtime (the kubelet dials the sandbox's IP).
  */
 export class CriRuntime implements Runtime {
   readonly name: string;
@@ -49,6 +53,8 @@ export class CriRuntime implements Runtime {
   private readonly listeners: Array<(s: ContainerStatus) => void> = [];
   private readonly lastStates = new Map<string, string>();
   private readonly sandboxOf = new Map<string, string>();
+  /** Containers whose stdinOnce stdin an attach session has closed for good. */
+  private readonly stdinClosed = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly cgroupRoot: string;
 
@@ -170,7 +176,7 @@ export class CriRuntime implements Runtime {
         working_dir: config.workingDir ?? '',
         envs: Object.entries(config.env).map(([key, value]) => ({ key, value })),
         mounts: criMounts(config.mounts),
-        labels: { ...config.labels, [MANAGED_LABEL]: 'true', [IMAGE_LABEL]: config.image },
+        labels: { ...config.labels, ...stdioLabels(config), [MANAGED_LABEL]: 'true', [IMAGE_LABEL]: config.image },
         annotations: {},
         // Relative to the sandbox's log_directory; the kubelet's log readers use the absolute path.
         log_path: relative(logDir, config.logPath),
@@ -215,6 +221,7 @@ export class CriRuntime implements Runtime {
   async removeContainer(id: string): Promise<void> {
     await this.ignoreNotFound(this.client.rt('RemoveContainer', { container_id: id }));
     this.sandboxOf.delete(id);
+    this.stdinClosed.delete(id);
   }
 
   async listContainers(filter?: { sandboxId?: string }): Promise<ContainerStatus[]> {
@@ -253,8 +260,29 @@ export class CriRuntime implements Runtime {
     }
   }
 
-  exec(): Promise<ExecSession> {
-    return Promise.reject(new Error('exec is not supported by the cri runtime yet (streaming exec through containerd is not implemented); probes and ExecSync work'));
+  /** CRI Exec, then its URL dialled as SPDY; stdin is asked for only when the client sends some. */
+  async exec(id: string, argv: string[], opts: { tty: boolean; stdin?: boolean }): Promise<ExecSession> {
+    const stdin = opts.stdin !== false;
+    const { url } = await this.client.rt<{ url: string }>('Exec', { container_id: id, cmd: argv, tty: opts.tty, stdin, stdout: true, stderr: !opts.tty });
+    return openExecSession(url, { stdin, tty: opts.tty });
+  }
+
+  /** CRI Attach for stdin and the terminal (output is read from the log); NoStdinError when the container has no stdin (left). */
+  async attach(id: string, opts: { stdin: boolean }): Promise<ContainerAttach> {
+    const st = await this.containerStatus(id);
+    if (!st || st.state !== 'running') throw new Error(`container not running (${id})`);
+    const io = stdioOf(st.labels);
+    if (opts.stdin && !io.stdin) throw new NoStdinError('the container was created without stdin (set stdin: true in its spec)');
+    if (opts.stdin && this.stdinClosed.has(id)) throw new NoStdinError('its stdin was closed when the first attach session ended (stdinOnce)');
+    const { url } = await this.client.rt<{ url: string }>('Attach', { container_id: id, stdin: opts.stdin, tty: io.tty, stdout: !opts.stdin, stderr: false });
+    const held = await openAttachSession(url, { stdin: opts.stdin, tty: io.tty });
+    return {
+      ...held,
+      end: () => {
+        if (opts.stdin && io.stdinOnce) this.stdinClosed.add(id);
+        held.end();
+      },
+    };
   }
 
   async listContainerStats(): Promise<ContainerStats[]> {
@@ -272,7 +300,7 @@ export class CriRuntime implements Runtime {
   }
 
   limitations(): string[] {
-    return ['cri runtime: kubectl exec, attach and port-forward are not implemented yet (exec probes work)'];
+    return [];
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,22 @@ export const MANAGED_LABEL = 'skiff.dev/managed';
 export const HOST_NETWORK_LABEL = 'skiff.dev/host-network';
 /** The image as the pod spec named it: containerd reports a repo tag of its own choosing. */
 export const IMAGE_LABEL = 'skiff.dev/image';
+/**
+ * The container's stdin and tty as created ('true'/'once'/'false', 'true'/'false'): CRI
+ * ContainerStatus does not report them, and attach must refuse stdin a container lacks.
+ */
+export const STDIN_LABEL = 'skiff.dev/stdin';
+export const TTY_LABEL = 'skiff.dev/tty';
+
+/** The labels recording a container's stdin/tty (read back by stdioOf). */
+export function stdioLabels(c: { stdin?: boolean; stdinOnce?: boolean; tty?: boolean }): Record<string, string> {
+  return { [STDIN_LABEL]: c.stdin ? (c.stdinOnce ? 'once' : 'true') : 'false', [TTY_LABEL]: String(c.tty === true) };
+}
+
+export function stdioOf(labels: Record<string, string>): { stdin: boolean; stdinOnce: boolean; tty: boolean } {
+  const stdin = labels[STDIN_LABEL];
+  return { stdin: stdin === 'true' || stdin === 'once', stdinOnce: stdin === 'once', tty: labels[TTY_LABEL] === 'true' };
+}
 
 const CPU_PERIOD_US = 100_000;
 
