@@ -5,6 +5,7 @@ import { startKubelet, type Taint } from '../kubelet/index.js';
 import { checkCidr, parsePort } from './flag-parsers.js';
 import { addNodeServiceOptions, startAgentNodeServices, type NodeServicesFlags } from './node-services.js';
 import { keepConnectionsWarm } from './warm-connections.js';
+import { networkPolicySetting } from '../netpol/node.js';
 import { criEndpointProblem, DEFAULT_CRI_ENDPOINT } from '../kubelet/cri/endpoint.js';
 
 function parseKv(v: string, prev: Record<string, string> = {}): Record<string, string> {
@@ -56,7 +57,7 @@ interface AgentOptions extends NodeServicesFlags {
  * node certificate) belongs to the CLI issue and is refused with a clear message.
  */
 export function registerAgentCommand(program: Command): void {
-  const cmd = program.command('agent').description('run the node agent (kubelet, service proxy, cluster DNS) that registers this machine and runs the pods bound to it');
+  const cmd = program.command('agent').description('run the node agent (kubelet, service proxy, cluster DNS, network policy enforcement) that registers this machine and runs the pods bound to it');
   addNodeServiceOptions(cmd, { agent: true })
     .option('--kubeconfig <file>', 'kubeconfig to reach the API server (e.g. <server data dir>/admin.kubeconfig)')
     .option('--server <url>', 'API server URL to join (with --token)')
@@ -117,7 +118,8 @@ export function registerAgentCommand(program: Command): void {
         logger,
       });
       process.stdout.write(`kubelet running: node ${kubelet.nodeName}, runtime ${kubelet.runtime.name}, API on port ${kubelet.apiPort}\n`);
-      const services = await startAgentNodeServices(client, o);
+      const networkPolicy = networkPolicySetting({ disabled: o.disableNetworkPolicy, ...(o.podCidr ? { bridge: o.podBridge } : {}), runtime: o.runtime });
+      const services = await startAgentNodeServices(client, o, networkPolicy);
       await stopRequested;
       // Pods keep running: a restarted agent finds them again.
       await services.stop();

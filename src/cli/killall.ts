@@ -10,7 +10,7 @@ function runtimeStateDirs(dataDir: string): string[] {
 
 /**
  * `skiff killall`: stops every pod a node on this machine left running (k3s's
- * k3s-killall.sh). Pods outlive `skiff up` and `skiff agent` on purpose — a restart
+ * k3s-killall.sh), and removes the node's pod network and network policy rules. Pods outlive `skiff up` and `skiff agent` on purpose — a restart
  * adopts them again — so this is how to really stop them, e.g. before deleting the data dir.
  */
 export function registerKillallCommand(program: Command): void {
@@ -26,8 +26,13 @@ export function registerKillallCommand(program: Command): void {
         throw new CommanderError(1, 'skiff.killall.none', 'no node state');
       }
       const { ProcessRuntime } = await import('../kubelet/process-runtime.js');
+      const { PodNetwork } = await import('../kubelet/pod-network.js');
+      const { removeNetworkPolicyTable } = await import('../netpol/host.js');
       let stopped = 0;
       for (const stateDir of dirs) {
+        // The node's network policy table, if a crashed node left it (a stopped one removes its own).
+        const bridge = PodNetwork.saved(stateDir)?.bridge;
+        if (bridge) await removeNetworkPolicyTable(bridge);
         const runtime = new ProcessRuntime({ stateDir });
         stopped += (await runtime.listContainers()).filter((c) => c.state === 'running').length;
         await runtime.close();

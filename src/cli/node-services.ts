@@ -6,10 +6,12 @@ import type { RestClient } from '../client/rest-client.js';
 import type { Logger } from '../client/logger.js';
 import { parsePort } from './flag-parsers.js';
 import { DEFAULT_INGRESS_HTTPS_PORT, DEFAULT_INGRESS_PORT, UNPRIVILEGED_INGRESS_HTTPS_PORT, UNPRIVILEGED_INGRESS_PORT } from './node-ingress.js';
+import type { NetworkPolicySetting } from '../netpol/node.js';
 
 /**
- * What every node runs beside its kubelet: the service proxy and the cluster DNS, as
- * k3s runs kube-proxy and CoreDNS. Shared by `skiff up` and `skiff agent`.
+ * What every node runs beside its kubelet: the service proxy, the cluster DNS, the ingress
+ * controller and network policy enforcement, as k3s runs kube-proxy, CoreDNS, Traefik and
+ * its network policy controller. Shared by `skiff up` and `skiff agent`.
  */
 
 export type ProxyMode = 'userspace' | 'nftables' | 'none';
@@ -23,6 +25,8 @@ export interface NodeServicesFlags {
   dnsUpstream?: DnsUpstream;
   ingressPort?: number;
   ingressHttpsPort?: number;
+  /** `--disable-network-policy`. */
+  disableNetworkPolicy?: boolean;
 }
 
 /** `--proxy-mode`: nftables (alias kernel) is kube-proxy's kernel mode; its iptables and ipvs modes are names we know but do not have. */
@@ -72,6 +76,7 @@ export function addNodeServiceOptions(cmd: Command, o: { agent: boolean }): Comm
   return cmd
     .option('--ingress-port <port>', `HTTP port of the built-in ingress controller (default ${DEFAULT_INGRESS_PORT}, or ${UNPRIVILEGED_INGRESS_PORT} without root; 0 picks a free port)`, parsePort)
     .option('--ingress-https-port <port>', `its HTTPS port (default ${DEFAULT_INGRESS_HTTPS_PORT}, or ${UNPRIVILEGED_INGRESS_HTTPS_PORT} without root; 0 picks a free port)`, parsePort)
+    .option('--disable-network-policy', 'do not enforce NetworkPolicies on this node (enforced by default when pods have network namespaces of their own on the node bridge, as root: nftables table inet skiff-netpol-<bridge>)')
     .option('--cluster-domain <domain>', 'cluster DNS domain', 'cluster.local')
     .option('--dns-upstream <addr[:port]|none>', 'where the cluster DNS forwards other names (default: the first nameserver in /etc/resolv.conf)', parseDnsUpstream);
 }
@@ -111,7 +116,7 @@ export function ingressPorts(o: Pick<NodeServicesFlags, 'ingressPort' | 'ingress
  * agent does not write LoadBalancer or Ingress ingress IPs: with several nodes writing
  * their own they would flap (the `skiff up` node writes them).
  */
-export function startAgentNodeServices(client: RestClient, o: NodeServicesFlags & { disableDns?: boolean; disableIngress?: boolean; nodeIp?: string; nodeName: string }): Promise<NodeServices> {
+export function startAgentNodeServices(client: RestClient, o: NodeServicesFlags & { disableDns?: boolean; disableIngress?: boolean; nodeIp?: string; nodeName: string }, networkPolicy: NetworkPolicySetting): Promise<NodeServices> {
   return startNodeServices({
     client,
     nodeName: o.nodeName,
@@ -123,6 +128,7 @@ export function startAgentNodeServices(client: RestClient, o: NodeServicesFlags 
     ...(o.disableIngress ? {} : { ingress: ingressPorts(o) }),
     ...(o.nodeIp ? { nodeAddress: o.nodeIp } : {}),
     loadBalancerIP: '',
+    networkPolicy,
     progress: (line) => process.stdout.write(`${line}\n`),
   });
 }
@@ -139,9 +145,11 @@ export interface NodeServicesConfig extends NodeServicesFlags {
   loadBalancerIP?: string;
   /** Run the built-in ingress controller (absent: not run); ports as --ingress-port / --ingress-https-port. */
   ingress?: { port?: number; httpsPort?: number };
+  /** Enforce NetworkPolicies for the pods on this bridge, or why not (absent: not enforced, nothing said). */
+  networkPolicy?: NetworkPolicySetting;
   /** Lines for the CLI to show (what runs where). */
   progress?: (line: string) => void;
-  log?: (component: 'proxy' | 'dns' | 'ingress') => Logger;
+  log?: (component: 'proxy' | 'dns' | 'ingress' | 'netpol') => Logger;
 }
 
 export interface NodeServices {
@@ -149,7 +157,7 @@ export interface NodeServices {
   dnsAddress?: { address: string; port: number };
   /** Where the ingress controller listens, when it runs. */
   ingressAddress?: { address: string; port: number };
-  /** Stops ingress, DNS and proxy and removes any address they put on the dummy interface. Idempotent. */
+  /** Stops policy enforcement (removing its table), ingress, DNS and proxy, and removes any address they put on the dummy interface. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -230,6 +238,13 @@ export async function startNodeServices(config: NodeServicesConfig): Promise<Nod
         ingressAddress = { address, port: ingress.port };
       }
     }
+    let netpol: { ready(): Promise<void>; stop(): Promise<void> } | undefined;
+    if (config.networkPolicy) {
+      const { startNodeNetworkPolicy } = await import('../netpol/node.js');
+      netpol = startNodeNetworkPolicy({ setting: config.networkPolicy, informers, nodeName: config.nodeName, progress, log: log('netpol') });
+      const c = netpol;
+      if (c) stops.push(() => c.stop());
+    }
     if (config.proxyMode === 'userspace') {
       const { startProxy } = await import('../proxy/proxy.js');
       const dnsIp = config.clusterDns;
@@ -270,6 +285,8 @@ export async function startNodeServices(config: NodeServicesConfig): Promise<Nod
       informers.start();
       progress('service proxy: none (--proxy-mode none)');
     }
+    // The informers are started by now (each proxy branch starts them).
+    await netpol?.ready();
     return { ...(dnsAddress ? { dnsAddress } : {}), ...(ingressAddress ? { ingressAddress } : {}), stop };
   } catch (err) {
     await stop();

@@ -10,6 +10,7 @@ import { addNodeLifecycleOptions, defaultTolerations, kubeletLeaseDurationSecond
 import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
 import { addNodeServiceOptions, ingressPorts, startNodeServices, type NodeServices, type NodeServicesFlags } from './node-services.js';
 import { ensureClusterDnsService } from './cluster-dns-service.js';
+import { networkPolicySetting } from '../netpol/node.js';
 import { detectNodeIP } from '../kubelet/node-status.js';
 import type { RestClient } from '../client/rest-client.js';
 import { criEndpointProblem, DEFAULT_CRI_ENDPOINT } from '../kubelet/cri/endpoint.js';
@@ -188,6 +189,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
       // NodePorts, LoadBalancers and the ingress are served where the API is; the ingress IP is the node's, as k3s ServiceLB writes it.
       ...(wildcard ? {} : { nodeAddress: opts.bindAddress }),
       loadBalancerIP: wildcard ? detectNodeIP() : opts.bindAddress,
+      networkPolicy: networkPolicySetting({ disabled: opts.disableNetworkPolicy, ...(opts.podNetwork === 'bridge' ? { bridge: opts.podBridge } : {}), runtime: opts.runtime }),
       progress: say,
     });
   } catch (err) {

@@ -154,7 +154,7 @@ test('IngressClass: scope defaults to Cluster; controller rules; parameters; imm
 });
 
 test('networking.k8s.io/v1: discovery facts, OpenAPI names and protobuf numbers (k8s.io/api networking/v1 generated.proto)', () => {
-  assert.deepEqual(networkingV1Kinds.map((k) => k.plural), ['ingressclasses', 'ingresses']);
+  assert.deepEqual(networkingV1Kinds.map((k) => k.plural), ['ingressclasses', 'ingresses', 'networkpolicies']);
   assert.deepEqual(IngressKind.shortNames, ['ing']);
   assert.equal(IngressKind.categories, undefined, 'not in `kubectl get all`, as upstream');
   assert.deepEqual(IngressKind.subresources, { status: true });
