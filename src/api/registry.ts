@@ -2,6 +2,7 @@ import type { KindSpec } from './schema/dsl.js';
 import { coreV1Kinds } from './core/v1/index.js';
 import { appsV1Kinds } from './apps/v1/index.js';
 import { batchV1Kinds } from './batch/v1/index.js';
+import { certificatesV1Kinds } from './certificates/v1/index.js';
 import { coordinationV1Kinds } from './coordination/v1/index.js';
 import { discoveryV1Kinds } from './discovery/v1/index.js';
 import { eventsV1Kinds } from './events/v1/index.js';
@@ -34,6 +35,7 @@ export const builtinGroupVersions: readonly GroupVersion[] = [
   { group: 'autoscaling', version: 'v1', kinds: autoscalingV1Kinds },
   { group: 'autoscaling', version: 'v2', kinds: autoscalingV2Kinds },
   { group: 'batch', version: 'v1', kinds: batchV1Kinds },
+  { group: 'certificates.k8s.io', version: 'v1', kinds: certificatesV1Kinds },
   { group: 'networking.k8s.io', version: 'v1', kinds: networkingV1Kinds },
   { group: 'policy', version: 'v1', kinds: policyV1Kinds },
   { group: 'rbac.authorization.k8s.io', version: 'v1', kinds: rbacV1Kinds },

@@ -88,7 +88,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     }
     if (wanted.includes('controller-manager')) {
       const { startControllerManager } = await import('../controllers/manager.js');
-      const cm = await startControllerManager({ client, informers, log, rootCaPem: server.caPem, ...(config.nodeLifecycle ? { nodeLifecycle: config.nodeLifecycle } : {}) });
+      const cm = await startControllerManager({ client, informers, log, rootCaPem: server.caPem, clusterSigning: { certPem: server.ca.certPem, keyPem: server.ca.keyPem }, ...(config.nodeLifecycle ? { nodeLifecycle: config.nodeLifecycle } : {}) });
       stoppers.push({ name: 'controller-manager', stop: () => cm.stop() });
     }
     // The controller manager starts the factory; with it disabled the scheduler's informers need a start.

@@ -12,6 +12,9 @@ interface ControllerManagerFlags extends NodeLifecycleFlags {
   leaderElectLeaseDuration: number;
   leaderElectRenewDeadline: number;
   leaderElectRetryPeriod: number;
+  clusterSigningCertFile?: string;
+  clusterSigningKeyFile?: string;
+  clusterSigningDuration?: number;
 }
 
 function parseBool(v: string): boolean {
@@ -32,6 +35,12 @@ function parseSeconds(v: string): number {
   return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
 }
 
+function parseHours(v: string): number {
+  const m = /^(\d+)(h|m|s)$/.exec(v);
+  if (!m || Number(m[1]) === 0) throw new InvalidArgumentError('must be a duration such as 8760h.');
+  return Number(m[1]) * (m[2] === 'h' ? 3_600_000 : m[2] === 'm' ? 60_000 : 1000);
+}
+
 function collectList(v: string, prev: string[] = []): string[] {
   return [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 }
@@ -48,12 +57,15 @@ export function registerControllerManagerCommand(program: Command): void {
     .option('--concurrent-syncs <n>', 'workers per controller for replicasets, deployments and the garbage collector', parseCount, 5)
     .option('--leader-elect-lease-duration <d>', 'lease duration', parseSeconds, 15_000)
     .option('--leader-elect-renew-deadline <d>', 'renew deadline', parseSeconds, 10_000)
-    .option('--leader-elect-retry-period <d>', 'retry period', parseSeconds, 2_000);
+    .option('--leader-elect-retry-period <d>', 'retry period', parseSeconds, 2_000)
+    .option('--cluster-signing-cert-file <file>', 'CA certificate (PEM) the csrsigning controller issues approved CertificateSigningRequests from')
+    .option('--cluster-signing-key-file <file>', 'private key (PEM) of that CA')
+    .option('--cluster-signing-duration <d>', 'longest validity of the certificates it issues (default 8760h)', parseHours);
   addNodeLifecycleOptions(cmd, { admission: false })
     .addHelpText(
       'after',
       `
-Controllers: replicaset, deployment, garbage-collector, namespace, endpointslice, endpoints, serviceaccount, podgc
+Controllers: replicaset, deployment, garbage-collector, namespace, endpointslice, endpoints, serviceaccount, podgc, csrsigning, csrcleaner, …
 
 Examples:
   skiff controller-manager --kubeconfig ~/.skiff/admin.kubeconfig
@@ -65,6 +77,9 @@ Examples:
         selectControllers(flags.controllers);
       } catch (err) {
         cmd.error(`error: --controllers: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (Boolean(flags.clusterSigningCertFile) !== Boolean(flags.clusterSigningKeyFile)) {
+        cmd.error('error: --cluster-signing-cert-file and --cluster-signing-key-file go together');
       }
       await runControllerManager(flags);
     });
@@ -83,11 +98,16 @@ async function runControllerManager(flags: ControllerManagerFlags): Promise<void
   const { loadKubeconfig } = await import('../client/kubeconfig.js');
   const rootCaPem = loadKubeconfig(flags.kubeconfig ? { path: flags.kubeconfig } : {}).ca?.toString('utf8');
   const options = { terminatedPodGcThreshold: flags.terminatedPodGcThreshold, workers: flags.concurrentSyncs };
+  const { readFileSync } = await import('node:fs');
+  const clusterSigning =
+    flags.clusterSigningCertFile && flags.clusterSigningKeyFile
+      ? { certPem: readFileSync(flags.clusterSigningCertFile, 'utf8'), keyPem: readFileSync(flags.clusterSigningKeyFile, 'utf8'), ...(flags.clusterSigningDuration ? { durationMs: flags.clusterSigningDuration } : {}) }
+      : undefined;
   let manager: { stop(): Promise<void> } | undefined;
   let starting: Promise<void> | undefined;
   const startManager = (): Promise<void> =>
     (starting ??= (async () => {
-      manager = await startControllerManager({ client, log, controllers: flags.controllers, options, nodeLifecycle: nodeLifecycleTimings(flags), ...(rootCaPem ? { rootCaPem } : {}) });
+      manager = await startControllerManager({ client, log, controllers: flags.controllers, options, nodeLifecycle: nodeLifecycleTimings(flags), ...(rootCaPem ? { rootCaPem } : {}), ...(clusterSigning ? { clusterSigning } : {}) });
       process.stdout.write('skiff controller-manager: controllers running\n');
     })());
   const stopManager = async (): Promise<void> => {

@@ -25,6 +25,8 @@ import { serviceAccountController } from './serviceaccount.js';
 import { statefulSetController } from './statefulset.js';
 import { persistentVolumeBinderController } from './pv-binder.js';
 import { localPathProvisionerController } from './local-path-provisioner.js';
+import { csrSigningController, type ClusterSigning } from './csr-signing.js';
+import { csrCleanerController } from './csr-cleaner.js';
 
 /** Every controller this manager knows, in start order. */
 export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
@@ -47,6 +49,8 @@ export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
   disruptionController,
   horizontalPodAutoscalerController,
   resourceQuotaController,
+  csrSigningController,
+  csrCleanerController,
   nodeLifecycleController,
 ];
 
@@ -68,6 +72,8 @@ export interface ControllerManagerConfig {
   job?: { podFailureBackoffBaseMs?: number };
   /** The cluster CA (PEM) the root-ca-cert-publisher puts in every namespace's kube-root-ca.crt; none: not published. */
   rootCaPem?: string;
+  /** The CA the csrsigning controller issues certificates from; none: it issues none. */
+  clusterSigning?: ClusterSigning;
 }
 
 export interface ControllerManager {
@@ -118,7 +124,7 @@ export async function startControllerManager(config: ControllerManagerConfig): P
     clock,
     log,
     // Extra per-controller settings ride along in options (read by their controllers).
-    options: { ...(config.options ?? {}), ...(config.nodeLifecycle !== undefined ? { nodeLifecycle: config.nodeLifecycle } : {}), ...(config.job ? { job: config.job } : {}), ...(config.rootCaPem ? { rootCaPem: config.rootCaPem } : {}) } as ControllerOptions,
+    options: { ...(config.options ?? {}), ...(config.nodeLifecycle !== undefined ? { nodeLifecycle: config.nodeLifecycle } : {}), ...(config.job ? { job: config.job } : {}), ...(config.rootCaPem ? { rootCaPem: config.rootCaPem } : {}), ...(config.clusterSigning ? { clusterSigning: config.clusterSigning } : {}) } as ControllerOptions,
     recorder: (component) => {
       let r = recorders.get(component);
       if (!r) {

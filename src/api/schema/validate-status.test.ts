@@ -76,6 +76,7 @@ const REVIEWED_SPEC_ONLY_HOOKS = [
   'networking.k8s.io/Ingress', // spec rules; the class annotation only on create (old undefined)
   'autoscaling/HorizontalPodAutoscaler', // v1: spec bounds, reference and metric; status counts are field hooks
   'autoscaling/HorizontalPodAutoscaler', // v2: the same, with metrics and behavior
+  'certificates.k8s.io/CertificateSigningRequest', // spec rules on create; conditions and certificate are the status object's hook
 ];
 
 test('every kind hook of a kind with a status subresource was reviewed as spec-only', () => {

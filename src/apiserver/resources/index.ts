@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { ResourceHandler, ResourceLayerConfig, UpgradeHandler } from '../types.js';
 import {
   AdmissionChain,
+  certificateAdmission,
+  csrStrategy,
   createStrategy,
   defaultTolerationSeconds,
   priorityAdmission,
@@ -109,7 +111,9 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
       ...(config.serviceCidr ? { serviceCidr: config.serviceCidr } : {}),
       ...(config.nodePortRange ? { nodePortRange: config.nodePortRange } : {}),
     }),
+    csrStrategy,
     schemaValidation,
+    certificateAdmission({ authorizer: () => config.authorizer ?? alwaysAllowAuthorizer }),
     ...(config.podSecurity
       ? [
           podSecurityAdmission({

@@ -22,12 +22,21 @@ const extra = new Map<string, SubresourceHandler>([
   ['pods/binding', handleBinding],
   ['pods/eviction', handleEviction],
   ['pods/ephemeralcontainers', handleEphemeralContainers],
+  ['certificatesigningrequests.certificates.k8s.io/approval', handleApproval],
   ['serviceaccounts/token', (a) => handleTokenRequest(a, a.ctx.serviceAccountKeys)],
 ]);
 
 /** Registers a handler for `<resource>/<subresource>` (e.g. 'pods/binding'); '*\/scale' matches any resource. */
 export function registerSubresource(path: string, handler: SubresourceHandler): void {
   extra.set(path, handler);
+}
+
+/** CSRs' `/approval` (what `kubectl certificate approve|deny` PUTs): the object in and out, only its conditions written. */
+async function handleApproval(a: VerbArgs): Promise<void> {
+  if (a.info.verb === 'get') return handleGet(a);
+  if (a.info.verb === 'update') return handleUpdate(a);
+  if (a.info.verb === 'patch') return handlePatch(a);
+  throw statusError(405, 'MethodNotAllowed', `${a.info.verb} is not supported on resources of kind "certificatesigningrequests/approval"`);
 }
 
 function notFoundSub(): ApiError {

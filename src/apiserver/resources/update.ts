@@ -36,6 +36,11 @@ export function prepareUpdate(spec: KindSpec, desired: KubeObject, current: Kube
     else next.status = desired.status;
     // Status writers may not change metadata other than what they carry for concurrency.
     metaOf(next).resourceVersion = desired.metadata?.resourceVersion;
+  } else if (subresource === 'approval') {
+    // certificatesigningrequests/approval: only status.conditions changes.
+    next = cloneObject(current);
+    next.status = { ...(next.status ?? {}), conditions: Array.isArray(desired.status?.conditions) ? desired.status.conditions : [] };
+    metaOf(next).resourceVersion = desired.metadata?.resourceVersion;
   } else if (spec.subresources?.status) {
     if (current.status === undefined) delete next.status;
     else next.status = cloneObject(current.status);

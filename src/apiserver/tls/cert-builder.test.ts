@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createServer, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import * as der from './der.js';
+import * as der from '../../machinery/der.js';
 import { certificateIdentity, ipBytes } from './cert-builder.js';
 import { createCa, createCertificateRequest, issueClientCertificate, issueClientCertificateForRequest, issueServerCertificate, loadCa, type CertificateAuthority } from './pki.js';
 

@@ -5,7 +5,7 @@
  */
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
-import * as der from './der.js';
+import * as der from '../../machinery/der.js';
 
 const OID = {
   ecdsaWithSha256: '1.2.840.10045.4.3.2',
@@ -73,24 +73,33 @@ export interface CertificateTemplate {
   ca: boolean;
   keyUsage: number[];
   extKeyUsage?: string[];
-  sans?: { dns: string[]; ips: string[] };
+  sans?: { dns: string[]; ips: string[]; emails?: string[]; uris?: string[] };
   /** The issuer's subject key identifier, as the authority key identifier. */
   authorityKeyId?: Buffer;
   /** The issuer's private key (ECDSA P-256). */
   signingKey: KeyObject;
 }
 
+/** SubjectAltName GeneralNames in Go's order: DNS names, emails, IPs, URIs. */
+function generalNames(sans: NonNullable<CertificateTemplate['sans']>): Buffer[] {
+  return [
+    ...sans.dns.map((d) => der.implicit(2, Buffer.from(d, 'ascii'))),
+    ...(sans.emails ?? []).map((e) => der.implicit(1, Buffer.from(e, 'ascii'))),
+    ...sans.ips.map((ip) => der.implicit(7, ipBytes(ip))),
+    ...(sans.uris ?? []).map((u) => der.implicit(6, Buffer.from(u, 'ascii'))),
+  ];
+}
+
 /** Signs a certificate; returns its DER. */
 export function buildCertificate(t: CertificateTemplate): Buffer {
   const exts = [
     extension(OID.basicConstraints, true, t.ca ? der.seq(der.bool(true)) : der.seq()),
-    extension(OID.keyUsage, true, der.namedBits(t.keyUsage)),
+    // Go leaves the extension out when no key usage is asked for (a client certificate of a CSR asking only "client auth").
+    ...(t.keyUsage.length > 0 ? [extension(OID.keyUsage, true, der.namedBits(t.keyUsage))] : []),
     ...(t.extKeyUsage ? [extension(OID.extKeyUsage, false, der.seq(...t.extKeyUsage.map(der.oid)))] : []),
     ...(t.ca ? [extension(OID.subjectKeyId, false, der.octets(keyIdentifier(t.spki)))] : []),
     ...(t.authorityKeyId ? [extension(OID.authorityKeyId, false, der.seq(der.implicit(0, t.authorityKeyId)))] : []),
-    ...(t.sans && t.sans.dns.length + t.sans.ips.length > 0
-      ? [extension(OID.subjectAltName, false, der.seq(...t.sans.dns.map((d) => der.implicit(2, Buffer.from(d, 'ascii'))), ...t.sans.ips.map((ip) => der.implicit(7, ipBytes(ip)))))]
-      : []),
+    ...(t.sans && generalNames(t.sans).length > 0 ? [extension(OID.subjectAltName, false, der.seq(...generalNames(t.sans)))] : []),
   ];
   const sigAlg = der.seq(der.oid(OID.ecdsaWithSha256));
   const tbs = der.seq(

@@ -163,6 +163,38 @@ export async function issueClientCertificateForRequest(
   return toPem(signCertificate(ca, params, spki), 'CERTIFICATE');
 }
 
+/** What a signer grants a certificate request: its subject, key and names, with the usages and validity it decided. */
+export interface RequestedCertificate {
+  /** Subject Name (DER), copied from the request. */
+  subject: Buffer;
+  /** SubjectPublicKeyInfo (DER) of the requester's key. */
+  publicKey: Buffer;
+  sans: Sans & { emails: string[]; uris: string[] };
+  keyUsage: number[];
+  extKeyUsage: string[];
+  notBefore: Date;
+  notAfter: Date;
+}
+
+/** Signs a certificate for a request the API approved (the csrsigning controller); returns its PEM. */
+export function signRequestedCertificate(ca: CertificateAuthority, r: RequestedCertificate): string {
+  const certDer = buildCertificate({
+    serial: serial(),
+    subject: r.subject,
+    issuer: ca.subject,
+    notBefore: r.notBefore,
+    notAfter: r.notAfter,
+    spki: r.publicKey,
+    ca: false,
+    keyUsage: r.keyUsage,
+    extKeyUsage: r.extKeyUsage,
+    sans: r.sans,
+    ...(ca.keyId ? { authorityKeyId: ca.keyId } : {}),
+    signingKey: ca.key,
+  });
+  return toPem(certDer, 'CERTIFICATE');
+}
+
 /** A new key pair and a PKCS#10 request for it (a joining node's side). */
 export async function createCertificateRequest(commonName: string): Promise<{ requestPem: string; keyPem: string }> {
   const x509 = await x509Lib();
