@@ -25,6 +25,7 @@ import { serviceAccountController } from './serviceaccount.js';
 import { statefulSetController } from './statefulset.js';
 import { persistentVolumeBinderController } from './pv-binder.js';
 import { localPathProvisionerController } from './local-path-provisioner.js';
+import { ephemeralVolumeController } from './ephemeral-volume.js';
 import { csrSigningController, type ClusterSigning } from './csr-signing.js';
 import { csrCleanerController } from './csr-cleaner.js';
 
@@ -46,6 +47,7 @@ export const ALL_CONTROLLERS: readonly ControllerDescriptor[] = [
   statefulSetController,
   persistentVolumeBinderController,
   localPathProvisionerController,
+  ephemeralVolumeController,
   disruptionController,
   horizontalPodAutoscalerController,
   resourceQuotaController,

@@ -35,7 +35,8 @@ export function schedulerVolumes(opts: {
     volumes: () => volumes.list(),
     storageClass: (name) => (name ? classes.get(name) : undefined),
   };
-  const usesClaims = (q: QueuedPod) => !!q.pod.spec?.volumes?.some((v) => v.persistentVolumeClaim);
+  // Ephemeral volumes are claims too: their pods wait for the claim the controller makes.
+  const usesClaims = (q: QueuedPod) => !!q.pod.spec?.volumes?.some((v) => v.persistentVolumeClaim || v.ephemeral);
   const changed = () => opts.onChange(usesClaims);
   /** Waiters for claims to become bound, woken by claim updates. */
   const waiters = new Set<() => void>();

@@ -36,6 +36,18 @@ test('a bound local-path claim gets its directory made world-writable on this no
   await assert.rejects(claimHostPath('ns', 'data', source(claim('Bound', 'pv2'), other)), /bound to another claim/);
 });
 
+test('an ephemeral volume\'s claim is used only when the pod controls it', async () => {
+  const dir = join(storage, 'pvc-2_ns_web-data');
+  const pod = { metadata: { name: 'web', namespace: 'ns', uid: 'pod-1' } };
+  const owned = (uid: string): PersistentVolumeClaim => ({ ...claim('Bound', 'pv3'), metadata: { name: 'web-data', namespace: 'ns', uid: 'c1', ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'web', uid, controller: true }] } });
+  assert.equal(await claimHostPath('ns', 'web-data', source(owned('pod-1'), pv('pv3', dir)), pod), dir);
+  await assert.rejects(
+    claimHostPath('ns', 'web-data', source(owned('another-pod'), pv('pv3', dir)), pod),
+    (e: Error) => e instanceof ClaimNotReadyError && e.message === 'PVC ns/web-data was not created for pod ns/web (pod is not owner)',
+  );
+  await assert.rejects(claimHostPath('ns', 'web-data', source(claim('Pending'), undefined), pod), /PVC is not bound/, 'binding is waited for first, as upstream');
+});
+
 test('only this node\'s Delete volumes under the storage dir are removed', () => {
   const dir = join(storage, 'pvc-1_ns_data');
   assert.equal(directoryToRemove(pv('a', dir), 'n1', storage), dir);

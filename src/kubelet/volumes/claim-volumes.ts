@@ -1,13 +1,16 @@
 /**
- * persistentVolumeClaim volumes: the claim is resolved to its bound PersistentVolume and
+ * persistentVolumeClaim and generic ephemeral volumes (the claim `<pod>-<volume>` its
+ * controller made for the pod): the claim is resolved to its bound PersistentVolume and
  * the volume's node directory (hostPath or local) is used the way a hostPath volume is.
  * Until the claim is bound the pod waits in ContainerCreating, as the kubelet's volume
  * manager makes it wait. Directories of local-path volumes are made here, on the node
  * that owns them, on first mount (world-writable, as local-path-provisioner makes them).
  */
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { ephemeralClaimNotOwned } from '../../api/core/v1/ephemeral-volume.js';
 import type { PersistentVolume } from '../../api/core/v1/persistent-volume.js';
 import type { PersistentVolumeClaim } from '../../api/core/v1/persistent-volume-claim.js';
+import type { Pod } from '../../api/core/v1/pod.js';
 import { LOCAL_PATH_PROVISIONER } from '../../api/storage/v1/local-path.js';
 import { checkHostPath, type HostPathType } from './host-path.js';
 import { VolumeSetUpError } from './projection.js';
@@ -23,16 +26,20 @@ export class ClaimNotReadyError extends VolumeSetUpError {}
 
 /**
  * The host directory backing the claim, created when the volume is a local-path one.
- * Throws ClaimNotReadyError while the claim is absent or unbound, VolumeSetUpError when
+ * Throws ClaimNotReadyError while the claim is absent or unbound (or, for the claim of
+ * `ephemeralFor`'s ephemeral volume, not controlled by that pod), VolumeSetUpError when
  * the volume cannot be used on this node.
  */
-export async function claimHostPath(namespace: string, claimName: string, src: ClaimSource): Promise<string> {
+export async function claimHostPath(namespace: string, claimName: string, src: ClaimSource, ephemeralFor?: Pod): Promise<string> {
   const what = `error processing PVC ${namespace}/${claimName}`;
   const c = await src.claim(namespace, claimName);
   if (!c) throw new ClaimNotReadyError(`${what}: failed to fetch PVC from API server: persistentvolumeclaims "${claimName}" not found`);
   if (c.status?.phase !== 'Bound') throw new ClaimNotReadyError(`${what}: PVC is not bound`);
   const volumeName = c.spec?.volumeName;
   if (!volumeName) throw new ClaimNotReadyError(`${what}: PVC has empty pvc.Spec.VolumeName`);
+  // An ephemeral volume's claim must be the pod's own; the pod waits until a foreign one is gone.
+  const notOwned = ephemeralFor ? ephemeralClaimNotOwned(ephemeralFor, c) : undefined;
+  if (notOwned) throw new ClaimNotReadyError(notOwned);
   const pv = await src.volume(volumeName);
   if (!pv) throw new ClaimNotReadyError(`${what}: failed to fetch PV ${volumeName} from API server: persistentvolumes "${volumeName}" not found`);
   if (pv.spec?.claimRef?.uid && pv.spec.claimRef.uid !== c.metadata?.uid) throw new VolumeSetUpError(`${what}: the PV ${volumeName} is bound to another claim`);

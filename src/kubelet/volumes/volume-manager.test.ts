@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConfigMap } from '../../api/core/v1/config-map.js';
 import type { Container } from '../../api/core/v1/container.js';
+import type { PersistentVolume } from '../../api/core/v1/persistent-volume.js';
+import type { PersistentVolumeClaim } from '../../api/core/v1/persistent-volume-claim.js';
 import type { Pod } from '../../api/core/v1/pod.js';
 import type { Secret } from '../../api/core/v1/secret.js';
 import { silentLogger } from '../../client/logger.js';
@@ -115,5 +117,52 @@ describe('VolumeManager', () => {
     assert.equal(podUses(pod, 'configMap', 'app'), true);
     assert.equal(podUses(pod, 'secret', 's'), true);
     assert.equal(podUses(pod, 'configMap', 's'), false);
+  });
+});
+
+describe('VolumeManager: generic ephemeral volumes', () => {
+  it('mounts the pod\'s own claim <pod>-<volume>; a claim it does not own keeps it waiting', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-volmgr-eph-'));
+    try {
+      const claims = new Map<string, PersistentVolumeClaim>();
+      const events: string[] = [];
+      const vm = new VolumeManager({
+        podsDir: join(dir, 'pods'),
+        sources: { configMap: async () => undefined, secret: async () => undefined },
+        dns: { clusterDNS: ['198.18.100.10'], hostResolvConfPath: join(dir, 'no-such-resolv.conf') },
+        root: false,
+        logger: silentLogger,
+        claims: {
+          claim: async (ns, n) => claims.get(`${ns}/${n}`),
+          volume: async (n) => ({ metadata: { name: n }, spec: { hostPath: { path: join(dir, n) }, claimRef: { uid: 'claim-uid' } } }) as PersistentVolume,
+        },
+        event: (_pod, type, reason, message) => events.push(`${type} ${reason} ${message}`),
+      });
+      const eph = {
+        metadata: { name: 'web', namespace: 'ns', uid: 'pod-uid' },
+        spec: {
+          volumes: [{ name: 'data', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'] } } } }],
+          containers: [{ name: 'c', volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
+        },
+      } as unknown as Pod;
+      const bound = (ownerUid: string): PersistentVolumeClaim => ({
+        metadata: { name: 'web-data', namespace: 'ns', uid: 'claim-uid', ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'web', uid: ownerUid, controller: true }] },
+        spec: { volumeName: 'pv-1' },
+        status: { phase: 'Bound' },
+      });
+      assert.equal(await vm.setUp(eph), false, 'no claim yet');
+      assert.ok(events.some((e) => e.includes('unmounted volumes=[data]') && e.endsWith('persistentvolumeclaims "web-data" not found')), events.join('\n'));
+
+      claims.set('ns/web-data', bound('someone-else'));
+      assert.equal(await vm.setUp(eph), false, 'a claim of that name the pod does not own');
+      assert.ok(events.some((e) => e.endsWith(': PVC ns/web-data was not created for pod ns/web (pod is not owner)')), events.join('\n'));
+
+      claims.set('ns/web-data', bound('pod-uid'));
+      assert.equal(await vm.setUp(eph), true);
+      const c = (eph.spec?.containers ?? [])[0] as Container;
+      assert.deepEqual(vm.mountsFor(eph, c, {})[0], { containerPath: '/data', hostPath: join(dir, 'pv-1'), readOnly: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { Container } from '../../api/core/v1/container.js';
+import { ephemeralClaimName } from '../../api/core/v1/ephemeral-volume.js';
 import type { Pod } from '../../api/core/v1/pod.js';
 import type { Volume } from '../../api/core/v1/volume.js';
 import type { Logger } from '../../client/logger.js';
@@ -33,7 +34,7 @@ export interface VolumeManagerConfig {
   logger: Logger;
   /** Service account tokens for projected volumes (without it those sources are left out). */
   tokens?: ServiceAccountTokens;
-  /** Claims and volumes for persistentVolumeClaim volumes (without it those are refused). */
+  /** Claims and volumes for persistentVolumeClaim and ephemeral volumes (without it those are refused). */
   claims?: ClaimSource;
   /** Reports a pod Event (FailedMount, DNSConfigForming…), deduplicated here. */
   event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): void;
@@ -86,7 +87,7 @@ export class VolumeManager {
   hostPathOf(pod: Pod, v: Volume): string {
     const kind = volumeKind(v);
     if (kind === 'hostPath') return v.hostPath?.path ?? '';
-    if (kind === 'persistentVolumeClaim') return this.claimPaths.get(`${pod.metadata?.uid}/${v.name}`) ?? '';
+    if (kind === 'persistentVolumeClaim' || kind === 'ephemeral') return this.claimPaths.get(`${pod.metadata?.uid}/${v.name}`) ?? '';
     return join(this.podDir(pod), 'volumes', KIND_DIRS[kind] ?? `skiff~${kind}`, v.name ?? '');
   }
 
@@ -126,11 +127,16 @@ export class VolumeManager {
     switch (kind) {
       case 'hostPath':
         return checkHostPath(dir, v.hostPath?.type as HostPathType | undefined);
-      case 'persistentVolumeClaim': {
+      case 'persistentVolumeClaim':
+      case 'ephemeral': {
         const key = `${pod.metadata?.uid}/${v.name}`;
         if (this.claimPaths.has(key)) return;
-        if (!this.cfg.claims) throw new VolumeSetUpError('persistentVolumeClaim volumes are not supported by this kubelet');
-        this.claimPaths.set(key, await claimHostPath(ns, v.persistentVolumeClaim?.claimName ?? '', this.cfg.claims));
+        if (!this.cfg.claims) throw new VolumeSetUpError(`${kind} volumes are not supported by this kubelet`);
+        // A generic ephemeral volume is its claim `<pod>-<volume>`, used only if the pod owns it.
+        const path = v.ephemeral
+          ? await claimHostPath(ns, ephemeralClaimName(pod, v), this.cfg.claims, pod)
+          : await claimHostPath(ns, v.persistentVolumeClaim?.claimName ?? '', this.cfg.claims);
+        this.claimPaths.set(key, path);
         return;
       }
       case 'emptyDir':

@@ -79,3 +79,14 @@ test('PreBind writes selected-node for the chosen node and waits until the claim
   assert.deepEqual(calls, ['select lp b', 'wait ns/lp']);
   assert.equal(plugin.preFilter(new CycleState(), pod(), []).status.code, 'Skip', 'no claims: nothing to do');
 });
+
+test('an ephemeral volume is its claim <pod>-<volume>: waited for, used only when the pod owns it', () => {
+  const p: Pod = { metadata: { name: 'p', namespace: 'ns', uid: 'pod-uid' }, spec: { containers: [], volumes: [{ name: 'data', ephemeral: { volumeClaimTemplate: { spec: {} } } }] } };
+  assert.equal(reason(podVolumes(p, listers([]))), 'UnschedulableAndUnresolvable: waiting for ephemeral volume controller to create the persistentvolumeclaim "p-data"');
+  const foreign = claim('p-data', 'local-path');
+  assert.equal(reason(podVolumes(p, listers([foreign]))), 'UnschedulableAndUnresolvable: PVC ns/p-data was not created for pod ns/p (pod is not owner)');
+  const own = claim('p-data', 'local-path', { metadata: { name: 'p-data', namespace: 'ns', ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: 'p', uid: 'pod-uid', controller: true }] } });
+  const r = podVolumes(p, listers([own]));
+  assert.ok(!('code' in r));
+  assert.deepEqual([r.all, r.delayed.map((c) => c.metadata?.name)], [['ns/p-data'], ['p-data']], 'then a WaitForFirstConsumer claim like any other');
+});

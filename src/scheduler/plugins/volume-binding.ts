@@ -1,12 +1,15 @@
 /**
- * VolumeBinding, as kube-scheduler's plugin: a pod's PersistentVolumeClaims decide where it
- * may go. Missing or terminating claims and unbound Immediate claims keep it Pending;
- * bound volumes with node affinity admit only their nodes; an unbound claim of a
+ * VolumeBinding, as kube-scheduler's plugin: a pod's PersistentVolumeClaims (and the claims
+ * `<pod>-<volume>` of its generic ephemeral volumes, once their controller made them and
+ * only when the pod owns them) decide where it may go. Missing or terminating claims and
+ * unbound Immediate claims keep it Pending; bound volumes with node affinity admit only
+ * their nodes; an unbound claim of a
  * WaitForFirstConsumer class is matched, per node, to a static volume reachable from it or
  * else left to its class's provisioner. After Reserve, PreBind writes those choices (the
  * claimRef of a static volume, or the claim's `volume.kubernetes.io/selected-node`) and
  * waits until every claim is bound before the pod itself is bound.
  */
+import { ephemeralClaimNotOwned, podClaimVolumes } from '../../api/core/v1/ephemeral-volume.js';
 import type { Node } from '../../api/core/v1/node.js';
 import type { PersistentVolume } from '../../api/core/v1/persistent-volume.js';
 import type { PersistentVolumeClaim } from '../../api/core/v1/persistent-volume-claim.js';
@@ -65,12 +68,13 @@ export function podVolumes(pod: Pod, listers: VolumeListers): PodVolumes | Statu
   const ns = pod.metadata?.namespace ?? 'default';
   const out: PodVolumes = { boundVolumes: [], delayed: [], all: [] };
   let unboundImmediate = false;
-  for (const v of pod.spec?.volumes ?? []) {
-    const name = v.persistentVolumeClaim?.claimName;
-    if (!name) continue;
+  for (const { claimName: name, ephemeral } of podClaimVolumes(pod)) {
     const c = listers.claim(ns, name);
-    if (!c) return unresolvable(`persistentvolumeclaim "${name}" not found`);
+    if (!c) return unresolvable(ephemeral ? `waiting for ephemeral volume controller to create the persistentvolumeclaim "${name}"` : `persistentvolumeclaim "${name}" not found`);
     if (c.metadata?.deletionTimestamp) return unresolvable(`persistentvolumeclaim "${name}" is being deleted`);
+    // An ephemeral volume's claim must be the pod's own, never an unrelated claim of the same name.
+    const notOwned = ephemeral ? ephemeralClaimNotOwned(pod, c) : undefined;
+    if (notOwned) return unresolvable(notOwned);
     out.all.push(`${ns}/${name}`);
     if (claimFullyBound(c)) {
       const pv = listers.volume(c.spec?.volumeName ?? '');

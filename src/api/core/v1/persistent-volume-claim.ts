@@ -77,14 +77,24 @@ export function accessModesText(modes: readonly string[] | undefined): string {
 
 const BETA_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
 
+/**
+ * A new claim's spec (also a pod's ephemeral volumeClaimTemplate spec): at least one access
+ * mode and a storage request. `path` is where the spec sits ('spec' for a claim).
+ */
+export function validatePersistentVolumeClaimSpec(spec: PersistentVolumeClaimSpec, path: string): SchemaFieldError[] {
+  const errs: SchemaFieldError[] = [];
+  if ((spec.accessModes ?? []).length === 0) errs.push(fe.required(`${path}.accessModes`, 'at least 1 access mode is required'));
+  const storage = spec.resources?.requests?.['storage'];
+  if (storage === undefined) errs.push(fe.required(`${path}.resources[storage]`, ''));
+  return errs;
+}
+
 /** Claims must ask for at least one access mode and a storage size; the request may not shrink. */
 export function validatePersistentVolumeClaim(pvc: PersistentVolumeClaim, old?: PersistentVolumeClaim): SchemaFieldError[] {
   const errs: SchemaFieldError[] = [];
   const spec = pvc.spec ?? {};
   if (!old) {
-    if ((spec.accessModes ?? []).length === 0) errs.push(fe.required('spec.accessModes', 'at least 1 access mode is required'));
-    const storage = spec.resources?.requests?.['storage'];
-    if (storage === undefined) errs.push(fe.required('spec.resources[storage]', ''));
+    errs.push(...validatePersistentVolumeClaimSpec(spec, 'spec'));
   } else {
     const immutable = { ...old.spec, resources: undefined, volumeName: undefined, volumeAttributesClassName: undefined };
     const next = { ...spec, resources: undefined, volumeName: undefined, volumeAttributesClassName: undefined };

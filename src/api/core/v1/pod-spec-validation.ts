@@ -2,6 +2,7 @@ import type { SchemaFieldError, ValidationContext } from '../../schema/dsl.js';
 import type { Affinity, NodeSelectorTerm, PodAffinityTerm, WeightedPodAffinityTerm } from './affinity.js';
 import type { EphemeralContainer } from './container.js';
 import { validateContainer, type ContainerRole } from './container-validation.js';
+import { validateEphemeralVolumeSource } from './ephemeral-volume.js';
 import { child, fe, index } from './field-errors.js';
 import { isValidLabelValue } from '../../../machinery/names.js';
 import { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidIP } from './names.js';
@@ -32,6 +33,7 @@ export function validateVolumes(volumes: readonly Volume[] | undefined, path: st
     if (v.persistentVolumeClaim && v.persistentVolumeClaim.claimName === '') {
       errs.push(fe.required(child(child(vp, 'persistentVolumeClaim'), 'claimName'), ''));
     }
+    if (v.ephemeral) errs.push(...validateEphemeralVolumeSource(v.ephemeral, child(vp, 'ephemeral')));
     for (const [src, mode] of [
       ['secret', v.secret?.defaultMode],
       ['configMap', v.configMap?.defaultMode],
