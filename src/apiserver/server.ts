@@ -39,7 +39,7 @@ import { createResourceHandler } from './resources/index.js';
 import { nonResourceRouter } from './routes.js';
 import { servingSans } from './sans.js';
 import { readOptional, writeSecretFile } from './tls/files.js';
-import { ADMIN_GROUPS, ADMIN_USER, ensurePki } from './tls/pki-files.js';
+import { ADMIN_GROUPS, ADMIN_USER, ensurePki, type PkiFiles } from './tls/pki-files.js';
 import type { CertificateAuthority } from './tls/pki.js';
 import type { ResourceHandler, ResourceLayerConfig, UpgradeHandler, UserInfo } from './types.js';
 
@@ -61,6 +61,12 @@ export interface ApiServerConfig {
   registry?: Registry;
   /** A `--token-auth-file` in Kubernetes' CSV form. */
   tokenAuthFile?: string;
+  /**
+   * The cluster token (`skiff server --token`): the CA, the service-account key and the
+   * admin token are shared through the store, sealed with it (see bootstrap-data.ts), so
+   * several servers on one etcd form one control plane.
+   */
+  clusterToken?: string;
   /** Default: decided by `authorizationMode`. */
   authorizer?: Authorizer;
   /**
@@ -130,25 +136,39 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     ...(config.tlsSans ? { tlsSans: config.tlsSans } : {}),
     serviceIp: '10.43.0.1',
   });
-  const pki = await ensurePki(join(config.dataDir, 'tls'), sans);
+
+  // Read before the store opens, so a bad file leaves nothing open.
+  const staticTokens = config.tokenAuthFile ? parseTokenFile(readFileSync(config.tokenAuthFile, 'utf8')) : [];
+
+  const ownsStore = !config.store;
+  const storeConfig: StoreConfig = config.datastore ?? { backend: 'sqlite', path: join(config.dataDir, 'db', 'state.db') };
+  if (!config.store && storeConfig.backend === 'sqlite') mkdirSync(dirname(storeConfig.path), { recursive: true, mode: 0o700 });
+  const store = config.store ?? (await openStore(storeConfig));
+  let pki: PkiFiles;
+  let serviceAccountKeys: ServiceAccountKeys;
+  try {
+    // The shared files must be in place before the PKI is loaded (or generated).
+    if (config.clusterToken) {
+      const { syncBootstrapData } = await import('./bootstrap-data.js');
+      const how = await syncBootstrapData({ store, dataDir: config.dataDir, token: config.clusterToken });
+      logger.info(how === 'loaded' ? 'bootstrap data loaded from the datastore' : 'bootstrap data stored in the datastore', {});
+    }
+    pki = await ensurePki(join(config.dataDir, 'tls'), sans);
+    serviceAccountKeys = ServiceAccountKeys.loadOrCreate(join(config.dataDir, 'tls', 'service-account.key'));
+  } catch (err) {
+    if (ownsStore) await store.close().catch(() => {});
+    throw err;
+  }
   if (pki.serverIssued) logger.info('issued serving certificate', { dns: sans.dns, ips: sans.ips });
 
   const tokens = new TokenAuthenticator();
   const adminToken = loadOrCreateAdminToken(join(config.dataDir, 'admin.token'));
   tokens.set(adminToken, { name: ADMIN_USER, groups: [...ADMIN_GROUPS] });
-  if (config.tokenAuthFile) {
-    for (const [t, u] of parseTokenFile(readFileSync(config.tokenAuthFile, 'utf8'))) tokens.set(t, u as UserInfo);
-  }
+  for (const [t, u] of staticTokens) tokens.set(t, u as UserInfo);
   const bootstrapTokens = new BootstrapTokenAuthenticator();
-  const serviceAccountKeys = ServiceAccountKeys.loadOrCreate(join(config.dataDir, 'tls', 'service-account.key'));
   const serviceAccountTokens = new ServiceAccountTokenAuthenticator(serviceAccountKeys);
   const authenticator = unionAuthenticator(new X509Authenticator(), tokens, bootstrapTokens, serviceAccountTokens);
-
   const registry = config.registry ?? new Registry();
-  const ownsStore = !config.store;
-  const storeConfig: StoreConfig = config.datastore ?? { backend: 'sqlite', path: join(config.dataDir, 'db', 'state.db') };
-  if (!config.store && storeConfig.backend === 'sqlite') mkdirSync(dirname(storeConfig.path), { recursive: true, mode: 0o700 });
-  const store = config.store ?? (await openStore(storeConfig));
 
   let resources: ResourceLayer | undefined;
   let server: Server | undefined;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ApiServer, ApiServerConfig } from '../apiserver/server.js';
 import type { Logger } from '../client/logger.js';
 import type { NodeLifecycleOptions } from '../controllers/node-lifecycle.js';
@@ -19,6 +21,13 @@ export interface ControlPlaneConfig {
   progress?: (line: string) => void;
   /** The in-cluster `default/kubernetes` Service to keep pointing at this server (its port is the server's). */
   kubernetesService?: Omit<KubernetesServiceConfig, 'port'>;
+  /**
+   * Other servers may share the datastore (etcd): the controller manager and the scheduler
+   * run only while this server holds their Leases, and the `kubernetes` endpoints list
+   * every server with a live identity Lease. `identity` must be stable per server
+   * (`serverIdentity(dataDir)`). Off (SQLite: one server) costs nothing at start.
+   */
+  ha?: { identity: string };
 }
 
 export interface ControlPlane {
@@ -37,9 +46,11 @@ export interface ControlPlane {
  * Starts the API server, then the controller manager and the scheduler in the same
  * process on one shared informer factory. They reach the server over HTTPS on loopback
  * with the admin credentials it just wrote — the same path as standalone components, so
- * authentication, admission and watch behave identically. No leader election: one
- * process owns the control plane (disable a component to run it standalone instead).
- * Resolves once the controllers' caches have synced; on failure everything started is stopped.
+ * authentication, admission and watch behave identically. Without `ha` there is no
+ * leader election: one process owns the control plane. With `ha` each component is
+ * leader-elected (see leader-elected.ts). Resolves once the controllers' caches have
+ * synced, or (ha) once a component is known to run elsewhere; on failure everything
+ * started is stopped.
  */
 export async function startControlPlane(config: ControlPlaneConfig): Promise<ControlPlane> {
   const { startApiServer } = await import('../apiserver/server.js');
@@ -51,10 +62,20 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
   const { jsonLogger } = await import('../client/logger.js');
   const log = config.log ?? jsonLogger('control-plane');
   const client = clientFromKubeconfig({ path: server.kubeconfigPath, userAgent: 'skiff-control-plane' });
+  let endpointLease: { stop(): Promise<void> } | undefined;
   if (config.kubernetesService) {
-    const { ensureKubernetesService } = await import('./kubernetes-service.js');
+    const service = { ...config.kubernetesService, port: server.port };
     try {
-      const warning = await ensureKubernetesService(client, { ...config.kubernetesService, port: server.port });
+      let warning: string | undefined;
+      if (config.ha) {
+        const { startApiServerLease } = await import('./apiserver-lease.js');
+        const lease = await startApiServerLease({ client, identity: config.ha.identity, service, log });
+        endpointLease = lease;
+        warning = lease.warning;
+      } else {
+        const { ensureKubernetesService } = await import('./kubernetes-service.js');
+        warning = await ensureKubernetesService(client, service);
+      }
       if (warning) progress(warning);
     } catch (err) {
       // Not fatal: the cluster works without it, only in-cluster clients miss it.
@@ -62,9 +83,26 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     }
   }
   const wanted = EMBEDDED_COMPONENTS.filter((c) => !disable.has(c));
-  if (wanted.length === 0) {
+  const stopServer = async (): Promise<void> => {
+    await endpointLease?.stop();
     client.close();
-    return { server, running: [], stop: () => server.close() };
+    await server.close();
+  };
+  if (wanted.length === 0) {
+    let done: Promise<void> | undefined;
+    return { server, running: [], stop: () => (done ??= stopServer()) };
+  }
+  if (config.ha) {
+    const { startElectedComponents } = await import('./elected-components.js');
+    try {
+      const elected = await startElectedComponents({ client, wanted, identity: config.ha.identity, log, progress, server, ...(config.nodeLifecycle ? { nodeLifecycle: config.nodeLifecycle } : {}) });
+      let done: Promise<void> | undefined;
+      const stop = (): Promise<void> => (done ??= elected.stop().then(stopServer));
+      return { server, running: wanted, stop };
+    } catch (err) {
+      await stopServer().catch(() => {});
+      throw err;
+    }
   }
   const { SharedInformerFactory } = await import('../client/informer-factory.js');
   const informers = new SharedInformerFactory({ client, logger: log });
@@ -77,8 +115,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
         await s.stop().catch((err: unknown) => log.error('stopping failed', { component: s.name, error: err }));
       }
       await informers.stop().catch((err: unknown) => log.error('stopping informers failed', { error: err }));
-      client.close();
-      await server.close();
+      await stopServer();
     })());
   try {
     if (wanted.includes('scheduler')) {
@@ -99,6 +136,11 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
   }
   for (const s of stoppers) progress(`${s.name} running (in-process)`);
   return { server, running: stoppers.map((s) => s.name), stop };
+}
+
+/** `<hostname>_<8 hex of sha256(absolute data dir)>`: unique per server, the same across restarts (so a restart renews its own leases at once). */
+export function serverIdentity(dataDir: string): string {
+  return `${hostname()}_${createHash('sha256').update(dataDir).digest('hex').slice(0, 8)}`;
 }
 
 /** Parses `--disable` values (comma-separated, repeatable); throws on unknown names. */

@@ -1,13 +1,13 @@
 import { homedir } from 'node:os';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import type { StoreConfig } from '../storage/index.js';
 import { createResourceHandler } from '../apiserver/resources/index.js';
 import { checkCidr, cidrFirstHost, collectList, parsePort } from './flag-parsers.js';
 import { addNodeLifecycleOptions, defaultTolerations, nodeLifecycleTimings, type NodeLifecycleFlags } from './node-lifecycle-flags.js';
-import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
+import { parseDisable, serverIdentity, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
 import { detectNodeIP } from '../kubelet/node-status.js';
 
 /** `/var/lib/skiff` as root, else `~/.skiff` (DESIGN.md). */
@@ -44,6 +44,8 @@ interface ServerOptions extends NodeLifecycleFlags {
   etcdEndpoints: string[];
   etcdPrefix?: string;
   tokenAuthFile?: string;
+  token?: string;
+  tokenFile?: string;
   inProcess?: boolean;
   serviceCidr: string;
   serviceNodePortRange: readonly [number, number];
@@ -75,6 +77,8 @@ export function registerServerCommand(program: Command): void {
     .addOption(new Option('--datastore <kind>', 'where cluster state is stored').choices(['sqlite', 'etcd']).default('sqlite'))
     .option('--etcd-endpoints <urls>', 'etcd client URLs, comma-separated (with --datastore etcd)', parseEndpoints, [])
     .option('--etcd-prefix <prefix>', 'key prefix in etcd, so several clusters can share one etcd')
+    .option('--token <token>', 'shared secret of the cluster: with --datastore etcd, servers started with the same token share one CA, keys and admin credentials (sealed with it in the datastore)')
+    .option('--token-file <file>', 'read --token from this file')
     .option('--token-auth-file <file>', 'static bearer tokens, CSV lines: token,user,uid,"group1,group2"')
     .addOption(
       new Option('--authorization-mode <mode>', 'RBAC: as kube-apiserver\'s Node,RBAC (system:masters and nodes may do anything, others what their roles grant); AlwaysAllow: every authenticated request')
@@ -96,6 +100,7 @@ Examples:
   skiff server                                   # data in ${defaultDataDir()}, port 6443, SQLite
   skiff server --data-dir /tmp/c1 --port 7443    # a second cluster beside the first
   skiff server --datastore etcd --etcd-endpoints http://127.0.0.1:2379 --etcd-prefix /c1
+  skiff server --datastore etcd --etcd-endpoints http://10.0.0.5:2379 --token T   # on every server of an HA control plane
   skiff server --advertise-address 192.0.2.10 --tls-san api.example.com
   skiff server --disable scheduler               # …with a standalone \`skiff scheduler\` instead
   skiff server --disable controller-manager,scheduler   # the API server alone
@@ -108,6 +113,7 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
         cmd.error('error: --etcd-endpoints and --etcd-prefix need --datastore etcd');
       }
       if (opts.tokenAuthFile && !existsSync(opts.tokenAuthFile)) cmd.error(`error: --token-auth-file ${opts.tokenAuthFile}: no such file`);
+      const clusterToken = readClusterToken(opts, cmd);
       let disable: Set<EmbeddedComponent>;
       try {
         // The controller manager and the scheduler run in-process unless disabled (as k3s does).
@@ -122,7 +128,7 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
         opts.datastore === 'etcd'
           ? { backend: 'etcd', endpoints: opts.etcdEndpoints, ...(opts.etcdPrefix ? { prefix: opts.etcdPrefix } : {}) }
           : { backend: 'sqlite', path: join(dataDir, 'db', 'state.db') };
-      const failure = await runServer({ ...opts, dataDir, storeConfig: datastore }, disable);
+      const failure = await runServer({ ...opts, dataDir, storeConfig: datastore, ...(clusterToken ? { clusterToken } : {}) }, disable);
       if (failure) {
         // One line, without the usage hint (this is no usage error); main() returns the code.
         process.stderr.write(`error: ${failure}\n`);
@@ -132,7 +138,7 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
 }
 
 /** Serves until SIGTERM/SIGINT; resolves with an error message when start or shutdown failed. */
-async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }, disable: Set<EmbeddedComponent>): Promise<string | undefined> {
+async function runServer(opts: ServerOptions & { storeConfig: StoreConfig; clusterToken?: string }, disable: Set<EmbeddedComponent>): Promise<string | undefined> {
   let cp;
   try {
     cp = await startControlPlane({
@@ -143,6 +149,7 @@ async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }, dis
         ...(opts.advertiseAddress ? { advertiseAddress: opts.advertiseAddress } : {}),
         datastore: opts.storeConfig,
         ...(opts.tokenAuthFile ? { tokenAuthFile: opts.tokenAuthFile } : {}),
+        ...(opts.clusterToken ? { clusterToken: opts.clusterToken } : {}),
         authorizationMode: opts.authorizationMode,
         tlsSans: [...opts.tlsSan, cidrFirstHost(opts.serviceCidr)],
         createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, nodePortRange: opts.serviceNodePortRange, defaultTolerations: defaultTolerations(opts), serviceAccounts: !opts.disableAdmissionPlugins.includes('ServiceAccount'), podSecurity: !opts.disableAdmissionPlugins.includes('PodSecurity') }),
@@ -150,6 +157,8 @@ async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }, dis
       disable,
       nodeLifecycle: nodeLifecycleTimings(opts),
       kubernetesService: { clusterIP: cidrFirstHost(opts.serviceCidr), endpointIP: opts.advertiseAddress ?? serverAddressOf(opts.bindAddress) },
+      // On etcd other servers may join: elect the components, list every server in the endpoints.
+      ...(opts.storeConfig.backend === 'etcd' ? { ha: { identity: serverIdentity(opts.dataDir) } } : {}),
       progress: (line) => process.stdout.write(`skiff server: ${line}\n`),
     });
   } catch (err) {
@@ -162,6 +171,24 @@ async function runServer(opts: ServerOptions & { storeConfig: StoreConfig }, dis
 /** The address this machine's API server is reached at: the bind address, or the node's IP for a wildcard one. */
 export function serverAddressOf(bindAddress: string): string {
   return bindAddress === '0.0.0.0' || bindAddress === '::' ? detectNodeIP() : bindAddress;
+}
+
+/** `--token` or the first line of `--token-file`; only meaningful with etcd (a SQLite store has one server). */
+function readClusterToken(opts: ServerOptions, cmd: Command): string | undefined {
+  if (opts.token !== undefined && opts.tokenFile !== undefined) cmd.error('error: --token and --token-file are mutually exclusive');
+  let token = opts.token;
+  if (opts.tokenFile !== undefined) {
+    try {
+      token = readFileSync(opts.tokenFile, 'utf8').split(/\r?\n/)[0];
+    } catch (err) {
+      cmd.error(`error: --token-file ${opts.tokenFile}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`);
+    }
+  }
+  if (token === undefined) return undefined;
+  token = token.trim();
+  if (token === '') cmd.error('error: --token must not be empty');
+  if (opts.datastore !== 'etcd') cmd.error('error: --token needs --datastore etcd (it shares the cluster\'s keys between servers through the datastore)');
+  return token;
 }
 
 /** '30000-32767' → [30000, 32767]. */
