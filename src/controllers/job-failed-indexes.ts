@@ -59,3 +59,37 @@ export function indexFailureAnnotations(job: Job, pods: readonly Pod[], index: n
     ...(ignored > 0 ? { [jobLabels.indexIgnoredFailureCountAnnotation]: String(ignored) } : {}),
   };
 }
+
+/** When a pod finished: its containers' last termination, else its last condition change. */
+function finishedAt(pod: Pod): number {
+  const times = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])]
+    .map((c) => Date.parse(c.state?.terminated?.finishedAt ?? ''))
+    .filter((t) => Number.isFinite(t));
+  if (times.length > 0) return Math.max(...times);
+  const conds = (pod.status?.conditions ?? []).map((c) => Date.parse(c.lastTransitionTime ?? '')).filter((t) => Number.isFinite(t));
+  return conds.length > 0 ? Math.max(...conds) : Date.parse(pod.metadata?.creationTimestamp ?? '') || 0;
+}
+
+/**
+ * With backoffLimitPerIndex each index waits out its own back-off before its next pod
+ * (upstream's per-index backoff records): `backoffMs(n)` after the finish of the index's
+ * latest failed pod, n being that index's failures so far (counted and ignored). Returns
+ * the indexes still waiting and how long each has left; indexes that never failed wait not.
+ */
+export function indexBackoffs(pods: readonly Pod[], now: number, backoffMs: (failures: number) => number): Map<number, number> {
+  const latest = new Map<number, { pod: Pod; total: number; at: number }>();
+  for (const p of pods) {
+    const idx = podIndex(p);
+    if (idx === undefined || p.status?.phase !== 'Failed') continue;
+    const total = annotationCount(p, jobLabels.indexFailureCountAnnotation) + annotationCount(p, jobLabels.indexIgnoredFailureCountAnnotation) + 1;
+    const at = finishedAt(p);
+    const cur = latest.get(idx);
+    if (!cur || total > cur.total || (total === cur.total && at > cur.at)) latest.set(idx, { pod: p, total, at });
+  }
+  const waiting = new Map<number, number>();
+  for (const [idx, { total, at }] of latest) {
+    const left = at + backoffMs(total) - now;
+    if (left > 0) waiting.set(idx, left);
+  }
+  return waiting;
+}

@@ -17,7 +17,7 @@ import { omitZero, sameJson, statusMergePatch } from './status-fields.js';
 import { countPods, finishedCondition, formatIndexes, isJobComplete, missingIndexes, podIndex, wantActive } from './job-status.js';
 import { allPodsTerminal, interimConditionType, recordedFinish, type JobFinish } from './job-finish.js';
 import { failJobMessage } from './job-pod-failure-policy.js';
-import { failedIndexes, indexFailureAnnotations } from './job-failed-indexes.js';
+import { failedIndexes, indexBackoffs, indexFailureAnnotations } from './job-failed-indexes.js';
 import { matchSuccessPolicy } from './job-success-policy.js';
 
 const COMPONENT = 'job-controller';
@@ -133,14 +133,17 @@ export function newJobController(ctx: ControllerContext): RunningController {
     } else if (expectations.satisfied(key)) {
       const seen = lastFailure.get(key);
       if (!seen || seen.failed !== failed) lastFailure.set(key, { failed, at: now });
-      const wait = failed > 0 ? (lastFailure.get(key)?.at ?? now) + jobBackoffMs(failed, backoffBaseMs) - now : 0;
+      // Per index, each index waits out its own back-off (below); otherwise the Job's failures set one wait for all.
+      const wait = failed > 0 && !perIndex ? (lastFailure.get(key)?.at ?? now) + jobBackoffMs(failed, backoffBaseMs) - now : 0;
+      const waitingIdx = perIndex ? indexBackoffs(owned, now, (n) => jobBackoffMs(n, backoffBaseMs)) : new Map<number, number>();
+      for (const left of waitingIdx.values()) requeueAfterMs = Math.min(requeueAfterMs ?? left, left);
       // Failed indexes are done too: they are never retried.
       const done = succeeded + failedIdx.size;
       // After failures, new pods wait out the backoff (deletions never do).
       if (wait > 0 && counts.active.length < wantActive(job, done)) {
         requeueAfterMs = Math.min(requeueAfterMs ?? wait, wait);
       } else {
-        active += await manageJob(job, key, counts, done, owned, failedIdx);
+        active += await manageJob(job, key, counts, done, owned, failedIdx, new Set(waitingIdx.keys()));
       }
     }
 
@@ -161,7 +164,7 @@ export function newJobController(ctx: ControllerContext): RunningController {
   };
 
   /** Creates or deletes pods toward wantActive; returns the change in active pods. */
-  async function manageJob(job: Job, key: string, counts: ReturnType<typeof countPods>, succeeded: number, owned: readonly Pod[], failedIdx: ReadonlySet<number>): Promise<number> {
+  async function manageJob(job: Job, key: string, counts: ReturnType<typeof countPods>, succeeded: number, owned: readonly Pod[], failedIdx: ReadonlySet<number>, backingOff: ReadonlySet<number> = new Set()): Promise<number> {
     const namespace = job.metadata?.namespace ?? '';
     const want = wantActive(job, succeeded);
     // A failed index is not retried: its running pods go (a FailIndex rule may fire while a sibling runs).
@@ -183,7 +186,7 @@ export function newJobController(ctx: ControllerContext): RunningController {
     const indexed = job.spec?.completionMode === 'Indexed';
     const perIndex = indexed && job.spec?.backoffLimitPerIndex !== undefined && job.spec?.backoffLimitPerIndex !== null;
     const slots: Array<number | undefined> = indexed
-      ? missingIndexes(job.spec?.completions ?? 1, counts, want - active, failedIdx)
+      ? missingIndexes(job.spec?.completions ?? 1, counts, want - active, new Set([...failedIdx, ...backingOff]))
       : Array.from({ length: want - active }, () => undefined);
     if (slots.length === 0) return 0;
     expectations.expectCreations(key, slots.length);
