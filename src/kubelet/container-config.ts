@@ -3,7 +3,7 @@ import type { Container } from '../api/core/v1/container.js';
 import type { Pod } from '../api/core/v1/pod.js';
 import { expand } from './container-env.js';
 import { containerResources } from './container-resources.js';
-import type { ContainerConfig, Mount } from './runtime.js';
+import type { ContainerConfig, Mount, PodSandboxConfig, PortMapping } from './runtime.js';
 
 /**
  * What the runtime is asked to create for one instance of container `c`: argv with
@@ -29,6 +29,37 @@ export function containerConfig(pod: Pod, c: Container, i: { env: Record<string,
     ...(c.stdin ? { stdin: true, stdinOnce: c.stdinOnce === true } : {}),
     ...(c.tty ? { tty: true } : {}),
     ...(i.targetContainerId ? { targetContainerId: i.targetContainerId } : {}),
+    ...(c.securityContext ? { securityContext: c.securityContext } : {}),
     labels: { 'io.kubernetes.pod.uid': meta.uid ?? '', 'io.kubernetes.pod.name': meta.name ?? '', 'io.kubernetes.pod.namespace': meta.namespace ?? '', 'io.kubernetes.container.name': c.name ?? '', 'skiff.dev/restart-count': String(i.restartCount) },
+  };
+}
+
+/**
+ * What the runtime is asked to create for the pod's sandbox: its identity and namespaces,
+ * the pod-level securityContext, whether any container is privileged (as upstream's
+ * HasPrivilegedContainer, ephemeral ones included), and the app containers' hostPorts.
+ */
+export function podSandboxConfig(pod: Pod): PodSandboxConfig {
+  const meta = pod.metadata ?? {};
+  const spec = pod.spec ?? {};
+  const all = [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])];
+  const portMappings: PortMapping[] = [];
+  for (const c of spec.containers ?? []) {
+    for (const p of c.ports ?? []) {
+      if (!p.hostPort) continue;
+      portMappings.push({ protocol: (p.protocol ?? 'TCP') as PortMapping['protocol'], containerPort: p.containerPort ?? 0, hostPort: p.hostPort, ...(p.hostIP ? { hostIP: p.hostIP } : {}) });
+    }
+  }
+  return {
+    uid: meta.uid ?? '',
+    namespace: meta.namespace ?? 'default',
+    name: meta.name ?? '',
+    hostNetwork: spec.hostNetwork ?? false,
+    ...(spec.hostPID ? { hostPID: true } : {}),
+    ...(spec.hostIPC ? { hostIPC: true } : {}),
+    ...(spec.shareProcessNamespace ? { shareProcessNamespace: true } : {}),
+    ...(spec.securityContext && Object.keys(spec.securityContext).length ? { securityContext: spec.securityContext } : {}),
+    ...(all.some((c) => c.securityContext?.privileged === true) ? { privileged: true } : {}),
+    ...(portMappings.length ? { portMappings } : {}),
   };
 }

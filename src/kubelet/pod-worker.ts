@@ -6,7 +6,7 @@ import type { Timer } from '../client/clock.js';
 import { rfc3339 } from '../client/micro-time.js';
 import { containerFieldPath } from './kubelet-events.js';
 import { ContainerConfigError, containerEnv } from './container-env.js';
-import { containerConfig } from './container-config.js';
+import { containerConfig, podSandboxConfig } from './container-config.js';
 import { ephemeralContainers } from './ephemeral-containers.js';
 import { killContainer } from './container-kill.js';
 import { buildPodStatus, shouldRestart, type Policy } from './pod-status-builder.js';
@@ -151,8 +151,7 @@ export class PodWorker {
     const now = this.deps.clock.now();
     this.startTime ??= rfc3339(now);
     if (!this.sandbox) {
-      const meta = this.pod.metadata ?? {};
-      this.sandbox = await this.deps.runtime.runPodSandbox({ uid: meta.uid ?? '', namespace: meta.namespace ?? 'default', name: meta.name ?? '', hostNetwork: this.pod.spec?.hostNetwork ?? false });
+      this.sandbox = await this.deps.runtime.runPodSandbox(podSandboxConfig(this.pod));
     }
     const inits = this.pod.spec?.initContainers ?? [];
     // Set up or refreshed on every sync, so ConfigMap, Secret and label changes reach the files.
@@ -259,11 +258,7 @@ export class PodWorker {
       mounts = this.deps.volumes?.mountsFor(this.pod, c, env) ?? [];
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
-      if (st.waiting?.message !== err.message) this.event('Warning', 'Failed', `Error: ${err.message}`, c);
-      st.waiting = { reason: 'CreateContainerConfigError', message: err.message };
-      this.deps.backoff.restarted(bkey);
-      this.resyncIn(this.deps.backoff.restartAt(bkey, now, now).delayMs);
-      return undefined;
+      return this.configFailed(c, st, bkey, now, err);
     }
     const pullRetryMs = await this.pulls.ensure(rt, c, st, bkey, now, (message) => this.event('Warning', 'Failed', message, c));
     if (pullRetryMs !== undefined) {
@@ -271,7 +266,14 @@ export class PodWorker {
       return undefined;
     }
     if (st.waiting?.reason !== 'RunContainerError') this.event('Normal', 'Pulled', `Container image "${c.image ?? ''}" already present on machine`, c);
-    const id = await rt.createContainer(this.sandbox?.id ?? '', containerConfig(this.pod, c, { env, mounts, logDir: this.deps.logDir, restartCount: st.restartCount, ...(opts.targetId ? { targetContainerId: opts.targetId } : {}) }));
+    let id: string;
+    try {
+      id = await rt.createContainer(this.sandbox?.id ?? '', containerConfig(this.pod, c, { env, mounts, logDir: this.deps.logDir, restartCount: st.restartCount, ...(opts.targetId ? { targetContainerId: opts.targetId } : {}) }));
+    } catch (err) {
+      // The runtime's own checks of the config (runAsNonRoot against the image's user).
+      if (!(err instanceof ContainerConfigError)) throw err;
+      return this.configFailed(c, st, bkey, now, err);
+    }
     this.trace('created');
     try {
       await rt.startContainer(id);
@@ -318,6 +320,15 @@ export class PodWorker {
       requestSync: () => this.requestSync(),
     });
     return rt.containerStatus(id);
+  }
+
+  /** CreateContainerConfigError: an event when the message changes, then a retry after back-off. */
+  private configFailed(c: Container, st: CState, bkey: string, now: number, err: ContainerConfigError): undefined {
+    if (st.waiting?.message !== err.message) this.event('Warning', 'Failed', `Error: ${err.message}`, c);
+    st.waiting = { reason: 'CreateContainerConfigError', message: err.message };
+    this.deps.backoff.restarted(bkey);
+    this.resyncIn(this.deps.backoff.restartAt(bkey, now, now).delayMs);
+    return undefined;
   }
 
   /**

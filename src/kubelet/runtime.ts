@@ -4,6 +4,7 @@
  * (process-runtime.ts) and containerd over CRI gRPC (cri/cri-runtime.ts).
  */
 
+import type { PodSecurityContext, SecurityContext } from '../api/core/v1/security-context.js';
 import type { Mount } from './mount-namespace-plan.js';
 
 export type { Mount } from './mount-namespace-plan.js';
@@ -16,6 +17,24 @@ export interface PodSandboxConfig {
   hostNetwork?: boolean;
   /** The pod's resolver settings (CRI DNSConfig); none = the runtime's default. */
   dns?: { servers: string[]; searches: string[]; options: string[] };
+  /** spec.hostPID / hostIPC / shareProcessNamespace: which process and IPC namespaces the pod's containers share. */
+  hostPID?: boolean;
+  hostIPC?: boolean;
+  shareProcessNamespace?: boolean;
+  /** spec.securityContext (users, groups, sysctls, seccomp), applied where the runtime can. */
+  securityContext?: PodSecurityContext;
+  /** Some container of the pod is privileged: a CRI sandbox must be told before its containers exist. */
+  privileged?: boolean;
+  /** The containers' ports that have a hostPort (CRI PortMapping); applied where the runtime can. */
+  portMappings?: PortMapping[];
+}
+
+export interface PortMapping {
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  containerPort: number;
+  hostPort: number;
+  /** Empty: every address of the node. */
+  hostIP?: string;
 }
 
 export interface PodSandbox {
@@ -58,6 +77,8 @@ export interface ContainerConfig {
    * NamespaceMode TARGET). Process runtime: every container already shares the host's.
    */
   targetContainerId?: string;
+  /** The container's own securityContext; the runtime merges it over the pod's (PodSandboxConfig.securityContext). */
+  securityContext?: SecurityContext;
 }
 
 export interface ContainerResources {

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ContainerConfigError } from '../container-env.js';
 import { ImagePullError, NoStdinError, type ContainerStatus } from '../runtime.js';
 import { CriError, type CriCaller } from './client.js';
 import { CriRuntime } from './cri-runtime.js';
@@ -74,7 +75,7 @@ test('a failed RunPodSandbox removes the sandbox it left behind', async () => {
 });
 
 test('createContainer always sends sandbox_config, a relative log path, command and args apart, limits', async () => {
-  const { rt, client } = await runtime({ PodSandboxStatus: () => sandboxStatus(), CreateContainer: () => ({ container_id: 'c1' }) });
+  const { rt, client } = await runtime({ PodSandboxStatus: () => sandboxStatus(), ImageStatus: () => ({ image: { id: 'sha256:1' } }), CreateContainer: () => ({ container_id: 'c1' }) });
   const id = await rt.createContainer('sb1', {
     name: 'web',
     image: 'localhost/x/busybox:1',
@@ -160,7 +161,7 @@ test('attach refuses stdin to a container created without it (NoStdinError), bef
 });
 
 test('createContainer records stdin, stdinOnce and tty in the config and as labels', async () => {
-  const { rt, client } = await runtime({ PodSandboxStatus: () => sandboxStatus(), CreateContainer: () => ({ container_id: 'c1' }) });
+  const { rt, client } = await runtime({ PodSandboxStatus: () => sandboxStatus(), ImageStatus: () => ({ image: { id: 'sha256:1' } }), CreateContainer: () => ({ container_id: 'c1' }) });
   await rt.createContainer('sb1', { name: 'c', image: 'img:1', argv: ['cat'], env: {}, logPath: '/data/pods/ns_web_u1/c/0.log', labels: {}, stdin: true, stdinOnce: true, tty: true });
   const cfg = client.calls.find((c) => c.method === 'CreateContainer')?.req.config;
   assert.deepEqual([cfg.stdin, cfg.stdin_once, cfg.tty], [true, true, true]);
@@ -178,5 +179,42 @@ test('relist reports a container first seen already exited', async () => {
   const rt = await CriRuntime.connect({ endpoint: 'unix:///nowhere.sock', logDir: '/d', relistMs: 5 }, { client });
   const seen = await new Promise<ContainerStatus>((resolve) => rt.onContainerEvent(resolve));
   assert.equal(seen.state, 'exited');
+  await rt.close();
+});
+
+test('the pod securityContext and hostPorts reach RunPodSandbox, and CreateContainer through the sandbox annotation', async () => {
+  let annotations: Record<string, string> = {};
+  const { rt, client } = await runtime({
+    ListPodSandbox: () => ({ items: [] }),
+    RunPodSandbox: (req) => {
+      annotations = req.config.annotations;
+      return { pod_sandbox_id: 'sb1' };
+    },
+    PodSandboxStatus: () => ({ status: { ...sandboxStatus().status, annotations } }),
+    ImageStatus: () => ({ image: { id: 'sha256:1', uid: null, username: '' } }),
+    CreateContainer: () => ({ container_id: 'c1' }),
+  });
+  await rt.runPodSandbox({ uid: 'u1', namespace: 'ns', name: 'web', privileged: true, securityContext: { runAsUser: 1000, fsGroup: 2000, sysctls: [{ name: 'kernel.shm_rmid_forced', value: '1' }] }, portMappings: [{ protocol: 'TCP', containerPort: 80, hostPort: 30080, hostIP: '127.0.0.1' }] });
+  const cfg = client.calls.find((c) => c.method === 'RunPodSandbox')!.req.config;
+  assert.deepEqual(cfg.port_mappings, [{ protocol: 'TCP', container_port: 80, host_port: 30080, host_ip: '127.0.0.1' }]);
+  assert.deepEqual(cfg.linux.sysctls, { 'kernel.shm_rmid_forced': '1' });
+  assert.equal(cfg.linux.security_context.privileged, true);
+  await rt.createContainer('sb1', { name: 'c', image: 'img:1', argv: ['id'], env: {}, logPath: '/data/pods/ns_web_u1/c/0.log', labels: {}, securityContext: { privileged: true } });
+  const req = client.calls.find((c) => c.method === 'CreateContainer')!.req;
+  // containerd refuses a privileged container in a sandbox not created privileged.
+  assert.equal(req.sandbox_config.linux.security_context.privileged, true);
+  assert.deepEqual(req.config.linux.security_context.run_as_user, { value: 1000 });
+  assert.deepEqual(req.config.linux.security_context.supplemental_groups, [2000]);
+  assert.equal(req.config.linux.security_context.privileged, true);
+  await rt.close();
+});
+
+test('createContainer refuses runAsNonRoot when the image runs as root, before any CreateContainer', async () => {
+  const { rt, client } = await runtime({ PodSandboxStatus: () => sandboxStatus(), ImageStatus: () => ({ image: { id: 'sha256:1', uid: null, username: '' } }), CreateContainer: () => ({ container_id: 'c1' }) });
+  await assert.rejects(
+    rt.createContainer('sb1', { name: 'app', image: 'img:1', argv: ['id'], env: {}, logPath: '/data/pods/ns_web_u1/app/0.log', labels: {}, securityContext: { runAsNonRoot: true } }),
+    (e: unknown) => e instanceof ContainerConfigError && e.message === 'container has runAsNonRoot and image will run as root (pod: "web_ns(u1)", container: app)',
+  );
+  assert.equal(client.calls.filter((c) => c.method === 'CreateContainer').length, 0);
   await rt.close();
 });

@@ -1,4 +1,3 @@
-import { relative } from 'node:path';
 import {
   ContainerStartError,
   ImagePullError,
@@ -17,7 +16,9 @@ import { CriClient, CriError, type CriCaller } from './client.js';
 import { criEndpointProblem } from './endpoint.js';
 import { openAttachSession, openExecSession } from './cri-streams.js';
 import { removePodCgroups } from './pod-cgroups.js';
-import { HOST_NETWORK_LABEL, IMAGE_LABEL, MANAGED_LABEL, containerStateOf, criMounts, linuxResources, nsToMs, podCgroupParent, podLogDirectory, stdioLabels, stdioOf } from './mapping.js';
+import { criContainerRequest, imageUserOf } from './container-request.js';
+import { IMAGE_LABEL, MANAGED_LABEL, containerStateOf, nsToMs, podCgroupParent, stdioOf } from './mapping.js';
+import { criSandboxConfig, sandboxConfigOf, type SandboxPaths } from './sandbox-config.js';
 
 export interface CriRuntimeConfig {
   /** unix:///run/containerd/containerd.sock (k3s's --container-runtime-endpoint). */
@@ -28,6 +29,8 @@ export interface CriRuntimeConfig {
   cgroupRoot?: string;
   /** How often containers are relisted to notice exits (containerd 1.6 has no event stream over CRI). */
   relistMs?: number;
+  /** Where seccompProfile type Localhost files are (upstream: <kubelet root-dir>/seccomp). */
+  seccompProfileRoot?: string;
 }
 
 /** The endpoint's socket is not there: a one-line reason for the CLI. */
@@ -57,15 +60,17 @@ export class CriRuntime implements Runtime {
   private readonly stdinClosed = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly cgroupRoot: string;
+  private readonly paths: SandboxPaths;
 
   private constructor(
     private readonly client: CriCaller,
-    private readonly config: CriRuntimeConfig,
+    config: CriRuntimeConfig,
     version: { runtime_name: string; runtime_version: string },
   ) {
     this.name = version.runtime_name || 'cri';
     this.version = version.runtime_version || 'unknown';
     this.cgroupRoot = config.cgroupRoot ?? 'skiff-cri';
+    this.paths = { logDir: config.logDir, cgroupRoot: this.cgroupRoot, seccompRoot: config.seccompProfileRoot ?? '/var/lib/kubelet/seccomp' };
     this.timer = setInterval(() => void this.relist().catch(() => {}), config.relistMs ?? 1000);
   }
 
@@ -83,32 +88,13 @@ export class CriRuntime implements Runtime {
     }
   }
 
-  /** The sandbox config, rebuilt the same way on every call: CreateContainer must repeat it (containerd 1.6 crashes without it). */
-  private sandboxConfig(c: PodSandboxConfig, attempt = 0): object {
-    const hostNetwork = c.hostNetwork === true;
-    return {
-      metadata: { name: c.name, uid: c.uid, namespace: c.namespace, attempt },
-      // With the node's network the UTS namespace is the host's too: runc refuses a hostname then.
-      hostname: hostNetwork ? '' : c.name,
-      log_directory: podLogDirectory(this.config.logDir, c),
-      dns_config: c.dns ? { servers: c.dns.servers, searches: c.dns.searches, options: c.dns.options } : null,
-      port_mappings: [],
-      labels: { [MANAGED_LABEL]: 'true', [HOST_NETWORK_LABEL]: String(hostNetwork), 'io.kubernetes.pod.uid': c.uid, 'io.kubernetes.pod.name': c.name, 'io.kubernetes.pod.namespace': c.namespace },
-      annotations: {},
-      linux: {
-        cgroup_parent: podCgroupParent(this.cgroupRoot, c.uid),
-        security_context: { namespace_options: { network: hostNetwork ? 'NODE' : 'POD', pid: 'CONTAINER', ipc: 'POD' } },
-      },
-    };
-  }
-
   async runPodSandbox(config: PodSandboxConfig): Promise<PodSandbox> {
     // A sandbox name (<name>_<ns>_<uid>_<attempt>) must be unique among those containerd still has.
     const before = (await this.rawSandboxes()).filter((s) => s.metadata?.uid === config.uid);
     const attempt = before.reduce((n, s) => Math.max(n, (s.metadata?.attempt ?? 0) + 1), 0);
     let id: string;
     try {
-      id = (await this.client.rt<{ pod_sandbox_id: string }>('RunPodSandbox', { config: this.sandboxConfig(config, attempt) })).pod_sandbox_id;
+      id = (await this.client.rt<{ pod_sandbox_id: string }>('RunPodSandbox', { config: criSandboxConfig(config, this.paths, attempt) })).pod_sandbox_id;
     } catch (err) {
       // A failed RunPodSandbox (CNI) can leave a NOTREADY sandbox behind.
       for (const s of await this.rawSandboxes()) if (s.metadata?.uid === config.uid && s.metadata.attempt === attempt) await this.removePodSandbox(s.id).catch(() => {});
@@ -134,10 +120,9 @@ export class CriRuntime implements Runtime {
     const out: PodSandbox[] = [];
     for (const s of await this.rawSandboxes()) {
       const st = await this.ignoreNotFound(this.client.rt<{ status: { network: { ip: string } | null } }>('PodSandboxStatus', { pod_sandbox_id: s.id }));
-      const m = s.metadata ?? { name: '', uid: '', namespace: '' };
       out.push({
         id: s.id,
-        config: { uid: m.uid, name: m.name, namespace: m.namespace, hostNetwork: s.labels?.[HOST_NETWORK_LABEL] === 'true' },
+        config: sandboxConfigOf(s),
         ip: st?.status.network?.ip ?? '',
         state: s.state === 'SANDBOX_READY' ? 'ready' : 'notready',
         createdAt: nsToMs(s.created_at) ?? 0,
@@ -163,40 +148,9 @@ export class CriRuntime implements Runtime {
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
     const sb = await this.sandboxById(sandboxId);
     if (!sb) throw new ContainerStartError(`pod sandbox ${sandboxId} not found`);
-    const logDir = podLogDirectory(this.config.logDir, sb.config);
-    const hostNetwork = sb.config.hostNetwork === true;
-    const command = config.command ?? config.argv;
-    const req = {
-      pod_sandbox_id: sandboxId,
-      config: {
-        metadata: { name: config.name, attempt: Number(config.labels['skiff.dev/restart-count'] ?? 0) },
-        image: { image: config.image },
-        command,
-        args: config.command ? (config.args ?? []) : [],
-        working_dir: config.workingDir ?? '',
-        envs: Object.entries(config.env).map(([key, value]) => ({ key, value })),
-        mounts: criMounts(config.mounts),
-        labels: { ...config.labels, ...stdioLabels(config), [MANAGED_LABEL]: 'true', [IMAGE_LABEL]: config.image },
-        annotations: {},
-        // Relative to the sandbox's log_directory; the kubelet's log readers use the absolute path.
-        log_path: relative(logDir, config.logPath),
-        stdin: config.stdin === true,
-        stdin_once: config.stdinOnce === true,
-        tty: config.tty === true,
-        linux: {
-          resources: linuxResources(config.resources),
-          security_context: {
-            namespace_options: {
-              network: hostNetwork ? 'NODE' : 'POD',
-              pid: config.targetContainerId ? 'TARGET' : 'CONTAINER',
-              ipc: 'POD',
-              target_id: config.targetContainerId ?? '',
-            },
-          },
-        },
-      },
-      sandbox_config: this.sandboxConfig(sb.config),
-    };
+    // The image's user: the spec may name none, and runAsNonRoot is checked against it.
+    const image = imageUserOf((await this.client.img<{ image: Parameters<typeof imageUserOf>[0] }>('ImageStatus', { image: { image: config.image } })).image);
+    const req = criContainerRequest(sb, config, image, this.paths);
     try {
       const id = (await this.client.rt<{ container_id: string }>('CreateContainer', req)).container_id;
       this.sandboxOf.set(id, sandboxId);
@@ -333,13 +287,13 @@ export class CriRuntime implements Runtime {
   /** One sandbox's identity, from PodSandboxStatus (undefined when containerd does not know it). */
   private async sandboxById(id: string): Promise<PodSandbox | undefined> {
     const res = await this.ignoreNotFound(
-      this.client.rt<{ status: { id: string; metadata: CriSandbox['metadata']; state: string; created_at: string; network: { ip: string } | null; labels: Record<string, string> } | null }>('PodSandboxStatus', { pod_sandbox_id: id }),
+      this.client.rt<{ status: { id: string; metadata: CriSandbox['metadata']; state: string; created_at: string; network: { ip: string } | null; labels: Record<string, string>; annotations: Record<string, string> } | null }>('PodSandboxStatus', { pod_sandbox_id: id }),
     );
     const s = res?.status;
     if (!s?.metadata) return undefined;
     return {
       id: s.id,
-      config: { uid: s.metadata.uid, name: s.metadata.name, namespace: s.metadata.namespace, hostNetwork: s.labels[HOST_NETWORK_LABEL] === 'true' },
+      config: sandboxConfigOf(s),
       ip: s.network?.ip ?? '',
       state: s.state === 'SANDBOX_READY' ? 'ready' : 'notready',
       createdAt: nsToMs(s.created_at) ?? 0,
@@ -367,6 +321,7 @@ interface CriSandbox {
   state: string;
   created_at: string;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
 interface CriContainerStatus {

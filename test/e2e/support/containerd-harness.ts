@@ -2,7 +2,8 @@
  * A private containerd for one e2e file: config, root, state, socket and CNI config all
  * under a temp dir, its own bridge and subnet. cleanup() undoes everything it made,
  * even after a failure: pods (through CRI), the daemon (by PID), mounts under the
- * temp dir, the bridge, ip_forward, pod cgroups and CNI result files.
+ * temp dir, the bridge, ip_forward, pod cgroups and CNI result files (and, with
+ * hostPorts, the nat chains of the portmap plugin).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CriClient } from '../../../src/kubelet/cri/client.js';
 import { buildTestImages } from './containerd-images.js';
+import { snapshotPortmapRules, type PortmapSnapshot } from './containerd-portmap.js';
 import { waitFor } from './wait.js';
 
 const CNI_BIN = '/usr/lib/cni';
@@ -33,6 +35,8 @@ export interface ContainerdOptions {
   bridge: string;
   subnet: string;
   images: { busybox: string; pause: string };
+  /** Chain CNI's portmap plugin after the bridge (hostPort → iptables DNAT); its rules are removed by cleanup(). */
+  hostPorts?: boolean;
 }
 
 export interface TestContainerd {
@@ -72,7 +76,11 @@ function cniConf(dir: string, o: ContainerdOptions): string {
   return JSON.stringify({
     cniVersion: '1.0.0',
     name: `${o.bridge}-net`,
-    plugins: [{ type: 'bridge', bridge: o.bridge, isGateway: true, ipMasq: false, hairpinMode: true, ipam: { type: 'host-local', dataDir: `${dir}/cni/ipam`, ranges: [[{ subnet: o.subnet, gateway: gw }]], routes: [{ dst: '0.0.0.0/0' }] } }],
+    plugins: [
+      { type: 'bridge', bridge: o.bridge, isGateway: true, ipMasq: false, hairpinMode: true, ipam: { type: 'host-local', dataDir: `${dir}/cni/ipam`, ranges: [[{ subnet: o.subnet, gateway: gw }]], routes: [{ dst: '0.0.0.0/0' }] } },
+      // containerd passes the sandbox's PortMappings as the portMappings capability.
+      ...(o.hostPorts ? [{ type: 'portmap', capabilities: { portMappings: true } }] : []),
+    ],
   });
 }
 
@@ -84,6 +92,7 @@ export async function startTestContainerd(o: ContainerdOptions): Promise<TestCon
   const hostDirs = ['/run/containerd/s', '/run/containerd', '/var/lib/cni/results', '/var/lib/cni'].filter((d) => !existsSync(d));
   let child: ChildProcess | undefined;
   let client: CriClient | undefined;
+  let portmap: PortmapSnapshot | undefined;
   const logFile = join(dir, 'containerd.log');
 
   const cleanup = async (): Promise<void> => {
@@ -121,6 +130,8 @@ export async function startTestContainerd(o: ContainerdOptions): Promise<TestCon
     } catch {
       // Never made (no pod started).
     }
+    // After CNI DEL of every pod (RemovePodSandbox above): only the leftovers remain.
+    portmap?.restore();
     writeFileSync('/proc/sys/net/ipv4/ip_forward', ipForward);
     removeCgroups('skiff-cri');
     // libcni caches results in /var/lib/cni/results, named <network>-<container>-<ifname>.
@@ -137,6 +148,10 @@ export async function startTestContainerd(o: ContainerdOptions): Promise<TestCon
   };
 
   try {
+    if (o.hostPorts) {
+      if (!existsSync(`${CNI_BIN}/portmap`)) throw new Error(`hostPorts needs ${CNI_BIN}/portmap (apt-get install containernetworking-plugins)`);
+      portmap = snapshotPortmapRules();
+    }
     const tars = buildTestImages(join(dir, 'images'), o.images);
     mkdirSync(join(dir, 'cni', 'net.d'), { recursive: true });
     // Before containerd starts: its conf watcher ignores files created later.
