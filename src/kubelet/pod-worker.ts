@@ -1,18 +1,15 @@
 import type { Container } from '../api/core/v1/container.js';
 import type { Pod } from '../api/core/v1/pod.js';
 import type { PodStatus } from '../api/core/v1/pod-status.js';
-import type { Probe } from '../api/core/v1/probe.js';
 import type { Timer } from '../client/clock.js';
 import { rfc3339 } from '../client/micro-time.js';
 import { containerFieldPath } from './kubelet-events.js';
-import { ContainerConfigError, containerEnv } from './container-env.js';
-import { containerConfig, podSandboxConfig } from './container-config.js';
+import { podSandboxConfig } from './container-config.js';
 import { ephemeralContainers } from './ephemeral-containers.js';
+import { startContainerInstance, type StartContext } from './container-start.js';
 import { killContainer } from './container-kill.js';
 import { buildPodStatus, shouldRestart, type Policy } from './pod-status-builder.js';
-import { startProbeLoops } from './probe-loop.js';
-import { runProbe } from './prober.js';
-import { ContainerStartError, type ContainerStatus, type Mount, type PodSandbox } from './runtime.js';
+import type { ContainerStatus, PodSandbox } from './runtime.js';
 import type { CState, PodWorkerDeps } from './pod-worker-deps.js';
 import { traceStart } from './start-trace.js';
 import { onlyStatusChanged } from './pod-update-echo.js';
@@ -48,10 +45,26 @@ export class PodWorker {
   /** Every volume was set up once: containers may start (later failures keep the last contents, as Kubernetes). */
   private volumesReady = false;
   private readonly key: string;
+  /** What starting a container instance (container-start.ts) sees of this worker. */
+  private readonly starter: StartContext;
 
   constructor(pod: Pod, private readonly deps: PodWorkerDeps, adopted?: { sandbox: PodSandbox; containers: ContainerStatus[] }) {
     this.pod = pod;
     this.pulls = new ImagePulls(deps.backoff);
+    const worker = this;
+    this.starter = {
+      get pod() {
+        return worker.pod;
+      },
+      deps,
+      pulls: this.pulls,
+      sandbox: () => this.sandbox,
+      event: (type, reason, message, c) => this.event(type, reason, message, c),
+      trace: (step) => this.trace(step),
+      resyncIn: (ms) => this.resyncIn(ms),
+      requestSync: () => this.requestSync(),
+      active: () => !this.terminal && !this.finished,
+    };
     this.key = `${pod.metadata?.namespace}/${pod.metadata?.name}/${pod.metadata?.uid}`;
     this.startTime = pod.status?.startTime ?? undefined;
     if (adopted) this.adopt(adopted.sandbox, adopted.containers);
@@ -250,85 +263,7 @@ export class PodWorker {
         return undefined;
       }
     }
-    // Start a new instance.
-    let env: Record<string, string>;
-    let mounts: Mount[] = [];
-    try {
-      env = await containerEnv(this.pod, c, this.deps.envSources, { podIP: this.sandbox?.ip ?? '', hostIP: this.deps.hostIP }, this.deps.baseEnv(this.pod));
-      mounts = this.deps.volumes?.mountsFor(this.pod, c, env) ?? [];
-    } catch (err) {
-      if (!(err instanceof ContainerConfigError)) throw err;
-      return this.configFailed(c, st, bkey, now, err);
-    }
-    const pullRetryMs = await this.pulls.ensure(rt, c, st, bkey, now, (message) => this.event('Warning', 'Failed', message, c));
-    if (pullRetryMs !== undefined) {
-      this.resyncIn(pullRetryMs);
-      return undefined;
-    }
-    if (st.waiting?.reason !== 'RunContainerError') this.event('Normal', 'Pulled', `Container image "${c.image ?? ''}" already present on machine`, c);
-    let id: string;
-    try {
-      id = await rt.createContainer(this.sandbox?.id ?? '', containerConfig(this.pod, c, { env, mounts, logDir: this.deps.logDir, restartCount: st.restartCount, ...(opts.targetId ? { targetContainerId: opts.targetId } : {}) }));
-    } catch (err) {
-      // The runtime's own checks of the config (runAsNonRoot against the image's user).
-      if (!(err instanceof ContainerConfigError)) throw err;
-      return this.configFailed(c, st, bkey, now, err);
-    }
-    this.trace('created');
-    try {
-      await rt.startContainer(id);
-    } catch (err) {
-      const failed = err instanceof ContainerStartError ? await rt.containerStatus(id) : undefined;
-      if (failed?.state === 'exited') {
-        // Recorded as an exit (128, StartError), as containerd does: the restart policy and
-        // back-off take it from here (CrashLoopBackOff, or a failed pod with Never).
-        this.event('Warning', 'Failed', `Error: ${(err as Error).message}`, c);
-        st.id = id;
-        st.waiting = undefined;
-        this.requestSync(); // no exit event will come for it
-        return failed;
-      }
-      await rt.removeContainer(id);
-      if (!(err instanceof ContainerStartError)) throw err;
-      if (st.waiting?.message !== err.message) this.event('Warning', 'Failed', `Error: ${err.message}`, c);
-      st.waiting = { reason: 'RunContainerError', message: err.message };
-      this.deps.backoff.restarted(bkey);
-      this.resyncIn(this.deps.backoff.restartAt(bkey, now, now).delayMs);
-      return undefined;
-    }
-    this.event('Normal', 'Created', `Created container ${c.name}`, c);
-    this.event('Normal', 'Started', `Started container ${c.name}`, c);
-    st.id = id;
-    st.waiting = undefined;
-    st.started = !c.startupProbe;
-    st.ready = !c.readinessProbe;
-    if (c.lifecycle?.postStart) {
-      const r = await runProbe({ ...c.lifecycle.postStart, timeoutSeconds: 30 } as Probe, c, { runtime: rt, containerId: id, podIP: this.sandbox?.ip ?? '' }).catch((e: Error) => ({ ok: false, message: e.message }));
-      if (!r.ok) {
-        this.event('Warning', 'FailedPostStartHook', `PostStartHook failed: ${r.message}`, c);
-        st.killedFor = 'postStart';
-        await rt.stopContainer(id, this.pod.spec?.terminationGracePeriodSeconds ?? 30);
-      }
-    }
-    startProbeLoops(c, st, id, {
-      clock: this.deps.clock,
-      runtime: rt,
-      podIP: () => this.sandbox?.ip ?? '',
-      active: () => !this.terminal && !this.finished,
-      podGraceSeconds: () => this.pod.spec?.terminationGracePeriodSeconds ?? 30,
-      event: (type, reason, message) => this.event(type, reason, message, c),
-      requestSync: () => this.requestSync(),
-    });
-    return rt.containerStatus(id);
-  }
-
-  /** CreateContainerConfigError: an event when the message changes, then a retry after back-off. */
-  private configFailed(c: Container, st: CState, bkey: string, now: number, err: ContainerConfigError): undefined {
-    if (st.waiting?.message !== err.message) this.event('Warning', 'Failed', `Error: ${err.message}`, c);
-    st.waiting = { reason: 'CreateContainerConfigError', message: err.message };
-    this.deps.backoff.restarted(bkey);
-    this.resyncIn(this.deps.backoff.restartAt(bkey, now, now).delayMs);
-    return undefined;
+    return startContainerInstance(this.starter, c, st, bkey, now, opts.targetId);
   }
 
   /**
