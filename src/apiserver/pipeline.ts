@@ -48,7 +48,12 @@ const PRIVILEGED_GROUP = 'system:masters';
 
 /** Paths served to unauthenticated callers, as kube-apiserver's system:public-info-viewer. */
 export function isPublicPath(path: string): boolean {
-  return path === '/version' || path === CA_CERTS_PATH || /^\/(healthz|livez|readyz)(\/[^/]+)?$/.test(path);
+  return path === '/version' || path === CA_CERTS_PATH || /^\/(healthz|livez|readyz)(\/[^/]+)?$/.test(path) || isDashboardPath(path);
+}
+
+/** The dashboard's static files: its login page must load before the user has a token. */
+function isDashboardPath(path: string): boolean {
+  return path === '/dashboard' || path.startsWith('/dashboard/');
 }
 
 const METRIC_VERBS: Record<string, string> = {

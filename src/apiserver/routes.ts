@@ -11,6 +11,8 @@ import { writeJson, writeText } from './http/respond.js';
 import { methodNotAllowed, pathNotFound } from './http/status.js';
 import type { ParsedRequest } from './request-info.js';
 import { isNodeJoinPath, serveNodeJoin } from './node-join.js';
+import { serveStatic } from './http/static-files.js';
+import { DASHBOARD_PREFIX, dashboardAssetsDir } from '../dashboard/assets.js';
 import type { CertificateAuthority } from './tls/pki.js';
 
 export interface NonResourceDeps {
@@ -23,6 +25,8 @@ export interface NonResourceDeps {
   logger: Logger;
   /** The cluster CA: serves /cacerts and signs node certificates for joining agents. */
   ca: CertificateAuthority;
+  /** Directory of the dashboard's static files (default: src/dashboard/web). */
+  dashboardDir?: string;
 }
 
 const HEALTH = new Set(['healthz', 'livez', 'readyz']);
@@ -33,10 +37,12 @@ const HEALTH = new Set(['healthz', 'livez', 'readyz']);
  */
 export function nonResourceRouter(deps: NonResourceDeps) {
   const cache = new DiscoveryCache(deps.registry);
+  const dashboard = { root: deps.dashboardDir ?? dashboardAssetsDir(), prefix: DASHBOARD_PREFIX };
   return async (req: IncomingMessage, res: ServerResponse, p: Extract<ParsedRequest, { kind: 'nonResource' }>): Promise<void> => {
     const seg = p.segments;
     const first = seg[0] ?? '';
     if (isNodeJoinPath(p.path)) return serveNodeJoin(req, res, p.path, deps.ca);
+    if (first === 'dashboard') return serveStatic(req, res, dashboard);
     const known =
       (seg.length === 1 && (first === 'version' || first === 'metrics' || first === 'api' || first === 'apis')) ||
       (HEALTH.has(first) && seg.length <= 2) ||

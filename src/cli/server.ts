@@ -165,6 +165,7 @@ async function runServer(opts: ServerOptions & { storeConfig: StoreConfig; clust
     return err instanceof Error ? err.message : String(err);
   }
   process.stdout.write(`skiff server: serving on ${cp.server.url}\nskiff server: kubeconfig written to ${cp.server.kubeconfigPath}\n`);
+  process.stdout.write(`skiff server: dashboard at ${cp.server.url}/dashboard/ (sign in with the token in ${join(opts.dataDir, 'admin.token')})\n`);
   return stopOnSignal('skiff server', () => cp.stop());
 }
 

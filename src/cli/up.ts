@@ -141,6 +141,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
   }
   const server = cp.server;
   say(`admin kubeconfig: ${server.kubeconfigPath}`);
+  say(`dashboard at ${server.url}/dashboard/ (sign in with the token in ${join(opts.dataDir, 'admin.token')})`);
   if (opts.kubeconfig) {
     try {
       const path = defaultUserKubeconfig();

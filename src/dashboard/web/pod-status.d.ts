@@ -1,0 +1,1 @@
+export function podColumns(pod: object): { status: string; ready: string; restarts: number };
