@@ -13,6 +13,7 @@ import { autoscalingV1Kinds } from './autoscaling/v1/index.js';
 import { autoscalingV2Kinds } from './autoscaling/v2/index.js';
 import { schedulingV1Kinds } from './scheduling/v1/index.js';
 import { storageV1Kinds } from './storage/v1/index.js';
+import { admissionregistrationV1Kinds } from './admissionregistration/v1/index.js';
 import { authenticationV1Kinds } from './authentication/v1/index.js';
 import { authorizationV1Kinds } from './authorization/v1/index.js';
 import { apiextensionsV1Kinds } from './apiextensions/v1/index.js';
@@ -41,6 +42,7 @@ export const builtinGroupVersions: readonly GroupVersion[] = [
   { group: 'rbac.authorization.k8s.io', version: 'v1', kinds: rbacV1Kinds },
   { group: 'scheduling.k8s.io', version: 'v1', kinds: schedulingV1Kinds },
   { group: 'storage.k8s.io', version: 'v1', kinds: storageV1Kinds },
+  { group: 'admissionregistration.k8s.io', version: 'v1', kinds: admissionregistrationV1Kinds },
   { group: 'coordination.k8s.io', version: 'v1', kinds: coordinationV1Kinds },
   { group: 'discovery.k8s.io', version: 'v1', kinds: discoveryV1Kinds },
   { group: 'apiextensions.k8s.io', version: 'v1', kinds: apiextensionsV1Kinds },

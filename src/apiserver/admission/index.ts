@@ -16,3 +16,4 @@ export { resourceQuotaAdmission } from './resource-quota.js';
 export { serviceAccountAdmission, SERVICE_ACCOUNT_MOUNT_PATH } from './service-account.js';
 export { podSecurityAdmission, type PodSecurityConfig, type PodSecurityAuditRecord } from './pod-security.js';
 export { csrStrategy, certificateAdmission } from './certificate-signing-requests.js';
+export { mutatingWebhooks, validatingWebhooks, type WebhookAdmissionConfig } from './webhooks/index.js';

@@ -23,7 +23,10 @@ import {
   schemaValidation,
   serviceAccountAdmission,
   serviceAllocation,
+  mutatingWebhooks,
+  validatingWebhooks,
   type AdmissionPlugin,
+  type WebhookAdmissionConfig,
 } from '../admission/index.js';
 import { alwaysAllowAuthorizer } from '../authz/authorizer.js';
 import { cachePolicySource, ensureBootstrapPolicy, type PolicySource } from '../rbac/index.js';
@@ -85,6 +88,22 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
   });
   const watches = new Set<() => void>();
   const now = config.now ?? (() => new Date());
+  const webhookConfig = (resource: string): WebhookAdmissionConfig => ({
+    configurations: () => cache.resource(`/registry/admissionregistration.k8s.io/${resource}/`).list().map((c) => c.obj),
+    namespaceLabels: (n) => cache.resource('/registry/core/namespaces/').get(`/registry/core/namespaces/${n}`)?.obj.metadata?.labels ?? undefined,
+    lookup: {
+      service: (ns, name) => cache.resource('/registry/core/services/').get(`/registry/core/services/${ns}/${name}`)?.obj,
+      endpointSlices: (ns, svc) =>
+        cache
+          .resource('/registry/discovery.k8s.io/endpointslices/')
+          .list(`/registry/discovery.k8s.io/endpointslices/${ns}/`)
+          .map((c) => c.obj)
+          .filter((s) => s.metadata?.labels?.['kubernetes.io/service-name'] === svc),
+    },
+    equivalents: (group, resource) => registry.list().filter((gv) => gv.group === group && gv.kinds.some((k) => k.plural === resource)).map((gv) => gv.version),
+    newUid: randomUUID,
+    log: (line) => console.error(JSON.stringify(line)),
+  });
   // Order matters: namespace checks, then create strategies and allocation (which fill
   // fields), then defaults + validation of the result, then any extra plugins.
   const plugins: AdmissionPlugin[] = [
@@ -112,6 +131,8 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
       ...(config.nodePortRange ? { nodePortRange: config.nodePortRange } : {}),
     }),
     csrStrategy,
+    // Webhooks change the object after the built-in mutating plugins; the schema then defaults and validates the result.
+    mutatingWebhooks(webhookConfig('mutatingwebhookconfigurations')),
     schemaValidation,
     certificateAdmission({ authorizer: () => config.authorizer ?? alwaysAllowAuthorizer }),
     ...(config.podSecurity
@@ -122,6 +143,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
           }),
         ]
       : []),
+    validatingWebhooks(webhookConfig('validatingwebhookconfigurations')),
     // Last, as upstream: a quota charges the object as it will be stored.
     resourceQuotaAdmission({ store, quotas: (ns) => cache.resource('/registry/core/resourcequotas/').list(`/registry/core/resourcequotas/${ns}/`).map((c) => c.obj) }),
     ...(config.admission ?? []),
