@@ -18,6 +18,7 @@ import { TokenAuthenticator } from './authn/token.js';
 import { parseTokenFile } from './authn/token-file.js';
 import { unionAuthenticator } from './authn/union.js';
 import { X509Authenticator } from './authn/x509.js';
+import { WebSocketProtocolAuthenticator } from './authn/websocket-protocol.js';
 import { BootstrapTokenAuthenticator } from './authn/bootstrap-token.js';
 import { ServiceAccountKeys, ServiceAccountTokenAuthenticator } from './authn/service-account-token.js';
 import { feedServiceAccounts } from './service-account-feed.js';
@@ -167,7 +168,9 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
   for (const [t, u] of staticTokens) tokens.set(t, u as UserInfo);
   const bootstrapTokens = new BootstrapTokenAuthenticator();
   const serviceAccountTokens = new ServiceAccountTokenAuthenticator(serviceAccountKeys);
-  const authenticator = unionAuthenticator(new X509Authenticator(), tokens, bootstrapTokens, serviceAccountTokens);
+  const bearer = unionAuthenticator(tokens, bootstrapTokens, serviceAccountTokens);
+  // Browsers' WebSockets carry the token as a subprotocol (they cannot set Authorization).
+  const authenticator = unionAuthenticator(new X509Authenticator(), bearer, new WebSocketProtocolAuthenticator(bearer));
   const registry = config.registry ?? new Registry();
 
   let resources: ResourceLayer | undefined;

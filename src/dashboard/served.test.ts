@@ -29,6 +29,27 @@ test('the API server serves the dashboard without authentication; the API still 
   assert.equal((await call(s, 'GET', '/api/v1/namespaces', { token: s.adminToken })).code, 200);
 });
 
+test('xterm.js is served from node_modules by an allow-list, and nothing else there is', async () => {
+  const js = await call(s, 'GET', '/dashboard/vendor/xterm/xterm.mjs');
+  assert.equal(js.code, 200);
+  assert.match(String(js.headers['content-type']), /^text\/javascript/);
+  assert.match(js.body, /export\s*\{[^}]*as Terminal\s*\}/);
+  assert.match(String(js.headers['content-security-policy']), /default-src 'self'/);
+  const css = await call(s, 'GET', '/dashboard/vendor/xterm/xterm.css');
+  assert.equal(css.code, 200);
+  assert.match(String(css.headers['content-type']), /^text\/css/);
+  for (const path of [
+    '/dashboard/vendor/xterm/xterm.js',
+    '/dashboard/vendor/xterm/package.json',
+    '/dashboard/vendor/ws/package.json',
+    '/dashboard/vendor/xterm/..%2f..%2f..%2fnode_modules%2fws%2findex.js',
+    '/dashboard/vendor/%2e%2e/node_modules/@xterm/xterm/lib/xterm.js',
+    '/dashboard/node_modules/@xterm/xterm/lib/xterm.mjs',
+  ]) {
+    assert.equal((await call(s, 'GET', path)).code, 404, path);
+  }
+});
+
 test('the assets are found from the sources and from a compiled dist/ tree', () => {
   const fromSource = dashboardAssetsDir();
   assert.ok(existsSync(join(fromSource, 'index.html')), fromSource);

@@ -1,7 +1,8 @@
 /**
- * The dashboard end to end: a real `skiff server` with its controllers and scheduler (no
- * node, so pods stay Pending), Debian's Chromium driven by playwright-core, and the real
- * kubectl making and checking changes. Every wait is a condition with a deadline.
+ * The dashboard end to end: a real `skiff server` with its controllers and scheduler, a
+ * process-runtime node whose taint keeps most pods Pending, Debian's Chromium driven by
+ * playwright-core, and the real kubectl making and checking changes. Every wait is a
+ * condition with a deadline.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,8 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { WebSocket } from 'ws';
+import { bearerProtocol } from '../../src/apiserver/authn/websocket-protocol.js';
 import { clientFromKubeconfig, type RestClient } from '../../src/client/index.js';
 import { silentLogger } from '../../src/client/logger.js';
 import { startKubelet, type RunningKubelet } from '../../src/kubelet/index.js';
@@ -23,6 +26,42 @@ function chromiumMissing(): string | false {
   } catch {
     return `${CHROMIUM} is not installed (apt-get install chromium)`;
   }
+}
+
+/** The frames of one WebSocket exec, by channel, and how it ended. */
+interface ExecResult {
+  status?: number;
+  protocol?: string;
+  out?: string;
+  exitStatus?: Record<string, any>;
+}
+
+/** Runs a command over a WebSocket exec whose only credential is the bearer subprotocol. */
+function wsExec(server: TestServer, path: string, token: string): Promise<ExecResult> {
+  const url = `${server.url.replace(/^https/, 'wss')}${path}`;
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, ['v5.channel.k8s.io', 'v4.channel.k8s.io', bearerProtocol(token)], { rejectUnauthorized: false });
+    const result: ExecResult = { out: '' };
+    const timer = setTimeout(() => (ws.terminate(), reject(new Error('exec timed out'))), 30_000);
+    ws.once('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
+      res.resume();
+      resolve({ status: res.statusCode ?? 0 });
+    });
+    ws.once('open', () => (result.protocol = ws.protocol));
+    ws.on('message', (data: Buffer) => {
+      if (data[0] === 1) result.out += data.subarray(1).toString('utf8');
+      if (data[0] === 3) result.exitStatus = JSON.parse(data.subarray(1).toString('utf8'));
+    });
+    ws.once('close', () => {
+      clearTimeout(timer);
+      resolve(result);
+    });
+    ws.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
 }
 
 const UI_TIMEOUT_MS = 30_000;
@@ -200,6 +239,58 @@ describe('dashboard in a browser', { skip: chromiumMissing() || kubectlMissing()
     await waitFor('more log lines, streamed', async () => ((await ticks()) >= first + 5 ? true : undefined), UI_TIMEOUT_MS);
   });
 
+  it('a WebSocket exec authenticated only by the bearer subprotocol runs; a bad token is 401', async () => {
+    const q = new URLSearchParams([['command', 'sh'], ['command', '-c'], ['command', 'echo api-$((1+1)); exit 5'], ['stdout', 'true'], ['container', 'c']]);
+    const path = `/api/v1/namespaces/default/pods/talker/exec?${q}`;
+    const ok = await wsExec(server, path, server.adminToken);
+    assert.equal(ok.protocol, 'v5.channel.k8s.io');
+    assert.equal(ok.out, 'api-2\n');
+    assert.equal(ok.exitStatus?.reason, 'NonZeroExitCode');
+    assert.deepEqual(ok.exitStatus?.details?.causes, [{ reason: 'ExitCode', message: '5' }]);
+    assert.deepEqual(await wsExec(server, path, 'not-a-valid-token'), { status: 401 });
+  });
+
+  it('the terminal runs a shell in the running pod: input, output, size, exit code', async () => {
+    await nav('Pods');
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'talker', exact: true }) });
+    await row.getByRole('button', { name: 'Terminal of default/talker' }).click();
+    await page.getByRole('heading', { level: 2, name: /^Terminal/ }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Connected to default/talker (container c).' }).waitFor();
+    const screen = page.getByRole('region', { name: 'Terminal of default/talker' });
+    const text = async (): Promise<string> => screen.locator('.xterm-rows').innerText();
+    const enter = async (line: string): Promise<void> => {
+      await page.keyboard.type(line);
+      await page.keyboard.press('Enter');
+    };
+    await screen.click();
+    await enter('echo hi-$((6*7))');
+    await waitFor('hi-42 in the terminal', async () => (/^hi-42\s*$/m.test(await text()) ? true : undefined), UI_TIMEOUT_MS);
+
+    // The size is sent on open, and again when the terminal's box changes.
+    const size = async (): Promise<{ rows: number; cols: number } | undefined> => {
+      const all = [...(await text()).matchAll(/^size=(\d+)x(\d+)\s*$/gm)];
+      const last = all.at(-1);
+      return last ? { rows: Number(last[1]), cols: Number(last[2]) } : undefined;
+    };
+    await enter('clear; echo size=$(stty size | tr " " x)');
+    const first = await waitFor('the first size', size, UI_TIMEOUT_MS);
+    assert.ok(first.cols >= 80 && first.rows >= 10, JSON.stringify(first));
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 900, height: 600 });
+    try {
+      await waitFor('a narrower terminal', async () => {
+        await enter('clear; echo size=$(stty size | tr " " x)');
+        const now = await waitFor('a size', size, UI_TIMEOUT_MS);
+        return now.cols < first.cols && now.rows < first.rows ? now : undefined;
+      }, UI_TIMEOUT_MS, 300);
+    } finally {
+      if (viewport) await page.setViewportSize(viewport);
+    }
+
+    await enter('exit 3');
+    await page.getByRole('status').filter({ hasText: 'Session ended: exit code 3' }).waitFor();
+  });
+
   it('pods show as kubectl shows them, and delete in the UI deletes the pod', async () => {
     await nav('Pods');
     const name = await waitFor('a web pod', async () => {
@@ -262,6 +353,15 @@ describe('dashboard in a browser', { skip: chromiumMissing() || kubectlMissing()
     }, UI_TIMEOUT_MS, 250);
     await page.getByRole('button', { name: 'Scale up default/web' }).click();
     await page.getByRole('alert').filter({ hasText: /^Forbidden: .*cannot patch resource "deployments\/scale"/ }).waitFor();
+  });
+
+  it('a token without exec rights gets a clear Forbidden in the terminal', async () => {
+    await nav('Pods');
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'talker', exact: true }) });
+    await row.getByRole('button', { name: 'Terminal of default/talker' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: /^Forbidden: / });
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /system:serviceaccount:default:nobody.*cannot get resource "pods\/exec"/);
   });
 
   it('loaded no script or style from elsewhere: no CSP violations, no page errors', () => {

@@ -3,12 +3,26 @@
  * files with a known extension inside the root are served; dot-files, `..`, encoded
  * slashes and symlinks leading out of the root are refused with 404. Every answer
  * carries a strict Content-Security-Policy (only 'self'), so the page can load nothing
- * but its own scripts and styles and talk only to this server.
+ * but its own scripts and styles and talk only to this server. A few files of npm
+ * packages (the terminal's xterm.js) are served from node_modules by an explicit
+ * allow-list of exact paths; nothing else under node_modules is reachable.
  */
 import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { extname, join, sep } from 'node:path';
+
+/**
+ * The package files the dashboard may load, by URL path under the site's prefix → the
+ * module specifier of the file in node_modules. Exact paths only.
+ */
+export const VENDOR_FILES: Readonly<Record<string, string>> = {
+  'vendor/xterm/xterm.mjs': '@xterm/xterm/lib/xterm.mjs',
+  'vendor/xterm/xterm.css': '@xterm/xterm/css/xterm.css',
+};
+
+const requireHere = createRequire(import.meta.url);
 
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -48,6 +62,21 @@ export interface StaticSite {
   root: string;
   /** URL prefix without a trailing slash, e.g. `/dashboard`. */
   prefix: string;
+  /** Allow-listed package files (default VENDOR_FILES). */
+  vendor?: Readonly<Record<string, string>>;
+}
+
+/** The file an allow-listed vendor path maps to; undefined when not listed or not installed. */
+export function resolveVendorPath(site: StaticSite, rawPath: string): string | undefined {
+  if (!rawPath.startsWith(`${site.prefix}/vendor/`)) return undefined;
+  const files = site.vendor ?? VENDOR_FILES;
+  const key = rawPath.slice(site.prefix.length + 1);
+  if (!Object.hasOwn(files, key)) return undefined;
+  try {
+    return requireHere.resolve(files[key] as string);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -90,8 +119,9 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, sit
   if (rawPath === site.prefix) {
     return end(res, 301, '', { Location: `${site.prefix}/${q < 0 ? '' : url.slice(q)}` });
   }
-  const file = resolveStaticPath(site, rawPath);
-  const found = file === undefined ? undefined : await regularFileInside(site.root, file);
+  const vendorFile = resolveVendorPath(site, rawPath);
+  const file = vendorFile ?? resolveStaticPath(site, rawPath);
+  const found = file === undefined ? undefined : vendorFile !== undefined ? await regularFile(vendorFile) : await regularFileInside(site.root, file);
   if (!found) return end(res, 404, 'not found\n');
 
   const etag = `"${createHash('sha1').update(`${found.size}:${found.mtimeMs}:${found.path}`).digest('base64url').slice(0, 20)}"`;
@@ -105,6 +135,16 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, sit
   const body = await readFile(found.path);
   res.writeHead(200, { ...SECURITY_HEADERS, ...headers, 'Content-Length': body.length });
   res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+async function regularFile(file: string): Promise<{ path: string; size: number; mtimeMs: number } | undefined> {
+  try {
+    const real = await realpath(file);
+    const st = await stat(real);
+    return st.isFile() ? { path: real, size: st.size, mtimeMs: st.mtimeMs } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function regularFileInside(root: string, file: string): Promise<{ path: string; size: number; mtimeMs: number } | undefined> {

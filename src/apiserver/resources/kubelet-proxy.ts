@@ -7,6 +7,7 @@ import type { RequestInfo } from '../types.js';
 import type { ResourceContext, VerbArgs } from './context.js';
 import { badRequest, notFound, statusError } from './errors.js';
 import { mustReadObject } from './object-store.js';
+import { stripBearerProtocols } from '../authn/websocket-protocol.js';
 
 /** How the API server reaches kubelets (their API on each node's kubelet port). */
 export interface KubeletClientConfig {
@@ -160,6 +161,8 @@ const FORWARD_HEADERS = ['connection', 'upgrade', 'sec-websocket-key', 'sec-webs
  */
 export async function proxyUpgrade(ctx: ResourceContext, spec: KindSpec, req: IncomingMessage, socket: Duplex, head: Buffer, info: RequestInfo, cfg: KubeletClientConfig): Promise<void> {
   const { url } = await resolveTarget(ctx, spec, info, cfg.scheme ?? 'https');
+  // A browser's token subprotocol is for us alone (when another credential authenticated, it is still here).
+  stripBearerProtocols(req.headers);
   const headers: Record<string, string | string[]> = {};
   for (const h of FORWARD_HEADERS) {
     const v = req.headers[h];

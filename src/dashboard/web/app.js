@@ -17,6 +17,7 @@ import { logsView } from './views/logs.js';
 import { overviewView } from './views/overview.js';
 import { podsView } from './views/pods.js';
 import { servicesView } from './views/services.js';
+import { terminalView } from './views/terminal.js';
 
 const TOKEN_KEY = 'skiff-dashboard-token';
 const NAMESPACE_KEY = 'skiff-dashboard-namespace';
@@ -31,6 +32,7 @@ const VIEWS = {
   apply: { title: 'Apply', view: applyView, nav: true },
   object: { title: 'Object', view: detailView, nav: false },
   logs: { title: 'Logs', view: logsView, nav: false },
+  terminal: { title: 'Terminal', view: terminalView, nav: false },
 };
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));

@@ -1,5 +1,5 @@
 // @ts-check
-/** Pods: the columns of `kubectl get pods -o wide`, logs, and delete. */
+/** Pods: the columns of `kubectl get pods -o wide`, logs, a terminal in running pods, and delete. */
 import { resourcePath } from '../api.js';
 import { h } from '../dom.js';
 import { age } from '../format.js';
@@ -26,6 +26,11 @@ export function podsView(root, ctx) {
     );
   };
 
+  /** @param {any} p */
+  const openTerminal = (p) => {
+    location.hash = formatRoute('terminal', { namespace: p.metadata.namespace, pod: p.metadata.name });
+  };
+
   liveList(ctx.api, collectionPath(ctx, { version: 'v1', resource: 'pods' }), {
     signal: ctx.signal,
     onError: (err) => frame.error(err ? describeError(ctx, err) : null),
@@ -50,6 +55,9 @@ export function podsView(root, ctx) {
                 'span',
                 { class: 'actions' },
                 h('a', { href: formatRoute('logs', { namespace: p.metadata.namespace, pod: p.metadata.name }), 'aria-label': `Logs of ${label(p)}` }, 'Logs'),
+                p.status?.phase === 'Running' && !p.metadata.deletionTimestamp
+                  ? h('button', { type: 'button', 'aria-label': `Terminal of ${label(p)}`, 'data-focus-key': `terminal:${label(p)}`, on: { click: () => openTerminal(p) } }, 'Terminal')
+                  : null,
                 h('button', { type: 'button', class: 'danger', 'aria-label': `Delete pod ${label(p)}`, 'data-focus-key': `delete:${label(p)}`, on: { click: () => remove(p) } }, 'Delete'),
               ),
           },
