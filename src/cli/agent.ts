@@ -7,6 +7,7 @@ import { addNodeServiceOptions, startAgentNodeServices, type NodeServicesFlags }
 import { keepConnectionsWarm } from './warm-connections.js';
 import { networkPolicySetting } from '../netpol/node.js';
 import { criEndpointProblem, DEFAULT_CRI_ENDPOINT } from '../kubelet/cri/endpoint.js';
+import { addEvictionOptions, evictionSettings, type EvictionFlags } from './eviction-flags.js';
 
 function parseKv(v: string, prev: Record<string, string> = {}): Record<string, string> {
   const out = { ...prev };
@@ -29,7 +30,7 @@ function positiveInt(v: string): number {
   return Number(v);
 }
 
-interface AgentOptions extends NodeServicesFlags {
+interface AgentOptions extends NodeServicesFlags, EvictionFlags {
   disableDns?: boolean;
   disableIngress?: boolean;
   kubeconfig?: string;
@@ -58,7 +59,7 @@ interface AgentOptions extends NodeServicesFlags {
  */
 export function registerAgentCommand(program: Command): void {
   const cmd = program.command('agent').description('run the node agent (kubelet, service proxy, cluster DNS, network policy enforcement) that registers this machine and runs the pods bound to it');
-  addNodeServiceOptions(cmd, { agent: true })
+  addEvictionOptions(addNodeServiceOptions(cmd, { agent: true }))
     .option('--kubeconfig <file>', 'kubeconfig to reach the API server (e.g. <server data dir>/admin.kubeconfig)')
     .option('--server <url>', 'API server URL to join (with --token)')
     .option('--token <token>', 'join token from `skiff token create` on the server (K10<ca hash>::<id>.<secret>)')
@@ -81,6 +82,13 @@ export function registerAgentCommand(program: Command): void {
       if (o.runtime === 'cri' && o.podCidr) throw new InvalidArgumentError('--pod-cidr is for the process runtime; with cri, containerd\'s CNI config gives pods their addresses');
       const criProblem = o.runtime === 'cri' ? criEndpointProblem(o.containerRuntimeEndpoint) : undefined;
       if (criProblem) fail(1, criProblem);
+      const eviction = (() => {
+        try {
+          return evictionSettings(o);
+        } catch (err) {
+          return fail(2, (err as Error).message);
+        }
+      })();
       if (o.podCidr && process.getuid?.() !== 0) fail(2, '--pod-cidr needs root (network namespaces and a bridge)');
       // Listen for SIGTERM/SIGINT from the start: one that comes while the node is still
       // starting must still lead to a clean stop, not the default kill.
@@ -115,6 +123,7 @@ export function registerAgentCommand(program: Command): void {
         // Only the API server (its kubelet client certificate, signed by the cluster CA) may use the kubelet API.
         ...(connection.ca ? { clientCaPem: connection.ca.toString('utf8') } : {}),
         leaseIntervalMs: (o.nodeLeaseDurationSeconds * 1000) / 4,
+        eviction,
         logger,
       });
       process.stdout.write(`kubelet running: node ${kubelet.nodeName}, runtime ${kubelet.runtime.name}, API on port ${kubelet.apiPort}\n`);

@@ -14,8 +14,9 @@ import { networkPolicySetting } from '../netpol/node.js';
 import { detectNodeIP } from '../kubelet/node-status.js';
 import type { RestClient } from '../client/rest-client.js';
 import { criEndpointProblem, DEFAULT_CRI_ENDPOINT } from '../kubelet/cri/endpoint.js';
+import { addEvictionOptions, evictionSettings, type EvictionFlags } from './eviction-flags.js';
 
-interface UpOptions extends NodeLifecycleFlags, NodeServicesFlags {
+interface UpOptions extends NodeLifecycleFlags, NodeServicesFlags, EvictionFlags {
   dataDir: string;
   port: number;
   bindAddress: string;
@@ -68,6 +69,7 @@ export function registerUpCommand(program: Command): void {
     .option('--no-kubeconfig', 'do not merge a "skiff" context into ~/.kube/config (admin.kubeconfig is written regardless)')
     .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler, dns, ingress (comma-separated)', collectList, []);
   addNodeServiceOptions(cmd, { agent: false });
+  addEvictionOptions(cmd);
   addNodeLifecycleOptions(cmd, { admission: true })
     .addHelpText(
       'after',
@@ -86,6 +88,11 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
       opts.podNetwork ??= defaultPodNetwork(process.getuid?.() === 0, opts.serviceCidr);
       const criProblem = opts.runtime === 'cri' ? criEndpointProblem(opts.containerRuntimeEndpoint) : undefined;
       if (criProblem) cmd.error(`error: ${criProblem}`);
+      try {
+        evictionSettings(opts);
+      } catch (err) {
+        cmd.error(`error: ${(err as Error).message}`);
+      }
       let disable: Set<EmbeddedComponent>;
       // The cluster DNS runs with the local node, not in the control plane (k3s calls it coredns).
       const dns = !opts.disable.some((c) => NODE_DNS.has(c));
@@ -163,7 +170,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
     const bridged = opts.podNetwork === 'bridge' && opts.runtime === 'process';
     say(`starting the local node "${opts.nodeName}" (runtime: ${opts.runtime}; pods ${opts.runtime === 'cri' ? `in containerd at ${opts.containerRuntimeEndpoint}` : bridged ? `in their own network namespaces on bridge ${opts.podBridge}, addresses from ${opts.clusterCidr}` : `on loopback addresses 127.${opts.clusterCidr.split('.')[1]}.y.z`})`);
     if (bridged && opts.serviceCidr.startsWith('127.')) say(`pods in their own network namespace cannot reach the loopback service range ${opts.serviceCidr} (ClusterIPs, cluster DNS); the host can`);
-    kubelet = await startKubelet({ client, nodeName: opts.nodeName, ...(opts.nodeIp ? { nodeIP: opts.nodeIp } : {}), dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, containerRuntimeEndpoint: opts.containerRuntimeEndpoint, apiPort: opts.kubeletPort, clientCaPem: server.caPem, ...(dns ? { clusterDNS: [opts.clusterDns], clusterDomain: opts.clusterDomain } : {}), podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), ...(bridged ? { podNetwork: { podCidr: opts.clusterCidr, bridge: opts.podBridge } } : {}), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4 });
+    kubelet = await startKubelet({ client, nodeName: opts.nodeName, ...(opts.nodeIp ? { nodeIP: opts.nodeIp } : {}), dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, containerRuntimeEndpoint: opts.containerRuntimeEndpoint, apiPort: opts.kubeletPort, clientCaPem: server.caPem, ...(dns ? { clusterDNS: [opts.clusterDns], clusterDomain: opts.clusterDomain } : {}), podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), ...(bridged ? { podNetwork: { podCidr: opts.clusterCidr, bridge: opts.podBridge } } : {}), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4, eviction: evictionSettings(opts) });
     say(`node "${opts.nodeName}" registered`);
   } catch (err) {
     kubeletClient?.close();

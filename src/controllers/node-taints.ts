@@ -50,11 +50,34 @@ export function reconcileUnschedulableTaint(taints: readonly Taint[], unschedula
   return unschedulable ? [...taints, { key: TAINT_UNSCHEDULABLE, effect: 'NoSchedule', timeAdded: nowIso }] : taints.filter((t) => !ours(t));
 }
 
-/** Both of the controller's taint passes (Ready condition, then spec.unschedulable); undefined when nothing changes. */
+/** The NoSchedule taint each kubelet-reported condition calls for while True (upstream's TaintNodesByCondition). */
+export const CONDITION_TAINTS: Readonly<Record<string, string>> = {
+  MemoryPressure: 'node.kubernetes.io/memory-pressure',
+  DiskPressure: 'node.kubernetes.io/disk-pressure',
+  PIDPressure: 'node.kubernetes.io/pid-pressure',
+  NetworkUnavailable: 'node.kubernetes.io/network-unavailable',
+};
+
+/**
+ * The node's taints with the condition taints (`node.kubernetes.io/memory-pressure:NoSchedule`
+ * …) present exactly while their condition is True, as upstream's doNoScheduleTaintingPass;
+ * an added taint gets a timeAdded. Other taints are left as they are. Undefined when nothing changes.
+ */
+export function reconcileConditionTaints(taints: readonly Taint[], conditions: ReadonlyArray<{ type?: string; status?: string }>, nowIso: string): Taint[] | undefined {
+  const ours = new Set(Object.values(CONDITION_TAINTS));
+  const wanted = new Set(conditions.filter((c) => c.status === 'True' && CONDITION_TAINTS[c.type ?? '']).map((c) => CONDITION_TAINTS[c.type ?? ''] as string));
+  const isOurs = (t: Taint) => ours.has(t.key ?? '') && t.effect === 'NoSchedule';
+  const kept = taints.filter((t) => !isOurs(t) || wanted.has(t.key ?? ''));
+  const added = [...wanted].filter((k) => !kept.some((t) => t.key === k && t.effect === 'NoSchedule')).map((key): Taint => ({ key, effect: 'NoSchedule', timeAdded: nowIso }));
+  return kept.length === taints.length && added.length === 0 ? undefined : [...kept, ...added];
+}
+
+/** The controller's taint passes (Ready condition, pressure conditions, spec.unschedulable); undefined when nothing changes. */
 export function wantedTaints(node: Node, nowIso: string): Taint[] | undefined {
   const taints = node.spec?.taints ?? [];
   const byReady = reconcileTaints(taints, wantedTaintKey(node), nowIso);
-  return reconcileUnschedulableTaint(byReady ?? taints, node.spec?.unschedulable === true, nowIso) ?? byReady;
+  const byConditions = reconcileConditionTaints(byReady ?? taints, node.status?.conditions ?? [], nowIso) ?? byReady;
+  return reconcileUnschedulableTaint(byConditions ?? taints, node.spec?.unschedulable === true, nowIso) ?? byConditions;
 }
 
 /**

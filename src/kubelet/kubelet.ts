@@ -36,6 +36,7 @@ import { advertiseStorageDir, startLocalPathCleanup } from './volumes/local-path
 import { PersistentVolumeKind, type PersistentVolume } from '../api/core/v1/persistent-volume.js';
 import { PersistentVolumeClaimKind, type PersistentVolumeClaim } from '../api/core/v1/persistent-volume-claim.js';
 import { createCa, issueServerCertificate } from '../apiserver/tls/pki.js';
+import { createNodeEviction, removeSandboxesOf, type EvictionManager, type EvictionSettings } from './eviction/index.js';
 
 /** A serving certificate from a throwaway CA (the API server does not verify kubelets by default). */
 async function selfIssuedServingCert(nodeName: string, ip: string): Promise<{ certPem: string; keyPem: string }> {
@@ -86,6 +87,8 @@ export interface KubeletConfig {
   clusterDNS?: string[];
   /** Cluster domain in the search path (default cluster.local). */
   clusterDomain?: string;
+  /** Node-pressure eviction (eviction/); off without it (`skiff up` / `skiff agent` pass upstream's defaults). */
+  eviction?: EvictionSettings;
   clock?: Clock;
   logger?: Logger;
 }
@@ -132,10 +135,12 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
       resourceMetrics: async () => formatResourceMetrics(await collectResourceSnapshot(runtime)),
     });
   }
+  let eviction: EvictionManager | undefined;
   const agent = new NodeAgent({
     client,
     clock,
     logger,
+    pressure: () => eviction?.conditions() ?? new Set(),
     ...(config.leaseIntervalMs !== undefined ? { leaseIntervalMs: config.leaseIntervalMs } : {}),
     identity: {
       nodeName,
@@ -212,6 +217,8 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
     if (sandbox.state === 'ready') adoptable.set(sandbox.config.uid, { sandbox, containers: await runtime.listContainers({ sandboxId: sandbox.id }) });
   }
 
+  // Pods the eviction manager took from their workers: no new worker runs them until they are deleted.
+  const evicted = new Set<string>();
   const workerFor = (pod: Pod): PodWorker => {
     const uid = pod.metadata?.uid ?? '';
     let w = workers.get(uid);
@@ -230,6 +237,8 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
       volumes,
       baseEnv: (p) => serviceEnv(services.list(), p.metadata?.namespace ?? 'default', p.spec?.enableServiceLinks !== false),
       patchStatus: async (p, status) => {
+        // A sync that was under way when the pod was evicted must not write over Failed/Evicted.
+        if (evicted.has(uid)) return;
         const name = p.metadata?.name ?? '';
         traceStart(name, 'patch-sent');
         await statusGate.run(() => podStatusClient.patch(name, { status }, 'merge', { namespace: p.metadata?.namespace ?? 'default' }));
@@ -252,6 +261,12 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   const handle = (pod: Pod): void => {
     traceStart(pod.metadata?.name ?? '', 'informer');
     const uid = pod.metadata?.uid ?? '';
+    if (evicted.has(uid)) {
+      if (!pod.metadata?.deletionTimestamp) return;
+      evicted.delete(uid);
+      // Its sandbox was only stopped (logs stay readable until the pod is deleted).
+      void removeSandboxesOf(runtime, uid).catch((err: unknown) => logger.warn('removing an evicted pod sandbox failed', { uid, error: String(err) }));
+    }
     const existing = workers.get(uid);
     if (existing) return existing.update(pod);
     const phase = pod.status?.phase;
@@ -274,6 +289,27 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   factory.start();
   await factory.waitForSync();
   await removeOrphanSandboxes(runtime, adoptable, logger);
+  if (config.eviction) {
+    eviction = createNodeEviction({
+      settings: config.eviction,
+      runtime,
+      dataDir: config.dataDir,
+      nodeName,
+      pods: () => pods.list(),
+      releaseWorker: (uid) => {
+        evicted.add(uid);
+        workers.get(uid)?.detach();
+        workers.delete(uid);
+      },
+      patchStatus: (p, status) => statusGate.run(() => podStatusClient.patch(p.metadata?.name ?? '', { status }, 'merge', { namespace: p.metadata?.namespace ?? 'default' })).then(() => undefined),
+      podEvent: (p, type, reason, message) => recorder.event(p, type, reason, message),
+      nodeEvent: (type, reason, message) => recorder.node(type, reason, message),
+      postNodeStatus: () => agent.postStatus(),
+      clock,
+      logger,
+    });
+    eviction.start();
+  }
   logger.info('kubelet started', { node: nodeName, runtime: runtime.name, hostIP });
 
   return {
@@ -281,6 +317,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
     runtime,
     apiPort: api?.port ?? 0,
     async stop(opts = {}) {
+      eviction?.stop();
       agent.stop();
       await api?.close();
       await factory.stop();

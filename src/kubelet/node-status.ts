@@ -11,6 +11,8 @@ import type { RestClient } from '../client/rest-client.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../client/status-error.js';
 import { Quantity } from '../machinery/quantity.js';
 import { KUBERNETES_VERSION, SKIFF_VERSION } from '../version.js';
+import { pressureConditions } from './eviction/node-conditions.js';
+import type { PressureCondition } from './eviction/thresholds.js';
 
 export interface Taint {
   key: string;
@@ -66,8 +68,8 @@ export function allocatable(capacity: Record<string, string>, ...reserved: Array
   return out;
 }
 
-/** The Node object this kubelet registers: real CPU, memory and pod capacity. */
-export function buildNode(id: NodeIdentity, now: number): Node {
+/** The Node object this kubelet registers: real CPU, memory and pod capacity; `pressure` lists the pressure conditions that are True. */
+export function buildNode(id: NodeIdentity, now: number, pressure: ReadonlySet<PressureCondition> = new Set()): Node {
   const capacity = { cpu: String(cpus().length), memory: `${Math.floor(totalmem() / 1024)}Ki`, pods: String(id.maxPods) };
   const ts = rfc3339(now);
   const arch_ = arch() === 'x64' ? 'amd64' : arch();
@@ -100,9 +102,7 @@ export function buildNode(id: NodeIdentity, now: number): Node {
         architecture: arch_,
       },
       conditions: [
-        { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available', lastHeartbeatTime: ts, lastTransitionTime: ts },
-        { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure', lastHeartbeatTime: ts, lastTransitionTime: ts },
-        { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available', lastHeartbeatTime: ts, lastTransitionTime: ts },
+        ...pressureConditions(pressure, ts),
         { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: ts, lastTransitionTime: ts },
       ],
     },
@@ -118,6 +118,8 @@ export interface NodeAgentConfig {
   leaseIntervalMs?: number;
   /** Full node status update (kubelet: 5 min when nothing changes; conditions refreshed). */
   statusIntervalMs?: number;
+  /** The pressure conditions to report True (the eviction manager's); none without it. */
+  pressure?: () => ReadonlySet<PressureCondition>;
 }
 
 /**
@@ -138,7 +140,7 @@ export class NodeAgent {
   }
 
   async register(): Promise<Node> {
-    const desired = buildNode(this.config.identity, this.config.clock.now());
+    const desired = buildNode(this.config.identity, this.config.clock.now(), this.config.pressure?.());
     try {
       this.node = await this.nodes.create(desired);
     } catch (err) {
@@ -174,7 +176,7 @@ export class NodeAgent {
   }
 
   async postStatus(): Promise<void> {
-    const fresh = buildNode(this.config.identity, this.config.clock.now());
+    const fresh = buildNode(this.config.identity, this.config.clock.now(), this.config.pressure?.());
     const cur = this.node?.status?.conditions ?? [];
     // Keep lastTransitionTime for conditions whose status did not change.
     const conditions = (fresh.status?.conditions ?? []).map((c) => {
