@@ -78,4 +78,38 @@ describe('custom resources', { skip: kubectlMissing() }, () => {
     }, 30_000, 200);
     assert.deepEqual(list.items, []);
   });
+  it('a CRD with two versions stores one and serves both; x-kubernetes-preserve-unknown-fields keeps what the schema does not name', async () => {
+    const open = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { size: { type: 'integer', minimum: 0 } } } } };
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
+        versions: [
+          { name: 'v1beta1', served: true, storage: false, schema: { openAPIV3Schema: open } },
+          { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: open } },
+        ],
+      },
+    };
+    const applied = await k(['apply', '-f', '-'], JSON.stringify(crd));
+    assert.equal(applied.code, 0, applied.stderr);
+    assert.equal((await k(['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=30s'])).code, 0);
+    const created = await waitFor('the v1beta1 version served', async () => {
+      const r = await k(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'example.com/v1beta1', kind: 'Widget', metadata: { name: 'w1', namespace: 'default' }, extra: 'kept', spec: { size: 3, color: 'blue' } }));
+      return r.code === 0 ? r : undefined;
+    }, 20_000, 200);
+    assert.equal(created.stdout.trim(), 'widget.example.com/w1 created');
+    const asV1 = JSON.parse((await k(['get', 'widgets.v1.example.com', 'w1', '-o', 'json'])).stdout);
+    assert.equal(asV1.apiVersion, 'example.com/v1');
+    assert.deepEqual([asV1.extra, asV1.spec], ['kept', { size: 3, color: 'blue' }]);
+    const asBeta = JSON.parse((await k(['get', 'widgets.v1beta1.example.com', 'w1', '-o', 'json'])).stdout);
+    assert.equal(asBeta.apiVersion, 'example.com/v1beta1');
+    // Declared fields are still validated.
+    const bad = await k(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w2', namespace: 'default' }, spec: { size: -1 } }));
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /spec.size: Invalid value: -1/);
+  });
 });

@@ -137,6 +137,12 @@ export interface ObjectSchema<O> {
    * derived from the file that declares the schema (src/api/<group>/<version>/…).
    */
   readonly openApiName?: string;
+  /**
+   * Fields it does not declare are kept, not pruned (a custom resource schema's
+   * `x-kubernetes-preserve-unknown-fields: true` beside `properties`): the declared ones
+   * are still defaulted and validated.
+   */
+  readonly preserveUnknownFields?: boolean;
   /** Where `object()` was called (a source path), used to derive the OpenAPI package. */
   readonly declaredIn?: string;
   /** Compile-time only. */
@@ -165,6 +171,7 @@ export function object<F extends Record<string, Field<any>>>(
     validationContext?: (obj: ObjectOf<F>) => ValidationContext;
     applyDefaults?: (obj: ObjectOf<F>) => void;
     openApiName?: string;
+    preserveUnknownFields?: boolean;
   } = {},
 ): ObjectSchema<ObjectOf<F>> {
   const declaredIn = callerFile();

@@ -116,6 +116,7 @@ class Builder {
     }
     const out: Json = { description: schema.description, type: 'object', properties };
     if (required.length > 0) out['required'] = required;
+    if (schema.preserveUnknownFields) out['x-kubernetes-preserve-unknown-fields'] = true;
     return out;
   }
 

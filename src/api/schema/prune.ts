@@ -43,6 +43,7 @@ function pruneObject(schema: ObjectSchema<unknown>, obj: Record<string, unknown>
   for (const name of Object.keys(obj)) {
     const field = Object.hasOwn(schema.fields, name) ? schema.fields[name] : undefined;
     if (!field) {
+      if (schema.preserveUnknownFields) continue;
       out.push(join(render(path), name));
       delete obj[name];
       continue;

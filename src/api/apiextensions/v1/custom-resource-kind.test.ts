@@ -118,3 +118,32 @@ test('simple JSONPath reader', () => {
   assert.equal(readSimpleJsonPath(o, '.metadata.labels.app'), 'x');
   assert.equal(readSimpleJsonPath(o, '.spec.missing'), undefined);
 });
+
+test('x-kubernetes-preserve-unknown-fields beside properties keeps undeclared fields (root and nested) and still checks the declared ones', () => {
+  const def = crd();
+  const v = def.spec!.versions![0]!;
+  const schema = v.schema!.openAPIV3Schema as Record<string, any>;
+  schema['x-kubernetes-preserve-unknown-fields'] = true;
+  schema.properties.spec['x-kubernetes-preserve-unknown-fields'] = true;
+  const k = kindSpecsFromCRD(def)[0]!;
+  const obj = { ...cr(), extraTop: 1, spec: { ...cr().spec, unknown: true } } as Record<string, unknown>;
+  assert.deepEqual(pruneUnknownFields(k, obj), []);
+  assert.equal(obj.extraTop, 1);
+  assert.equal((obj.spec as Record<string, unknown>).unknown, true);
+  assert.ok(render(validateObject(k, { ...obj, spec: { image: 'x', cronSpec: '* * * * *', replicas: 11 } })).some((e) => e.startsWith('spec.replicas: Invalid value: 11')));
+});
+
+test('several versions: each non-storage version converts to and from the storage one by apiVersion', () => {
+  const def = crd();
+  const v1 = def.spec!.versions![0]!;
+  def.spec!.versions = [{ ...v1, name: 'v1beta1', storage: false }, v1];
+  const [beta, stable] = kindSpecsFromCRD(def);
+  assert.equal(stable!.conversion, undefined, 'the storage version converts nothing');
+  assert.equal(beta!.conversion?.storage, stable);
+  const stored = beta!.conversion!.toStorage({ ...cr(), apiVersion: 'stable.example.com/v1beta1' });
+  assert.equal(stored.apiVersion, 'stable.example.com/v1');
+  assert.equal(beta!.conversion!.fromStorage(stored).apiVersion, 'stable.example.com/v1beta1');
+  const registry = new Registry();
+  for (const k of kindSpecsFromCRD(def)) registry.add(k);
+  assert.equal(registry.isConversionTarget(registry.byGroupVersionResource('stable.example.com', 'v1', 'crontabs')!), true);
+});

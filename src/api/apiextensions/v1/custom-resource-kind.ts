@@ -5,8 +5,9 @@
  * additionalPrinterColumns become printer columns, and subresources/selectable fields
  * carry over. Custom resources are JSON-only, so fields have no protobuf numbers (0).
  *
- * Not covered: x-kubernetes-validations (CEL) rules, and x-kubernetes-preserve-unknown-fields
- * at the root (nested ones become raw JSON, which the engine leaves untouched).
+ * Not covered: x-kubernetes-validations (CEL) rules. x-kubernetes-preserve-unknown-fields
+ * keeps undeclared fields (at the root too) while declared ones are still checked; an
+ * object that declares no properties becomes raw JSON, which the engine leaves untouched.
  */
 import { f, kind, object, t, type Field, type KindSpec, type ObjectSchema, type PrinterColumn, type SchemaFieldError, type TypeSpec } from '../../schema/dsl.js';
 import { ObjectMetaSchema, ageColumn, fieldError } from '../../meta/v1/index.js';
@@ -100,7 +101,7 @@ export function jsonSchemaToType(p: Props | undefined, name: string, ctx: Ctx): 
     }
     case 'object': {
       const props = p.properties as Record<string, Props> | undefined;
-      if (props && Object.keys(props).length > 0 && !p['x-kubernetes-preserve-unknown-fields']) {
+      if (props && Object.keys(props).length > 0) {
         const schema = objectFromProps(p, name, ctx);
         return t.object(() => schema);
       }
@@ -119,7 +120,10 @@ function objectFromProps(p: Props, name: string, ctx: Ctx): ObjectSchema<Record<
   for (const [key, child] of Object.entries((p.properties ?? {}) as Record<string, Props>)) {
     fields[key] = propertyField(child, `${name}${capitalize(key)}`, required.has(key), ctx);
   }
-  return object(name, p.description ?? `${name} of a custom resource.`, fields, { openApiName: `${ctx.base}${name}` }) as ObjectSchema<Record<string, unknown>>;
+  return object(name, p.description ?? `${name} of a custom resource.`, fields, {
+    openApiName: `${ctx.base}${name}`,
+    ...(p['x-kubernetes-preserve-unknown-fields'] ? { preserveUnknownFields: true } : {}),
+  }) as ObjectSchema<Record<string, unknown>>;
 }
 
 function propertyField(p: Props, name: string, required: boolean, ctx: Ctx): Field<unknown> {
@@ -190,6 +194,7 @@ export function kindSpecForVersion(crd: CustomResourceDefinition, v: CustomResou
   }
   const schema = object(kindName, root.description ?? `A ${kindName} custom resource.`, fields, {
     openApiName: customResourceOpenApiName(group, version, kindName),
+    ...(root['x-kubernetes-preserve-unknown-fields'] ? { preserveUnknownFields: true } : {}),
   });
   const scale = v.subresources?.scale;
   const columns = (v.additionalPrinterColumns ?? []).map(printerColumn);
@@ -236,9 +241,34 @@ export function kindSpecForVersion(crd: CustomResourceDefinition, v: CustomResou
   });
 }
 
-/** KindSpecs for every served version of the CRD, in spec order. */
+/**
+ * KindSpecs for every served version of the CRD, in spec order. Objects are stored in the
+ * storage version: every other version converts to and from it as upstream's `None`
+ * strategy does, by changing apiVersion only (a `Webhook` strategy is treated the same:
+ * conversion webhooks are not called).
+ */
 export function kindSpecsFromCRD(crd: CustomResourceDefinition): KindSpec[] {
-  return (crd.spec?.versions ?? []).filter((v) => v.served).map((v) => kindSpecForVersion(crd, v));
+  const versions = crd.spec?.versions ?? [];
+  const storageVersion = storageVersionOf(crd);
+  const storageDef = versions.find((v) => v.name === storageVersion);
+  const storage = storageDef ? kindSpecForVersion(crd, storageDef) : undefined;
+  const group = crd.spec?.group ?? '';
+  return versions
+    .filter((v) => v.served)
+    .map((v) => {
+      if (!storage) return kindSpecForVersion(crd, v);
+      if (v === storageDef) return storage;
+      const served = `${group}/${v.name ?? ''}`;
+      const stored = `${group}/${storageVersion}`;
+      return {
+        ...kindSpecForVersion(crd, v),
+        conversion: {
+          storage,
+          toStorage: (obj: Record<string, unknown>) => ({ ...obj, apiVersion: stored }),
+          fromStorage: (obj: Record<string, unknown>) => ({ ...obj, apiVersion: served }),
+        },
+      };
+    });
 }
 
 /** The storage version's name (the version objects are persisted in), if exactly one is marked. */
