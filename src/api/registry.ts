@@ -17,6 +17,7 @@ import { admissionregistrationV1Kinds } from './admissionregistration/v1/index.j
 import { authenticationV1Kinds } from './authentication/v1/index.js';
 import { authorizationV1Kinds } from './authorization/v1/index.js';
 import { apiextensionsV1Kinds } from './apiextensions/v1/index.js';
+import { apiregistrationV1Kinds } from './apiregistration/v1/index.js';
 import { metricsV1beta1Kinds } from './metrics/v1beta1/index.js';
 
 /** A group/version and the kinds served in it. */
@@ -46,6 +47,7 @@ export const builtinGroupVersions: readonly GroupVersion[] = [
   { group: 'coordination.k8s.io', version: 'v1', kinds: coordinationV1Kinds },
   { group: 'discovery.k8s.io', version: 'v1', kinds: discoveryV1Kinds },
   { group: 'apiextensions.k8s.io', version: 'v1', kinds: apiextensionsV1Kinds },
+  { group: 'apiregistration.k8s.io', version: 'v1', kinds: apiregistrationV1Kinds },
   { group: 'metrics.k8s.io', version: 'v1beta1', kinds: metricsV1beta1Kinds },
 ];
 

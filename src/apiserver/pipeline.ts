@@ -24,6 +24,7 @@ import { pathNotFound, requestEntityTooLarge, timeoutError, unauthorized } from 
 import { parseTimeoutParam } from './http/timeout.js';
 import { isLongRunning, isReadOnly, parseRequest, type ParsedRequest } from './request-info.js';
 import type { ResourceHandler, UpgradeHandler, UserInfo } from './types.js';
+import type { AggregatedApis } from './aggregator/aggregator.js';
 
 export interface PipelineDeps {
   registry: Registry;
@@ -41,6 +42,8 @@ export interface PipelineDeps {
   now?: () => number;
   /** True once shutdown began: new requests on kept-alive connections get a 503 and the connection closes. */
   closing?: () => boolean;
+  /** Extension API servers: a request for a group version one of them serves is proxied there (after authn/authz). */
+  aggregator?: AggregatedApis;
 }
 
 const ANONYMOUS: UserInfo = { name: 'system:anonymous', groups: ['system:unauthenticated'] };
@@ -223,6 +226,15 @@ function createRequestHandler(deps: PipelineDeps, upgrades: WeakMap<IncomingMess
       }, timeoutMs);
     }
 
+    const remote = deps.aggregator?.remoteFor(parsed);
+    if (remote !== undefined && deps.aggregator) {
+      const up = upgrades.get(req);
+      if (!up) return deps.aggregator.serve(req, res, remote, user);
+      res.detachSocket(up.socket as Socket);
+      state.code = 101;
+      up.socket.once('close', () => res.emit('close'));
+      return deps.aggregator.serveUpgrade(req, up.socket, up.head, remote, user);
+    }
     if (parsed.kind === 'nonResource') {
       await deps.serveNonResource(req, res, parsed);
       return;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../client/logger.js';
 import type { Registry } from '../api/registry.js';
 import { DiscoveryCache } from './discovery/cache.js';
+import type { RemoteDiscovery } from './discovery/remote.js';
 import { serveDiscovery } from './discovery/handler.js';
 import type { OpenApiV3Server } from './discovery/openapi.js';
 import { versionInfo } from './discovery/version.js';
@@ -27,6 +28,8 @@ export interface NonResourceDeps {
   ca: CertificateAuthority;
   /** Directory of the dashboard's static files (default: src/dashboard/web). */
   dashboardDir?: string;
+  /** Group versions of extension API servers, merged into discovery (the aggregator). */
+  remoteDiscovery?: RemoteDiscovery;
 }
 
 const HEALTH = new Set(['healthz', 'livez', 'readyz']);
@@ -36,7 +39,8 @@ const HEALTH = new Set(['healthz', 'livez', 'readyz']);
  * Unknown paths get 404. All errors are thrown as Status errors.
  */
 export function nonResourceRouter(deps: NonResourceDeps) {
-  const cache = new DiscoveryCache(deps.registry);
+  const remote = deps.remoteDiscovery;
+  const cache = new DiscoveryCache(deps.registry, remote ? () => remote.generation() : undefined);
   const dashboard = { root: deps.dashboardDir ?? dashboardAssetsDir(), prefix: DASHBOARD_PREFIX };
   return async (req: IncomingMessage, res: ServerResponse, p: Extract<ParsedRequest, { kind: 'nonResource' }>): Promise<void> => {
     const seg = p.segments;
@@ -63,6 +67,6 @@ export function nonResourceRouter(deps: NonResourceDeps) {
     }
     if (first === 'openapi' && seg[1] === 'v2') return deps.openapi.serveV2(req, res);
     if (first === 'openapi') return deps.openapi.serve(req, res, seg.slice(2), p.query);
-    return serveDiscovery(req, res, seg, { registry: deps.registry, cache, serverAddress: deps.serverAddress() });
+    return serveDiscovery(req, res, seg, { registry: deps.registry, cache, serverAddress: deps.serverAddress(), ...(remote ? { remote } : {}) });
   };
 }

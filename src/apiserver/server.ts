@@ -27,6 +27,7 @@ import { nodeRbacAuthorizer } from './authz/chain.js';
 import { deferredPolicySource, EMPTY_POLICY, rbacAuthorizer, type PolicySource } from './rbac/index.js';
 import { feedBootstrapTokens } from './bootstrap-token-feed.js';
 import { feedCustomResourceDefinitions } from './crd-feed.js';
+import { Aggregator } from './aggregator/aggregator.js';
 import { alwaysAllowAuthorizer, type Authorizer } from './authz/authorizer.js';
 import { openApiV3Document } from '../api/schema/index.js';
 import { KUBERNETES_VERSION } from '../version.js';
@@ -76,7 +77,7 @@ export interface ApiServerConfig {
    * 'AlwaysAllow' (the default here; `skiff server` defaults to RBAC) allows every authenticated request.
    */
   authorizationMode?: 'AlwaysAllow' | 'RBAC';
-  /** Serve custom resources of the stored CRDs (default true; off for a stand-in resource layer that has no CRDs). */
+  /** Serve custom resources of the stored CRDs and run the aggregator (default true; off for a stand-in resource layer that has no CRDs or APIServices). */
   serveCustomResources?: boolean;
   /** Builds the resource layer; default: `createResourceHandler` of ./resources. */
   createResources?: (config: ResourceLayerConfig) => ResourceLayer;
@@ -208,6 +209,8 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     };
     const openapi = new OpenApiV3Server({ registry, version: KUBERNETES_VERSION, build: config.openApiV3 ?? ((gv) => openApiV3Document(gv, { serverVersion: KUBERNETES_VERSION })) });
     let serverAddress = '';
+    // Started once the resource layer is up; until then it serves nothing remotely.
+    const aggregator = new Aggregator({ registry, logger });
     const router = nonResourceRouter({
       registry,
       serverAddress: () => serverAddress,
@@ -216,6 +219,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
       health: { healthz: [ping, storeCheck], livez: [ping], readyz: [ping, storeCheck, resourcesReady, crdsReady, shutdown] },
       logger,
       ca: pki.ca,
+      remoteDiscovery: aggregator,
     });
     const pipeline = createPipeline({
       registry,
@@ -232,6 +236,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
       serveNonResource: router,
       resources: layer,
       closing: () => closing,
+      aggregator,
     });
 
     const srv = createServer(
@@ -261,6 +266,8 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
     const tokenFeed = feedBootstrapTokens(pipeline.request, adminToken, bootstrapTokens, logger);
     const accountFeed = feedServiceAccounts(pipeline.request, adminToken, serviceAccountTokens, logger);
     const crdFeed = config.serveCustomResources === false ? undefined : feedCustomResourceDefinitions(pipeline.request, adminToken, registry, logger);
+    // The aggregator keeps APIServices in the store: not with a stand-in resource layer.
+    if (config.serveCustomResources !== false && registry.byGroupVersionResource('apiregistration.k8s.io', 'v1', 'apiservices')) aggregator.start(pipeline.request, adminToken);
     if (crdFeed) {
       // Served from the first answer on (in process, this takes milliseconds); readyz tells if it ever lags.
       crdsSynced = await crdFeed.synced(15_000);
@@ -289,6 +296,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
         await tokenFeed.stop();
         await accountFeed.stop();
         await crdFeed?.stop();
+        await aggregator.stop();
         const stopped = new Promise<void>((resolve) => srv.close(() => resolve()));
         await live.close().catch((err: unknown) => logger.error('closing the resource layer failed', { error: err }));
         // Connections turn idle as their last response (e.g. an ended watch) goes out;

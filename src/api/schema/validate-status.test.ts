@@ -73,6 +73,7 @@ const REVIEWED_SPEC_ONLY_HOOKS = [
   'batch/CronJob', // metadata.name length (names cannot change)
   'batch/Job', // selector, immutable template
   'apiextensions.k8s.io/CustomResourceDefinition', // spec rules
+  'apiregistration.k8s.io/APIService', // spec rules and metadata.name vs spec (names cannot change)
   'networking.k8s.io/Ingress', // spec rules; the class annotation only on create (old undefined)
   'autoscaling/HorizontalPodAutoscaler', // v1: spec bounds, reference and metric; status counts are field hooks
   'autoscaling/HorizontalPodAutoscaler', // v2: the same, with metrics and behavior

@@ -7,15 +7,22 @@ import type { Registry } from '../../api/registry.js';
  */
 export class DiscoveryCache {
   private seen: ReadonlyArray<readonly unknown[]> = [];
+  private seenGeneration = 0;
   private readonly bodies = new Map<string, { body: string; etag: string }>();
 
-  constructor(private readonly registry: Registry) {}
+  /** `generation`: a counter bumped whenever something else rendered changes (remote APIServices). */
+  constructor(
+    private readonly registry: Registry,
+    private readonly generation: () => number = () => 0,
+  ) {}
 
-  /** The cached rendering for `key`, or `render()`'s, stored until the registry changes. */
+  /** The cached rendering for `key`, or `render()`'s, stored until the registry (or the generation) changes. */
   get(key: string, render: () => { body: string; etag: string }): { body: string; etag: string } {
     const now = this.registry.list().map((gv) => gv.kinds);
-    if (now.length !== this.seen.length || now.some((k, i) => k !== this.seen[i])) {
+    const generation = this.generation();
+    if (generation !== this.seenGeneration || now.length !== this.seen.length || now.some((k, i) => k !== this.seen[i])) {
       this.seen = now;
+      this.seenGeneration = generation;
       this.bodies.clear();
     }
     let hit = this.bodies.get(key);

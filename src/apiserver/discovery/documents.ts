@@ -6,6 +6,7 @@
 import type { GroupVersion, Registry } from '../../api/registry.js';
 import type { KindSpec } from '../../api/schema/dsl.js';
 import { compareKubeVersions, subresourcesOf, verbsOf } from './subresources.js';
+import { mergeAggregated, mergeLegacyGroups, type RemoteGroupVersion } from './remote.js';
 
 export interface GroupVersions {
   name: string;
@@ -54,17 +55,28 @@ function versionDiscovery(gv: GroupVersion): Record<string, unknown> {
 
 export type AggregatedVersion = 'v2' | 'v2beta1';
 
-/** `GET /api` (core only) or `GET /apis` (named groups) as an APIGroupDiscoveryList. */
-export function aggregatedDiscovery(registry: Registry, which: 'api' | 'apis', version: AggregatedVersion): Record<string, unknown> {
+/**
+ * `GET /api` (core only) or `GET /apis` (named groups) as an APIGroupDiscoveryList; `remote`
+ * adds the group versions of extension API servers to `/apis`.
+ */
+export function aggregatedDiscovery(
+  registry: Registry,
+  which: 'api' | 'apis',
+  version: AggregatedVersion,
+  remote: readonly RemoteGroupVersion[] = [],
+): Record<string, unknown> {
   const items =
     which === 'api'
       ? coreVersions(registry).length
         ? [{ metadata: { creationTimestamp: null }, versions: coreVersions(registry).map(versionDiscovery) }]
         : []
-      : namedGroups(registry).map((g) => ({
-          metadata: { name: g.name, creationTimestamp: null },
-          versions: g.versions.map(versionDiscovery),
-        }));
+      : mergeAggregated(
+          namedGroups(registry).map((g) => ({
+            metadata: { name: g.name, creationTimestamp: null },
+            versions: g.versions.map(versionDiscovery),
+          })),
+          remote,
+        );
   return { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items };
 }
 
@@ -82,15 +94,15 @@ function apiGroup(g: GroupVersions): Record<string, unknown> {
   return { name: g.name, versions, ...(versions[0] ? { preferredVersion: versions[0] } : {}) };
 }
 
-/** `GET /apis` (legacy). */
-export function apiGroupList(registry: Registry): Record<string, unknown> {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: namedGroups(registry).map(apiGroup) };
+/** `GET /apis` (legacy), with the remote group versions (registered, whether available or not). */
+export function apiGroupList(registry: Registry, remote: readonly RemoteGroupVersion[] = []): Record<string, unknown> {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: mergeLegacyGroups(namedGroups(registry).map(apiGroup), remote) };
 }
 
 /** `GET /apis/<group>`, or undefined when the group is not served. */
-export function apiGroupDocument(registry: Registry, group: string): Record<string, unknown> | undefined {
-  const g = namedGroups(registry).find((x) => x.name === group);
-  return g ? { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(g) } : undefined;
+export function apiGroupDocument(registry: Registry, group: string, remote: readonly RemoteGroupVersion[] = []): Record<string, unknown> | undefined {
+  const g = mergeLegacyGroups(namedGroups(registry).map(apiGroup), remote).find((x) => x['name'] === group);
+  return g ? { kind: 'APIGroup', apiVersion: 'v1', ...g } : undefined;
 }
 
 /** `GET /api/v1` or `/apis/<group>/<version>`, or undefined when not served. */

@@ -13,6 +13,7 @@ import {
   apiVersions,
   type AggregatedVersion,
 } from './documents.js';
+import type { RemoteDiscovery } from './remote.js';
 
 export const AGGREGATED_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 export const AGGREGATED_V2BETA1 = 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList';
@@ -31,6 +32,8 @@ export interface DiscoveryContext {
   cache: DiscoveryCache;
   /** host:port clients should use (APIVersions.serverAddressByClientCIDRs). */
   serverAddress: string;
+  /** Group versions of extension API servers (the aggregator's); their `/apis/<g>/<v>` is proxied, not served here. */
+  remote?: RemoteDiscovery;
 }
 
 /**
@@ -41,6 +44,7 @@ export interface DiscoveryContext {
 export function serveDiscovery(req: IncomingMessage, res: ServerResponse, segments: readonly string[], ctx: DiscoveryContext): void {
   const accept = parseAccept(req.headers.accept);
   const [root, a, b] = segments as [string, string | undefined, string | undefined];
+  const remote = ctx.remote?.groupVersions() ?? [];
   if (segments.length === 1) {
     const choice = negotiate(accept, ROOT_OFFERS);
     if (!choice) throw notAcceptable([AGGREGATED_V2, AGGREGATED_V2BETA1, 'application/json']);
@@ -48,7 +52,7 @@ export function serveDiscovery(req: IncomingMessage, res: ServerResponse, segmen
     if ('aggregated' in choice) {
       const which = root === 'api' ? 'api' : 'apis';
       const { body, etag } = ctx.cache.get(`${which}/${choice.aggregated}`, () => {
-        const b = JSON.stringify(aggregatedDiscovery(ctx.registry, which, choice.aggregated));
+        const b = JSON.stringify(aggregatedDiscovery(ctx.registry, which, choice.aggregated, remote));
         return { body: b, etag: `"${createHash('sha256').update(b).digest('hex').slice(0, 32)}"` };
       });
       res.setHeader('ETag', etag);
@@ -60,13 +64,13 @@ export function serveDiscovery(req: IncomingMessage, res: ServerResponse, segmen
       writeJson(res, 200, body, choice.aggregated === 'v2' ? AGGREGATED_V2 : AGGREGATED_V2BETA1);
       return;
     }
-    writeJson(res, 200, root === 'api' ? apiVersions(ctx.registry, ctx.serverAddress) : apiGroupList(ctx.registry));
+    writeJson(res, 200, root === 'api' ? apiVersions(ctx.registry, ctx.serverAddress) : apiGroupList(ctx.registry, remote));
     return;
   }
   if (!negotiate(accept, LEGACY_OFFERS)) throw notAcceptable([AGGREGATED_V2, AGGREGATED_V2BETA1, 'application/json']);
   let doc: Record<string, unknown> | undefined;
   if (root === 'api' && segments.length === 2) doc = apiResourceList(ctx.registry, '', a as string);
-  else if (root === 'apis' && segments.length === 2) doc = apiGroupDocument(ctx.registry, a as string);
+  else if (root === 'apis' && segments.length === 2) doc = apiGroupDocument(ctx.registry, a as string, remote);
   else if (root === 'apis' && segments.length === 3) doc = apiResourceList(ctx.registry, a as string, b as string);
   if (!doc) throw pathNotFound();
   writeJson(res, 200, doc);

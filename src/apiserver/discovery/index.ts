@@ -11,3 +11,4 @@ export {
 } from './documents.js';
 export { subresourcesOf, compareKubeVersions } from './subresources.js';
 export { DiscoveryCache } from './cache.js';
+export { aggregatedResources, mergeAggregated, mergeLegacyGroups, type RemoteDiscovery, type RemoteGroupVersion, type RemoteResource } from './remote.js';
