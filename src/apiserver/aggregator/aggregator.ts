@@ -29,7 +29,7 @@ import { checkAvailability, type CheckResult, type RemoteFetch } from './availab
 import { statusUpdate, type WantedCondition } from './conditions.js';
 import { LOCAL_AVAILABLE, isRemovable, localApiServices } from './local-api-services.js';
 import { proxyRequest, proxyUpgrade, UNAVAILABLE_MESSAGE } from './proxy.js';
-import { resolveService, type ServiceLookup } from './resolve.js';
+import { resolveService, type ServiceLookup } from '../service-resolver.js';
 import { AgentPool, remoteGet, targetOf } from './transport.js';
 
 export interface AggregatorConfig {

@@ -5,7 +5,7 @@ import type { Service } from '../../api/core/v1/service.js';
 import type { EndpointSlice } from '../../api/discovery/v1/endpoint-slice.js';
 import { checkAvailability, type RemoteFetch } from './availability.js';
 import { statusUpdate } from './conditions.js';
-import { resolveService, type ServiceLookup } from './resolve.js';
+import { resolveService, type ServiceLookup } from '../service-resolver.js';
 import type { RemoteTarget } from './transport.js';
 
 const apiService: APIService = {

@@ -5,7 +5,7 @@
  */
 import type { APIService } from '../../api/apiregistration/v1/api-service.js';
 import type { RemoteResource } from '../discovery/remote.js';
-import { resolveService, type ServiceLookup } from './resolve.js';
+import { resolveService, type ServiceLookup } from '../service-resolver.js';
 import { targetOf, type RemoteTarget } from './transport.js';
 
 export type AvailabilityReason = 'Passed' | 'ServiceNotFound' | 'ServicePortError' | 'MissingEndpoints' | 'FailedDiscoveryCheck';

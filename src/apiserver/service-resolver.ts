@@ -1,11 +1,11 @@
 /**
- * Resolves an APIService's Service reference to one ready endpoint (address and target
- * port), as kube-aggregator's service resolver does: the Service port numbered
+ * Resolves a Service reference (an APIService's, an admission webhook's) to one ready
+ * endpoint (address and target port), as kube-aggregator's service resolver does: the Service port numbered
  * `spec.service.port`, then an EndpointSlice port of the same name on a ready endpoint.
  * Pure: the caller passes what it has cached.
  */
-import type { EndpointSlice } from '../../api/discovery/v1/endpoint-slice.js';
-import type { Service } from '../../api/core/v1/service.js';
+import type { EndpointSlice } from '../api/discovery/v1/endpoint-slice.js';
+import type { Service } from '../api/core/v1/service.js';
 
 export interface ServiceLookup {
   service(namespace: string, name: string): Service | undefined;
