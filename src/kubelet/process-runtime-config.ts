@@ -1,5 +1,6 @@
 /** What a ProcessRuntime (process-runtime.ts) is configured with, and what it keeps per container. */
 import type { Cgroups } from './cgroups.js';
+import type { ContainerPrivileges } from './process-privileges.js';
 import type { CriLogTailer } from './cri-log-tailer.js';
 import type { KeeperProcess } from './keeper-spawner.js';
 import type { PodNetworkConfig } from './pod-network.js';
@@ -19,6 +20,8 @@ export interface ProcessRuntimeConfig {
   podNetwork?: PodNetworkConfig;
   /** A mount namespace per container showing its mounts (mount-namespace.ts); default: when root; false: never. */
   mountNamespaces?: boolean;
+  /** How securityContext users, groups and capabilities are applied (process-privileges.ts); default: as this process can. */
+  privileges?: ContainerPrivileges;
 }
 
 export interface Container extends ContainerRecord {

@@ -16,6 +16,7 @@ import { RuntimeStateDir } from './process-state.js';
 import { setUpContainer } from './container-setup.js';
 import { traceStart } from './start-trace.js';
 import { PerlKeeperLauncher } from './perl-launcher.js';
+import { ContainerPrivileges } from './process-privileges.js';
 import { ContainerMountNamespaces, resolveInContainer } from './mount-namespace.js';
 import { netnsExists, netnsWrap, PodNetwork, removeNetns } from './pod-network.js';
 import { filesOf, type Container, type ProcessRuntimeConfig } from './process-runtime-config.js';
@@ -63,6 +64,8 @@ export class ProcessRuntime implements Runtime {
   private readonly network: PodNetwork | undefined;
   private readonly stateDir: string | undefined;
   private readonly mountNs: ContainerMountNamespaces;
+  /** securityContext users, groups, capabilities: a setpriv prefix before the container's command (process-privileges.ts). */
+  private readonly privileges: ContainerPrivileges;
   /** Keepers start from a bash launcher (cheap forks, keeper-launcher.ts); without bash, from a worker thread. */
   private readonly spawner: KeeperStarter = PerlKeeperLauncher.available() ? new PerlKeeperLauncher() : existsSync(BASH) ? new KeeperLauncher() : new KeeperSpawner();
 
@@ -75,6 +78,7 @@ export class ProcessRuntime implements Runtime {
     this.cgroups = 'cgroups' in found ? found.cgroups : undefined;
     this.noCgroups = 'unavailable' in found ? found.unavailable : undefined;
     this.stateDir = config.stateDir;
+    this.privileges = config.privileges ?? new ContainerPrivileges();
     this.mountNs = new ContainerMountNamespaces(config.stateDir ? join(config.stateDir, 'mounts') : join(tmpdir(), `skiff-mounts-${process.pid}`), config.mountNamespaces);
     if (config.podNetwork && process.getuid?.() === 0) this.network = new PodNetwork(config.podNetwork, config.stateDir);
     this.restore();
@@ -86,7 +90,7 @@ export class ProcessRuntime implements Runtime {
   }
 
   limitations(): string[] {
-    return describeLimitations({ network: this.network?.describe(), noMounts: this.mountNs.unavailable(), cgroups: this.cgroups?.describe(), noCgroups: this.noCgroups });
+    return [...describeLimitations({ network: this.network?.describe(), noMounts: this.mountNs.unavailable(), cgroups: this.cgroups?.describe(), noCgroups: this.noCgroups }), this.privileges.describe()];
   }
 
   /** Takes back what an earlier runtime on this state dir left: running keepers are watched again, ended ones are finished. */
@@ -160,7 +164,9 @@ export class ProcessRuntime implements Runtime {
   }
 
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
-    if (!this.sandboxes.has(sandboxId)) throw new Error(`sandbox ${sandboxId} not found`);
+    const sb = this.sandboxes.get(sandboxId);
+    if (!sb) throw new Error(`sandbox ${sandboxId} not found`);
+    this.privileges.check(sb.config, config);
     const id = randomBytes(16).toString('hex');
     const c: Container = {
       config,
@@ -196,11 +202,13 @@ export class ProcessRuntime implements Runtime {
     const files = filesOf(c);
     for (const f of Object.values(files)) rmSync(f, { force: true });
     const tk = c.config.labels['io.kubernetes.pod.name'] ?? '';
-    const { ns, cgroup } = setUpContainer(this.mountNs, this.cgroups, { id, name: c.config.name, pod: { name: tk, uid: sb?.config.uid || c.status.sandboxId }, argv: [exe, ...args], files, ...(mounts ? { mounts } : {}), ...(c.config.workingDir ? { workingDir: c.config.workingDir } : {}), limits: c.config.resources ?? {} });
+    // Innermost, so every wrapper before it still runs as the keeper's user.
+    const argv = [...this.privileges.prefix(sb?.config, c.config), exe, ...args];
+    const { ns, cgroup } = setUpContainer(this.mountNs, this.cgroups, { id, name: c.config.name, pod: { name: tk, uid: sb?.config.uid || c.status.sandboxId }, argv, files, ...(mounts ? { mounts } : {}), ...(c.config.workingDir ? { workingDir: c.config.workingDir } : {}), limits: c.config.resources ?? {} });
     if (cgroup) c.cgroup = cgroup;
     let child: KeeperProcess;
     try {
-      const [bin, ...binArgs] = ns?.argv ?? [exe, ...args];
+      const [bin, ...binArgs] = ns?.argv ?? argv;
       child = await launchContainer(bin as string, binArgs, { spawner: this.spawner, env, ...(c.config.workingDir && !ns ? { cwd: c.config.workingDir } : {}), files, ...(c.cgroup ? { cgroupProcs: procsFiles(c.cgroup) } : {}), ...(ns ? { setup: ns.setup, ...(ns.binds ? { binds: ns.binds } : {}) } : {}), wrap: [...this.wrapOf(sb), ...(ns ? [ns.keeperPrefix] : [])], ...(c.config.tty ? { tty: true } : {}) });
       // Removed (runtime closing) while the keeper was starting: it must not outlive its record.
       if (this.containers.get(id) !== c) {
@@ -353,7 +361,9 @@ export class ProcessRuntime implements Runtime {
   }
 
   /** An exec into a namespaced container enters its mount namespace and root (the command is resolved there). */
-  private execPlan(c: Container, sb: PodSandbox | undefined, argv: string[]): { config: ContainerConfig; argv: string[]; wrap: string[][] } {
+  private execPlan(c: Container, sb: PodSandbox | undefined, command: string[]): { config: ContainerConfig; argv: string[]; wrap: string[][] } {
+    // An exec runs with the container's users and capabilities, as in upstream.
+    const argv = [...this.privileges.prefix(sb?.config, c.config), ...command];
     if (!this.mountNs.uses(c.config.mounts) || !c.status.pid) return { config: c.config, argv, wrap: this.wrapOf(sb) };
     const [nsenter, ...rest] = this.mountNs.execPrefix(c.status.id, c.status.pid, c.config.workingDir);
     return { config: { ...c.config, workingDir: '' }, argv: [nsenter as string, ...rest, ...argv], wrap: this.wrapOf(sb) };

@@ -4,45 +4,16 @@
  * determineEffectiveSecurityContext, generatePodSandboxLinuxConfig, verifyRunAsNonRoot).
  * Pure: objects in the proto's snake_case shape, enums as strings.
  */
-import type { PodSecurityContext, SecurityContext } from '../../api/core/v1/security-context.js';
+import type { SecurityContext } from '../../api/core/v1/security-context.js';
 import type { PodSandboxConfig, PortMapping } from '../runtime.js';
+import { effectiveSecurityContext, podSupplementalGroups, type ImageUser } from '../security-context.js';
 
-/** The user an image runs as (CRI Image.uid / username); neither = root, as upstream assumes. */
-export interface ImageUser {
-  uid?: number;
-  username?: string;
-}
+// The runtime-neutral part lives beside the process runtime's, which uses it too.
+export { effectiveSecurityContext, runAsNonRootViolation, type ImageUser } from '../security-context.js';
 
 /** Paths the runtime masks or makes read-only under procMount Default (containerd masks none unless sent). */
 const DEFAULT_MASKED_PATHS = ['/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list', '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap'];
 const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
-
-/** The container's settings, each missing one taken from the pod's where the pod has it. */
-export function effectiveSecurityContext(pod: PodSecurityContext | undefined, c: SecurityContext | undefined): SecurityContext {
-  const out: SecurityContext = { ...(c ?? {}) };
-  if (!pod) return out;
-  if (out.runAsUser == null && pod.runAsUser != null) out.runAsUser = pod.runAsUser;
-  if (out.runAsGroup == null && pod.runAsGroup != null) out.runAsGroup = pod.runAsGroup;
-  if (out.runAsNonRoot == null && pod.runAsNonRoot != null) out.runAsNonRoot = pod.runAsNonRoot;
-  if (out.seccompProfile == null && pod.seccompProfile != null) out.seccompProfile = pod.seccompProfile;
-  if (out.seLinuxOptions == null && pod.seLinuxOptions != null) out.seLinuxOptions = pod.seLinuxOptions;
-  if (out.appArmorProfile == null && pod.appArmorProfile != null) out.appArmorProfile = pod.appArmorProfile;
-  return out;
-}
-
-/**
- * Why the container must not start under runAsNonRoot (upstream's messages, the pod as
- * `name_namespace(uid)`), or undefined when it may.
- */
-export function runAsNonRootViolation(sc: SecurityContext, image: ImageUser, who: { pod: string; container: string }): string | undefined {
-  if (sc.runAsNonRoot !== true) return undefined;
-  const at = `(pod: ${JSON.stringify(who.pod)}, container: ${who.container})`;
-  if (sc.runAsUser != null) return sc.runAsUser === 0 ? `container's runAsUser breaks non-root policy ${at}` : undefined;
-  if (image.uid === undefined && image.username) return `container has runAsNonRoot and image has non-numeric user (${image.username}), cannot verify user is non-root ${at}`;
-  const uid = image.uid ?? 0;
-  if (uid === 0) return `container has runAsNonRoot and image will run as root ${at}`;
-  return undefined;
-}
 
 /** CRI SecurityProfile for a seccompProfile; none = Unconfined (upstream's default without SeccompDefault). */
 export function seccompProfile(p: SecurityContext['seccompProfile'], localhostRoot: string): { profile_type: string; localhost_ref: string } {
@@ -62,11 +33,6 @@ export function namespaceOptions(sb: PodSandboxConfig, targetId?: string): { net
   return { network: sb.hostNetwork ? 'NODE' : 'POD', pid, ipc: sb.hostIPC ? 'NODE' : 'POD', target_id: targetId ?? '' };
 }
 
-/** fsGroup (as a supplemental group), then supplementalGroups, as upstream orders them. */
-function podGroups(pod: PodSecurityContext | undefined): number[] {
-  return [...(pod?.fsGroup != null ? [pod.fsGroup] : []), ...(pod?.supplementalGroups ?? [])];
-}
-
 /** LinuxPodSandboxConfig.security_context: the pause process's user and groups, namespaces, privileged. */
 export function linuxSandboxSecurityContext(sb: PodSandboxConfig, localhostRoot: string): Record<string, unknown> {
   const pod = sb.securityContext;
@@ -74,7 +40,7 @@ export function linuxSandboxSecurityContext(sb: PodSandboxConfig, localhostRoot:
     namespace_options: namespaceOptions(sb),
     ...(pod?.runAsUser != null ? { run_as_user: { value: pod.runAsUser } } : {}),
     ...(pod?.runAsGroup != null ? { run_as_group: { value: pod.runAsGroup } } : {}),
-    supplemental_groups: podGroups(pod),
+    supplemental_groups: podSupplementalGroups(pod),
     privileged: sb.privileged === true,
     seccomp: seccompProfile(pod?.seccompProfile, localhostRoot),
   };
@@ -113,7 +79,7 @@ export function linuxContainerSecurityContext(sb: PodSandboxConfig, own: Securit
     ...user,
     ...(sc.runAsGroup != null ? { run_as_group: { value: sc.runAsGroup } } : {}),
     readonly_rootfs: sc.readOnlyRootFilesystem === true,
-    supplemental_groups: podGroups(sb.securityContext),
+    supplemental_groups: podSupplementalGroups(sb.securityContext),
     no_new_privs: sc.allowPrivilegeEscalation === false,
     masked_paths: unmasked ? [] : DEFAULT_MASKED_PATHS,
     readonly_paths: unmasked ? [] : DEFAULT_READONLY_PATHS,

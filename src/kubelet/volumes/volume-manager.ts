@@ -5,12 +5,13 @@
  * atomically), the pod's resolv.conf beside them, the mounts each container gets, and the
  * removal of it all with the pod. Mounting them at their mountPaths is the runtime's job.
  */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { Container } from '../../api/core/v1/container.js';
 import { ephemeralClaimName } from '../../api/core/v1/ephemeral-volume.js';
 import type { Pod } from '../../api/core/v1/pod.js';
+import type { PodSecurityContext } from '../../api/core/v1/security-context.js';
 import type { Volume } from '../../api/core/v1/volume.js';
 import type { Logger } from '../../client/logger.js';
 import { ContainerConfigError, expand, type EnvSources } from '../container-env.js';
@@ -146,6 +147,7 @@ export class VolumeManager {
         if (v.emptyDir?.medium === 'Memory' && this.cfg.root) await mountTmpfs(dir, v.emptyDir.sizeLimit != null ? String(v.emptyDir.sizeLimit) : undefined);
         // World-writable as Kubernetes makes it (the umask does not apply), so any user in the container can write.
         chmodSync(dir, 0o777);
+        this.applyFsGroup(pod, dir);
         return;
       case 'configMap':
         payload = configMapPayload(v.configMap?.name ?? '', await this.cfg.sources.configMap(ns, v.configMap?.name ?? ''), v.configMap ?? {});
@@ -170,6 +172,17 @@ export class VolumeManager {
         throw new VolumeSetUpError(`volume type ${kind} is not supported by this kubelet`);
     }
     if (writeAtomic(dir, payload)) this.cfg.logger.info('volume updated', { pod: `${ns}/${pod.metadata?.name}`, volume: v.name, kind });
+  }
+
+  /**
+   * fsGroup owns the volume, setgid so that what the containers create there is the
+   * group's too (upstream's SetVolumeOwnership); only root can give a directory away.
+   */
+  private applyFsGroup(pod: Pod, dir: string): void {
+    const gid = (pod.spec?.securityContext as PodSecurityContext | undefined)?.fsGroup;
+    if (gid == null || !this.cfg.root) return;
+    chownSync(dir, 0, gid);
+    chmodSync(dir, 0o2777);
   }
 
   /** The tokens a projected volume's serviceAccountToken sources need, by path. */
