@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './test-support.js';
@@ -9,7 +9,7 @@ import { runCli } from './test-support.js';
 test('skiff server --help shows flags and examples', async () => {
   const r = await runCli(['server', '--help']);
   assert.equal(r.code, 0);
-  for (const flag of ['--data-dir', '--port', '--bind-address', '--advertise-address', '--tls-san', '--datastore', '--etcd-endpoints', '--etcd-prefix', '--token-auth-file']) {
+  for (const flag of ['--data-dir', '--port', '--bind-address', '--advertise-address', '--tls-san', '--datastore', '--etcd-endpoints', '--etcd-prefix', '--token-auth-file', '--encryption-provider-config', '--secrets-encryption']) {
     assert.ok(r.out.includes(flag), flag);
   }
   assert.match(r.out, /Examples:\n {2}skiff server /);
@@ -35,6 +35,28 @@ test('bad flags and values: one error line and a non-zero exit', async () => {
     assert.notEqual(r.code, 0, args.join(' '));
     assert.match(r.err, want, args.join(' '));
     assert.equal(r.err.split('\n').filter((l) => l.startsWith('error:')).length, 1, r.err);
+  }
+});
+
+test('encryption at rest flags: a missing or bad configuration is one error line before anything starts', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-cli-enc-'));
+  try {
+    const short = join(dir, 'short-key.yaml');
+    writeFileSync(short, 'apiVersion: apiserver.config.k8s.io/v1\nkind: EncryptionConfiguration\nresources:\n  - resources: [secrets]\n    providers:\n      - aescbc:\n          keys: [{ name: key1, secret: c2hvcnQ= }]\n');
+    const cases: Array<[string[], RegExp]> = [
+      [['--encryption-provider-config', join(dir, 'none.yaml')], /^error: --encryption-provider-config .*none\.yaml: no such file$/m],
+      [['--encryption-provider-config', short], /^error: --encryption-provider-config .*short-key\.yaml: resources\[0\]\.providers\[0\]\.aescbc\.keys\[0\]\.secret: aescbc key "key1" must be 32 bytes, got 5$/m],
+      [['--encryption-provider-config', short, '--secrets-encryption'], /^error: --encryption-provider-config and --secrets-encryption are mutually exclusive$/m],
+    ];
+    for (const [args, want] of cases) {
+      const r = await runCli(['server', '--data-dir', join(dir, 'data'), '--port', '0', ...args]);
+      assert.notEqual(r.code, 0, args.join(' '));
+      assert.match(r.err, want, args.join(' '));
+      assert.equal(r.err.split('\n').filter((l) => l.startsWith('error:')).length, 1, r.err);
+    }
+    assert.equal(existsSync(join(dir, 'data')), false, 'nothing written');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

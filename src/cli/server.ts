@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import type { StoreConfig } from '../storage/index.js';
+import { encryptionFromFile, ensureGeneratedEncryptionConfig, type ValueTransformer } from '../storage/encryption/index.js';
 import { createResourceHandler } from '../apiserver/resources/index.js';
 import { checkCidr, cidrFirstHost, collectList, parsePort } from './flag-parsers.js';
 import { addNodeLifecycleOptions, defaultTolerations, nodeLifecycleTimings, type NodeLifecycleFlags } from './node-lifecycle-flags.js';
@@ -54,6 +55,8 @@ interface ServerOptions extends NodeLifecycleFlags {
   authorizationMode: 'AlwaysAllow' | 'RBAC';
   disableControllers?: boolean;
   disableScheduler?: boolean;
+  encryptionProviderConfig?: string;
+  secretsEncryption?: boolean;
 }
 
 /**
@@ -80,6 +83,8 @@ export function registerServerCommand(program: Command): void {
     .option('--token <token>', 'shared secret of the cluster: with --datastore etcd, servers started with the same token share one CA, keys and admin credentials (sealed with it in the datastore)')
     .option('--token-file <file>', 'read --token from this file')
     .option('--token-auth-file <file>', 'static bearer tokens, CSV lines: token,user,uid,"group1,group2"')
+    .option('--encryption-provider-config <file>', 'encrypt resources at rest: an apiserver.config.k8s.io/v1 EncryptionConfiguration (providers aescbc, aesgcm, identity; YAML or JSON)')
+    .option('--secrets-encryption', 'encrypt Secrets at rest with an aescbc key generated on first start in <data-dir>/cred/encryption-config.json')
     .addOption(
       new Option('--authorization-mode <mode>', 'RBAC: as kube-apiserver\'s Node,RBAC (system:masters and nodes may do anything, others what their roles grant); AlwaysAllow: every authenticated request')
         .choices(['AlwaysAllow', 'RBAC'])
@@ -102,6 +107,7 @@ Examples:
   skiff server --datastore etcd --etcd-endpoints http://127.0.0.1:2379 --etcd-prefix /c1
   skiff server --datastore etcd --etcd-endpoints http://10.0.0.5:2379 --token T   # on every server of an HA control plane
   skiff server --advertise-address 192.0.2.10 --tls-san api.example.com
+  skiff server --secrets-encryption              # Secrets encrypted at rest (AES-CBC, key in <data-dir>/cred/)
   skiff server --disable scheduler               # …with a standalone \`skiff scheduler\` instead
   skiff server --disable controller-manager,scheduler   # the API server alone
 
@@ -124,10 +130,11 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
       const unknownPlugin = opts.disableAdmissionPlugins.find((p) => !OPTIONAL_ADMISSION_PLUGINS.includes(p));
       if (unknownPlugin) cmd.error(`error: --disable-admission-plugins: "${unknownPlugin}" is not one that can be turned off (${OPTIONAL_ADMISSION_PLUGINS.join(', ')})`);
       const dataDir = resolve(opts.dataDir);
+      const encryption = encryptionAtRest(opts, dataDir, cmd);
       const datastore: StoreConfig =
         opts.datastore === 'etcd'
-          ? { backend: 'etcd', endpoints: opts.etcdEndpoints, ...(opts.etcdPrefix ? { prefix: opts.etcdPrefix } : {}) }
-          : { backend: 'sqlite', path: join(dataDir, 'db', 'state.db') };
+          ? { backend: 'etcd', endpoints: opts.etcdEndpoints, ...(opts.etcdPrefix ? { prefix: opts.etcdPrefix } : {}), ...encryption }
+          : { backend: 'sqlite', path: join(dataDir, 'db', 'state.db'), ...encryption };
       const failure = await runServer({ ...opts, dataDir, storeConfig: datastore, ...(clusterToken ? { clusterToken } : {}) }, disable);
       if (failure) {
         // One line, without the usage hint (this is no usage error); main() returns the code.
@@ -190,6 +197,26 @@ function readClusterToken(opts: ServerOptions, cmd: Command): string | undefined
   if (token === '') cmd.error('error: --token must not be empty');
   if (opts.datastore !== 'etcd') cmd.error('error: --token needs --datastore etcd (it shares the cluster\'s keys between servers through the datastore)');
   return token;
+}
+
+/**
+ * `--encryption-provider-config FILE`, or k3s's `--secrets-encryption` (a generated
+ * `<data-dir>/cred/encryption-config.json`, created on first start), as the store's
+ * `encryption` option; nothing when neither is given. A bad file is a usage error.
+ */
+export function encryptionAtRest(opts: { encryptionProviderConfig?: string; secretsEncryption?: boolean }, dataDir: string, cmd: Command): { encryption?: ValueTransformer } {
+  if (opts.encryptionProviderConfig !== undefined && opts.secretsEncryption) cmd.error('error: --encryption-provider-config and --secrets-encryption are mutually exclusive');
+  let file = opts.encryptionProviderConfig;
+  if (opts.secretsEncryption) {
+    file = join(dataDir, 'cred', 'encryption-config.json');
+    ensureGeneratedEncryptionConfig(file);
+  }
+  if (file === undefined) return {};
+  try {
+    return { encryption: encryptionFromFile(file) };
+  } catch (err) {
+    cmd.error(`error: --encryption-provider-config ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** '30000-32767' → [30000, 32767]. */

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import { mergeKubeconfig, defaultUserKubeconfig } from './kubeconfig-merge.js';
 import { checkCidr, cidrContains, cidrFirstHost, cidrOverlap, collectList, parsePort } from './flag-parsers.js';
-import { defaultDataDir, serverAddressOf } from './server.js';
+import { defaultDataDir, encryptionAtRest, serverAddressOf } from './server.js';
+import type { ValueTransformer } from '../storage/encryption/index.js';
 import { addNodeLifecycleOptions, defaultTolerations, kubeletLeaseDurationSeconds, nodeLifecycleTimings, type NodeLifecycleFlags } from './node-lifecycle-flags.js';
 import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
 import { addNodeServiceOptions, ingressPorts, startNodeServices, type NodeServices, type NodeServicesFlags } from './node-services.js';
@@ -31,6 +32,8 @@ interface UpOptions extends NodeLifecycleFlags, NodeServicesFlags, EvictionFlags
   podNetwork?: 'bridge' | 'loopback';
   podBridge: string;
   nodeIp?: string;
+  encryptionProviderConfig?: string;
+  secretsEncryption?: boolean;
 }
 
 function parseIp4(v: string): string {
@@ -67,7 +70,9 @@ export function registerUpCommand(program: Command): void {
     .option('--node-ip <ip>', "the local node's InternalIP, where the API server reaches its kubelet (default: this machine's address)", parseIp4)
     .option('--kubelet-port <port>', 'port of the local kubelet API (logs, exec; 0 picks a free port)', parsePort, 10250)
     .option('--no-kubeconfig', 'do not merge a "skiff" context into ~/.kube/config (admin.kubeconfig is written regardless)')
-    .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler, dns, ingress (comma-separated)', collectList, []);
+    .option('--disable <components>', 'in-process components not to run: controller-manager, scheduler, dns, ingress (comma-separated)', collectList, [])
+    .option('--encryption-provider-config <file>', 'encrypt resources at rest: an apiserver.config.k8s.io/v1 EncryptionConfiguration (as skiff server)')
+    .option('--secrets-encryption', 'encrypt Secrets at rest with an aescbc key generated on first start in <data-dir>/cred/encryption-config.json');
   addNodeServiceOptions(cmd, { agent: false });
   addEvictionOptions(cmd);
   addNodeLifecycleOptions(cmd, { admission: true })
@@ -103,7 +108,9 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
       } catch (err) {
         cmd.error(`error: --disable: ${err instanceof Error ? err.message : String(err)}`);
       }
-      const failure = await runUp({ ...opts, dataDir: resolve(opts.dataDir) }, disable, { dns, ingress });
+      const dataDir = resolve(opts.dataDir);
+      const encryption = encryptionAtRest(opts, dataDir, cmd);
+      const failure = await runUp({ ...opts, dataDir }, disable, { dns, ingress }, encryption);
       if (failure) {
         process.stderr.write(`error: ${failure}\n`);
         throw new CommanderError(1, 'skiff.up.failed', failure);
@@ -119,7 +126,7 @@ const say = (line: string): void => {
 const NODE_DNS = new Set(['dns', 'coredns']);
 const NODE_INGRESS = new Set(['ingress', 'traefik']);
 
-async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { dns: boolean; ingress: boolean }): Promise<string | undefined> {
+async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { dns: boolean; ingress: boolean }, encryption: { encryption?: ValueTransformer }): Promise<string | undefined> {
   const { dns } = node;
   const restart = existsSync(join(opts.dataDir, 'admin.kubeconfig'));
   say(`${restart ? 'restarting the cluster kept' : 'starting a new cluster'} in ${opts.dataDir}`);
@@ -133,7 +140,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
         bindAddress: opts.bindAddress,
         // The in-cluster `kubernetes` Service IP is the service range's first address.
         tlsSans: [cidrFirstHost(opts.serviceCidr)],
-        datastore: { backend: 'sqlite', path: join(opts.dataDir, 'db', 'state.db') },
+        datastore: { backend: 'sqlite', path: join(opts.dataDir, 'db', 'state.db'), ...encryption },
         // As a kubeadm cluster: Node,RBAC (the in-process components run as system:masters).
         authorizationMode: 'RBAC',
         createResources: (c) => createResourceHandler({ ...c, serviceCidr: opts.serviceCidr, defaultTolerations: defaultTolerations(opts), serviceAccounts: true, podSecurity: true }),

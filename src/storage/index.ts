@@ -5,6 +5,7 @@
 import type { Store } from './store.js';
 import type { SqliteStoreConfig as SqliteOptions } from './sqlite/sqlite-store.js';
 import type { EtcdStoreConfig as EtcdOptions } from './etcd/etcd-store.js';
+import type { ValueTransformer } from './encryption/transformer.js';
 
 export type { KeyValue, ListOptions, ListResult, Store, WatchEvent, Watcher } from './store.js';
 export {
@@ -17,11 +18,16 @@ export {
   StoreClosedError,
 } from './errors.js';
 
-export interface SqliteStoreConfig extends SqliteOptions {
+/** Encryption at rest (`--encryption-provider-config`): values of covered keys are stored encrypted. */
+interface EncryptionOption {
+  encryption?: ValueTransformer;
+}
+
+export interface SqliteStoreConfig extends SqliteOptions, EncryptionOption {
   backend: 'sqlite';
 }
 
-export interface EtcdStoreConfig extends EtcdOptions {
+export interface EtcdStoreConfig extends EtcdOptions, EncryptionOption {
   backend: 'etcd';
 }
 
@@ -29,6 +35,14 @@ export type StoreConfig = SqliteStoreConfig | EtcdStoreConfig;
 
 /** Opens (and for SQLite, creates or recovers) a store. The caller must `close()` it. */
 export async function openStore(config: StoreConfig): Promise<Store> {
+  const { encryption, ...backendConfig } = config;
+  const store = await openBackend(backendConfig);
+  if (!encryption) return store;
+  const { EncryptingStore } = await import('./encryption/encrypting-store.js');
+  return new EncryptingStore({ store, transformer: encryption });
+}
+
+async function openBackend(config: StoreConfig): Promise<Store> {
   switch (config.backend) {
     case 'sqlite': {
       const { SqliteStore } = await import('./sqlite/sqlite-store.js');

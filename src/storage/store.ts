@@ -25,6 +25,13 @@ export interface KeyValue {
   createRevision: number;
   /** Revision of the last write to this key (for a DELETE event: the deletion's revision). */
   modRevision: number;
+  /**
+   * Set only by an encrypting store (`encryption/`), on a value it read with a provider
+   * other than the one that writes (an old key, or identity once encryption is on): a
+   * read-modify-write should store such a value again even when nothing changed, so that
+   * rewriting every object (`kubectl replace`) migrates it, as upstream's GuaranteedUpdate does.
+   */
+  stale?: boolean;
 }
 
 export interface ListOptions {

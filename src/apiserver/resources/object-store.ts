@@ -153,7 +153,8 @@ export async function guaranteedUpdate(
     const current = kv ? decodeStored(kv) : undefined;
     const decision = await mutate(current, kv?.modRevision ?? 0);
     try {
-      if (decision.action === 'none') {
+      // A value the store read with an old encryption key is written again even when unchanged (upstream's stale check).
+      if (decision.action === 'none' && !(kv?.stale && !opts.dryRun)) {
         return { obj: decision.result ?? (current as KubeObject), created: false, deleted: false };
       }
       if (decision.action === 'delete') {
@@ -163,17 +164,18 @@ export async function guaranteedUpdate(
         void gone;
         return { obj: current as KubeObject, created: false, deleted: true };
       }
+      const next = decision.action === 'none' ? (current as KubeObject) : decision.obj;
       if (opts.dryRun) {
         // What would be stored, at the live revision as upstream answers (kubectl diff
         // compares it with the live object); an object that would be created has none yet.
-        return { obj: kv ? withRevision(decision.obj, kv.modRevision) : decision.obj, created: !kv, deleted: false };
+        return { obj: kv ? withRevision(next, kv.modRevision) : next, created: !kv, deleted: false };
       }
       if (!kv) {
-        const created = await ctx.store.create(key, encodeForStore(decision.obj));
-        return { obj: withRevision(decision.obj, created.modRevision), created: true, deleted: false };
+        const created = await ctx.store.create(key, encodeForStore(next));
+        return { obj: withRevision(next, created.modRevision), created: true, deleted: false };
       }
-      const updated = await ctx.store.update(key, encodeForStore(decision.obj), kv.modRevision);
-      return { obj: withRevision(decision.obj, updated.modRevision), created: false, deleted: false };
+      const updated = await ctx.store.update(key, encodeForStore(next), kv.modRevision);
+      return { obj: withRevision(next, updated.modRevision), created: false, deleted: false };
     } catch (err) {
       // Lost a compare-and-swap race (or a create race when creating): read again and retry.
       const retriable = err instanceof ConflictError || (err instanceof NotFoundError && opts.createIfMissing === true) || isAlreadyExists(err);

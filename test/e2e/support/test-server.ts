@@ -38,6 +38,11 @@ export interface TestServerOptions {
   nodeArgs?: string[];
   /** Default 60 s (a cold tsx start on a busy 2-core machine can take a while). */
   readyTimeoutMs?: number;
+  /**
+   * Serve from this data dir and keep it on stop (to restart on the same state, or read the
+   * database after); the caller removes it. Default: a temp dir removed on stop.
+   */
+  dataDir?: string;
 }
 
 export interface TestServer {
@@ -56,7 +61,10 @@ export interface TestServer {
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
+  const removeDir = (): void => {
+    if (opts.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+  };
   let etcd: TestEtcd | undefined;
   let child: ChildProcess | undefined;
   let out = '';
@@ -70,7 +78,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
         // already gone
       }
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDir();
   };
   let stopped: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
   const stop = (): Promise<{ code: number | null; signal: NodeJS.Signals | null }> =>
@@ -88,7 +96,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       } finally {
         process.off('exit', onExit);
         await etcd?.stop().catch(() => {});
-        rmSync(dataDir, { recursive: true, force: true });
+        removeDir();
       }
       return result;
     })());
