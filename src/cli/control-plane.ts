@@ -159,7 +159,32 @@ export function parseDisable(values: readonly string[]): Set<EmbeddedComponent> 
  * Resolves on the first SIGTERM/SIGINT after running `stop`, with an error message when
  * stopping failed (undefined on a clean stop). Logs the signal as `<name>: SIGTERM, shutting down`.
  */
-export function stopOnSignal(name: string, stop: () => Promise<void>): Promise<string | undefined> {
+/**
+ * SIGTERM or SIGINT arriving while a daemon is still starting would take the default
+ * action (killed mid-start, nothing cleaned up): the first one is remembered instead, and
+ * stopOnSignal acts on it once the daemon is up. `release()` when start fails.
+ */
+export interface HeldSignals {
+  pending(): string | undefined;
+  release(): void;
+}
+
+export function holdSignalsDuringStart(): HeldSignals {
+  let got: string | undefined;
+  const onTerm = (): void => void (got ??= 'SIGTERM');
+  const onInt = (): void => void (got ??= 'SIGINT');
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+  return {
+    pending: () => got,
+    release: () => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+    },
+  };
+}
+
+export function stopOnSignal(name: string, stop: () => Promise<void>, held?: HeldSignals): Promise<string | undefined> {
   return new Promise<string | undefined>((done) => {
     const onSignal = (signal: string): void => {
       process.off('SIGTERM', onTerm);
@@ -174,5 +199,9 @@ export function stopOnSignal(name: string, stop: () => Promise<void>): Promise<s
     const onInt = (): void => onSignal('SIGINT');
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onInt);
+    // Installed before the held handlers go, so no signal falls in between.
+    held?.release();
+    const early = held?.pending();
+    if (early) onSignal(early);
   });
 }

@@ -8,7 +8,7 @@ import { encryptionFromFile, ensureGeneratedEncryptionConfig, type ValueTransfor
 import { createResourceHandler } from '../apiserver/resources/index.js';
 import { checkCidr, cidrFirstHost, collectList, parsePort } from './flag-parsers.js';
 import { addNodeLifecycleOptions, defaultTolerations, nodeLifecycleTimings, type NodeLifecycleFlags } from './node-lifecycle-flags.js';
-import { parseDisable, serverIdentity, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
+import { holdSignalsDuringStart, parseDisable, serverIdentity, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
 import { detectNodeIP } from '../kubelet/node-status.js';
 
 /** `/var/lib/skiff` as root, else `~/.skiff` (DESIGN.md). */
@@ -147,6 +147,7 @@ Then: kubectl --kubeconfig <data-dir>/admin.kubeconfig get nodes`,
 /** Serves until SIGTERM/SIGINT; resolves with an error message when start or shutdown failed. */
 async function runServer(opts: ServerOptions & { storeConfig: StoreConfig; clusterToken?: string }, disable: Set<EmbeddedComponent>): Promise<string | undefined> {
   let cp;
+  const held = holdSignalsDuringStart();
   try {
     cp = await startControlPlane({
       server: {
@@ -169,11 +170,12 @@ async function runServer(opts: ServerOptions & { storeConfig: StoreConfig; clust
       progress: (line) => process.stdout.write(`skiff server: ${line}\n`),
     });
   } catch (err) {
+    held.release();
     return err instanceof Error ? err.message : String(err);
   }
   process.stdout.write(`skiff server: serving on ${cp.server.url}\nskiff server: kubeconfig written to ${cp.server.kubeconfigPath}\n`);
   process.stdout.write(`skiff server: dashboard at ${cp.server.url}/dashboard/ (sign in with the token in ${join(opts.dataDir, 'admin.token')})\n`);
-  return stopOnSignal('skiff server', () => cp.stop());
+  return stopOnSignal('skiff server', () => cp.stop(), held);
 }
 
 /** The address this machine's API server is reached at: the bind address, or the node's IP for a wildcard one. */

@@ -8,7 +8,7 @@ import { checkCidr, cidrContains, cidrFirstHost, cidrOverlap, collectList, parse
 import { defaultDataDir, encryptionAtRest, serverAddressOf } from './server.js';
 import type { ValueTransformer } from '../storage/encryption/index.js';
 import { addNodeLifecycleOptions, defaultTolerations, kubeletLeaseDurationSeconds, nodeLifecycleTimings, type NodeLifecycleFlags } from './node-lifecycle-flags.js';
-import { parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
+import { holdSignalsDuringStart, parseDisable, startControlPlane, stopOnSignal, type EmbeddedComponent } from './control-plane.js';
 import { addNodeServiceOptions, ingressPorts, startNodeServices, type NodeServices, type NodeServicesFlags } from './node-services.js';
 import { ensureClusterDnsService } from './cluster-dns-service.js';
 import { networkPolicySetting } from '../netpol/node.js';
@@ -131,6 +131,8 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
   const restart = existsSync(join(opts.dataDir, 'admin.kubeconfig'));
   say(`${restart ? 'restarting the cluster kept' : 'starting a new cluster'} in ${opts.dataDir}`);
   const { createResourceHandler } = await import('../apiserver/resources/index.js');
+  // A SIGTERM while the node starts is acted on once it is up (released on every failed start below).
+  const held = holdSignalsDuringStart();
   let cp;
   try {
     cp = await startControlPlane({
@@ -151,6 +153,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
       progress: say,
     });
   } catch (err) {
+    held.release();
     return err instanceof Error ? err.message : String(err);
   }
   const server = cp.server;
@@ -182,6 +185,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
   } catch (err) {
     kubeletClient?.close();
     await cp.stop().catch(() => {});
+    held.release();
     return `local node: ${err instanceof Error ? err.message : String(err)}`;
   }
   let services: NodeServices;
@@ -211,6 +215,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
     await k.stop({ killPods: true }).catch(() => {});
     kc.close();
     await cp.stop().catch(() => {});
+    held.release();
     return `proxy and DNS: ${err instanceof Error ? err.message : String(err)}`;
   }
   const kcfg = server.kubeconfigPath;
@@ -235,13 +240,17 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
     ].join('\n'),
   );
   // Pods outlive the node's agent, as with k3s: a restart adopts them (skiff killall stops them).
-  return stopOnSignal('skiff up', async () => {
-    try {
-      await services.stop();
-      await k.stop();
-    } finally {
-      kc.close();
-      await cp.stop();
-    }
-  });
+  return stopOnSignal(
+    'skiff up',
+    async () => {
+      try {
+        await services.stop();
+        await k.stop();
+      } finally {
+        kc.close();
+        await cp.stop();
+      }
+    },
+    held,
+  );
 }
