@@ -333,6 +333,117 @@ describe('dashboard in a browser', { skip: chromiumMissing() || kubectlMissing()
     await row.getByRole('cell', { name: 'ClusterIP', exact: true }).waitFor();
   });
 
+  /** The table row whose name link is `name`. */
+  const rowOf = (name: string) => page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+  const jsonpath = async (args: string[], path: string): Promise<string> => (await kk([...args, '-o', `jsonpath=${path}`])).trim();
+
+  it('navigation groups the views, and each is reachable by URL', async () => {
+    const navEl = page.getByRole('navigation', { name: 'Views' });
+    for (const group of ['Workloads', 'Network', 'Config & Storage', 'Cluster']) {
+      await navEl.getByRole('list', { name: group, exact: true }).waitFor();
+    }
+    await navEl.getByRole('list', { name: 'Workloads' }).getByRole('link', { name: 'CronJobs', exact: true }).waitFor();
+    await open(`${server.url}/dashboard/#/pvcs`);
+    await page.getByRole('heading', { level: 2, name: /^PersistentVolumeClaims/ }).waitFor();
+    await page.getByRole('cell', { name: 'No persistent volume claims.' }).waitFor();
+    await open(`${server.url}/dashboard/#/configmaps`);
+    await rowOf('from-dashboard').getByRole('cell', { name: '1', exact: true }).waitFor();
+  });
+
+  it('a CronJob made with kubectl appears; suspend and "Run now" in the UI reach kubectl', async () => {
+    await nav('CronJobs');
+    await kk(['create', 'cronjob', 'nightly', '--image=busybox', '--schedule=0 0 1 1 *', '--', 'sh', '-c', 'true']);
+    const row = rowOf('nightly');
+    await row.getByRole('cell', { name: '0 0 1 1 *', exact: true }).waitFor();
+    await row.getByRole('cell', { name: 'False', exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Suspend default/nightly' }).click();
+    await waitFor('spec.suspend true', async () => ((await jsonpath(['get', 'cronjob', 'nightly'], '{.spec.suspend}')) === 'true' ? true : undefined), UI_TIMEOUT_MS);
+    await row.getByRole('cell', { name: 'True', exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Resume default/nightly' }).waitFor();
+
+    const uid = await jsonpath(['get', 'cronjob', 'nightly'], '{.metadata.uid}');
+    await row.getByRole('button', { name: 'Run now default/nightly' }).click();
+    const job = await waitFor('a Job owned by the CronJob', async () => {
+      const jobs = JSON.parse(await kk(['get', 'jobs', '-o', 'json'])).items as any[];
+      return jobs.find((j) => j.metadata.ownerReferences?.some((o: any) => o.kind === 'CronJob' && o.uid === uid && o.controller));
+    }, UI_TIMEOUT_MS);
+    assert.match(job.metadata.name, /^nightly-manual-[a-z0-9]+$/);
+    assert.equal(job.metadata.annotations['cronjob.kubernetes.io/instantiate'], 'manual');
+    assert.deepEqual(job.spec.template.spec.containers[0].command, ['sh', '-c', 'true']);
+
+    await nav('Jobs');
+    await rowOf(job.metadata.name).getByRole('cell', { name: '0/1', exact: true }).waitFor();
+  });
+
+  it("a Secret's values stay hidden until revealed", async () => {
+    await kk(['create', 'secret', 'generic', 'creds', '--from-literal=password=s3cr3t-value']);
+    await nav('Secrets');
+    const row = rowOf('creds');
+    await row.getByRole('cell', { name: 'Opaque', exact: true }).waitFor();
+    await row.getByRole('cell', { name: '1', exact: true }).waitFor();
+    assert.doesNotMatch(await page.locator('main').innerText(), /s3cr3t|czNjcjN0/);
+    await row.getByRole('link', { name: 'creds', exact: true }).click();
+    const pre = page.getByLabel('Object /api/v1/namespaces/default/secrets/creds');
+    await pre.getByText('"password": "(hidden)"').waitFor();
+    assert.doesNotMatch(await pre.innerText(), /s3cr3t|czNjcjN0/);
+    await page.getByRole('button', { name: 'Reveal values' }).click();
+    await pre.getByText('"password": "s3cr3t-value"').waitFor();
+  });
+
+  it('cordon in the UI shows as SchedulingDisabled to kubectl; uncordon undoes it', async () => {
+    await nav('Nodes');
+    const row = rowOf(NODE);
+    await row.getByRole('cell', { name: '127.0.0.1', exact: true }).waitFor();
+    await row.getByRole('button', { name: `Cordon ${NODE}` }).click();
+    await waitFor('SchedulingDisabled', async () => (/\bReady,SchedulingDisabled\b/.test(await kk(['get', 'node', NODE])) ? true : undefined), UI_TIMEOUT_MS);
+    await row.getByRole('cell', { name: 'Ready,SchedulingDisabled', exact: true }).waitFor();
+    await row.getByRole('button', { name: `Uncordon ${NODE}` }).click();
+    await waitFor('schedulable again', async () => ((await jsonpath(['get', 'node', NODE], '{.spec.unschedulable}')) === '' ? true : undefined), UI_TIMEOUT_MS);
+    await row.getByRole('cell', { name: 'Ready', exact: true }).waitFor();
+  });
+
+  it('a namespace created in the UI exists for kubectl, and delete asks first', async () => {
+    await nav('Namespaces');
+    await page.getByLabel('New namespace').fill('from-ui');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await waitFor('namespace from-ui', async () => ((await k(['get', 'namespace', 'from-ui'])).code === 0 ? true : undefined), UI_TIMEOUT_MS);
+    const row = rowOf('from-ui');
+    await row.getByRole('cell', { name: 'Active', exact: true }).waitFor();
+    page.once('dialog', (d) => void d.dismiss());
+    await row.getByRole('button', { name: 'Delete namespace from-ui' }).click();
+    assert.equal(await jsonpath(['get', 'namespace', 'from-ui'], '{.status.phase}'), 'Active');
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Delete namespace from-ui' }).click();
+    await waitFor('namespace from-ui going', async () => {
+      const r = await k(['get', 'namespace', 'from-ui', '-o', 'jsonpath={.status.phase}']);
+      return r.code !== 0 || r.stdout.trim() === 'Terminating' ? true : undefined;
+    }, UI_TIMEOUT_MS);
+  });
+
+  it('a StatefulSet scaled in the UI changes its replicas', async () => {
+    const sts = {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db' },
+      spec: {
+        replicas: 1,
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'db' } },
+        template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+      },
+    };
+    const r = await k(['apply', '-f', '-'], { stdin: JSON.stringify(sts) });
+    assert.equal(r.code, 0, r.stderr);
+    await nav('StatefulSets');
+    const row = rowOf('db');
+    await row.getByRole('cell', { name: '0/1', exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Scale up default/db' }).click();
+    await waitFor('spec.replicas 2', async () => ((await jsonpath(['get', 'statefulset', 'db'], '{.spec.replicas}')) === '2' ? true : undefined), UI_TIMEOUT_MS);
+    await row.getByRole('cell', { name: /^\d\/2$/ }).waitFor();
+    await row.getByRole('button', { name: 'Scale down default/db' }).click();
+    await waitFor('spec.replicas 1', async () => ((await jsonpath(['get', 'statefulset', 'db'], '{.spec.replicas}')) === '1' ? true : undefined), UI_TIMEOUT_MS);
+  });
+
   it('a service account token shows only what its RBAC allows', async () => {
     await kk(['create', 'serviceaccount', 'nobody']);
     const token = (await kk(['create', 'token', 'nobody'])).trim();

@@ -9,31 +9,88 @@ import { h } from './dom.js';
 import { liveList } from './live-list.js';
 import { DEFAULT_VIEW, formatRoute, parseRoute } from './router.js';
 import { applyView } from './views/apply.js';
+import { configMapsView } from './views/configmaps.js';
+import { cronJobsView } from './views/cronjobs.js';
+import { daemonSetsView } from './views/daemonsets.js';
 import { deploymentsView } from './views/deployments.js';
 import { detailView } from './views/detail.js';
 import { eventsView } from './views/events.js';
+import { jobsView } from './views/jobs.js';
 import { loginView, signInError, whoAmI } from './views/login.js';
 import { logsView } from './views/logs.js';
+import { namespacesView } from './views/namespaces.js';
+import { nodesView } from './views/nodes.js';
 import { overviewView } from './views/overview.js';
 import { podsView } from './views/pods.js';
+import { pvcsView } from './views/pvcs.js';
+import { secretsView } from './views/secrets.js';
 import { servicesView } from './views/services.js';
+import { statefulSetsView } from './views/statefulsets.js';
 import { terminalView } from './views/terminal.js';
 
 const TOKEN_KEY = 'skiff-dashboard-token';
 const NAMESPACE_KEY = 'skiff-dashboard-namespace';
 
-/** @type {Record<string, { title: string; view: import('./views/context.js').View; nav: boolean }>} */
+/**
+ * Every route; `group` places it in the navigation (in this order), views without one are
+ * reached from links only.
+ * @type {Record<string, { title: string; view: import('./views/context.js').View; group?: string }>}
+ */
 const VIEWS = {
-  overview: { title: 'Overview', view: overviewView, nav: true },
-  deployments: { title: 'Deployments', view: deploymentsView, nav: true },
-  pods: { title: 'Pods', view: podsView, nav: true },
-  services: { title: 'Services', view: servicesView, nav: true },
-  events: { title: 'Events', view: eventsView, nav: true },
-  apply: { title: 'Apply', view: applyView, nav: true },
-  object: { title: 'Object', view: detailView, nav: false },
-  logs: { title: 'Logs', view: logsView, nav: false },
-  terminal: { title: 'Terminal', view: terminalView, nav: false },
+  overview: { title: 'Overview', view: overviewView, group: '' },
+  deployments: { title: 'Deployments', view: deploymentsView, group: 'Workloads' },
+  statefulsets: { title: 'StatefulSets', view: statefulSetsView, group: 'Workloads' },
+  daemonsets: { title: 'DaemonSets', view: daemonSetsView, group: 'Workloads' },
+  jobs: { title: 'Jobs', view: jobsView, group: 'Workloads' },
+  cronjobs: { title: 'CronJobs', view: cronJobsView, group: 'Workloads' },
+  pods: { title: 'Pods', view: podsView, group: 'Workloads' },
+  services: { title: 'Services', view: servicesView, group: 'Network' },
+  configmaps: { title: 'ConfigMaps', view: configMapsView, group: 'Config & Storage' },
+  secrets: { title: 'Secrets', view: secretsView, group: 'Config & Storage' },
+  pvcs: { title: 'PersistentVolumeClaims', view: pvcsView, group: 'Config & Storage' },
+  namespaces: { title: 'Namespaces', view: namespacesView, group: 'Cluster' },
+  nodes: { title: 'Nodes', view: nodesView, group: 'Cluster' },
+  events: { title: 'Events', view: eventsView, group: 'Cluster' },
+  apply: { title: 'Apply', view: applyView, group: '' },
+  object: { title: 'Object', view: detailView },
+  logs: { title: 'Logs', view: logsView },
+  terminal: { title: 'Terminal', view: terminalView },
 };
+
+/**
+ * The navigation: ungrouped entries as plain links, each group as a labelled list.
+ * @returns {{ nav: HTMLElement; links: HTMLAnchorElement[] }}
+ */
+function navigation() {
+  /** @type {HTMLAnchorElement[]} */
+  const links = [];
+  /** @param {string} name @param {string} title */
+  const link = (name, title) => {
+    const a = /** @type {HTMLAnchorElement} */ (h('a', { href: formatRoute(name), 'data-view': name }, title));
+    links.push(a);
+    return h('li', {}, a);
+  };
+  /** @type {Map<string, HTMLElement>} */
+  const groups = new Map();
+  /** @type {HTMLElement[]} */
+  const top = [];
+  for (const [name, v] of Object.entries(VIEWS)) {
+    if (v.group === undefined) continue;
+    if (v.group === '') {
+      top.push(link(name, v.title));
+      continue;
+    }
+    let list = groups.get(v.group);
+    if (!list) {
+      const id = `nav-${v.group.replace(/[^A-Za-z]/g, '').toLowerCase()}`;
+      list = h('ul', { 'aria-labelledby': id });
+      groups.set(v.group, list);
+      top.push(h('li', { class: 'group' }, h('span', { id, class: 'group-title' }, v.group), list));
+    }
+    list.append(link(name, v.title));
+  }
+  return { nav: h('nav', { 'aria-label': 'Views' }, h('ul', {}, top)), links };
+}
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
 
@@ -85,16 +142,14 @@ function showShell(token, user) {
   };
   fillNamespaces([]);
 
-  const navLinks = Object.entries(VIEWS)
-    .filter(([, v]) => v.nav)
-    .map(([name, v]) => h('li', {}, h('a', { href: formatRoute(name), 'data-view': name }, v.title)));
+  const { nav, links: navLinks } = navigation();
   const main = h('main', { id: 'view', tabIndex: -1 });
   root.replaceChildren(
     h(
       'header',
       { class: 'top' },
       h('h1', {}, h('a', { href: formatRoute(DEFAULT_VIEW) }, 'skiff')),
-      h('nav', { 'aria-label': 'Views' }, h('ul', {}, navLinks)),
+      nav,
       h('div', { class: 'ns' }, h('label', { for: 'namespace' }, 'Namespace '), nsSelect),
       h(
         'div',
@@ -123,11 +178,9 @@ function showShell(token, user) {
     const { view, params } = parseRoute(location.hash);
     const entry = VIEWS[view] ?? VIEWS[DEFAULT_VIEW];
     if (!entry) return;
-    for (const a of navLinks.map((li) => li.firstElementChild)) {
-      if (a instanceof HTMLElement) {
-        if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
-        else a.removeAttribute('aria-current');
-      }
+    for (const a of navLinks) {
+      if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
     }
     document.title = `${entry.title} · skiff dashboard`;
     main.replaceChildren();

@@ -66,9 +66,10 @@ export function byName(items) {
  * @param {HTMLElement} root
  * @param {string} title
  * @param {ViewContext} ctx
+ * @param {{ clusterScoped?: boolean }} [opts] cluster-scoped kinds ignore the namespace
  */
-export function viewFrame(root, title, ctx) {
-  const scope = ctx.namespace ? `namespace ${ctx.namespace}` : 'all namespaces';
+export function viewFrame(root, title, ctx, opts = {}) {
+  const scope = opts.clusterScoped ? 'cluster' : ctx.namespace ? `namespace ${ctx.namespace}` : 'all namespaces';
   const message = h('p', { class: 'message', role: 'status', 'aria-live': 'polite', hidden: true });
   const body = h('div', { class: 'table-wrap' }, h('p', {}, 'Loading…'));
   root.replaceChildren(h('h2', {}, title, ' ', h('small', {}, `(${scope})`)), message, body);
@@ -82,4 +83,35 @@ export function viewFrame(root, title, ctx) {
       message.hidden = !text;
     },
   };
+}
+
+/**
+ * A button in a table's Actions cell; `label` names what it does to which object, for
+ * screen readers and tests, and keeps focus across re-renders.
+ * @param {string} text
+ * @param {string} label e.g. "Scale up default/web"
+ * @param {() => void} onClick
+ * @param {{ danger?: boolean; disabled?: boolean }} [opts]
+ */
+export function actionButton(text, label, onClick, opts = {}) {
+  return h('button', { type: 'button', class: opts.danger ? 'danger' : undefined, 'aria-label': label, 'data-focus-key': label, disabled: opts.disabled, on: { click: onClick } }, text);
+}
+
+/**
+ * Runs an API call for the view: clears its message on success, shows the error otherwise.
+ * @param {ViewContext} ctx
+ * @param {{ error(text: string | null): void }} frame
+ * @param {Promise<unknown>} p
+ */
+export function act(ctx, frame, p) {
+  return p.then(() => frame.error(null), (err) => frame.error(describeError(ctx, err)));
+}
+
+/**
+ * The strategic merge patch `kubectl rollout restart` sends: a new restartedAt annotation
+ * on the pod template, which rolls every pod.
+ * @param {number} now epoch milliseconds
+ */
+export function restartPatch(now) {
+  return { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date(now).toISOString().replace(/\.\d+Z$/, 'Z') } } } } };
 }

@@ -1,7 +1,11 @@
 // @ts-check
-/** Any object as indented JSON, kept live by watching its collection for its name. */
+/**
+ * Any object as indented JSON, kept live by watching its collection for its name. A
+ * Secret's values stay hidden until the user presses "Reveal values".
+ */
 import { h } from '../dom.js';
 import { liveList } from '../live-list.js';
+import { secretForDisplay } from '../secret-data.js';
 import { describeError } from './context.js';
 
 /**
@@ -31,7 +35,16 @@ export function detailView(root, ctx) {
   const parts = splitObjectPath(path);
   const message = h('p', { class: 'message', role: 'status', hidden: true });
   const pre = h('pre', { class: 'object', tabIndex: 0, 'aria-label': `Object ${path}` }, 'Loading…');
-  root.replaceChildren(h('h2', {}, parts ? parts.name : 'Object'), h('p', {}, h('code', {}, path)), message, pre);
+  let reveal = false;
+  /** @type {any} */
+  let shown;
+  const render = () => {
+    pre.textContent = shown ? JSON.stringify(secretForDisplay(forDisplay(shown), reveal), null, 2) : '(deleted, or not found)';
+    revealButton.hidden = shown?.kind !== 'Secret';
+    revealButton.textContent = reveal ? 'Hide values' : 'Reveal values';
+  };
+  const revealButton = h('button', { type: 'button', hidden: true, on: { click: () => ((reveal = !reveal), render()) } }, 'Reveal values');
+  root.replaceChildren(h('h2', {}, parts ? parts.name : 'Object'), h('p', {}, h('code', {}, path)), h('div', { class: 'toolbar' }, revealButton), message, pre);
   if (!parts) {
     pre.textContent = '';
     message.textContent = 'Not an object path.';
@@ -47,8 +60,8 @@ export function detailView(root, ctx) {
       message.hidden = !err;
     },
     onChange: (items) => {
-      const obj = items.find((o) => o.metadata?.name === parts.name);
-      pre.textContent = obj ? JSON.stringify(forDisplay(obj), null, 2) : '(deleted, or not found)';
+      shown = items.find((o) => o.metadata?.name === parts.name);
+      render();
     },
   });
 }

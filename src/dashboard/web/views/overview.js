@@ -4,20 +4,13 @@ import { resourcePath } from '../api.js';
 import { h } from '../dom.js';
 import { age, formatBytes, formatCpu } from '../format.js';
 import { liveList } from '../live-list.js';
+import { nodeStatus } from '../node-status.js';
 import { renderTable } from '../table.js';
 import { byName, collectionPath, describeError, objectLink } from './context.js';
 
-const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
+export { nodeStatus };
 
-/**
- * The STATUS column of `kubectl get nodes`.
- * @param {any} node
- */
-export function nodeStatus(node) {
-  const ready = (node.status?.conditions ?? []).find((/** @type {any} */ c) => c.type === 'Ready');
-  const s = ready?.status === 'True' ? 'Ready' : ready?.status === 'False' ? 'NotReady' : 'Unknown';
-  return node.spec?.unschedulable ? `${s},SchedulingDisabled` : s;
-}
+const PHASES = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
 
 /**
  * @param {any[]} pods
