@@ -22,6 +22,8 @@ export interface ProcessRuntimeConfig {
   mountNamespaces?: boolean;
   /** How securityContext users, groups and capabilities are applied (process-privileges.ts); default: as this process can. */
   privileges?: ContainerPrivileges;
+  /** The kubelet's containerLogMaxSize (negative: never rotate) and containerLogMaxFiles, for the logs this runtime writes (default 10Mi, 5). */
+  logRotation?: { maxBytes: number; maxFiles: number };
 }
 
 export interface Container extends ContainerRecord {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { oomKilled, openCgroups, procsFiles, removeCgroup, type Cgroups } from './cgroups.js';
 import { attachContainer } from './container-attach.js';
 import { readContainerStats } from './container-stats.js';
-import { CriLogTailer } from './cri-log-tailer.js';
+import { CriLogTailer, DEFAULT_LOG_ROTATION } from './cri-log-tailer.js';
 import { containerEnv, execIn, execSyncIn, resolveExecutable } from './process-exec.js';
 import { KeeperSpawner, type KeeperProcess, type KeeperStarter } from './keeper-spawner.js';
 import { BASH, KeeperLauncher } from './keeper-launcher.js';
@@ -66,6 +66,7 @@ export class ProcessRuntime implements Runtime {
   private readonly mountNs: ContainerMountNamespaces;
   /** securityContext users, groups, capabilities: a setpriv prefix before the container's command (process-privileges.ts). */
   private readonly privileges: ContainerPrivileges;
+  private readonly logRotation: { maxBytes: number; maxFiles: number };
   /** Keepers start from a bash launcher (cheap forks, keeper-launcher.ts); without bash, from a worker thread. */
   private readonly spawner: KeeperStarter = PerlKeeperLauncher.available() ? new PerlKeeperLauncher() : existsSync(BASH) ? new KeeperLauncher() : new KeeperSpawner();
 
@@ -79,6 +80,8 @@ export class ProcessRuntime implements Runtime {
     this.noCgroups = 'unavailable' in found ? found.unavailable : undefined;
     this.stateDir = config.stateDir;
     this.privileges = config.privileges ?? new ContainerPrivileges();
+    const rot = config.logRotation ?? DEFAULT_LOG_ROTATION;
+    this.logRotation = { maxBytes: rot.maxBytes < 0 ? Infinity : rot.maxBytes, maxFiles: rot.maxFiles };
     this.mountNs = new ContainerMountNamespaces(config.stateDir ? join(config.stateDir, 'mounts') : join(tmpdir(), `skiff-mounts-${process.pid}`), config.mountNamespaces);
     if (config.podNetwork && process.getuid?.() === 0) this.network = new PodNetwork(config.podNetwork, config.stateDir);
     this.restore();
@@ -252,6 +255,7 @@ export class ProcessRuntime implements Runtime {
         savedAt = this.now();
         this.save(c);
       },
+      this.logRotation,
     );
     c.tailer.start();
   }

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubectlMissing, waitFor } from './support/index.js';
 import { containerdMissing, startTestContainerd, type TestContainerd } from './support/containerd-harness.js';
@@ -14,6 +14,8 @@ import { CriRuntime } from '../../src/kubelet/cri/cri-runtime.js';
 
 const SUBNET = '198.18.93.0/24';
 const NETS = ['--cluster-cidr', SUBNET, '--service-cidr', '127.93.0.0/16', '--cluster-dns', '127.93.0.10', '--dns-upstream', 'none'];
+// Small logs, few files and a short check interval, so that the log manager rotates within the test.
+const LOG_FLAGS = ['--container-log-max-size', '64Ki', '--container-log-max-files', '3', '--container-log-monitor-interval', '500ms'];
 const IMAGES = { busybox: 'localhost/skiff-e2e/busybox:1', pause: 'localhost/skiff-e2e/pause:1' };
 
 /** Only addresses in the test's own subnet are ever contacted. */
@@ -31,7 +33,7 @@ describe('kubelet with the cri runtime (containerd)', { skip }, () => {
 
   before(async () => {
     ctd = await startTestContainerd({ bridge: 'skiffcri93', subnet: SUBNET, images: IMAGES });
-    const up = await cluster.start('cri-node', [...NETS, '--runtime', 'cri', '--container-runtime-endpoint', `unix://${ctd.socket}`]);
+    const up = await cluster.start('cri-node', [...NETS, '--runtime', 'cri', '--container-runtime-endpoint', `unix://${ctd.socket}`, ...LOG_FLAGS]);
     out = () => up.output().split('\n').filter((l) => !l.includes('"component":"apiserver"')).join('\n').slice(-3000);
   }, { timeout: 120_000 });
 
@@ -99,6 +101,39 @@ describe('kubelet with the cri runtime (containerd)', { skip }, () => {
     const last = await get('crash', '{.status.containerStatuses[0].lastState.terminated.exitCode}');
     assert.equal(last, '1');
     await k(['delete', 'pod', 'crash', '--wait=false']);
+  });
+
+  it('rotates a chatty container\'s log: at most 3 files, older ones gzipped; kubectl logs reads the live one', { timeout: 120_000 }, async () => {
+    // ~1 MB of CRI log a second (20000 "line"s), then a numbered mark.
+    await apply('chatty', { containers: [{ name: 'chatty', image: IMAGES.busybox, imagePullPolicy: 'Never', command: ['sh', '-c', 'i=0; while :; do i=$((i+1)); yes line | head -c 100000; echo mark-$i; sleep 1; done'] }] });
+    await waitFor('chatty Running', async () => ((await get('chatty', '{.status.phase}')) === 'Running' ? true : undefined), 60_000, 300).catch((e: Error) => assert.fail(`${e.message}\n${out()}`));
+    const uid = await get('chatty', '{.metadata.uid}');
+    const dir = join(dataDir, 'agent', 'pods', `default_chatty_${uid}`, 'chatty');
+    // A compression's temporary file is not one of the kept files.
+    const files = (): string[] => readdirSync(dir).filter((f) => f.startsWith('0.log') && !f.endsWith('.tmp')).sort();
+    const seen: string[][] = [];
+    const rotated = await waitFor('two rotations of the log', async () => {
+      const now = files();
+      seen.push(now);
+      return now.length === 3 && now.filter((f) => f.endsWith('.gz')).length === 1 ? now : undefined;
+    }, 60_000, 200).catch((e: Error) => assert.fail(`${e.message}: ${JSON.stringify(seen.slice(-5))}\n${out()}`));
+    assert.equal(rotated[0], '0.log');
+    assert.match(rotated[1] ?? '', /^0\.log\.\d{8}-\d{6}\.gz$/);
+    assert.match(rotated[2] ?? '', /^0\.log\.\d{8}-\d{6}$/);
+    assert.ok((rotated[1] ?? '') < (rotated[2] ?? ''), 'the compressed file is the older one');
+    // More rotations keep it at 3 files: the oldest are removed.
+    const first = rotated[2];
+    await waitFor('a later rotation', async () => (files().every((f) => f !== first) ? true : undefined), 30_000, 200);
+    for (const snapshot of seen) assert.ok(snapshot.length <= 3, `too many log files: ${snapshot.join(', ')}`);
+    assert.ok(files().length <= 3, files().join(', '));
+    // kubectl logs reads the live file (reopened by containerd): its last line is a recent mark.
+    const mark = await waitFor('a mark from kubectl logs --tail=1', async () => {
+      const r = await k(['logs', 'chatty', '--tail=1']);
+      const m = /^mark-(\d+)$/.exec(r.stdout.trim());
+      return m ? Number(m[1]) : undefined;
+    }, 30_000, 300);
+    assert.ok(mark >= 2, `mark-${mark} is from before the rotations`);
+    await k(['delete', 'pod', 'chatty', '--wait=false']);
   });
 
   it('reports a missing image: ErrImageNeverPull with Never, ErrImagePull/ImagePullBackOff with IfNotPresent', { timeout: 90_000 }, async () => {

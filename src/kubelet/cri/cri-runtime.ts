@@ -172,6 +172,11 @@ export class CriRuntime implements Runtime {
     await this.ignoreNotFound(this.client.rt('StopContainer', { container_id: id, timeout: timeoutSeconds }, (timeoutSeconds + 30) * 1000));
   }
 
+  /** CRI ReopenContainerLog: containerd starts a new file at the container's log path (after the log manager renamed it). */
+  async reopenContainerLog(id: string): Promise<void> {
+    await this.client.rt('ReopenContainerLog', { container_id: id }, 10_000);
+  }
+
   async removeContainer(id: string): Promise<void> {
     await this.ignoreNotFound(this.client.rt('RemoveContainer', { container_id: id }));
     this.sandboxOf.delete(id);
