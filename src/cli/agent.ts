@@ -8,6 +8,8 @@ import { keepConnectionsWarm } from './warm-connections.js';
 import { networkPolicySetting } from '../netpol/node.js';
 import { criEndpointProblem, DEFAULT_CRI_ENDPOINT } from '../kubelet/cri/endpoint.js';
 import { addEvictionOptions, evictionSettings, type EvictionFlags } from './eviction-flags.js';
+import { addStaticPodOptions, podManifestPath, type StaticPodFlags } from './static-pod-flags.js';
+import { addContainerLogOptions, containerLogSettings, type ContainerLogFlags } from './container-log-flags.js';
 
 function parseKv(v: string, prev: Record<string, string> = {}): Record<string, string> {
   const out = { ...prev };
@@ -30,7 +32,7 @@ function positiveInt(v: string): number {
   return Number(v);
 }
 
-interface AgentOptions extends NodeServicesFlags, EvictionFlags {
+interface AgentOptions extends NodeServicesFlags, EvictionFlags, ContainerLogFlags, StaticPodFlags {
   disableDns?: boolean;
   disableIngress?: boolean;
   kubeconfig?: string;
@@ -59,7 +61,7 @@ interface AgentOptions extends NodeServicesFlags, EvictionFlags {
  */
 export function registerAgentCommand(program: Command): void {
   const cmd = program.command('agent').description('run the node agent (kubelet, service proxy, cluster DNS, network policy enforcement) that registers this machine and runs the pods bound to it');
-  addEvictionOptions(addNodeServiceOptions(cmd, { agent: true }))
+  addStaticPodOptions(addContainerLogOptions(addEvictionOptions(addNodeServiceOptions(cmd, { agent: true }))))
     .option('--kubeconfig <file>', 'kubeconfig to reach the API server (e.g. <server data dir>/admin.kubeconfig)')
     .option('--server <url>', 'API server URL to join (with --token)')
     .option('--token <token>', 'join token from `skiff token create` on the server (K10<ca hash>::<id>.<secret>)')
@@ -124,6 +126,8 @@ export function registerAgentCommand(program: Command): void {
         ...(connection.ca ? { clientCaPem: connection.ca.toString('utf8') } : {}),
         leaseIntervalMs: (o.nodeLeaseDurationSeconds * 1000) / 4,
         eviction,
+        podManifestPath: podManifestPath(o, o.dataDir),
+        containerLogs: containerLogSettings(o),
         logger,
       });
       process.stdout.write(`kubelet running: node ${kubelet.nodeName}, runtime ${kubelet.runtime.name}, API on port ${kubelet.apiPort}\n`);

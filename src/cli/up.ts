@@ -16,8 +16,10 @@ import { detectNodeIP } from '../kubelet/node-status.js';
 import type { RestClient } from '../client/rest-client.js';
 import { criEndpointProblem, DEFAULT_CRI_ENDPOINT } from '../kubelet/cri/endpoint.js';
 import { addEvictionOptions, evictionSettings, type EvictionFlags } from './eviction-flags.js';
+import { addStaticPodOptions, podManifestPath, type StaticPodFlags } from './static-pod-flags.js';
+import { addContainerLogOptions, containerLogSettings, type ContainerLogFlags } from './container-log-flags.js';
 
-interface UpOptions extends NodeLifecycleFlags, NodeServicesFlags, EvictionFlags {
+interface UpOptions extends NodeLifecycleFlags, NodeServicesFlags, EvictionFlags, ContainerLogFlags, StaticPodFlags {
   dataDir: string;
   port: number;
   bindAddress: string;
@@ -75,6 +77,8 @@ export function registerUpCommand(program: Command): void {
     .option('--secrets-encryption', 'encrypt Secrets at rest with an aescbc key generated on first start in <data-dir>/cred/encryption-config.json');
   addNodeServiceOptions(cmd, { agent: false });
   addEvictionOptions(cmd);
+  addStaticPodOptions(cmd);
+  addContainerLogOptions(cmd);
   addNodeLifecycleOptions(cmd, { admission: true })
     .addHelpText(
       'after',
@@ -180,7 +184,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
     const bridged = opts.podNetwork === 'bridge' && opts.runtime === 'process';
     say(`starting the local node "${opts.nodeName}" (runtime: ${opts.runtime}; pods ${opts.runtime === 'cri' ? `in containerd at ${opts.containerRuntimeEndpoint}` : bridged ? `in their own network namespaces on bridge ${opts.podBridge}, addresses from ${opts.clusterCidr}` : `on loopback addresses 127.${opts.clusterCidr.split('.')[1]}.y.z`})`);
     if (bridged && opts.serviceCidr.startsWith('127.')) say(`pods in their own network namespace cannot reach the loopback service range ${opts.serviceCidr} (ClusterIPs, cluster DNS); the host can`);
-    kubelet = await startKubelet({ client, nodeName: opts.nodeName, ...(opts.nodeIp ? { nodeIP: opts.nodeIp } : {}), dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, containerRuntimeEndpoint: opts.containerRuntimeEndpoint, apiPort: opts.kubeletPort, clientCaPem: server.caPem, ...(dns ? { clusterDNS: [opts.clusterDns], clusterDomain: opts.clusterDomain } : {}), podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), ...(bridged ? { podNetwork: { podCidr: opts.clusterCidr, bridge: opts.podBridge } } : {}), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4, eviction: evictionSettings(opts) });
+    kubelet = await startKubelet({ client, nodeName: opts.nodeName, ...(opts.nodeIp ? { nodeIP: opts.nodeIp } : {}), dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, containerRuntimeEndpoint: opts.containerRuntimeEndpoint, apiPort: opts.kubeletPort, clientCaPem: server.caPem, ...(dns ? { clusterDNS: [opts.clusterDns], clusterDomain: opts.clusterDomain } : {}), podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), ...(bridged ? { podNetwork: { podCidr: opts.clusterCidr, bridge: opts.podBridge } } : {}), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4, eviction: evictionSettings(opts), podManifestPath: podManifestPath(opts, opts.dataDir), containerLogs: containerLogSettings(opts) });
     say(`node "${opts.nodeName}" registered`);
   } catch (err) {
     kubeletClient?.close();

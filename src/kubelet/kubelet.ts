@@ -37,6 +37,9 @@ import { PersistentVolumeKind, type PersistentVolume } from '../api/core/v1/pers
 import { PersistentVolumeClaimKind, type PersistentVolumeClaim } from '../api/core/v1/persistent-volume-claim.js';
 import { createCa, issueServerCertificate } from '../apiserver/tls/pki.js';
 import { createNodeEviction, removeSandboxesOf, type EvictionManager, type EvictionSettings } from './eviction/index.js';
+import { startStaticPods, type StaticPods } from './static-pod-runner.js';
+import { isMirrorPod, isStaticPod } from './static-pods.js';
+import { ContainerLogManager, logRotationRuntime, type ContainerLogSettings } from './container-log-manager.js';
 
 /** A serving certificate from a throwaway CA (the API server does not verify kubelets by default). */
 async function selfIssuedServingCert(nodeName: string, ip: string): Promise<{ certPem: string; keyPem: string }> {
@@ -87,8 +90,12 @@ export interface KubeletConfig {
   clusterDNS?: string[];
   /** Cluster domain in the search path (default cluster.local). */
   clusterDomain?: string;
+  /** Static pods: the Pod manifests in this directory run here, shown in the API as mirror pods (none: no static pods). */
+  podManifestPath?: string;
   /** Node-pressure eviction (eviction/); off without it (`skiff up` / `skiff agent` pass upstream's defaults). */
   eviction?: EvictionSettings;
+  /** containerLogMaxSize/MaxFiles/MonitorInterval: the cri runtime's logs are rotated by a ContainerLogManager, the process runtime's by itself (default 10Mi, 5, 10 s). */
+  containerLogs?: ContainerLogSettings;
   clock?: Clock;
   logger?: Logger;
 }
@@ -114,7 +121,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   const hostIP = config.nodeIP ?? detectNodeIP();
   mkdirSync(config.dataDir, { recursive: true });
   // cri loads gRPC only when asked for: the process runtime's start stays as fast as before.
-  const runtime: Runtime = typeof config.runtime === 'object' ? config.runtime : config.runtime === 'cri' ? await (await import('./cri/cri-runtime.js')).CriRuntime.connect({ endpoint: config.containerRuntimeEndpoint ?? DEFAULT_CRI_ENDPOINT, logDir: join(config.dataDir, 'pods') }) : new ProcessRuntime({ hostIP, stateDir: join(config.dataDir, 'runtime'), ...(config.podLoopbackOctet !== undefined ? { loopbackBase: config.podLoopbackOctet } : {}), ...(config.podNetwork ? { podNetwork: config.podNetwork } : {}) });
+  const runtime: Runtime = typeof config.runtime === 'object' ? config.runtime : config.runtime === 'cri' ? await (await import('./cri/cri-runtime.js')).CriRuntime.connect({ endpoint: config.containerRuntimeEndpoint ?? DEFAULT_CRI_ENDPOINT, logDir: join(config.dataDir, 'pods') }) : new ProcessRuntime({ hostIP, stateDir: join(config.dataDir, 'runtime'), ...(config.podLoopbackOctet !== undefined ? { loopbackBase: config.podLoopbackOctet } : {}), ...(config.podNetwork ? { podNetwork: config.podNetwork } : {}), ...(config.containerLogs ? { logRotation: config.containerLogs } : {}) });
   const workers = new Map<string, PodWorker>();
   const findWorker = (ns: string, name: string): PodWorker | undefined => {
     for (const w of workers.values()) if (w.pod.metadata?.namespace === ns && w.pod.metadata?.name === name) return w;
@@ -219,6 +226,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
 
   // Pods the eviction manager took from their workers: no new worker runs them until they are deleted.
   const evicted = new Set<string>();
+  let staticPods: StaticPods | undefined;
   const workerFor = (pod: Pod): PodWorker => {
     const uid = pod.metadata?.uid ?? '';
     let w = workers.get(uid);
@@ -239,6 +247,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
       patchStatus: async (p, status) => {
         // A sync that was under way when the pod was evicted must not write over Failed/Evicted.
         if (evicted.has(uid)) return;
+        if (staticPods && isStaticPod(p)) return staticPods.postStatus(p, status);
         const name = p.metadata?.name ?? '';
         traceStart(name, 'patch-sent');
         await statusGate.run(() => podStatusClient.patch(name, { status }, 'merge', { namespace: p.metadata?.namespace ?? 'default' }));
@@ -260,6 +269,7 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
 
   const handle = (pod: Pod): void => {
     traceStart(pod.metadata?.name ?? '', 'informer');
+    if (isMirrorPod(pod)) return staticPods?.mirrorEvent(pod, false);
     const uid = pod.metadata?.uid ?? '';
     if (evicted.has(uid)) {
       if (!pod.metadata?.deletionTimestamp) return;
@@ -280,12 +290,14 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
   pods.addEventHandler({
     onAdd: handle,
     onUpdate: (_old, pod) => handle(pod),
-    onDelete: (pod) => workers.get(pod.metadata?.uid ?? '')?.markDeleted(),
+    onDelete: (pod) => (isMirrorPod(pod) ? staticPods?.mirrorEvent(pod, true) : workers.get(pod.metadata?.uid ?? '')?.markDeleted()),
   });
   runtime.onContainerEvent((s) => {
     const w = workers.get(s.labels['io.kubernetes.pod.uid'] ?? '');
     w?.requestSync();
   });
+  // Static pods (static-pod-runner.ts): before the informers, so their mirrors are known and their sandboxes adopted.
+  if (config.podManifestPath) staticPods = startStaticPods({ dir: config.podManifestPath, nodeName, nodeUid: () => node.metadata?.uid, pods: podClient, status: podStatusClient, run: (p) => workerFor(p).update(p), stop: (uid) => workers.get(uid)?.markDeleted(), clock, logger });
   factory.start();
   await factory.waitForSync();
   await removeOrphanSandboxes(runtime, adoptable, logger);
@@ -310,6 +322,10 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
     });
     eviction.start();
   }
+  // Container log rotation for runtimes that write logs themselves (cri: containerd); the process runtime rotates its own.
+  const rotatable = logRotationRuntime(runtime);
+  const logManager = rotatable ? new ContainerLogManager({ runtime: rotatable, ...(config.containerLogs ? { settings: config.containerLogs } : {}), clock, logger }) : undefined;
+  logManager?.start();
   logger.info('kubelet started', { node: nodeName, runtime: runtime.name, hostIP });
 
   return {
@@ -317,7 +333,9 @@ export async function startKubelet(config: KubeletConfig): Promise<RunningKubele
     runtime,
     apiPort: api?.port ?? 0,
     async stop(opts = {}) {
+      staticPods?.stop();
       eviction?.stop();
+      await logManager?.stop();
       agent.stop();
       await api?.close();
       await factory.stop();
