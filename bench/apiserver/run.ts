@@ -353,6 +353,18 @@ What is left is architectural: p50 is ~100 × the CPU of a create on one event l
 p99 < 50 ms needs the request work spread over both cores (several API server processes
 over one store, as kube-apiservers share etcd).
 
+Seventh session (2026-11-28; 0.29–0.42 ms of server CPU per create, create-only p99s of
+73–112 ms at the start): where the slow creates fall, from \`BENCH_LATENCIES\` beside a log
+of event-loop gaps. In one run (p99 105 ms) every create over 50 ms started in the first
+200 ms and none after took more than 48 ms; in others the tail is one to four moments when
+all 100 creates in flight wait together — a tick that parses ~100 creates, then a checkpoint
+or a collection, 12–29 ms each, back to back — and each such moment alone is ~100 slow
+creates, the whole 1 %. Tried, not kept: a continuous warm-up (the measured creates follow
+the warm-up creates on the same connections, with no synchronized start): p99 58.5 / 82.8 /
+111 ms against 73–112 as is; 3,000 warm-up creates instead of 1,000: 62.7–110.8 ms. The
+session's features (admission webhooks, CSRs, API aggregation) added nothing measurable per
+create (0.33 ms) and ~10 MB of idle RSS.
+
 Rerun: \`npm run bench:apiserver\` (\`BENCH_PODS=n\` for a smaller run; \`BENCH_WARMUP=n\` warm-up creates, default 1000, 0 for none). The figures vary with
 the machine and with other load on it; the 2-core test machine is shared.
 `;
