@@ -40,7 +40,7 @@ function staleOutputs(): string[] {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts') && !/\.test\.ts$|^test-|^test-support\.ts$|-harness\.ts$|^testing\.ts$/.test(e.name)) {
+      else if (e.name.endsWith('.ts') && !/\.d\.ts$|\.test\.ts$|^test-|^test-support\.ts$|-harness\.ts$|^testing\.ts$/.test(e.name)) {
         const out = join(REPO_ROOT, 'dist', relative(join(REPO_ROOT, 'src'), p)).replace(/\.ts$/, '.js');
         if (!existsSync(out) || statSync(out).mtimeMs < statSync(p).mtimeMs) stale.push(relative(REPO_ROOT, p));
       }
