@@ -130,6 +130,8 @@ const say = (line: string): void => {
 const NODE_DNS = new Set(['dns', 'coredns']);
 const NODE_INGRESS = new Set(['ingress', 'traefik']);
 
+const CONTROL_PLANE_LABELS = { 'node-role.kubernetes.io/control-plane': 'true', 'node-role.kubernetes.io/master': 'true' };
+
 async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { dns: boolean; ingress: boolean }, encryption: { encryption?: ValueTransformer }): Promise<string | undefined> {
   const { dns } = node;
   const restart = existsSync(join(opts.dataDir, 'admin.kubeconfig'));
@@ -184,7 +186,8 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
     const bridged = opts.podNetwork === 'bridge' && opts.runtime === 'process';
     say(`starting the local node "${opts.nodeName}" (runtime: ${opts.runtime}; pods ${opts.runtime === 'cri' ? `in containerd at ${opts.containerRuntimeEndpoint}` : bridged ? `in their own network namespaces on bridge ${opts.podBridge}, addresses from ${opts.clusterCidr}` : `on loopback addresses 127.${opts.clusterCidr.split('.')[1]}.y.z`})`);
     if (bridged && opts.serviceCidr.startsWith('127.')) say(`pods in their own network namespace cannot reach the loopback service range ${opts.serviceCidr} (ClusterIPs, cluster DNS); the host can`);
-    kubelet = await startKubelet({ client, nodeName: opts.nodeName, ...(opts.nodeIp ? { nodeIP: opts.nodeIp } : {}), dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, containerRuntimeEndpoint: opts.containerRuntimeEndpoint, apiPort: opts.kubeletPort, clientCaPem: server.caPem, ...(dns ? { clusterDNS: [opts.clusterDns], clusterDomain: opts.clusterDomain } : {}), podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), ...(bridged ? { podNetwork: { podCidr: opts.clusterCidr, bridge: opts.podBridge } } : {}), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4, eviction: evictionSettings(opts), podManifestPath: podManifestPath(opts, opts.dataDir), containerLogs: containerLogSettings(opts) });
+    // As k3s labels its server nodes: `kubectl get nodes` shows ROLES control-plane,master.
+    kubelet = await startKubelet({ client, nodeName: opts.nodeName, labels: CONTROL_PLANE_LABELS, ...(opts.nodeIp ? { nodeIP: opts.nodeIp } : {}), dataDir: join(opts.dataDir, 'agent'), runtime: opts.runtime, containerRuntimeEndpoint: opts.containerRuntimeEndpoint, apiPort: opts.kubeletPort, clientCaPem: server.caPem, ...(dns ? { clusterDNS: [opts.clusterDns], clusterDomain: opts.clusterDomain } : {}), podLoopbackOctet: Number(opts.clusterCidr.split('.')[1]), ...(bridged ? { podNetwork: { podCidr: opts.clusterCidr, bridge: opts.podBridge } } : {}), leaseIntervalMs: (kubeletLeaseDurationSeconds(opts) * 1000) / 4, eviction: evictionSettings(opts), podManifestPath: podManifestPath(opts, opts.dataDir), containerLogs: containerLogSettings(opts) });
     say(`node "${opts.nodeName}" registered`);
   } catch (err) {
     kubeletClient?.close();

@@ -76,7 +76,7 @@ describe('skiff up', { skip: kubectlMissing() }, () => {
     assert.match(first.output(), /node "up-node" registered/);
     const nodes = await kubectl(['get', 'nodes', '--no-headers'], { kubeconfig: kc });
     assert.equal(nodes.code, 0, nodes.stderr);
-    assert.match(nodes.stdout, /^up-node\s+Ready\s/);
+    assert.match(nodes.stdout, /^up-node\s+Ready\s+control-plane,master\s/, 'ROLES as k3s shows its server node');
     const cm = await kubectl(['create', 'configmap', 'kept', '--from-literal=a=1'], { kubeconfig: kc });
     assert.equal(cm.code, 0, cm.stderr);
     // Controllers, scheduler and the local node: a Deployment's pod runs as a host process.
