@@ -91,6 +91,8 @@ export interface ApiServerConfig {
   requestTimeoutMs?: number;
   /** Default 3 MiB. */
   maxRequestBodyBytes?: number;
+  /** Whether this process runs a control-plane component (`scheduler`, `controller-manager`), for ComponentStatus; else their Leases tell. */
+  componentHealth?: (component: string) => boolean;
 }
 
 export interface ApiServer {
@@ -260,7 +262,7 @@ export async function startApiServer(config: ApiServerConfig): Promise<ApiServer
       });
     });
     const kubelet = { cert: pki.kubeletClient.certPem, key: pki.kubeletClient.keyPem };
-    const live = create({ registry, store, maxRequestBodyBytes, authorizer, authenticator, kubelet, serviceAccountKeys, ...(rbac ? { rbac } : {}) });
+    const live = create({ registry, store, maxRequestBodyBytes, authorizer, authenticator, kubelet, serviceAccountKeys, ...(rbac ? { rbac } : {}), ...(config.componentHealth ? { componentHealth: config.componentHealth } : {}) });
     resources = live;
     if (live.boundObjectUid) serviceAccountTokens.setBoundObjects(live.boundObjectUid.bind(live));
     const tokenFeed = feedBootstrapTokens(pipeline.request, adminToken, bootstrapTokens, logger);

@@ -78,4 +78,6 @@ export interface ResourceLayerConfig {
   serviceAccountKeys?: ServiceAccountKeys;
   /** The server authorizes with RBAC: create the default roles and bindings if missing. */
   rbac?: boolean;
+  /** Whether this process runs a control-plane component (for ComponentStatus). */
+  componentHealth?: (component: string) => boolean;
 }

@@ -56,7 +56,9 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
   const { startApiServer } = await import('../apiserver/server.js');
   const disable = config.disable ?? new Set<EmbeddedComponent>();
   const progress = config.progress ?? (() => {});
-  const server = await startApiServer(config.server);
+  // Filled once the in-process components start (ComponentStatus asks; HA ones answer by their Leases).
+  const inProcess = new Set<string>();
+  const server = await startApiServer({ ...config.server, componentHealth: (c) => inProcess.has(c) });
   progress(`API server serving on ${server.url}`);
   const { clientFromKubeconfig } = await import('../client/rest-client.js');
   const { jsonLogger } = await import('../client/logger.js');
@@ -111,6 +113,7 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
       // Controllers and scheduler first (they write through the server), then caches, then the server.
+      inProcess.clear();
       for (const s of stoppers.reverse()) {
         await s.stop().catch((err: unknown) => log.error('stopping failed', { component: s.name, error: err }));
       }
@@ -134,7 +137,10 @@ export async function startControlPlane(config: ControlPlaneConfig): Promise<Con
     await stop().catch(() => {});
     throw err;
   }
-  for (const s of stoppers) progress(`${s.name} running (in-process)`);
+  for (const s of stoppers) {
+    inProcess.add(s.name);
+    progress(`${s.name} running (in-process)`);
+  }
   return { server, running: stoppers.map((s) => s.name), stop };
 }
 

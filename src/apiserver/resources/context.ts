@@ -39,6 +39,8 @@ export interface ResourceContext {
   serviceAccountKeys?: ServiceAccountKeys;
   /** Scrapes kubelets for metrics.k8s.io (metrics-api/); none: that group answers 503. */
   metricsScraper?: MetricsScraper;
+  /** Whether this process runs a control-plane component (`scheduler`, `controller-manager`); none or false: its Lease tells. */
+  componentHealth?: (component: string) => boolean;
   /** Registers a watch response so `close()` can end it. */
   trackWatch(end: () => void): () => void;
 }

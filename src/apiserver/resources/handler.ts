@@ -15,6 +15,7 @@ import { sendError } from './respond.js';
 import { handleSubresource } from './subresources.js';
 import { handleUpdate } from './update.js';
 import { METRICS_GROUP, serveMetrics } from '../metrics-api/handler.js';
+import { serveComponentStatus } from '../component-status.js';
 import { handleWatch } from './watch.js';
 import { versionBridge } from './versions.js';
 
@@ -43,6 +44,8 @@ export async function serveResource(ctx: ResourceContext, req: IncomingMessage, 
     }
     // metrics.k8s.io is computed from kubelet scrapes, never stored.
     if (spec.group === METRICS_GROUP) return await serveMetrics(a, ctx.metricsScraper);
+    // componentstatuses are probed on each request, never stored.
+    if (spec.group === '' && spec.plural === 'componentstatuses') return await serveComponentStatus(a);
     if (info.subresource) {
       await handleSubresource(a);
       return;

@@ -162,6 +162,7 @@ export function createResourceHandler(config: ResourceLayerConfig & ResourceLaye
     consistentReadTimeoutMs: config.consistentReadTimeoutMs ?? 3000,
     kubelet: config.kubelet ?? {},
     ...(config.serviceAccountKeys ? { serviceAccountKeys: config.serviceAccountKeys } : {}),
+    ...(config.componentHealth ? { componentHealth: config.componentHealth } : {}),
     maxBodyBytes: config.maxBodyBytes ?? config.maxRequestBodyBytes ?? 3 * 1024 * 1024,
     trackWatch(end) {
       watches.add(end);

@@ -1,4 +1,5 @@
 import type { KindSpec } from '../../schema/dsl.js';
+import { ComponentStatusKind } from './component-status.js';
 import { ConfigMapKind } from './config-map.js';
 import { EndpointsKind } from './endpoints.js';
 import { EventKind } from './event.js';
@@ -40,6 +41,7 @@ export * from './service-validation.js';
 export * from './endpoints.js';
 export * from './node.js';
 export * from './config-map.js';
+export * from './component-status.js';
 export * from './secret.js';
 export * from './service-account.js';
 export * from './event.js';
@@ -51,6 +53,7 @@ export { embedded, protoEmbeddingOf, ptr, type ProtoEmbedding } from './embedded
 
 /** Every core/v1 kind, in the order discovery lists them (kube-apiserver's order). */
 export const coreV1Kinds: readonly KindSpec[] = [
+  ComponentStatusKind,
   ConfigMapKind,
   EndpointsKind,
   EventKind,
