@@ -131,7 +131,7 @@ export function registerAgentCommand(program: Command): void {
         logger,
       });
       process.stdout.write(`kubelet running: node ${kubelet.nodeName}, runtime ${kubelet.runtime.name}, API on port ${kubelet.apiPort}\n`);
-      const networkPolicy = networkPolicySetting({ disabled: o.disableNetworkPolicy, ...(o.podCidr ? { bridge: o.podBridge } : {}), runtime: o.runtime });
+      const networkPolicy = networkPolicySetting({ disabled: o.disableNetworkPolicy, ...(o.podCidr ? { bridge: o.podBridge } : {}), runtime: o.runtime, nodeName: kubelet.nodeName, dataDir: o.dataDir });
       const services = await startAgentNodeServices(client, o, networkPolicy);
       await stopRequested;
       // Pods keep running: a restarted agent finds them again.

@@ -21,18 +21,31 @@ export function registerKillallCommand(program: Command): void {
     .addHelpText('after', '\nExample:\n  skiff killall --data-dir ./.skiff-data')
     .action(async (o: { dataDir: string }) => {
       const dirs = runtimeStateDirs(o.dataDir);
+      const { netpolTable, recordedNetworkPolicyTable, recordNetworkPolicyTable, removeNetworkPolicyTable } = await import('../netpol/host.js');
+      // A crashed --runtime cri node's network policy table (its pods are containerd's to stop).
+      const noted = [o.dataDir, join(o.dataDir, 'agent')].flatMap((d) => {
+        const table = recordedNetworkPolicyTable(d);
+        return table ? [{ d, table }] : [];
+      });
+      for (const { d, table } of noted) {
+        await removeNetworkPolicyTable(table);
+        recordNetworkPolicyTable(d);
+      }
+      if (dirs.length === 0 && noted.length > 0) {
+        process.stdout.write(`skiff killall: removed ${noted.map((n) => n.table).join(', ')}\n`);
+        return;
+      }
       if (dirs.length === 0) {
         process.stderr.write(`skiff killall: no node state in ${o.dataDir} (nothing to stop)\n`);
         throw new CommanderError(1, 'skiff.killall.none', 'no node state');
       }
       const { ProcessRuntime } = await import('../kubelet/process-runtime.js');
       const { PodNetwork } = await import('../kubelet/pod-network.js');
-      const { removeNetworkPolicyTable } = await import('../netpol/host.js');
       let stopped = 0;
       for (const stateDir of dirs) {
         // The node's network policy table, if a crashed node left it (a stopped one removes its own).
         const bridge = PodNetwork.saved(stateDir)?.bridge;
-        if (bridge) await removeNetworkPolicyTable(bridge);
+        if (bridge) await removeNetworkPolicyTable(netpolTable(bridge));
         const runtime = new ProcessRuntime({ stateDir });
         stopped += (await runtime.listContainers()).filter((c) => c.state === 'running').length;
         await runtime.close();

@@ -76,7 +76,7 @@ export function addNodeServiceOptions(cmd: Command, o: { agent: boolean }): Comm
   return cmd
     .option('--ingress-port <port>', `HTTP port of the built-in ingress controller (default ${DEFAULT_INGRESS_PORT}, or ${UNPRIVILEGED_INGRESS_PORT} without root; 0 picks a free port)`, parsePort)
     .option('--ingress-https-port <port>', `its HTTPS port (default ${DEFAULT_INGRESS_HTTPS_PORT}, or ${UNPRIVILEGED_INGRESS_HTTPS_PORT} without root; 0 picks a free port)`, parsePort)
-    .option('--disable-network-policy', 'do not enforce NetworkPolicies on this node (enforced by default when pods have network namespaces of their own on the node bridge, as root: nftables table inet skiff-netpol-<bridge>)')
+    .option('--disable-network-policy', 'do not enforce NetworkPolicies on this node (enforced by default when pods have network namespaces of their own on the node bridge, as root: nftables table inet skiff-netpol-<bridge>, or skiff-netpol-<node name> with --runtime cri)')
     .option('--cluster-domain <domain>', 'cluster DNS domain', 'cluster.local')
     .option('--dns-upstream <addr[:port]|none>', 'where the cluster DNS forwards other names (default: the first nameserver in /etc/resolv.conf)', parseDnsUpstream);
 }
@@ -145,7 +145,7 @@ export interface NodeServicesConfig extends NodeServicesFlags {
   loadBalancerIP?: string;
   /** Run the built-in ingress controller (absent: not run); ports as --ingress-port / --ingress-https-port. */
   ingress?: { port?: number; httpsPort?: number };
-  /** Enforce NetworkPolicies for the pods on this bridge, or why not (absent: not enforced, nothing said). */
+  /** Enforce NetworkPolicies for this node's pods, or why not (absent: not enforced, nothing said). */
   networkPolicy?: NetworkPolicySetting;
   /** Lines for the CLI to show (what runs where). */
   progress?: (line: string) => void;

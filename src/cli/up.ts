@@ -215,7 +215,7 @@ async function runUp(opts: UpOptions, disable: Set<EmbeddedComponent>, node: { d
       // NodePorts, LoadBalancers and the ingress are served where the API is; the ingress IP is the node's, as k3s ServiceLB writes it.
       ...(wildcard ? {} : { nodeAddress: opts.bindAddress }),
       loadBalancerIP: wildcard ? detectNodeIP() : opts.bindAddress,
-      networkPolicy: networkPolicySetting({ disabled: opts.disableNetworkPolicy, ...(opts.podNetwork === 'bridge' ? { bridge: opts.podBridge } : {}), runtime: opts.runtime }),
+      networkPolicy: networkPolicySetting({ disabled: opts.disableNetworkPolicy, ...(opts.podNetwork === 'bridge' ? { bridge: opts.podBridge } : {}), runtime: opts.runtime, nodeName: opts.nodeName, dataDir: join(opts.dataDir, 'agent') }),
       progress: say,
     });
   } catch (err) {

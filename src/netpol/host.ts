@@ -1,5 +1,6 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** The node's side of enforcement: can it be done here, and making bridged traffic visible to it. */
 
@@ -40,10 +41,44 @@ export function ensureBridgeNetfilter(): string | undefined {
 /** The nftables table of the node whose pods are on `bridge` (one per bridge, so nodes sharing a machine keep theirs). */
 export const netpolTable = (bridge: string): string => `skiff-netpol-${bridge}`;
 
-/** Deletes a bridge's network policy table; nothing when there is none (or no nft). */
-export function removeNetworkPolicyTable(bridge: string): Promise<void> {
+/**
+ * The table of a node without a skiff bridge (cri: pods on containerd's CNI bridge), named
+ * for the node so nodes sharing a machine keep theirs. nft identifiers are
+ * `[a-zA-Z][a-zA-Z0-9_.-]*` of at most 255 bytes; node names (DNS subdomains) already are,
+ * anything else is mapped onto them.
+ */
+export const netpolNodeTable = (nodeName: string): string => `skiff-netpol-${nodeName.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')}`.slice(0, 255);
+
+/** Deletes a network policy table by name; nothing when there is none (or no nft). */
+export function removeNetworkPolicyTable(table: string): Promise<void> {
   return new Promise((resolve) => {
     const child = execFile('nft', ['-f', '-'], { timeout: 10_000 }, () => resolve());
-    child.stdin?.end(`add table inet ${netpolTable(bridge)}\ndelete table inet ${netpolTable(bridge)}\n`);
+    child.on('error', () => resolve());
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(`add table inet ${table}\ndelete table inet ${table}\n`);
   });
+}
+
+/** Where a node without a skiff bridge notes its table, so `skiff killall` finds it after a crash. */
+export const NETPOL_TABLE_FILE = 'netpol-table';
+
+/** Notes (`table` given) or forgets the node's table in `dir`; best effort. */
+export function recordNetworkPolicyTable(dir: string, table?: string): void {
+  const file = join(dir, NETPOL_TABLE_FILE);
+  try {
+    if (table) writeFileSync(file, `${table}\n`);
+    else rmSync(file, { force: true });
+  } catch {
+    // Only killall's cleanup after a crash needs it; the node removes its table on stop.
+  }
+}
+
+/** The table noted in `dir`, if any. */
+export function recordedNetworkPolicyTable(dir: string): string | undefined {
+  try {
+    const t = readFileSync(join(dir, NETPOL_TABLE_FILE), 'utf8').trim();
+    return /^skiff-netpol-[a-z0-9_.-]+$/.test(t) ? t : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,21 +1,24 @@
 import type { SharedInformerFactory } from '../client/informer-factory.js';
 import type { Logger } from '../client/logger.js';
 import { startNetworkPolicyController, type NetworkPolicyController } from './controller.js';
-import { enforcementProblem, ensureBridgeNetfilter, netpolTable } from './host.js';
+import { enforcementProblem, ensureBridgeNetfilter, netpolNodeTable, netpolTable, recordNetworkPolicyTable } from './host.js';
 
 /**
- * Whether a node enforces NetworkPolicies: `{ bridge }` when its pods have network
- * namespaces of their own on that bridge, `{ off }` with the reason otherwise
- * (--disable-network-policy, pods on the host network, another runtime's networking).
+ * Whether a node enforces NetworkPolicies: `{ table, pods }` — the nftables table it keeps
+ * and, for the report, which pods it judges — or `{ off }` with the reason
+ * (--disable-network-policy, pods on the host network). The compiler works from pod IPs and
+ * the node name, so the bridge only names the table: one per skiff bridge, and per node
+ * with --runtime cri (pods on containerd's CNI bridge). `recordIn`: the node's data dir,
+ * where a cri node notes its table for `skiff killall`.
  */
-export type NetworkPolicySetting = { bridge: string } | { off: string };
+export type NetworkPolicySetting = { table: string; pods: string; recordIn?: string } | { off: string };
 
 /** The setting for a node's flags: what runs where, and k3s's --disable-network-policy. */
-export function networkPolicySetting(o: { disabled?: boolean; bridge?: string; runtime?: string }): NetworkPolicySetting {
+export function networkPolicySetting(o: { disabled?: boolean; bridge?: string; runtime?: string; nodeName: string; dataDir?: string }): NetworkPolicySetting {
   if (o.disabled) return { off: '--disable-network-policy' };
-  if (o.runtime === 'cri') return { off: 'with --runtime cri, pod networking is the CNI plugin’s' };
+  if (o.runtime === 'cri') return { table: netpolNodeTable(o.nodeName), pods: `the containerd (CNI) pods of node ${o.nodeName}`, ...(o.dataDir ? { recordIn: o.dataDir } : {}) };
   if (!o.bridge) return { off: 'pods have no network namespace of their own (pod networking on a bridge needs root)' };
-  return { bridge: o.bridge };
+  return { table: netpolTable(o.bridge), pods: `the pods on ${o.bridge}` };
 }
 
 /**
@@ -35,13 +38,13 @@ export function startNodeNetworkPolicy(o: { setting: NetworkPolicySetting; infor
   }
   const bridgeProblem = ensureBridgeNetfilter();
   if (bridgeProblem) o.progress(`network policies: ${bridgeProblem}`);
-  const bridge = o.setting.bridge;
-  const table = netpolTable(bridge);
+  const { table, pods, recordIn } = o.setting;
+  if (recordIn) recordNetworkPolicyTable(recordIn, table);
   const controller = startNetworkPolicyController({ informers: o.informers, nodeName: o.nodeName, table, log: o.log });
   let first = true;
   const ready = controller.ready().then(() => {
     first = false;
-    o.progress(`network policies: enforced for the pods on ${bridge} (nftables table inet ${table}; --disable-network-policy turns this off)`);
+    o.progress(`network policies: enforced for ${pods} (nftables table inet ${table}; --disable-network-policy turns this off)`);
   });
   // The node must start even when the caches cannot fill (an API server without NetworkPolicies):
   // ready() waits a bounded time, then says so; enforcement begins whenever they do.
@@ -55,7 +58,11 @@ export function startNodeNetworkPolicy(o: { setting: NetworkPolicySetting; infor
         }, READY_TIMEOUT_MS).unref(),
       ),
     ]);
-  return { ready: bounded, lastApplied: () => controller.lastApplied(), stop: () => controller.stop() };
+  const stop = async (): Promise<void> => {
+    await controller.stop();
+    if (recordIn) recordNetworkPolicyTable(recordIn);
+  };
+  return { ready: bounded, lastApplied: () => controller.lastApplied(), stop };
 }
 
 const READY_TIMEOUT_MS = 15_000;
