@@ -1,3 +1,4 @@
+import { recordedNetworkPolicyTable, removeNetworkPolicyTable } from '../../../src/netpol/host.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,6 +76,9 @@ export function loopbackUpCluster(prefix: string, stopPods: (dataDir: string) =>
     async cleanup(): Promise<void> {
       killRunningSkiffUps();
       await stopPods(dataDir).catch(() => {});
+      // A killed node leaves its NetworkPolicy table (a cri node notes its name in its data dir).
+      const table = recordedNetworkPolicyTable(join(dataDir, 'agent'));
+      if (table) await removeNetworkPolicyTable(table);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
