@@ -92,7 +92,7 @@ test('node STATUS, ROLES and INTERNAL-IP', () => {
   );
   assert.equal(nodeRoles({ metadata: { labels: { 'kubernetes.io/role': 'master', 'node-role.kubernetes.io/master': '' } } }), 'master');
 
-  assert.equal(nodeInternalIp({ status: { addresses: [{ type: 'Hostname', address: 'n1' }, { type: 'InternalIP', address: '10.0.0.5' }] } }), '10.0.0.5');
+  assert.equal(nodeInternalIp({ status: { addresses: [{ type: 'Hostname', address: 'n1' }, { type: 'InternalIP', address: '198.18.0.5' }] } }), '198.18.0.5');
   assert.equal(nodeInternalIp({}), '<none>');
 });
 
